@@ -1,0 +1,132 @@
+package io.clbdirect.core;
+
+import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1IngressBackend;
+import io.kubernetes.client.openapi.models.V1IngressRule;
+import io.kubernetes.client.openapi.models.V1IngressSpec;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/** Which Services and Ingresses ask for direct access and are clb-direct's to serve. Pure. */
+public final class DirectAccessRules {
+
+  private final ControllerScope scope;
+
+  public DirectAccessRules(ControllerScope scope) {
+    this.scope = scope;
+  }
+
+  public ControllerScope scope() {
+    return scope;
+  }
+
+  /** A LoadBalancer Service annotated for direct access, of a class clb-direct serves. */
+  public boolean isDirectAccessService(V1Service service) {
+    if (service == null || service.getSpec() == null || service.getMetadata() == null) {
+      return false;
+    }
+    return "LoadBalancer".equals(service.getSpec().getType())
+        && Annotations.isTrue(service.getMetadata().getAnnotations(), WellKnown.SERVICE_DIRECT_ACCESS)
+        && scope.ownsLoadBalancerClass(service.getSpec().getLoadBalancerClass());
+  }
+
+  /** An Ingress annotated for direct access, of a class clb-direct serves. */
+  public boolean isDirectAccessIngress(V1Ingress ingress) {
+    if (ingress == null || ingress.getMetadata() == null) {
+      return false;
+    }
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    return Annotations.isTrue(annotations, WellKnown.INGRESS_DIRECT_ACCESS)
+        && scope.ownsIngressClass(ingressClassOf(ingress));
+  }
+
+  /** {@code spec.ingressClassName}, else the legacy annotation, else null. */
+  public static String ingressClassOf(V1Ingress ingress) {
+    if (ingress.getSpec() != null && ingress.getSpec().getIngressClassName() != null) {
+      return ingress.getSpec().getIngressClassName();
+    }
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(WellKnown.INGRESS_CLASS_ANNOTATION);
+  }
+
+  /**
+   * Names of the Services an Ingress sends traffic to: its default backend and every rule path.
+   * Resource backends (not Services) are ignored. Sorted, so callers see a stable order.
+   */
+  public static Set<String> backendServiceNames(V1Ingress ingress) {
+    Set<String> names = new TreeSet<>();
+    V1IngressSpec spec = ingress.getSpec();
+    if (spec == null) {
+      return names;
+    }
+    addServiceName(spec.getDefaultBackend(), names);
+    if (spec.getRules() != null) {
+      for (V1IngressRule rule : spec.getRules()) {
+        if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
+          continue;
+        }
+        for (V1HTTPIngressPath path : rule.getHttp().getPaths()) {
+          addServiceName(path.getBackend(), names);
+        }
+      }
+    }
+    return names;
+  }
+
+  private static void addServiceName(V1IngressBackend backend, Set<String> names) {
+    if (backend != null && backend.getService() != null && backend.getService().getName() != null) {
+      names.add(backend.getService().getName());
+    }
+  }
+
+  /**
+   * The direct-access frontends of one namespace.
+   *
+   * @param services candidate Services of the namespace (non-direct-access ones are filtered out)
+   * @param ingresses candidate Ingresses of the namespace (likewise)
+   * @param serviceByName looks up any Service of the namespace by name (Ingress backends need not be
+   *     direct-access Services themselves); returns null when there is none
+   */
+  public List<DirectAccessFrontend> frontends(
+      Collection<V1Service> services,
+      Collection<V1Ingress> ingresses,
+      Function<String, V1Service> serviceByName) {
+    List<DirectAccessFrontend> frontends = new ArrayList<>();
+    for (V1Service service : services) {
+      if (isDirectAccessService(service)) {
+        String name = service.getMetadata().getName();
+        frontends.add(
+            new DirectAccessFrontend(
+                DirectAccessFrontend.Kind.SERVICE, name, name, service.getSpec().getSelector()));
+      }
+    }
+    for (V1Ingress ingress : ingresses) {
+      if (!isDirectAccessIngress(ingress)) {
+        continue;
+      }
+      for (String serviceName : backendServiceNames(ingress)) {
+        V1Service backend = serviceByName.apply(serviceName);
+        if (backend != null && backend.getSpec() != null) {
+          frontends.add(
+              new DirectAccessFrontend(
+                  DirectAccessFrontend.Kind.INGRESS,
+                  ingress.getMetadata().getName(),
+                  serviceName,
+                  backend.getSpec().getSelector()));
+        }
+      }
+    }
+    frontends.sort(
+        java.util.Comparator.comparing(DirectAccessFrontend::kind)
+            .thenComparing(DirectAccessFrontend::name)
+            .thenComparing(DirectAccessFrontend::serviceName));
+    return frontends;
+  }
+}
