@@ -25,9 +25,11 @@ set -euo pipefail
 
 # Newest v1.34 patch on the Go module proxy when this was written.
 K8S_VERSION="${K8S_VERSION:-v1.34.4}"
-# Newest etcd 3.5.x whose go.mod still says "go 1.24.0": 3.5.28+ need Go 1.25
-# and 3.5.34+ Go 1.26, which would raise our documented Go minimum.
-ETCD_VERSION="${ETCD_VERSION:-v3.5.27}"
+# etcd 3.5.x, >= 3.5.11. Not the newest 3.5: 3.5.28+ declare "go 1.25.0" and
+# 3.5.34+ "go 1.26.0", which would raise our Go minimum above 1.24; and for
+# 3.5.25-3.5.27 the checksum database (through our proxy) lacks some of
+# etcd's sub-modules, so 'go mod tidy' fails verifying them.
+ETCD_VERSION="${ETCD_VERSION:-v3.5.24}"
 # k8s.io/kubernetes v1.34 declares "go 1.24.0"; older toolchains cannot build it.
 MIN_GO_MAJOR=1
 MIN_GO_MINOR=24

@@ -1,0 +1,76 @@
+package io.clbdirect.webhook.config;
+
+import io.clbdirect.core.DirectAccessRules;
+import io.clbdirect.core.NetworkMode;
+import io.clbdirect.webhook.admission.AdmissionReviewCodec;
+import io.clbdirect.webhook.admission.PodAdmissionHandler;
+import io.clbdirect.webhook.http.MutatePodsController;
+import io.clbdirect.webhook.mutation.PodMutator;
+import io.clbdirect.webhook.topology.DirectAccessTopology;
+import io.clbdirect.webhook.topology.InformerDirectAccessTopology;
+import io.clbdirect.webhook.topology.TopologyInformers;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the webhook: informers registered on the process's shared factory (started by the host
+ * application), the topology read from them, the pure mutator and the HTTP edge. Needs beans of type
+ * {@link ApiClient}, {@link SharedInformerFactory}, {@link DirectAccessRules}, {@link NetworkMode} and
+ * {@link MeterRegistry}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "clb-direct.webhook", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(WebhookProperties.class)
+public class WebhookConfiguration {
+
+  @Bean
+  TopologyInformers webhookTopologyInformers(
+      SharedInformerFactory factory, ApiClient apiClient, DirectAccessRules rules) {
+    return TopologyInformers.register(factory, apiClient, rules);
+  }
+
+  @Bean
+  DirectAccessTopology directAccessTopology(
+      TopologyInformers informers, DirectAccessRules rules, NetworkMode networkMode) {
+    return new InformerDirectAccessTopology(
+        informers.services().getIndexer(),
+        informers.ingresses().getIndexer(),
+        informers.tkeConfig().getIndexer(),
+        rules,
+        networkMode);
+  }
+
+  @Bean
+  AdmissionReviewCodec admissionReviewCodec() {
+    return new AdmissionReviewCodec();
+  }
+
+  @Bean
+  PodAdmissionHandler podAdmissionHandler(
+      DirectAccessTopology topology, AdmissionReviewCodec codec, MeterRegistry meters) {
+    Map<PodAdmissionHandler.Outcome, Counter> counters = new EnumMap<>(PodAdmissionHandler.Outcome.class);
+    for (PodAdmissionHandler.Outcome outcome : PodAdmissionHandler.Outcome.values()) {
+      counters.put(
+          outcome,
+          Counter.builder("clb_direct_admission_total")
+              .description("AdmissionReviews answered, by outcome")
+              .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+              .register(meters));
+    }
+    return new PodAdmissionHandler(topology, new PodMutator(), codec, outcome -> counters.get(outcome).increment());
+  }
+
+  @Bean
+  MutatePodsController mutatePodsController(
+      AdmissionReviewCodec codec, PodAdmissionHandler handler, WebhookProperties properties, MeterRegistry meters) {
+    return new MutatePodsController(codec, handler, properties.maxRequestBytes().toBytes(), meters);
+  }
+}

@@ -1,0 +1,10 @@
+package io.clbdirect.webhook.topology;
+
+import io.clbdirect.webhook.mutation.TopologySnapshot;
+
+/** The read side of the cluster the webhook decides from. Implementations must not call the API. */
+public interface DirectAccessTopology {
+
+  /** What a Pod created in {@code namespace} is exposed by, and the network it lives on. */
+  TopologySnapshot snapshot(String namespace);
+}

@@ -1,0 +1,99 @@
+package io.clbdirect.webhook.topology;
+
+import io.clbdirect.core.DirectAccessRules;
+import io.clbdirect.core.InformerSync;
+import io.clbdirect.core.WellKnown;
+import io.kubernetes.client.informer.ListerWatcher;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1ConfigMapList;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1IngressList;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watchable;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import io.kubernetes.client.util.generic.options.ListOptions;
+import java.util.List;
+
+/**
+ * The three informers the webhook decides from, registered on a shared factory (which starts them).
+ * Services and Ingresses are watched cluster-wide; of ConfigMaps only TKE's one, by field selector, so
+ * clb-direct neither needs nor caches anyone else's ConfigMaps.
+ */
+public record TopologyInformers(
+    SharedIndexInformer<V1Service> services,
+    SharedIndexInformer<V1Ingress> ingresses,
+    SharedIndexInformer<V1ConfigMap> tkeConfig) implements InformerSync {
+
+  public static TopologyInformers register(
+      SharedInformerFactory factory, ApiClient client, DirectAccessRules rules) {
+    SharedIndexInformer<V1Service> services =
+        factory.sharedIndexInformerFor(
+            new GenericKubernetesApi<>(V1Service.class, V1ServiceList.class, "", "v1", "services", client),
+            V1Service.class,
+            0);
+    services.addIndexers(InformerDirectAccessTopology.serviceIndexers(rules));
+
+    SharedIndexInformer<V1Ingress> ingresses =
+        factory.sharedIndexInformerFor(
+            new GenericKubernetesApi<>(
+                V1Ingress.class, V1IngressList.class, "networking.k8s.io", "v1", "ingresses", client),
+            V1Ingress.class,
+            0);
+    ingresses.addIndexers(InformerDirectAccessTopology.ingressIndexers(rules));
+
+    SharedIndexInformer<V1ConfigMap> tkeConfig =
+        factory.sharedIndexInformerFor(
+            new SingleObjectListerWatcher<>(
+                new GenericKubernetesApi<>(
+                    V1ConfigMap.class, V1ConfigMapList.class, "", "v1", "configmaps", client),
+                WellKnown.TKE_CONFIG_NAMESPACE,
+                WellKnown.TKE_CONFIG_NAME),
+            V1ConfigMap.class,
+            0);
+    return new TopologyInformers(services, ingresses, tkeConfig);
+  }
+
+  public List<SharedIndexInformer<?>> all() {
+    return List.of(services, ingresses, tkeConfig);
+  }
+
+  @Override
+  public String name() {
+    return "webhook-topology";
+  }
+
+  @Override
+  public boolean hasSynced() {
+    return services.hasSynced() && ingresses.hasSynced() && tkeConfig.hasSynced();
+  }
+
+  /** Lists and watches one named object through a field selector. */
+  private record SingleObjectListerWatcher<T extends io.kubernetes.client.common.KubernetesObject,
+          L extends io.kubernetes.client.common.KubernetesListObject>(
+      GenericKubernetesApi<T, L> api, String namespace, String name) implements ListerWatcher<T, L> {
+
+    @Override
+    public L list(CallGeneratorParams params) throws ApiException {
+      return api.list(namespace, options(params)).throwsApiException().getObject();
+    }
+
+    @Override
+    public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
+      return api.watch(namespace, options(params));
+    }
+
+    private ListOptions options(CallGeneratorParams params) {
+      ListOptions options = new ListOptions();
+      options.setFieldSelector("metadata.name=" + name);
+      options.setResourceVersion(params.resourceVersion);
+      options.setTimeoutSeconds(params.timeoutSeconds);
+      return options;
+    }
+  }
+}
