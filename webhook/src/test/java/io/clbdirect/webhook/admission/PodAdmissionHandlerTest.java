@@ -1,0 +1,133 @@
+package io.clbdirect.webhook.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonParser;
+import io.clbdirect.core.DirectAccessFrontend;
+import io.clbdirect.core.NetworkMode;
+import io.clbdirect.webhook.mutation.PodMutator;
+import io.clbdirect.webhook.mutation.TopologySnapshot;
+import io.clbdirect.webhook.topology.DirectAccessTopology;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PodAdmissionHandlerTest {
+
+  private final List<String> namespacesAsked = new ArrayList<>();
+  private final List<PodAdmissionHandler.Outcome> outcomes = new ArrayList<>();
+  private DirectAccessTopology topology =
+      namespace -> {
+        namespacesAsked.add(namespace);
+        return new TopologySnapshot(
+            List.of(new DirectAccessFrontend(DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web"))),
+            NetworkMode.VPC_CNI,
+            false);
+      };
+
+  private AdmissionReview handle(String request) throws Exception {
+    AdmissionReviewCodec codec = new AdmissionReviewCodec();
+    PodAdmissionHandler handler = new PodAdmissionHandler(topology, new PodMutator(), codec, outcomes::add);
+    String review = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":" + request + "}";
+    return handler.handle(codec.decode(review.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static final String POD_KIND = "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"}";
+
+  @Test
+  void patchesASelectedPodAskingTheTopologyForTheRequestNamespace() throws Exception {
+    AdmissionReview reply = handle("{\"uid\":\"u1\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+        + "\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"web-\",\"labels\":{\"app\":\"web\"}},"
+        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}");
+
+    assertThat(reply.apiVersion()).isEqualTo(AdmissionReview.V1);
+    assertThat(reply.response().uid()).isEqualTo("u1");
+    assertThat(reply.response().allowed()).isTrue();
+    assertThat(reply.response().patchType()).isEqualTo("JSONPatch");
+    String patch = new String(Base64.getDecoder().decode(reply.response().patch()), StandardCharsets.UTF_8);
+    assertThat(JsonParser.parseString(patch).getAsJsonArray().get(0).getAsJsonObject().get("path").getAsString())
+        .isEqualTo("/spec/readinessGates");
+    assertThat(namespacesAsked).containsExactly("shop");
+    assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.PATCHED);
+  }
+
+  @Test
+  void unselectedPodIsAllowedWithoutPatchOrPatchType() throws Exception {
+    AdmissionReview reply = handle("{\"uid\":\"u2\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+        + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"db\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}");
+
+    assertThat(reply.response().allowed()).isTrue();
+    assertThat(reply.response().patch()).isNull();
+    assertThat(reply.response().patchType()).isNull();
+    assertThat(reply.response().warnings()).isNull();
+    assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.UNCHANGED);
+  }
+
+  @Test
+  void objectThatIsNotAPodIsAllowedWithAWarning() throws Exception {
+    AdmissionReview reply = handle("{\"uid\":\"u3\",\"kind\":{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"},"
+        + "\"operation\":\"CREATE\",\"object\":{\"kind\":\"Deployment\"}}");
+
+    assertThat(reply.response().allowed()).isTrue();
+    assertThat(reply.response().patch()).isNull();
+    assertThat(reply.response().warnings()).singleElement().asString()
+        .contains("expected a Pod").contains("apps/v1, Kind=Deployment");
+    assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_NOT_A_POD);
+  }
+
+  @Test
+  void podRequestWithoutObjectOrWithMismatchedObjectKindIsNotAPod() throws Exception {
+    assertThat(handle("{\"uid\":\"u4\"," + POD_KIND + ",\"operation\":\"CREATE\"}").response().warnings())
+        .singleElement().asString().contains("without an object");
+    assertThat(handle("{\"uid\":\"u5\"," + POD_KIND + ",\"operation\":\"CREATE\",\"object\":{\"kind\":\"Secret\"}}")
+            .response().allowed()).isTrue();
+    assertThat(outcomes).containsOnly(PodAdmissionHandler.Outcome.SKIPPED_NOT_A_POD);
+  }
+
+  @Test
+  void unreadablePodIsAllowedWithAShortWarning() throws Exception {
+    AdmissionReview reply = handle("{\"uid\":\"u6\"," + POD_KIND + ",\"operation\":\"CREATE\","
+        + "\"object\":{\"metadata\":{\"labels\":\"not-a-map\"},\"spec\":{}}}");
+
+    assertThat(reply.response().allowed()).isTrue();
+    assertThat(reply.response().patch()).isNull();
+    assertThat(reply.response().warnings()).singleElement().asString()
+        .startsWith("clb-direct: could not read the Pod").hasSizeLessThan(200);
+    assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_UNREADABLE);
+  }
+
+  @Test
+  void operationsOtherThanCreateAreLeftAlone() throws Exception {
+    AdmissionReview reply = handle("{\"uid\":\"u7\"," + POD_KIND + ",\"operation\":\"UPDATE\","
+        + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
+
+    assertThat(reply.response().patch()).isNull();
+    assertThat(namespacesAsked).isEmpty();
+  }
+
+  @Test
+  void failureWhileDecidingNeverBlocksThePod() throws Exception {
+    topology = namespace -> {
+      throw new IllegalStateException("cache exploded");
+    };
+    AdmissionReview reply = handle("{\"uid\":\"u8\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+        + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
+
+    assertThat(reply.response().allowed()).isTrue();
+    assertThat(reply.response().patch()).isNull();
+    assertThat(reply.response().warnings()).singleElement().asString().contains("internal error (cache exploded)");
+    assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_ERROR);
+  }
+
+  @Test
+  void podsOwnNamespaceWinsOverTheRequests() throws Exception {
+    handle("{\"uid\":\"u9\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+        + "\"object\":{\"metadata\":{\"namespace\":\"shop\",\"labels\":{\"app\":\"x\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
+    handle("{\"uid\":\"u10\"," + POD_KIND + ",\"namespace\":\"other\",\"operation\":\"CREATE\","
+        + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"x\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
+    assertThat(namespacesAsked).containsExactly("shop", "other");
+  }
+}
