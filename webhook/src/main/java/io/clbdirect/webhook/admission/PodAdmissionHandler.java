@@ -33,7 +33,8 @@ public final class PodAdmissionHandler {
     UNCHANGED,
     SKIPPED_NOT_A_POD,
     SKIPPED_UNREADABLE,
-    SKIPPED_ERROR
+    SKIPPED_ERROR,
+    NOT_SYNCED
   }
 
   public PodAdmissionHandler(
@@ -44,7 +45,16 @@ public final class PodAdmissionHandler {
     this.outcomes = outcomes;
   }
 
+  /**
+   * @throws TopologyNotSyncedException before the caches have synced: answering "no change" from a
+   *     half-filled cache would let a direct-access Pod through without its gate, so the caller must
+   *     fail the call and let the webhook's failurePolicy decide
+   */
   public AdmissionReview handle(AdmissionReview review) {
+    if (!topology.hasSynced()) {
+      outcomes.accept(Outcome.NOT_SYNCED);
+      throw new TopologyNotSyncedException();
+    }
     AdmissionRequest request = review.request();
     return review.reply(respond(request));
   }

@@ -41,6 +41,7 @@ public class WebhookConfiguration {
   DirectAccessTopology directAccessTopology(
       TopologyInformers informers, DirectAccessRules rules, NetworkMode networkMode) {
     return new InformerDirectAccessTopology(
+        informers::hasSynced,
         informers.services().getIndexer(),
         informers.ingresses().getIndexer(),
         informers.tkeConfig().getIndexer(),

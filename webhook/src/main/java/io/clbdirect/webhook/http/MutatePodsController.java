@@ -4,6 +4,7 @@ import io.clbdirect.webhook.admission.AdmissionReview;
 import io.clbdirect.webhook.admission.AdmissionReviewCodec;
 import io.clbdirect.webhook.admission.MalformedAdmissionReviewException;
 import io.clbdirect.webhook.admission.PodAdmissionHandler;
+import io.clbdirect.webhook.admission.TopologyNotSyncedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
@@ -91,6 +92,17 @@ public class MutatePodsController {
     log.warn("refused admission request: {} {}", e.status().value(), e.getMessage());
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
     return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+  }
+
+  /** 503 makes the API server apply the webhook's failurePolicy, the honest answer while syncing. */
+  @ExceptionHandler(TopologyNotSyncedException.class)
+  ResponseEntity<ProblemDetail> notSynced(TopologyNotSyncedException e) {
+    log.warn("admission request before caches synced: answered 503");
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header("Retry-After", "1")
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 
   /** Last line of defence: the API server must get an answer, never a stack trace or a hang. */

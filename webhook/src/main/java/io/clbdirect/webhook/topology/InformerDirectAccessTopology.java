@@ -11,6 +11,7 @@ import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -29,8 +30,10 @@ public final class InformerDirectAccessTopology implements DirectAccessTopology 
   private final Indexer<V1ConfigMap> tkeConfig;
   private final DirectAccessRules rules;
   private final NetworkMode networkMode;
+  private final BooleanSupplier synced;
 
   public InformerDirectAccessTopology(
+      BooleanSupplier synced,
       Indexer<V1Service> services,
       Indexer<V1Ingress> ingresses,
       Indexer<V1ConfigMap> tkeConfig,
@@ -41,6 +44,12 @@ public final class InformerDirectAccessTopology implements DirectAccessTopology 
     this.tkeConfig = tkeConfig;
     this.rules = rules;
     this.networkMode = networkMode;
+    this.synced = synced;
+  }
+
+  @Override
+  public boolean hasSynced() {
+    return synced.getAsBoolean();
   }
 
   /** The index for the Service informer; register it before the informer starts. */

@@ -19,13 +19,24 @@ class PodAdmissionHandlerTest {
 
   private final List<String> namespacesAsked = new ArrayList<>();
   private final List<PodAdmissionHandler.Outcome> outcomes = new ArrayList<>();
-  private DirectAccessTopology topology =
-      namespace -> {
-        namespacesAsked.add(namespace);
-        return new TopologySnapshot(
-            List.of(new DirectAccessFrontend(DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web"))),
-            NetworkMode.VPC_CNI,
-            false);
+  private boolean synced = true;
+  private java.util.function.Function<String, TopologySnapshot> snapshots =
+      namespace -> new TopologySnapshot(
+          List.of(new DirectAccessFrontend(DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web"))),
+          NetworkMode.VPC_CNI,
+          false);
+  private final DirectAccessTopology topology =
+      new DirectAccessTopology() {
+        @Override
+        public TopologySnapshot snapshot(String namespace) {
+          namespacesAsked.add(namespace);
+          return snapshots.apply(namespace);
+        }
+
+        @Override
+        public boolean hasSynced() {
+          return synced;
+        }
       };
 
   private AdmissionReview handle(String request) throws Exception {
@@ -110,7 +121,7 @@ class PodAdmissionHandlerTest {
 
   @Test
   void failureWhileDecidingNeverBlocksThePod() throws Exception {
-    topology = namespace -> {
+    snapshots = namespace -> {
       throw new IllegalStateException("cache exploded");
     };
     AdmissionReview reply = handle("{\"uid\":\"u8\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
@@ -120,6 +131,17 @@ class PodAdmissionHandlerTest {
     assertThat(reply.response().patch()).isNull();
     assertThat(reply.response().warnings()).singleElement().asString().contains("internal error (cache exploded)");
     assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_ERROR);
+  }
+
+  @Test
+  void refusesToAnswerBeforeTheCachesHaveSynced() {
+    synced = false;
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> handle("{\"uid\":\"u11\"," + POD_KIND + ",\"operation\":\"CREATE\",\"object\":{}}"))
+        .isInstanceOf(TopologyNotSyncedException.class)
+        .hasMessageContaining("not yet synced");
+    assertThat(namespacesAsked).isEmpty();
+    assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.NOT_SYNCED);
   }
 
   @Test

@@ -38,7 +38,7 @@ class InformerDirectAccessTopologyTest {
   }
 
   private InformerDirectAccessTopology topology(NetworkMode mode) {
-    return new InformerDirectAccessTopology(services, ingresses, configMaps, rules, mode);
+    return new InformerDirectAccessTopology(() -> true, services, ingresses, configMaps, rules, mode);
   }
 
   static V1Service service(String ns, String name, boolean directAccess, String app) {

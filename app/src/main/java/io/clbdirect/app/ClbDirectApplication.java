@@ -1,0 +1,22 @@
+package io.clbdirect.app;
+
+import io.clbdirect.app.kubernetes.KubernetesClientConfiguration;
+import io.clbdirect.webhook.config.WebhookConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The one clb-direct process. Each part is switched by its own property
+ * ({@code clb-direct.webhook.enabled}, ...), so one image serves every deployment shape.
+ */
+@SpringBootApplication
+@EnableConfigurationProperties(ClbDirectProperties.class)
+@Import({KubernetesClientConfiguration.class, SharedRulesConfiguration.class, WebhookConfiguration.class})
+public class ClbDirectApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(ClbDirectApplication.class, args);
+  }
+}
