@@ -52,6 +52,8 @@ STAGING_MODULES=(
 )
 
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/clb-direct"
+# Callers get this path back, possibly in another cwd: make it absolute.
+[[ "$CACHE_ROOT" == /* ]] || CACHE_ROOT="$PWD/$CACHE_ROOT"
 OUT_DIR="$CACHE_ROOT/k8s-$K8S_VERSION"
 # Written last, after every binary is in place, and naming the versions they
 # were built from: binaries without a matching stamp are not a finished build
@@ -112,14 +114,18 @@ require_go() {
 # Refuses a cache dir inside this repository (e.g. XDG_CACHE_HOME=.), since
 # binaries must never land in the work tree.
 guard_not_in_repo() {
-	local repo out
+	local repo probe out
 	repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-	mkdir -p "$OUT_DIR"
-	out=$(cd "$OUT_DIR" && pwd -P)
+	# Resolve symlinks through the deepest existing ancestor, creating nothing
+	# before the check has passed.
+	probe=$OUT_DIR
+	while [[ ! -d "$probe" ]]; do probe=$(dirname "$probe"); done
+	out="$(cd "$probe" && pwd -P)${OUT_DIR#"$probe"}"
 	case "$out/" in
 	"$repo"/*) die "cache dir $out is inside the repository $repo; point XDG_CACHE_HOME elsewhere" ;;
 	*) ;;
 	esac
+	mkdir -p "$OUT_DIR"
 }
 
 # Two test JVMs may call build at once: serialise on a lock in the cache dir so
@@ -136,6 +142,7 @@ take_lock() {
 		log "another build holds $lock; waiting for it"
 		flock 9
 	fi
+	HAVE_LOCK=1
 }
 
 # Checks STAGING_MODULES against the v0.0.0 requirements of k8s.io/kubernetes'
@@ -212,6 +219,11 @@ EOF
 
 build() {
 	local src="$OUT_DIR/src" tmp minor bin
+	# Temp dirs left by a killed build (SIGKILL skips our trap). Only with the
+	# lock held: otherwise one may belong to a build still running.
+	if [[ -n "${HAVE_LOCK:-}" ]]; then
+		rm -rf "$OUT_DIR"/.tmp.*
+	fi
 	tmp=$(mktemp -d "$OUT_DIR/.tmp.XXXXXX")
 	# shellcheck disable=SC2064 # expand $tmp now: it is local to this function
 	trap "rm -rf '$tmp'" EXIT

@@ -15,6 +15,7 @@ import io.kubernetes.client.openapi.models.V1IngressList;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Namespaces;
 import io.kubernetes.client.util.Watchable;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.kubernetes.client.util.generic.options.ListOptions;
@@ -30,13 +31,17 @@ public record TopologyInformers(
     SharedIndexInformer<V1Ingress> ingresses,
     SharedIndexInformer<V1ConfigMap> tkeConfig) implements InformerSync {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TopologyInformers.class);
+
   public static TopologyInformers register(
       SharedInformerFactory factory, ApiClient client, DirectAccessRules rules) {
     SharedIndexInformer<V1Service> services =
         factory.sharedIndexInformerFor(
             new GenericKubernetesApi<>(V1Service.class, V1ServiceList.class, "", "v1", "services", client),
             V1Service.class,
-            0);
+            0,
+            Namespaces.NAMESPACE_ALL,
+            TopologyInformers::logListWatchFailure);
     services.addIndexers(InformerDirectAccessTopology.serviceIndexers(rules));
 
     SharedIndexInformer<V1Ingress> ingresses =
@@ -44,7 +49,9 @@ public record TopologyInformers(
             new GenericKubernetesApi<>(
                 V1Ingress.class, V1IngressList.class, "networking.k8s.io", "v1", "ingresses", client),
             V1Ingress.class,
-            0);
+            0,
+            Namespaces.NAMESPACE_ALL,
+            TopologyInformers::logListWatchFailure);
     ingresses.addIndexers(InformerDirectAccessTopology.ingressIndexers(rules));
 
     SharedIndexInformer<V1ConfigMap> tkeConfig =
@@ -55,8 +62,18 @@ public record TopologyInformers(
                 WellKnown.TKE_CONFIG_NAMESPACE,
                 WellKnown.TKE_CONFIG_NAME),
             V1ConfigMap.class,
-            0);
+            0,
+            TopologyInformers::logListWatchFailure);
     return new TopologyInformers(services, ingresses, tkeConfig);
+  }
+
+  /**
+   * One line per failure instead of client-java's stack trace every second while the API server is
+   * unreachable; the informer retries on its own and readiness reports the outage.
+   */
+  private static <T> void logListWatchFailure(Class<T> type, Throwable error) {
+    Throwable cause = error.getCause() != null ? error.getCause() : error;
+    LOG.warn("list/watch of {} failed, retrying: {}", type.getSimpleName(), cause.toString());
   }
 
   public List<SharedIndexInformer<?>> all() {
