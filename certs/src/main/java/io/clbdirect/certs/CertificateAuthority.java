@@ -106,6 +106,42 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
     }
   }
 
+  /**
+   * Issues a client certificate, as the API server's {@code --client-ca-file} authentication reads
+   * it: the common name is the user, each organization a group.
+   */
+  public ServingCertificate issueClient(String user, List<String> groups, Duration validity, Clock clock) {
+    try {
+      KeyPair keys = newKeyPair();
+      Instant now = clock.instant();
+      Instant notAfter = now.plus(validity);
+      if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+        notAfter = certificate.getNotAfter().toInstant();
+      }
+      X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
+      groups.forEach(group -> subject.addRDN(BCStyle.O, group));
+      subject.addRDN(BCStyle.CN, user);
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+                  certificate, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject.build(), keys.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      return new ServingCertificate(sign(builder, privateKey), keys.getPrivate(), certificate);
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot issue a client certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** A bare ECDSA P-256 key pair, e.g. for signing service-account tokens. */
+  public static KeyPair generateKeyPair() {
+    try {
+      return newKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static KeyPair newKeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);

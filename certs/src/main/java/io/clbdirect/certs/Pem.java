@@ -45,6 +45,17 @@ public final class Pem {
     return out.toString();
   }
 
+  /** A public key as {@code PUBLIC KEY} (SubjectPublicKeyInfo). */
+  public static String encodePublicKey(java.security.PublicKey key) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(key);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
   /**
    * Every certificate in a PEM text, in order.
    *

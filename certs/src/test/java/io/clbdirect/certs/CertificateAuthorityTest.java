@@ -60,6 +60,16 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void clientCertificateNamesUserAndGroupsForTheApiServer() throws Exception {
+    ServingCertificate client = ca.issueClient("admin", List.of("system:masters"), Duration.ofDays(1), CLOCK);
+
+    X509Certificate cert = client.certificate();
+    cert.verify(ca.certificate().getPublicKey());
+    assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=admin,O=system:masters");
+    assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+  }
+
+  @Test
   void refusesACertificateWithoutNames() {
     assertThatThrownBy(() -> ca.issueServing(List.of(), List.of(), Duration.ofDays(1), CLOCK))
         .hasMessageContaining("at least one DNS or IP name");

@@ -1,0 +1,114 @@
+package io.clbdirect.e2e.controlplane;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A child process with a bounded lifetime. It is started under a small shell watchdog that kills it
+ * when this JVM disappears, even by SIGKILL (no shutdown hook runs then), so no etcd or
+ * kube-apiserver outlives a test run. Output goes to a log file, whose tail explains failures.
+ */
+public final class ManagedProcess implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ManagedProcess.class);
+
+  /**
+   * Runs "$@" in the background, then every 0.5 s checks that the JVM (pid $1) still lives; on its
+   * death, or on SIGTERM to the watchdog (our own stop), the child gets SIGTERM, then SIGKILL after 5 s.
+   */
+  private static final String WATCHDOG = """
+      jvm=$1; shift
+      "$@" &
+      child=$!
+      stop() { kill -TERM "$child" 2>/dev/null; for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$child" 2>/dev/null || exit 0; sleep 0.5; done; kill -KILL "$child" 2>/dev/null; exit 0; }
+      trap stop TERM INT HUP
+      while kill -0 "$jvm" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.5 & wait $!; done
+      kill -0 "$child" 2>/dev/null && stop
+      wait "$child"
+      """;
+
+  private final String name;
+  private final Process process;
+  private final Path logFile;
+
+  private ManagedProcess(String name, Process process, Path logFile) {
+    this.name = name;
+    this.process = process;
+    this.logFile = logFile;
+  }
+
+  public static ManagedProcess start(String name, List<String> command, Path logFile, Map<String, String> env) {
+    List<String> wrapped = new ArrayList<>(List.of("bash", "-c", WATCHDOG, "watchdog", Long.toString(ProcessHandle.current().pid())));
+    wrapped.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(wrapped).redirectErrorStream(true).redirectOutput(logFile.toFile());
+    builder.environment().putAll(env);
+    try {
+      log.info("starting {}: {}", name, String.join(" ", command));
+      return new ManagedProcess(name, builder.start(), logFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + " (" + command.get(0) + ")", e);
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** The last lines of the process's output, for failure messages. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Fails with the log tail when the process has exited. */
+  public void requireAlive() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          name + " exited with code " + process.exitValue() + "; last output (" + logFile + "):\n" + logTail(30));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy(); // SIGTERM to the watchdog, which stops the child gracefully
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public static Duration timeSince(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}
