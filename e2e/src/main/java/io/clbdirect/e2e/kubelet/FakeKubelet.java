@@ -1,0 +1,456 @@
+package io.clbdirect.e2e.kubelet;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Binding;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1DeleteOptions;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1Preconditions;
+import io.kubernetes.client.util.PatchUtils;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the kubelet of one Node, against a real API server, for Pods whose containers are fake but
+ * whose network is real:
+ *
+ * <ul>
+ *   <li>registers the Node (Ready) and binds every unscheduled Pod to it (there is no scheduler);
+ *   <li>gives each Pod a unique 127.x.y.z IP and, per TCP container port, a real HTTP listener there,
+ *       switchable per Pod ({@link Serving});
+ *   <li>reports Running, container statuses, PodScheduled/Initialized/ContainersReady, and computes
+ *       {@code Ready} as the kubelet does ({@link PodReadiness}), again whenever a gate condition
+ *       changes;
+ *   <li>finishes graceful deletion: closes the listeners after the Pod's shutdown delay (capped by its
+ *       grace period), then deletes it with grace period 0.
+ * </ul>
+ *
+ * One worker thread handles one Pod key at a time, like a controller's workqueue.
+ */
+public final class FakeKubelet implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(FakeKubelet.class);
+  private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
+  private final String nodeName;
+  private final ApiClient client;
+  private final CoreV1Api core;
+  private final SharedInformerFactory informers;
+  private final SharedIndexInformer<V1Pod> pods;
+  private final LoopbackAddresses addresses;
+  private final Map<String, PodEndpoints> endpoints = new ConcurrentHashMap<>();
+  private final Map<String, Duration> shutdownDelays = new ConcurrentHashMap<>();
+  private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+  private final Set<String> notReadyContainers = ConcurrentHashMap.newKeySet();
+  private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("fake-kubelet-worker"));
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("fake-kubelet-timers"));
+  private final ExecutorService listenerThreads = Executors.newCachedThreadPool(daemon("fake-pod-listener"));
+  private volatile Duration defaultShutdownDelay = Duration.ZERO;
+  private volatile boolean running = true;
+
+  /**
+   * @param client a client whose read timeout is 0 (the Pod informer holds a watch open)
+   * @param nodeName the Node to register and bind to
+   * @param addressOctet second octet of the Pod IPs this kubelet hands out (1..254)
+   */
+  public FakeKubelet(ApiClient client, String nodeName, int addressOctet) {
+    this.client = client;
+    this.nodeName = nodeName;
+    this.core = new CoreV1Api(client);
+    this.addresses = new LoopbackAddresses(addressOctet);
+    this.informers = new SharedInformerFactory(client);
+    this.pods = informers.sharedIndexInformerFor(
+        new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client), V1Pod.class, 0);
+    pods.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(V1Pod pod) {
+        enqueue(key(pod));
+      }
+
+      @Override
+      public void onUpdate(V1Pod old, V1Pod pod) {
+        enqueue(key(pod));
+      }
+
+      @Override
+      public void onDelete(V1Pod pod, boolean unknownFinalState) {
+        enqueue(key(pod));
+      }
+    });
+  }
+
+  /** Registers the Node, starts watching Pods, and returns once the Pod cache has synced. */
+  public FakeKubelet start() {
+    registerNode();
+    informers.startAllRegisteredInformers();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!pods.hasSynced()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("fake kubelet: Pod cache did not sync in 30 s");
+      }
+      sleep(50);
+    }
+    worker.submit(this::work);
+    return this;
+  }
+
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /** The Pod's IP, or null when this kubelet has not started it. */
+  public InetAddress podIp(String namespace, String name) {
+    PodEndpoints pod = endpoints.get(namespace + "/" + name);
+    return pod == null ? null : pod.ip();
+  }
+
+  /** Switches how the Pod's listeners behave (for health-check tests). */
+  public void serve(String namespace, String name, Serving mode) {
+    PodEndpoints pod = endpoints.get(namespace + "/" + name);
+    if (pod == null) {
+      throw new IllegalArgumentException("no running Pod " + namespace + "/" + name + " on " + nodeName);
+    }
+    pod.serve(mode);
+  }
+
+  /** Marks the Pod's containers unready (or ready again), as a failing readiness probe would. */
+  public void setContainersReady(String namespace, String name, boolean ready) {
+    String key = namespace + "/" + name;
+    if (ready) {
+      notReadyContainers.remove(key);
+    } else {
+      notReadyContainers.add(key);
+    }
+    enqueue(key);
+  }
+
+  /** How long a deleted Pod keeps serving before its listeners close (a preStop sleep); default 0. */
+  public void setDefaultShutdownDelay(Duration delay) {
+    this.defaultShutdownDelay = Objects.requireNonNull(delay);
+  }
+
+  public void setShutdownDelay(String namespace, String name, Duration delay) {
+    shutdownDelays.put(namespace + "/" + name, delay);
+  }
+
+  /** Ends a terminating Pod now instead of after its shutdown delay. */
+  public void finishTermination(String namespace, String name) {
+    String key = namespace + "/" + name;
+    timers.execute(() -> terminate(key));
+  }
+
+  private void enqueue(String key) {
+    if (running && queued.add(key)) {
+      queue.add(key);
+    }
+  }
+
+  private void work() {
+    while (running) {
+      String key;
+      try {
+        key = queue.poll(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (key == null) {
+        continue;
+      }
+      queued.remove(key);
+      try {
+        sync(key);
+      } catch (Exception e) {
+        if (running) {
+          log.debug("fake kubelet: sync of {} failed, retrying: {}", key, e.toString());
+          timers.schedule(() -> enqueue(key), 200, TimeUnit.MILLISECONDS);
+        }
+      }
+    }
+  }
+
+  private void sync(String key) throws ApiException {
+    V1Pod pod = pods.getIndexer().getByKey(key);
+    if (pod == null) {
+      stopEndpoints(key);
+      terminating.remove(key);
+      return;
+    }
+    String podNode = pod.getSpec().getNodeName();
+    if (podNode == null || podNode.isEmpty()) {
+      if (pod.getMetadata().getDeletionTimestamp() == null) {
+        bind(pod);
+      }
+      return;
+    }
+    if (!nodeName.equals(podNode)) {
+      return;
+    }
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      beginTermination(key, pod);
+      return;
+    }
+    PodEndpoints running = endpoints.computeIfAbsent(key, k -> startEndpoints(pod));
+    reportStatus(pod, running);
+  }
+
+  private void bind(V1Pod pod) throws ApiException {
+    V1Binding binding = new V1Binding()
+        .metadata(new V1ObjectMeta().name(pod.getMetadata().getName()).namespace(pod.getMetadata().getNamespace()))
+        .target(new V1ObjectReference().apiVersion("v1").kind("Node").name(nodeName));
+    // The API server answers pods/binding with a Status, which client-java's generated V1Binding
+    // reader rejects; so send the call and check the HTTP code ourselves.
+    Call call = core.createNamespacedPodBinding(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), binding)
+        .buildCall(null);
+    try (okhttp3.Response response = call.execute()) {
+      if (response.code() != 201 && response.code() != 409) {
+        throw new ApiException(response.code(), "binding " + key(pod) + " failed: " + response.body().string());
+      }
+    } catch (java.io.IOException e) {
+      throw new ApiException(e);
+    }
+  }
+
+  private PodEndpoints startEndpoints(V1Pod pod) {
+    List<Integer> ports = new ArrayList<>();
+    for (V1Container container : pod.getSpec().getContainers()) {
+      if (container.getPorts() == null) {
+        continue;
+      }
+      for (V1ContainerPort port : container.getPorts()) {
+        if (port.getProtocol() == null || "TCP".equals(port.getProtocol())) {
+          ports.add(port.getContainerPort());
+        }
+      }
+    }
+    PodEndpoints started = new PodEndpoints(pod.getMetadata().getName(), addresses.allocate(), ports, listenerThreads);
+    List<Integer> failed = started.open();
+    if (!failed.isEmpty()) {
+      log.warn("fake kubelet: Pod {} could not listen on {}:{}", key(pod), started.ip().getHostAddress(), failed);
+    }
+    return started;
+  }
+
+  private void stopEndpoints(String key) {
+    PodEndpoints pod = endpoints.remove(key);
+    if (pod != null) {
+      pod.close();
+    }
+  }
+
+  private void beginTermination(String key, V1Pod pod) {
+    if (!terminating.add(key)) {
+      return;
+    }
+    Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+    Duration delay = shutdownDelays.getOrDefault(key, defaultShutdownDelay);
+    if (grace != null && Duration.ofSeconds(grace).compareTo(delay) < 0) {
+      delay = Duration.ofSeconds(grace);
+    }
+    timers.schedule(() -> terminate(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void terminate(String key) {
+    V1Pod pod = pods.getIndexer().getByKey(key);
+    stopEndpoints(key);
+    if (pod == null) {
+      return;
+    }
+    try {
+      core.deleteNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace())
+          .gracePeriodSeconds(0)
+          .body(new V1DeleteOptions().gracePeriodSeconds(0L)
+              .preconditions(new V1Preconditions().uid(pod.getMetadata().getUid())))
+          .execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 404 && e.getCode() != 409 && running) {
+        log.debug("fake kubelet: final delete of {} failed, retrying: {}", key, e.getCode());
+        timers.schedule(() -> terminate(key), 200, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void reportStatus(V1Pod pod, PodEndpoints running) throws ApiException {
+    String key = key(pod);
+    List<String> containerNames = pod.getSpec().getContainers().stream().map(V1Container::getName).toList();
+    boolean containersReady = !notReadyContainers.contains(key);
+    List<String> unready = containersReady ? List.of() : containerNames;
+    List<V1PodCondition> current = pod.getStatus() == null ? List.of() : pod.getStatus().getConditions();
+    V1PodCondition ready = PodReadiness.ready(unready, pod.getSpec().getReadinessGates(), current);
+    V1PodCondition containers = containersReady
+        ? new V1PodCondition().type("ContainersReady").status("True")
+        : new V1PodCondition().type("ContainersReady").status("False").reason(PodReadiness.CONTAINERS_NOT_READY)
+            .message(ready.getMessage());
+    List<V1PodCondition> desired = List.of(
+        new V1PodCondition().type("PodScheduled").status("True"),
+        new V1PodCondition().type("Initialized").status("True"),
+        containers,
+        ready);
+    String ip = running.ip().getHostAddress();
+    boolean upToDate = pod.getStatus() != null
+        && "Running".equals(pod.getStatus().getPhase())
+        && ip.equals(pod.getStatus().getPodIP())
+        && desired.stream().allMatch(want -> same(want, PodReadiness.find(current, want.getType())))
+        && pod.getStatus().getContainerStatuses() != null
+        && pod.getStatus().getContainerStatuses().stream().allMatch(s -> Boolean.valueOf(containersReady).equals(s.getReady()));
+    if (upToDate) {
+      return;
+    }
+    String now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(RFC3339);
+    JsonObject status = new JsonObject();
+    status.addProperty("phase", "Running");
+    status.addProperty("hostIP", "127.0.0.1");
+    status.add("hostIPs", ips("127.0.0.1"));
+    status.addProperty("podIP", ip);
+    status.add("podIPs", ips(ip));
+    if (pod.getStatus() == null || pod.getStatus().getStartTime() == null) {
+      status.addProperty("startTime", now);
+    }
+    JsonArray conditions = new JsonArray();
+    for (V1PodCondition want : desired) {
+      V1PodCondition have = PodReadiness.find(current, want.getType());
+      JsonObject condition = new JsonObject();
+      condition.addProperty("type", want.getType());
+      condition.addProperty("status", want.getStatus());
+      condition.addProperty("reason", want.getReason());
+      condition.addProperty("message", want.getMessage());
+      boolean transition = have == null || !want.getStatus().equals(have.getStatus());
+      condition.addProperty("lastTransitionTime",
+          transition || have.getLastTransitionTime() == null ? now : have.getLastTransitionTime().format(RFC3339));
+      conditions.add(condition);
+    }
+    status.add("conditions", conditions);
+    JsonArray containerStatuses = new JsonArray();
+    for (V1Container container : pod.getSpec().getContainers()) {
+      JsonObject containerStatus = new JsonObject();
+      containerStatus.addProperty("name", container.getName());
+      containerStatus.addProperty("image", container.getImage());
+      containerStatus.addProperty("imageID", "fake://" + container.getImage());
+      containerStatus.addProperty("containerID", "fake://" + pod.getMetadata().getUid() + "/" + container.getName());
+      containerStatus.addProperty("ready", containersReady);
+      containerStatus.addProperty("started", true);
+      containerStatus.addProperty("restartCount", 0);
+      JsonObject state = new JsonObject();
+      JsonObject runningState = new JsonObject();
+      runningState.addProperty("startedAt", now);
+      state.add("running", runningState);
+      containerStatus.add("state", state);
+      containerStatuses.add(containerStatus);
+    }
+    status.add("containerStatuses", containerStatuses);
+    JsonObject patch = new JsonObject();
+    patch.add("status", status);
+    PatchUtils.patch(
+        V1Pod.class,
+        () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
+            new V1Patch(patch.toString())).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
+        client);
+  }
+
+  private static boolean same(V1PodCondition want, V1PodCondition have) {
+    return have != null
+        && Objects.equals(want.getStatus(), have.getStatus())
+        && Objects.equals(want.getReason(), have.getReason())
+        && Objects.equals(want.getMessage(), have.getMessage());
+  }
+
+  private static JsonArray ips(String ip) {
+    JsonArray array = new JsonArray();
+    JsonObject entry = new JsonObject();
+    entry.addProperty("ip", ip);
+    array.add(entry);
+    return array;
+  }
+
+  private void registerNode() {
+    try {
+      core.createNode(new V1Node().metadata(new V1ObjectMeta().name(nodeName)
+          .labels(Map.of("kubernetes.io/hostname", nodeName, "clb-direct.io/fake-node", "true")))).execute();
+    } catch (ApiException e) {
+      if (e.getCode() != 409) {
+        throw new IllegalStateException("fake kubelet: cannot register Node " + nodeName + ": " + e.getResponseBody(), e);
+      }
+    }
+    String now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(RFC3339);
+    String status = """
+        {"status":{"conditions":[{"type":"Ready","status":"True","reason":"KubeletReady",
+          "message":"fake kubelet is posting ready status","lastHeartbeatTime":"%1$s","lastTransitionTime":"%1$s"}],
+          "addresses":[{"type":"InternalIP","address":"127.0.0.1"},{"type":"Hostname","address":"%2$s"}],
+          "capacity":{"cpu":"64","memory":"256Gi","pods":"10000","tke.cloud.tencent.com/eni-ip":"10000"},
+          "allocatable":{"cpu":"64","memory":"256Gi","pods":"10000","tke.cloud.tencent.com/eni-ip":"10000"}}}
+        """.formatted(now, nodeName);
+    try {
+      PatchUtils.patch(V1Node.class, () -> core.patchNodeStatus(nodeName, new V1Patch(status)).buildCall(null),
+          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+    } catch (ApiException e) {
+      throw new IllegalStateException("fake kubelet: cannot set Node status: " + e.getResponseBody(), e);
+    }
+  }
+
+  private static String key(V1Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    informers.stopAllRegisteredInformers();
+    worker.shutdownNow();
+    timers.shutdownNow();
+    endpoints.values().forEach(PodEndpoints::close);
+    endpoints.clear();
+    listenerThreads.shutdownNow();
+  }
+}

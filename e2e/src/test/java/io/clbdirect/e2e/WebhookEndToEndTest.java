@@ -1,0 +1,213 @@
+package io.clbdirect.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clbdirect.e2e.app.ClbDirectProcess;
+import io.clbdirect.e2e.controlplane.ControlPlane;
+import io.clbdirect.e2e.junit.ControlPlaneExtension;
+import io.clbdirect.e2e.kubelet.FakeKubelet;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
+import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1DeploymentCondition;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1PodReadinessGate;
+import io.kubernetes.client.util.PatchUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The webhook as the real API server calls it: over HTTPS, trusting the caBundle registered in a
+ * MutatingWebhookConfiguration, for Pods the ReplicaSet controller creates. The fake kubelet runs the
+ * Pods and keeps gated ones NotReady until the gate condition is True.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class WebhookEndToEndTest {
+
+  static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  static ControlPlane plane;
+  static ApiClient client;
+  static CoreV1Api core;
+  static AppsV1Api apps;
+  static ClbDirectProcess clbDirect;
+  static FakeKubelet kubelet;
+
+  @BeforeAll
+  static void start(ControlPlane controlPlane) throws Exception {
+    plane = controlPlane;
+    client = plane.adminClient();
+    core = new CoreV1Api(client);
+    apps = new AppsV1Api(client);
+    Path work = Files.createDirectories(plane.workDir().resolve("webhook-e2e"));
+    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), List.of("--clb-direct.network-mode=mixed"));
+    new AdmissionregistrationV1Api(client).createMutatingWebhookConfiguration(
+        Fixtures.webhookConfiguration("clb-direct-e2e", clbDirect.webhookUrl(), clbDirect.caBundlePem())).execute();
+    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-1", 1).start();
+    awaitWebhookInEffect();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (clbDirect != null) {
+      clbDirect.close();
+    }
+  }
+
+  /** The API server honours a new webhook configuration "within a few seconds": probe with dry runs. */
+  static void awaitWebhookInEffect() throws ApiException {
+    core.createNamespace(Fixtures.namespace("webhook-probe")).execute();
+    core.createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
+    Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", () -> {
+      try {
+        return core.createNamespacedPod("webhook-probe", Fixtures.pod("probe", "probe")).dryRun("All").execute();
+      } catch (ApiException e) {
+        throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
+      }
+    }, pod -> hasGate(pod));
+  }
+
+  static boolean hasGate(V1Pod pod) {
+    List<V1PodReadinessGate> gates = pod.getSpec().getReadinessGates();
+    return gates != null && gates.stream().anyMatch(g -> GATE.equals(g.getConditionType()));
+  }
+
+  static List<V1Pod> pods(String namespace, String app) {
+    try {
+      return core.listNamespacedPod(namespace).labelSelector("app=" + app).execute().getItems();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Optional<V1PodCondition> condition(V1Pod pod, String type) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  @Test
+  void podsOfADeploymentBehindADirectAccessServiceGetTheGateAndInMixedModeTheEni() throws Exception {
+    String ns = "gate-and-eni";
+    core.createNamespace(Fixtures.namespace(ns)).execute();
+    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
+
+    List<V1Pod> pods = Await.until(TIMEOUT, "2 Pods of Deployment web", () -> pods(ns, "web"), list -> list.size() == 2);
+
+    assertThat(pods).allSatisfy(pod -> {
+      assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("ReplicaSet"));
+      assertThat(hasGate(pod)).as("readiness gate on %s", pod.getMetadata().getName()).isTrue();
+      assertThat(pod.getMetadata().getAnnotations()).containsEntry("tke.cloud.tencent.com/networks", "tke-route-eni");
+      Map<String, Quantity> requests = pod.getSpec().getContainers().get(0).getResources().getRequests();
+      Map<String, Quantity> limits = pod.getSpec().getContainers().get(0).getResources().getLimits();
+      assertThat(requests).containsEntry("tke.cloud.tencent.com/eni-ip", Quantity.fromString("1"));
+      assertThat(limits).containsEntry("tke.cloud.tencent.com/eni-ip", Quantity.fromString("1"));
+    });
+  }
+
+  @Test
+  void aPodNoDirectAccessServiceSelectsIsUntouched() throws Exception {
+    String ns = "untouched";
+    core.createNamespace(Fixtures.namespace(ns)).execute();
+    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+
+    V1Pod created = core.createNamespacedPod(ns, Fixtures.pod("other", "other")).execute();
+
+    assertThat(created.getSpec().getReadinessGates()).isNullOrEmpty();
+    assertThat(created.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(created.getSpec().getContainers().get(0).getResources().getRequests()).isNullOrEmpty();
+    // And the kubelet makes it Ready with no gate to wait for.
+    Await.until(TIMEOUT, "Pod other Ready", () -> pods(ns, "other").get(0),
+        pod -> condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false));
+  }
+
+  @Test
+  void gatedPodsStayNotReadyAndTheDeploymentUnavailableUntilTheGateIsTrue() throws Exception {
+    String ns = "gate-holds";
+    core.createNamespace(Fixtures.namespace(ns)).execute();
+    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
+
+    List<V1Pod> running = Await.until(TIMEOUT, "2 Running Pods with ContainersReady", () -> pods(ns, "web"),
+        list -> list.size() == 2 && list.stream().allMatch(pod ->
+            condition(pod, "ContainersReady").map(c -> "True".equals(c.getStatus())).orElse(false)
+                && condition(pod, "Ready").isPresent()));
+    for (V1Pod pod : running) {
+      assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+      assertThat(pod.getStatus().getPodIP()).startsWith("127.1.");
+      V1PodCondition ready = condition(pod, "Ready").orElseThrow();
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).isEqualTo("ReadinessGatesNotReady");
+      assertThat(ready.getMessage()).isEqualTo("corresponding condition of pod readiness gate \"" + GATE + "\" does not exist.");
+    }
+    Thread.sleep(1000); // give the Deployment controller time to (wrongly) count them
+    V1Deployment held = apps.readNamespacedDeployment("web", ns).execute();
+    assertThat(held.getStatus().getAvailableReplicas()).isNull();
+    assertThat(available(held)).isFalse();
+
+    setGate(running.get(0), "False");
+    Await.until(TIMEOUT, "Ready message naming the False gate", () -> readPod(ns, running.get(0).getMetadata().getName()),
+        pod -> condition(pod, "Ready").map(c -> ("the status of pod readiness gate \"" + GATE + "\" is not \"True\", but False").equals(c.getMessage())).orElse(false));
+
+    for (V1Pod pod : running) {
+      setGate(pod, "True");
+    }
+    V1Deployment ready = Await.until(TIMEOUT, "Deployment web Available", () -> {
+      try {
+        return apps.readNamespacedDeployment("web", ns).execute();
+      } catch (ApiException e) {
+        throw new IllegalStateException(e);
+      }
+    }, WebhookEndToEndTest::available);
+    assertThat(ready.getStatus().getAvailableReplicas()).isEqualTo(2);
+    assertThat(pods(ns, "web")).allSatisfy(pod ->
+        assertThat(condition(pod, "Ready").orElseThrow().getStatus()).isEqualTo("True"));
+  }
+
+  static V1Pod readPod(String namespace, String name) {
+    try {
+      return core.readNamespacedPod(name, namespace).execute();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static boolean available(V1Deployment deployment) {
+    if (deployment.getStatus() == null || deployment.getStatus().getConditions() == null) {
+      return false;
+    }
+    return deployment.getStatus().getConditions().stream()
+        .filter(c -> "Available".equals(c.getType())).map(V1DeploymentCondition::getStatus).anyMatch("True"::equals);
+  }
+
+  /** What the gate-controller will do: a strategic-merge patch of one condition on pods/status. */
+  static void setGate(V1Pod pod, String status) throws ApiException {
+    String patch = """
+        {"status":{"conditions":[{"type":"%s","status":"%s","reason":"E2eTest","message":"set by the test"}]}}
+        """.formatted(GATE, status);
+    PatchUtils.patch(V1Pod.class,
+        () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+  }
+}
