@@ -32,8 +32,15 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /** Namespaces carrying this label are the only ones the test webhook registration covers. */
+  static final String WEBHOOK_SCOPE_LABEL = "e2e.clb-direct.io/webhook";
+
   static V1Namespace namespace(String name) {
     return new V1Namespace().metadata(new V1ObjectMeta().name(name));
+  }
+
+  static V1Namespace webhookNamespace(String name) {
+    return new V1Namespace().metadata(new V1ObjectMeta().name(name).labels(Map.of(WEBHOOK_SCOPE_LABEL, "on")));
   }
 
   static V1Service directAccessService(String name, String app) {
@@ -81,8 +88,10 @@ final class Fixtures {
             .timeoutSeconds(10)
             .addRulesItem(new V1RuleWithOperations().operations(List.of("CREATE")).apiGroups(List.of(""))
                 .apiVersions(List.of("v1")).resources(List.of("pods")))
+            // Scoped to labelled namespaces, so a test class that stops clb-direct cannot break the
+            // next class's Pods through a Fail policy the API server is still honouring.
             .namespaceSelector(new V1LabelSelector().addMatchExpressionsItem(new V1LabelSelectorRequirement()
-                .key("kubernetes.io/metadata.name").operator("NotIn").values(List.of("kube-system"))))
+                .key(WEBHOOK_SCOPE_LABEL).operator("In").values(List.of("on"))))
             .clientConfig(new AdmissionregistrationV1WebhookClientConfig()
                 .url(url)
                 .caBundle(caBundlePem.getBytes(StandardCharsets.UTF_8))));

@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +46,7 @@ class WebhookEndToEndTest {
   static AppsV1Api apps;
   static ClbDirectProcess clbDirect;
   static FakeKubelet kubelet;
+  static Pods podReader;
 
   @BeforeAll
   static void start(ControlPlane controlPlane) throws Exception {
@@ -54,6 +54,7 @@ class WebhookEndToEndTest {
     client = plane.adminClient();
     core = new CoreV1Api(client);
     apps = new AppsV1Api(client);
+    podReader = new Pods(core);
     Path work = Files.createDirectories(plane.workDir().resolve("webhook-e2e"));
     clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), List.of("--clb-direct.network-mode=mixed"));
     new AdmissionregistrationV1Api(client).createMutatingWebhookConfiguration(
@@ -63,7 +64,10 @@ class WebhookEndToEndTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws ApiException {
+    if (clbDirect != null) {
+      new AdmissionregistrationV1Api(client).deleteMutatingWebhookConfiguration("clb-direct-e2e").execute();
+    }
     if (kubelet != null) {
       kubelet.close();
     }
@@ -74,7 +78,7 @@ class WebhookEndToEndTest {
 
   /** The API server honours a new webhook configuration "within a few seconds": probe with dry runs. */
   static void awaitWebhookInEffect() throws ApiException {
-    core.createNamespace(Fixtures.namespace("webhook-probe")).execute();
+    core.createNamespace(Fixtures.webhookNamespace("webhook-probe")).execute();
     core.createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
     Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", () -> {
       try {
@@ -90,29 +94,14 @@ class WebhookEndToEndTest {
     return gates != null && gates.stream().anyMatch(g -> GATE.equals(g.getConditionType()));
   }
 
-  static List<V1Pod> pods(String namespace, String app) {
-    try {
-      return core.listNamespacedPod(namespace).labelSelector("app=" + app).execute().getItems();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static Optional<V1PodCondition> condition(V1Pod pod, String type) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
-  }
-
   @Test
   void podsOfADeploymentBehindADirectAccessServiceGetTheGateAndInMixedModeTheEni() throws Exception {
     String ns = "gate-and-eni";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    core.createNamespace(Fixtures.webhookNamespace(ns)).execute();
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
     apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 
-    List<V1Pod> pods = Await.until(TIMEOUT, "2 Pods of Deployment web", () -> pods(ns, "web"), list -> list.size() == 2);
+    List<V1Pod> pods = Await.until(TIMEOUT, "2 Pods of Deployment web", () -> podReader.withApp(ns, "web"), list -> list.size() == 2);
 
     assertThat(pods).allSatisfy(pod -> {
       assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
@@ -129,7 +118,7 @@ class WebhookEndToEndTest {
   @Test
   void aPodNoDirectAccessServiceSelectsIsUntouched() throws Exception {
     String ns = "untouched";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    core.createNamespace(Fixtures.webhookNamespace(ns)).execute();
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
 
     V1Pod created = core.createNamespacedPod(ns, Fixtures.pod("other", "other")).execute();
@@ -138,25 +127,25 @@ class WebhookEndToEndTest {
     assertThat(created.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(created.getSpec().getContainers().get(0).getResources().getRequests()).isNullOrEmpty();
     // And the kubelet makes it Ready with no gate to wait for.
-    Await.until(TIMEOUT, "Pod other Ready", () -> pods(ns, "other").get(0),
-        pod -> condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false));
+    Await.until(TIMEOUT, "Pod other Ready", () -> podReader.withApp(ns, "other").get(0),
+        Pods::isReady);
   }
 
   @Test
   void gatedPodsStayNotReadyAndTheDeploymentUnavailableUntilTheGateIsTrue() throws Exception {
     String ns = "gate-holds";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    core.createNamespace(Fixtures.webhookNamespace(ns)).execute();
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
     apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 
-    List<V1Pod> running = Await.until(TIMEOUT, "2 Running Pods with ContainersReady", () -> pods(ns, "web"),
+    List<V1Pod> running = Await.until(TIMEOUT, "2 Running Pods with ContainersReady", () -> podReader.withApp(ns, "web"),
         list -> list.size() == 2 && list.stream().allMatch(pod ->
-            condition(pod, "ContainersReady").map(c -> "True".equals(c.getStatus())).orElse(false)
-                && condition(pod, "Ready").isPresent()));
+            Pods.condition(pod, "ContainersReady").map(c -> "True".equals(c.getStatus())).orElse(false)
+                && Pods.condition(pod, "Ready").isPresent()));
     for (V1Pod pod : running) {
       assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
       assertThat(pod.getStatus().getPodIP()).startsWith("127.1.");
-      V1PodCondition ready = condition(pod, "Ready").orElseThrow();
+      V1PodCondition ready = Pods.condition(pod, "Ready").orElseThrow();
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason()).isEqualTo("ReadinessGatesNotReady");
       assertThat(ready.getMessage()).isEqualTo("corresponding condition of pod readiness gate \"" + GATE + "\" does not exist.");
@@ -167,8 +156,8 @@ class WebhookEndToEndTest {
     assertThat(available(held)).isFalse();
 
     setGate(running.get(0), "False");
-    Await.until(TIMEOUT, "Ready message naming the False gate", () -> readPod(ns, running.get(0).getMetadata().getName()),
-        pod -> condition(pod, "Ready").map(c -> ("the status of pod readiness gate \"" + GATE + "\" is not \"True\", but False").equals(c.getMessage())).orElse(false));
+    Await.until(TIMEOUT, "Ready message naming the False gate", () -> podReader.read(ns, running.get(0).getMetadata().getName()),
+        pod -> Pods.condition(pod, "Ready").map(c -> ("the status of pod readiness gate \"" + GATE + "\" is not \"True\", but False").equals(c.getMessage())).orElse(false));
 
     for (V1Pod pod : running) {
       setGate(pod, "True");
@@ -181,16 +170,8 @@ class WebhookEndToEndTest {
       }
     }, WebhookEndToEndTest::available);
     assertThat(ready.getStatus().getAvailableReplicas()).isEqualTo(2);
-    assertThat(pods(ns, "web")).allSatisfy(pod ->
-        assertThat(condition(pod, "Ready").orElseThrow().getStatus()).isEqualTo("True"));
-  }
-
-  static V1Pod readPod(String namespace, String name) {
-    try {
-      return core.readNamespacedPod(name, namespace).execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e);
-    }
+    assertThat(podReader.withApp(ns, "web")).allSatisfy(pod ->
+        assertThat(Pods.condition(pod, "Ready").orElseThrow().getStatus()).isEqualTo("True"));
   }
 
   static boolean available(V1Deployment deployment) {
