@@ -2,8 +2,8 @@ package io.clbdirect.app.kubernetes;
 
 import io.clbdirect.app.ClbDirectProperties;
 import io.clbdirect.core.InformerSync;
+import io.clbdirect.core.KubernetesClients;
 import io.kubernetes.client.informer.SharedInformerFactory;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import java.io.IOException;
@@ -20,11 +20,17 @@ import org.springframework.context.annotation.Configuration;
 public class KubernetesClientConfiguration {
 
   /**
-   * Read timeout 0: informers hold watches open for minutes (the server ends them); a client-side
-   * timeout would only make them reconnect, which is extra load and extra API calls.
+   * Two clients. Informers get read timeout 0: they hold watches open for minutes (the server ends
+   * them), and a client-side timeout would only make them reconnect. Ordinary calls get 30 s.
    */
   @Bean
-  ApiClient apiClient(ClbDirectProperties properties) throws IOException {
+  KubernetesClients kubernetesClients(ClbDirectProperties properties) throws IOException {
+    return new KubernetesClients(
+        builder(properties).setReadTimeout(Duration.ZERO).build(),
+        builder(properties).setReadTimeout(Duration.ofSeconds(30)).build());
+  }
+
+  private static ClientBuilder builder(ClbDirectProperties properties) throws IOException {
     ClientBuilder builder;
     if (properties.kubeconfig() != null) {
       try (Reader reader = Files.newBufferedReader(properties.kubeconfig(), StandardCharsets.UTF_8)) {
@@ -36,12 +42,12 @@ public class KubernetesClientConfiguration {
     } else {
       builder = ClientBuilder.standard();
     }
-    return builder.setReadTimeout(Duration.ZERO).build();
+    return builder;
   }
 
   @Bean
-  SharedInformerFactory sharedInformerFactory(ApiClient apiClient) {
-    return new SharedInformerFactory(apiClient);
+  SharedInformerFactory sharedInformerFactory(KubernetesClients clients) {
+    return new SharedInformerFactory(clients.watching());
   }
 
   @Bean

@@ -17,6 +17,7 @@ public final class RunningApp implements AutoCloseable {
 
   public static RunningApp start(List<String> args) {
     List<String> all = new ArrayList<>(List.of(
+        "--spring.profiles.active=tls-files",
         "--server.port=0",
         "--server.address=127.0.0.1",
         "--management.server.port=0",

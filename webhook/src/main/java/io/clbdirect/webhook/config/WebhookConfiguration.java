@@ -1,6 +1,7 @@
 package io.clbdirect.webhook.config;
 
 import io.clbdirect.core.DirectAccessRules;
+import io.clbdirect.core.KubernetesClients;
 import io.clbdirect.core.NetworkMode;
 import io.clbdirect.webhook.admission.AdmissionReviewCodec;
 import io.clbdirect.webhook.admission.PodAdmissionHandler;
@@ -10,7 +11,6 @@ import io.clbdirect.webhook.topology.DirectAccessTopology;
 import io.clbdirect.webhook.topology.InformerDirectAccessTopology;
 import io.clbdirect.webhook.topology.TopologyInformers;
 import io.kubernetes.client.informer.SharedInformerFactory;
-import io.kubernetes.client.openapi.ApiClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -23,18 +23,19 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Wires the webhook: informers registered on the process's shared factory (started by the host
  * application), the topology read from them, the pure mutator and the HTTP edge. Needs beans of type
- * {@link ApiClient}, {@link SharedInformerFactory}, {@link DirectAccessRules}, {@link NetworkMode} and
+ * {@link KubernetesClients}, {@link SharedInformerFactory}, {@link DirectAccessRules}, {@link NetworkMode} and
  * {@link MeterRegistry}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "clb-direct.webhook", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(WebhookProperties.class)
+@org.springframework.context.annotation.Import(io.clbdirect.webhook.bootstrap.BootstrapConfiguration.class)
 public class WebhookConfiguration {
 
   @Bean
   TopologyInformers webhookTopologyInformers(
-      SharedInformerFactory factory, ApiClient apiClient, DirectAccessRules rules) {
-    return TopologyInformers.register(factory, apiClient, rules);
+      SharedInformerFactory factory, KubernetesClients clients, DirectAccessRules rules) {
+    return TopologyInformers.register(factory, clients.watching(), rules);
   }
 
   @Bean

@@ -3,22 +3,18 @@ package io.clbdirect.webhook.topology;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.core.InformerSync;
 import io.clbdirect.core.WellKnown;
-import io.kubernetes.client.informer.ListerWatcher;
+import io.clbdirect.webhook.informers.SingleObjectListerWatcher;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapList;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1IngressList;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
-import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Namespaces;
-import io.kubernetes.client.util.Watchable;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
-import io.kubernetes.client.util.generic.options.ListOptions;
 import java.util.List;
 
 /**
@@ -71,7 +67,7 @@ public record TopologyInformers(
    * One line per failure instead of client-java's stack trace every second while the API server is
    * unreachable; the informer retries on its own and readiness reports the outage.
    */
-  private static <T> void logListWatchFailure(Class<T> type, Throwable error) {
+  public static <T> void logListWatchFailure(Class<T> type, Throwable error) {
     Throwable cause = error.getCause() != null ? error.getCause() : error;
     LOG.warn("list/watch of {} failed, retrying: {}", type.getSimpleName(), cause.toString());
   }
@@ -88,29 +84,5 @@ public record TopologyInformers(
   @Override
   public boolean hasSynced() {
     return services.hasSynced() && ingresses.hasSynced() && tkeConfig.hasSynced();
-  }
-
-  /** Lists and watches one named object through a field selector. */
-  private record SingleObjectListerWatcher<T extends io.kubernetes.client.common.KubernetesObject,
-          L extends io.kubernetes.client.common.KubernetesListObject>(
-      GenericKubernetesApi<T, L> api, String namespace, String name) implements ListerWatcher<T, L> {
-
-    @Override
-    public L list(CallGeneratorParams params) throws ApiException {
-      return api.list(namespace, options(params)).throwsApiException().getObject();
-    }
-
-    @Override
-    public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
-      return api.watch(namespace, options(params));
-    }
-
-    private ListOptions options(CallGeneratorParams params) {
-      ListOptions options = new ListOptions();
-      options.setFieldSelector("metadata.name=" + name);
-      options.setResourceVersion(params.resourceVersion);
-      options.setTimeoutSeconds(params.timeoutSeconds);
-      return options;
-    }
   }
 }
