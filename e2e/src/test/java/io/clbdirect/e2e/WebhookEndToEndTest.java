@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The webhook as the real API server calls it: over HTTPS, trusting the caBundle registered in a
- * MutatingWebhookConfiguration, for Pods the ReplicaSet controller creates. The fake kubelet runs the
+ * The webhook as the real API server calls it: over HTTPS, trusting the caBundle clb-direct's own
+ * bootstrapper registered in the MutatingWebhookConfiguration, for Pods the ReplicaSet controller
+ * creates. The fake kubelet runs the
  * Pods and keeps gated ones NotReady until the gate condition is True.
  */
 @ExtendWith(ControlPlaneExtension.class)
@@ -39,6 +40,8 @@ class WebhookEndToEndTest {
 
   static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
   static final Duration TIMEOUT = Duration.ofSeconds(60);
+  static final String NAMESPACE = "clb-direct-webhook-e2e";
+  static final String CONFIGURATION = "clb-direct-webhook-e2e";
 
   static ControlPlane plane;
   static ApiClient client;
@@ -56,29 +59,31 @@ class WebhookEndToEndTest {
     apps = new AppsV1Api(client);
     podReader = new Pods(core);
     Path work = Files.createDirectories(plane.workDir().resolve("webhook-e2e"));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), List.of("--clb-direct.network-mode=mixed"));
-    new AdmissionregistrationV1Api(client).createMutatingWebhookConfiguration(
-        Fixtures.webhookConfiguration("clb-direct-e2e", clbDirect.webhookUrl(), clbDirect.caBundlePem())).execute();
+    core.createNamespace(Fixtures.namespace(NAMESPACE)).execute();
+    // The bootstrapper creates the Secret and registers the webhook by url, with Fail so that any
+    // call failure shows up as a failed creation here instead of a silently unmutated Pod.
+    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), NAMESPACE, CONFIGURATION,
+        List.of("--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail"));
     kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-1", 1).start();
     awaitWebhookInEffect();
   }
 
   @AfterAll
   static void stop() throws ApiException {
-    if (clbDirect != null) {
-      new AdmissionregistrationV1Api(client).deleteMutatingWebhookConfiguration("clb-direct-e2e").execute();
-    }
     if (kubelet != null) {
       kubelet.close();
     }
     if (clbDirect != null) {
       clbDirect.close();
+      // Stopped first, or it would restore the configuration at once; with Fail it would block
+      // every later Pod creation in this control plane.
+      new AdmissionregistrationV1Api(client).deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
     }
   }
 
   /** The API server honours a new webhook configuration "within a few seconds": probe with dry runs. */
   static void awaitWebhookInEffect() throws ApiException {
-    core.createNamespace(Fixtures.webhookNamespace("webhook-probe")).execute();
+    core.createNamespace(Fixtures.namespace("webhook-probe")).execute();
     core.createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
     Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", () -> {
       try {
@@ -97,7 +102,7 @@ class WebhookEndToEndTest {
   @Test
   void podsOfADeploymentBehindADirectAccessServiceGetTheGateAndInMixedModeTheEni() throws Exception {
     String ns = "gate-and-eni";
-    core.createNamespace(Fixtures.webhookNamespace(ns)).execute();
+    core.createNamespace(Fixtures.namespace(ns)).execute();
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
     apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 
@@ -118,7 +123,7 @@ class WebhookEndToEndTest {
   @Test
   void aPodNoDirectAccessServiceSelectsIsUntouched() throws Exception {
     String ns = "untouched";
-    core.createNamespace(Fixtures.webhookNamespace(ns)).execute();
+    core.createNamespace(Fixtures.namespace(ns)).execute();
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
 
     V1Pod created = core.createNamespacedPod(ns, Fixtures.pod("other", "other")).execute();
@@ -134,7 +139,7 @@ class WebhookEndToEndTest {
   @Test
   void gatedPodsStayNotReadyAndTheDeploymentUnavailableUntilTheGateIsTrue() throws Exception {
     String ns = "gate-holds";
-    core.createNamespace(Fixtures.webhookNamespace(ns)).execute();
+    core.createNamespace(Fixtures.namespace(ns)).execute();
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
     apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 

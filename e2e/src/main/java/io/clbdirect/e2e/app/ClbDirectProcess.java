@@ -1,8 +1,5 @@
 package io.clbdirect.e2e.app;
 
-import io.clbdirect.certs.CertificateAuthority;
-import io.clbdirect.certs.Pem;
-import io.clbdirect.certs.ServingCertificate;
 import io.clbdirect.e2e.controlplane.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,21 +19,19 @@ import java.util.Map;
 
 /**
  * The packaged clb-direct jar ({@code app/target/clb-direct.jar}) running as its own process on
- * loopback, exactly as users run it, with a certificate from a test CA. Ready when its readiness
- * endpoint says so (caches synced).
+ * loopback, exactly as users run it: its bootstrapper makes the certificates and registers the
+ * webhook. Ready when its readiness endpoint says so (caches synced, certificate trusted).
  */
 public final class ClbDirectProcess implements AutoCloseable {
 
   private final ManagedProcess process;
   private final int httpsPort;
   private final int managementPort;
-  private final String caBundlePem;
 
-  private ClbDirectProcess(ManagedProcess process, int httpsPort, int managementPort, String caBundlePem) {
+  private ClbDirectProcess(ManagedProcess process, int httpsPort, int managementPort) {
     this.process = process;
     this.httpsPort = httpsPort;
     this.managementPort = managementPort;
-    this.caBundlePem = caBundlePem;
   }
 
   /** The jar Maven built, as the e2e module's surefire configuration names it. */
@@ -51,14 +45,15 @@ public final class ClbDirectProcess implements AutoCloseable {
     return jar;
   }
 
-  public static ClbDirectProcess start(Path workDir, Path kubeconfig, List<String> extraArgs) {
+  /**
+   * Starts clb-direct with its bootstrapper in url mode: it creates its own CA and serving certificate
+   * in a Secret in {@code namespace} (which must exist) and registers the MutatingWebhookConfiguration
+   * {@code configurationName} pointing at itself on 127.0.0.1.
+   */
+  public static ClbDirectProcess start(Path workDir, Path kubeconfig, String namespace, String configurationName,
+      List<String> extraArgs) {
     try {
       Files.createDirectories(workDir);
-      CertificateAuthority ca = CertificateAuthority.generate("clb-direct-e2e-webhook-ca", Duration.ofDays(2), Clock.systemUTC());
-      ServingCertificate leaf = ca.issueServing(
-          List.of("localhost"), List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(1), Clock.systemUTC());
-      Path certificate = Files.writeString(workDir.resolve("tls.crt"), leaf.certificatePem());
-      Path key = Files.writeString(workDir.resolve("tls.key"), leaf.privateKeyPem());
       int httpsPort = freePort();
       int managementPort = freePort();
       String java = ProcessHandle.current().info().command().orElse("java");
@@ -69,11 +64,12 @@ public final class ClbDirectProcess implements AutoCloseable {
           "--management.server.address=127.0.0.1",
           "--management.server.port=" + managementPort,
           "--clb-direct.kubeconfig=" + kubeconfig,
-          "--clb-direct.tls.certificate-file=file:" + certificate,
-          "--clb-direct.tls.private-key-file=file:" + key));
+          "--clb-direct.bootstrap.namespace=" + namespace,
+          "--clb-direct.bootstrap.configuration-name=" + configurationName,
+          "--clb-direct.bootstrap.url=https://127.0.0.1:" + httpsPort + "/mutate-pods"));
       command.addAll(extraArgs);
       ManagedProcess process = ManagedProcess.start("clb-direct", command, workDir.resolve("clb-direct.log"), Map.of());
-      ClbDirectProcess app = new ClbDirectProcess(process, httpsPort, managementPort, Pem.encodeCertificates(List.of(ca.certificate())));
+      ClbDirectProcess app = new ClbDirectProcess(process, httpsPort, managementPort);
       try {
         app.awaitReady(Duration.ofSeconds(90));
       } catch (RuntimeException e) {
@@ -90,8 +86,22 @@ public final class ClbDirectProcess implements AutoCloseable {
     return "https://127.0.0.1:" + httpsPort + "/mutate-pods";
   }
 
-  public String caBundlePem() {
-    return caBundlePem;
+  public int httpsPort() {
+    return httpsPort;
+  }
+
+  /** GET on the management port, e.g. /actuator/prometheus. */
+  public String management(String path) {
+    try {
+      return HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public String logTail(int lines) {

@@ -1,0 +1,288 @@
+package io.clbdirect.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clbdirect.certs.CaBundle;
+import io.clbdirect.certs.CertificateChecks;
+import io.clbdirect.e2e.app.ClbDirectProcess;
+import io.clbdirect.e2e.controlplane.ControlPlane;
+import io.clbdirect.e2e.junit.ControlPlaneExtension;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.util.PatchUtils;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The bootstrapper against the real API server: it repairs what users break, and rotates certificates
+ * while Pods keep being created, without one failed or unmutated admission.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BootstrapperEndToEndTest {
+
+  static final String NAMESPACE = "clb-direct-bootstrap-e2e";
+  static final String CONFIGURATION = "clb-direct-bootstrap-e2e";
+  static final String SECRET = "clb-direct-webhook-tls";
+  static final String WORKLOAD_NS = "bootstrap-workloads";
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  static ApiClient client;
+  static CoreV1Api core;
+  static AdmissionregistrationV1Api admission;
+  static ClbDirectProcess clbDirect;
+
+  @BeforeAll
+  static void start(ControlPlane plane) throws Exception {
+    client = plane.adminClient();
+    core = new CoreV1Api(client);
+    admission = new AdmissionregistrationV1Api(client);
+    core.createNamespace(Fixtures.namespace(NAMESPACE)).execute();
+    core.createNamespace(Fixtures.namespace(WORKLOAD_NS)).execute();
+    core.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
+    Path work = Files.createDirectories(plane.workDir().resolve("bootstrap-e2e"));
+    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), NAMESPACE, CONFIGURATION, List.of(
+        "--clb-direct.bootstrap.failure-policy=Fail", "--clb-direct.bootstrap.propagation-delay=3s"));
+    awaitMutating();
+  }
+
+  @AfterAll
+  static void stop() throws ApiException {
+    if (clbDirect != null) {
+      clbDirect.close();
+      admission.deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
+    }
+  }
+
+  static V1Pod dryRunPod() {
+    try {
+      return core.createNamespacedPod(WORKLOAD_NS, Fixtures.pod("probe", "web")).dryRun("All").execute();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
+    }
+  }
+
+  static void awaitMutating() {
+    Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", BootstrapperEndToEndTest::dryRunPod, WebhookEndToEndTest::hasGate);
+  }
+
+  static V1MutatingWebhookConfiguration configuration() {
+    try {
+      return admission.readMutatingWebhookConfiguration(CONFIGURATION).execute();
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return null;
+      }
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static V1Secret secret() {
+    try {
+      return core.readNamespacedSecret(SECRET, NAMESPACE).execute();
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return null;
+      }
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static CaBundle publishedBundle() {
+    V1MutatingWebhookConfiguration configuration = configuration();
+    if (configuration == null) {
+      return null;
+    }
+    byte[] pem = configuration.getWebhooks().get(0).getClientConfig().getCaBundle();
+    try {
+      return pem == null ? null : CaBundle.parse(new String(pem, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The certificate the server presents to a new connection (read without trusting it). */
+  static X509Certificate served() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {new X509TrustManager() {
+        public void checkClientTrusted(X509Certificate[] chain, String type) {}
+
+        public void checkServerTrusted(X509Certificate[] chain, String type) {}
+
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      }}, null);
+      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", clbDirect.httpsPort())) {
+        socket.setSoTimeout(5000);
+        socket.startHandshake();
+        return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static boolean servedIsTrusted() {
+    CaBundle bundle = publishedBundle();
+    return bundle != null && CertificateChecks.trustedBy(served(), bundle.certificates(), Instant.now());
+  }
+
+  static void annotateSecret(String key, String value) throws ApiException {
+    String patch = "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}";
+    PatchUtils.patch(V1Secret.class, () -> core.patchNamespacedSecret(SECRET, NAMESPACE, new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+  }
+
+  @Test
+  @Order(1)
+  void createsItsSecretAndRegistrationAndServesATrustedCertificate() {
+    V1Secret secret = secret();
+    assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+    assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "clb-direct");
+    assertThat(secret.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
+    var webhook = configuration().getWebhooks().get(0);
+    assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
+    assertThat(webhook.getSideEffects()).isEqualTo("None");
+    assertThat(webhook.getTimeoutSeconds()).isEqualTo(10);
+    assertThat(webhook.getClientConfig().getUrl()).isEqualTo("https://127.0.0.1:" + clbDirect.httpsPort() + "/mutate-pods");
+    assertThat(webhook.getNamespaceSelector().getMatchExpressions().get(0).getValues()).containsExactly("kube-system", NAMESPACE);
+    assertThat(servedIsTrusted()).isTrue();
+  }
+
+  @Test
+  @Order(2)
+  void deletedWebhookConfigurationComesBackAndPodsAreStillMutated() throws Exception {
+    long started = System.nanoTime();
+    admission.deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
+    Await.until(TIMEOUT, "the webhook configuration restored", BootstrapperEndToEndTest::configuration, c -> c != null);
+    long restoredMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    System.out.println("REPAIR webhook configuration deleted -> restored in " + restoredMs + " ms");
+    assertThat(restoredMs).as("restored within 2 s").isLessThan(2000);
+    awaitMutating();
+  }
+
+  @Test
+  @Order(3)
+  void tamperedCaBundleIsRestored() throws Exception {
+    String bogus = "{\"webhooks\":[{\"name\":\"pods.clb-direct.io\",\"clientConfig\":{\"caBundle\":\""
+        + java.util.Base64.getEncoder().encodeToString("not a certificate".getBytes(StandardCharsets.UTF_8)) + "\"}}]}";
+    long started = System.nanoTime();
+    PatchUtils.patch(V1MutatingWebhookConfiguration.class,
+        () -> admission.patchMutatingWebhookConfiguration(CONFIGURATION, new V1Patch(bogus)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+    Await.until(TIMEOUT, "caBundle restored", BootstrapperEndToEndTest::publishedBundle, bundle -> bundle != null);
+    long restoredMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    System.out.println("REPAIR caBundle tampered -> restored in " + restoredMs + " ms");
+    assertThat(restoredMs).as("restored within 2 s").isLessThan(2000);
+    assertThat(servedIsTrusted()).isTrue();
+    awaitMutating();
+  }
+
+  @Test
+  @Order(4)
+  void deletedSecretGetsANewCaAndLeafAndTheServerSwapsToIt() throws Exception {
+    BigInteger oldSerial = served().getSerialNumber();
+    CaBundle oldBundle = publishedBundle();
+    long started = System.nanoTime();
+    core.deleteNamespacedSecret(SECRET, NAMESPACE).execute();
+    Await.until(TIMEOUT, "a new Secret", BootstrapperEndToEndTest::secret, s -> s != null);
+    long secretMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    Await.until(TIMEOUT, "a new certificate served and trusted",
+        () -> !served().getSerialNumber().equals(oldSerial) && servedIsTrusted(), ok -> ok);
+    long swappedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    System.out.println("REPAIR Secret deleted -> recreated in " + secretMs + " ms, new certificate served and trusted in " + swappedMs + " ms");
+    assertThat(publishedBundle().sameAs(oldBundle)).as("a new CA").isFalse();
+    assertThat(swappedMs).as("repaired within 2 s").isLessThan(2000);
+    awaitMutating();
+  }
+
+  /**
+   * At least 20 Pod creations a second through the API server, while the serving certificate and then
+   * the CA are rotated: every creation must succeed and carry the gate.
+   */
+  @Test
+  @Order(5)
+  void rotationsUnderLoadLoseNoAdmission() throws Exception {
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger created = new AtomicInteger();
+    AtomicInteger unmutated = new AtomicInteger();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    ExecutorService load = Executors.newFixedThreadPool(2);
+    long started = System.nanoTime();
+    for (int t = 0; t < 2; t++) {
+      int thread = t;
+      load.submit(() -> {
+        int i = 0;
+        while (running.get()) {
+          try {
+            V1Pod pod = core.createNamespacedPod(WORKLOAD_NS, Fixtures.pod("load-" + thread + "-" + i++, "web")).execute();
+            created.incrementAndGet();
+            if (!WebhookEndToEndTest.hasGate(pod)) {
+              unmutated.incrementAndGet();
+            }
+          } catch (ApiException e) {
+            failures.add(e.getCode() + " " + e.getResponseBody());
+          }
+        }
+      });
+    }
+    try {
+      Thread.sleep(1000);
+      BigInteger leafBefore = served().getSerialNumber();
+      annotateSecret("clb-direct.io/rotate", "leaf");
+      Await.until(TIMEOUT, "leaf rotated", () -> served().getSerialNumber(), serial -> !serial.equals(leafBefore));
+      Thread.sleep(1000);
+
+      CaBundle caBefore = publishedBundle();
+      annotateSecret("clb-direct.io/rotate", "ca");
+      Await.until(TIMEOUT, "both CAs published", BootstrapperEndToEndTest::publishedBundle, b -> b != null && b.certificates().size() == 2);
+      Await.until(TIMEOUT, "old CA retired, one new CA left", BootstrapperEndToEndTest::publishedBundle,
+          b -> b != null && b.certificates().size() == 1 && !b.sameAs(caBefore));
+      assertThat(servedIsTrusted()).isTrue();
+      Thread.sleep(2000);
+    } finally {
+      running.set(false);
+      load.shutdown();
+      assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    double rate = created.get() / seconds;
+    System.out.printf("LOAD %d Pods created in %.1f s (%.1f/s) across a leaf and a CA rotation: %d failed, %d unmutated%n",
+        created.get(), seconds, rate, failures.size(), unmutated.get());
+    assertThat(failures).as("failed creations").isEmpty();
+    assertThat(unmutated.get()).as("creations without the gate").isZero();
+    assertThat(rate).as("creations per second").isGreaterThanOrEqualTo(20);
+    assertThat(secret().getMetadata().getAnnotations()).doesNotContainKey("clb-direct.io/rotate");
+  }
+}
