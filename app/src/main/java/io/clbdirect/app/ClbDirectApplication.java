@@ -1,5 +1,6 @@
 package io.clbdirect.app;
 
+import io.clbdirect.app.cli.RotateCertificatesCommand;
 import io.clbdirect.app.kubernetes.KubernetesClientConfiguration;
 import io.clbdirect.webhook.config.WebhookConfiguration;
 import org.springframework.boot.SpringApplication;
@@ -17,6 +18,9 @@ import org.springframework.context.annotation.Import;
 public class ClbDirectApplication {
 
   public static void main(String[] args) {
+    if (args.length > 0 && RotateCertificatesCommand.NAME.equals(args[0])) {
+      System.exit(RotateCertificatesCommand.run(args, System.out, System.err));
+    }
     SpringApplication.run(ClbDirectApplication.class, args);
   }
 }

@@ -42,6 +42,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public record CertificateAuthority(X509Certificate certificate, PrivateKey privateKey) {
 
+  /** Never the key: records print every component, and logs must not carry private keys. */
+  @Override
+  public String toString() {
+    return "CertificateAuthority[subject=" + certificate.getSubjectX500Principal().getName() + ", serial="
+        + certificate.getSerialNumber().toString(16) + ", notAfter=" + certificate.getNotAfter().toInstant() + "]";
+  }
+
   /** Backdating absorbs clock skew between clb-direct and the API server. */
   public static final Duration BACKDATE = Duration.ofHours(1);
 

@@ -88,6 +88,18 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void printingNeverShowsAPrivateKey() {
+    ServingCertificate leaf = ca.issueServing(List.of("x"), List.of(), Duration.ofDays(1), CLOCK);
+    String keyBase64 = leaf.privateKeyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+    String scalar = ((java.security.interfaces.ECPrivateKey) leaf.privateKey()).getS().toString(16);
+    String printed = ca + " " + leaf + " " + new io.clbdirect.certs.rotation.ServingMaterial(
+        CaBundle.of(ca.certificate()), ca, leaf, null, null, null);
+
+    assertThat(printed).doesNotContain(keyBase64).doesNotContain(scalar).doesNotContainIgnoringCase("private");
+    assertThat(printed).contains("serial=");
+  }
+
+  @Test
   void malformedPemIsAClearError() {
     assertThatThrownBy(() -> Pem.decodeCertificates("")).hasMessageContaining("no certificate");
     ServingCertificate leaf = ca.issueServing(List.of("x"), List.of(), Duration.ofDays(1), CLOCK);

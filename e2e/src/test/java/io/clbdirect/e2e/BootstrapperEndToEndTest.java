@@ -60,9 +60,11 @@ class BootstrapperEndToEndTest {
   static CoreV1Api core;
   static AdmissionregistrationV1Api admission;
   static ClbDirectProcess clbDirect;
+  static ControlPlane controlPlane;
 
   @BeforeAll
   static void start(ControlPlane plane) throws Exception {
+    controlPlane = plane;
     client = plane.adminClient();
     core = new CoreV1Api(client);
     admission = new AdmissionregistrationV1Api(client);
@@ -284,5 +286,23 @@ class BootstrapperEndToEndTest {
     assertThat(unmutated.get()).as("creations without the gate").isZero();
     assertThat(rate).as("creations per second").isGreaterThanOrEqualTo(20);
     assertThat(secret().getMetadata().getAnnotations()).doesNotContainKey("clb-direct.io/rotate");
+  }
+
+  @Test
+  @Order(6)
+  void rotateCertificatesSubcommandRotatesTheServedCertificate() throws Exception {
+    BigInteger before = served().getSerialNumber();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process command = new ProcessBuilder(java, "-jar", ClbDirectProcess.packagedJar().toString(), "rotate-certificates",
+        "--namespace=" + NAMESPACE, "--kubeconfig=" + controlPlane.adminKubeconfig()).redirectErrorStream(true).start();
+    String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(command.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(command.exitValue()).as(output).isZero();
+    assertThat(output).contains("requested serving certificate rotation");
+
+    Await.until(TIMEOUT, "a new serving certificate", () -> served().getSerialNumber(), serial -> !serial.equals(before));
+    Await.until(TIMEOUT, "the request annotation removed", BootstrapperEndToEndTest::secret,
+        s -> s.getMetadata().getAnnotations() == null || !s.getMetadata().getAnnotations().containsKey("clb-direct.io/rotate"));
+    assertThat(servedIsTrusted()).isTrue();
   }
 }
