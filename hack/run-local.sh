@@ -67,7 +67,10 @@ YAML
 
 echo "run-local: webhook https://127.0.0.1:${port}/mutate-pods, readiness http://127.0.0.1:${management_port}/actuator/health/readiness" >&2
 echo "run-local: register it with: kubectl apply -f $run_dir/mutating-webhook.yaml" >&2
+# tls-files: serve the certificate made above and leave registration to you (the bootstrapper, which
+# manages its own Secret and registration, runs with the default tls.source=secret; see docs/certificates.md).
 exec java -jar "$jar" \
+  --spring.profiles.active=tls-files \
   --server.address=127.0.0.1 --server.port="$port" \
   --management.server.address=127.0.0.1 --management.server.port="$management_port" \
   --clb-direct.kubeconfig="$kubeconfig" \
