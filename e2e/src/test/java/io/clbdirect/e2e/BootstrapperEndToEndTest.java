@@ -305,4 +305,33 @@ class BootstrapperEndToEndTest {
         s -> s.getMetadata().getAnnotations() == null || !s.getMetadata().getAnnotations().containsKey("clb-direct.io/rotate"));
     assertThat(servedIsTrusted()).isTrue();
   }
+
+  @Test
+  @Order(7)
+  void repairsAndRotationsAreCountedAndRecordedAsEvents() throws Exception {
+    String metrics = clbDirect.management("/actuator/prometheus");
+    assertThat(metricValue(metrics, "clb_direct_bootstrap_repairs_total{kind=\"webhook-configuration\"}")).isGreaterThanOrEqualTo(2);
+    assertThat(metricValue(metrics, "clb_direct_bootstrap_repairs_total{kind=\"secret\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(metricValue(metrics, "clb_direct_certificate_writes_total{reason=\"ca-rotation-leaf-switched\"}")).isGreaterThanOrEqualTo(1);
+    double leafExpiry = metricValue(metrics, "clb_direct_certificate_expiry_timestamp_seconds{certificate=\"serving\"}");
+    assertThat(leafExpiry).isEqualTo((double) served().getNotAfter().toInstant().getEpochSecond());
+
+    List<String> reasons = Await.until(TIMEOUT, "events on the Secret", () -> {
+      try {
+        return core.listNamespacedEvent(NAMESPACE).execute().getItems().stream()
+            .filter(e -> SECRET.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
+      } catch (ApiException e) {
+        throw new IllegalStateException(e);
+      }
+    }, list -> list.contains("WebhookConfigurationRestored") && list.contains("LeafRotationRequested"));
+    assertThat(reasons).contains("Missing", "CaRotationRequested", "CaRotationLeafSwitched", "CaRotationOldCaRetired");
+  }
+
+  /** The value of one sample line in Prometheus text format. */
+  static double metricValue(String exposition, String series) {
+    return exposition.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+        .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError("no series " + series + " in:\n" + exposition.lines()
+            .filter(l -> l.startsWith("clb_direct_")).collect(java.util.stream.Collectors.joining("\n"))));
+  }
 }
