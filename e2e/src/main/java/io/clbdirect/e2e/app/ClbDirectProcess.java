@@ -52,6 +52,12 @@ public final class ClbDirectProcess implements AutoCloseable {
    */
   public static ClbDirectProcess start(Path workDir, Path kubeconfig, String namespace, String configurationName,
       List<String> extraArgs) {
+    return start(workDir, kubeconfig, namespace, configurationName, extraArgs, Map.of());
+  }
+
+  /** @param env extra environment, e.g. {@code POD_NAME} to fix the replica's leader-election identity */
+  public static ClbDirectProcess start(Path workDir, Path kubeconfig, String namespace, String configurationName,
+      List<String> extraArgs, Map<String, String> env) {
     try {
       Files.createDirectories(workDir);
       int httpsPort = freePort();
@@ -68,7 +74,7 @@ public final class ClbDirectProcess implements AutoCloseable {
           "--clb-direct.bootstrap.configuration-name=" + configurationName,
           "--clb-direct.bootstrap.url=https://127.0.0.1:" + httpsPort + "/mutate-pods"));
       command.addAll(extraArgs);
-      ManagedProcess process = ManagedProcess.start("clb-direct", command, workDir.resolve("clb-direct.log"), Map.of());
+      ManagedProcess process = ManagedProcess.start("clb-direct", command, workDir.resolve("clb-direct.log"), env);
       ClbDirectProcess app = new ClbDirectProcess(process, httpsPort, managementPort);
       try {
         app.awaitReady(Duration.ofSeconds(90));
@@ -102,6 +108,10 @@ public final class ClbDirectProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public String logTail(int lines) {
