@@ -1,0 +1,99 @@
+package io.clbdirect.emulator.model;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * Everything the emulated CLB account holds. One lock guards it all: the emulator serves tests, where
+ * simplicity beats throughput. Readers outside the API (health checker, data path) take snapshots.
+ */
+public final class ClbState {
+
+  private final Object lock = new Object();
+  private final Map<String, LoadBalancer> loadBalancers = new LinkedHashMap<>();
+  private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+  private final Map<String, String> instanceAddresses = new ConcurrentHashMap<>();
+  private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+  private final Clock clock;
+
+  public ClbState(Clock clock) {
+    this.clock = clock;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Runs {@code action} holding the state lock. */
+  public <T> T locked(Supplier<T> action) {
+    synchronized (lock) {
+      return action.get();
+    }
+  }
+
+  public void locked(Runnable action) {
+    synchronized (lock) {
+      action.run();
+    }
+  }
+
+  /** Callers hold the lock. */
+  public Map<String, LoadBalancer> loadBalancers() {
+    return loadBalancers;
+  }
+
+  public Collection<LoadBalancer> loadBalancerSnapshot() {
+    return locked(() -> List.copyOf(loadBalancers.values()));
+  }
+
+  public Map<String, Task> tasks() {
+    return tasks;
+  }
+
+  /** Lets InstanceId targets be reached: maps an instance id to the address to probe and forward to. */
+  public void registerInstanceAddress(String instanceId, String address) {
+    instanceAddresses.put(instanceId, address);
+  }
+
+  public String instanceAddress(String instanceId) {
+    return instanceAddresses.get(instanceId);
+  }
+
+  /** Every target of every running load balancer, with its effective health check. */
+  public List<TargetRef> targetSnapshot() {
+    return locked(() -> {
+      List<TargetRef> all = new ArrayList<>();
+      for (LoadBalancer lb : loadBalancers.values()) {
+        for (Listener listener : lb.listeners().values()) {
+          for (Target target : listener.targets().values()) {
+            all.add(new TargetRef(lb, listener, null, target, listener.healthCheck()));
+          }
+          for (Rule rule : listener.rules().values()) {
+            for (Target target : rule.targets().values()) {
+              all.add(new TargetRef(lb, listener, rule, target, rule.healthCheck()));
+            }
+          }
+        }
+      }
+      return all;
+    });
+  }
+
+  /** Called after every change to load balancers, listeners or targets (never under the lock). */
+  public void addChangeListener(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
+  public void changed() {
+    for (Runnable listener : changeListeners) {
+      listener.run();
+    }
+  }
+}
