@@ -1,0 +1,204 @@
+package io.clbdirect.emulator.api;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.emulator.faults.FaultInjector;
+import io.clbdirect.emulator.model.ClbState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * HTTP edge of the emulated API on 127.0.0.1: {@code POST /} with the X-TC-* headers, answered like
+ * CLB (HTTP 200, {@code {"Response":{...,"RequestId"}}}, errors in {@code Response.Error}), plus the
+ * admin paths {@code /admin/state} and {@code /admin/faults}.
+ */
+public final class ApiServer implements AutoCloseable {
+
+  public static final String VERSION = "2018-03-17";
+
+  static {
+    // The JDK server writes headers and body separately; without TCP_NODELAY every answer waits out
+    // the client's delayed ACK (~40 ms), capping a keep-alive client at ~25 calls a second.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+  private static final int MAX_BODY = 10 * 1024 * 1024;
+
+  private final HttpServer server;
+  private final ExecutorService threads = Executors.newFixedThreadPool(8, runnable -> {
+    Thread thread = new Thread(runnable, "clb-emulator-api");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+  private final ClbState state;
+  private final ClbApi api;
+  private final Tc3Verifier verifier;
+  private final RateLimiter rateLimiter;
+  private final FaultInjector faults;
+  private final Supplier<JsonObject> stateView;
+
+  public ApiServer(EmulatorConfig config, ClbState state, FaultInjector faults, Supplier<JsonObject> stateView) throws IOException {
+    this.state = state;
+    this.faults = faults;
+    this.stateView = stateView;
+    this.tasks = new Tasks(state, config.taskDelay());
+    this.api = new ClbApi(state, config, faults, tasks);
+    this.verifier = new Tc3Verifier(Map.of(config.secretId(), config.secretKey()));
+    this.rateLimiter = new RateLimiter(config.rateLimitPerSecond());
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 128);
+    server.setExecutor(threads);
+    server.createContext("/", this::api);
+    server.createContext("/admin/state", this::adminState);
+    server.createContext("/admin/faults", this::adminFaults);
+  }
+
+  private final Tasks tasks;
+
+  public void start() {
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void api(HttpExchange exchange) throws IOException {
+    String requestId = UUID.randomUUID().toString();
+    JsonObject response;
+    try {
+      response = answer(exchange, requestId);
+    } catch (ApiError e) {
+      response = new JsonObject();
+      JsonObject error = new JsonObject();
+      error.addProperty("Code", e.code());
+      error.addProperty("Message", e.getMessage());
+      response.add("Error", error);
+    } catch (RuntimeException e) {
+      response = new JsonObject();
+      JsonObject error = new JsonObject();
+      error.addProperty("Code", "InternalError");
+      error.addProperty("Message", "emulator failure: " + e);
+      response.add("Error", error);
+    }
+    response.addProperty("RequestId", requestId);
+    JsonObject envelope = new JsonObject();
+    envelope.add("Response", response);
+    // The SDK treats any status but 200 as a transport failure, so API errors are 200 too.
+    send(exchange, 200, gson.toJson(envelope));
+  }
+
+  private JsonObject answer(HttpExchange exchange, String requestId) throws IOException {
+    if (!"POST".equals(exchange.getRequestMethod()) || !"/".equals(exchange.getRequestURI().getPath())) {
+      throw new ApiError("UnsupportedOperation", "Only POST / is served (TC3-HMAC-SHA256, JSON body).");
+    }
+    byte[] body = readBody(exchange.getRequestBody());
+    Map<String, String> headers = new HashMap<>();
+    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+    String action = headers.get("x-tc-action");
+    if (action == null || action.isBlank()) {
+      throw ApiError.missing("X-TC-Action");
+    }
+    verifier.verify(new Tc3Verifier.SignedRequest("POST", "/", exchange.getRequestURI().getRawQuery(), headers, body),
+        state.clock().instant());
+    String version = headers.get("x-tc-version");
+    if (!VERSION.equals(version)) {
+      throw new ApiError("NoSuchVersion", "Version " + version + " is not supported; use " + VERSION + ".");
+    }
+    if (!api.knows(action)) {
+      throw new ApiError("InvalidAction", "The action `" + action + "` is not supported.");
+    }
+    if (faults.latencyMillis() > 0) {
+      try {
+        Thread.sleep(faults.latencyMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (faults.throttleAll() || !rateLimiter.tryAcquire(action, System.nanoTime())) {
+      throw new ApiError("RequestLimitExceeded", "The number of requests exceeds the frequency limit.");
+    }
+    String injected = faults.errorFor(action);
+    if (injected != null) {
+      throw new ApiError(injected, "injected fault for " + action);
+    }
+    JsonElement parsed;
+    try {
+      parsed = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw new ApiError("InvalidParameter.FormatError", "The request body is not JSON.");
+    }
+    if (!parsed.isJsonObject()) {
+      throw new ApiError("InvalidParameter.FormatError", "The request body must be a JSON object.");
+    }
+    JsonObject result = api.call(action, parsed.getAsJsonObject(), requestId);
+    state.changed();
+    return result;
+  }
+
+  private static byte[] readBody(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(MAX_BODY + 1);
+    if (body.length > MAX_BODY) {
+      throw new ApiError("InvalidParameter", "The request body exceeds 10 MB.");
+    }
+    return body;
+  }
+
+  private void adminState(HttpExchange exchange) throws IOException {
+    send(exchange, 200, gson.toJson(stateView.get()));
+  }
+
+  /** GET: current faults; POST: set them (JSON); DELETE: clear them. */
+  private void adminFaults(HttpExchange exchange) throws IOException {
+    try {
+      switch (exchange.getRequestMethod()) {
+        case "GET" -> { }
+        case "DELETE" -> faults.reset();
+        case "POST" -> FaultRequests.apply(JsonParser.parseString(new String(readBody(exchange.getRequestBody()),
+            StandardCharsets.UTF_8)).getAsJsonObject(), faults, state.clock());
+        default -> {
+          send(exchange, 405, "{\"error\":\"use GET, POST or DELETE\"}");
+          return;
+        }
+      }
+      send(exchange, 200, gson.toJson(FaultRequests.view(faults)));
+    } catch (RuntimeException e) {
+      send(exchange, 400, gson.toJson(Map.of("error", String.valueOf(e.getMessage()))));
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().put("Content-Type", List.of("application/json"));
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    tasks.close();
+    threads.shutdownNow();
+  }
+}

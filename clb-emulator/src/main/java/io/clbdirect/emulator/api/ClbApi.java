@@ -1,0 +1,760 @@
+package io.clbdirect.emulator.api;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.emulator.faults.FaultInjector;
+import io.clbdirect.emulator.model.ClbState;
+import io.clbdirect.emulator.model.HealthCheckConfig;
+import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.LoadBalancer;
+import io.clbdirect.emulator.model.Rule;
+import io.clbdirect.emulator.model.Target;
+import io.clbdirect.emulator.model.Task;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * The CLB actions. Each takes the request body and returns the response fields (the server adds the
+ * envelope and RequestId). Validation errors are immediate; asynchronous writes take effect when their
+ * task completes (see {@link Tasks}). Choices where the real API is undocumented are marked
+ * "choice:" and listed in docs/clb-emulator.md.
+ */
+public final class ClbApi {
+
+  private final ClbState state;
+  private final EmulatorConfig config;
+  private final FaultInjector faults;
+  private final Tasks tasks;
+  private final Random ids;
+  private final Map<String, BiFunction<Params, String, JsonObject>> actions = new LinkedHashMap<>();
+  private final Set<String> writes = new HashSet<>();
+  private final Map<String, List<String>> clientTokens = new LinkedHashMap<>();
+  private int nextVip;
+
+  ClbApi(ClbState state, EmulatorConfig config, FaultInjector faults, Tasks tasks) {
+    this.state = state;
+    this.config = config;
+    this.faults = faults;
+    this.tasks = tasks;
+    this.ids = new Random(config.seed() ^ 0x5DEECE66DL);
+    read("DescribeLoadBalancers", this::describeLoadBalancers);
+    write("CreateLoadBalancer", this::createLoadBalancer);
+    write("DeleteLoadBalancer", this::deleteLoadBalancer);
+    read("DescribeListeners", this::describeListeners);
+    write("CreateListener", this::createListener);
+    write("DeleteListener", this::deleteListener);
+    write("CreateRule", this::createRule);
+    write("DeleteRule", this::deleteRule);
+    read("DescribeTargets", this::describeTargets);
+    write("RegisterTargets", (p, id) -> changeTargets(p, id, true));
+    write("DeregisterTargets", (p, id) -> changeTargets(p, id, false));
+    write("BatchRegisterTargets", (p, id) -> batchTargets(p, true));
+    write("BatchDeregisterTargets", (p, id) -> batchTargets(p, false));
+    write("ModifyTargetWeight", this::modifyTargetWeight);
+    write("BatchModifyTargetWeight", this::batchModifyTargetWeight);
+    read("DescribeTargetHealth", this::describeTargetHealth);
+    read("DescribeTaskStatus", this::describeTaskStatus);
+    read("DescribeQuota", (p, id) -> describeQuota());
+  }
+
+  private void read(String action, BiFunction<Params, String, JsonObject> handler) {
+    actions.put(action, handler);
+  }
+
+  private void write(String action, BiFunction<Params, String, JsonObject> handler) {
+    actions.put(action, handler);
+    writes.add(action);
+  }
+
+  boolean knows(String action) {
+    return actions.containsKey(action);
+  }
+
+  JsonObject call(String action, JsonObject body, String requestId) {
+    BiFunction<Params, String, JsonObject> handler = actions.get(action);
+    if (handler == null) {
+      throw new ApiError("InvalidAction", "The action `" + action + "` is not supported.");
+    }
+    return state.locked(() -> handler.apply(new Params(body), requestId));
+  }
+
+  // ---- load balancers
+
+  private JsonObject describeLoadBalancers(Params p, String requestId) {
+    List<String> wanted = p.strings("LoadBalancerIds");
+    if (wanted.size() > 20) {
+      throw ApiError.tooMany("LoadBalancerIds", 20);
+    }
+    int offset = p.optInt("Offset") == null ? 0 : p.optInt("Offset");
+    int limit = p.optInt("Limit") == null ? 20 : p.optInt("Limit");
+    if (limit < 1 || limit > 100 || offset < 0) {
+      throw new ApiError("InvalidParameterValue.Range", "Limit must be 1..100 and Offset >= 0.");
+    }
+    Map<String, List<String>> tagFilters = new LinkedHashMap<>();
+    for (Params filter : p.objects("Filters")) {
+      String name = filter.string("Name");
+      if (name.startsWith("tag:")) {
+        tagFilters.put(name.substring(4), filter.strings("Values"));
+      } else if (!name.equals("tag-key")) {
+        throw new ApiError("InvalidParameterValue.InvalidFilter", "Filter `" + name + "` is not supported by the emulator.");
+      } else {
+        for (String key : filter.strings("Values")) {
+          tagFilters.put(key, List.of());
+        }
+      }
+    }
+    List<LoadBalancer> matching = new ArrayList<>();
+    for (LoadBalancer lb : state.loadBalancers().values()) {
+      if (!wanted.isEmpty() && !wanted.contains(lb.loadBalancerId())) {
+        continue;
+      }
+      if (p.has("LoadBalancerName") && !p.optString("LoadBalancerName").equals(lb.name())) {
+        continue;
+      }
+      boolean tagsMatch = tagFilters.entrySet().stream().allMatch(f -> lb.tags().containsKey(f.getKey())
+          && (f.getValue().isEmpty() || f.getValue().contains(lb.tags().get(f.getKey()))));
+      if (tagsMatch) {
+        matching.add(lb);
+      }
+    }
+    JsonArray set = new JsonArray();
+    matching.stream().skip(offset).limit(limit).forEach(lb -> set.add(Views.loadBalancer(lb)));
+    JsonObject response = new JsonObject();
+    response.addProperty("TotalCount", matching.size());
+    response.add("LoadBalancerSet", set);
+    return response;
+  }
+
+  private JsonObject createLoadBalancer(Params p, String requestId) {
+    String type = p.string("LoadBalancerType");
+    if (!type.equals("OPEN") && !type.equals("INTERNAL")) {
+      throw new ApiError("InvalidParameterValue", "LoadBalancerType must be OPEN or INTERNAL.");
+    }
+    String token = p.optString("ClientToken");
+    if (token != null && token.length() > 64) {
+      throw new ApiError("InvalidParameter.ClientTokenLimitExceeded", "ClientToken is longer than 64 characters.");
+    }
+    if (token != null && clientTokens.containsKey(token)) {
+      // Idempotent retry: the same ClientToken returns what the first call created.
+      JsonObject response = new JsonObject();
+      response.add("LoadBalancerIds", Views.strings(clientTokens.get(token).toArray(String[]::new)));
+      response.addProperty("DealName", token);
+      return response;
+    }
+    int number = p.optInt("Number") == null ? 1 : p.optInt("Number");
+    if (number < 1 || number > 20) {
+      throw new ApiError("InvalidParameterValue.Range", "Number must be 1..20.");
+    }
+    long sameType = state.loadBalancers().values().stream().filter(lb -> lb.type().equals(type)).count();
+    if (sameType + number > config.loadBalancerQuota()) {
+      throw new ApiError("LimitExceeded", "Quota of " + config.loadBalancerQuota() + " " + type + " load balancers exceeded.");
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    List<Params> tagParams = p.objects("Tags");
+    if (tagParams.size() > 20) {
+      throw ApiError.tooMany("Tags", 20);
+    }
+    for (Params tag : tagParams) {
+      tags.put(tag.string("TagKey"), tag.optString("TagValue") == null ? "" : tag.optString("TagValue"));
+    }
+    String name = p.optString("LoadBalancerName");
+    List<LoadBalancer> created = new ArrayList<>();
+    for (int i = 0; i < number; i++) {
+      String id = newId("lb-");
+      LoadBalancer lb = new LoadBalancer(id, name == null ? id : name, type, nextVip(), now(), tags, token);
+      state.loadBalancers().put(id, lb);
+      created.add(lb);
+    }
+    List<String> createdIds = created.stream().map(LoadBalancer::loadBalancerId).toList();
+    if (token != null) {
+      clientTokens.put(token, createdIds);
+    }
+    tasks.start(requestId, created, () -> created.forEach(lb -> lb.setStatus(1)));
+    JsonObject response = new JsonObject();
+    response.add("LoadBalancerIds", Views.strings(createdIds.toArray(String[]::new)));
+    response.addProperty("DealName", requestId);
+    return response;
+  }
+
+  private JsonObject deleteLoadBalancer(Params p, String requestId) {
+    List<String> wanted = p.strings("LoadBalancerIds");
+    if (wanted.isEmpty()) {
+      throw ApiError.missing("LoadBalancerIds");
+    }
+    if (wanted.size() > 20) {
+      throw ApiError.tooMany("LoadBalancerIds", 20);
+    }
+    List<LoadBalancer> lbs = new ArrayList<>();
+    for (String id : wanted) {
+      lbs.add(writable(id));
+    }
+    tasks.start(requestId, lbs, () -> lbs.forEach(lb -> state.loadBalancers().remove(lb.loadBalancerId())));
+    return new JsonObject();
+  }
+
+  // ---- listeners and rules
+
+  private JsonObject describeListeners(Params p, String requestId) {
+    LoadBalancer lb = existing(p.string("LoadBalancerId"));
+    List<String> wanted = p.strings("ListenerIds");
+    if (wanted.size() > 100) {
+      throw ApiError.tooMany("ListenerIds", 100);
+    }
+    JsonArray listeners = new JsonArray();
+    for (Listener listener : lb.listeners().values()) {
+      if ((wanted.isEmpty() || wanted.contains(listener.listenerId()))
+          && (!p.has("Protocol") || p.optString("Protocol").equals(listener.protocol()))
+          && (!p.has("Port") || p.optInt("Port") == listener.port())) {
+        listeners.add(Views.listener(listener));
+      }
+    }
+    JsonObject response = new JsonObject();
+    response.add("Listeners", listeners);
+    response.addProperty("TotalCount", listeners.size());
+    return response;
+  }
+
+  private JsonObject createListener(Params p, String requestId) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    String protocol = p.string("Protocol");
+    if (!Set.of("TCP", "UDP", "HTTP", "HTTPS").contains(protocol)) {
+      throw new ApiError("InvalidParameter.ProtocolCheckFailed", "Protocol " + protocol + " is not supported by the emulator.");
+    }
+    List<Integer> ports = p.ints("Ports");
+    if (ports.isEmpty()) {
+      throw ApiError.missing("Ports");
+    }
+    List<String> names = p.strings("ListenerNames");
+    if (lb.listeners().size() + ports.size() > config.listenerQuota()) {
+      throw new ApiError("LimitExceeded", "Quota of " + config.listenerQuota() + " listeners per load balancer exceeded.");
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (int port : ports) {
+      if (port < 1 || port > 65535) {
+        throw new ApiError("InvalidParameterValue.Range", "Port " + port + " is out of range.");
+      }
+      boolean clash = !seen.add(port) || lb.listeners().values().stream().anyMatch(l -> l.port() == port
+          && ("UDP".equals(l.protocol()) == "UDP".equals(protocol)));
+      if (clash) {
+        throw new ApiError("InvalidParameter.PortCheckFailed", "Port " + port + " is already used by a listener.");
+      }
+    }
+    HealthCheckConfig check = protocol.equals("TCP") || protocol.equals("UDP")
+        ? healthCheck(p.object("HealthCheck"), protocol) : null;
+    String scheduler = p.optString("Scheduler") == null ? "WRR" : p.optString("Scheduler");
+    List<Listener> created = new ArrayList<>();
+    for (int i = 0; i < ports.size(); i++) {
+      String id = newId("lbl-");
+      created.add(new Listener(id, i < names.size() ? names.get(i) : id, protocol, ports.get(i), check, scheduler, now()));
+    }
+    tasks.start(requestId, List.of(lb), () -> created.forEach(l -> lb.listeners().put(l.listenerId(), l)));
+    JsonObject response = new JsonObject();
+    response.add("ListenerIds", Views.strings(created.stream().map(Listener::listenerId).toArray(String[]::new)));
+    return response;
+  }
+
+  private JsonObject deleteListener(Params p, String requestId) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    Listener listener = listener(lb, p.string("ListenerId"));
+    tasks.start(requestId, List.of(lb), () -> lb.listeners().remove(listener.listenerId()));
+    return new JsonObject();
+  }
+
+  private JsonObject createRule(Params p, String requestId) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    Listener listener = listener(lb, p.string("ListenerId"));
+    if (!listener.layer7()) {
+      throw new ApiError("InvalidParameter.ProtocolCheckFailed", "Rules need an HTTP or HTTPS listener.");
+    }
+    List<Params> inputs = p.objects("Rules");
+    if (inputs.isEmpty()) {
+      throw ApiError.missing("Rules");
+    }
+    if (listener.rules().size() + inputs.size() > config.ruleQuota()) {
+      throw new ApiError("LimitExceeded", "Quota of " + config.ruleQuota() + " rules per listener exceeded.");
+    }
+    List<Rule> created = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    listener.rules().values().forEach(r -> keys.add(r.domain() + r.url()));
+    for (Params input : inputs) {
+      String url = input.string("Url");
+      String domain = input.optString("Domain");
+      if (domain == null && !input.strings("Domains").isEmpty()) {
+        domain = input.strings("Domains").get(0);
+      }
+      if (domain == null) {
+        throw ApiError.missing("Domain");
+      }
+      if (!keys.add(domain + url)) {
+        throw new ApiError("InvalidParameterValue.Duplicate", "A rule for " + domain + url + " already exists.");
+      }
+      String scheduler = input.optString("Scheduler") == null ? "WRR" : input.optString("Scheduler");
+      created.add(new Rule(newId("loc-"), domain, url, healthCheck(input.object("HealthCheck"), listener.protocol()), scheduler, now()));
+    }
+    tasks.start(requestId, List.of(lb), () -> created.forEach(r -> listener.rules().put(r.locationId(), r)));
+    JsonObject response = new JsonObject();
+    response.add("LocationIds", Views.strings(created.stream().map(Rule::locationId).toArray(String[]::new)));
+    return response;
+  }
+
+  private JsonObject deleteRule(Params p, String requestId) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    Listener listener = listener(lb, p.string("ListenerId"));
+    List<String> doomed = new ArrayList<>();
+    if (!p.strings("LocationIds").isEmpty()) {
+      for (String id : p.strings("LocationIds")) {
+        doomed.add(rule(listener, id).locationId());
+      }
+    } else {
+      Rule rule = ruleByDomainUrl(listener, p.string("Domain"), p.string("Url"));
+      doomed.add(rule.locationId());
+    }
+    tasks.start(requestId, List.of(lb), () -> doomed.forEach(id -> listener.rules().remove(id)));
+    return new JsonObject();
+  }
+
+  // ---- targets
+
+  private JsonObject describeTargets(Params p, String requestId) {
+    LoadBalancer lb = existing(p.string("LoadBalancerId"));
+    List<String> wanted = p.strings("ListenerIds");
+    if (wanted.size() > 20) {
+      throw ApiError.tooMany("ListenerIds", 20);
+    }
+    JsonArray listeners = new JsonArray();
+    for (Listener listener : lb.listeners().values()) {
+      if ((!wanted.isEmpty() && !wanted.contains(listener.listenerId()))
+          || (p.has("Protocol") && !p.optString("Protocol").equals(listener.protocol()))
+          || (p.has("Port") && p.optInt("Port") != listener.port())) {
+        continue;
+      }
+      JsonObject backend = new JsonObject();
+      backend.addProperty("ListenerId", listener.listenerId());
+      backend.addProperty("Protocol", listener.protocol());
+      backend.addProperty("Port", listener.port());
+      if (listener.layer7()) {
+        JsonArray rules = new JsonArray();
+        for (Rule rule : listener.rules().values()) {
+          JsonObject r = new JsonObject();
+          r.addProperty("LocationId", rule.locationId());
+          r.addProperty("Domain", rule.domain());
+          r.addProperty("Url", rule.url());
+          r.add("Targets", backends(rule.targets()));
+          rules.add(r);
+        }
+        backend.add("Rules", rules);
+      } else {
+        backend.add("Targets", backends(listener.targets()));
+      }
+      listeners.add(backend);
+    }
+    JsonObject response = new JsonObject();
+    response.add("Listeners", listeners);
+    return response;
+  }
+
+  private static JsonArray backends(Map<String, Target> targets) {
+    JsonArray array = new JsonArray();
+    targets.values().forEach(t -> array.add(Views.backend(t)));
+    return array;
+  }
+
+  /** A target as the request names it: exactly one of EniIp and InstanceId, a Port, a Weight. */
+  private record TargetSpec(String eniIp, String instanceId, int port, Integer weight, String tag) {
+    String key() {
+      return Target.key(eniIp, instanceId, port);
+    }
+  }
+
+  private static TargetSpec targetSpec(Params t) {
+    String eniIp = t.optString("EniIp");
+    String instanceId = t.optString("InstanceId");
+    if ((eniIp == null) == (instanceId == null)) {
+      throw new ApiError("InvalidParameter.FormatError", "Each target needs exactly one of `EniIp` and `InstanceId`.");
+    }
+    int port = t.integer("Port");
+    if (port < 1 || port > 65535) {
+      throw new ApiError("InvalidParameterValue.Range", "Target port " + port + " is out of range.");
+    }
+    Integer weight = t.optInt("Weight");
+    if (weight != null && (weight < 0 || weight > 100)) {
+      throw new ApiError("InvalidParameterValue.Range", "Weight must be 0..100.");
+    }
+    return new TargetSpec(eniIp, instanceId, port, weight, t.optString("Tag"));
+  }
+
+  private List<TargetSpec> targetSpecs(Params p, int max) {
+    List<Params> raw = p.objects("Targets");
+    if (raw.isEmpty()) {
+      throw ApiError.missing("Targets");
+    }
+    if (raw.size() > max) {
+      throw ApiError.tooMany("Targets", max);
+    }
+    List<TargetSpec> specs = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (Params t : raw) {
+      TargetSpec spec = targetSpec(t);
+      if (!keys.add(spec.key())) {
+        throw new ApiError("InvalidParameterValue.Duplicate", "Target " + spec.key() + " appears twice.");
+      }
+      specs.add(spec);
+    }
+    return specs;
+  }
+
+  /** The target map a request addresses: the L4 listener's, or an L7 rule's (LocationId, else Domain+Url). */
+  private Map<String, Target> targetsOf(Listener listener, Params p) {
+    if (!listener.layer7()) {
+      return listener.targets();
+    }
+    if (p.has("LocationId")) {
+      return rule(listener, p.optString("LocationId")).targets();
+    }
+    if (p.has("Domain") && p.has("Url")) {
+      return ruleByDomainUrl(listener, p.optString("Domain"), p.optString("Url")).targets();
+    }
+    throw ApiError.missing("LocationId");
+  }
+
+  private JsonObject changeTargets(Params p, String requestId, boolean register) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    Listener listener = listener(lb, p.string("ListenerId"));
+    List<TargetSpec> specs = targetSpecs(p, 20);
+    Map<String, Target> targets = targetsOf(listener, p);
+    if (register) {
+      long added = specs.stream().filter(s -> !targets.containsKey(s.key())).count();
+      if (targets.size() + added > config.targetQuota()) {
+        throw new ApiError("LimitExceeded", "Quota of " + config.targetQuota() + " targets per listener or rule exceeded.");
+      }
+    }
+    HealthCheckConfig check = listener.layer7() ? null : listener.healthCheck();
+    tasks.start(requestId, List.of(lb), () -> apply(targets, specs, register, check));
+    return new JsonObject();
+  }
+
+  /** choice: registering a bound target is a no-op (weight unchanged); deregistering an unbound one too. */
+  private void apply(Map<String, Target> targets, List<TargetSpec> specs, boolean register, HealthCheckConfig l4Check) {
+    for (TargetSpec spec : specs) {
+      if (register) {
+        targets.computeIfAbsent(spec.key(), k -> {
+          Target target = new Target(spec.eniIp(), spec.instanceId(), spec.port(), spec.weight() == null ? 10 : spec.weight(),
+              spec.tag(), now());
+          return target;
+        });
+      } else {
+        targets.remove(spec.key());
+      }
+    }
+  }
+
+  private JsonObject batchTargets(Params p, boolean register) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    List<Params> raw = p.objects("Targets");
+    if (raw.isEmpty()) {
+      throw ApiError.missing("Targets");
+    }
+    if (raw.size() > 500) {
+      throw ApiError.tooMany("Targets", 500);
+    }
+    // choice: synchronous (as Tencent's own controller treats it); per listener, a listener or rule that
+    // does not exist, or a quota overflow, puts the ListenerId in FailListenerIdSet and the rest applies.
+    Map<String, List<TargetSpec>> byLocation = new LinkedHashMap<>();
+    Map<String, Map<String, Target>> maps = new LinkedHashMap<>();
+    Set<String> failed = new LinkedHashSet<>();
+    for (Params t : raw) {
+      String listenerId = t.string("ListenerId");
+      TargetSpec spec = targetSpec(t);
+      Listener listener = lb.listeners().get(listenerId);
+      Map<String, Target> targets = null;
+      if (listener != null) {
+        if (!listener.layer7()) {
+          targets = listener.targets();
+        } else if (t.has("LocationId") && listener.rules().containsKey(t.optString("LocationId"))) {
+          targets = listener.rules().get(t.optString("LocationId")).targets();
+        }
+      }
+      if (targets == null) {
+        failed.add(listenerId);
+        continue;
+      }
+      String location = listenerId + "/" + (t.has("LocationId") ? t.optString("LocationId") : "");
+      maps.put(location, targets);
+      byLocation.computeIfAbsent(location, k -> new ArrayList<>()).add(spec);
+    }
+    for (Map.Entry<String, List<TargetSpec>> entry : byLocation.entrySet()) {
+      Map<String, Target> targets = maps.get(entry.getKey());
+      if (register) {
+        long added = entry.getValue().stream().map(TargetSpec::key).distinct().filter(k -> !targets.containsKey(k)).count();
+        if (targets.size() + added > config.targetQuota()) {
+          failed.add(entry.getKey().substring(0, entry.getKey().indexOf('/')));
+          continue;
+        }
+      }
+      apply(targets, entry.getValue(), register, null);
+    }
+    JsonObject response = new JsonObject();
+    response.add("FailListenerIdSet", Views.strings(failed.toArray(String[]::new)));
+    response.addProperty("Message", failed.isEmpty() ? "" : "some listeners failed");
+    state.changed();
+    return response;
+  }
+
+  private JsonObject modifyTargetWeight(Params p, String requestId) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    Listener listener = listener(lb, p.string("ListenerId"));
+    Map<String, Target> targets = targetsOf(listener, p);
+    Integer defaultWeight = p.optInt("Weight");
+    List<TargetSpec> specs = targetSpecs(p, 100);
+    Map<Target, Integer> changes = new LinkedHashMap<>();
+    for (TargetSpec spec : specs) {
+      Target target = targets.get(spec.key());
+      if (target == null) {
+        // choice: changing the weight of a target that is not bound is an error.
+        throw new ApiError("InvalidParameter", "Target " + spec.key() + " is not bound to this listener or rule.");
+      }
+      int weight = spec.weight() != null ? spec.weight() : defaultWeight != null ? defaultWeight : 10;
+      if (weight < 0 || weight > 100) {
+        throw new ApiError("InvalidParameterValue.Range", "Weight must be 0..100.");
+      }
+      changes.put(target, weight);
+    }
+    tasks.start(requestId, List.of(lb), () -> changes.forEach(Target::setWeight));
+    return new JsonObject();
+  }
+
+  private JsonObject batchModifyTargetWeight(Params p, String requestId) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    List<Params> list = p.objects("ModifyList");
+    if (list.isEmpty()) {
+      throw ApiError.missing("ModifyList");
+    }
+    if (list.size() > 100) {
+      throw ApiError.tooMany("ModifyList", 100);
+    }
+    Map<Target, Integer> changes = new LinkedHashMap<>();
+    int total = 0;
+    for (Params item : list) {
+      Listener listener = listener(lb, item.string("ListenerId"));
+      Map<String, Target> targets = targetsOf(listener, item);
+      List<TargetSpec> specs = targetSpecs(item, 50);
+      total += specs.size();
+      Integer defaultWeight = item.optInt("Weight");
+      for (TargetSpec spec : specs) {
+        Target target = targets.get(spec.key());
+        if (target == null) {
+          throw new ApiError("InvalidParameter", "Target " + spec.key() + " is not bound to listener " + listener.listenerId() + ".");
+        }
+        changes.put(target, spec.weight() != null ? spec.weight() : defaultWeight != null ? defaultWeight : 10);
+      }
+    }
+    if (total > 500) {
+      throw new ApiError("InvalidParameterValue.Length", "ModifyList holds more than 500 targets in total.");
+    }
+    tasks.start(requestId, List.of(lb), () -> changes.forEach(Target::setWeight));
+    return new JsonObject();
+  }
+
+  private JsonObject describeTargetHealth(Params p, String requestId) {
+    List<String> wanted = p.strings("LoadBalancerIds");
+    if (wanted.isEmpty()) {
+      throw ApiError.missing("LoadBalancerIds");
+    }
+    if (wanted.size() > 30) {
+      throw ApiError.tooMany("LoadBalancerIds", 30);
+    }
+    List<String> listenerIds = p.strings("ListenerIds");
+    List<String> locationIds = p.strings("LocationIds");
+    JsonArray result = new JsonArray();
+    for (String id : wanted) {
+      LoadBalancer lb = existing(id);
+      JsonObject lbJson = new JsonObject();
+      lbJson.addProperty("LoadBalancerId", lb.loadBalancerId());
+      lbJson.addProperty("LoadBalancerName", lb.name());
+      JsonArray listeners = new JsonArray();
+      for (Listener listener : lb.listeners().values()) {
+        if (!listenerIds.isEmpty() && !listenerIds.contains(listener.listenerId())) {
+          continue;
+        }
+        JsonObject l = new JsonObject();
+        l.addProperty("ListenerId", listener.listenerId());
+        l.addProperty("ListenerName", listener.name());
+        l.addProperty("Protocol", listener.protocol());
+        l.addProperty("Port", listener.port());
+        JsonArray rules = new JsonArray();
+        if (listener.layer7()) {
+          for (Rule rule : listener.rules().values()) {
+            if (locationIds.isEmpty() || locationIds.contains(rule.locationId())) {
+              rules.add(ruleHealth(rule.locationId(), rule.domain(), rule.url(), rule.targets()));
+            }
+          }
+        } else {
+          // L4 listeners report through one rule entry whose Domain and Url are null.
+          rules.add(ruleHealth(listener.listenerId().replace("lbl-", "loc-"), null, null, listener.targets()));
+        }
+        l.add("Rules", rules);
+        listeners.add(l);
+      }
+      lbJson.add("Listeners", listeners);
+      result.add(lbJson);
+    }
+    JsonObject response = new JsonObject();
+    response.add("LoadBalancers", result);
+    return response;
+  }
+
+  private JsonObject ruleHealth(String locationId, String domain, String url, Map<String, Target> targets) {
+    JsonObject rule = new JsonObject();
+    rule.addProperty("LocationId", locationId);
+    rule.addProperty("Domain", domain);
+    rule.addProperty("Url", url);
+    rule.addProperty("RuleId", locationId);
+    JsonArray health = new JsonArray();
+    for (Target target : targets.values()) {
+      String ip = target.eniIp() != null ? target.eniIp() : state.instanceAddress(target.instanceId());
+      health.add(Views.targetHealth(target, ip));
+    }
+    rule.add("Targets", health);
+    return rule;
+  }
+
+  private JsonObject describeTaskStatus(Params p, String requestId) {
+    String taskId = p.has("TaskId") ? p.optString("TaskId") : p.string("DealName");
+    Task task = state.tasks().get(taskId);
+    if (task == null) {
+      // choice: an unknown TaskId is ResourceNotFound (the API documents no code for it).
+      throw new ApiError("ResourceNotFound", "Task " + taskId + " not found.");
+    }
+    JsonObject response = new JsonObject();
+    response.addProperty("Status", task.status());
+    response.add("LoadBalancerIds", Views.strings(task.loadBalancerIds().toArray(String[]::new)));
+    response.addProperty("Message", task.message());
+    return response;
+  }
+
+  private JsonObject describeQuota() {
+    JsonArray set = new JsonArray();
+    long open = state.loadBalancers().values().stream().filter(lb -> lb.type().equals("OPEN")).count();
+    long internal = state.loadBalancers().values().stream().filter(lb -> lb.type().equals("INTERNAL")).count();
+    set.add(quota("TOTAL_OPEN_CLB_QUOTA", open, config.loadBalancerQuota()));
+    set.add(quota("TOTAL_INTERNAL_CLB_QUOTA", internal, config.loadBalancerQuota()));
+    set.add(quota("TOTAL_LISTENER_QUOTA", null, config.listenerQuota()));
+    set.add(quota("TOTAL_LISTENER_RULE_QUOTA", null, config.ruleQuota()));
+    set.add(quota("TOTAL_TARGET_BIND_QUOTA", null, config.targetQuota()));
+    JsonObject response = new JsonObject();
+    response.add("QuotaSet", set);
+    return response;
+  }
+
+  private static JsonObject quota(String id, Long current, int limit) {
+    JsonObject quota = new JsonObject();
+    quota.addProperty("QuotaId", id);
+    if (current != null) {
+      quota.addProperty("QuotaCurrent", current);
+    }
+    quota.addProperty("QuotaLimit", limit);
+    return quota;
+  }
+
+  // ---- helpers
+
+  private LoadBalancer existing(String id) {
+    LoadBalancer lb = state.loadBalancers().get(id);
+    if (lb == null) {
+      throw ApiError.lbNotFound(id);
+    }
+    return lb;
+  }
+
+  /** Exists, and no task (real or injected) holds it. */
+  private LoadBalancer writable(String id) {
+    LoadBalancer lb = existing(id);
+    if (lb.lockingTaskId() != null || faults.locked(id, now())) {
+      throw new ApiError("FailedOperation.ResourceInOperating", "Your task is working (" + (lb.lockingTaskId() == null
+          ? "injected lock" : lb.lockingTaskId()) + "). Pls wait for the task to complete and try again.");
+    }
+    return lb;
+  }
+
+  private static Listener listener(LoadBalancer lb, String id) {
+    Listener listener = lb.listeners().get(id);
+    if (listener == null) {
+      throw ApiError.listenerNotFound(id);
+    }
+    return listener;
+  }
+
+  private static Rule rule(Listener listener, String locationId) {
+    Rule rule = listener.rules().get(locationId);
+    if (rule == null) {
+      throw ApiError.locationNotFound(locationId);
+    }
+    return rule;
+  }
+
+  private static Rule ruleByDomainUrl(Listener listener, String domain, String url) {
+    return listener.rules().values().stream().filter(r -> r.domain().equals(domain) && r.url().equals(url)).findFirst()
+        .orElseThrow(() -> ApiError.locationNotFound(domain + url));
+  }
+
+  private HealthCheckConfig healthCheck(Params p, String protocol) {
+    HealthCheckConfig defaults = HealthCheckConfig.defaultsFor(protocol);
+    if (p == null) {
+      return defaults;
+    }
+    int healthSwitch = p.optInt("HealthSwitch") == null ? 1 : p.optInt("HealthSwitch");
+    int timeout = range(p, "TimeOut", defaults.timeoutSeconds(), 2, 60);
+    int interval = range(p, "IntervalTime", defaults.intervalSeconds(), 2, 300);
+    int healthNum = range(p, "HealthNum", defaults.healthNum(), 2, 10);
+    int unhealthNum = range(p, "UnHealthNum", defaults.unhealthNum(), 2, 10);
+    int httpCode = range(p, "HttpCode", defaults.httpCode(), 1, 31);
+    String checkType = p.optString("CheckType") == null ? defaults.checkType() : p.optString("CheckType");
+    String path = p.optString("HttpCheckPath") == null ? "/" : p.optString("HttpCheckPath");
+    String method = p.optString("HttpCheckMethod") == null ? "GET" : p.optString("HttpCheckMethod").toUpperCase(java.util.Locale.ROOT);
+    return new HealthCheckConfig(healthSwitch == 1, timeout, interval, healthNum, unhealthNum, checkType, httpCode, path,
+        p.optString("HttpCheckDomain"), method, p.optInt("CheckPort"));
+  }
+
+  private static int range(Params p, String field, int fallback, int min, int max) {
+    Integer value = p.optInt(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (value < min || value > max) {
+      throw new ApiError("InvalidParameterValue.Range", "`" + field + "` must be " + min + ".." + max + ", got " + value + ".");
+    }
+    return value;
+  }
+
+  private String newId(String prefix) {
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder id = new StringBuilder(prefix);
+    for (int i = 0; i < 8; i++) {
+      id.append(alphabet.charAt(ids.nextInt(alphabet.length())));
+    }
+    return id.toString();
+  }
+
+  private String nextVip() {
+    int n = nextVip++;
+    return "127." + config.vipOctet() + "." + (n / 254) + "." + (n % 254 + 1);
+  }
+
+  private Instant now() {
+    return state.clock().instant();
+  }
+
+  boolean isWrite(String action) {
+    return writes.contains(action);
+  }
+
+}

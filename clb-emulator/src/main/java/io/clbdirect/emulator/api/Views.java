@@ -1,0 +1,135 @@
+package io.clbdirect.emulator.api;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.clbdirect.emulator.model.HealthCheckConfig;
+import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.LoadBalancer;
+import io.clbdirect.emulator.model.Rule;
+import io.clbdirect.emulator.model.Target;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/** The API's JSON shapes for the model (PascalCase, as the SDK's @SerializedName expects). */
+final class Views {
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private Views() {}
+
+  static String time(Instant instant) {
+    return TIME.format(instant);
+  }
+
+  static JsonObject loadBalancer(LoadBalancer lb) {
+    JsonObject json = new JsonObject();
+    json.addProperty("LoadBalancerId", lb.loadBalancerId());
+    json.addProperty("LoadBalancerName", lb.name());
+    json.addProperty("LoadBalancerType", lb.type());
+    json.addProperty("Forward", 1);
+    json.add("LoadBalancerVips", strings(lb.vip()));
+    json.addProperty("Status", lb.status());
+    json.addProperty("CreateTime", time(lb.createTime()));
+    json.addProperty("VpcId", "vpc-emulated");
+    JsonArray tags = new JsonArray();
+    for (Map.Entry<String, String> tag : lb.tags().entrySet()) {
+      JsonObject entry = new JsonObject();
+      entry.addProperty("TagKey", tag.getKey());
+      entry.addProperty("TagValue", tag.getValue());
+      tags.add(entry);
+    }
+    json.add("Tags", tags);
+    return json;
+  }
+
+  static JsonObject healthCheck(HealthCheckConfig check) {
+    JsonObject json = new JsonObject();
+    if (check == null) {
+      json.addProperty("HealthSwitch", 0);
+      return json;
+    }
+    json.addProperty("HealthSwitch", check.enabled() ? 1 : 0);
+    json.addProperty("TimeOut", check.timeoutSeconds());
+    json.addProperty("IntervalTime", check.intervalSeconds());
+    json.addProperty("HealthNum", check.healthNum());
+    json.addProperty("UnHealthNum", check.unhealthNum());
+    json.addProperty("CheckType", check.checkType());
+    json.addProperty("HttpCode", check.httpCode());
+    json.addProperty("HttpCheckPath", check.httpCheckPath());
+    if (check.httpCheckDomain() != null) {
+      json.addProperty("HttpCheckDomain", check.httpCheckDomain());
+    }
+    json.addProperty("HttpCheckMethod", check.httpCheckMethod());
+    if (check.checkPort() != null) {
+      json.addProperty("CheckPort", check.checkPort());
+    }
+    return json;
+  }
+
+  static JsonObject listener(Listener listener) {
+    JsonObject json = new JsonObject();
+    json.addProperty("ListenerId", listener.listenerId());
+    json.addProperty("ListenerName", listener.name());
+    json.addProperty("Protocol", listener.protocol());
+    json.addProperty("Port", listener.port());
+    json.addProperty("Scheduler", listener.scheduler());
+    json.addProperty("CreateTime", time(listener.createTime()));
+    json.addProperty("TargetType", "NODE");
+    if (!listener.layer7()) {
+      json.add("HealthCheck", healthCheck(listener.healthCheck()));
+    } else {
+      JsonArray rules = new JsonArray();
+      for (Rule rule : listener.rules().values()) {
+        JsonObject r = new JsonObject();
+        r.addProperty("LocationId", rule.locationId());
+        r.addProperty("Domain", rule.domain());
+        r.add("Domains", strings(rule.domain()));
+        r.addProperty("Url", rule.url());
+        r.addProperty("ListenerId", listener.listenerId());
+        r.addProperty("Scheduler", rule.scheduler());
+        r.add("HealthCheck", healthCheck(rule.healthCheck()));
+        r.addProperty("CreateTime", time(rule.createTime()));
+        rules.add(r);
+      }
+      json.add("Rules", rules);
+    }
+    return json;
+  }
+
+  static JsonObject backend(Target target) {
+    JsonObject json = new JsonObject();
+    json.addProperty("Type", target.eniIp() != null ? "ENI" : "CVM");
+    json.addProperty("InstanceId", target.instanceId() != null ? target.instanceId() : "");
+    json.addProperty("Port", target.port());
+    json.addProperty("Weight", target.weight());
+    json.add("PrivateIpAddresses", target.eniIp() != null ? strings(target.eniIp()) : new JsonArray());
+    json.addProperty("RegisteredTime", time(target.registeredTime()));
+    if (target.tag() != null) {
+      json.addProperty("Tag", target.tag());
+    }
+    return json;
+  }
+
+  static JsonObject targetHealth(Target target, String ip) {
+    JsonObject json = new JsonObject();
+    json.addProperty("IP", ip);
+    json.addProperty("Port", target.port());
+    json.addProperty("HealthStatus", target.health().healthy());
+    json.addProperty("TargetId", target.key());
+    json.addProperty("HealthStatusDetail", target.health().name());
+    // SDK 3.1.667 reads only this misspelled twin; newer SDKs ignore it.
+    json.addProperty("HealthStatusDetial", target.health().name());
+    json.addProperty("Weight", target.weight());
+    return json;
+  }
+
+  static JsonArray strings(String... values) {
+    JsonArray array = new JsonArray();
+    for (String value : values) {
+      array.add(value);
+    }
+    return array;
+  }
+}

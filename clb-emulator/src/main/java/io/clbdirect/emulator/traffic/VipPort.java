@@ -1,0 +1,140 @@
+package io.clbdirect.emulator.traffic;
+
+import io.clbdirect.emulator.model.Listener;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One TCP listener's port on its VIP: accepts clients, picks a backend for each, connects and splices.
+ * A client is closed at once when no target is eligible or the backend refuses. Closing the port also
+ * closes every connection it forwarded: the connections live and die with the listener.
+ */
+final class VipPort implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(VipPort.class.getName());
+  private static final int BACKEND_CONNECT_TIMEOUT_MILLIS = 2_000;
+  private static final int ACCEPT_BACKLOG = 128;
+  /** Pause after an accept failure that is not a close (e.g. out of file descriptors), so the loop does not spin. */
+  private static final long ACCEPT_RETRY_PAUSE_MILLIS = 50;
+
+  private final Listener listener;
+  private final InetSocketAddress endpoint;
+  private final ServerSocket server;
+  private final BackendChooser chooser;
+  private final ConnectionCounters counters;
+  private final ExecutorService threads;
+  private final Set<Splice> connections = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private VipPort(Listener listener, InetSocketAddress endpoint, ServerSocket server, BackendChooser chooser,
+      ConnectionCounters counters, ExecutorService threads) {
+    this.listener = listener;
+    this.endpoint = endpoint;
+    this.server = server;
+    this.chooser = chooser;
+    this.counters = counters;
+    this.threads = threads;
+  }
+
+  /** Binds {@code endpoint} and starts accepting on one of {@code threads}. */
+  static VipPort open(Listener listener, InetSocketAddress endpoint, BackendChooser chooser, ConnectionCounters counters,
+      ExecutorService threads) throws IOException {
+    ServerSocket server = new ServerSocket();
+    try {
+      // A listener re-created on the same port must be able to bind while old connections sit in TIME_WAIT.
+      server.setReuseAddress(true);
+      server.bind(endpoint, ACCEPT_BACKLOG);
+      VipPort port = new VipPort(listener, endpoint, server, chooser, counters, threads);
+      threads.execute(port::acceptLoop);
+      return port;
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** Is this port still the right one for {@code listener} at {@code endpoint}? */
+  boolean serves(Listener listener, InetSocketAddress endpoint) {
+    return this.listener == listener && this.endpoint.equals(endpoint);
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket client;
+      try {
+        client = server.accept();
+      } catch (IOException e) {
+        if (closed || server.isClosed()) {
+          return;
+        }
+        LOG.log(Level.WARNING, "accept failed on " + endpoint + ", retrying", e);
+        pauseAfterAcceptFailure();
+        continue;
+      }
+      try {
+        threads.execute(() -> forward(client));
+      } catch (RejectedExecutionException shuttingDown) {
+        Splice.closeQuietly(client);
+      }
+    }
+  }
+
+  private void forward(Socket client) {
+    InetSocketAddress backendAddress = chooser.next();
+    if (backendAddress == null) {
+      counters.countRefused();
+      Splice.closeQuietly(client);
+      return;
+    }
+    Socket backend = new Socket();
+    Splice splice = new Splice(client, backend, connections::remove);
+    // Tracked before connecting, so closing the port also cuts a connect still under way.
+    connections.add(splice);
+    if (closed) {
+      splice.close();
+      return;
+    }
+    try {
+      backend.connect(backendAddress, BACKEND_CONNECT_TIMEOUT_MILLIS);
+      // A proxy must not add Nagle delays of its own on top of the endpoints'.
+      client.setTcpNoDelay(true);
+      backend.setTcpNoDelay(true);
+    } catch (IOException refusedOrClosed) {
+      counters.countRefused();
+      splice.close();
+      return;
+    }
+    counters.countForwarded();
+    splice.start(threads);
+  }
+
+  private void pauseAfterAcceptFailure() {
+    try {
+      Thread.sleep(ACCEPT_RETRY_PAUSE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  /** Stops accepting and closes every connection this port forwarded. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "closing " + endpoint, e);
+    }
+    for (Splice connection : connections) {
+      connection.close();
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.clbdirect.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import com.tencentcloudapi.clb.v20180317.ClbClient;
+import com.tencentcloudapi.clb.v20180317.models.*;
+import com.tencentcloudapi.common.Credential;
+import com.tencentcloudapi.common.exception.TencentCloudSDKException;
+import com.tencentcloudapi.common.profile.ClientProfile;
+import com.tencentcloudapi.common.profile.HttpProfile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** An emulator with fast tasks and health checks, the SDK client, and loopback backends. */
+abstract class EmulatorFixture {
+  static final String ID = "AKIDemulator";
+  static final String KEY = "emulator-secret";
+  ClbEmulator clb;
+  ClbClient client;
+  final List<AutoCloseable> backends = new ArrayList<>();
+  final ExecutorService backendThreads = Executors.newCachedThreadPool();
+
+  @BeforeEach
+  void start() {
+    clb = ClbEmulator.start(EmulatorConfig.defaults(ID, KEY).withTaskDelay(Duration.ofMillis(150))
+        .withHealthTimeScale(0.05).withTargetQuota(5).withVipOctet(91).withRateLimit(0).withSeed(42));
+    client = client(KEY);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable backend : backends) {
+      backend.close();
+    }
+    backendThreads.shutdownNow();
+    clb.close();
+  }
+
+  ClbClient client(String key) {
+    HttpProfile http = new HttpProfile();
+    http.setEndpoint(clb.endpoint());
+    http.setProtocol(HttpProfile.REQ_HTTP);
+    http.setReadTimeout(10);
+    http.setWriteTimeout(10);
+    ClientProfile profile = new ClientProfile();
+    profile.setHttpProfile(http);
+    return new ClbClient(new Credential(ID, key), "ap-guangzhou", profile);
+  }
+
+  /** Polls DescribeTaskStatus until the task leaves "running"; returns its final status. */
+  long await(String taskId) throws Exception {
+    DescribeTaskStatusRequest request = new DescribeTaskStatusRequest();
+    request.setTaskId(taskId);
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (Instant.now().isBefore(deadline)) {
+      long status = client.DescribeTaskStatus(request).getStatus();
+      if (status != 2) {
+        return status;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("task " + taskId + " still running");
+  }
+
+  String createLoadBalancer(String name) throws Exception {
+    CreateLoadBalancerRequest request = new CreateLoadBalancerRequest();
+    request.setLoadBalancerType("OPEN");
+    request.setLoadBalancerName(name);
+    request.setClientToken("token-" + name);
+    TagInfo tag = new TagInfo();
+    tag.setTagKey("clb-direct.io/cluster");
+    tag.setTagValue("test");
+    request.setTags(new TagInfo[] {tag});
+    CreateLoadBalancerResponse response = client.CreateLoadBalancer(request);
+    assertThat(await(response.getRequestId())).isZero();
+    return response.getLoadBalancerIds()[0];
+  }
+
+  String createListener(String lb, String protocol, long port, HealthCheck check) throws Exception {
+    CreateListenerRequest request = new CreateListenerRequest();
+    request.setLoadBalancerId(lb);
+    request.setProtocol(protocol);
+    request.setPorts(new Long[] {port});
+    request.setHealthCheck(check);
+    CreateListenerResponse response = client.CreateListener(request);
+    assertThat(await(response.getRequestId())).isZero();
+    return response.getListenerIds()[0];
+  }
+
+  static Target eni(String ip, long port, Long weight) {
+    Target target = new Target();
+    target.setEniIp(ip);
+    target.setPort(port);
+    target.setWeight(weight);
+    return target;
+  }
+
+  static HealthCheck tcpCheck() {
+    HealthCheck check = new HealthCheck();
+    check.setHealthSwitch(1L);
+    check.setIntervalTime(2L);
+    check.setTimeOut(2L);
+    check.setHealthNum(2L);
+    check.setUnHealthNum(2L);
+    return check;
+  }
+
+  /** A loopback backend that answers every connection with its name. */
+  int backend(String name, String ip) throws IOException {
+    ServerSocket server = new ServerSocket();
+    server.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
+    backends.add(server);
+    backendThreads.submit(() -> {
+      while (!server.isClosed()) {
+        try (Socket socket = server.accept(); OutputStream out = socket.getOutputStream()) {
+          out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    return server.getLocalPort();
+  }
+
+  TargetHealth health(String lb, String ip, int port) throws Exception {
+    DescribeTargetHealthRequest request = new DescribeTargetHealthRequest();
+    request.setLoadBalancerIds(new String[] {lb});
+    for (LoadBalancerHealth l : client.DescribeTargetHealth(request).getLoadBalancers()) {
+      for (ListenerHealth listener : l.getListeners()) {
+        for (RuleHealth rule : listener.getRules()) {
+          for (TargetHealth target : rule.getTargets()) {
+            if (target.getIP().equals(ip) && target.getPort() == port) {
+              return target;
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  TargetHealth awaitHealth(String lb, String ip, int port, String detail) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(10);
+    TargetHealth last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = health(lb, ip, port);
+      if (last != null && detail.equals(last.getHealthStatusDetail())) {
+        return last;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("target " + ip + ":" + port + " never " + detail + "; last " + (last == null ? null : last.getHealthStatusDetail()));
+  }
+
+  interface Call {
+    Object run() throws Exception;
+  }
+
+  static void assertCode(Call call, String code) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(TencentCloudSDKException.class,
+        e -> assertThat(e.getErrorCode()).isEqualTo(code));
+  }
+
+  static boolean failed(Call call) {
+    try {
+      call.run();
+      return false;
+    } catch (TencentCloudSDKException e) {
+      assertThat(e.getErrorCode()).isEqualTo("InternalError");
+      return true;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static String error(JsonObject response) {
+    return response.has("Error") ? response.getAsJsonObject("Error").get("Code").getAsString() : null;
+  }
+
+}
