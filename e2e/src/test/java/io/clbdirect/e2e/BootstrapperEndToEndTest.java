@@ -30,10 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -132,27 +128,9 @@ class BootstrapperEndToEndTest {
     }
   }
 
-  /** The certificate the server presents to a new connection (read without trusting it). */
+  /** The certificate the server presents to a new connection. */
   static X509Certificate served() {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new X509TrustManager() {
-        public void checkClientTrusted(X509Certificate[] chain, String type) {}
-
-        public void checkServerTrusted(X509Certificate[] chain, String type) {}
-
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }}, null);
-      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", clbDirect.httpsPort())) {
-        socket.setSoTimeout(5000);
-        socket.startHandshake();
-        return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return PresentedCertificate.at(clbDirect.httpsPort());
   }
 
   static boolean servedIsTrusted() {

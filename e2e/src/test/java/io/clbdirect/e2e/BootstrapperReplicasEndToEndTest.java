@@ -13,14 +13,9 @@ import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -86,21 +81,7 @@ class BootstrapperReplicasEndToEndTest {
     }
   }
 
-  static BigInteger serial(ClbDirectProcess replica) throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new X509TrustManager() {
-      public void checkClientTrusted(X509Certificate[] chain, String type) {}
-
-      public void checkServerTrusted(X509Certificate[] chain, String type) {}
-
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", replica.httpsPort())) {
-      socket.setSoTimeout(5000);
-      socket.startHandshake();
-      return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
-    }
+  static BigInteger serial(ClbDirectProcess replica) {
+    return PresentedCertificate.at(replica.httpsPort()).getSerialNumber();
   }
 }
