@@ -8,8 +8,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP listener's port on its VIP: accepts clients, picks a backend for each, connects and splices.
@@ -23,6 +25,8 @@ final class VipPort implements AutoCloseable {
   private static final int ACCEPT_BACKLOG = 128;
   /** Pause after an accept failure that is not a close (e.g. out of file descriptors), so the loop does not spin. */
   private static final long ACCEPT_RETRY_PAUSE_MILLIS = 50;
+  /** Bound on waiting for the accept loop to see the close; it normally takes microseconds. */
+  private static final long ACCEPT_EXIT_WAIT_MILLIS = 1_000;
 
   private final Listener listener;
   private final InetSocketAddress endpoint;
@@ -31,6 +35,7 @@ final class VipPort implements AutoCloseable {
   private final ConnectionCounters counters;
   private final ExecutorService threads;
   private final Set<Splice> connections = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch acceptLoopExited = new CountDownLatch(1);
   private volatile boolean closed;
 
   private VipPort(Listener listener, InetSocketAddress endpoint, ServerSocket server, BackendChooser chooser,
@@ -66,6 +71,14 @@ final class VipPort implements AutoCloseable {
   }
 
   private void acceptLoop() {
+    try {
+      acceptUntilClosed();
+    } finally {
+      acceptLoopExited.countDown();
+    }
+  }
+
+  private void acceptUntilClosed() {
     while (!closed) {
       Socket client;
       try {
@@ -124,7 +137,11 @@ final class VipPort implements AutoCloseable {
     }
   }
 
-  /** Stops accepting and closes every connection this port forwarded. */
+  /**
+   * Stops accepting and closes every connection this port forwarded. On return the port refuses
+   * connections: closing a server socket only signals a thread blocked in accept, and the kernel keeps
+   * listening (and completing handshakes) until that thread has left accept, so this waits for it.
+   */
   @Override
   public void close() {
     closed = true;
@@ -132,6 +149,13 @@ final class VipPort implements AutoCloseable {
       server.close();
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "closing " + endpoint, e);
+    }
+    try {
+      if (!acceptLoopExited.await(ACCEPT_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        LOG.log(Level.WARNING, "accept loop on " + endpoint + " did not stop within " + ACCEPT_EXIT_WAIT_MILLIS + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (Splice connection : connections) {
       connection.close();
