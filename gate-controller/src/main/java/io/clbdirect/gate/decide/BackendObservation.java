@@ -1,0 +1,50 @@
+package io.clbdirect.gate.decide;
+
+import java.util.Objects;
+
+/**
+ * What clb-direct knows about one Pod on one load-balancer listener (or L7 rule) of a frontend.
+ *
+ * @param frontend e.g. {@code Service web}
+ * @param loadBalancerId e.g. {@code lb-1a2b3c4d}, or null when the load balancer does not exist yet
+ * @param listenerId e.g. {@code lbl-5e6f7a8b}, or null when the listener does not exist yet
+ * @param state what the CLB says of the target
+ * @param detail extra words for the message (an API error code, a quota), or null
+ */
+public record BackendObservation(String frontend, String loadBalancerId, String listenerId, State state, String detail) {
+
+  /** The CLB's view of one target, as the gate cares about it. */
+  public enum State {
+    LISTENER_MISSING,
+    NOT_BOUND,
+    QUOTA_EXCEEDED,
+    API_ERROR,
+    HEALTH_UNKNOWN,
+    HEALTH_DEAD,
+    HEALTH_ALIVE,
+    /** The listener's health check is off: bound is as good as it gets. */
+    HEALTH_CHECK_OFF
+  }
+
+  public BackendObservation {
+    Objects.requireNonNull(frontend, "frontend");
+    Objects.requireNonNull(state, "state");
+  }
+
+  GateReason reason() {
+    return switch (state) {
+      case LISTENER_MISSING -> GateReason.ListenerMissing;
+      case NOT_BOUND -> GateReason.TargetNotBound;
+      case QUOTA_EXCEEDED -> GateReason.BackendQuotaExceeded;
+      case API_ERROR -> GateReason.CloudApiError;
+      case HEALTH_UNKNOWN -> GateReason.HealthCheckPending;
+      case HEALTH_DEAD -> GateReason.HealthCheckFailing;
+      case HEALTH_ALIVE, HEALTH_CHECK_OFF -> GateReason.LoadBalancerNetworkGroupReady;
+    };
+  }
+
+  String where() {
+    String lb = loadBalancerId == null ? "its load balancer" : "load balancer " + loadBalancerId;
+    return listenerId == null ? frontend + " on " + lb : frontend + " on " + lb + " listener " + listenerId;
+  }
+}
