@@ -1,0 +1,142 @@
+package io.clbdirect.gate.clb;
+
+import com.tencentcloudapi.clb.v20180317.ClbClient;
+import com.tencentcloudapi.clb.v20180317.models.DescribeTaskStatusRequest;
+import com.tencentcloudapi.clb.v20180317.models.DescribeTaskStatusResponse;
+import com.tencentcloudapi.common.exception.TencentCloudSDKException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Every CLB call goes through here: a client-side rate limit per action (resilience4j RateLimiter),
+ * retries with exponential backoff and jitter capped at 30 s for retryable codes (resilience4j Retry),
+ * one writer at a time per load balancer, and asynchronous writes awaited through DescribeTaskStatus.
+ * Counts calls, errors and throttles per action.
+ */
+public final class ClbGateway {
+
+  /** One SDK call. */
+  @FunctionalInterface
+  public interface SdkCall<T> {
+    T call(ClbClient client) throws TencentCloudSDKException;
+  }
+
+  private final ClbClient client;
+  private final ClbCallPolicy policy;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final RateLimiterRegistry limiters;
+  private final RetryConfig retryConfig;
+  private final Map<String, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+
+  public ClbGateway(ClbClient client, ClbCallPolicy policy, MeterRegistry meters, Clock clock) {
+    this.client = client;
+    this.policy = policy;
+    this.meters = meters;
+    this.clock = clock;
+    this.limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
+        .limitForPeriod(policy.requestsPerSecond())
+        .limitRefreshPeriod(Duration.ofSeconds(1))
+        .timeoutDuration(Duration.ofMinutes(1))
+        .build());
+    this.retryConfig = RetryConfig.custom()
+        .maxAttempts(policy.maxAttempts())
+        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(policy.initialBackoff(), 2.0, 0.5, policy.maxBackoff()))
+        .retryOnException(ClbErrors::retryable)
+        .build();
+  }
+
+  /** A read, or a synchronous write: paced and retried. */
+  public <T> T call(String action, SdkCall<T> call) throws ClbOperationException {
+    Retry retry = Retry.of(action, retryConfig);
+    retry.getEventPublisher().onRetry(event -> count("clb_direct_clb_retries_total", action, ClbErrors.code(event.getLastThrowable())));
+    RateLimiter limiter = limiters.rateLimiter(action);
+    try {
+      return retry.executeCheckedSupplier(() -> {
+        if (!limiter.acquirePermission()) {
+          count("clb_direct_clb_throttles_total", action, "client");
+          throw new TencentCloudSDKException("client-side rate limit wait timed out", "", "RequestLimitExceeded");
+        }
+        count("clb_direct_clb_calls_total", action, null);
+        try {
+          return call.call(client);
+        } catch (TencentCloudSDKException e) {
+          String code = ClbErrors.code(e);
+          count("clb_direct_clb_errors_total", action, code);
+          if ("RequestLimitExceeded".equals(code)) {
+            count("clb_direct_clb_throttles_total", action, "server");
+          }
+          throw e;
+        }
+      });
+    } catch (TencentCloudSDKException e) {
+      throw new ClbOperationException(action, ClbErrors.code(e), e.getMessage(), e);
+    } catch (ClbOperationException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new ClbOperationException(action, "Transport", String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * An asynchronous write to one load balancer: waits its turn on that load balancer, sends (retrying
+   * a busy load balancer), then waits until the task has finished.
+   *
+   * @param call returns the RequestId, which is the task id
+   */
+  public void write(String action, String loadBalancerId, SdkCall<String> call) throws ClbOperationException {
+    ReentrantLock lock = writeLocks.computeIfAbsent(loadBalancerId, id -> new ReentrantLock());
+    lock.lock();
+    try {
+      String taskId = call(action, call);
+      awaitTask(action, taskId);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Polls DescribeTaskStatus until the task succeeded; a failed or endless task is an error. */
+  public void awaitTask(String action, String taskId) throws ClbOperationException {
+    Instant deadline = clock.instant().plus(policy.taskTimeout());
+    DescribeTaskStatusRequest request = new DescribeTaskStatusRequest();
+    request.setTaskId(taskId);
+    while (true) {
+      DescribeTaskStatusResponse status = call("DescribeTaskStatus", c -> c.DescribeTaskStatus(request));
+      if (status.getStatus() == 0) {
+        return;
+      }
+      if (status.getStatus() == 1) {
+        throw new ClbOperationException(action, "TaskFailed", "task " + taskId + " failed: " + status.getMessage(), null);
+      }
+      if (clock.instant().isAfter(deadline)) {
+        throw new ClbOperationException(action, "TaskTimeout", "task " + taskId + " still running after " + policy.taskTimeout(), null);
+      }
+      try {
+        Thread.sleep(policy.taskPoll().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClbOperationException(action, "Interrupted", "interrupted waiting for task " + taskId, e);
+      }
+    }
+  }
+
+  private void count(String name, String action, String code) {
+    Counter.Builder counter = Counter.builder(name).tag("action", action);
+    if (code != null) {
+      counter.tag("code", code);
+    }
+    counter.register(meters).increment();
+  }
+}
