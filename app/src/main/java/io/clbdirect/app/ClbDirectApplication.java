@@ -2,6 +2,7 @@ package io.clbdirect.app;
 
 import io.clbdirect.app.cli.RotateCertificatesCommand;
 import io.clbdirect.app.kubernetes.KubernetesClientConfiguration;
+import io.clbdirect.gate.config.GateControllerConfiguration;
 import io.clbdirect.webhook.config.WebhookConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,7 +15,8 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootApplication
 @EnableConfigurationProperties(ClbDirectProperties.class)
-@Import({KubernetesClientConfiguration.class, SharedRulesConfiguration.class, WebhookConfiguration.class})
+@Import({KubernetesClientConfiguration.class, SharedRulesConfiguration.class, WebhookConfiguration.class,
+    GateControllerConfiguration.class})
 public class ClbDirectApplication {
 
   public static void main(String[] args) {

@@ -1,0 +1,167 @@
+package io.clbdirect.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.clbdirect.e2e.app.ClbDirectProcess;
+import io.clbdirect.e2e.controlplane.ControlPlane;
+import io.clbdirect.e2e.junit.ControlPlaneExtension;
+import io.clbdirect.e2e.kubelet.FakeKubelet;
+import io.clbdirect.emulator.ClbEmulator;
+import io.clbdirect.emulator.EmulatorConfig;
+import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
+import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The gate-controller end to end: real API server and controllers, the fake kubelet's real listeners,
+ * the CLB emulator's real health checks and data path, clb-direct as its own process.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class GateControllerEndToEndTest {
+
+  static final String SYSTEM = "clb-direct-gate-e2e";
+  static final String CONFIGURATION = "clb-direct-gate-e2e";
+  static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
+  static final int SERVICE_PORT = 18080;
+  static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  static ClbEmulator clb;
+  static ClbDirectProcess clbDirect;
+  static FakeKubelet kubelet;
+  static CoreV1Api core;
+  static AppsV1Api apps;
+  static Pods pods;
+  static ControlPlane plane;
+
+  @BeforeAll
+  static void start(ControlPlane controlPlane) throws Exception {
+    plane = controlPlane;
+    core = new CoreV1Api(plane.adminClient());
+    apps = new AppsV1Api(plane.adminClient());
+    pods = new Pods(core);
+    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDe2e", "e2e-secret").withTaskDelay(Duration.ofMillis(200))
+        .withHealthTimeScale(0.1).withVipOctet(95));
+    core.createNamespace(Fixtures.namespace(SYSTEM)).execute();
+    Path work = Files.createDirectories(plane.workDir().resolve("gate-e2e"));
+    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, CONFIGURATION, List.of(
+        "--clb-direct.bootstrap.failure-policy=Fail",
+        "--clb-direct.gate-controller.enabled=true",
+        "--clb-direct.gate-controller.cluster-name=e2e",
+        "--clb-direct.clb.endpoint=" + clb.endpoint(),
+        "--clb-direct.clb.https=false"),
+        Map.of("CLB_DIRECT_CLB_SECRET_ID", "AKIDe2e", "CLB_DIRECT_CLB_SECRET_KEY", "e2e-secret"));
+    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-3", 3).start();
+  }
+
+  @AfterAll
+  static void stop() throws ApiException {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (clbDirect != null) {
+      clbDirect.close();
+      new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
+    }
+    if (clb != null) {
+      clb.close();
+    }
+  }
+
+  static V1Deployment deployment(String ns, String name) {
+    try {
+      return apps.readNamespacedDeployment(name, ns).execute();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static V1Service service(String ns, String name) {
+    try {
+      return core.readNamespacedService(name, ns).execute();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void fourReplicasAreBoundHealthyGatedTrueAndServeThroughTheVip() throws Exception {
+    String ns = "gated-web";
+    core.createNamespace(Fixtures.namespace(ns)).execute();
+    V1Service web = Fixtures.directAccessService("web", "web");
+    web.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
+    core.createNamespacedService(ns, web).execute();
+    long started = System.nanoTime();
+    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 4)).execute();
+
+    Await.until(TIMEOUT, "Deployment web Available with 4 replicas", () -> deployment(ns, "web"),
+        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(4).equals(d.getStatus().getAvailableReplicas()));
+    System.out.printf("GATE 4 replicas created -> all gates True, Deployment Available in %d ms%n",
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+
+    List<V1Pod> running = pods.withApp(ns, "web");
+    assertThat(running).hasSize(4).allSatisfy(pod -> {
+      V1PodCondition gate = Pods.condition(pod, GATE).orElseThrow();
+      assertThat(gate.getStatus()).isEqualTo("True");
+      assertThat(gate.getReason()).isEqualTo("LoadBalancerNetworkGroupReady");
+      assertThat(Pods.isReady(pod)).isTrue();
+    });
+
+    V1Service recorded = Await.until(TIMEOUT, "the Service's load balancer recorded", () -> service(ns, "web"),
+        s -> s.getStatus().getLoadBalancer() != null && s.getStatus().getLoadBalancer().getIngress() != null
+            && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
+    String lbId = recorded.getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id");
+    String vip = recorded.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+    assertThat(lbId).startsWith("lb-");
+    assertThat(vip).startsWith("127.95.");
+
+    Set<String> bound = new HashSet<>();
+    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+      JsonObject l = lb.getAsJsonObject();
+      if (l.get("loadBalancerId").getAsString().equals(lbId)) {
+        JsonArray targets = l.getAsJsonArray("listeners").get(0).getAsJsonObject().getAsJsonArray("targets");
+        targets.forEach(t -> {
+          assertThat(t.getAsJsonObject().get("health").getAsString()).isEqualTo("Alive");
+          bound.add(t.getAsJsonObject().get("target").getAsString());
+        });
+      }
+    }
+    Set<String> podTargets = new HashSet<>();
+    running.forEach(pod -> podTargets.add("eni:" + pod.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT));
+    assertThat(bound).isEqualTo(podTargets);
+
+    Set<String> answeredBy = new HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      // A new client per request: a new connection, so the load balancer picks a target each time.
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://" + vip + ":" + SERVICE_PORT + "/"))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      answeredBy.add(answer.headers().firstValue("X-Pod-Name").orElseThrow());
+    }
+    assertThat(answeredBy).as("weighted round robin over the 4 Pods").hasSize(4);
+  }
+}

@@ -1,0 +1,72 @@
+package io.clbdirect.gate.config;
+
+import io.clbdirect.core.DirectAccessRules;
+import io.clbdirect.core.KubernetesClients;
+import io.clbdirect.gate.clb.ClbCallPolicy;
+import io.clbdirect.gate.clb.ClbClientFactory;
+import io.clbdirect.gate.clb.ClbGateway;
+import io.clbdirect.gate.controller.ClbTargets;
+import io.clbdirect.gate.controller.GateController;
+import io.clbdirect.gate.controller.ServiceLoadBalancers;
+import io.clbdirect.gate.decide.GateConditionDecider;
+import io.clbdirect.gate.decide.GateMode;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the gate-controller when {@code clb-direct.gate-controller.enabled=true}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "clb-direct.gate-controller", name = "enabled", havingValue = "true")
+@EnableConfigurationProperties({GateControllerProperties.class, ClbProperties.class})
+public class GateControllerConfiguration {
+
+  @Bean
+  ClbGateway clbGateway(ClbProperties clb, MeterRegistry meters) {
+    ClbCallPolicy defaults = ClbCallPolicy.defaults();
+    ClbCallPolicy policy = new ClbCallPolicy(clb.requestsPerSecond(), defaults.maxAttempts(), defaults.initialBackoff(),
+        defaults.maxBackoff(), defaults.taskPoll(), defaults.taskTimeout());
+    return new ClbGateway(ClbClientFactory.create(clb.connection()), policy, meters, Clock.systemUTC());
+  }
+
+  @Bean
+  GateController gateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
+      ClbGateway clb, GateControllerProperties properties) {
+    return new GateController(clients, factory, rules, new ServiceLoadBalancers(clb, properties.clusterName()), new ClbTargets(clb),
+        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval());
+  }
+
+  @Bean
+  SmartLifecycle gateControllerLifecycle(GateController controller) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        controller.start();
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        controller.close();
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 512;
+      }
+    };
+  }
+
+}

@@ -1,0 +1,160 @@
+package io.clbdirect.gate.controller;
+
+import com.tencentcloudapi.clb.v20180317.models.Backend;
+import com.tencentcloudapi.clb.v20180317.models.BatchDeregisterTargetsRequest;
+import com.tencentcloudapi.clb.v20180317.models.BatchModifyTargetWeightRequest;
+import com.tencentcloudapi.clb.v20180317.models.BatchRegisterTargetsRequest;
+import com.tencentcloudapi.clb.v20180317.models.BatchTarget;
+import com.tencentcloudapi.clb.v20180317.models.DescribeTargetHealthRequest;
+import com.tencentcloudapi.clb.v20180317.models.DescribeTargetsRequest;
+import com.tencentcloudapi.clb.v20180317.models.ListenerBackend;
+import com.tencentcloudapi.clb.v20180317.models.ListenerHealth;
+import com.tencentcloudapi.clb.v20180317.models.LoadBalancerHealth;
+import com.tencentcloudapi.clb.v20180317.models.RsWeightRule;
+import com.tencentcloudapi.clb.v20180317.models.RuleHealth;
+import com.tencentcloudapi.clb.v20180317.models.Target;
+import com.tencentcloudapi.clb.v20180317.models.TargetHealth;
+import io.clbdirect.gate.clb.ClbGateway;
+import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.BackendGroup;
+import io.clbdirect.gate.decide.CallPlan;
+import io.clbdirect.gate.decide.HealthState;
+import io.clbdirect.gate.decide.TargetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Targets and their health in the decision model's terms, and call plans carried out. The CLB edge. */
+public final class ClbTargets {
+
+  /** DescribeTargetHealth takes at most 30 load balancers per call. */
+  static final int HEALTH_BATCH = 30;
+
+  private final ClbGateway clb;
+
+  public ClbTargets(ClbGateway clb) {
+    this.clb = clb;
+  }
+
+  /** Bound ENI targets of the given L4 listeners, with weights. */
+  public Map<BackendGroup, Map<TargetAddress, Integer>> bound(String lbId, Collection<String> listenerIds) throws ClbOperationException {
+    Map<BackendGroup, Map<TargetAddress, Integer>> bound = new HashMap<>();
+    if (listenerIds.isEmpty()) {
+      return bound;
+    }
+    List<String> ids = List.copyOf(listenerIds);
+    for (int start = 0; start < ids.size(); start += 20) {
+      DescribeTargetsRequest request = new DescribeTargetsRequest();
+      request.setLoadBalancerId(lbId);
+      request.setListenerIds(ids.subList(start, Math.min(ids.size(), start + 20)).toArray(String[]::new));
+      ListenerBackend[] listeners = clb.call("DescribeTargets", c -> c.DescribeTargets(request)).getListeners();
+      for (ListenerBackend listener : listeners == null ? new ListenerBackend[0] : listeners) {
+        Map<TargetAddress, Integer> targets = bound.computeIfAbsent(new BackendGroup(lbId, listener.getListenerId(), null), g -> new HashMap<>());
+        for (Backend backend : listener.getTargets() == null ? new Backend[0] : listener.getTargets()) {
+          if (backend.getPrivateIpAddresses() != null && backend.getPrivateIpAddresses().length > 0 && "ENI".equalsIgnoreCase(backend.getType())) {
+            targets.put(new TargetAddress(backend.getPrivateIpAddresses()[0], backend.getPort().intValue()),
+                backend.getWeight() == null ? 10 : backend.getWeight().intValue());
+          }
+        }
+      }
+    }
+    return bound;
+  }
+
+  /** Health of every target of the given load balancers, 30 per call. */
+  public Map<BackendGroup, Map<TargetAddress, HealthState>> health(Collection<String> lbIds) throws ClbOperationException {
+    Map<BackendGroup, Map<TargetAddress, HealthState>> health = new HashMap<>();
+    List<String> ids = List.copyOf(lbIds);
+    for (int start = 0; start < ids.size(); start += HEALTH_BATCH) {
+      DescribeTargetHealthRequest request = new DescribeTargetHealthRequest();
+      request.setLoadBalancerIds(ids.subList(start, Math.min(ids.size(), start + HEALTH_BATCH)).toArray(String[]::new));
+      LoadBalancerHealth[] lbs = clb.call("DescribeTargetHealth", c -> c.DescribeTargetHealth(request)).getLoadBalancers();
+      for (LoadBalancerHealth lb : lbs == null ? new LoadBalancerHealth[0] : lbs) {
+        for (ListenerHealth listener : lb.getListeners() == null ? new ListenerHealth[0] : lb.getListeners()) {
+          Map<TargetAddress, HealthState> targets =
+              health.computeIfAbsent(new BackendGroup(lb.getLoadBalancerId(), listener.getListenerId(), null), g -> new HashMap<>());
+          for (RuleHealth rule : listener.getRules() == null ? new RuleHealth[0] : listener.getRules()) {
+            for (TargetHealth target : rule.getTargets() == null ? new TargetHealth[0] : rule.getTargets()) {
+              if (target.getIP() != null && target.getPort() != null) {
+                targets.put(new TargetAddress(target.getIP(), target.getPort().intValue()),
+                    HealthState.of(target.getHealthStatusDetail(), target.getHealthStatus()));
+              }
+            }
+          }
+        }
+      }
+    }
+    return health;
+  }
+
+  /** Carries out one planned call; the batch actions answer synchronously. */
+  public List<String> execute(CallPlan.Call call) throws ClbOperationException {
+    switch (call.action()) {
+      case "BatchRegisterTargets" -> {
+        BatchRegisterTargetsRequest request = new BatchRegisterTargetsRequest();
+        request.setLoadBalancerId(call.loadBalancerId());
+        request.setTargets(call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
+        return failed(clb.call(call.action(), c -> c.BatchRegisterTargets(request)).getFailListenerIdSet());
+      }
+      case "BatchDeregisterTargets" -> {
+        BatchDeregisterTargetsRequest request = new BatchDeregisterTargetsRequest();
+        request.setLoadBalancerId(call.loadBalancerId());
+        request.setTargets(call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
+        return failed(clb.call(call.action(), c -> c.BatchDeregisterTargets(request)).getFailListenerIdSet());
+      }
+      case "BatchModifyTargetWeight" -> {
+        BatchModifyTargetWeightRequest request = new BatchModifyTargetWeightRequest();
+        request.setLoadBalancerId(call.loadBalancerId());
+        request.setModifyList(weightRules(call.items()));
+        clb.write(call.action(), call.loadBalancerId(), c -> c.BatchModifyTargetWeight(request).getRequestId());
+        return List.of();
+      }
+      default -> throw new IllegalArgumentException("unknown planned action " + call.action());
+    }
+  }
+
+  private static List<String> failed(String[] listenerIds) {
+    return listenerIds == null ? List.of() : List.of(listenerIds);
+  }
+
+  private static BatchTarget batchTarget(CallPlan.Item item) {
+    BatchTarget target = new BatchTarget();
+    target.setListenerId(item.group().listenerId());
+    target.setLocationId(item.group().locationId());
+    target.setEniIp(item.target().ip());
+    target.setPort((long) item.target().port());
+    target.setWeight((long) item.weight());
+    return target;
+  }
+
+  /** Groups by (listener, weight), at most 50 targets per rule entry. */
+  private static RsWeightRule[] weightRules(List<CallPlan.Item> items) {
+    Map<String, List<CallPlan.Item>> byGroupAndWeight = new LinkedHashMap<>();
+    for (CallPlan.Item item : items) {
+      byGroupAndWeight.computeIfAbsent(item.group().listenerId() + "|" + item.group().locationId() + "|" + item.weight(),
+          k -> new ArrayList<>()).add(item);
+    }
+    List<RsWeightRule> rules = new ArrayList<>();
+    for (List<CallPlan.Item> group : byGroupAndWeight.values()) {
+      for (int start = 0; start < group.size(); start += CallPlan.WEIGHT_TARGETS_PER_RULE) {
+        List<CallPlan.Item> chunk = group.subList(start, Math.min(group.size(), start + CallPlan.WEIGHT_TARGETS_PER_RULE));
+        RsWeightRule rule = new RsWeightRule();
+        rule.setListenerId(chunk.get(0).group().listenerId());
+        rule.setLocationId(chunk.get(0).group().locationId());
+        rule.setWeight((long) chunk.get(0).weight());
+        rule.setTargets(chunk.stream().map(i -> {
+          Target target = new Target();
+          target.setEniIp(i.target().ip());
+          target.setPort((long) i.target().port());
+          target.setWeight((long) i.weight());
+          return target;
+        }).toArray(Target[]::new));
+        rules.add(rule);
+      }
+    }
+    return rules.toArray(RsWeightRule[]::new);
+  }
+}

@@ -1,0 +1,331 @@
+package io.clbdirect.gate.controller;
+
+import io.clbdirect.core.DirectAccessFrontend;
+import io.clbdirect.core.DirectAccessRules;
+import io.clbdirect.core.InformerSync;
+import io.clbdirect.core.KubernetesClients;
+import io.clbdirect.core.LabelSelectors;
+import io.clbdirect.core.WellKnown;
+import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.BackendGroup;
+import io.clbdirect.gate.decide.BackendObservation;
+import io.clbdirect.gate.decide.Binding;
+import io.clbdirect.gate.decide.CallPlan;
+import io.clbdirect.gate.decide.DesiredBackends;
+import io.clbdirect.gate.decide.GateCondition;
+import io.clbdirect.gate.decide.GateConditionDecider;
+import io.clbdirect.gate.decide.HealthState;
+import io.clbdirect.gate.decide.TargetAddress;
+import io.clbdirect.gate.decide.TargetChanges;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
+import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
+import io.kubernetes.client.extended.workqueue.ratelimiter.ItemExponentialFailureRateLimiter;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.informer.cache.Caches;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.PatchUtils;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the Pods of direct-access LoadBalancer Services as CLB backends and drives their readiness
+ * gate. Watch events feed a workqueue of Service keys; a reconcile makes sure the load balancer and
+ * listeners exist, diffs the wanted targets against the bound ones and sends the planned batch calls.
+ * A health pass (every {@code healthInterval}) reads target health for all load balancers, 30 per call,
+ * and writes each gated Pod's condition from the pure {@link GateConditionDecider}.
+ */
+public final class GateController implements InformerSync, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(GateController.class);
+
+  /** What one reconcile of a Service established. */
+  record ServiceState(LoadBalancerRef loadBalancer, Map<String, List<Binding>> bindings, Set<String> quotaFull, String error) {}
+
+  private final KubernetesClients clients;
+  private final DirectAccessRules rules;
+  private final ServiceLoadBalancers loadBalancers;
+  private final ClbTargets targets;
+  private final GateConditionDecider decider;
+  private final GateStatusWriter status;
+  private final Duration healthInterval;
+  private final SharedIndexInformer<V1Service> services;
+  private final SharedIndexInformer<V1Pod> pods;
+  private final SharedIndexInformer<V1Ingress> ingresses;
+  private final RateLimitingQueue<String> queue = new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor(),
+      new ItemExponentialFailureRateLimiter<>(Duration.ofMillis(200), Duration.ofSeconds(30)));
+  private final Map<String, ServiceState> states = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(2, runnable -> {
+    Thread thread = new Thread(runnable, "clb-direct-gate-controller");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private volatile boolean running;
+
+  public GateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
+      ServiceLoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval) {
+    this.clients = clients;
+    this.rules = rules;
+    this.loadBalancers = loadBalancers;
+    this.targets = targets;
+    this.decider = decider;
+    this.status = new GateStatusWriter(clients.calling());
+    this.healthInterval = healthInterval;
+    this.services = existingOr(factory, V1Service.class, () -> factory.sharedIndexInformerFor(
+        new GenericKubernetesApi<>(V1Service.class, V1ServiceList.class, "", "v1", "services", clients.watching()), V1Service.class, 0));
+    this.pods = existingOr(factory, V1Pod.class, () -> factory.sharedIndexInformerFor(
+        new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", clients.watching()), V1Pod.class, 0));
+    this.ingresses = factory.getExistingSharedIndexInformer(V1Ingress.class);
+    services.addEventHandler(handler(service -> enqueue(key(service.getMetadata().getNamespace(), service.getMetadata().getName()))));
+    pods.addEventHandler(handler(pod -> enqueueServicesOf(pod.getMetadata().getNamespace())));
+  }
+
+  private static <T extends io.kubernetes.client.common.KubernetesObject> SharedIndexInformer<T> existingOr(
+      SharedInformerFactory factory, Class<T> type, java.util.function.Supplier<SharedIndexInformer<T>> create) {
+    SharedIndexInformer<T> existing = factory.getExistingSharedIndexInformer(type);
+    return existing != null ? existing : create.get();
+  }
+
+  private <T extends io.kubernetes.client.common.KubernetesObject> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onChange) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T object) {
+        onChange.accept(object);
+      }
+
+      @Override
+      public void onUpdate(T old, T object) {
+        onChange.accept(object);
+      }
+
+      @Override
+      public void onDelete(T object, boolean unknownFinalState) {
+        onChange.accept(object);
+      }
+    };
+  }
+
+  private void enqueue(String key) {
+    if (running) {
+      queue.add(key);
+    }
+  }
+
+  private void enqueueServicesOf(String namespace) {
+    for (V1Service service : services.getIndexer().byIndex(Caches.NAMESPACE_INDEX, namespace)) {
+      if (rules.isDirectAccessService(service)) {
+        enqueue(key(namespace, service.getMetadata().getName()));
+      }
+    }
+  }
+
+  public void start() {
+    running = true;
+    threads.submit(this::work);
+    threads.scheduleWithFixedDelay(this::healthPass, healthInterval.toMillis(), healthInterval.toMillis(), TimeUnit.MILLISECONDS);
+    for (V1Service service : services.getIndexer().list()) {
+      enqueue(key(service.getMetadata().getNamespace(), service.getMetadata().getName()));
+    }
+  }
+
+  private void work() {
+    while (running) {
+      String key;
+      try {
+        key = queue.get();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (key == null) {
+        return;
+      }
+      try {
+        if (!hasSynced()) {
+          queue.addAfter(key, Duration.ofMillis(200));
+          continue;
+        }
+        reconcile(key);
+        queue.forget(key);
+      } catch (ClbOperationException | ApiException e) {
+        log.warn("reconcile of Service {} failed, retrying: {}", key, e.getMessage());
+        queue.addRateLimited(key);
+      } catch (RuntimeException e) {
+        log.warn("reconcile of Service {} failed, retrying", key, e);
+        queue.addRateLimited(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  }
+
+  void reconcile(String key) throws ClbOperationException, ApiException {
+    V1Service service = services.getIndexer().getByKey(key);
+    if (service == null || !rules.isDirectAccessService(service) || service.getMetadata().getDeletionTimestamp() != null) {
+      // Releasing the gates happens in the health pass once no frontend selects the Pods.
+      states.remove(key);
+      return;
+    }
+    LoadBalancerRef lb;
+    try {
+      lb = loadBalancers.ensure(service);
+    } catch (ClbOperationException e) {
+      states.put(key, new ServiceState(null, DesiredBackends.of(service, selected(service), null, Map.of()).bindings(), Set.of(), e.code()));
+      throw e;
+    }
+    record(service, lb);
+    List<V1Pod> selected = selected(service);
+    DesiredBackends desired = DesiredBackends.of(service, selected, lb.loadBalancerId(), lb.listenerIds());
+    Map<BackendGroup, Map<TargetAddress, Integer>> bound = targets.bound(lb.loadBalancerId(), lb.listenerIds().values());
+    List<TargetChanges> changes = new ArrayList<>();
+    desired.targets().forEach((group, wanted) -> changes.add(TargetChanges.diff(group, wanted, bound.getOrDefault(group, Map.of()), t -> true)));
+    Set<String> quotaFull = new HashSet<>();
+    for (CallPlan.Call call : CallPlan.plan(changes)) {
+      quotaFull.addAll(targets.execute(call));
+    }
+    states.put(key, new ServiceState(lb, desired.bindings(), quotaFull, null));
+  }
+
+  private List<V1Pod> selected(V1Service service) {
+    Map<String, String> selector = service.getSpec().getSelector();
+    List<V1Pod> selected = new ArrayList<>();
+    for (V1Pod pod : pods.getIndexer().byIndex(Caches.NAMESPACE_INDEX, service.getMetadata().getNamespace())) {
+      if (LabelSelectors.selects(selector, pod.getMetadata().getLabels())) {
+        selected.add(pod);
+      }
+    }
+    return selected;
+  }
+
+  /** service.kubernetes.io/loadbalance-id and status.loadBalancer.ingress, written once. */
+  private void record(V1Service service, LoadBalancerRef lb) throws ApiException {
+    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
+    CoreV1Api core = new CoreV1Api(clients.calling());
+    String ns = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    if (!lb.loadBalancerId().equals(annotations.get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION))) {
+      String patch = "{\"metadata\":{\"annotations\":{\"" + ServiceLoadBalancers.RECORDED_LB_ANNOTATION + "\":\"" + lb.loadBalancerId() + "\"}}}";
+      PatchUtils.patch(V1Service.class, () -> core.patchNamespacedService(name, ns, new V1Patch(patch)).buildCall(null),
+          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, clients.calling());
+    }
+    boolean hasVip = service.getStatus() != null && service.getStatus().getLoadBalancer() != null
+        && service.getStatus().getLoadBalancer().getIngress() != null
+        && service.getStatus().getLoadBalancer().getIngress().stream().anyMatch(i -> lb.vip().equals(i.getIp()));
+    if (!hasVip) {
+      String patch = "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"" + lb.vip() + "\"}]}}}";
+      PatchUtils.patch(V1Service.class, () -> core.patchNamespacedServiceStatus(name, ns, new V1Patch(patch)).buildCall(null),
+          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, clients.calling());
+    }
+  }
+
+  /** Reads health for every managed load balancer and writes every gated Pod's condition. */
+  void healthPass() {
+    if (!running || !hasSynced()) {
+      return;
+    }
+    try {
+      Set<String> lbIds = new HashSet<>();
+      states.values().forEach(s -> {
+        if (s.loadBalancer() != null) {
+          lbIds.add(s.loadBalancer().loadBalancerId());
+        }
+      });
+      Map<BackendGroup, Map<TargetAddress, HealthState>> health = Map.of();
+      String error = null;
+      try {
+        health = lbIds.isEmpty() ? Map.of() : targets.health(lbIds);
+      } catch (ClbOperationException e) {
+        error = e.code();
+      }
+      Map<String, List<BackendObservation>> observations = new HashMap<>();
+      for (ServiceState state : states.values()) {
+        for (Map.Entry<String, List<Binding>> pod : state.bindings().entrySet()) {
+          for (Binding binding : pod.getValue()) {
+            String bindingError = state.error() != null ? state.error() : error;
+            BackendObservation observed = HealthState.observe(binding, health, bindingError);
+            if (observed.state() == BackendObservation.State.NOT_BOUND && binding.listenerId() != null
+                && state.quotaFull().contains(binding.listenerId())) {
+              observed = new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
+                  BackendObservation.State.QUOTA_EXCEEDED, null);
+            }
+            observations.computeIfAbsent(pod.getKey(), k -> new ArrayList<>()).add(observed);
+          }
+        }
+      }
+      for (V1Pod pod : pods.getIndexer().list()) {
+        if (!gated(pod) || pod.getMetadata().getDeletionTimestamp() != null) {
+          continue;
+        }
+        String podKey = key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        List<BackendObservation> observed = observations.get(podKey);
+        if (observed == null) {
+          if (selectedByAnyFrontend(pod)) {
+            continue; // selected but not servable yet (or an Ingress backend, not handled here yet)
+          }
+          observed = List.of();
+        }
+        GateCondition wanted = decider.decide(observed, GateStatusWriter.current(pod));
+        try {
+          status.write(pod, wanted);
+        } catch (ApiException e) {
+          log.debug("gate patch of {} failed ({}), next pass retries", podKey, e.getCode());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("health pass failed", e);
+    }
+  }
+
+  private boolean selectedByAnyFrontend(V1Pod pod) {
+    String ns = pod.getMetadata().getNamespace();
+    List<V1Ingress> nsIngresses = ingresses == null ? List.of() : ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns);
+    List<DirectAccessFrontend> frontends = rules.frontends(services.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns), nsIngresses,
+        name -> services.getIndexer().getByKey(ns + "/" + name));
+    return frontends.stream().anyMatch(f -> f.selects(pod.getMetadata().getLabels()));
+  }
+
+  private static boolean gated(V1Pod pod) {
+    return pod.getSpec() != null && pod.getSpec().getReadinessGates() != null
+        && pod.getSpec().getReadinessGates().stream().anyMatch(g -> WellKnown.READINESS_GATE.equals(g.getConditionType()));
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  @Override
+  public String name() {
+    return "gate-controller";
+  }
+
+  @Override
+  public boolean hasSynced() {
+    return services.hasSynced() && pods.hasSynced() && (ingresses == null || ingresses.hasSynced());
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    queue.shutDown();
+    threads.shutdownNow();
+  }
+}
