@@ -71,6 +71,7 @@ class GateControllerEndToEndTest {
         "--clb-direct.bootstrap.failure-policy=Fail",
         "--clb-direct.gate-controller.enabled=true",
         "--clb-direct.gate-controller.cluster-name=e2e",
+        "--clb-direct.gate-controller.namespace=" + SYSTEM,
         "--clb-direct.clb.endpoint=" + clb.endpoint(),
         "--clb-direct.clb.https=false"),
         Map.of("CLB_DIRECT_CLB_SECRET_ID", "AKIDe2e", "CLB_DIRECT_CLB_SECRET_KEY", "e2e-secret"));

@@ -7,6 +7,7 @@ import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.controller.ClbTargets;
 import io.clbdirect.gate.controller.GateController;
+import io.clbdirect.gate.controller.Leadership;
 import io.clbdirect.gate.controller.ServiceLoadBalancers;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.decide.GateMode;
@@ -41,18 +42,26 @@ public class GateControllerConfiguration {
   }
 
   @Bean
-  SmartLifecycle gateControllerLifecycle(GateController controller) {
+  Leadership gateControllerLeadership(KubernetesClients clients, GateControllerProperties properties) {
+    String identity = System.getenv().getOrDefault("POD_NAME", hostname() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    return new Leadership(clients.calling(), properties.namespace(), properties.leaseName(), identity);
+  }
+
+  @Bean
+  SmartLifecycle gateControllerLifecycle(GateController controller, Leadership leadership) {
     return new SmartLifecycle() {
       private volatile boolean running;
 
       @Override
       public void start() {
         controller.start();
+        leadership.start(controller::lead, controller::stopLeading);
         running = true;
       }
 
       @Override
       public void stop() {
+        leadership.close();
         controller.close();
         running = false;
       }
@@ -69,4 +78,12 @@ public class GateControllerConfiguration {
     };
   }
 
+
+  private static String hostname() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "clb-direct";
+    }
+  }
 }

@@ -81,6 +81,7 @@ public final class GateController implements InformerSync, AutoCloseable {
     return thread;
   });
   private volatile boolean running;
+  private volatile boolean leading;
 
   public GateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
       ServiceLoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval) {
@@ -139,13 +140,25 @@ public final class GateController implements InformerSync, AutoCloseable {
     }
   }
 
+  /** Starts the loops; they only act while {@link #lead()} has been called and {@link #stopLeading()} not. */
   public void start() {
     running = true;
     threads.submit(this::work);
     threads.scheduleWithFixedDelay(this::healthPass, healthInterval.toMillis(), healthInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** This replica now holds the Lease: reconcile every Service from scratch. */
+  public void lead() {
+    states.clear();
+    leading = true;
     for (V1Service service : services.getIndexer().list()) {
       enqueue(key(service.getMetadata().getNamespace(), service.getMetadata().getName()));
     }
+  }
+
+  /** Another replica writes from now on; nothing is written here until {@link #lead()} again. */
+  public void stopLeading() {
+    leading = false;
   }
 
   private void work() {
@@ -160,6 +173,9 @@ public final class GateController implements InformerSync, AutoCloseable {
         return;
       }
       try {
+        if (!leading) {
+          continue; // lead() enqueues everything again
+        }
         if (!hasSynced()) {
           queue.addAfter(key, Duration.ofMillis(200));
           continue;
@@ -239,7 +255,7 @@ public final class GateController implements InformerSync, AutoCloseable {
 
   /** Reads health for every managed load balancer and writes every gated Pod's condition. */
   void healthPass() {
-    if (!running || !hasSynced()) {
+    if (!running || !leading || !hasSynced()) {
       return;
     }
     try {
