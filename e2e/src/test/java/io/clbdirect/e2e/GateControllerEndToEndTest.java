@@ -165,4 +165,71 @@ class GateControllerEndToEndTest {
     }
     assertThat(answeredBy).as("weighted round robin over the 4 Pods").hasSize(4);
   }
+
+  /** A direct-access Service and Deployment, waited on until every gate is True; returns the LB id. */
+  static String readyWorkload(String ns, int replicas) throws Exception {
+    core.createNamespace(Fixtures.namespace(ns)).execute();
+    V1Service web = Fixtures.directAccessService("web", "web");
+    web.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
+    core.createNamespacedService(ns, web).execute();
+    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", replicas)).execute();
+    Await.until(TIMEOUT, "Deployment web Available in " + ns, () -> deployment(ns, "web"),
+        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    V1Service recorded = Await.until(TIMEOUT, "load balancer recorded", () -> service(ns, "web"),
+        s -> s.getMetadata().getAnnotations().containsKey("service.kubernetes.io/loadbalance-id"));
+    assertThat(recorded.getMetadata().getFinalizers()).contains("clb-direct.io/load-balancer");
+    return recorded.getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id");
+  }
+
+  static boolean loadBalancerExists(String lbId) {
+    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+      if (lb.getAsJsonObject().get("loadBalancerId").getAsString().equals(lbId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean allReleased(String ns) {
+    List<V1Pod> all = pods.withApp(ns, "web");
+    return !all.isEmpty() && all.stream().allMatch(pod -> Pods.condition(pod, GATE)
+        .map(c -> "True".equals(c.getStatus()) && "DirectAccessReleased".equals(c.getReason())).orElse(false));
+  }
+
+  @Test
+  void switchingDirectAccessOffReleasesTheGatesAndDeletesTheLoadBalancerItMade() throws Exception {
+    String ns = "release-web";
+    String lbId = readyWorkload(ns, 2);
+
+    String patch = "{\"metadata\":{\"annotations\":{\"service.cloud.tencent.com/direct-access\":\"false\"}}}";
+    io.kubernetes.client.util.PatchUtils.patch(V1Service.class,
+        () -> core.patchNamespacedService("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, plane.adminClient());
+
+    V1Service released = Await.until(TIMEOUT, "finalizer and recorded load balancer removed", () -> service(ns, "web"),
+        s -> (s.getMetadata().getFinalizers() == null || !s.getMetadata().getFinalizers().contains("clb-direct.io/load-balancer"))
+            && !s.getMetadata().getAnnotations().containsKey("service.kubernetes.io/loadbalance-id"));
+    assertThat(released.getStatus().getLoadBalancer().getIngress()).isNullOrEmpty();
+    Await.until(TIMEOUT, "load balancer " + lbId + " deleted", () -> loadBalancerExists(lbId), exists -> !exists);
+    Await.until(TIMEOUT, "gates released", () -> allReleased(ns), done -> done);
+  }
+
+  @Test
+  void deletingTheServiceDeletesItsLoadBalancerAndReleasesTheGates() throws Exception {
+    String ns = "delete-web";
+    String lbId = readyWorkload(ns, 2);
+
+    core.deleteNamespacedService("web", ns).execute();
+
+    Await.until(TIMEOUT, "Service gone", () -> {
+      try {
+        core.readNamespacedService("web", ns).execute();
+        return false;
+      } catch (ApiException e) {
+        return e.getCode() == 404;
+      }
+    }, gone -> gone);
+    assertThat(loadBalancerExists(lbId)).isFalse();
+    Await.until(TIMEOUT, "gates released", () -> allReleased(ns), done -> done);
+  }
 }

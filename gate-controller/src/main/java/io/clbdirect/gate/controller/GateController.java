@@ -194,12 +194,28 @@ public final class GateController implements InformerSync, AutoCloseable {
     }
   }
 
+  /** Held on direct-access Services so their targets (and a load balancer made for them) are cleaned up. */
+  public static final String FINALIZER = "clb-direct.io/load-balancer";
+
   void reconcile(String key) throws ClbOperationException, ApiException {
     V1Service service = services.getIndexer().getByKey(key);
-    if (service == null || !rules.isDirectAccessService(service) || service.getMetadata().getDeletionTimestamp() != null) {
-      // Releasing the gates happens in the health pass once no frontend selects the Pods.
+    if (service == null) {
       states.remove(key);
       return;
+    }
+    boolean wanted = rules.isDirectAccessService(service) && service.getMetadata().getDeletionTimestamp() == null;
+    boolean finalized = service.getMetadata().getFinalizers() != null && service.getMetadata().getFinalizers().contains(FINALIZER);
+    if (!wanted) {
+      // Gates are released by the health pass once no frontend selects the Pods any more.
+      states.remove(key);
+      if (finalized) {
+        loadBalancers.release(service, targets);
+        forget(service);
+      }
+      return;
+    }
+    if (!finalized) {
+      setFinalizers(service, true);
     }
     LoadBalancerRef lb;
     try {
@@ -213,12 +229,47 @@ public final class GateController implements InformerSync, AutoCloseable {
     DesiredBackends desired = DesiredBackends.of(service, selected, lb.loadBalancerId(), lb.listenerIds());
     Map<BackendGroup, Map<TargetAddress, Integer>> bound = targets.bound(lb.loadBalancerId(), lb.listenerIds().values());
     List<TargetChanges> changes = new ArrayList<>();
-    desired.targets().forEach((group, wanted) -> changes.add(TargetChanges.diff(group, wanted, bound.getOrDefault(group, Map.of()), t -> true)));
+    desired.targets().forEach((group, want) -> changes.add(TargetChanges.diff(group, want, bound.getOrDefault(group, Map.of()), t -> true)));
     Set<String> quotaFull = new HashSet<>();
     for (CallPlan.Call call : CallPlan.plan(changes)) {
       quotaFull.addAll(targets.execute(call));
     }
     states.put(key, new ServiceState(lb, desired.bindings(), quotaFull, null));
+  }
+
+  /** Drops the finalizer, and the recorded load balancer when direct access was only switched off. */
+  private void forget(V1Service service) throws ApiException {
+    setFinalizers(service, false);
+    if (service.getMetadata().getDeletionTimestamp() == null) {
+      CoreV1Api core = new CoreV1Api(clients.calling());
+      String ns = service.getMetadata().getNamespace();
+      String name = service.getMetadata().getName();
+      String patch = "{\"metadata\":{\"annotations\":{\"" + ServiceLoadBalancers.RECORDED_LB_ANNOTATION + "\":null}}}";
+      PatchUtils.patch(V1Service.class, () -> core.patchNamespacedService(name, ns, new V1Patch(patch)).buildCall(null),
+          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, clients.calling());
+      PatchUtils.patch(V1Service.class, () -> core.patchNamespacedServiceStatus(name, ns,
+              new V1Patch("{\"status\":{\"loadBalancer\":{\"ingress\":null}}}")).buildCall(null),
+          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, clients.calling());
+    }
+  }
+
+  /** Adds or removes our finalizer; resourceVersion guards against overwriting someone else's change. */
+  private void setFinalizers(V1Service service, boolean present) throws ApiException {
+    List<String> finalizers = new ArrayList<>(service.getMetadata().getFinalizers() == null ? List.of() : service.getMetadata().getFinalizers());
+    finalizers.remove(FINALIZER);
+    if (present) {
+      finalizers.add(FINALIZER);
+    }
+    com.google.gson.JsonObject metadata = new com.google.gson.JsonObject();
+    com.google.gson.JsonArray list = new com.google.gson.JsonArray();
+    finalizers.forEach(list::add);
+    metadata.add("finalizers", list);
+    metadata.addProperty("resourceVersion", service.getMetadata().getResourceVersion());
+    com.google.gson.JsonObject patch = new com.google.gson.JsonObject();
+    patch.add("metadata", metadata);
+    CoreV1Api core = new CoreV1Api(clients.calling());
+    PatchUtils.patch(V1Service.class, () -> core.patchNamespacedService(service.getMetadata().getName(), service.getMetadata().getNamespace(),
+        new V1Patch(patch.toString())).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, clients.calling());
   }
 
   private List<V1Pod> selected(V1Service service) {

@@ -49,6 +49,51 @@ public final class ServiceLoadBalancers {
     return new LoadBalancerRef(lb.getLoadBalancerId(), lb.getLoadBalancerVips()[0], ensureListeners(lb.getLoadBalancerId(), service));
   }
 
+  /**
+   * Takes the Service's Pods off its load balancer: deletes the load balancer when clb-direct created it
+   * for this Service (tags say so), otherwise deregisters the targets on the Service's listeners and
+   * leaves the load balancer and its listeners as they were found.
+   */
+  public void release(V1Service service, ClbTargets targets) throws ClbOperationException {
+    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
+    String lbId = annotations.getOrDefault(RECORDED_LB_ANNOTATION, annotations.get(EXISTING_LB_ANNOTATION));
+    LoadBalancer lb = lbId == null ? null : describe(lbId);
+    if (lb == null) {
+      return;
+    }
+    if (createdFor(lb, service)) {
+      com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest request =
+          new com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest();
+      request.setLoadBalancerIds(new String[] {lbId});
+      clb.write("DeleteLoadBalancer", lbId, c -> c.DeleteLoadBalancer(request).getRequestId());
+      return;
+    }
+    Map<Integer, String> listenerIds = new HashMap<>();
+    Listener[] existing = listeners(lbId);
+    for (V1ServicePort port : service.getSpec().getPorts() == null ? List.<V1ServicePort>of() : service.getSpec().getPorts()) {
+      String found = find(existing, port.getProtocol() == null ? "TCP" : port.getProtocol(), port.getPort());
+      if (found != null) {
+        listenerIds.put(port.getPort(), found);
+      }
+    }
+    java.util.List<io.clbdirect.gate.decide.TargetChanges> changes = new java.util.ArrayList<>();
+    targets.bound(lbId, listenerIds.values()).forEach((group, bound) ->
+        changes.add(io.clbdirect.gate.decide.TargetChanges.diff(group, Map.of(), bound, t -> true)));
+    for (io.clbdirect.gate.decide.CallPlan.Call call : io.clbdirect.gate.decide.CallPlan.plan(changes)) {
+      targets.execute(call);
+    }
+  }
+
+  private static boolean createdFor(LoadBalancer lb, V1Service service) {
+    boolean ours = false;
+    boolean thisService = false;
+    for (TagInfo tag : lb.getTags() == null ? new TagInfo[0] : lb.getTags()) {
+      ours |= TAG_CREATED_BY.equals(tag.getTagKey()) && "clb-direct".equals(tag.getTagValue());
+      thisService |= TAG_SERVICE_UID.equals(tag.getTagKey()) && service.getMetadata().getUid().equals(tag.getTagValue());
+    }
+    return ours && thisService;
+  }
+
   private LoadBalancer describe(String lbId) throws ClbOperationException {
     DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
     request.setLoadBalancerIds(new String[] {lbId});
