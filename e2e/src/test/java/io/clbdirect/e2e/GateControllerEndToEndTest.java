@@ -232,4 +232,99 @@ class GateControllerEndToEndTest {
     assertThat(loadBalancerExists(lbId)).isFalse();
     Await.until(TIMEOUT, "gates released", () -> allReleased(ns), done -> done);
   }
+
+  /** Is every gated-True, non-terminating Pod's target Alive in the emulator right now? Names offenders. */
+  static List<String> gateTrueButNotAlive(String ns) {
+    Map<String, String> health = new java.util.HashMap<>();
+    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+      for (JsonElement listener : lb.getAsJsonObject().getAsJsonArray("listeners")) {
+        for (JsonElement target : listener.getAsJsonObject().getAsJsonArray("targets")) {
+          health.put(target.getAsJsonObject().get("target").getAsString(), target.getAsJsonObject().get("health").getAsString());
+        }
+      }
+    }
+    List<String> offenders = new java.util.ArrayList<>();
+    for (V1Pod pod : pods.withApp(ns, "web")) {
+      boolean gateTrue = Pods.condition(pod, GATE).map(c -> "True".equals(c.getStatus())
+          && "LoadBalancerNetworkGroupReady".equals(c.getReason())).orElse(false);
+      if (gateTrue && pod.getMetadata().getDeletionTimestamp() == null) {
+        String target = "eni:" + pod.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT;
+        if (!"Alive".equals(health.get(target))) {
+          offenders.add(pod.getMetadata().getName() + " (" + health.get(target) + ")");
+        }
+      }
+    }
+    return offenders;
+  }
+
+  /**
+   * Issue 6, test 2 in part: a rolling update while a client opens a new connection to the VIP every
+   * 20 ms. The fake kubelet keeps a deleted Pod serving for 2 s (a preStop sleep), in which clb-direct
+   * must have taken it out of rotation.
+   */
+  @Test
+  void rollingUpdateLosesNoConnectionAndNoPodIsReadyBeforeItIsHealthy() throws Exception {
+    String ns = "rollout-web";
+    kubelet.setDefaultShutdownDelay(Duration.ofSeconds(2));
+    readyWorkload(ns, 3);
+    String vip = service(ns, "web").getStatus().getLoadBalancer().getIngress().get(0).getIp();
+
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ConcurrentLinkedQueue<String> violations = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ExecutorService loops = java.util.concurrent.Executors.newFixedThreadPool(2);
+    loops.submit(() -> {
+      while (running.get()) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+          socket.connect(new java.net.InetSocketAddress(vip, SERVICE_PORT), 2000);
+          socket.setSoTimeout(3000);
+          socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n".getBytes());
+          String answer = new String(socket.getInputStream().readAllBytes());
+          if (answer.startsWith("HTTP/1.1 200")) {
+            ok.incrementAndGet();
+          } else {
+            failures.add(answer.isEmpty() ? "closed without an answer" : answer.lines().findFirst().orElse(""));
+          }
+        } catch (java.io.IOException e) {
+          failures.add(e.toString());
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return null;
+        }
+      }
+      return null;
+    });
+    loops.submit(() -> {
+      while (running.get()) {
+        violations.addAll(gateTrueButNotAlive(ns));
+        Thread.sleep(100);
+      }
+      return null;
+    });
+    long started = System.nanoTime();
+    try {
+      String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
+      io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
+          () -> apps.patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
+          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
+      Await.until(TIMEOUT, "rollout complete", () -> deployment(ns, "web"), d -> d.getStatus() != null
+          && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
+          && Integer.valueOf(3).equals(d.getStatus().getReplicas()) && d.getStatus().getObservedGeneration() >= 2);
+      Await.until(TIMEOUT, "old Pods gone", () -> pods.withApp(ns, "web").size(), n -> n == 3);
+      Thread.sleep(1000);
+    } finally {
+      running.set(false);
+      loops.shutdown();
+      loops.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      kubelet.setDefaultShutdownDelay(Duration.ZERO);
+    }
+    System.out.printf("ROLLOUT 3 replicas replaced in %d ms: %d connections served, %d failed; %d gate-before-healthy sightings%n",
+        Duration.ofNanos(System.nanoTime() - started).toMillis(), ok.get(), failures.size(), violations.size());
+    assertThat(failures).as("failed connections during the rollout").isEmpty();
+    assertThat(violations).as("Pods with the gate True while the CLB did not see them Alive").isEmpty();
+    assertThat(ok.get()).isGreaterThan(20);
+  }
 }
