@@ -327,4 +327,58 @@ class GateControllerEndToEndTest {
     assertThat(violations).as("Pods with the gate True while the CLB did not see them Alive").isEmpty();
     assertThat(ok.get()).isGreaterThan(20);
   }
+
+  /**
+   * Issue 6, test 6: 20% errors of each retryable kind on every action clb-direct uses, 500 ms added to
+   * every call, and a locked load balancer while the Deployment scales: every gate still converges, and
+   * an invariant checker never sees a gate True for a target the emulator does not report Alive.
+   */
+  @Test
+  void underInjectedFaultsEveryGateConvergesAndNoneIsTrueTooEarly() throws Exception {
+    String ns = "faults-web";
+    String[] codes = {"InternalError", "RequestLimitExceeded", "FailedOperation.ResourceInOperating"};
+    String[] actions = {"CreateLoadBalancer", "DescribeLoadBalancers", "CreateListener", "DescribeListeners", "DescribeTargets",
+        "BatchRegisterTargets", "BatchDeregisterTargets", "BatchModifyTargetWeight", "DescribeTargetHealth", "DescribeTaskStatus"};
+    clb.faults().reseed(6);
+    for (int i = 0; i < actions.length; i++) {
+      clb.faults().failAction(actions[i], 0.2, codes[i % codes.length]);
+    }
+    clb.faults().setLatencyMillis(500);
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ConcurrentLinkedQueue<String> violations = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ExecutorService checker = java.util.concurrent.Executors.newSingleThreadExecutor();
+    checker.submit(() -> {
+      while (running.get()) {
+        try {
+          violations.addAll(gateTrueButNotAlive(ns));
+        } catch (RuntimeException e) {
+          // the namespace may not exist yet
+        }
+        Thread.sleep(100);
+      }
+      return null;
+    });
+    long started = System.nanoTime();
+    try {
+      String lbId = readyWorkload(ns, 3);
+      long firstConverged = Duration.ofNanos(System.nanoTime() - started).toMillis();
+      clb.faults().lockLoadBalancer(lbId, java.time.Instant.now().plusSeconds(3));
+      String scale = "{\"spec\":{\"replicas\":4}}";
+      io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
+          () -> apps.patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(scale)).buildCall(null),
+          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
+      Await.until(TIMEOUT, "4 replicas Available under faults", () -> deployment(ns, "web"),
+          d -> Integer.valueOf(4).equals(d.getStatus().getAvailableReplicas()));
+      System.out.printf("FAULTS 3 replicas converged in %d ms, scaled to 4 through a locked LB in %d ms; %d gate-before-healthy sightings%n",
+          firstConverged, Duration.ofNanos(System.nanoTime() - started).toMillis() - firstConverged, violations.size());
+    } finally {
+      running.set(false);
+      checker.shutdown();
+      checker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      clb.faults().reset();
+    }
+    assertThat(violations).as("gates True for targets the CLB did not report Alive").isEmpty();
+    assertThat(pods.withApp(ns, "web")).allSatisfy(pod ->
+        assertThat(Pods.condition(pod, GATE).orElseThrow().getStatus()).isEqualTo("True"));
+  }
 }
