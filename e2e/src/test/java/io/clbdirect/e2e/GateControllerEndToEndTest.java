@@ -164,6 +164,19 @@ class GateControllerEndToEndTest {
       answeredBy.add(answer.headers().firstValue("X-Pod-Name").orElseThrow());
     }
     assertThat(answeredBy).as("weighted round robin over the 4 Pods").hasSize(4);
+
+    String metrics = clbDirect.management("/actuator/prometheus");
+    assertThat(BootstrapperEndToEndTest.metricValue(metrics, "clb_direct_gate_creation_to_ready_seconds_count")).isGreaterThanOrEqualTo(4);
+    assertThat(BootstrapperEndToEndTest.metricValue(metrics, "clb_direct_gate_bound_to_ready_seconds_count")).isGreaterThanOrEqualTo(4);
+    assertThat(metrics).contains("clb_direct_clb_calls_total{action=\"BatchRegisterTargets\"");
+    List<String> reasons = Await.until(TIMEOUT, "gate Events on the Pods", () -> {
+      try {
+        return core.listNamespacedEvent(ns).execute().getItems().stream().map(e -> e.getReason()).toList();
+      } catch (ApiException e) {
+        throw new IllegalStateException(e);
+      }
+    }, list -> list.stream().filter("LoadBalancerNetworkGroupReady"::equals).count() >= 4);
+    assertThat(reasons).contains("LoadBalancerNetworkGroupReady");
   }
 
   /** A direct-access Service and Deployment, waited on until every gate is True; returns the LB id. */

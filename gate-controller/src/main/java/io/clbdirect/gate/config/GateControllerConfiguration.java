@@ -36,9 +36,9 @@ public class GateControllerConfiguration {
 
   @Bean
   GateController gateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
-      ClbGateway clb, GateControllerProperties properties) {
+      ClbGateway clb, GateControllerProperties properties, MeterRegistry meters) {
     return new GateController(clients, factory, rules, new ServiceLoadBalancers(clb, properties.clusterName()), new ClbTargets(clb),
-        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval());
+        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(), meters);
   }
 
   @Bean

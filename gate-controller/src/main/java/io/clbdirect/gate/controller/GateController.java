@@ -82,10 +82,31 @@ public final class GateController implements InformerSync, AutoCloseable {
   });
   private volatile boolean running;
   private volatile boolean leading;
+  private final io.micrometer.core.instrument.MeterRegistry meters;
+  private final io.kubernetes.client.extended.event.legacy.LegacyEventBroadcaster events;
+  private final io.kubernetes.client.extended.event.legacy.EventRecorder recorder;
+  private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+  private final Map<String, java.time.Instant> firstBound = new ConcurrentHashMap<>();
+  private final Set<String> warnedUngated = ConcurrentHashMap.newKeySet();
+  private final io.micrometer.core.instrument.Timer reconcileTimer;
+  private final io.micrometer.core.instrument.Timer creationToReady;
+  private final io.micrometer.core.instrument.Timer boundToReady;
 
   public GateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
-      ServiceLoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval) {
+      ServiceLoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval,
+      io.micrometer.core.instrument.MeterRegistry meters) {
     this.clients = clients;
+    this.meters = meters;
+    this.events = new io.kubernetes.client.extended.event.legacy.LegacyEventBroadcaster(new CoreV1Api(clients.calling()));
+    this.recorder = events.newRecorder(new io.kubernetes.client.openapi.models.V1EventSource().component("clb-direct-gate-controller"));
+    io.micrometer.core.instrument.Gauge.builder("clb_direct_gate_pods_waiting", waiting, java.util.concurrent.atomic.AtomicInteger::get)
+        .description("Pods whose readiness gate is False").register(meters);
+    this.reconcileTimer = io.micrometer.core.instrument.Timer.builder("clb_direct_gate_reconcile_duration")
+        .description("One Service reconcile, CLB calls included").publishPercentileHistogram().register(meters);
+    this.creationToReady = io.micrometer.core.instrument.Timer.builder("clb_direct_gate_creation_to_ready")
+        .description("Pod creation to its gate first True").publishPercentileHistogram().register(meters);
+    this.boundToReady = io.micrometer.core.instrument.Timer.builder("clb_direct_gate_bound_to_ready")
+        .description("Target first seen bound to the gate first True (health checks passing)").publishPercentileHistogram().register(meters);
     this.rules = rules;
     this.loadBalancers = loadBalancers;
     this.targets = targets;
@@ -143,6 +164,7 @@ public final class GateController implements InformerSync, AutoCloseable {
   /** Starts the loops; they only act while {@link #lead()} has been called and {@link #stopLeading()} not. */
   public void start() {
     running = true;
+    events.startRecording();
     threads.submit(this::work);
     threads.scheduleWithFixedDelay(this::healthPass, healthInterval.toMillis(), healthInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -180,10 +202,22 @@ public final class GateController implements InformerSync, AutoCloseable {
           queue.addAfter(key, Duration.ofMillis(200));
           continue;
         }
-        reconcile(key);
+        io.micrometer.core.instrument.Timer.Sample sample = io.micrometer.core.instrument.Timer.start();
+        try {
+          reconcile(key);
+        } finally {
+          sample.stop(reconcileTimer);
+        }
         queue.forget(key);
-      } catch (ClbOperationException | ApiException e) {
+      } catch (ClbOperationException e) {
         log.warn("reconcile of Service {} failed, retrying: {}", key, e.getMessage());
+        V1Service failed = services.getIndexer().getByKey(key);
+        if (failed != null) {
+          recorder.event(failed, io.kubernetes.client.extended.event.EventType.Warning, "CloudApiError", "%s", e.getMessage());
+        }
+        queue.addRateLimited(key);
+      } catch (ApiException e) {
+        log.warn("reconcile of Service {} failed, retrying: {} {}", key, e.getCode(), e.getResponseBody());
         queue.addRateLimited(key);
       } catch (RuntimeException e) {
         log.warn("reconcile of Service {} failed, retrying", key, e);
@@ -226,6 +260,13 @@ public final class GateController implements InformerSync, AutoCloseable {
     }
     record(service, lb);
     List<V1Pod> selected = selected(service);
+    long ungated = selected.stream().filter(p -> !gated(p) && p.getMetadata().getDeletionTimestamp() == null).count();
+    if (ungated > 0 && warnedUngated.add(key)) {
+      // Still bound (traffic must reach them), but their rollouts will not wait for the CLB.
+      recorder.event(service, io.kubernetes.client.extended.event.EventType.Warning, "PodsWithoutReadinessGate",
+          "%d Pods selected by this direct-access Service were created before it was direct-access and have no readiness gate; "
+              + "restart the workload (kubectl rollout restart) so that its rollouts wait for the load balancer", String.valueOf(ungated));
+    }
     DesiredBackends desired = DesiredBackends.of(service, selected, lb.loadBalancerId(), lb.listenerIds());
     Map<BackendGroup, Map<TargetAddress, Integer>> bound = targets.bound(lb.loadBalancerId(), lb.listenerIds().values());
     List<TargetChanges> changes = new ArrayList<>();
@@ -233,6 +274,11 @@ public final class GateController implements InformerSync, AutoCloseable {
     Set<String> quotaFull = new HashSet<>();
     for (CallPlan.Call call : CallPlan.plan(changes)) {
       quotaFull.addAll(targets.execute(call));
+    }
+    if (!quotaFull.isEmpty()) {
+      recorder.event(service, io.kubernetes.client.extended.event.EventType.Warning, "BackendQuotaExceeded",
+          "load balancer %s could not take all targets on listeners %s (backend quota, 200 by default); the rest stay unbound",
+          lb.loadBalancerId(), String.join(", ", quotaFull));
     }
     states.put(key, new ServiceState(lb, desired.bindings(), quotaFull, null));
   }
@@ -338,10 +384,13 @@ public final class GateController implements InformerSync, AutoCloseable {
           }
         }
       }
+      int notReady = 0;
+      Set<String> live = new HashSet<>();
       for (V1Pod pod : pods.getIndexer().list()) {
         if (!gated(pod) || pod.getMetadata().getDeletionTimestamp() != null) {
           continue;
         }
+        live.add(pod.getMetadata().getUid());
         String podKey = key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         List<BackendObservation> observed = observations.get(podKey);
         if (observed == null) {
@@ -350,15 +399,43 @@ public final class GateController implements InformerSync, AutoCloseable {
           }
           observed = List.of();
         }
-        GateCondition wanted = decider.decide(observed, GateStatusWriter.current(pod));
+        GateCondition current = GateStatusWriter.current(pod);
+        GateCondition wanted = decider.decide(observed, current);
+        if (!wanted.status()) {
+          notReady++;
+        }
+        if (observed.stream().anyMatch(o -> o.state() != BackendObservation.State.NOT_BOUND
+            && o.state() != BackendObservation.State.LISTENER_MISSING && o.state() != BackendObservation.State.API_ERROR)) {
+          firstBound.putIfAbsent(pod.getMetadata().getUid(), java.time.Instant.now());
+        }
         try {
-          status.write(pod, wanted);
+          if (status.write(pod, wanted)) {
+            recorder.event(pod, wanted.status() ? io.kubernetes.client.extended.event.EventType.Normal
+                : io.kubernetes.client.extended.event.EventType.Warning, wanted.reason().name(), "%s", wanted.message());
+            if (wanted.status() && wanted.reason() == io.clbdirect.gate.decide.GateReason.LoadBalancerNetworkGroupReady
+                && (current == null || !current.status())) {
+              recordReady(pod);
+            }
+          }
         } catch (ApiException e) {
           log.debug("gate patch of {} failed ({}), next pass retries", podKey, e.getCode());
         }
       }
+      waiting.set(notReady);
+      firstBound.keySet().retainAll(live);
     } catch (RuntimeException e) {
       log.warn("health pass failed", e);
+    }
+  }
+
+  private void recordReady(V1Pod pod) {
+    java.time.Instant now = java.time.Instant.now();
+    if (pod.getMetadata().getCreationTimestamp() != null) {
+      creationToReady.record(Duration.between(pod.getMetadata().getCreationTimestamp().toInstant(), now));
+    }
+    java.time.Instant bound = firstBound.get(pod.getMetadata().getUid());
+    if (bound != null) {
+      boundToReady.record(Duration.between(bound, now));
     }
   }
 
@@ -392,6 +469,7 @@ public final class GateController implements InformerSync, AutoCloseable {
   @Override
   public void close() {
     running = false;
+    events.shutdown();
     queue.shutDown();
     threads.shutdownNow();
   }
