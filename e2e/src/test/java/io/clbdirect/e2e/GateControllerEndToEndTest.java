@@ -246,6 +246,12 @@ class GateControllerEndToEndTest {
     Await.until(TIMEOUT, "gates released", () -> allReleased(ns), done -> done);
   }
 
+  /** Every CLB call clb-direct made so far, from its own counters. */
+  static double clbCalls() {
+    return clbDirect.management("/actuator/prometheus").lines().filter(l -> l.startsWith("clb_direct_clb_calls_total{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   /** Is every gated-True, non-terminating Pod's target Alive in the emulator right now? Names offenders. */
   static List<String> gateTrueButNotAlive(String ns) {
     Map<String, String> health = new java.util.HashMap<>();
@@ -281,6 +287,11 @@ class GateControllerEndToEndTest {
     kubelet.setDefaultShutdownDelay(Duration.ofSeconds(2));
     readyWorkload(ns, 3);
     String vip = service(ns, "web").getStatus().getLoadBalancer().getIngress().get(0).getIp();
+    Thread.sleep(2000); // let the previous tests' work settle
+    double idleStart = clbCalls();
+    Thread.sleep(10_000);
+    double idlePerMinute = (clbCalls() - idleStart) * 6;
+    double rolloutStart = clbCalls();
 
     java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
     java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
@@ -334,8 +345,12 @@ class GateControllerEndToEndTest {
       loops.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
       kubelet.setDefaultShutdownDelay(Duration.ZERO);
     }
+    long rolloutMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    double rolloutCalls = clbCalls() - rolloutStart;
     System.out.printf("ROLLOUT 3 replicas replaced in %d ms: %d connections served, %d failed; %d gate-before-healthy sightings%n",
-        Duration.ofNanos(System.nanoTime() - started).toMillis(), ok.get(), failures.size(), violations.size());
+        rolloutMs, ok.get(), failures.size(), violations.size());
+    System.out.printf("BUDGET CLB calls: %.0f per minute while settled (all services of this class), %.0f during the rollout (%.0f per minute)%n",
+        idlePerMinute, rolloutCalls, rolloutCalls * 60_000 / rolloutMs);
     assertThat(failures).as("failed connections during the rollout").isEmpty();
     assertThat(violations).as("Pods with the gate True while the CLB did not see them Alive").isEmpty();
     assertThat(ok.get()).isGreaterThan(20);

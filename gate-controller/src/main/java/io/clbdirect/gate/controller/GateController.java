@@ -88,6 +88,10 @@ public final class GateController implements InformerSync, AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, java.time.Instant> firstBound = new ConcurrentHashMap<>();
   private final Set<String> warnedUngated = ConcurrentHashMap.newKeySet();
+  /** While nothing waits on a gate, health is read this rarely (initial mode needs it only for new Pods). */
+  static final Duration SETTLED_INTERVAL = Duration.ofSeconds(30);
+  private volatile boolean pending = true;
+  private volatile java.time.Instant lastHealthRead = java.time.Instant.EPOCH;
   private final io.micrometer.core.instrument.Timer reconcileTimer;
   private final io.micrometer.core.instrument.Timer creationToReady;
   private final io.micrometer.core.instrument.Timer boundToReady;
@@ -252,8 +256,12 @@ public final class GateController implements InformerSync, AutoCloseable {
       setFinalizers(service, true);
     }
     LoadBalancerRef lb;
+    ServiceState previous = states.get(key);
     try {
-      lb = loadBalancers.ensure(service);
+      // Pod churn reconciles often; the load balancer and listeners only need checking when the
+      // Service's ports change or a call says they are gone.
+      lb = previous != null && previous.loadBalancer() != null && samePorts(previous.loadBalancer(), service)
+          ? previous.loadBalancer() : loadBalancers.ensure(service);
     } catch (ClbOperationException e) {
       states.put(key, new ServiceState(null, DesiredBackends.of(service, selected(service), null, Map.of()).bindings(), Set.of(), e.code()));
       throw e;
@@ -268,7 +276,15 @@ public final class GateController implements InformerSync, AutoCloseable {
               + "restart the workload (kubectl rollout restart) so that its rollouts wait for the load balancer", String.valueOf(ungated));
     }
     DesiredBackends desired = DesiredBackends.of(service, selected, lb.loadBalancerId(), lb.listenerIds());
-    Map<BackendGroup, Map<TargetAddress, Integer>> bound = targets.bound(lb.loadBalancerId(), lb.listenerIds().values());
+    Map<BackendGroup, Map<TargetAddress, Integer>> bound;
+    try {
+      bound = targets.bound(lb.loadBalancerId(), lb.listenerIds().values());
+    } catch (ClbOperationException e) {
+      if (e.code().startsWith("InvalidParameter.LBIdNotFound") || e.code().startsWith("InvalidParameter.ListenerIdNotFound")) {
+        states.remove(key); // someone deleted them: the retry finds or creates them again
+      }
+      throw e;
+    }
     List<TargetChanges> changes = new ArrayList<>();
     desired.targets().forEach((group, want) -> changes.add(TargetChanges.diff(group, want, bound.getOrDefault(group, Map.of()), t -> true)));
     Set<String> quotaFull = new HashSet<>();
@@ -281,6 +297,16 @@ public final class GateController implements InformerSync, AutoCloseable {
           lb.loadBalancerId(), String.join(", ", quotaFull));
     }
     states.put(key, new ServiceState(lb, desired.bindings(), quotaFull, null));
+    pending = true; // something may have changed: read health on the next pass
+  }
+
+  private static boolean samePorts(LoadBalancerRef lb, V1Service service) {
+    Set<Integer> ports = new HashSet<>();
+    if (service.getSpec().getPorts() != null) {
+      service.getSpec().getPorts().forEach(p -> ports.add(p.getPort()));
+    }
+    return ports.equals(lb.listenerIds().keySet()) && service.getMetadata().getAnnotations() != null
+        && lb.loadBalancerId().equals(service.getMetadata().getAnnotations().get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION));
   }
 
   /** Drops the finalizer, and the recorded load balancer when direct access was only switched off. */
@@ -355,7 +381,11 @@ public final class GateController implements InformerSync, AutoCloseable {
     if (!running || !leading || !hasSynced()) {
       return;
     }
+    if (!pending && java.time.Instant.now().isBefore(lastHealthRead.plus(SETTLED_INTERVAL))) {
+      return; // all gates settled: poll rarely, so a quiet cluster costs ~2 calls a minute, not 60
+    }
     try {
+      lastHealthRead = java.time.Instant.now();
       Set<String> lbIds = new HashSet<>();
       states.values().forEach(s -> {
         if (s.loadBalancer() != null) {
@@ -422,10 +452,22 @@ public final class GateController implements InformerSync, AutoCloseable {
         }
       }
       waiting.set(notReady);
+      pending = notReady > 0 || pendingRelease(observations);
       firstBound.keySet().retainAll(live);
     } catch (RuntimeException e) {
       log.warn("health pass failed", e);
     }
+  }
+
+  /** Pods bound but not yet decided (e.g. no gate condition yet) keep the fast pace too. */
+  private boolean pendingRelease(Map<String, List<BackendObservation>> observations) {
+    for (Map.Entry<String, List<BackendObservation>> entry : observations.entrySet()) {
+      V1Pod pod = pods.getIndexer().getByKey(entry.getKey());
+      if (pod != null && gated(pod) && GateStatusWriter.current(pod) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void recordReady(V1Pod pod) {
