@@ -110,6 +110,11 @@ public final class ClbDirectProcess implements AutoCloseable {
     }
   }
 
+  /** Ends the process abruptly (SIGKILL): no shutdown hook, no Lease released. */
+  public void kill() {
+    process.kill();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

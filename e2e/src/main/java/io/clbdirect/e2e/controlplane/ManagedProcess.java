@@ -90,6 +90,16 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL to the child itself, as a crash or an OOM kill would end it; the watchdog then exits. */
+  public void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
     if (!process.isAlive()) {
