@@ -409,4 +409,106 @@ class GateControllerEndToEndTest {
     assertThat(pods.withApp(ns, "web")).allSatisfy(pod ->
         assertThat(Pods.condition(pod, GATE).orElseThrow().getStatus()).isEqualTo("True"));
   }
+
+  /**
+   * Issue 6, test 3: scaling down a Service with graceful shutdown. Each leaving Pod's target goes to
+   * weight 0 first, then is deregistered; no connection started after a target's deregistration reaches
+   * its Pod, and no connection fails.
+   */
+  @Test
+  void scaleDownDrainsWithWeightZeroThenDeregisters() throws Exception {
+    String ns = "scaledown-web";
+    kubelet.setDefaultShutdownDelay(Duration.ofSeconds(3));
+    core.createNamespace(Fixtures.namespace(ns)).execute();
+    V1Service web = Fixtures.directAccessService("web", "web");
+    web.getMetadata().setAnnotations(Map.of("service.cloud.tencent.com/direct-access", "true",
+        "service.cloud.tencent.com/enable-grace-shutdown", "true"));
+    web.getSpec().getPorts().get(0).port(SERVICE_PORT + 1).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
+    core.createNamespacedService(ns, web).execute();
+    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
+    Await.until(TIMEOUT, "3 replicas Available", () -> deployment(ns, "web"),
+        d -> Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
+    V1Service recorded = Await.until(TIMEOUT, "VIP recorded", () -> service(ns, "web"), s -> s.getStatus().getLoadBalancer() != null
+        && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
+    String lbId = recorded.getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id");
+    String vip = recorded.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+    Map<String, String> podByTarget = new java.util.HashMap<>();
+    pods.withApp(ns, "web").forEach(p -> podByTarget.put("eni:" + p.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT, p.getMetadata().getName()));
+
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Map<String, List<Integer>> weights = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> deregisteredAt = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ConcurrentLinkedQueue<long[]> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ConcurrentLinkedQueue<String> answeredBy = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ExecutorService loops = java.util.concurrent.Executors.newFixedThreadPool(2);
+    loops.submit(() -> {
+      while (running.get()) {
+        Map<String, Integer> now = new java.util.HashMap<>();
+        for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+          if (lb.getAsJsonObject().get("loadBalancerId").getAsString().equals(lbId)) {
+            for (JsonElement t : lb.getAsJsonObject().getAsJsonArray("listeners").get(0).getAsJsonObject().getAsJsonArray("targets")) {
+              now.put(t.getAsJsonObject().get("target").getAsString(), t.getAsJsonObject().get("weight").getAsInt());
+            }
+          }
+        }
+        long at = System.nanoTime();
+        now.forEach((target, weight) -> weights.computeIfAbsent(target, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(weight));
+        podByTarget.keySet().forEach(target -> {
+          if (!now.containsKey(target)) {
+            deregisteredAt.putIfAbsent(target, at);
+          }
+        });
+        Thread.sleep(50);
+      }
+      return null;
+    });
+    loops.submit(() -> {
+      while (running.get()) {
+        long startedAt = System.nanoTime();
+        try (java.net.Socket socket = new java.net.Socket()) {
+          socket.connect(new java.net.InetSocketAddress(vip, SERVICE_PORT + 1), 2000);
+          socket.setSoTimeout(3000);
+          socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n".getBytes());
+          String answer = new String(socket.getInputStream().readAllBytes());
+          String pod = answer.lines().filter(l -> l.startsWith("X-pod-name:") || l.startsWith("X-Pod-Name:")).findFirst()
+              .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(null);
+          if (answer.startsWith("HTTP/1.1 200") && pod != null) {
+            answers.add(new long[] {startedAt});
+            answeredBy.add(startedAt + " " + pod);
+          } else {
+            failures.add(answer.isEmpty() ? "closed without an answer" : answer.lines().findFirst().orElse(""));
+          }
+        } catch (java.io.IOException e) {
+          failures.add(e.toString());
+        }
+        Thread.sleep(20);
+      }
+      return null;
+    });
+    try {
+      String scale = "{\"spec\":{\"replicas\":1}}";
+      io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
+          () -> apps.patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(scale)).buildCall(null),
+          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
+      Await.until(TIMEOUT, "one Pod and two targets deregistered", () -> pods.withApp(ns, "web").size() == 1 && deregisteredAt.size() == 2,
+          done -> done);
+      Thread.sleep(1000);
+    } finally {
+      running.set(false);
+      loops.shutdown();
+      loops.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      kubelet.setDefaultShutdownDelay(Duration.ZERO);
+    }
+    assertThat(failures).as("failed connections while scaling down").isEmpty();
+    for (Map.Entry<String, Long> removed : deregisteredAt.entrySet()) {
+      assertThat(weights.get(removed.getKey())).as("weights seen for %s before it left", removed.getKey()).contains(10, 0);
+      String pod = podByTarget.get(removed.getKey());
+      long lateConnections = answeredBy.stream().map(a -> a.split(" "))
+          .filter(a -> a[1].equals(pod) && Long.parseLong(a[0]) > removed.getValue() + 100_000_000L).count();
+      assertThat(lateConnections).as("connections to %s started after it was deregistered", pod).isZero();
+    }
+    System.out.printf("SCALEDOWN 3 -> 1 with graceful shutdown: %d connections served, %d failed; leaving targets went 10 -> 0 -> gone%n",
+        answers.size(), failures.size());
+  }
 }
