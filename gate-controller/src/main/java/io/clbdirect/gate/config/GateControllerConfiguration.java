@@ -2,6 +2,10 @@ package io.clbdirect.gate.config;
 
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.core.KubernetesClients;
+import io.clbdirect.core.NetworkMode;
+import io.clbdirect.core.NetworkPlan;
+import io.clbdirect.core.WellKnown;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbGateway;
@@ -36,9 +40,26 @@ public class GateControllerConfiguration {
 
   @Bean
   GateController gateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
-      ClbGateway clb, GateControllerProperties properties, MeterRegistry meters) {
+      ClbGateway clb, GateControllerProperties properties, MeterRegistry meters, NetworkMode networkMode) {
     return new GateController(clients, factory, rules, new ServiceLoadBalancers(clb, properties.clusterName()), new ClbTargets(clb),
-        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(), meters);
+        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(), meters,
+        () -> directAccessAvailable(factory, networkMode));
+  }
+
+  /**
+   * The same table the webhook uses (NetworkPlan), read from the TKE ConfigMap the webhook's informer
+   * caches. Without that informer (webhook off in this process) global-router mode counts as unavailable:
+   * binding Pods the CLB cannot reach would only mislead.
+   */
+  static boolean directAccessAvailable(SharedInformerFactory factory, NetworkMode mode) {
+    if (mode != NetworkMode.GLOBAL_ROUTER) {
+      return true;
+    }
+    io.kubernetes.client.informer.SharedIndexInformer<V1ConfigMap> config = factory.getExistingSharedIndexInformer(V1ConfigMap.class);
+    V1ConfigMap tke = config == null ? null : config.getIndexer().getByKey(WellKnown.TKE_CONFIG_NAMESPACE + "/" + WellKnown.TKE_CONFIG_NAME);
+    boolean on = tke != null && tke.getData() != null
+        && "true".equalsIgnoreCase(String.valueOf(tke.getData().get(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY)).trim());
+    return NetworkPlan.decide(mode, on) != NetworkPlan.UNAVAILABLE;
   }
 
   @Bean

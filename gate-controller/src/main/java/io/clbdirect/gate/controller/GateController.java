@@ -95,11 +95,13 @@ public final class GateController implements InformerSync, AutoCloseable {
   private final io.micrometer.core.instrument.Timer reconcileTimer;
   private final io.micrometer.core.instrument.Timer creationToReady;
   private final io.micrometer.core.instrument.Timer boundToReady;
+  private final java.util.function.BooleanSupplier directAccessAvailable;
 
   public GateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
       ServiceLoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval,
-      io.micrometer.core.instrument.MeterRegistry meters) {
+      io.micrometer.core.instrument.MeterRegistry meters, java.util.function.BooleanSupplier directAccessAvailable) {
     this.clients = clients;
+    this.directAccessAvailable = directAccessAvailable;
     this.meters = meters;
     this.events = new io.kubernetes.client.extended.event.legacy.LegacyEventBroadcaster(new CoreV1Api(clients.calling()));
     this.recorder = events.newRecorder(new io.kubernetes.client.openapi.models.V1EventSource().component("clb-direct-gate-controller"));
@@ -252,6 +254,17 @@ public final class GateController implements InformerSync, AutoCloseable {
       }
       return;
     }
+    if (!directAccessAvailable.getAsBoolean()) {
+      // global-router mode without TKE's GlobalRouteDirectAccess: the CLB cannot reach these Pods, and
+      // the webhook gave them no gate. Leave everything as it is and say why.
+      if (warnedUngated.add(key + "#unavailable")) {
+        recorder.event(service, io.kubernetes.client.extended.event.EventType.Warning, "DirectAccessUnavailable",
+            "direct access is unavailable in global-router mode until GlobalRouteDirectAccess is \"true\" in "
+                + "kube-system/tke-service-controller-config; not binding Pods");
+      }
+      return;
+    }
+    warnedUngated.remove(key + "#unavailable");
     if (!finalized) {
       setFinalizers(service, true);
     }
