@@ -511,4 +511,46 @@ class GateControllerEndToEndTest {
     System.out.printf("SCALEDOWN 3 -> 1 with graceful shutdown: %d connections served, %d failed; leaving targets went 10 -> 0 -> gone%n",
         answers.size(), failures.size());
   }
+
+  /**
+   * Issue 6, test 2 (second half): the new Pods of a rollout fail their health check, so the rollout
+   * stalls with the old Pods still serving; it resumes and completes once they recover.
+   */
+  @Test
+  void aRolloutWhoseNewPodsFailStallsAndResumesWhenTheyRecover() throws Exception {
+    String ns = "stall-web";
+    readyWorkload(ns, 2);
+    java.util.Set<String> oldPods = new java.util.HashSet<>();
+    pods.withApp(ns, "web").forEach(p -> oldPods.add(p.getMetadata().getName()));
+    kubelet.setDefaultServing(io.clbdirect.e2e.kubelet.Serving.CLOSED);
+    try {
+      String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
+      io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
+          () -> apps.patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
+          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
+      V1Pod unhealthy = Await.until(TIMEOUT, "a new Pod whose gate reports the failing health check", () -> pods.withApp(ns, "web").stream()
+          .filter(p -> !oldPods.contains(p.getMetadata().getName()))
+          .filter(p -> Pods.condition(p, GATE).map(c -> "HealthCheckFailing".equals(c.getReason())).orElse(false))
+          .findFirst().orElse(null), p -> p != null);
+      Thread.sleep(3000);
+      V1Deployment stalled = deployment(ns, "web");
+      assertThat(stalled.getStatus().getAvailableReplicas()).as("old Pods keep serving").isEqualTo(2);
+      assertThat(pods.withApp(ns, "web").stream().filter(p -> oldPods.contains(p.getMetadata().getName())
+          && p.getMetadata().getDeletionTimestamp() == null)).as("no old Pod was let go").hasSize(2);
+      assertThat(Pods.isReady(pods.read(ns, unhealthy.getMetadata().getName()))).isFalse();
+
+      kubelet.setDefaultServing(io.clbdirect.e2e.kubelet.Serving.OK);
+      for (V1Pod pod : pods.withApp(ns, "web")) {
+        if (!oldPods.contains(pod.getMetadata().getName()) && kubelet.podIp(ns, pod.getMetadata().getName()) != null) {
+          kubelet.serve(ns, pod.getMetadata().getName(), io.clbdirect.e2e.kubelet.Serving.OK);
+        }
+      }
+      Await.until(TIMEOUT, "the rollout completes after recovery", () -> deployment(ns, "web"), d -> d.getStatus() != null
+          && Integer.valueOf(2).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas())
+          && Integer.valueOf(2).equals(d.getStatus().getReplicas()));
+    } finally {
+      kubelet.setDefaultServing(io.clbdirect.e2e.kubelet.Serving.OK);
+    }
+    assertThat(pods.withApp(ns, "web")).allSatisfy(p -> assertThat(oldPods).doesNotContain(p.getMetadata().getName()));
+  }
 }

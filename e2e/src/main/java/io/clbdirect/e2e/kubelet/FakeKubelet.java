@@ -81,6 +81,7 @@ public final class FakeKubelet implements AutoCloseable {
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("fake-kubelet-timers"));
   private final ExecutorService listenerThreads = Executors.newCachedThreadPool(daemon("fake-pod-listener"));
   private volatile Duration defaultShutdownDelay = Duration.ZERO;
+  private volatile Serving defaultServing = Serving.OK;
   private volatile boolean running = true;
 
   /**
@@ -157,6 +158,11 @@ public final class FakeKubelet implements AutoCloseable {
       notReadyContainers.add(key);
     }
     enqueue(key);
+  }
+
+  /** How Pods started from now on serve at first (e.g. CLOSED to make a rollout's new Pods unhealthy). */
+  public void setDefaultServing(Serving serving) {
+    this.defaultServing = Objects.requireNonNull(serving);
   }
 
   /** How long a deleted Pod keeps serving before its listeners close (a preStop sleep); default 0. */
@@ -258,7 +264,11 @@ public final class FakeKubelet implements AutoCloseable {
       }
     }
     PodEndpoints started = new PodEndpoints(pod.getMetadata().getName(), addresses.allocate(), ports, listenerThreads);
-    List<Integer> failed = started.open();
+    Serving initial = defaultServing;
+    List<Integer> failed = initial == Serving.CLOSED ? List.of() : started.open();
+    if (initial != Serving.OK) {
+      started.serve(initial);
+    }
     if (!failed.isEmpty()) {
       log.warn("fake kubelet: Pod {} could not listen on {}:{}", key(pod), started.ip().getHostAddress(), failed);
     }
