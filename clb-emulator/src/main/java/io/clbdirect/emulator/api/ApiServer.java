@@ -56,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
   private final RateLimiter rateLimiter;
   private final FaultInjector faults;
   private final Supplier<JsonObject> stateView;
+  private final Tasks tasks;
 
   public ApiServer(EmulatorConfig config, ClbState state, FaultInjector faults, Supplier<JsonObject> stateView) throws IOException {
     this.state = state;
@@ -71,8 +72,6 @@ public final class ApiServer implements AutoCloseable {
     server.createContext("/admin/state", this::adminState);
     server.createContext("/admin/faults", this::adminFaults);
   }
-
-  private final Tasks tasks;
 
   public void start() {
     server.start();

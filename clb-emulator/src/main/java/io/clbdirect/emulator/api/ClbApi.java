@@ -437,20 +437,16 @@ public final class ClbApi {
         throw new ApiError("LimitExceeded", "Quota of " + config.targetQuota() + " targets per listener or rule exceeded.");
       }
     }
-    HealthCheckConfig check = listener.layer7() ? null : listener.healthCheck();
-    tasks.start(requestId, List.of(lb), () -> apply(targets, specs, register, check));
+    tasks.start(requestId, List.of(lb), () -> apply(targets, specs, register));
     return new JsonObject();
   }
 
   /** choice: registering a bound target is a no-op (weight unchanged); deregistering an unbound one too. */
-  private void apply(Map<String, Target> targets, List<TargetSpec> specs, boolean register, HealthCheckConfig l4Check) {
+  private void apply(Map<String, Target> targets, List<TargetSpec> specs, boolean register) {
     for (TargetSpec spec : specs) {
       if (register) {
-        targets.computeIfAbsent(spec.key(), k -> {
-          Target target = new Target(spec.eniIp(), spec.instanceId(), spec.port(), spec.weight() == null ? 10 : spec.weight(),
-              spec.tag(), now());
-          return target;
-        });
+        targets.computeIfAbsent(spec.key(), k -> new Target(spec.eniIp(), spec.instanceId(), spec.port(),
+            spec.weight() == null ? 10 : spec.weight(), spec.tag(), now()));
       } else {
         targets.remove(spec.key());
       }
@@ -500,7 +496,7 @@ public final class ClbApi {
           continue;
         }
       }
-      apply(targets, entry.getValue(), register, null);
+      apply(targets, entry.getValue(), register);
     }
     JsonObject response = new JsonObject();
     response.add("FailListenerIdSet", Views.strings(failed.toArray(String[]::new)));
