@@ -3,6 +3,7 @@ package io.clbdirect.emulator.traffic;
 import io.clbdirect.emulator.model.ClbState;
 import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.Rule;
 import io.clbdirect.emulator.model.Target;
 import io.clbdirect.emulator.model.TargetRef;
 import java.net.InetSocketAddress;
@@ -23,12 +24,19 @@ final class BackendChooser {
   private final ClbState state;
   private final LoadBalancer loadBalancer;
   private final Listener listener;
+  private final Rule rule;
   private final SmoothWeightedRoundRobin<String> rotation = new SmoothWeightedRoundRobin<>();
 
   BackendChooser(ClbState state, LoadBalancer loadBalancer, Listener listener) {
+    this(state, loadBalancer, listener, null);
+  }
+
+  /** @param rule the L7 rule whose targets to choose from, or null for the L4 listener's own */
+  BackendChooser(ClbState state, LoadBalancer loadBalancer, Listener listener, Rule rule) {
     this.state = state;
     this.loadBalancer = loadBalancer;
     this.listener = listener;
+    this.rule = rule;
   }
 
   /** The backend for the next connection, or null when no target is eligible. */
@@ -49,9 +57,9 @@ final class BackendChooser {
   /** Runs under the state lock: copies what the pick needs so the lock is not held while resolving. */
   private List<Candidate> healthyWeightedTargets() {
     List<Candidate> candidates = new ArrayList<>();
-    for (Target target : listener.targets().values()) {
+    for (Target target : (rule == null ? listener.targets() : rule.targets()).values()) {
       if (target.health().healthy() && target.weight() > 0) {
-        String host = new TargetRef(loadBalancer, listener, null, target, null).address(state::instanceAddress);
+        String host = new TargetRef(loadBalancer, listener, rule, target, null).address(state::instanceAddress);
         candidates.add(new Candidate(target.key(), host, target.port(), target.weight()));
       }
     }

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * already spliced to it are not cut. Removing a listener (or its load balancer, or stopping the load
  * balancer) closes its port and the connections it forwarded.
  *
- * <p>Not served here: UDP listeners, and HTTP/HTTPS listeners (the L7 router is separate work). VIPs or
+ * <p>HTTP listeners are served too, through {@link HttpRouter} (rule by Host and longest URL prefix).
+ * Not served: UDP and HTTPS listeners (no TLS termination in the emulator). VIPs or
  * target addresses outside 127.0.0.0/8 are never bound or connected to (see {@link LoopbackAddress}).
  *
  * <p>{@link #reconcile()} follows the state; {@link #start()} hooks it to every state change.
@@ -124,7 +125,7 @@ public final class TcpForwarder implements AutoCloseable {
         continue;
       }
       for (Listener listener : lb.listeners().values()) {
-        if ("TCP".equals(listener.protocol())) {
+        if ("TCP".equals(listener.protocol()) || "HTTP".equals(listener.protocol())) {
           wanted.put(listener.listenerId(), new Wanted(lb, listener, lb.vip()));
         }
       }
@@ -140,9 +141,11 @@ public final class TcpForwarder implements AutoCloseable {
       return;
     }
     ConnectionCounters listenerCounters = counters.computeIfAbsent(listenerId, id -> new ConnectionCounters());
-    BackendChooser chooser = new BackendChooser(state, want.loadBalancer(), want.listener());
+    Route route = "HTTP".equals(want.listener().protocol())
+        ? new HttpRouter(state, want.loadBalancer(), want.listener())
+        : new L4Route(new BackendChooser(state, want.loadBalancer(), want.listener()));
     try {
-      ports.put(listenerId, VipPort.open(want.listener(), endpoint, chooser, listenerCounters, threads));
+      ports.put(listenerId, VipPort.open(want.listener(), endpoint, route, listenerCounters, threads));
       reportedFailures.remove(listenerId);
     } catch (IOException e) {
       // Retried on the next change: the port may be held by another process or listener for now.

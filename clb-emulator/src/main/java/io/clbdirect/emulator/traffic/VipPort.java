@@ -31,32 +31,32 @@ final class VipPort implements AutoCloseable {
   private final Listener listener;
   private final InetSocketAddress endpoint;
   private final ServerSocket server;
-  private final BackendChooser chooser;
+  private final Route route;
   private final ConnectionCounters counters;
   private final ExecutorService threads;
   private final Set<Splice> connections = ConcurrentHashMap.newKeySet();
   private final CountDownLatch acceptLoopExited = new CountDownLatch(1);
   private volatile boolean closed;
 
-  private VipPort(Listener listener, InetSocketAddress endpoint, ServerSocket server, BackendChooser chooser,
+  private VipPort(Listener listener, InetSocketAddress endpoint, ServerSocket server, Route route,
       ConnectionCounters counters, ExecutorService threads) {
     this.listener = listener;
     this.endpoint = endpoint;
     this.server = server;
-    this.chooser = chooser;
+    this.route = route;
     this.counters = counters;
     this.threads = threads;
   }
 
   /** Binds {@code endpoint} and starts accepting on one of {@code threads}. */
-  static VipPort open(Listener listener, InetSocketAddress endpoint, BackendChooser chooser, ConnectionCounters counters,
+  static VipPort open(Listener listener, InetSocketAddress endpoint, Route route, ConnectionCounters counters,
       ExecutorService threads) throws IOException {
     ServerSocket server = new ServerSocket();
     try {
       // A listener re-created on the same port must be able to bind while old connections sit in TIME_WAIT.
       server.setReuseAddress(true);
       server.bind(endpoint, ACCEPT_BACKLOG);
-      VipPort port = new VipPort(listener, endpoint, server, chooser, counters, threads);
+      VipPort port = new VipPort(listener, endpoint, server, route, counters, threads);
       threads.execute(port::acceptLoop);
       return port;
     } catch (IOException | RuntimeException e) {
@@ -100,7 +100,13 @@ final class VipPort implements AutoCloseable {
   }
 
   private void forward(Socket client) {
-    InetSocketAddress backendAddress = chooser.next();
+    Route.Decision decision;
+    try {
+      decision = route.route(client);
+    } catch (IOException e) {
+      decision = Route.Decision.REFUSE;
+    }
+    InetSocketAddress backendAddress = decision.backend();
     if (backendAddress == null) {
       counters.countRefused();
       Splice.closeQuietly(client);
@@ -119,6 +125,9 @@ final class VipPort implements AutoCloseable {
       // A proxy must not add Nagle delays of its own on top of the endpoints'.
       client.setTcpNoDelay(true);
       backend.setTcpNoDelay(true);
+      if (decision.prefix().length > 0) {
+        backend.getOutputStream().write(decision.prefix());
+      }
     } catch (IOException refusedOrClosed) {
       counters.countRefused();
       splice.close();
