@@ -254,26 +254,7 @@ class GateControllerEndToEndTest {
 
   /** Is every gated-True, non-terminating Pod's target Alive in the emulator right now? Names offenders. */
   static List<String> gateTrueButNotAlive(String ns) {
-    Map<String, String> health = new java.util.HashMap<>();
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
-      for (JsonElement listener : lb.getAsJsonObject().getAsJsonArray("listeners")) {
-        for (JsonElement target : listener.getAsJsonObject().getAsJsonArray("targets")) {
-          health.put(target.getAsJsonObject().get("target").getAsString(), target.getAsJsonObject().get("health").getAsString());
-        }
-      }
-    }
-    List<String> offenders = new java.util.ArrayList<>();
-    for (V1Pod pod : pods.withApp(ns, "web")) {
-      boolean gateTrue = Pods.condition(pod, GATE).map(c -> "True".equals(c.getStatus())
-          && "LoadBalancerNetworkGroupReady".equals(c.getReason())).orElse(false);
-      if (gateTrue && pod.getMetadata().getDeletionTimestamp() == null) {
-        String target = "eni:" + pod.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT;
-        if (!"Alive".equals(health.get(target))) {
-          offenders.add(pod.getMetadata().getName() + " (" + health.get(target) + ")");
-        }
-      }
-    }
-    return offenders;
+    return GateControllerFailoverEndToEndTest.gateTrueButNotAlive(clb, pods, ns);
   }
 
   /**
