@@ -32,9 +32,14 @@ final class StateView {
         for (Listener listener : lb.listeners().values()) {
           JsonObject li = new JsonObject();
           li.addProperty("listenerId", listener.listenerId());
+          li.addProperty("name", listener.name());
           li.addProperty("protocol", listener.protocol());
           li.addProperty("port", listener.port());
           li.addProperty("healthCheck", listener.healthCheck() == null ? null : listener.healthCheck().toString());
+          if (!listener.layer7()) {
+            li.addProperty("scheduler", listener.scheduler());
+            li.addProperty("sessionExpireTime", listener.sessionExpireTime());
+          }
           li.add("targets", targets(listener.targets()));
           JsonArray rules = new JsonArray();
           for (Rule rule : listener.rules().values()) {
@@ -42,6 +47,11 @@ final class StateView {
             r.addProperty("locationId", rule.locationId());
             r.addProperty("domain", rule.domain());
             r.addProperty("url", rule.url());
+            r.addProperty("healthCheck", rule.healthCheck() == null ? null : rule.healthCheck().toString());
+            r.addProperty("scheduler", rule.scheduler());
+            r.addProperty("sessionExpireTime", rule.sessionExpireTime());
+            r.addProperty("defaultServer", rule.defaultServer());
+            r.addProperty("forwardType", rule.forwardType());
             r.add("targets", targets(rule.targets()));
             rules.add(r);
           }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpServer;
 import com.tencentcloudapi.clb.v20180317.ClbClient;
 import com.tencentcloudapi.clb.v20180317.models.*;
 import com.tencentcloudapi.common.Credential;
@@ -106,6 +107,50 @@ abstract class EmulatorFixture {
     return response.getListenerIds()[0];
   }
 
+  /** Creates the rules on an L7 listener and waits for them; returns their LocationIds. */
+  String[] createRules(String lb, String listener, RuleInput... rules) throws Exception {
+    CreateRuleRequest request = new CreateRuleRequest();
+    request.setLoadBalancerId(lb);
+    request.setListenerId(listener);
+    request.setRules(rules);
+    CreateRuleResponse response = client.CreateRule(request);
+    assertThat(await(response.getRequestId())).isZero();
+    return response.getLocationIds();
+  }
+
+  static RuleInput rule(String domain, String url) {
+    RuleInput rule = new RuleInput();
+    rule.setDomain(domain);
+    rule.setUrl(url);
+    return rule;
+  }
+
+  /** The listener as DescribeListeners returns it through the SDK. */
+  Listener describeListener(String lb, String listenerId) throws Exception {
+    DescribeListenersRequest request = new DescribeListenersRequest();
+    request.setLoadBalancerId(lb);
+    request.setListenerIds(new String[] {listenerId});
+    Listener[] listeners = client.DescribeListeners(request).getListeners();
+    assertThat(listeners).hasSize(1);
+    return listeners[0];
+  }
+
+  /** The rule with this LocationId as DescribeListeners returns it (a RuleOutput). */
+  RuleOutput describeRule(String lb, String listenerId, String locationId) throws Exception {
+    for (RuleOutput rule : describeListener(lb, listenerId).getRules()) {
+      if (rule.getLocationId().equals(locationId)) {
+        return rule;
+      }
+    }
+    throw new AssertionError("no rule " + locationId + " on " + listenerId);
+  }
+
+  String vip(String lb) throws Exception {
+    DescribeLoadBalancersRequest describe = new DescribeLoadBalancersRequest();
+    describe.setLoadBalancerIds(new String[] {lb});
+    return client.DescribeLoadBalancers(describe).getLoadBalancerSet()[0].getLoadBalancerVips()[0];
+  }
+
   static Target eni(String ip, long port, Long weight) {
     Target target = new Target();
     target.setEniIp(ip);
@@ -114,14 +159,35 @@ abstract class EmulatorFixture {
     return target;
   }
 
+  /** Probes every 3 s (150 ms at the fixture's time scale); the API wants TimeOut below IntervalTime. */
   static HealthCheck tcpCheck() {
     HealthCheck check = new HealthCheck();
     check.setHealthSwitch(1L);
-    check.setIntervalTime(2L);
+    check.setIntervalTime(3L);
     check.setTimeOut(2L);
     check.setHealthNum(2L);
     check.setUnHealthNum(2L);
     return check;
+  }
+
+  /**
+   * An HTTP backend on 127.0.0.1 answering {@code <name> <path>} with 200, except paths under
+   * {@code /missing}, which get 404; {@code seen} receives every path requested.
+   */
+  int httpBackend(String name, List<String> seen) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
+    server.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      seen.add(path);
+      byte[] body = (name + " " + path).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(path.startsWith("/missing") ? 404 : 200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+    backends.add(() -> server.stop(0));
+    return server.getAddress().getPort();
   }
 
   /** A loopback backend that answers every connection with its name. */
@@ -178,6 +244,14 @@ abstract class EmulatorFixture {
   static void assertCode(Call call, String code) {
     assertThatThrownBy(call::run).isInstanceOfSatisfying(TencentCloudSDKException.class,
         e -> assertThat(e.getErrorCode()).isEqualTo(code));
+  }
+
+  /** The call fails with {@code code} and a message that names {@code mentioned} (a field, say). */
+  static void assertError(Call call, String code, String mentioned) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(TencentCloudSDKException.class, e -> {
+      assertThat(e.getErrorCode()).isEqualTo(code);
+      assertThat(e.getMessage()).contains(mentioned);
+    });
   }
 
   static boolean failed(Call call) {

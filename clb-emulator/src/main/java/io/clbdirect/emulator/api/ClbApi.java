@@ -51,8 +51,10 @@ public final class ClbApi {
     write("DeleteLoadBalancer", this::deleteLoadBalancer);
     read("DescribeListeners", this::describeListeners);
     write("CreateListener", this::createListener);
+    write("ModifyListener", this::modifyListener);
     write("DeleteListener", this::deleteListener);
     write("CreateRule", this::createRule);
+    write("ModifyRule", this::modifyRule);
     write("DeleteRule", this::deleteRule);
     read("DescribeTargets", this::describeTargets);
     write("RegisterTargets", (p, id) -> changeTargets(p, id, true));
@@ -234,6 +236,7 @@ public final class ClbApi {
       throw ApiError.missing("Ports");
     }
     List<String> names = p.strings("ListenerNames");
+    names.forEach(name -> Attributes.text("ListenerNames", name, 80));
     if (lb.listeners().size() + ports.size() > config.listenerQuota()) {
       throw new ApiError("LimitExceeded", "Quota of " + config.listenerQuota() + " listeners per load balancer exceeded.");
     }
@@ -248,18 +251,58 @@ public final class ClbApi {
         throw new ApiError("InvalidParameter.PortCheckFailed", "Port " + port + " is already used by a listener.");
       }
     }
-    HealthCheckConfig check = protocol.equals("TCP") || protocol.equals("UDP")
-        ? healthCheck(p.object("HealthCheck"), protocol) : null;
-    String scheduler = p.optString("Scheduler") == null ? "WRR" : p.optString("Scheduler");
+    boolean layer7 = protocol.equals("HTTP") || protocol.equals("HTTPS");
+    if (layer7) {
+      refusePerRuleAttributes(p);
+    }
+    HealthCheckConfig check = layer7 ? null : Attributes.healthCheck(p.object("HealthCheck"), HealthCheckConfig.defaultsFor(protocol));
+    String scheduler = Attributes.scheduler(p, "WRR", Attributes.LISTENER_SCHEDULERS);
+    int session = Attributes.sessionExpireTime(p, 0, Attributes.LISTENER_SESSION_MAX);
     List<Listener> created = new ArrayList<>();
     for (int i = 0; i < ports.size(); i++) {
       String id = newId("lbl-");
-      created.add(new Listener(id, i < names.size() ? names.get(i) : id, protocol, ports.get(i), check, scheduler, now()));
+      Listener listener = new Listener(id, i < names.size() ? names.get(i) : id, protocol, ports.get(i), check, scheduler, now());
+      listener.setSessionExpireTime(session);
+      created.add(listener);
     }
     tasks.start(requestId, List.of(lb), () -> created.forEach(l -> lb.listeners().put(l.listenerId(), l)));
     JsonObject response = new JsonObject();
     response.add("ListenerIds", Views.strings(created.stream().map(Listener::listenerId).toArray(String[]::new)));
     return response;
+  }
+
+  /** Only the fields given change; in HealthCheck, only the sub-fields given (see {@link Attributes#healthCheck}). */
+  private JsonObject modifyListener(Params p, String requestId) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    Listener listener = listener(lb, p.string("ListenerId"));
+    if (listener.layer7()) {
+      refusePerRuleAttributes(p);
+    }
+    String name = p.has("ListenerName") ? Attributes.text("ListenerName", p.optString("ListenerName"), 80) : listener.name();
+    HealthCheckConfig check = listener.layer7() ? null : Attributes.healthCheck(p.object("HealthCheck"),
+        listener.healthCheck() != null ? listener.healthCheck() : HealthCheckConfig.defaultsFor(listener.protocol()));
+    String scheduler = Attributes.scheduler(p, listener.scheduler(), Attributes.LISTENER_SCHEDULERS);
+    int session = Attributes.sessionExpireTime(p, listener.sessionExpireTime(), Attributes.LISTENER_SESSION_MAX);
+    tasks.start(requestId, List.of(lb), () -> {
+      listener.setName(name);
+      listener.setHealthCheck(check);
+      listener.setScheduler(scheduler);
+      listener.setSessionExpireTime(session);
+    });
+    return new JsonObject();
+  }
+
+  /**
+   * choice: on an HTTP/HTTPS listener, HealthCheck, Scheduler and SessionExpireTime belong to each rule
+   * (the API reference: "L7 is per rule"); CreateListener and ModifyListener refuse them rather than
+   * drop them silently.
+   */
+  private static void refusePerRuleAttributes(Params p) {
+    for (String field : List.of("HealthCheck", "Scheduler", "SessionExpireTime")) {
+      if (p.has(field)) {
+        throw new ApiError("InvalidParameter", "`" + field + "` of an HTTP/HTTPS listener is set per rule: use CreateRule or ModifyRule.");
+      }
+    }
   }
 
   private JsonObject deleteListener(Params p, String requestId) {
@@ -284,9 +327,10 @@ public final class ClbApi {
     }
     List<Rule> created = new ArrayList<>();
     Set<String> keys = new HashSet<>();
+    Set<String> defaultDomains = new LinkedHashSet<>();
     listener.rules().values().forEach(r -> keys.add(r.domain() + r.url()));
     for (Params input : inputs) {
-      String url = input.string("Url");
+      String url = Attributes.text("Url", input.string("Url"), 200);
       String domain = input.optString("Domain");
       if (domain == null && !input.strings("Domains").isEmpty()) {
         domain = input.strings("Domains").get(0);
@@ -297,13 +341,61 @@ public final class ClbApi {
       if (!keys.add(domain + url)) {
         throw new ApiError("InvalidParameterValue.Duplicate", "A rule for " + domain + url + " already exists.");
       }
-      String scheduler = input.optString("Scheduler") == null ? "WRR" : input.optString("Scheduler");
-      created.add(new Rule(newId("loc-"), domain, url, healthCheck(input.object("HealthCheck"), listener.protocol()), scheduler, now()));
+      HealthCheckConfig check = Attributes.healthCheck(input.object("HealthCheck"), HealthCheckConfig.defaultsFor(listener.protocol()));
+      Rule rule = new Rule(newId("loc-"), domain, url, check, Attributes.scheduler(input, "WRR", Attributes.RULE_SCHEDULERS), now());
+      rule.setSessionExpireTime(Attributes.sessionExpireTime(input, 0, Attributes.RULE_SESSION_MAX));
+      rule.setForwardType(Attributes.forwardType(input, "HTTP"));
+      if (Boolean.TRUE.equals(input.optBoolean("DefaultServer"))) {
+        defaultDomains.add(domain);
+      }
+      created.add(rule);
     }
-    tasks.start(requestId, List.of(lb), () -> created.forEach(r -> listener.rules().put(r.locationId(), r)));
+    if (defaultDomains.size() > 1) {
+      // choice: a listener has one default domain; a request naming two is refused, not resolved by order.
+      throw new ApiError("InvalidParameter", "Only one domain per listener can be the DefaultServer, got " + defaultDomains + ".");
+    }
+    String newDefault = defaultDomains.isEmpty() ? null : defaultDomains.iterator().next();
+    tasks.start(requestId, List.of(lb), () -> {
+      String previousDefault = listener.defaultDomain();
+      created.forEach(r -> listener.rules().put(r.locationId(), r));
+      // choice: DefaultServer true moves the default to this domain; absent or false leaves it where it
+      // was, and new rules of the default domain join it (DefaultServer belongs to the domain).
+      String defaultDomain = newDefault != null ? newDefault : previousDefault;
+      if (defaultDomain != null) {
+        listener.setDefaultDomain(defaultDomain);
+      }
+    });
     JsonObject response = new JsonObject();
     response.add("LocationIds", Views.strings(created.stream().map(Rule::locationId).toArray(String[]::new)));
     return response;
+  }
+
+  /** Only the fields given change; in HealthCheck, only the sub-fields given (see {@link Attributes#healthCheck}). */
+  private JsonObject modifyRule(Params p, String requestId) {
+    LoadBalancer lb = writable(p.string("LoadBalancerId"));
+    Listener listener = listener(lb, p.string("ListenerId"));
+    if (!listener.layer7()) {
+      throw new ApiError("InvalidParameter.ProtocolCheckFailed", "Rules need an HTTP or HTTPS listener.");
+    }
+    Rule rule = rule(listener, p.string("LocationId"));
+    String url = p.has("Url") ? Attributes.text("Url", p.optString("Url"), 200) : rule.url();
+    boolean clash = listener.rules().values().stream().anyMatch(r -> r != rule && r.domain().equals(rule.domain()) && r.url().equals(url));
+    if (clash) {
+      throw new ApiError("InvalidParameterValue.Duplicate", "A rule for " + rule.domain() + url + " already exists.");
+    }
+    HealthCheckConfig check = Attributes.healthCheck(p.object("HealthCheck"),
+        rule.healthCheck() != null ? rule.healthCheck() : HealthCheckConfig.defaultsFor(listener.protocol()));
+    String scheduler = Attributes.scheduler(p, rule.scheduler(), Attributes.RULE_SCHEDULERS);
+    int session = Attributes.sessionExpireTime(p, rule.sessionExpireTime(), Attributes.RULE_SESSION_MAX);
+    String forwardType = Attributes.forwardType(p, rule.forwardType());
+    tasks.start(requestId, List.of(lb), () -> {
+      rule.setUrl(url);
+      rule.setHealthCheck(check);
+      rule.setScheduler(scheduler);
+      rule.setSessionExpireTime(session);
+      rule.setForwardType(forwardType);
+    });
+    return new JsonObject();
   }
 
   private JsonObject deleteRule(Params p, String requestId) {
@@ -700,35 +792,6 @@ public final class ClbApi {
   private static Rule ruleByDomainUrl(Listener listener, String domain, String url) {
     return listener.rules().values().stream().filter(r -> r.domain().equals(domain) && r.url().equals(url)).findFirst()
         .orElseThrow(() -> ApiError.locationNotFound(domain + url));
-  }
-
-  private HealthCheckConfig healthCheck(Params p, String protocol) {
-    HealthCheckConfig defaults = HealthCheckConfig.defaultsFor(protocol);
-    if (p == null) {
-      return defaults;
-    }
-    int healthSwitch = p.optInt("HealthSwitch") == null ? 1 : p.optInt("HealthSwitch");
-    int timeout = range(p, "TimeOut", defaults.timeoutSeconds(), 2, 60);
-    int interval = range(p, "IntervalTime", defaults.intervalSeconds(), 2, 300);
-    int healthNum = range(p, "HealthNum", defaults.healthNum(), 2, 10);
-    int unhealthNum = range(p, "UnHealthNum", defaults.unhealthNum(), 2, 10);
-    int httpCode = range(p, "HttpCode", defaults.httpCode(), 1, 31);
-    String checkType = p.optString("CheckType") == null ? defaults.checkType() : p.optString("CheckType");
-    String path = p.optString("HttpCheckPath") == null ? "/" : p.optString("HttpCheckPath");
-    String method = p.optString("HttpCheckMethod") == null ? "GET" : p.optString("HttpCheckMethod").toUpperCase(java.util.Locale.ROOT);
-    return new HealthCheckConfig(healthSwitch == 1, timeout, interval, healthNum, unhealthNum, checkType, httpCode, path,
-        p.optString("HttpCheckDomain"), method, p.optInt("CheckPort"));
-  }
-
-  private static int range(Params p, String field, int fallback, int min, int max) {
-    Integer value = p.optInt(field);
-    if (value == null) {
-      return fallback;
-    }
-    if (value < min || value > max) {
-      throw new ApiError("InvalidParameterValue.Range", "`" + field + "` must be " + min + ".." + max + ", got " + value + ".");
-    }
-    return value;
   }
 
   private String newId(String prefix) {

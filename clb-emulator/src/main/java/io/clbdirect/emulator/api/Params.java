@@ -52,6 +52,17 @@ final class Params {
     }
   }
 
+  Boolean optBoolean(String field) {
+    if (!has(field)) {
+      return null;
+    }
+    JsonElement value = body.get(field);
+    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
+      throw format(field, "a boolean");
+    }
+    return value.getAsBoolean();
+  }
+
   int integer(String field) {
     Integer value = optInt(field);
     if (value == null) {

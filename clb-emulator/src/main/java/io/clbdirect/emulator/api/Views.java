@@ -68,33 +68,47 @@ final class Views {
     return json;
   }
 
+  /**
+   * An L4 listener carries its HealthCheck, Scheduler and SessionExpireTime; an L7 listener carries them
+   * per rule (RuleOutput), so the listener itself reports none of them.
+   */
   static JsonObject listener(Listener listener) {
     JsonObject json = new JsonObject();
     json.addProperty("ListenerId", listener.listenerId());
     json.addProperty("ListenerName", listener.name());
     json.addProperty("Protocol", listener.protocol());
     json.addProperty("Port", listener.port());
-    json.addProperty("Scheduler", listener.scheduler());
     json.addProperty("CreateTime", time(listener.createTime()));
     json.addProperty("TargetType", "NODE");
     if (!listener.layer7()) {
       json.add("HealthCheck", healthCheck(listener.healthCheck()));
+      json.addProperty("Scheduler", listener.scheduler());
+      json.addProperty("SessionExpireTime", listener.sessionExpireTime());
     } else {
       JsonArray rules = new JsonArray();
       for (Rule rule : listener.rules().values()) {
-        JsonObject r = new JsonObject();
-        r.addProperty("LocationId", rule.locationId());
-        r.addProperty("Domain", rule.domain());
-        r.add("Domains", strings(rule.domain()));
-        r.addProperty("Url", rule.url());
-        r.addProperty("ListenerId", listener.listenerId());
-        r.addProperty("Scheduler", rule.scheduler());
-        r.add("HealthCheck", healthCheck(rule.healthCheck()));
-        r.addProperty("CreateTime", time(rule.createTime()));
-        rules.add(r);
+        rules.add(rule(listener, rule));
       }
       json.add("Rules", rules);
     }
+    return json;
+  }
+
+  /** A RuleOutput. */
+  private static JsonObject rule(Listener listener, Rule rule) {
+    JsonObject json = new JsonObject();
+    json.addProperty("LocationId", rule.locationId());
+    json.addProperty("Domain", rule.domain());
+    json.add("Domains", strings(rule.domain()));
+    json.addProperty("Url", rule.url());
+    json.addProperty("ListenerId", listener.listenerId());
+    json.add("HealthCheck", healthCheck(rule.healthCheck()));
+    json.addProperty("Scheduler", rule.scheduler());
+    json.addProperty("SessionExpireTime", rule.sessionExpireTime());
+    json.addProperty("DefaultServer", rule.defaultServer());
+    json.addProperty("ForwardType", rule.forwardType());
+    json.addProperty("TargetType", "NODE");
+    json.addProperty("CreateTime", time(rule.createTime()));
     return json;
   }
 

@@ -34,13 +34,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * The first probe runs as soon as a target is seen, then one every IntervalTime; each probe must finish
  * within TimeOut. Both are multiplied by {@code timeScale}, so tests can run a 5 s interval in 250 ms.
+ *
+ * <p>The check is read afresh on every round, so a modified check (ModifyListener, ModifyRule) is in
+ * force at the next probe, which runs at once rather than after the old interval. A target keeps its
+ * status and counters across the change and moves on by the usual HealthNum/UnHealthNum counting
+ * under the new check.
  * See {@link TargetProbe} for what a probe does and where it connects (loopback only).
  *
  * <p>A scheduler thread looks at every target each 50 ms and hands due probes to a
  * pool of 16 threads; a target is never probed twice at once. Results are applied
  * under the state lock, and {@link ClbState#changed()} is called, outside the lock, whenever a status
  * changes. A result is dropped when the check was switched off while the probe ran (it would otherwise
- * overwrite Close); a result for a target removed meanwhile is recorded on the detached object, which
+ * overwrite Close) or changed (it answers a question no longer asked); a result for a target removed meanwhile is recorded on the detached object, which
  * nothing reads any more, so it is harmless and not worth a lookup.
  */
 public final class HealthChecker implements AutoCloseable {
@@ -138,10 +143,10 @@ public final class HealthChecker implements AutoCloseable {
   /** Under the lock: if a probe is due and none is under way, books the next one an interval later and claims this one. */
   private boolean claimIfDue(TargetRef ref, Instant now) {
     Target target = ref.target();
-    if (!enabled(ref.check()) || now.isBefore(target.nextProbeAt()) || !probing.add(target)) {
+    if (!enabled(ref.check()) || !target.probeDue(now, ref.check()) || !probing.add(target)) {
       return false;
     }
-    target.setNextProbeAt(now.plus(scaled(ref.check().intervalSeconds())));
+    target.bookProbe(now.plus(scaled(ref.check().intervalSeconds())), ref.check());
     return true;
   }
 
@@ -167,7 +172,7 @@ public final class HealthChecker implements AutoCloseable {
     boolean statusChanged = state.locked(() -> {
       HealthCheckConfig current = currentCheck(ref);
       Target target = ref.target();
-      if (!enabled(current) || target.health() == HealthStatus.Close) {
+      if (!enabled(current) || !current.equals(ref.check()) || target.health() == HealthStatus.Close) {
         return false;
       }
       HealthStatus before = target.health();

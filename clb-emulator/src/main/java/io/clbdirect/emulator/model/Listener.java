@@ -4,16 +4,22 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A listener: L4 (TCP/UDP) with its own targets and health check, or L7 (HTTP/HTTPS) with rules. */
+/**
+ * A listener: L4 (TCP/UDP) with its own targets, health check, scheduler and session persistence, or L7
+ * (HTTP/HTTPS) with rules that carry those per rule. Name and L4 attributes change in place
+ * (ModifyListener); readers outside the state lock (health checker, data path) see them through volatile
+ * fields.
+ */
 public final class Listener {
 
   private final String listenerId;
-  private final String name;
   private final String protocol;
   private final int port;
   private final Instant createTime;
+  private volatile String name;
   private volatile HealthCheckConfig healthCheck;
   private volatile String scheduler;
+  private volatile int sessionExpireTime;
   private final Map<String, Target> targets = new LinkedHashMap<>();
   private final Map<String, Rule> rules = new LinkedHashMap<>();
 
@@ -40,6 +46,10 @@ public final class Listener {
     return name;
   }
 
+  public void setName(String name) {
+    this.name = name;
+  }
+
   public String protocol() {
     return protocol;
   }
@@ -60,8 +70,35 @@ public final class Listener {
     this.healthCheck = healthCheck;
   }
 
+  /** WRR or LEAST_CONN (L4). */
   public String scheduler() {
     return scheduler;
+  }
+
+  public void setScheduler(String scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** L4 session persistence in seconds; 0 = off. */
+  public int sessionExpireTime() {
+    return sessionExpireTime;
+  }
+
+  public void setSessionExpireTime(int sessionExpireTime) {
+    this.sessionExpireTime = sessionExpireTime;
+  }
+
+  /** The domain whose rules serve requests for a Host no rule domain matches, or null. Callers hold the state lock. */
+  public String defaultDomain() {
+    return rules.values().stream().filter(Rule::defaultServer).map(Rule::domain).findFirst().orElse(null);
+  }
+
+  /**
+   * Makes {@code domain} the listener's one default domain: DefaultServer belongs to a domain, not to a
+   * single rule, so every rule of it is flagged and every other rule is not. Callers hold the state lock.
+   */
+  public void setDefaultDomain(String domain) {
+    rules.values().forEach(rule -> rule.setDefaultServer(rule.domain().equals(domain)));
   }
 
   /** L4 targets; mutable view, callers hold the state lock. */

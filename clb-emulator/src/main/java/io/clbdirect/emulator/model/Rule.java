@@ -4,15 +4,22 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** An L7 forwarding rule (host + path) of an HTTP/HTTPS listener; its id is the LocationId. */
+/**
+ * An L7 forwarding rule (host + path) of an HTTP/HTTPS listener; its id is the LocationId. Url, health
+ * check, scheduler, session persistence and forward type change in place (ModifyRule); readers outside
+ * the state lock see them through volatile fields.
+ */
 public final class Rule {
 
   private final String locationId;
   private final String domain;
-  private final String url;
   private final Instant createTime;
+  private volatile String url;
   private volatile HealthCheckConfig healthCheck;
   private volatile String scheduler;
+  private volatile int sessionExpireTime;
+  private volatile String forwardType = "HTTP";
+  private volatile boolean defaultServer;
   private final Map<String, Target> targets = new LinkedHashMap<>();
 
   public Rule(String locationId, String domain, String url, HealthCheckConfig healthCheck, String scheduler, Instant createTime) {
@@ -36,6 +43,10 @@ public final class Rule {
     return url;
   }
 
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
   public Instant createTime() {
     return createTime;
   }
@@ -48,8 +59,40 @@ public final class Rule {
     this.healthCheck = healthCheck;
   }
 
+  /** WRR, LEAST_CONN or IP_HASH. */
   public String scheduler() {
     return scheduler;
+  }
+
+  public void setScheduler(String scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** Session persistence in seconds; 0 = off. */
+  public int sessionExpireTime() {
+    return sessionExpireTime;
+  }
+
+  public void setSessionExpireTime(int sessionExpireTime) {
+    this.sessionExpireTime = sessionExpireTime;
+  }
+
+  /** The protocol towards the targets: HTTP, HTTPS, GRPC or GRPCS. */
+  public String forwardType() {
+    return forwardType;
+  }
+
+  public void setForwardType(String forwardType) {
+    this.forwardType = forwardType;
+  }
+
+  /** Is this rule's domain the listener's default domain? Kept in step by {@link Listener#setDefaultDomain}. */
+  public boolean defaultServer() {
+    return defaultServer;
+  }
+
+  void setDefaultServer(boolean defaultServer) {
+    this.defaultServer = defaultServer;
   }
 
   /** Mutable view; callers hold the state lock. */

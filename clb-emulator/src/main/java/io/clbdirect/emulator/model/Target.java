@@ -18,6 +18,7 @@ public final class Target {
   private int consecutiveSuccesses;
   private int consecutiveFailures;
   private Instant nextProbeAt = Instant.EPOCH;
+  private HealthCheckConfig bookedWith;
 
   public Target(String eniIp, String instanceId, int port, int weight, String tag, Instant registeredTime) {
     this.eniIp = eniIp;
@@ -107,11 +108,18 @@ public final class Target {
     health = checkEnabled ? HealthStatus.Unknown : HealthStatus.Close;
   }
 
-  public Instant nextProbeAt() {
-    return nextProbeAt;
+  /**
+   * Is a probe with {@code check} due at {@code now}? Yes once the booked time has come, and at once when
+   * the check differs from the one the booking was made with: a modified check (say IntervalTime 300
+   * down to 5) must not wait out the old interval.
+   */
+  public boolean probeDue(Instant now, HealthCheckConfig check) {
+    return !check.equals(bookedWith) || !now.isBefore(nextProbeAt);
   }
 
-  public void setNextProbeAt(Instant nextProbeAt) {
-    this.nextProbeAt = nextProbeAt;
+  /** Books the next probe at {@code at}, made with {@code check}. */
+  public void bookProbe(Instant at, HealthCheckConfig check) {
+    this.nextProbeAt = at;
+    this.bookedWith = check;
   }
 }

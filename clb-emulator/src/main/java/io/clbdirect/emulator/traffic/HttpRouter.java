@@ -16,10 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The L7 data path of an HTTP listener: reads the request head, picks the rule by Host (exact, or a
- * {@code *.} wildcard) and the longest URL prefix, then a healthy weight>0 target of that rule by
- * smooth weighted round robin, and hands the connection over with the head replayed. No rule matches:
- * 404; no eligible target: 503 — both answered by the emulator, as the CLB would. A kept-alive
- * connection stays with the target its first request chose.
+ * {@code *.} wildcard; a Host no rule domain matches goes to the default domain's rules, DefaultServer)
+ * and the longest URL prefix, then a healthy weight>0 target of that rule (see {@link BackendChooser}),
+ * and hands the connection over with the head replayed. No rule matches: 404; no eligible target:
+ * 503 — both answered by the emulator, as the CLB would. A kept-alive connection stays with the target
+ * its first request chose.
  */
 final class HttpRouter implements Route {
 
@@ -55,7 +56,7 @@ final class HttpRouter implements Route {
       return Decision.REFUSE;
     }
     BackendChooser chooser = choosers.computeIfAbsent(rule.locationId(), id -> new BackendChooser(state, loadBalancer, listener, rule));
-    var backend = chooser.next();
+    var backend = chooser.next(client.getInetAddress());
     if (backend == null) {
       answer(client, "503 Service Unavailable", "no healthy target for rule " + rule.locationId());
       return Decision.REFUSE;
@@ -63,19 +64,28 @@ final class HttpRouter implements Route {
     return new Decision(backend, head);
   }
 
-  /** Longest URL prefix among the rules whose domain matches the host. Pure. */
+  /**
+   * Longest URL prefix among the rules whose domain matches the host; when no rule's domain matches it,
+   * among the rules of the default domain (DefaultServer), as nginx's default server takes requests for
+   * unknown hosts. A host that matches a domain but none of its URLs gets no rule (404). Callers hold the
+   * state lock.
+   */
   static Rule match(List<Rule> rules, String host, String path) {
     String bareHost = host == null ? "" : host.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
+    List<Rule> forHost = rules.stream().filter(rule -> domainMatches(rule.domain(), bareHost)).toList();
+    List<Rule> candidates = forHost.isEmpty() ? rules.stream().filter(Rule::defaultServer).toList() : forHost;
     Rule best = null;
-    for (Rule rule : rules) {
-      String domain = rule.domain().toLowerCase(Locale.ROOT);
-      boolean domainMatches = domain.equals(bareHost)
-          || (domain.startsWith("*.") && bareHost.endsWith(domain.substring(1)));
-      if (domainMatches && path.startsWith(rule.url()) && (best == null || rule.url().length() > best.url().length())) {
+    for (Rule rule : candidates) {
+      if (path.startsWith(rule.url()) && (best == null || rule.url().length() > best.url().length())) {
         best = rule;
       }
     }
     return best;
+  }
+
+  private static boolean domainMatches(String ruleDomain, String bareHost) {
+    String domain = ruleDomain.toLowerCase(Locale.ROOT);
+    return domain.equals(bareHost) || (domain.startsWith("*.") && bareHost.endsWith(domain.substring(1)));
   }
 
   private static byte[] readHead(InputStream in) throws IOException {

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Backend choice: among the listener's current targets that are healthy (Alive, or Close when the
  * check is off) with weight above zero and a loopback address, by smooth weighted round robin per
- * listener. With none eligible, or when the backend refuses within 2 s, the client is closed at once.
+ * listener, or the target the client IP had while its session lasts (SessionExpireTime, see
+ * {@link BackendChooser}). With none eligible, or when the backend refuses within 2 s, the client is closed at once.
  * A target that turns Dead or drops to weight 0 only stops getting new connections: connections
  * already spliced to it are not cut. Removing a listener (or its load balancer, or stopping the load
  * balancer) closes its port and the connections it forwarded.

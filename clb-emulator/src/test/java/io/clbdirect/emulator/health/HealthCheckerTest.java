@@ -133,6 +133,65 @@ class HealthCheckerTest {
   }
 
   @Test
+  void aModifiedCheckIsInForceAtTheNextProbeWhichRunsAtOnce() throws Exception {
+    TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
+    TcpAcceptor checkPort = closeLater(TcpAcceptor.closingOn(0));
+    // Real time: after the first probe the next one is 300 s away.
+    HealthCheckConfig slow = new HealthCheckConfig(true, 2, 300, 2, 2, "TCP", 31, "/", null, "GET", null);
+    startChecker(1.0);
+    Listener listener = listener("lbl-1", slow);
+    addTarget(listener, "127.0.0.1", null, service.port());
+    awaitCondition("the first probe", () -> service.accepted() == 1);
+
+    listener.setHealthCheck(new HealthCheckConfig(true, 2, 300, 2, 2, "TCP", 31, "/", null, "GET", checkPort.port()));
+
+    awaitCondition("a probe of the new CheckPort", () -> checkPort.accepted() == 1);
+    assertThat(service.accepted()).isEqualTo(1);
+  }
+
+  @Test
+  void aTargetKeepsItsStatusWhenItsCheckChangesAndMovesOnByTheUsualCounting() throws Exception {
+    TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
+    Listener listener = listener("lbl-1", TCP);
+    startChecker(FAST);
+    Target target = addTarget(listener, "127.0.0.1", null, service.port());
+    List<HealthStatus> seen = recordTransitions(target);
+    awaitHealth(target, HealthStatus.Alive);
+
+    listener.setHealthCheck(new HealthCheckConfig(true, 4, 2, 3, 3, "TCP", 31, "/", null, "GET", null));
+    state.changed();
+    Thread.sleep(300); // three intervals: a reset would have shown Unknown until three passes
+    assertThat(target.health()).isEqualTo(HealthStatus.Alive);
+
+    listener.setHealthCheck(new HealthCheckConfig(true, 4, 2, 3, 3, "TCP", 31, "/", null, "GET", freePort()));
+    awaitHealth(target, HealthStatus.Dead);
+
+    assertThat(seen).containsExactly(HealthStatus.Unknown, HealthStatus.Alive, HealthStatus.Dead);
+  }
+
+  @Test
+  void theResultOfAProbeRunWithASupersededCheckIsDropped() throws Exception {
+    TcpAcceptor hanging = closeLater(TcpAcceptor.silent());
+    TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
+    // At this scale the old check's probe hangs 1 s for a status line; the new check probes every 0.5 s.
+    HealthCheckConfig old = new HealthCheckConfig(true, 4, 300, 2, 2, "HTTP", 31, "/", null, "GET", null);
+    HealthCheckConfig current = new HealthCheckConfig(true, 1, 2, 2, 2, "TCP", 31, "/", null, "GET", service.port());
+    Listener listener = listener("lbl-1", old);
+    Target target = new Target("127.0.0.1", null, hanging.port(), 10, null, Instant.now());
+    // One failure so far: one more under the old check would make it Dead.
+    target.record(false, old);
+    state.locked(() -> listener.targets().put(target.key(), target));
+    List<HealthStatus> seen = recordTransitions(target);
+    startChecker(0.25);
+    awaitCondition("the old check's probe is under way", () -> hanging.accepted() == 1);
+
+    listener.setHealthCheck(current);
+    awaitHealth(target, HealthStatus.Alive);
+
+    assertThat(seen).as("the old probe's failure did not count").containsExactly(HealthStatus.Unknown, HealthStatus.Alive);
+  }
+
+  @Test
   void aTargetWithoutAnyCheckIsClose() {
     startChecker(FAST);
 

@@ -133,6 +133,24 @@ class HttpRouterTest {
   }
 
   @Test
+  void aHostNoDomainMatchesFallsBackToTheDefaultDomainsRules() {
+    Listener listener = new Listener("lbl-d", "http", "HTTP", 80, null, "WRR", Instant.now());
+    Rule shop = new Rule("loc-s", "shop.example.com", "/shop", null, "WRR", Instant.now());
+    Rule fallback = new Rule("loc-f", "127.94.0.1", "/", null, "WRR", Instant.now());
+    Rule fallbackApi = new Rule("loc-fa", "127.94.0.1", "/api", null, "WRR", Instant.now());
+    List.of(shop, fallback, fallbackApi).forEach(rule -> listener.rules().put(rule.locationId(), rule));
+    List<Rule> rules = List.copyOf(listener.rules().values());
+
+    assertThat(HttpRouter.match(rules, "unknown.example.com", "/api/x")).as("no default domain").isNull();
+
+    listener.setDefaultDomain("127.94.0.1");
+    assertThat(HttpRouter.match(rules, "unknown.example.com", "/api/x")).isSameAs(fallbackApi);
+    assertThat(HttpRouter.match(rules, null, "/x")).isSameAs(fallback);
+    assertThat(HttpRouter.match(rules, "shop.example.com", "/shop/1")).isSameAs(shop);
+    assertThat(HttpRouter.match(rules, "shop.example.com", "/api")).as("a known host keeps to its own rules").isNull();
+  }
+
+  @Test
   void wildcardDomainsMatchSubdomains() {
     Rule wildcard = new Rule("loc-w", "*.example.com", "/", null, "WRR", Instant.now());
     assertThat(HttpRouter.match(List.of(wildcard), "a.example.com", "/x")).isSameAs(wildcard);
