@@ -12,7 +12,7 @@ import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.controller.ClbTargets;
 import io.clbdirect.gate.controller.GateController;
 import io.clbdirect.gate.controller.Leadership;
-import io.clbdirect.gate.controller.ServiceLoadBalancers;
+import io.clbdirect.gate.controller.LoadBalancers;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.decide.GateMode;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -41,7 +41,7 @@ public class GateControllerConfiguration {
   @Bean
   GateController gateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
       ClbGateway clb, GateControllerProperties properties, MeterRegistry meters, NetworkMode networkMode) {
-    return new GateController(clients, factory, rules, new ServiceLoadBalancers(clb, properties.clusterName()), new ClbTargets(clb),
+    return new GateController(clients, factory, rules, new LoadBalancers(clb, properties.clusterName()), new ClbTargets(clb),
         new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(), meters,
         () -> directAccessAvailable(factory, networkMode));
   }

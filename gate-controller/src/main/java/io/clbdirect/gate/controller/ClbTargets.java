@@ -12,6 +12,7 @@ import com.tencentcloudapi.clb.v20180317.models.ListenerHealth;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancerHealth;
 import com.tencentcloudapi.clb.v20180317.models.RsWeightRule;
 import com.tencentcloudapi.clb.v20180317.models.RuleHealth;
+import com.tencentcloudapi.clb.v20180317.models.RuleTargets;
 import com.tencentcloudapi.clb.v20180317.models.Target;
 import com.tencentcloudapi.clb.v20180317.models.TargetHealth;
 import io.clbdirect.gate.clb.ClbGateway;
@@ -39,7 +40,7 @@ public final class ClbTargets {
     this.clb = clb;
   }
 
-  /** Bound ENI targets of the given L4 listeners, with weights. */
+  /** Bound ENI targets of the given listeners, with weights: per L4 listener, or per rule of an L7 one. */
   public Map<BackendGroup, Map<TargetAddress, Integer>> bound(String lbId, Collection<String> listenerIds) throws ClbOperationException {
     Map<BackendGroup, Map<TargetAddress, Integer>> bound = new HashMap<>();
     if (listenerIds.isEmpty()) {
@@ -52,16 +53,26 @@ public final class ClbTargets {
       request.setListenerIds(ids.subList(start, Math.min(ids.size(), start + 20)).toArray(String[]::new));
       ListenerBackend[] listeners = clb.call("DescribeTargets", c -> c.DescribeTargets(request)).getListeners();
       for (ListenerBackend listener : listeners == null ? new ListenerBackend[0] : listeners) {
-        Map<TargetAddress, Integer> targets = bound.computeIfAbsent(new BackendGroup(lbId, listener.getListenerId(), null), g -> new HashMap<>());
-        for (Backend backend : listener.getTargets() == null ? new Backend[0] : listener.getTargets()) {
-          if (backend.getPrivateIpAddresses() != null && backend.getPrivateIpAddresses().length > 0 && "ENI".equalsIgnoreCase(backend.getType())) {
-            targets.put(new TargetAddress(backend.getPrivateIpAddresses()[0], backend.getPort().intValue()),
-                backend.getWeight() == null ? 10 : backend.getWeight().intValue());
+        if (listener.getRules() != null) {
+          for (RuleTargets rule : listener.getRules()) {
+            putEni(bound.computeIfAbsent(new BackendGroup(lbId, listener.getListenerId(), rule.getLocationId()), g -> new HashMap<>()),
+                rule.getTargets());
           }
+        } else {
+          putEni(bound.computeIfAbsent(new BackendGroup(lbId, listener.getListenerId(), null), g -> new HashMap<>()), listener.getTargets());
         }
       }
     }
     return bound;
+  }
+
+  private static void putEni(Map<TargetAddress, Integer> targets, Backend[] backends) {
+    for (Backend backend : backends == null ? new Backend[0] : backends) {
+      if (backend.getPrivateIpAddresses() != null && backend.getPrivateIpAddresses().length > 0 && "ENI".equalsIgnoreCase(backend.getType())) {
+        targets.put(new TargetAddress(backend.getPrivateIpAddresses()[0], backend.getPort().intValue()),
+            backend.getWeight() == null ? 10 : backend.getWeight().intValue());
+      }
+    }
   }
 
   /** Health of every target of the given load balancers, 30 per call. */
@@ -74,9 +85,11 @@ public final class ClbTargets {
       LoadBalancerHealth[] lbs = clb.call("DescribeTargetHealth", c -> c.DescribeTargetHealth(request)).getLoadBalancers();
       for (LoadBalancerHealth lb : lbs == null ? new LoadBalancerHealth[0] : lbs) {
         for (ListenerHealth listener : lb.getListeners() == null ? new ListenerHealth[0] : lb.getListeners()) {
-          Map<TargetAddress, HealthState> targets =
-              health.computeIfAbsent(new BackendGroup(lb.getLoadBalancerId(), listener.getListenerId(), null), g -> new HashMap<>());
+          // L4 listeners report their targets through one rule too, with no URL: the group is the listener.
+          boolean layer7 = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
           for (RuleHealth rule : listener.getRules() == null ? new RuleHealth[0] : listener.getRules()) {
+            Map<TargetAddress, HealthState> targets = health.computeIfAbsent(
+                new BackendGroup(lb.getLoadBalancerId(), listener.getListenerId(), layer7 ? rule.getLocationId() : null), g -> new HashMap<>());
             for (TargetHealth target : rule.getTargets() == null ? new TargetHealth[0] : rule.getTargets()) {
               if (target.getIP() != null && target.getPort() != null) {
                 targets.put(new TargetAddress(target.getIP(), target.getPort().intValue()),

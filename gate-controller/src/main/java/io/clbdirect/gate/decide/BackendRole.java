@@ -22,10 +22,13 @@ public enum BackendRole {
   /** Service annotation: terminating Pods go to weight 0 before being deregistered. */
   public static final String GRACE_SHUTDOWN_ANNOTATION = "service.cloud.tencent.com/enable-grace-shutdown";
 
+  /** The same switch on a direct-access Ingress, under TKE's Ingress name. */
+  public static final String INGRESS_GRACE_SHUTDOWN_ANNOTATION = "ingress.cloud.tencent.com/enable-grace-shutdown";
+
   /**
-   * @param serviceAnnotations the annotations of the Service (or Ingress) the Pod backs
+   * @param frontendAnnotations the annotations of the Service or Ingress the Pod backs
    */
-  public static BackendRole of(V1Pod pod, Map<String, String> serviceAnnotations) {
+  public static BackendRole of(V1Pod pod, Map<String, String> frontendAnnotations) {
     if (pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
       return NONE;
     }
@@ -34,7 +37,9 @@ public enum BackendRole {
       return REMOVE;
     }
     if (pod.getMetadata() != null && pod.getMetadata().getDeletionTimestamp() != null) {
-      return Annotations.isTrue(serviceAnnotations, GRACE_SHUTDOWN_ANNOTATION) ? DRAIN : REMOVE;
+      boolean graceful = Annotations.isTrue(frontendAnnotations, GRACE_SHUTDOWN_ANNOTATION)
+          || Annotations.isTrue(frontendAnnotations, INGRESS_GRACE_SHUTDOWN_ANNOTATION);
+      return graceful ? DRAIN : REMOVE;
     }
     if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getStatus().getPodIP().isEmpty()) {
       return NONE;

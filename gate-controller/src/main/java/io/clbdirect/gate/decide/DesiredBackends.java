@@ -1,5 +1,7 @@
 package io.clbdirect.gate.decide;
 
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
@@ -8,10 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * From a direct-access Service, the Pods it selects and its listeners: the targets each listener should
- * hold, and where each Pod should be bound (for its gate). Pure.
+ * From a direct-access Service (or Ingress), the Pods it selects and its listeners (or rules): the
+ * targets each should hold, and where each Pod should be bound (for its gate). Pure.
  *
  * @param targets per listener: target address to weight
  * @param bindings per Pod key (namespace/name): where it must be bound and healthy
@@ -26,17 +29,63 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
    */
   public static DesiredBackends of(V1Service service, List<V1Pod> selected, String loadBalancerId, Map<Integer, String> listenerIds) {
     String frontend = "Service " + service.getMetadata().getName();
-    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
-    Map<BackendGroup, Map<TargetAddress, Integer>> targets = new HashMap<>();
-    Map<String, List<Binding>> bindings = new TreeMap<>();
+    Map<String, String> annotations = annotations(service.getMetadata());
+    Builder builder = new Builder();
     List<V1ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
     for (V1ServicePort port : ports) {
       String listenerId = loadBalancerId == null ? null : listenerIds.get(port.getPort());
       BackendGroup group = listenerId == null ? null : new BackendGroup(loadBalancerId, listenerId, null);
+      builder.add(frontend, annotations, port, selected, loadBalancerId, listenerId, group);
+    }
+    return builder.build();
+  }
+
+  /**
+   * The targets of every rule of a direct-access Ingress: each rule holds the Pods of its backend
+   * Service, on the target port of the Service port the rule names.
+   *
+   * @param services the Ingress's namespace's Services by name (null when missing)
+   * @param selected the Pods a Service selects
+   * @param listenerId the HTTP listener, or null while it is missing
+   * @param locationIds rule to LocationId; a missing entry means that rule does not exist yet
+   */
+  public static DesiredBackends ofIngress(V1Ingress ingress, IngressRoutes routes, Function<String, V1Service> services,
+      Function<V1Service, List<V1Pod>> selected, String loadBalancerId, String listenerId, Map<IngressRoutes.RuleKey, String> locationIds) {
+    Map<String, String> annotations = annotations(ingress.getMetadata());
+    Builder builder = new Builder();
+    for (IngressRoutes.Route route : routes.routes()) {
+      V1Service service = services.apply(route.serviceName());
+      if (service == null || service.getSpec() == null || service.getSpec().getPorts() == null) {
+        continue; // no Service, no Pods to bind; the rule still exists so the CLB answers 503, as Kubernetes would
+      }
+      String locationId = listenerId == null ? null : locationIds.get(route.rule());
+      BackendGroup group = locationId == null ? null : new BackendGroup(loadBalancerId, listenerId, locationId);
+      String frontend = "Ingress " + ingress.getMetadata().getName() + " (" + route.rule() + ")";
+      for (V1ServicePort port : service.getSpec().getPorts()) {
+        if (route.targets(port)) {
+          builder.add(frontend, annotations, port, selected.apply(service), loadBalancerId, listenerId, group);
+        }
+      }
+    }
+    return builder.build();
+  }
+
+  private static Map<String, String> annotations(V1ObjectMeta metadata) {
+    return metadata == null || metadata.getAnnotations() == null ? Map.of() : metadata.getAnnotations();
+  }
+
+  /** Collects targets per group and bindings per Pod across a frontend's listeners or rules. */
+  private static final class Builder {
+
+    private final Map<BackendGroup, Map<TargetAddress, Integer>> targets = new HashMap<>();
+    private final Map<String, List<Binding>> bindings = new TreeMap<>();
+
+    void add(String frontend, Map<String, String> annotations, V1ServicePort port, List<V1Pod> pods, String loadBalancerId,
+        String listenerId, BackendGroup group) {
       if (group != null) {
         targets.computeIfAbsent(group, g -> new HashMap<>());
       }
-      for (V1Pod pod : selected) {
+      for (V1Pod pod : pods) {
         BackendRole role = BackendRole.of(pod, annotations);
         Integer targetPort = TargetPorts.resolve(port, pod);
         if (role == BackendRole.NONE || role == BackendRole.REMOVE || targetPort == null) {
@@ -52,6 +101,9 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
         }
       }
     }
-    return new DesiredBackends(targets, bindings);
+
+    DesiredBackends build() {
+      return new DesiredBackends(targets, bindings);
+    }
   }
 }

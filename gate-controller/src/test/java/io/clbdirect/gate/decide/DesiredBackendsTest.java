@@ -95,4 +95,44 @@ class DesiredBackendsTest {
     assertThat(TargetPorts.resolve(service(Map.of()).getSpec().getPorts().get(0), other)).isNull();
     assertThat(TargetPorts.resolve(new V1ServicePort().port(80), other)).isEqualTo(80);
   }
+
+  @Test
+  void ingressRulesHoldTheirBackendServicesPodsOnTheNamedPort() {
+    io.kubernetes.client.openapi.models.V1Ingress ingress = IngressRoutesTest.ingress(
+        IngressRoutesTest.rule("shop.example.com", IngressRoutesTest.path("/", "Prefix", IngressRoutesTest.backend("web", null, "http"))),
+        IngressRoutesTest.rule("admin.example.com", IngressRoutesTest.path("/", "Prefix", IngressRoutesTest.backend("web", 9000, null))));
+    IngressRoutes routes = IngressRoutes.of(ingress, "10.0.0.9");
+    IngressRoutes.RuleKey shop = new IngressRoutes.RuleKey("shop.example.com", "/");
+    IngressRoutes.RuleKey admin = new IngressRoutes.RuleKey("admin.example.com", "/");
+    V1Service web = service(Map.of());
+    List<V1Pod> pods = List.of(pod("a", "10.0.0.1", true), pod("b", "10.0.0.2", false));
+
+    DesiredBackends desired = DesiredBackends.ofIngress(ingress, routes, name -> name.equals("web") ? web : null, s -> pods,
+        "lb-1", "lbl-80", Map.of(shop, "loc-shop"));
+
+    assertThat(desired.targets()).containsOnlyKeys(new BackendGroup("lb-1", "lbl-80", "loc-shop"));
+    assertThat(desired.targets().get(new BackendGroup("lb-1", "lbl-80", "loc-shop")))
+        .containsOnlyKeys(new TargetAddress("10.0.0.1", 8080), new TargetAddress("10.0.0.2", 8080));
+    assertThat(desired.bindings().get("shop/b")).extracting(Binding::frontend)
+        .containsExactly("Ingress shop (shop.example.com/)", "Ingress shop (admin.example.com/)");
+    assertThat(desired.bindings().get("shop/b").get(1).group()).as("the admin rule does not exist yet").isNull();
+    assertThat(HealthState.observe(desired.bindings().get("shop/b").get(1), Map.of(), null).state())
+        .isEqualTo(BackendObservation.State.LISTENER_MISSING);
+    assertThat(admin.toString()).isEqualTo("admin.example.com/");
+  }
+
+  @Test
+  void ingressGraceShutdownAnnotationDrains() {
+    io.kubernetes.client.openapi.models.V1Ingress ingress = IngressRoutesTest.ingress(
+        IngressRoutesTest.rule("shop.example.com", IngressRoutesTest.path("/", "Prefix", IngressRoutesTest.backend("web", 80, null))));
+    ingress.getMetadata().setAnnotations(Map.of(BackendRole.INGRESS_GRACE_SHUTDOWN_ANNOTATION, "true"));
+    V1Pod leaving = pod("c", "10.0.0.3", true);
+    leaving.getMetadata().setDeletionTimestamp(OffsetDateTime.now());
+    IngressRoutes.RuleKey shop = new IngressRoutes.RuleKey("shop.example.com", "/");
+
+    DesiredBackends desired = DesiredBackends.ofIngress(ingress, IngressRoutes.of(ingress, "10.0.0.9"), name -> service(Map.of()),
+        s -> List.of(leaving), "lb-1", "lbl-80", Map.of(shop, "loc-shop"));
+
+    assertThat(desired.targets().get(new BackendGroup("lb-1", "lbl-80", "loc-shop"))).containsOnly(Map.entry(new TargetAddress("10.0.0.3", 8080), 0));
+  }
 }

@@ -1,0 +1,119 @@
+package io.clbdirect.gate.controller;
+
+import io.clbdirect.core.LabelSelectors;
+import io.clbdirect.core.WellKnown;
+import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.BackendGroup;
+import io.clbdirect.gate.decide.CallPlan;
+import io.clbdirect.gate.decide.DesiredBackends;
+import io.clbdirect.gate.decide.TargetAddress;
+import io.clbdirect.gate.decide.TargetChanges;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.extended.event.EventType;
+import io.kubernetes.client.extended.event.legacy.EventRecorder;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.cache.Caches;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What Service and Ingress reconciles share: Pod lookup, target convergence and de-duplicated Events. */
+final class FrontendSupport {
+
+  private final SharedIndexInformer<V1Pod> pods;
+  private final ClbTargets targets;
+  private final FrontendWriter writer;
+  private final EventRecorder recorder;
+  /** Last message per (object UID, reason), so a reconcile every few seconds does not repeat an Event. */
+  private final Map<String, String> announced = new ConcurrentHashMap<>();
+
+  FrontendSupport(SharedIndexInformer<V1Pod> pods, ClbTargets targets, FrontendWriter writer, EventRecorder recorder) {
+    this.pods = pods;
+    this.targets = targets;
+    this.writer = writer;
+    this.recorder = recorder;
+  }
+
+  FrontendWriter writer() {
+    return writer;
+  }
+
+  ClbTargets targets() {
+    return targets;
+  }
+
+  List<V1Pod> selected(V1Service service) {
+    Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+    List<V1Pod> selected = new ArrayList<>();
+    if (selector == null || selector.isEmpty()) {
+      return selected; // a Service without selector has hand-made endpoints, not Pods to bind
+    }
+    for (V1Pod pod : pods.getIndexer().byIndex(Caches.NAMESPACE_INDEX, service.getMetadata().getNamespace())) {
+      if (LabelSelectors.selects(selector, pod.getMetadata().getLabels())) {
+        selected.add(pod);
+      }
+    }
+    return selected;
+  }
+
+  /**
+   * Brings the bound targets of the desired groups to the desired ones; groups the frontend does not
+   * want (another frontend's rules on a shared listener) are not touched.
+   *
+   * @return listener ids that refused targets for quota
+   */
+  Set<String> converge(String lbId, Collection<String> listenerIds, DesiredBackends desired) throws ClbOperationException {
+    Map<BackendGroup, Map<TargetAddress, Integer>> bound = targets.bound(lbId, listenerIds);
+    List<TargetChanges> changes = new ArrayList<>();
+    desired.targets().forEach((group, want) -> changes.add(TargetChanges.diff(group, want, bound.getOrDefault(group, Map.of()), t -> true)));
+    Set<String> quotaFull = new HashSet<>();
+    for (CallPlan.Call call : CallPlan.plan(changes)) {
+      quotaFull.addAll(targets.execute(call));
+    }
+    return quotaFull;
+  }
+
+  /** Warns that Pods created before direct access was switched on have no gate, once per frontend. */
+  void warnUngated(KubernetesObject frontend, Collection<V1Pod> selected) {
+    long ungated = selected.stream().filter(p -> !gated(p) && p.getMetadata().getDeletionTimestamp() == null).count();
+    if (ungated == 0) {
+      return;
+    }
+    // Still bound (traffic must reach them), but their rollouts will not wait for the CLB.
+    announceOnce(frontend, "PodsWithoutReadinessGate", "Pods selected by this direct-access "
+        + (frontend instanceof V1Service ? "Service" : "Ingress") + " were created before it was direct-access and have no readiness gate; "
+        + "restart the workload (kubectl rollout restart) so that its rollouts wait for the load balancer");
+  }
+
+  /** A Warning Event, unless the same reason with the same message was already given for this object. */
+  void announceOnce(KubernetesObject object, String reason, String message) {
+    String key = object.getMetadata().getUid() + "/" + reason;
+    if (!message.equals(announced.put(key, message))) {
+      recorder.event(object, EventType.Warning, reason, "%s", message);
+    }
+  }
+
+  /** Forgets an announcement, so the problem is reported again should it come back. */
+  void resolved(KubernetesObject object, String reason) {
+    announced.remove(object.getMetadata().getUid() + "/" + reason);
+  }
+
+  void warn(KubernetesObject object, String reason, String message) {
+    recorder.event(object, EventType.Warning, reason, "%s", message);
+  }
+
+  void forgetAnnouncements() {
+    announced.clear();
+  }
+
+  static boolean gated(V1Pod pod) {
+    return pod.getSpec() != null && pod.getSpec().getReadinessGates() != null
+        && pod.getSpec().getReadinessGates().stream().anyMatch(g -> WellKnown.READINESS_GATE.equals(g.getConditionType()));
+  }
+}

@@ -1,0 +1,153 @@
+package io.clbdirect.gate.controller;
+
+import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
+import com.tencentcloudapi.clb.v20180317.models.CreateRuleRequest;
+import com.tencentcloudapi.clb.v20180317.models.DeleteRuleRequest;
+import com.tencentcloudapi.clb.v20180317.models.HealthCheck;
+import com.tencentcloudapi.clb.v20180317.models.Listener;
+import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
+import com.tencentcloudapi.clb.v20180317.models.RuleInput;
+import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
+import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An Ingress's load balancer, its HTTP listener on port 80 and the listener's forwarding rules. Reuses
+ * the load balancer named by {@code kubernetes.io/ingress.existLbId}, or the one recorded in
+ * {@code kubernetes.io/ingress.qcloud-loadbalance-id}; creates one otherwise.
+ */
+public final class IngressLoadBalancers {
+
+  public static final String EXISTING_LB_ANNOTATION = "kubernetes.io/ingress.existLbId";
+  public static final String RECORDED_LB_ANNOTATION = "kubernetes.io/ingress.qcloud-loadbalance-id";
+  public static final String PROTOCOL = "HTTP";
+  public static final int PORT = 80;
+  /** CreateRule takes rules in one call; kept well below the per-listener rule quota (50 by default). */
+  static final int RULES_PER_CALL = 20;
+
+  private final LoadBalancers loadBalancers;
+
+  public IngressLoadBalancers(LoadBalancers loadBalancers) {
+    this.loadBalancers = loadBalancers;
+  }
+
+  /** The recorded or named load balancer, or a new one tagged for this Ingress. */
+  public LoadBalancer ensureLoadBalancer(V1Ingress ingress) throws ClbOperationException {
+    String lbId = recordedId(ingress);
+    LoadBalancer lb = lbId == null ? null : loadBalancers.describe(lbId);
+    if (lb == null) {
+      lb = loadBalancers.create(ingress.getMetadata().getNamespace() + "-" + ingress.getMetadata().getName(),
+          LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid());
+    }
+    return lb;
+  }
+
+  /** The HTTP:80 listener with its rules, created when missing. */
+  public Listener ensureListener(String lbId, V1Ingress ingress) throws ClbOperationException {
+    Listener found = listener(lbId);
+    if (found == null) {
+      CreateListenerRequest request = new CreateListenerRequest();
+      request.setLoadBalancerId(lbId);
+      request.setProtocol(PROTOCOL);
+      request.setPorts(new Long[] {(long) PORT});
+      request.setListenerNames(new String[] {LoadBalancers.truncate("clb-direct-ingress-" + ingress.getMetadata().getName(), 80)});
+      loadBalancers.gateway().write("CreateListener", lbId, c -> c.CreateListener(request).getRequestId());
+      found = listener(lbId);
+      if (found == null) {
+        throw new ClbOperationException("CreateListener", "ListenerMissing", "listener HTTP:" + PORT + " of " + lbId
+            + " is not listed after its creation succeeded", null);
+      }
+    }
+    return found;
+  }
+
+  /** @return the HTTP:80 listener, or null */
+  public Listener listener(String lbId) throws ClbOperationException {
+    return LoadBalancers.find(loadBalancers.listeners(lbId), PROTOCOL, PORT);
+  }
+
+  /** The listener's rules by domain + URL. */
+  public static Map<RuleKey, RuleOutput> rules(Listener listener) {
+    Map<RuleKey, RuleOutput> rules = new LinkedHashMap<>();
+    for (RuleOutput rule : listener.getRules() == null ? new RuleOutput[0] : listener.getRules()) {
+      if (rule.getDomain() != null && rule.getUrl() != null) {
+        rules.put(new RuleKey(rule.getDomain(), rule.getUrl()), rule);
+      }
+    }
+    return rules;
+  }
+
+  /**
+   * Creates rules with an HTTP health check on {@code /} accepting 2xx and 3xx, every 5 s, 3 to flip —
+   * the frontend's settings override any of it. Rules whose domain is the VIP (host-less paths) make
+   * the VIP the listener's default server, so requests for any Host reach them, as in Kubernetes.
+   */
+  public void createRules(String lbId, Listener listener, String vip, Collection<RuleKey> keys, ListenerSettings settings)
+      throws ClbOperationException {
+    List<RuleKey> all = List.copyOf(keys);
+    for (int start = 0; start < all.size(); start += RULES_PER_CALL) {
+      List<RuleKey> chunk = all.subList(start, Math.min(all.size(), start + RULES_PER_CALL));
+      CreateRuleRequest request = new CreateRuleRequest();
+      request.setLoadBalancerId(lbId);
+      request.setListenerId(listener.getListenerId());
+      request.setRules(chunk.stream().map(key -> {
+        RuleInput input = new RuleInput();
+        input.setDomain(key.domain());
+        input.setUrl(key.url());
+        input.setHealthCheck(defaultHealthCheck());
+        if (key.domain().equals(vip)) {
+          input.setDefaultServer(true);
+        }
+        settings.onCreate(PROTOCOL, PORT, vip, key, input);
+        return input;
+      }).toArray(RuleInput[]::new));
+      loadBalancers.gateway().write("CreateRule", lbId, c -> c.CreateRule(request).getRequestId());
+    }
+  }
+
+  public void deleteRules(String lbId, Listener listener, Collection<String> locationIds) throws ClbOperationException {
+    if (locationIds.isEmpty()) {
+      return;
+    }
+    DeleteRuleRequest request = new DeleteRuleRequest();
+    request.setLoadBalancerId(lbId);
+    request.setListenerId(listener.getListenerId());
+    request.setLocationIds(locationIds.toArray(String[]::new));
+    loadBalancers.gateway().write("DeleteRule", lbId, c -> c.DeleteRule(request).getRequestId());
+  }
+
+  /** Deletes the load balancer when it was made for this Ingress; says whether it did. */
+  public boolean deleteIfCreatedFor(LoadBalancer lb, V1Ingress ingress) throws ClbOperationException {
+    return loadBalancers.deleteIfCreatedFor(lb, LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid());
+  }
+
+  /** @return the load balancer the Ingress uses, or null */
+  public LoadBalancer recorded(V1Ingress ingress) throws ClbOperationException {
+    String lbId = recordedId(ingress);
+    return lbId == null ? null : loadBalancers.describe(lbId);
+  }
+
+  private static String recordedId(V1Ingress ingress) {
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations() == null ? Map.of() : ingress.getMetadata().getAnnotations();
+    return annotations.getOrDefault(EXISTING_LB_ANNOTATION, annotations.get(RECORDED_LB_ANNOTATION));
+  }
+
+  static HealthCheck defaultHealthCheck() {
+    HealthCheck check = new HealthCheck();
+    check.setHealthSwitch(1L);
+    check.setTimeOut(2L);
+    check.setIntervalTime(5L);
+    check.setHealthNum(3L);
+    check.setUnHealthNum(3L);
+    check.setCheckType("HTTP");
+    check.setHttpCheckPath("/");
+    check.setHttpCheckMethod("GET");
+    check.setHttpCode(2L | 4L);
+    return check;
+  }
+}

@@ -1,0 +1,47 @@
+package io.clbdirect.gate.controller;
+
+import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
+import com.tencentcloudapi.clb.v20180317.models.Listener;
+import com.tencentcloudapi.clb.v20180317.models.RuleInput;
+import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
+import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.IngressRoutes;
+
+/**
+ * Listener and rule attributes a frontend asks for (its TkeServiceConfig): set when clb-direct creates
+ * a listener or rule, and brought back when they drift. Attributes the frontend does not set are never
+ * touched.
+ */
+public interface ListenerSettings {
+
+  /** A frontend without a TkeServiceConfig: listeners and rules keep whatever they have. */
+  ListenerSettings NONE = new ListenerSettings() {
+    @Override
+    public void onCreate(String protocol, int port, CreateListenerRequest request) {}
+
+    @Override
+    public void reconcile(String loadBalancerId, Listener listener) {}
+
+    @Override
+    public void onCreate(String protocol, int port, String vip, IngressRoutes.RuleKey rule, RuleInput input) {}
+
+    @Override
+    public void reconcile(String loadBalancerId, String vip, Listener listener, RuleOutput rule) {}
+  };
+
+  /** Adds the configured attributes to a new L4 listener. */
+  void onCreate(String protocol, int port, CreateListenerRequest request);
+
+  /** Modifies an existing L4 listener whose configured attributes differ. */
+  void reconcile(String loadBalancerId, Listener listener) throws ClbOperationException;
+
+  /**
+   * Adds the configured attributes to a new L7 rule of the listener with this protocol and port.
+   *
+   * @param vip the load balancer's VIP, the domain of rules configured with domain ""
+   */
+  void onCreate(String protocol, int port, String vip, IngressRoutes.RuleKey rule, RuleInput input);
+
+  /** Modifies an existing L7 rule whose configured attributes differ. */
+  void reconcile(String loadBalancerId, String vip, Listener listener, RuleOutput rule) throws ClbOperationException;
+}

@@ -1,0 +1,108 @@
+package io.clbdirect.gate.controller;
+
+import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerRequest;
+import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerResponse;
+import com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest;
+import com.tencentcloudapi.clb.v20180317.models.DescribeListenersRequest;
+import com.tencentcloudapi.clb.v20180317.models.DescribeLoadBalancersRequest;
+import com.tencentcloudapi.clb.v20180317.models.Listener;
+import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
+import com.tencentcloudapi.clb.v20180317.models.TagInfo;
+import io.clbdirect.gate.clb.ClbGateway;
+import io.clbdirect.gate.clb.ClbOperationException;
+
+/**
+ * Load balancers and their listeners, as Services and Ingresses share them: found by id, created with
+ * tags naming the owner (its UID is also the idempotency token, so a retry never makes a second one),
+ * and deleted only when those tags say clb-direct made it for that owner.
+ */
+public final class LoadBalancers {
+
+  public static final String TAG_CREATED_BY = "clb-direct.io/created-by";
+  public static final String TAG_SERVICE_UID = "clb-direct.io/service-uid";
+  public static final String TAG_INGRESS_UID = "clb-direct.io/ingress-uid";
+  public static final String TAG_CLUSTER = "clb-direct.io/cluster";
+
+  private final ClbGateway clb;
+  private final String clusterName;
+
+  public LoadBalancers(ClbGateway clb, String clusterName) {
+    this.clb = clb;
+    this.clusterName = clusterName;
+  }
+
+  ClbGateway gateway() {
+    return clb;
+  }
+
+  /** @return the load balancer, or null when there is none with that id */
+  public LoadBalancer describe(String lbId) throws ClbOperationException {
+    DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
+    request.setLoadBalancerIds(new String[] {lbId});
+    LoadBalancer[] found = clb.call("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(request)).getLoadBalancerSet();
+    return found == null || found.length == 0 ? null : found[0];
+  }
+
+  /**
+   * @param ownerTag {@link #TAG_SERVICE_UID} or {@link #TAG_INGRESS_UID}
+   * @param ownerUid the owner's UID
+   */
+  public LoadBalancer create(String name, String ownerTag, String ownerUid) throws ClbOperationException {
+    CreateLoadBalancerRequest request = new CreateLoadBalancerRequest();
+    request.setLoadBalancerType("OPEN");
+    request.setLoadBalancerName(truncate(name, 60));
+    request.setClientToken("clb-direct-" + ownerUid);
+    request.setTags(new TagInfo[] {tag(TAG_CREATED_BY, "clb-direct"), tag(ownerTag, ownerUid), tag(TAG_CLUSTER, clusterName)});
+    CreateLoadBalancerResponse[] created = new CreateLoadBalancerResponse[1];
+    clb.write("CreateLoadBalancer", "create:" + ownerUid, c -> {
+      created[0] = c.CreateLoadBalancer(request);
+      return created[0].getRequestId();
+    });
+    return describe(created[0].getLoadBalancerIds()[0]);
+  }
+
+  /** Deletes the load balancer if clb-direct created it for this owner; says whether it did. */
+  public boolean deleteIfCreatedFor(LoadBalancer lb, String ownerTag, String ownerUid) throws ClbOperationException {
+    boolean ours = false;
+    boolean thisOwner = false;
+    for (TagInfo tag : lb.getTags() == null ? new TagInfo[0] : lb.getTags()) {
+      ours |= TAG_CREATED_BY.equals(tag.getTagKey()) && "clb-direct".equals(tag.getTagValue());
+      thisOwner |= ownerTag.equals(tag.getTagKey()) && ownerUid.equals(tag.getTagValue());
+    }
+    if (!ours || !thisOwner) {
+      return false;
+    }
+    DeleteLoadBalancerRequest request = new DeleteLoadBalancerRequest();
+    request.setLoadBalancerIds(new String[] {lb.getLoadBalancerId()});
+    clb.write("DeleteLoadBalancer", lb.getLoadBalancerId(), c -> c.DeleteLoadBalancer(request).getRequestId());
+    return true;
+  }
+
+  public Listener[] listeners(String lbId) throws ClbOperationException {
+    DescribeListenersRequest request = new DescribeListenersRequest();
+    request.setLoadBalancerId(lbId);
+    Listener[] listeners = clb.call("DescribeListeners", c -> c.DescribeListeners(request)).getListeners();
+    return listeners == null ? new Listener[0] : listeners;
+  }
+
+  /** @return the listener with this protocol and port, or null */
+  public static Listener find(Listener[] listeners, String protocol, int port) {
+    for (Listener listener : listeners) {
+      if (protocol.equals(listener.getProtocol()) && listener.getPort() != null && listener.getPort() == port) {
+        return listener;
+      }
+    }
+    return null;
+  }
+
+  private static TagInfo tag(String key, String value) {
+    TagInfo tag = new TagInfo();
+    tag.setTagKey(key);
+    tag.setTagValue(value);
+    return tag;
+  }
+
+  static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max);
+  }
+}

@@ -1,0 +1,134 @@
+package io.clbdirect.gate.controller;
+
+import io.clbdirect.core.DirectAccessRules;
+import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.DesiredBackends;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A direct-access LoadBalancer Service: its load balancer and one listener per port, the id recorded in
+ * {@code service.kubernetes.io/loadbalance-id} and the VIP in its status, every selected Pod bound on
+ * every listener. Released (targets off, a load balancer made for it deleted) when it is deleted or
+ * loses the annotation.
+ */
+final class ServiceReconciler implements FrontendReconciler {
+
+  private final SharedIndexInformer<V1Service> services;
+  private final DirectAccessRules rules;
+  private final ServiceLoadBalancers loadBalancers;
+  private final TkeServiceConfigInformer configs;
+  private final FrontendSupport support;
+  private final BooleanSupplier directAccessAvailable;
+  /** Pod churn reconciles often; the load balancer and listeners are only re-checked when these change. */
+  private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+
+  private record Checked(LoadBalancerRef loadBalancer, Set<Integer> ports, String configVersion) {}
+
+  ServiceReconciler(SharedIndexInformer<V1Service> services, DirectAccessRules rules, ServiceLoadBalancers loadBalancers,
+      TkeServiceConfigInformer configs, FrontendSupport support, BooleanSupplier directAccessAvailable) {
+    this.services = services;
+    this.rules = rules;
+    this.loadBalancers = loadBalancers;
+    this.configs = configs;
+    this.support = support;
+    this.directAccessAvailable = directAccessAvailable;
+  }
+
+  @Override
+  public void reset() {
+    checked.clear();
+  }
+
+  @Override
+  public FrontendState reconcile(FrontendKey key) throws FrontendFailure, ClbOperationException, ApiException {
+    V1Service service = services.getIndexer().getByKey(key.cacheKey());
+    if (service == null) {
+      checked.remove(key.cacheKey());
+      return null;
+    }
+    boolean wanted = rules.isDirectAccessService(service) && service.getMetadata().getDeletionTimestamp() == null;
+    boolean finalized = FrontendWriter.hasFinalizer(service, FINALIZER);
+    if (!wanted) {
+      checked.remove(key.cacheKey());
+      if (finalized) {
+        loadBalancers.release(service, support.targets());
+        support.writer().setFinalizer(service, FINALIZER, false);
+        if (service.getMetadata().getDeletionTimestamp() == null) {
+          support.writer().annotate(service, java.util.Collections.singletonMap(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, null));
+          support.writer().setVip(service, null);
+        }
+      }
+      return null;
+    }
+    if (!directAccessAvailable.getAsBoolean()) {
+      // global-router mode without TKE's GlobalRouteDirectAccess: the CLB cannot reach these Pods, and
+      // the webhook gave them no gate. Leave everything as it is and say why.
+      support.announceOnce(service, "DirectAccessUnavailable",
+          "direct access is unavailable in global-router mode until GlobalRouteDirectAccess is \"true\" in "
+              + "kube-system/tke-service-controller-config; not binding Pods");
+      return null;
+    }
+    support.resolved(service, "DirectAccessUnavailable");
+    if (!finalized) {
+      support.writer().setFinalizer(service, FINALIZER, true);
+    }
+    List<V1Pod> selected = support.selected(service);
+    TkeServiceConfigInformer.Lookup config = configs.forFrontend(service);
+    LoadBalancerRef lb;
+    Checked previous = checked.get(key.cacheKey());
+    Set<Integer> ports = ports(service);
+    if (previous != null && previous.ports().equals(ports) && previous.configVersion().equals(config.version())
+        && previous.loadBalancer().loadBalancerId().equals(recordedId(service))) {
+      lb = previous.loadBalancer();
+    } else {
+      try {
+        lb = loadBalancers.ensure(service, config.settings());
+      } catch (ClbOperationException e) {
+        DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
+        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), e.code()));
+      }
+      checked.put(key.cacheKey(), new Checked(lb, ports, config.version()));
+    }
+    support.writer().annotate(service, Map.of(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
+    support.writer().setVip(service, lb.vip());
+    support.warnUngated(service, selected);
+    DesiredBackends desired = DesiredBackends.of(service, selected, lb.loadBalancerId(), lb.listenerIds());
+    Set<String> quotaFull;
+    try {
+      quotaFull = support.converge(lb.loadBalancerId(), lb.listenerIds().values(), desired);
+    } catch (ClbOperationException e) {
+      if (e.code().startsWith("InvalidParameter.LBIdNotFound") || e.code().startsWith("InvalidParameter.ListenerIdNotFound")) {
+        checked.remove(key.cacheKey()); // someone deleted them: the retry finds or creates them again
+      }
+      throw e;
+    }
+    if (!quotaFull.isEmpty()) {
+      support.warn(service, "BackendQuotaExceeded", "load balancer " + lb.loadBalancerId() + " could not take all targets on listeners "
+          + String.join(", ", quotaFull) + " (backend quota, 200 by default); the rest stay unbound");
+    }
+    return new FrontendState(lb.loadBalancerId(), desired.bindings(), quotaFull, null);
+  }
+
+  private static Set<Integer> ports(V1Service service) {
+    Set<Integer> ports = new HashSet<>();
+    if (service.getSpec().getPorts() != null) {
+      service.getSpec().getPorts().forEach(p -> ports.add(p.getPort()));
+    }
+    return ports;
+  }
+
+  private static String recordedId(V1Service service) {
+    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? new HashMap<>() : service.getMetadata().getAnnotations();
+    return annotations.get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION);
+  }
+}
