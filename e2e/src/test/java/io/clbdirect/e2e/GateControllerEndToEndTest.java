@@ -195,6 +195,10 @@ class GateControllerEndToEndTest {
   }
 
   static boolean loadBalancerExists(String lbId) {
+    return loadBalancerExists(clb, lbId);
+  }
+
+  static boolean loadBalancerExists(ClbEmulator clb, String lbId) {
     for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
       if (lb.getAsJsonObject().get("loadBalancerId").getAsString().equals(lbId)) {
         return true;

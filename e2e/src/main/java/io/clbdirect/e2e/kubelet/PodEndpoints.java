@@ -14,9 +14,13 @@ import java.util.concurrent.Executor;
 /**
  * The "containers" of one Pod: for each TCP container port, a real HTTP listener on the Pod's own
  * loopback IP. It answers any TCP connect, and HTTP GET with 200 (or 503 while failing), naming the
- * Pod, so a caller can tell which Pod served it.
+ * Pod, so a caller can tell which Pod served it. Paths under {@value #MISSING_PATH} answer 404, like an
+ * application without that route: a load-balancer health check pointed there fails.
  */
 final class PodEndpoints {
+
+  /** The path prefix no fake Pod serves. */
+  static final String MISSING_PATH = "/missing";
 
   private final String podName;
   private final InetAddress ip;
@@ -73,7 +77,7 @@ final class PodEndpoints {
 
   private void answer(HttpExchange exchange) throws IOException {
     byte[] body = (podName + "\n").getBytes(StandardCharsets.UTF_8);
-    int status = serving == Serving.OK ? 200 : 503;
+    int status = serving != Serving.OK ? 503 : exchange.getRequestURI().getPath().startsWith(MISSING_PATH) ? 404 : 200;
     exchange.getResponseHeaders().add("Content-Type", "text/plain");
     exchange.getResponseHeaders().add("X-Pod-Name", podName);
     exchange.sendResponseHeaders(status, body.length);
