@@ -181,6 +181,11 @@ public final class TkeServiceConfigParser {
     Integer healthNum = node.integer("healthNum", CHECK_COUNT, Need.OPTIONAL);
     Integer unHealthNum = node.integer("unHealthNum", CHECK_COUNT, Need.OPTIONAL);
     Integer timeout = node.integer("timeout", TIMEOUT, Need.OPTIONAL);
+    if (timeout != null && intervalTime != null && timeout >= intervalTime) {
+      // The CLB refuses a check that times out no sooner than the next one starts; say so here, once,
+      // rather than as a CloudApiError on every retry.
+      node.error("timeout", timeout + " must be less than intervalTime " + intervalTime);
+    }
     if (!http) {
       return enable == null
           ? null

@@ -186,6 +186,15 @@ class TkeServiceConfigParserTest {
   }
 
   @Test
+  void aTimeoutNoShorterThanTheIntervalIsRefusedAsTheClbWould() {
+    JsonObject resource = full();
+    at(resource, L4 + "[1]").add("healthCheck", json("{\"enable\": true, \"timeout\": 10, \"intervalTime\": 10}"));
+
+    assertThat(errors(resource))
+        .containsExactly("spec.loadBalancer.l4Listeners[1].healthCheck.timeout: 10 must be less than intervalTime 10");
+  }
+
+  @Test
   void outOfRangeShowsTheNumberAsWritten() {
     JsonObject resource = full();
     at(resource, L4 + "[0]").add("port", new JsonPrimitive(new LazilyParsedNumber("1e400")));

@@ -107,6 +107,29 @@ public final class ClbGateway {
     }
   }
 
+  /**
+   * Repeats a read until its answer is {@code done}, as often and as long as a task is polled; for
+   * writes whose completion shows in the resource rather than in a task (a load balancer's Status).
+   */
+  public <T> T poll(String action, SdkCall<T> read, java.util.function.Predicate<T> done) throws ClbOperationException {
+    Instant deadline = clock.instant().plus(policy.taskTimeout());
+    while (true) {
+      T answer = call(action, read);
+      if (done.test(answer)) {
+        return answer;
+      }
+      if (clock.instant().isAfter(deadline)) {
+        throw new ClbOperationException(action, "TaskTimeout", action + " not done after " + policy.taskTimeout(), null);
+      }
+      try {
+        Thread.sleep(policy.taskPoll().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClbOperationException(action, "Interrupted", "interrupted waiting for " + action, e);
+      }
+    }
+  }
+
   /** Polls DescribeTaskStatus until the task succeeded; a failed or endless task is an error. */
   public void awaitTask(String action, String taskId) throws ClbOperationException {
     Instant deadline = clock.instant().plus(policy.taskTimeout());

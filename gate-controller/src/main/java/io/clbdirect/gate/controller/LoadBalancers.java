@@ -1,7 +1,6 @@
 package io.clbdirect.gate.controller;
 
 import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerRequest;
-import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerResponse;
 import com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeListenersRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeLoadBalancersRequest;
@@ -53,12 +52,18 @@ public final class LoadBalancers {
     request.setLoadBalancerName(truncate(name, 60));
     request.setClientToken("clb-direct-" + ownerUid);
     request.setTags(new TagInfo[] {tag(TAG_CREATED_BY, "clb-direct"), tag(ownerTag, ownerUid), tag(TAG_CLUSTER, clusterName)});
-    CreateLoadBalancerResponse[] created = new CreateLoadBalancerResponse[1];
-    clb.write("CreateLoadBalancer", "create:" + ownerUid, c -> {
-      created[0] = c.CreateLoadBalancer(request);
-      return created[0].getRequestId();
-    });
-    return describe(created[0].getLoadBalancerIds()[0]);
+    // Awaited by the load balancer's own Status (1 = running), not by task id: a retry with the same
+    // ClientToken returns the first call's load balancer, but no task of its own to wait on.
+    String[] ids = clb.call("CreateLoadBalancer", c -> c.CreateLoadBalancer(request)).getLoadBalancerIds();
+    if (ids == null || ids.length == 0) {
+      throw new ClbOperationException("CreateLoadBalancer", "Pending", "the load balancer for " + ownerUid
+          + " is not assigned an id yet; the same ClientToken is tried again", null);
+    }
+    DescribeLoadBalancersRequest describe = new DescribeLoadBalancersRequest();
+    describe.setLoadBalancerIds(new String[] {ids[0]});
+    LoadBalancer[] running = clb.poll("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(describe).getLoadBalancerSet(),
+        set -> set != null && set.length == 1 && Long.valueOf(1).equals(set[0].getStatus()));
+    return running[0];
   }
 
   /** Deletes the load balancer if clb-direct created it for this owner; says whether it did. */

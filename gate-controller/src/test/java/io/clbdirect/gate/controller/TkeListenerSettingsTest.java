@@ -1,0 +1,146 @@
+package io.clbdirect.gate.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.tencentcloudapi.clb.v20180317.models.Listener;
+import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
+import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
+import io.clbdirect.emulator.ClbEmulator;
+import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.gate.clb.ClbCallPolicy;
+import io.clbdirect.gate.clb.ClbClientFactory;
+import io.clbdirect.gate.clb.ClbConnection;
+import io.clbdirect.gate.clb.ClbGateway;
+import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
+import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.kubernetes.client.openapi.models.V1ServiceSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A TkeServiceConfig carried into real CLB calls, against the emulator: create-time attributes on new
+ * listeners and rules, ModifyListener / ModifyRule for existing ones that drifted, and nothing sent for
+ * attributes the config leaves out.
+ */
+class TkeListenerSettingsTest {
+
+  ClbEmulator clb;
+  ClbGateway gateway;
+  SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  LoadBalancers loadBalancers;
+
+  @BeforeEach
+  void start() {
+    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDsettings", "secret").withTaskDelay(Duration.ofMillis(50)).withVipOctet(93));
+    gateway = new ClbGateway(ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDsettings", "secret",
+        Duration.ofSeconds(2), Duration.ofSeconds(5))), ClbCallPolicy.defaults(), meters, Clock.systemUTC());
+    loadBalancers = new LoadBalancers(gateway, "test");
+  }
+
+  @AfterEach
+  void stop() {
+    clb.close();
+  }
+
+  static ListenerSettings settings(String spec, ClbGateway gateway) {
+    JsonObject resource = new JsonObject();
+    resource.add("spec", JsonParser.parseString(spec));
+    TkeListenerSettings.Parsed parsed = TkeListenerSettings.parse(resource, gateway);
+    assertThat(parsed.errors()).isEmpty();
+    return parsed.settings();
+  }
+
+  static V1Service service() {
+    return new V1Service().metadata(new V1ObjectMeta().name("web").namespace("shop").uid("uid-web"))
+        .spec(new V1ServiceSpec().type("LoadBalancer")
+            .addPortsItem(new V1ServicePort().port(80).protocol("TCP").targetPort(new IntOrString(8080)))
+            .addPortsItem(new V1ServicePort().port(81).protocol("TCP").targetPort(new IntOrString(8081))));
+  }
+
+  double calls(String action) {
+    return meters.find("clb_direct_clb_calls_total").tag("action", action).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  @Test
+  void l4ListenersGetTheConfiguredAttributesAtCreationAndBackAfterDrift() throws Exception {
+    String spec = "{\"loadBalancer\":{\"l4Listeners\":[{\"protocol\":\"TCP\",\"port\":80,"
+        + "\"healthCheck\":{\"enable\":true,\"intervalTime\":10,\"timeout\":5},\"session\":{\"enable\":true,\"sessionExpireTime\":600},"
+        + "\"scheduler\":\"LEAST_CONN\"}]}}";
+    ServiceLoadBalancers services = new ServiceLoadBalancers(loadBalancers);
+
+    LoadBalancerRef lb = services.ensure(service(), settings(spec, gateway));
+
+    Listener configured = listener(lb.loadBalancerId(), 80);
+    assertThat(configured.getHealthCheck().getIntervalTime()).isEqualTo(10L);
+    assertThat(configured.getHealthCheck().getTimeOut()).isEqualTo(5L);
+    assertThat(configured.getHealthCheck().getHealthNum()).as("not configured: clb-direct's default").isEqualTo(3L);
+    assertThat(configured.getSessionExpireTime()).isEqualTo(600L);
+    assertThat(configured.getScheduler()).isEqualTo("LEAST_CONN");
+    Listener other = listener(lb.loadBalancerId(), 81);
+    assertThat(other.getHealthCheck().getIntervalTime()).as("a port without an entry keeps the defaults").isEqualTo(5L);
+    assertThat(other.getScheduler()).isEqualTo("WRR");
+
+    assertThat(calls("ModifyListener")).isZero();
+    // No recorded id (as after a crash before it was written): the same ClientToken finds the same load balancer.
+    LoadBalancerRef again = services.ensure(service(), settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway));
+    assertThat(again.loadBalancerId()).isEqualTo(lb.loadBalancerId());
+    Listener changed = listener(lb.loadBalancerId(), 80);
+    assertThat(changed.getHealthCheck().getIntervalTime()).isEqualTo(20L);
+    assertThat(changed.getHealthCheck().getTimeOut()).isEqualTo(5L);
+    assertThat(changed.getSessionExpireTime()).isEqualTo(600L);
+    assertThat(calls("ModifyListener")).isEqualTo(1);
+
+    services.ensure(service(), settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway));
+    services.ensure(service(), ListenerSettings.NONE);
+    assertThat(calls("ModifyListener")).as("nothing differs, or nothing is configured: no call").isEqualTo(1);
+    assertThat(listener(lb.loadBalancerId(), 80).getHealthCheck().getIntervalTime()).as("not set = left alone").isEqualTo(20L);
+  }
+
+  @Test
+  void l7RulesGetTheirHealthCheckPathAndTheVipDomainMatchesHostlessEntries() throws Exception {
+    IngressLoadBalancers ingresses = new IngressLoadBalancers(loadBalancers);
+    V1Ingress ingress = new V1Ingress().metadata(new V1ObjectMeta().name("shop").namespace("shop").uid("uid-shop"));
+    LoadBalancer lb = ingresses.ensureLoadBalancer(ingress);
+    String vip = lb.getLoadBalancerVips()[0];
+    Listener listener = ingresses.ensureListener(lb.getLoadBalancerId(), ingress);
+    String spec = "{\"loadBalancer\":{\"l7Listeners\":[{\"protocol\":\"HTTP\",\"port\":80,\"domains\":["
+        + "{\"domain\":\"api.example.com\",\"rules\":[{\"url\":\"/api\",\"healthCheck\":{\"enable\":true,\"httpCheckPath\":\"/healthz\"}}]},"
+        + "{\"domain\":\"\",\"rules\":[{\"url\":\"/\",\"scheduler\":\"IP_HASH\"}]}]}]}}";
+
+    ingresses.createRules(lb.getLoadBalancerId(), listener, vip,
+        List.of(new RuleKey("api.example.com", "/api"), new RuleKey(vip, "/"), new RuleKey("web.example.com", "/")), settings(spec, gateway));
+
+    var rules = IngressLoadBalancers.rules(ingresses.listener(lb.getLoadBalancerId()));
+    RuleOutput api = rules.get(new RuleKey("api.example.com", "/api"));
+    assertThat(api.getHealthCheck().getHttpCheckPath()).isEqualTo("/healthz");
+    assertThat(api.getHealthCheck().getHttpCode()).as("clb-direct's default: 2xx or 3xx").isEqualTo(6L);
+    assertThat(rules.get(new RuleKey(vip, "/")).getScheduler()).as("domain \"\" is the VIP").isEqualTo("IP_HASH");
+    assertThat(rules.get(new RuleKey(vip, "/")).getDefaultServer()).isTrue();
+    assertThat(rules.get(new RuleKey("web.example.com", "/")).getHealthCheck().getHttpCheckPath()).isEqualTo("/");
+
+    ListenerSettings fixed = settings(spec.replace("/healthz", "/ready"), gateway);
+    Listener current = ingresses.listener(lb.getLoadBalancerId());
+    for (RuleOutput rule : current.getRules()) {
+      fixed.reconcile(lb.getLoadBalancerId(), vip, current, rule);
+    }
+    var after = IngressLoadBalancers.rules(ingresses.listener(lb.getLoadBalancerId()));
+    assertThat(after.get(new RuleKey("api.example.com", "/api")).getHealthCheck().getHttpCheckPath()).isEqualTo("/ready");
+    assertThat(after.get(new RuleKey("api.example.com", "/api")).getHealthCheck().getHttpCode()).as("kept").isEqualTo(6L);
+    assertThat(calls("ModifyRule")).as("only the rule whose path changed").isEqualTo(1);
+  }
+
+  Listener listener(String lbId, int port) throws Exception {
+    return LoadBalancers.find(loadBalancers.listeners(lbId), "TCP", port);
+  }
+}
