@@ -88,6 +88,15 @@ public final class ClbDirectProcess implements AutoCloseable {
     }
   }
 
+  /** See {@link ManagedProcess#pids()}. */
+  public List<Long> pids() {
+    return process.pids();
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
   public String webhookUrl() {
     return "https://127.0.0.1:" + httpsPort + "/mutate-pods";
   }

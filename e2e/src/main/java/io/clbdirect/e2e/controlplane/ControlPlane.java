@@ -48,13 +48,15 @@ public final class ControlPlane implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path workDir;
+  private final Path logDir;
   private final List<ManagedProcess> processes = new ArrayList<>();
   private final CertificateAuthority ca;
   private int apiserverPort;
   private Path adminKubeconfig;
 
-  private ControlPlane(Path workDir) {
+  private ControlPlane(Path workDir, Path logDir) {
     this.workDir = workDir;
+    this.logDir = logDir;
     this.ca = CertificateAuthority.generate("clb-direct-e2e-ca", Duration.ofDays(7), Clock.systemUTC());
   }
 
@@ -65,7 +67,17 @@ public final class ControlPlane implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ControlPlane plane = new ControlPlane(workDir);
+    return start(assets, workDir, workDir);
+  }
+
+  /**
+   * @param workDir data, certificates and kubeconfigs (created if missing)
+   * @param logDir where each process's log goes (created if missing)
+   */
+  public static ControlPlane start(ControlPlaneAssets assets, Path workDir, Path logDir) {
+    mkdir(workDir);
+    mkdir(logDir);
+    ControlPlane plane = new ControlPlane(workDir, logDir);
     try {
       long started = System.nanoTime();
       plane.startAll(assets);
@@ -193,7 +205,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private ManagedProcess launch(String name, List<String> command) {
-    ManagedProcess process = ManagedProcess.start(name, command, workDir.resolve(name + ".log"), Map.of());
+    ManagedProcess process = ManagedProcess.start(name, command, logDir.resolve(name + ".log"), Map.of());
     processes.add(process);
     return process;
   }

@@ -64,6 +64,15 @@ public final class ManagedProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The watchdog's and the child's process ids, for a supervisor outside this JVM (the sandbox script). */
+  public List<Long> pids() {
+    List<Long> pids = new ArrayList<>();
+    pids.add(process.pid());
+    // The watchdog's own "sleep 0.5" comes and goes; only the long-lived child counts.
+    process.descendants().filter(p -> !p.info().command().orElse("").endsWith("/sleep")).forEach(p -> pids.add(p.pid()));
+    return pids;
+  }
+
   public String name() {
     return name;
   }

@@ -231,6 +231,10 @@ public final class FakeKubelet implements AutoCloseable {
       return;
     }
     PodEndpoints running = endpoints.computeIfAbsent(key, k -> startEndpoints(pod));
+    Serving asked = Serving.fromAnnotation(pod.getMetadata().getAnnotations());
+    if (asked != null && asked != running.serving()) {
+      running.serve(asked);
+    }
     reportStatus(pod, running);
   }
 

@@ -1,0 +1,136 @@
+package io.clbdirect.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's main command, so it cannot silently break: {@code hack/sandbox.sh up} comes up with the
+ * example's Pods Ready and the VIP answering, {@code status} says so, a second {@code up} does not
+ * start twice, and {@code down} leaves no process it started.
+ */
+class SandboxScriptTest {
+
+  static final Path REPO = Path.of(System.getProperty("clbdirect.repo", ".")).toAbsolutePath();
+
+  record Run(int exit, String output) {}
+
+  static Run script(Path state, Duration timeout, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("hack/sandbox.sh").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
+    builder.environment().put("SANDBOX_DIR", state.toString());
+    Process process = builder.start();
+    // Read while it runs: a full pipe would stall the script.
+    StringBuilder output = new StringBuilder();
+    Thread reader = new Thread(() -> {
+      try {
+        output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        output.append("(output lost: ").append(e).append(')');
+      }
+    });
+    reader.start();
+    if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      reader.join(5000);
+      throw new AssertionError("hack/sandbox.sh " + String.join(" ", args) + " did not finish in " + timeout + ":\n" + output);
+    }
+    reader.join(5000);
+    return new Run(process.exitValue(), output.toString());
+  }
+
+  static Map<String, String> env(Path state) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    for (String line : Files.readAllLines(state.resolve("env"))) {
+      if (line.startsWith("export ")) {
+        String assignment = line.substring("export ".length());
+        int eq = assignment.indexOf('=');
+        env.put(assignment.substring(0, eq), assignment.substring(eq + 2, assignment.length() - 1));
+      }
+    }
+    return env;
+  }
+
+  static List<Long> recordedPids(Path state) throws IOException {
+    List<Long> pids = new ArrayList<>();
+    try (var files = Files.list(state.resolve("pids"))) {
+      for (Path file : files.toList()) {
+        for (String line : Files.readAllLines(file)) {
+          if (!line.isBlank()) {
+            pids.add(Long.parseLong(line.trim()));
+          }
+        }
+      }
+    }
+    pids.add(Long.parseLong(Files.readString(state.resolve("runner.pid")).trim()));
+    return pids;
+  }
+
+  @Test
+  void upServesTheExampleAndDownLeavesNothingRunning(@TempDir Path temp) throws Exception {
+    Path state = temp.resolve("sandbox");
+    List<Long> pids = List.of();
+    try {
+      long started = System.nanoTime();
+      Run up = script(state, Duration.ofMinutes(15), "up");
+      System.out.printf("SANDBOX up -> ready in %d ms%n", Duration.ofNanos(System.nanoTime() - started).toMillis());
+      assertThat(up.exit()).as(up.output()).isZero();
+      assertThat(up.output()).contains("clb-direct sandbox is ready", "kubeconfig:", "curl http://", "Three things to try",
+          "rollout restart", "fake-kubelet.clb-direct.io/serving=closed", "delete mutatingwebhookconfiguration");
+      pids = recordedPids(state);
+
+      Map<String, String> env = env(state);
+      assertThat(env.get("KUBECONFIG")).isEqualTo(state.resolve("kubeconfig").toString());
+      KubeConfig config = KubeConfig.loadKubeConfig(new StringReader(Files.readString(Path.of(env.get("KUBECONFIG")))));
+      ApiClient client = ClientBuilder.kubeconfig(config).build();
+      List<V1Pod> pods = new CoreV1Api(client).listNamespacedPod("demo").execute().getItems();
+      assertThat(pods).hasSize(3).allSatisfy(pod -> assertThat(Pods.isReady(pod)).as(pod.getMetadata().getName()).isTrue());
+
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+          URI.create("http://" + env.get("SANDBOX_VIP") + ":" + env.get("SANDBOX_VIP_PORT") + "/")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body().trim()).startsWith("web-");
+
+      Run status = script(state, Duration.ofSeconds(30), "status");
+      assertThat(status.exit()).as(status.output()).isZero();
+      assertThat(status.output()).contains("running", "kube-apiserver", "clb-direct", env.get("SANDBOX_VIP"));
+      Run again = script(state, Duration.ofSeconds(30), "up");
+      assertThat(again.exit()).as(again.output()).isZero();
+      assertThat(again.output()).contains("already running");
+      assertThat(recordedPids(state)).as("a second up starts nothing").containsExactlyInAnyOrderElementsOf(pids);
+    } finally {
+      Run down = script(state, Duration.ofMinutes(2), "down");
+      assertThat(down.exit()).as(down.output()).isZero();
+    }
+    assertThat(pids).isNotEmpty().allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        .as("process " + pid + " after down").isFalse());
+    assertThat(state).doesNotExist();
+    Run status = script(state, Duration.ofSeconds(30), "status");
+    assertThat(status.output()).contains("not running");
+  }
+}

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# The clb-direct sandbox: a real Kubernetes control plane (etcd, kube-apiserver,
+# kube-controller-manager), a fake kubelet, the CLB emulator and clb-direct itself, all on loopback,
+# with an example workload behind a direct-access LoadBalancer Service. No cloud account needed.
+#
+# Usage: hack/sandbox.sh up [--foreground] | down | status
+#
+#   up            builds what is missing, starts everything, waits until the example's readiness gates
+#                 are True, prints what to try, and returns (the sandbox keeps running).
+#                 --foreground stays attached instead: Ctrl-C stops the sandbox.
+#                 Ctrl-C while up is still starting stops everything it started.
+#   down          stops every process the sandbox started and removes .sandbox/
+#   status        says what runs
+#
+# Everything it writes is under .sandbox/ (git-ignored; or $SANDBOX_DIR): kubeconfig, env (source it),
+# logs/, pids/.
+# Needs: a JDK 17+ (java on PATH). The first up also builds the control plane from the Kubernetes Go
+# modules (needs Go >= 1.24; see hack/control-plane.sh) and the jars (Maven wrapper), then caches both.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+# SANDBOX_DIR moves the state elsewhere (the smoke test uses its own, so it never meets yours).
+state="${SANDBOX_DIR:-$repo/.sandbox}"
+shown="${state#"$repo"/}"
+runner_pid_file="$state/runner.pid"
+start_timeout="${SANDBOX_START_TIMEOUT:-600}"
+
+say() { echo "sandbox: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+runner_alive() {
+	[[ -f "$runner_pid_file" ]] && kill -0 "$(cat "$runner_pid_file")" 2>/dev/null
+}
+
+# Every pid the sandbox recorded (runner, watchdogs, children) that still runs.
+recorded_alive() {
+	local pid
+	{ [[ -f "$runner_pid_file" ]] && cat "$runner_pid_file"; cat "$state"/pids/* 2>/dev/null || true; } | sort -u |
+		while read -r pid; do
+			[[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+		done || true
+}
+
+# SIGTERM to the runner (its shutdown hook stops everything, newest first), then SIGKILL to whatever
+# recorded pid is still there after the grace period.
+stop_all() {
+	local pid
+	if runner_alive; then
+		pid="$(cat "$runner_pid_file")"
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in $(seq 1 60); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.5
+		done
+	fi
+	local left
+	left="$(recorded_alive)"
+	if [[ -n "$left" ]]; then
+		say "killing leftover processes: $(echo "$left" | tr '\n' ' ')"
+		echo "$left" | xargs -r kill -KILL 2>/dev/null || true
+		sleep 0.5
+	fi
+}
+
+build_if_missing() {
+	command -v java >/dev/null || die "java not found: install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk-headless)"
+	if [[ ! -f "$repo/app/target/clb-direct.jar" || ! -f "$repo/e2e/target/sandbox.classpath" \
+		|| ! -f "$repo/e2e/target/classes/io/clbdirect/e2e/sandbox/Sandbox.class" ]]; then
+		say "building clb-direct and the sandbox (first run only; ./mvnw -B -q -DskipTests package -pl e2e -am)"
+		(cd "$repo" && ./mvnw -B -q -DskipTests package -pl e2e -am) || die "the build failed"
+	fi
+	# The control plane: cached under ~/.cache/clb-direct, built from Go modules the first time.
+	if ! "$repo/hack/control-plane.sh" path >/dev/null 2>&1; then
+		say "building the Kubernetes control plane from Go modules (first run only, ~9 minutes on two cores)"
+		"$repo/hack/control-plane.sh" build >&2 || die "hack/control-plane.sh build failed (see above)"
+	fi
+}
+
+print_ready() {
+	# shellcheck disable=SC1091
+	. "$state/env"
+	local kube_assets
+	kube_assets="$("$repo/hack/control-plane.sh" path 2>/dev/null || echo "<hack/control-plane.sh path>")"
+	local took
+	took="$(cat "$state/ready")"
+	cat <<EOF
+
+clb-direct sandbox is ready ($(( took / 1000 )) s after its processes started; logs in $shown/logs/).
+
+  kubeconfig:  $KUBECONFIG
+  example:     Deployment demo/web (3 replicas) behind direct-access Service demo/web
+  VIP:         curl http://$SANDBOX_VIP:$SANDBOX_VIP_PORT/      (answers with the name of the Pod that served it)
+
+Set up your shell (kubectl from the control-plane build):
+  . $shown/env && export PATH="$kube_assets:\$PATH"
+
+Three things to try:
+  1. Watch a rolling update wait for the load balancer: every new Pod stays NotReady until the CLB
+     emulator has bound it and its health check passes; the VIP keeps answering throughout.
+       kubectl -n demo rollout restart deployment/web && kubectl -n demo get pods -w
+       while sleep 0.2; do curl -s http://$SANDBOX_VIP:$SANDBOX_VIP_PORT/; done
+  2. Break a Pod's health check: the fake kubelet closes its port, the CLB marks it Dead and the
+     gate (in continuous mode) or the CLB's traffic (in the default initial mode) leaves it.
+       pod=\$(kubectl -n demo get pods -o name | head -1)
+       kubectl -n demo annotate \$pod fake-kubelet.clb-direct.io/serving=closed
+       kubectl -n demo get \$pod -o jsonpath='{.status.conditions}'; echo
+       curl -s "\$CLB_DIRECT_MANAGEMENT/actuator/prometheus" | grep clb_direct_gate
+     (annotate with serving=ok to heal it)
+  3. Delete the webhook configuration and watch clb-direct put it back within a second:
+       kubectl delete mutatingwebhookconfiguration clb-direct && kubectl get mutatingwebhookconfiguration -w
+
+Stop everything with: hack/sandbox.sh down
+EOF
+}
+
+up() {
+	local foreground=false
+	[[ "${1:-}" == "--foreground" ]] && foreground=true
+	if runner_alive; then
+		if [[ -f "$state/ready" ]]; then
+			say "already running (pid $(cat "$runner_pid_file")); hack/sandbox.sh status, or down first"
+			print_ready
+			return 0
+		fi
+		die "already starting (pid $(cat "$runner_pid_file")); wait for it, or hack/sandbox.sh down"
+	fi
+	if [[ -n "$(recorded_alive)" ]]; then
+		say "processes of an earlier sandbox are still running; stopping them"
+		stop_all
+	fi
+	rm -rf "$state"
+	build_if_missing
+	mkdir -p "$state/logs"
+	local begin=$SECONDS
+	# Ctrl-C (or a failure) while starting: stop everything started so far.
+	trap 'say "interrupted: stopping"; stop_all; rm -rf "$state"; exit 130' INT TERM
+	java -Dlogback.configurationFile="$repo/hack/sandbox-logback.xml" -Xmx384m \
+		-cp "$repo/e2e/target/classes:$(cat "$repo/e2e/target/sandbox.classpath")" \
+		io.clbdirect.e2e.sandbox.Sandbox "$state" "$repo" >"$state/logs/sandbox.log" 2>&1 &
+	echo $! >"$runner_pid_file"
+	say "starting (pid $(cat "$runner_pid_file"), log $shown/logs/sandbox.log)"
+	until [[ -f "$state/ready" ]]; do
+		if ! runner_alive; then
+			say "the sandbox did not come up; last lines of $shown/logs/sandbox.log:"
+			tail -n 40 "$state/logs/sandbox.log" >&2 || true
+			stop_all
+			exit 1
+		fi
+		if (( SECONDS - begin > start_timeout )); then
+			say "not ready after ${start_timeout} s; last lines of $shown/logs/sandbox.log:"
+			tail -n 40 "$state/logs/sandbox.log" >&2 || true
+			stop_all
+			exit 1
+		fi
+		sleep 0.5
+	done
+	print_ready
+	say "up took $(( SECONDS - begin )) s"
+	if $foreground; then
+		trap 'say "stopping"; stop_all; rm -rf "$state"; exit 0' INT TERM
+		say "running in the foreground; Ctrl-C stops it"
+		while runner_alive; do sleep 1; done
+		say "the sandbox stopped by itself; see $shown/logs/"
+		exit 1
+	fi
+	trap - INT TERM
+}
+
+down() {
+	if [[ ! -d "$state" ]]; then
+		say "not running"
+		return 0
+	fi
+	stop_all
+	local left
+	left="$(recorded_alive)"
+	[[ -z "$left" ]] || die "could not stop: $(echo "$left" | tr '\n' ' ')"
+	rm -rf "$state"
+	say "stopped; $shown/ removed"
+}
+
+status() {
+	if ! runner_alive; then
+		local left
+		left="$(recorded_alive)"
+		if [[ -n "$left" ]]; then
+			say "not running, but processes it started are left: $(echo "$left" | tr '\n' ' ') (hack/sandbox.sh down stops them)"
+			return 1
+		fi
+		say "not running"
+		return 3
+	fi
+	if [[ ! -f "$state/ready" ]]; then
+		say "starting (pid $(cat "$runner_pid_file"))"
+		return 0
+	fi
+	# shellcheck disable=SC1091
+	. "$state/env"
+	echo "clb-direct sandbox: running (supervisor pid $(cat "$runner_pid_file"))"
+	local name pids
+	for file in "$state"/pids/*; do
+		name="$(basename "$file")"
+		pids="$(tr '\n' ' ' <"$file")"
+		local alive=0 total=0 pid
+		for pid in $pids; do
+			total=$((total + 1))
+			kill -0 "$pid" 2>/dev/null && alive=$((alive + 1))
+		done
+		printf '  %-24s %s (%d/%d processes alive)\n' "$name" "$pids" "$alive" "$total"
+	done
+	echo "  kubeconfig: $KUBECONFIG"
+	echo "  VIP:        http://$SANDBOX_VIP:$SANDBOX_VIP_PORT/"
+	echo "  CLB API:    $CLB_EMULATOR_ENDPOINT"
+}
+
+case "${1:-}" in
+	up) shift; up "$@" ;;
+	down) down ;;
+	status) status ;;
+	*) echo "usage: hack/sandbox.sh up [--foreground] | down | status" >&2; exit 2 ;;
+esac
