@@ -71,6 +71,9 @@ public final class GateController implements InformerSync, AutoCloseable {
 
   /** Held on direct-access Services and Ingresses so their targets (and a load balancer made for them) are cleaned up. */
   public static final String FINALIZER = FrontendReconciler.FINALIZER;
+  /** Pods carrying clb-direct's readiness gate, indexed so a health pass never walks every Pod of the cluster. */
+  static final String GATED_INDEX = "clb-direct-gated";
+  private static final String GATED = "gated";
   /** While nothing waits on a gate, health is read this rarely (initial mode needs it only for new Pods). */
   static final Duration SETTLED_INTERVAL = Duration.ofSeconds(30);
 
@@ -130,6 +133,7 @@ public final class GateController implements InformerSync, AutoCloseable {
     this.ingresses = existingOr(factory, V1Ingress.class, () -> factory.sharedIndexInformerFor(
         new GenericKubernetesApi<>(V1Ingress.class, V1IngressList.class, "networking.k8s.io", "v1", "ingresses", clients.watching()),
         V1Ingress.class, 0));
+    pods.addIndexers(Map.of(GATED_INDEX, pod -> gated(pod) ? List.of(GATED) : List.of()));
     this.support = new FrontendSupport(pods, targets, new FrontendWriter(clients.calling()), recorder);
     this.configs = new TkeServiceConfigInformer(clients, factory, loadBalancers, support, this::enqueueReferencing);
     reconcilers.put(FrontendKey.Kind.SERVICE, new ServiceReconciler(services, rules, new ServiceLoadBalancers(loadBalancers), configs,
@@ -336,15 +340,16 @@ public final class GateController implements InformerSync, AutoCloseable {
       }
       int notReady = 0;
       Set<String> live = new HashSet<>();
-      for (V1Pod pod : pods.getIndexer().list()) {
-        if (!gated(pod) || pod.getMetadata().getDeletionTimestamp() != null) {
+      Map<String, List<DirectAccessFrontend>> frontendsByNamespace = new HashMap<>();
+      for (V1Pod pod : pods.getIndexer().byIndex(GATED_INDEX, GATED)) {
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
           continue;
         }
         live.add(pod.getMetadata().getUid());
         String podKey = key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         List<BackendObservation> observed = observations.get(podKey);
         if (observed == null) {
-          if (selectedByAnyFrontend(pod)) {
+          if (selectedByAnyFrontend(pod, frontendsByNamespace)) {
             continue; // selected, but not servable yet (no Pod IP) or its frontend not reconciled yet
           }
           observed = List.of();
@@ -401,11 +406,11 @@ public final class GateController implements InformerSync, AutoCloseable {
     }
   }
 
-  private boolean selectedByAnyFrontend(V1Pod pod) {
-    String ns = pod.getMetadata().getNamespace();
-    List<V1Ingress> nsIngresses = ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns);
-    List<DirectAccessFrontend> frontends = rules.frontends(services.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns), nsIngresses,
-        name -> services.getIndexer().getByKey(ns + "/" + name));
+  /** @param cache this pass's frontends per namespace: computed once per namespace, not once per Pod */
+  private boolean selectedByAnyFrontend(V1Pod pod, Map<String, List<DirectAccessFrontend>> cache) {
+    List<DirectAccessFrontend> frontends = cache.computeIfAbsent(pod.getMetadata().getNamespace(), ns -> rules.frontends(
+        services.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns), ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns),
+        name -> services.getIndexer().getByKey(ns + "/" + name)));
     return frontends.stream().anyMatch(f -> f.selects(pod.getMetadata().getLabels()));
   }
 
