@@ -38,7 +38,8 @@ public final class AdmissionReviewCodec {
     JsonObject root = tree.getAsJsonObject();
     String apiVersion = stringOrNull(root, "apiVersion");
     String kind = stringOrNull(root, "kind");
-    if (!AdmissionReview.KIND.equals(kind) || !API_VERSIONS.contains(apiVersion)) {
+    // Set.of(...).contains(null) throws: a missing or non-string apiVersion must be refused, not crash.
+    if (!AdmissionReview.KIND.equals(kind) || apiVersion == null || !API_VERSIONS.contains(apiVersion)) {
       throw new MalformedAdmissionReviewException(
           "expected kind AdmissionReview with apiVersion " + AdmissionReview.V1 + ", got kind "
               + kind + " apiVersion " + apiVersion);
@@ -59,7 +60,35 @@ public final class AdmissionReviewCodec {
   }
 
   public byte[] encode(AdmissionReview review) {
-    return gson.toJson(review).getBytes(StandardCharsets.UTF_8);
+    return escapeLoneSurrogates(gson.toJson(review)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A request may carry a lone surrogate as a JSON escape ({@code "\ud800"}); UTF-8 has no form for it,
+   * so written raw it would turn into {@code ?} and, in {@code response.uid}, no longer match the
+   * request. Escaped again it round-trips. Gson's output holds such characters only inside string
+   * literals, where the escape is valid JSON.
+   */
+  static String escapeLoneSurrogates(String json) {
+    StringBuilder out = null;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      boolean lone =
+          Character.isHighSurrogate(c)
+              ? i + 1 == json.length() || !Character.isLowSurrogate(json.charAt(i + 1))
+              : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(json.charAt(i - 1)));
+      if (lone && out == null) {
+        out = new StringBuilder(json.length() + 16).append(json, 0, i);
+      }
+      if (out != null) {
+        if (lone) {
+          out.append(String.format("\\u%04x", (int) c));
+        } else {
+          out.append(c);
+        }
+      }
+    }
+    return out == null ? json : out.toString();
   }
 
   /** The base64 form the {@code patch} field carries. */

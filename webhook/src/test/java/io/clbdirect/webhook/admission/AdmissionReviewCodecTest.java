@@ -52,6 +52,8 @@ class AdmissionReviewCodecTest {
     "array|'[]'|not a JSON object",
     "wrong kind|'{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"Pod\",\"request\":{\"uid\":\"u\"}}'|expected kind AdmissionReview",
     "unknown version|'{\"apiVersion\":\"admission.k8s.io/v2\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\"}}'|apiVersion admission.k8s.io/v2",
+    "no apiVersion|'{\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\"}}'|got kind AdmissionReview apiVersion null",
+    "apiVersion not a string|'{\"apiVersion\":1,\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\"}}'|apiVersion null",
     "no request|'{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}'|no request object",
     "no uid|'{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}'|no uid",
     "blank uid|'{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\" \"}}'|no uid",
@@ -80,6 +82,24 @@ class AdmissionReviewCodecTest {
     assertThat(response.get("uid").getAsString()).isEqualTo("u-2");
     assertThat(response.get("allowed").getAsBoolean()).isTrue();
     assertThat(response.keySet()).containsExactlyInAnyOrder("uid", "allowed");
+  }
+
+  @Test
+  void replyEchoesAUidWithALoneSurrogateEscapeExactly() throws Exception {
+    // Valid JSON, but a lone surrogate has no UTF-8 form: written raw it became '?' and the reply's
+    // uid no longer matched the request's (found by MutatePodsFuzzTest).
+    AdmissionReview request = codec.decode(bytes("""
+        {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"a\\ud800b\\udc00\\ud83d\\ude80"}}
+        """));
+    assertThat(request.request().uid()).isEqualTo("a\ud800b\udc00\ud83d\ude80");
+
+    byte[] reply = codec.encode(request.reply(AdmissionResponse.allow(request.request().uid(), List.of())));
+
+    String text = new String(reply, StandardCharsets.UTF_8);
+    assertThat(JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("response").get("uid").getAsString())
+        .isEqualTo(request.request().uid());
+    // A proper pair (here U+1F680) stays plain UTF-8; only the lone halves are escaped.
+    assertThat(text).contains("a\\ud800b\\udc00\ud83d\ude80");
   }
 
   @Test

@@ -110,6 +110,30 @@ class PodAdmissionHandlerTest {
     assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_UNREADABLE);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+    "{\"metadata\":{\"labels\":{\"app\":\"web\"},\"annotations\":[]},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}",
+    "{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"requests\":[]}}]}}",
+    "{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":[[\"cpu\",\"1\"]]}}]}}",
+  })
+  void mapWrittenAsAnArrayIsUnreadableRatherThanPatchedAsAnObject(String pod) throws Exception {
+    // Gson reads [] and [[k,v],...] as a Map, so the model saw an (empty) map where the JSON has an
+    // array, and the mixed-mode patch added "/metadata/annotations/<key>" into that array: a patch the
+    // API server cannot apply, failing the Pod (found by MutatePodsFuzzTest).
+    snapshots = namespace -> new TopologySnapshot(
+        List.of(new DirectAccessFrontend(DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web"))),
+        NetworkMode.MIXED,
+        false);
+    AdmissionReview reply = handle("{\"uid\":\"u12\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+        + "\"object\":" + pod + "}");
+
+    assertThat(reply.response().allowed()).isTrue();
+    assertThat(reply.response().patch()).isNull();
+    assertThat(reply.response().warnings()).singleElement().asString()
+        .startsWith("clb-direct: could not read the Pod").contains("is not a JSON object");
+    assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_UNREADABLE);
+  }
+
   @Test
   void operationsOtherThanCreateAreLeftAlone() throws Exception {
     AdmissionReview reply = handle("{\"uid\":\"u7\"," + POD_KIND + ",\"operation\":\"UPDATE\","
