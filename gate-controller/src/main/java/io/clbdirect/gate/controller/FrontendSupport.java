@@ -79,16 +79,24 @@ final class FrontendSupport {
     return quotaFull;
   }
 
-  /** Warns that Pods created before direct access was switched on have no gate, once per frontend. */
+  /**
+   * Warns, once per frontend, about selected Pods without the gate that the webhook would have given
+   * them: created before the frontend became direct-access (or while the webhook was down). Pods opted
+   * out ({@code clb-direct.io/inject: "false"}) and host-network Pods are left out on purpose.
+   */
   void warnUngated(KubernetesObject frontend, Collection<V1Pod> selected) {
-    long ungated = selected.stream().filter(p -> !gated(p) && p.getMetadata().getDeletionTimestamp() == null).count();
+    long ungated = selected.stream().filter(p -> !gated(p) && p.getMetadata().getDeletionTimestamp() == null
+        && !Boolean.TRUE.equals(p.getSpec() == null ? null : p.getSpec().getHostNetwork())
+        && !"false".equalsIgnoreCase(String.valueOf(p.getMetadata().getAnnotations() == null ? null
+            : p.getMetadata().getAnnotations().get(WellKnown.POD_INJECT_ANNOTATION)).trim())).count();
     if (ungated == 0) {
       return;
     }
     // Still bound (traffic must reach them), but their rollouts will not wait for the CLB.
-    announceOnce(frontend, "PodsWithoutReadinessGate", "Pods selected by this direct-access "
-        + (frontend instanceof V1Service ? "Service" : "Ingress") + " were created before it was direct-access and have no readiness gate; "
-        + "restart the workload (kubectl rollout restart) so that its rollouts wait for the load balancer");
+    announceOnce(frontend, "PodsWithoutReadinessGate", ungated + " Pods selected by this direct-access "
+        + (frontend instanceof V1Service ? "Service" : "Ingress") + " have no readiness gate (created before it was direct-access, "
+        + "or while the webhook was unavailable); restart the workload (kubectl rollout restart) so that its rollouts wait for "
+        + "the load balancer");
   }
 
   /** A Warning Event, unless the same reason with the same message was already given for this object. */

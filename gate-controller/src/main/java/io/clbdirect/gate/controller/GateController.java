@@ -284,6 +284,10 @@ public final class GateController implements InformerSync, AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("reconcile of {} failed, retrying", key, e);
         queue.addRateLimited(key);
+      } catch (Error e) {
+        // Logged loudly and retried, so the worker thread never dies quietly while this replica holds the Lease.
+        log.error("reconcile of {} failed with {}, retrying; this replica likely needs a restart", key, e, e);
+        queue.addRateLimited(key);
       } finally {
         queue.done(key);
       }
@@ -381,6 +385,9 @@ public final class GateController implements InformerSync, AutoCloseable {
       firstBound.keySet().retainAll(live);
     } catch (RuntimeException e) {
       log.warn("health pass failed", e);
+    } catch (Error e) {
+      // A scheduled task that throws is never run again: log it and let the next pass try.
+      log.error("health pass failed with {}; this replica likely needs a restart", e, e);
     }
   }
 

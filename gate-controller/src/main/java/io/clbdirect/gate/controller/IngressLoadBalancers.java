@@ -38,13 +38,10 @@ public final class IngressLoadBalancers {
 
   /** The recorded or named load balancer, or a new one tagged for this Ingress. */
   public LoadBalancer ensureLoadBalancer(V1Ingress ingress) throws ClbOperationException {
-    String lbId = recordedId(ingress);
-    LoadBalancer lb = lbId == null ? null : loadBalancers.describe(lbId);
-    if (lb == null) {
-      lb = loadBalancers.create(ingress.getMetadata().getNamespace() + "-" + ingress.getMetadata().getName(),
-          LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid());
-    }
-    return lb;
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations() == null ? Map.of() : ingress.getMetadata().getAnnotations();
+    return loadBalancers.resolve(annotations.get(EXISTING_LB_ANNOTATION), EXISTING_LB_ANNOTATION, annotations.get(RECORDED_LB_ANNOTATION),
+        LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid(),
+        ingress.getMetadata().getNamespace() + "-" + ingress.getMetadata().getName());
   }
 
   /** The HTTP:80 listener with its rules, created when missing. */

@@ -4,6 +4,7 @@ import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerRequest;
 import com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeListenersRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeLoadBalancersRequest;
+import com.tencentcloudapi.clb.v20180317.models.Filter;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.TagInfo;
@@ -11,9 +12,9 @@ import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbOperationException;
 
 /**
- * Load balancers and their listeners, as Services and Ingresses share them: found by id, created with
- * tags naming the owner (its UID is also the idempotency token, so a retry never makes a second one),
- * and deleted only when those tags say clb-direct made it for that owner.
+ * Load balancers and their listeners, as Services and Ingresses share them: found by id or by the tag
+ * naming their owner, created with those tags, and deleted only when the tags say clb-direct made it
+ * for that owner.
  */
 public final class LoadBalancers {
 
@@ -34,10 +35,51 @@ public final class LoadBalancers {
     return clb;
   }
 
+  /**
+   * The load balancer a frontend uses: the one its user named (which must exist: a mistyped id is an
+   * error, not a reason to create another), else the one recorded on it, else the one made for it
+   * earlier, else a new one.
+   *
+   * @param named the id in the frontend's "use this load balancer" annotation, or null
+   * @param namedBy that annotation, for the error message
+   * @param recorded the id clb-direct recorded on the frontend, or null
+   */
+  public LoadBalancer resolve(String named, String namedBy, String recorded, String ownerTag, String ownerUid, String name)
+      throws ClbOperationException {
+    if (named != null && !named.isBlank()) {
+      LoadBalancer lb = describe(named.trim());
+      if (lb == null) {
+        throw new ClbOperationException("DescribeLoadBalancers", "LoadBalancerNotFound",
+            "load balancer " + named.trim() + " named by " + namedBy + " does not exist", null);
+      }
+      return lb;
+    }
+    LoadBalancer lb = recorded == null ? null : describe(recorded);
+    if (lb == null) {
+      lb = findOwned(ownerTag, ownerUid);
+    }
+    return lb != null ? lb : create(name, ownerTag, ownerUid);
+  }
+
   /** @return the load balancer, or null when there is none with that id */
   public LoadBalancer describe(String lbId) throws ClbOperationException {
     DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
     request.setLoadBalancerIds(new String[] {lbId});
+    LoadBalancer[] found = clb.call("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(request)).getLoadBalancerSet();
+    return found == null || found.length == 0 ? null : found[0];
+  }
+
+  /**
+   * The load balancer clb-direct made for this owner and that still exists, or null. This, not the
+   * ClientToken, is what keeps a crash between creating a load balancer and recording its id from
+   * making a second one: the next reconcile finds the first by its tag.
+   */
+  public LoadBalancer findOwned(String ownerTag, String ownerUid) throws ClbOperationException {
+    DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
+    Filter byOwner = new Filter();
+    byOwner.setName("tag:" + ownerTag);
+    byOwner.setValues(new String[] {ownerUid});
+    request.setFilters(new Filter[] {byOwner});
     LoadBalancer[] found = clb.call("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(request)).getLoadBalancerSet();
     return found == null || found.length == 0 ? null : found[0];
   }
@@ -50,7 +92,10 @@ public final class LoadBalancers {
     CreateLoadBalancerRequest request = new CreateLoadBalancerRequest();
     request.setLoadBalancerType("OPEN");
     request.setLoadBalancerName(truncate(name, 60));
-    request.setClientToken("clb-direct-" + ownerUid);
+    // Unique per create: the SDK call's own retries resend this request and stay idempotent, while a
+    // load balancer made for the same owner earlier (and deleted when direct access was switched off)
+    // is never handed back.
+    request.setClientToken("clb-direct-" + ownerUid + "-" + Long.toString(System.currentTimeMillis(), 36));
     request.setTags(new TagInfo[] {tag(TAG_CREATED_BY, "clb-direct"), tag(ownerTag, ownerUid), tag(TAG_CLUSTER, clusterName)});
     // Awaited by the load balancer's own Status (1 = running), not by task id: a retry with the same
     // ClientToken returns the first call's load balancer, but no task of its own to wait on.

@@ -35,12 +35,9 @@ public final class ServiceLoadBalancers {
    */
   public LoadBalancerRef ensure(V1Service service, ListenerSettings settings) throws ClbOperationException {
     Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
-    String lbId = annotations.getOrDefault(EXISTING_LB_ANNOTATION, annotations.get(RECORDED_LB_ANNOTATION));
-    LoadBalancer lb = lbId == null ? null : loadBalancers.describe(lbId);
-    if (lb == null) {
-      lb = loadBalancers.create(service.getMetadata().getNamespace() + "-" + service.getMetadata().getName(),
-          LoadBalancers.TAG_SERVICE_UID, service.getMetadata().getUid());
-    }
+    LoadBalancer lb = loadBalancers.resolve(annotations.get(EXISTING_LB_ANNOTATION), EXISTING_LB_ANNOTATION,
+        annotations.get(RECORDED_LB_ANNOTATION), LoadBalancers.TAG_SERVICE_UID, service.getMetadata().getUid(),
+        service.getMetadata().getNamespace() + "-" + service.getMetadata().getName());
     return new LoadBalancerRef(lb.getLoadBalancerId(), lb.getLoadBalancerVips()[0], ensureListeners(lb.getLoadBalancerId(), service, settings));
   }
 

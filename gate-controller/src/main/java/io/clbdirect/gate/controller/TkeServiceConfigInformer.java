@@ -72,12 +72,35 @@ final class TkeServiceConfigInformer {
         TkeServiceConfigs.VERSION, TkeServiceConfigs.PLURAL, client);
   }
 
-  /** One list call at start-up: without the CRD an informer would retry forever and never sync. */
+  /**
+   * One list call at start-up: without the CRD an informer would retry forever and never sync. An API
+   * server that does not answer yet is asked again for up to 30 s; after that the CRD counts as absent
+   * (logged), rather than keeping clb-direct from starting.
+   */
   private static boolean served(GenericKubernetesApi<TkeServiceConfigResource, TkeServiceConfigResourceList> api) {
     ListOptions options = new ListOptions();
     options.setLimit(1);
-    KubernetesApiResponse<TkeServiceConfigResourceList> response = api.list(options);
-    return response.getHttpStatusCode() != 404;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        KubernetesApiResponse<TkeServiceConfigResourceList> response = api.list(options);
+        if (response.getHttpStatusCode() < 500) {
+          return response.getHttpStatusCode() != 404;
+        }
+        log.warn("looking for the TkeServiceConfig CRD: HTTP {}", response.getHttpStatusCode());
+      } catch (RuntimeException e) {
+        log.warn("looking for the TkeServiceConfig CRD: {}", e.toString());
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
   }
 
   boolean hasSynced() {

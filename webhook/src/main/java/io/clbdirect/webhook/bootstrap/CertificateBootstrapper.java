@@ -233,6 +233,11 @@ public final class CertificateBootstrapper implements InformerSync, AutoCloseabl
       } catch (RuntimeException e) {
         log.warn("bootstrap reconcile failed, retrying", e);
         leaderQueue.addRateLimited(key);
+      } catch (Error e) {
+        // E.g. a class missing because the jar changed under the process: say so loudly every time, rather
+        // than let this thread die quietly while the Lease keeps the other replicas from taking over.
+        log.error("bootstrap reconcile failed with {}, retrying; this replica likely needs a restart", e, e);
+        leaderQueue.addRateLimited(key);
       } finally {
         leaderQueue.done(key);
       }
