@@ -13,6 +13,7 @@ import io.kubernetes.client.extended.event.EventType;
 import io.kubernetes.client.extended.event.legacy.EventRecorder;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.cache.Caches;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
@@ -97,6 +98,27 @@ final class FrontendSupport {
         + (frontend instanceof V1Service ? "Service" : "Ingress") + " have no readiness gate (created before it was direct-access, "
         + "or while the webhook was unavailable); restart the workload (kubectl rollout restart) so that its rollouts wait for "
         + "the load balancer");
+  }
+
+  /**
+   * The first steps of every reconcile of a frontend that asks for direct access: in global-router mode
+   * without TKE's GlobalRouteDirectAccess the CLB cannot reach the Pods (and the webhook gave them no
+   * gate), so nothing is bound and an Event says why; otherwise the finalizer is put in place.
+   *
+   * @return whether to go on binding
+   */
+  boolean admit(KubernetesObject frontend, boolean directAccessAvailable, boolean finalized) throws ApiException {
+    if (!directAccessAvailable) {
+      announceOnce(frontend, "DirectAccessUnavailable",
+          "direct access is unavailable in global-router mode until GlobalRouteDirectAccess is \"true\" in "
+              + "kube-system/tke-service-controller-config; not binding Pods");
+      return false;
+    }
+    resolved(frontend, "DirectAccessUnavailable");
+    if (!finalized) {
+      writer.setFinalizer(frontend, FrontendReconciler.FINALIZER, true);
+    }
+    return true;
   }
 
   /** A Warning Event, unless the same reason with the same message was already given for this object. */

@@ -135,12 +135,7 @@ public final class IngressLoadBalancers {
   }
 
   static HealthCheck defaultHealthCheck() {
-    HealthCheck check = new HealthCheck();
-    check.setHealthSwitch(1L);
-    check.setTimeOut(2L);
-    check.setIntervalTime(5L);
-    check.setHealthNum(3L);
-    check.setUnHealthNum(3L);
+    HealthCheck check = ServiceLoadBalancers.defaultHealthCheck();
     check.setCheckType("HTTP");
     check.setHttpCheckPath("/");
     check.setHttpCheckMethod("GET");

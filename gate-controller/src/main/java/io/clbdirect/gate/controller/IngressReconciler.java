@@ -85,15 +85,8 @@ final class IngressReconciler implements FrontendReconciler {
       }
       return null;
     }
-    if (!directAccessAvailable.getAsBoolean()) {
-      support.announceOnce(ingress, "DirectAccessUnavailable",
-          "direct access is unavailable in global-router mode until GlobalRouteDirectAccess is \"true\" in "
-              + "kube-system/tke-service-controller-config; not binding Pods");
+    if (!support.admit(ingress, directAccessAvailable.getAsBoolean(), finalized)) {
       return null;
-    }
-    support.resolved(ingress, "DirectAccessUnavailable");
-    if (!finalized) {
-      support.writer().setFinalizer(ingress, FINALIZER, true);
     }
     if (ingress.getSpec() != null && ingress.getSpec().getTls() != null && !ingress.getSpec().getTls().isEmpty()) {
       support.announceOnce(ingress, "TlsNotSupported", "spec.tls is not supported by clb-direct: certificates are not uploaded "

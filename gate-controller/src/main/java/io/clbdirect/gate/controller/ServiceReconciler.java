@@ -70,17 +70,8 @@ final class ServiceReconciler implements FrontendReconciler {
       }
       return null;
     }
-    if (!directAccessAvailable.getAsBoolean()) {
-      // global-router mode without TKE's GlobalRouteDirectAccess: the CLB cannot reach these Pods, and
-      // the webhook gave them no gate. Leave everything as it is and say why.
-      support.announceOnce(service, "DirectAccessUnavailable",
-          "direct access is unavailable in global-router mode until GlobalRouteDirectAccess is \"true\" in "
-              + "kube-system/tke-service-controller-config; not binding Pods");
+    if (!support.admit(service, directAccessAvailable.getAsBoolean(), finalized)) {
       return null;
-    }
-    support.resolved(service, "DirectAccessUnavailable");
-    if (!finalized) {
-      support.writer().setFinalizer(service, FINALIZER, true);
     }
     List<V1Pod> selected = support.selected(service);
     TkeServiceConfigInformer.Lookup config = configs.forFrontend(service);
