@@ -6,6 +6,7 @@ import io.clbdirect.core.NetworkMode;
 import io.clbdirect.webhook.admission.AdmissionReviewCodec;
 import io.clbdirect.webhook.admission.PodAdmissionHandler;
 import io.clbdirect.webhook.http.MutatePodsController;
+import io.clbdirect.webhook.http.NoopAdmissionController;
 import io.clbdirect.webhook.mutation.PodMutator;
 import io.clbdirect.webhook.topology.DirectAccessTopology;
 import io.clbdirect.webhook.topology.InformerDirectAccessTopology;
@@ -74,5 +75,12 @@ public class WebhookConfiguration {
   MutatePodsController mutatePodsController(
       AdmissionReviewCodec codec, PodAdmissionHandler handler, WebhookProperties properties, MeterRegistry meters) {
     return new MutatePodsController(codec, handler, properties.maxRequestBytes().toBytes(), meters);
+  }
+
+  /** POST /noop, the benchmarks' baseline on the same server (docs/benchmarks.md); never on by default. */
+  @Bean
+  @ConditionalOnProperty(prefix = "clb-direct.webhook", name = "benchmark-noop-endpoint", havingValue = "true")
+  NoopAdmissionController noopAdmissionController(WebhookProperties properties) {
+    return new NoopAdmissionController(properties.maxRequestBytes().toBytes());
   }
 }
