@@ -112,11 +112,15 @@ public final class PodCreationBenchmark {
       // Warm-up rounds (JIT, connection pools, the API server's webhook client), not recorded.
       createRound(client, gated.namespace(), s.pods(), s.concurrency(), serial, new Histogram(60_000_000_000L, 3));
       createRound(client, plain, s.pods(), s.concurrency(), serial, new Histogram(60_000_000_000L, 3));
+      WebhookCalls before = WebhookCalls.read(client);
+      WebhookCalls handledBefore = WebhookCalls.handled(app);
       for (int round = 0; round < s.rounds(); round++) {
         // Alternating, so a drift in the machine's load touches both sides alike.
         elapsed[0] += createRound(client, gated.namespace(), s.pods(), s.concurrency(), serial, withWebhook);
         elapsed[1] += createRound(client, plain, s.pods(), s.concurrency(), serial, withoutWebhook);
       }
+      WebhookCalls calls = WebhookCalls.read(client).since(before);
+      WebhookCalls handled = WebhookCalls.handled(app).since(handledBefore);
       boolean gatedMutated = mutated(client, gated.namespace());
       boolean plainMutated = mutated(client, plain);
       if (!gatedMutated || plainMutated) {
@@ -140,6 +144,9 @@ public final class PodCreationBenchmark {
       double overhead = on.p50Millis() - off.p50Millis();
       out.println(f("webhook overhead at p50: %.2f ms (target <= 2 ms); throughput ratio %.2f", overhead,
           on.podsPerSecond() / off.podsPerSecond()));
+      out.println(f("the API server's own account of the webhook call (apiserver_admission_webhook_admission_duration_seconds): "
+          + "%d calls, mean %.2f ms; clb-direct's own (clb_direct_admission_duration): %d, mean %.2f ms", calls.count(),
+          calls.meanMillis(), handled.count(), handled.meanMillis()));
 
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("machine", machine.json());
@@ -149,6 +156,8 @@ public final class PodCreationBenchmark {
       json.put("withWebhook", on);
       json.put("withoutWebhook", off);
       json.put("overheadP50Millis", overhead);
+      json.put("apiServerWebhookCalls", Map.of("count", calls.count(), "meanMillis", calls.meanMillis()));
+      json.put("clbDirectAdmissions", Map.of("count", handled.count(), "meanMillis", handled.meanMillis()));
       json.put("targetOverheadP50Millis", 2.0);
       Path file = Report.writeJson(s.resultsDir(), s.name(), json);
       out.println("results: " + file);
@@ -215,6 +224,56 @@ public final class PodCreationBenchmark {
     List<V1Pod> pods = new CoreV1Api(client).listNamespacedPod(namespace).limit(50).execute().getItems();
     return !pods.isEmpty() && pods.stream().allMatch(p -> p.getSpec().getReadinessGates() != null
         && p.getSpec().getReadinessGates().stream().anyMatch(g -> WebhookWorkload.GATE.equals(g.getConditionType())));
+  }
+
+  /**
+   * The API server's histogram of its calls to clb-direct's webhook (from its /metrics): how much of
+   * the overhead is the call itself (serialising the review, the HTTPS round trip, the webhook's work)
+   * rather than what the API server does around it (applying the patch, validating the larger Pod).
+   */
+  record WebhookCalls(long count, double sumSeconds) {
+
+    static WebhookCalls read(ApiClient client) throws java.io.IOException {
+      okhttp3.Request request = new okhttp3.Request.Builder().url(client.getBasePath() + "/metrics").build();
+      long count = 0;
+      double sum = 0;
+      try (okhttp3.Response response = client.getHttpClient().newCall(request).execute()) {
+        for (String line : response.body().string().split("\n")) {
+          if (!line.startsWith("apiserver_admission_webhook_admission_duration_seconds_") || !line.contains("name=\"pods.clb-direct.io\"")) {
+            continue;
+          }
+          double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          if (line.startsWith("apiserver_admission_webhook_admission_duration_seconds_count")) {
+            count += (long) value;
+          } else if (line.startsWith("apiserver_admission_webhook_admission_duration_seconds_sum")) {
+            sum += value;
+          }
+        }
+      }
+      return new WebhookCalls(count, sum);
+    }
+
+    /** The same from clb-direct's side: its admission timer, from the request read to the answer written. */
+    static WebhookCalls handled(ClbDirectUnderTest app) {
+      long count = 0;
+      double sum = 0;
+      for (String line : app.process().management("/actuator/prometheus").split("\n")) {
+        if (line.startsWith("clb_direct_admission_duration_seconds_count")) {
+          count += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        } else if (line.startsWith("clb_direct_admission_duration_seconds_sum")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return new WebhookCalls(count, sum);
+    }
+
+    WebhookCalls since(WebhookCalls earlier) {
+      return new WebhookCalls(count - earlier.count, sumSeconds - earlier.sumSeconds);
+    }
+
+    double meanMillis() {
+      return count == 0 ? 0 : sumSeconds * 1000 / count;
+    }
   }
 
   private static Side side(String name, Histogram latency, long elapsedNanos, boolean mutated) {
