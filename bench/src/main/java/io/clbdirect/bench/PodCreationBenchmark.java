@@ -3,8 +3,6 @@ package io.clbdirect.bench;
 import static io.clbdirect.bench.Report.f;
 
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.controlplane.ControlPlaneAssets;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -79,17 +77,7 @@ public final class PodCreationBenchmark {
   private PodCreationBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings;
-    try {
-      settings = Settings.from(Options.parse(args, OPTIONS));
-    } catch (IllegalArgumentException e) {
-      System.err.println("PodCreationBenchmark: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    try (ControlPlane plane = ControlPlane.start(ControlPlaneAssets.resolve(ControlPlaneExtension.repository()))) {
-      run(plane, settings, System.out);
-    }
+    BenchmarkMain.main("PodCreationBenchmark", args, OPTIONS, Settings::from, PodCreationBenchmark::run);
   }
 
   public static Result run(ControlPlane plane, Settings s, PrintStream out) throws Exception {

@@ -3,8 +3,6 @@ package io.clbdirect.bench;
 import static io.clbdirect.bench.Report.f;
 
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.controlplane.ControlPlaneAssets;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -86,17 +84,7 @@ public final class StartupBenchmark {
   private StartupBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings;
-    try {
-      settings = Settings.from(Options.parse(args, OPTIONS));
-    } catch (IllegalArgumentException e) {
-      System.err.println("StartupBenchmark: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    try (ControlPlane plane = ControlPlane.start(ControlPlaneAssets.resolve(ControlPlaneExtension.repository()))) {
-      run(plane, settings, System.out);
-    }
+    BenchmarkMain.main("StartupBenchmark", args, OPTIONS, Settings::from, StartupBenchmark::run);
   }
 
   public static Result run(ControlPlane plane, Settings s, PrintStream out) throws Exception {

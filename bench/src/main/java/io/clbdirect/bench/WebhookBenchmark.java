@@ -5,8 +5,6 @@ import static io.clbdirect.bench.Report.f;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.controlplane.ControlPlaneAssets;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -85,17 +83,7 @@ public final class WebhookBenchmark {
   private WebhookBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Settings settings;
-    try {
-      settings = Settings.from(Options.parse(args, OPTIONS));
-    } catch (IllegalArgumentException e) {
-      System.err.println("WebhookBenchmark: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    try (ControlPlane plane = ControlPlane.start(ControlPlaneAssets.resolve(ControlPlaneExtension.repository()))) {
-      run(plane, settings, System.out);
-    }
+    BenchmarkMain.main("WebhookBenchmark", args, OPTIONS, Settings::from, WebhookBenchmark::run);
   }
 
   public static Result run(ControlPlane plane, Settings s, PrintStream out) throws Exception {
