@@ -91,7 +91,7 @@ public final class PodCreationBenchmark {
     String loadAverageBefore = Machine.loadAverage();
     List<String> appArgs = new ArrayList<>(List.of("--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail"));
     appArgs.addAll(s.appArgs());
-    try (ClbDirectUnderTest app = ClbDirectUnderTest.start(plane, "bench-create-" + suffix, appArgs)) {
+    try (MeasuredClbDirect app = MeasuredClbDirect.start(plane, "bench-create-" + suffix, appArgs)) {
       ApiClient client = plane.adminClient();
       Histogram withWebhook = new Histogram(60_000_000_000L, 3);
       Histogram withoutWebhook = new Histogram(60_000_000_000L, 3);
@@ -242,7 +242,7 @@ public final class PodCreationBenchmark {
     }
 
     /** The same from clb-direct's side: its admission timer, from the request read to the answer written. */
-    static WebhookCalls handled(ClbDirectUnderTest app) {
+    static WebhookCalls handled(MeasuredClbDirect app) {
       long count = 0;
       double sum = 0;
       for (String line : app.process().management("/actuator/prometheus").split("\n")) {

@@ -97,7 +97,7 @@ public final class StartupBenchmark {
     List<Start> starts = new ArrayList<>();
     for (int run = 1; run <= s.runs(); run++) {
       String namespace = "bench-startup-" + suffix + "-" + run;
-      ClbDirectUnderTest.ensureNamespace(plane, namespace);
+      MeasuredClbDirect.ensureNamespace(plane, namespace);
       starts.add(measure(plane, namespace, "first install", run, s, !s.restarts()));
       System.err.println(describe(starts.get(starts.size() - 1)));
       if (s.restarts()) {
@@ -174,9 +174,9 @@ public final class StartupBenchmark {
     ReadinessWatcher watcher = new ReadinessWatcher(namespace);
     watcher.start();
     long launched = System.nanoTime();
-    ClbDirectUnderTest app;
+    MeasuredClbDirect app;
     try {
-      app = ClbDirectUnderTest.start(plane, namespace, s.appArgs());
+      app = MeasuredClbDirect.start(plane, namespace, s.appArgs());
     } finally {
       watcher.stop();
     }
@@ -206,7 +206,7 @@ public final class StartupBenchmark {
   }
 
   /** Without the benchmark property, /noop must not exist (it answers 404 like any unknown path). */
-  private static boolean noopAbsent(ClbDirectUnderTest app) {
+  private static boolean noopAbsent(MeasuredClbDirect app) {
     try {
       LoadGenerator load = new LoadGenerator(app.clientTls(), "127.0.0.1", app.process().httpsPort());
       byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);

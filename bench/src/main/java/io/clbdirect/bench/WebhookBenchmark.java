@@ -98,7 +98,7 @@ public final class WebhookBenchmark {
         "--clb-direct.network-mode=" + s.networkMode(),
         "--clb-direct.webhook.benchmark-noop-endpoint=true"));
     appArgs.addAll(s.appArgs());
-    try (ClbDirectUnderTest app = ClbDirectUnderTest.start(plane, "bench-webhook-" + suffix, appArgs)) {
+    try (MeasuredClbDirect app = MeasuredClbDirect.start(plane, "bench-webhook-" + suffix, appArgs)) {
       SSLContext tls = app.clientTls();
       String host = "127.0.0.1";
       int port = app.process().httpsPort();

@@ -24,24 +24,24 @@ import javax.net.ssl.TrustManagerFactory;
  * Closing stops the process and deletes the configuration, so a shared control plane is left as found
  * (apart from namespaces, which need a controller that does not run there to go away).
  */
-public final class ClbDirectUnderTest implements AutoCloseable {
+public final class MeasuredClbDirect implements AutoCloseable {
 
   private final ControlPlane plane;
   private final String configurationName;
   private final ClbDirectProcess process;
 
-  private ClbDirectUnderTest(ControlPlane plane, String configurationName, ClbDirectProcess process) {
+  private MeasuredClbDirect(ControlPlane plane, String configurationName, ClbDirectProcess process) {
     this.plane = plane;
     this.configurationName = configurationName;
     this.process = process;
   }
 
   /** Creates {@code namespace} if missing, then starts clb-direct; returns once it is ready. */
-  public static ClbDirectUnderTest start(ControlPlane plane, String namespace, List<String> extraArgs) throws Exception {
+  public static MeasuredClbDirect start(ControlPlane plane, String namespace, List<String> extraArgs) throws Exception {
     ensureNamespace(plane, namespace);
     Path work = Files.createDirectories(plane.workDir().resolve("bench-" + namespace));
     ClbDirectProcess process = ClbDirectProcess.start(work, plane.adminKubeconfig(), namespace, namespace, extraArgs);
-    return new ClbDirectUnderTest(plane, namespace, process);
+    return new MeasuredClbDirect(plane, namespace, process);
   }
 
   static void ensureNamespace(ControlPlane plane, String namespace) throws ApiException {
