@@ -67,14 +67,10 @@ class GateControllerEndToEndTest {
         .withHealthTimeScale(0.1).withVipOctet(95));
     core.createNamespace(Fixtures.namespace(SYSTEM)).execute();
     Path work = Files.createDirectories(plane.workDir().resolve("gate-e2e"));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, CONFIGURATION, List.of(
-        "--clb-direct.bootstrap.failure-policy=Fail",
-        "--clb-direct.gate-controller.enabled=true",
-        "--clb-direct.gate-controller.cluster-name=e2e",
-        "--clb-direct.gate-controller.namespace=" + SYSTEM,
-        "--clb-direct.clb.endpoint=" + clb.endpoint(),
-        "--clb-direct.clb.https=false"),
-        Map.of("CLB_DIRECT_CLB_SECRET_ID", "AKIDe2e", "CLB_DIRECT_CLB_SECRET_KEY", "e2e-secret"));
+    List<String> args = new java.util.ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
+    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
+    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, CONFIGURATION, args,
+        ClbDirectProcess.clbCredentials("AKIDe2e", "e2e-secret"));
     kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-3", 3).start();
   }
 

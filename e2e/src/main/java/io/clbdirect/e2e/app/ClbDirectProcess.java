@@ -88,6 +88,24 @@ public final class ClbDirectProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Arguments that switch the gate-controller on against a CLB emulator (plain HTTP) at {@code endpoint},
+   * with its Lease in {@code namespace}; the credentials go in the environment, see {@link #clbCredentials}.
+   */
+  public static List<String> gateControllerArguments(String namespace, String clusterName, String endpoint) {
+    return List.of(
+        "--clb-direct.gate-controller.enabled=true",
+        "--clb-direct.gate-controller.cluster-name=" + clusterName,
+        "--clb-direct.gate-controller.namespace=" + namespace,
+        "--clb-direct.clb.endpoint=" + endpoint,
+        "--clb-direct.clb.https=false");
+  }
+
+  /** The environment that carries CLB credentials, as the install manifests pass them from a Secret. */
+  public static Map<String, String> clbCredentials(String secretId, String secretKey) {
+    return Map.of("CLB_DIRECT_CLB_SECRET_ID", secretId, "CLB_DIRECT_CLB_SECRET_KEY", secretKey);
+  }
+
   /** See {@link ManagedProcess#pids()}. */
   public List<Long> pids() {
     return process.pids();

@@ -106,30 +106,27 @@ public final class Sandbox implements AutoCloseable {
     ApiClient admin = plane.adminClient();
     CoreV1Api core = new CoreV1Api(admin);
     core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(SYSTEM_NAMESPACE))).execute();
-    ClbDirectProcess clbDirect = remember(ClbDirectProcess.start(logs, kubeconfig, SYSTEM_NAMESPACE, "clb-direct", List.of(
-        "--clb-direct.gate-controller.enabled=true",
-        "--clb-direct.gate-controller.cluster-name=sandbox",
-        "--clb-direct.gate-controller.namespace=" + SYSTEM_NAMESPACE,
-        "--clb-direct.clb.endpoint=" + clb.endpoint(),
-        "--clb-direct.clb.https=false"),
-        Map.of("CLB_DIRECT_CLB_SECRET_ID", secretId, "CLB_DIRECT_CLB_SECRET_KEY", secretKey, "POD_NAME", "sandbox")));
+    Map<String, String> env = new LinkedHashMap<>(ClbDirectProcess.clbCredentials(secretId, secretKey));
+    env.put("POD_NAME", "sandbox");
+    ClbDirectProcess clbDirect = remember(ClbDirectProcess.start(logs, kubeconfig, SYSTEM_NAMESPACE, "clb-direct",
+        ClbDirectProcess.gateControllerArguments(SYSTEM_NAMESPACE, "sandbox", clb.endpoint()), env));
     FakeKubelet kubelet = remember(new FakeKubelet(plane.adminClient(Duration.ZERO), "sandbox-node", 10).start());
     // A deleted Pod keeps serving 3 s, as a preStop sleep would: time for the CLB to stop sending it new
     // connections. Direct access needs that in real workloads too (docs/operations.md).
     kubelet.setDefaultShutdownDelay(Duration.ofSeconds(3));
 
     String vip = applyExample(core, new AppsV1Api(admin));
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("KUBECONFIG", kubeconfig.toString());
-    env.put("SANDBOX_VIP", vip);
-    env.put("SANDBOX_VIP_PORT", Integer.toString(EXAMPLE_PORT));
-    env.put("CLB_EMULATOR_ENDPOINT", "http://" + clb.endpoint());
-    env.put("CLB_EMULATOR_SECRET_ID", secretId);
-    env.put("CLB_EMULATOR_SECRET_KEY", secretKey);
-    env.put("CLB_DIRECT_WEBHOOK", clbDirect.webhookUrl());
-    env.put("CLB_DIRECT_MANAGEMENT", "http://127.0.0.1:" + clbDirect.managementPort());
-    env.put("KUBE_APISERVER", plane.apiServerUrl());
-    write(state.resolve("env"), env);
+    Map<String, String> printed = new LinkedHashMap<>();
+    printed.put("KUBECONFIG", kubeconfig.toString());
+    printed.put("SANDBOX_VIP", vip);
+    printed.put("SANDBOX_VIP_PORT", Integer.toString(EXAMPLE_PORT));
+    printed.put("CLB_EMULATOR_ENDPOINT", "http://" + clb.endpoint());
+    printed.put("CLB_EMULATOR_SECRET_ID", secretId);
+    printed.put("CLB_EMULATOR_SECRET_KEY", secretKey);
+    printed.put("CLB_DIRECT_WEBHOOK", clbDirect.webhookUrl());
+    printed.put("CLB_DIRECT_MANAGEMENT", "http://127.0.0.1:" + clbDirect.managementPort());
+    printed.put("KUBE_APISERVER", plane.apiServerUrl());
+    write(state.resolve("env"), printed);
     writePids(plane, clbDirect);
     String took = Long.toString(ManagedProcess.timeSince(begin).toMillis());
     Files.writeString(state.resolve("ready"), took + "\n", StandardCharsets.UTF_8);
