@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -38,9 +39,15 @@ public final class MeasuredClbDirect implements AutoCloseable {
 
   /** Creates {@code namespace} if missing, then starts clb-direct; returns once it is ready. */
   public static MeasuredClbDirect start(ControlPlane plane, String namespace, List<String> extraArgs) throws Exception {
+    return start(plane, namespace, extraArgs, Map.of());
+  }
+
+  /** @param env extra environment, e.g. {@link ClbDirectProcess#clbCredentials} */
+  public static MeasuredClbDirect start(ControlPlane plane, String namespace, List<String> extraArgs, Map<String, String> env)
+      throws Exception {
     ensureNamespace(plane, namespace);
     Path work = Files.createDirectories(plane.workDir().resolve("bench-" + namespace));
-    ClbDirectProcess process = ClbDirectProcess.start(work, plane.adminKubeconfig(), namespace, namespace, extraArgs);
+    ClbDirectProcess process = ClbDirectProcess.start(work, plane.adminKubeconfig(), namespace, namespace, extraArgs, env);
     return new MeasuredClbDirect(plane, namespace, process);
   }
 

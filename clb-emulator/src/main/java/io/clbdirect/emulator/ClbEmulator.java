@@ -35,7 +35,7 @@ public final class ClbEmulator implements AutoCloseable {
     this.faults = new FaultInjector();
     faults.reseed(config.seed());
     this.api = new ApiServer(config, state, faults, () -> StateView.of(state));
-    this.health = new HealthChecker(state, config.healthTimeScale());
+    this.health = new HealthChecker(state, config.healthTimeScale(), config.forceHealthy());
     this.traffic = new TcpForwarder(state);
   }
 

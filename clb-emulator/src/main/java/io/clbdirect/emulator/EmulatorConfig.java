@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param ruleQuota rules per listener
  * @param loadBalancerQuota load balancers per type (OPEN, INTERNAL)
  * @param seed seeds fault injection and ids, so a run can be reproduced
+ * @param forceHealthy every probe passes without connecting: targets still go Unknown → Alive by the
+ *     check's HealthNum and IntervalTime, but need no listener (scale benchmarks with thousands of Pods)
  */
 public record EmulatorConfig(
     int port,
@@ -31,7 +33,8 @@ public record EmulatorConfig(
     int listenerQuota,
     int ruleQuota,
     int loadBalancerQuota,
-    long seed) {
+    long seed,
+    boolean forceHealthy) {
 
   public EmulatorConfig {
     Objects.requireNonNull(secretId, "secretId");
@@ -49,41 +52,57 @@ public record EmulatorConfig(
   }
 
   public static EmulatorConfig defaults(String secretId, String secretKey) {
-    return new EmulatorConfig(0, secretId, secretKey, Duration.ofMillis(500), 1.0, 100, 20, 200, 50, 50, 100, 0);
+    return new EmulatorConfig(0, secretId, secretKey, Duration.ofMillis(500), 1.0, 100, 20, 200, 50, 50, 100, 0, false);
   }
 
   public EmulatorConfig withPort(int port) {
     return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed);
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
   }
 
   public EmulatorConfig withTaskDelay(Duration taskDelay) {
     return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed);
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
   }
 
   public EmulatorConfig withHealthTimeScale(double healthTimeScale) {
     return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed);
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
   }
 
   public EmulatorConfig withVipOctet(int vipOctet) {
     return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed);
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
   }
 
   public EmulatorConfig withRateLimit(double rateLimitPerSecond) {
     return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed);
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
   }
 
   public EmulatorConfig withTargetQuota(int targetQuota) {
     return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed);
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
   }
 
   public EmulatorConfig withSeed(long seed) {
     return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed);
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
+  }
+
+  public EmulatorConfig withLoadBalancerQuota(int loadBalancerQuota) {
+    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
+  }
+
+  /** See {@link #forceHealthy()}. */
+  public EmulatorConfig withForcedHealth(boolean forceHealthy) {
+    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
+  }
+
+  public EmulatorConfig withCredentials(String secretId, String secretKey) {
+    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
+        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy);
   }
 }

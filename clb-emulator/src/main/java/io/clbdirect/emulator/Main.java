@@ -70,7 +70,7 @@ public final class Main {
       return;
     }
     EmulatorConfig config = new EmulatorConfig(port, secretId, secretKey, taskDelay, scale, vipOctet, rateLimit, targetQuota,
-        base.listenerQuota(), base.ruleQuota(), base.loadBalancerQuota(), seed);
+        base.listenerQuota(), base.ruleQuota(), base.loadBalancerQuota(), seed, false);
     ClbEmulator emulator = ClbEmulator.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,7 @@
 package io.clbdirect.emulator.health;
 
 import io.clbdirect.emulator.model.ClbState;
+import io.clbdirect.emulator.model.HealthChange;
 import io.clbdirect.emulator.model.HealthCheckConfig;
 import io.clbdirect.emulator.model.HealthStatus;
 import io.clbdirect.emulator.model.Target;
@@ -8,8 +9,10 @@ import io.clbdirect.emulator.model.TargetRef;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A scheduler thread looks at every target each 50 ms and hands due probes to a
  * pool of 16 threads; a target is never probed twice at once. Results are applied
- * under the state lock, and {@link ClbState#changed()} is called, outside the lock, whenever a status
+ * under the state lock, and {@link ClbState#healthChanged} is called, outside the lock, whenever a status
  * changes. A result is dropped when the check was switched off while the probe ran (it would otherwise
  * overwrite Close) or changed (it answers a question no longer asked); a result for a target removed meanwhile is recorded on the detached object, which
  * nothing reads any more, so it is harmless and not worth a lookup.
@@ -57,6 +60,7 @@ public final class HealthChecker implements AutoCloseable {
   private final ClbState state;
   private final double timeScale;
   private final TargetProbe probe;
+  private final boolean forceHealthy;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("clb-health-scheduler-"));
   private final ExecutorService probes = Executors.newFixedThreadPool(PROBE_THREADS, daemonThreads("clb-health-probe-"));
   /** Targets with a probe queued or running; by identity, as a Target is its own identity. */
@@ -69,12 +73,21 @@ public final class HealthChecker implements AutoCloseable {
    * @throws IllegalArgumentException unless 0 &lt; timeScale &lt;= 10
    */
   public HealthChecker(ClbState state, double timeScale) {
+    this(state, timeScale, false);
+  }
+
+  /**
+   * @param forceHealthy every probe passes without connecting (see {@link io.clbdirect.emulator.EmulatorConfig#forceHealthy()}):
+   *     the status still moves by the check's counts and intervals
+   */
+  public HealthChecker(ClbState state, double timeScale, boolean forceHealthy) {
     if (!(timeScale > 0 && timeScale <= 10)) {
       throw new IllegalArgumentException("timeScale must be > 0 and <= 10 (1.0 = real time), got " + timeScale);
     }
     this.state = state;
     this.timeScale = timeScale;
     this.probe = new TargetProbe(state);
+    this.forceHealthy = forceHealthy;
   }
 
   /** Starts checking. */
@@ -109,15 +122,18 @@ public final class HealthChecker implements AutoCloseable {
   private void tick() {
     try {
       Instant now = state.clock().instant();
-      boolean statusChanged = false;
+      List<HealthChange> changes = new ArrayList<>();
       for (TargetRef ref : state.targetSnapshot()) {
-        statusChanged |= state.locked(() -> followSwitch(ref));
+        HealthChange change = state.locked(() -> followSwitch(ref, now));
+        if (change != null) {
+          changes.add(change);
+        }
         if (state.locked(() -> claimIfDue(ref, now))) {
           submit(ref);
         }
       }
-      if (statusChanged) {
-        state.changed();
+      if (!changes.isEmpty()) {
+        state.healthChanged(changes);
       }
     } catch (RuntimeException e) {
       // An exception would cancel the periodic task and silently end all health checking.
@@ -125,19 +141,20 @@ public final class HealthChecker implements AutoCloseable {
     }
   }
 
-  /** Under the lock: Close while the check is off, back to Unknown when it comes on. Returns whether the status changed. */
-  private boolean followSwitch(TargetRef ref) {
+  /** Under the lock: Close while the check is off, back to Unknown when it comes on. Returns the change, if any. */
+  private HealthChange followSwitch(TargetRef ref, Instant now) {
     Target target = ref.target();
     boolean on = enabled(ref.check());
-    if (!on && target.health() != HealthStatus.Close) {
+    HealthStatus before = target.health();
+    if (!on && before != HealthStatus.Close) {
       target.resetHealth(false);
-      return true;
+      return HealthChange.of(ref, before, target.health(), now);
     }
-    if (on && target.health() == HealthStatus.Close) {
+    if (on && before == HealthStatus.Close) {
       target.resetHealth(true);
-      return true;
+      return HealthChange.of(ref, before, target.health(), now);
     }
-    return false;
+    return null;
   }
 
   /** Under the lock: if a probe is due and none is under way, books the next one an interval later and claims this one. */
@@ -154,7 +171,7 @@ public final class HealthChecker implements AutoCloseable {
     try {
       probes.execute(() -> {
         try {
-          boolean passed = probe.passes(ref, ref.check(), scaled(ref.check().timeoutSeconds()));
+          boolean passed = forceHealthy || probe.passes(ref, ref.check(), scaled(ref.check().timeoutSeconds()));
           apply(ref, passed);
         } finally {
           probing.remove(ref.target());
@@ -169,17 +186,18 @@ public final class HealthChecker implements AutoCloseable {
     if (closed) {
       return;
     }
-    boolean statusChanged = state.locked(() -> {
+    HealthChange change = state.locked(() -> {
       HealthCheckConfig current = currentCheck(ref);
       Target target = ref.target();
       if (!enabled(current) || !current.equals(ref.check()) || target.health() == HealthStatus.Close) {
-        return false;
+        return null;
       }
       HealthStatus before = target.health();
-      return target.record(passed, current) != before;
+      HealthStatus after = target.record(passed, current);
+      return after == before ? null : HealthChange.of(ref, before, after, state.clock().instant());
     });
-    if (statusChanged) {
-      state.changed();
+    if (change != null) {
+      state.healthChanged(List.of(change));
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,7 @@ public final class ClbState {
   private final Map<String, Task> tasks = new ConcurrentHashMap<>();
   private final Map<String, String> instanceAddresses = new ConcurrentHashMap<>();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<HealthChange>> healthListeners = new CopyOnWriteArrayList<>();
   private final Clock clock;
 
   public ClbState(Clock clock) {
@@ -95,5 +97,20 @@ public final class ClbState {
     for (Runnable listener : changeListeners) {
       listener.run();
     }
+  }
+
+  /** Called with every health status change of a target (never under the lock, on the health checker's threads). */
+  public void addHealthListener(Consumer<HealthChange> listener) {
+    healthListeners.add(listener);
+  }
+
+  /** Tells the health listeners, then the change listeners. */
+  public void healthChanged(List<HealthChange> changes) {
+    for (HealthChange change : changes) {
+      for (Consumer<HealthChange> listener : healthListeners) {
+        listener.accept(change);
+      }
+    }
+    changed();
   }
 }

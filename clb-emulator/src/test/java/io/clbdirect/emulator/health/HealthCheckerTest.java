@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.clbdirect.emulator.model.ClbState;
+import io.clbdirect.emulator.model.HealthChange;
 import io.clbdirect.emulator.model.HealthCheckConfig;
 import io.clbdirect.emulator.model.HealthStatus;
 import io.clbdirect.emulator.model.LoadBalancer;
@@ -279,6 +280,46 @@ class HealthCheckerTest {
     Thread.sleep(300); // three intervals in which a running checker would have probed
 
     assertThat(service.accepted()).isEqualTo(probesSoFar);
+  }
+
+  @Test
+  void reportsEachStatusChangeWithWhereItHappenedAndWhen() throws Exception {
+    TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
+    List<HealthChange> changes = new CopyOnWriteArrayList<>();
+    state.addHealthListener(changes::add);
+    startChecker(FAST);
+    Instant before = Instant.now();
+    Target target = addTarget(listener("lbl-1", TCP), "127.0.0.1", null, service.port());
+
+    awaitHealth(target, HealthStatus.Alive);
+    // The status is set under the lock; listeners hear of it just after.
+    awaitCondition("the change reported", () -> !changes.isEmpty());
+
+    assertThat(changes).singleElement().satisfies(change -> {
+      assertThat(change.loadBalancerId()).isEqualTo("lb-1");
+      assertThat(change.listenerId()).isEqualTo("lbl-1");
+      assertThat(change.locationId()).isNull();
+      assertThat(change.address()).isEqualTo("127.0.0.1");
+      assertThat(change.port()).isEqualTo(service.port());
+      assertThat(change.from()).isEqualTo(HealthStatus.Unknown);
+      assertThat(change.to()).isEqualTo(HealthStatus.Alive);
+      assertThat(change.at()).isBetween(before, Instant.now());
+    });
+  }
+
+  @Test
+  void forcedHealthMakesATargetWithNothingListeningAliveByTheCheckCounts() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    HealthChecker checker = closeLater(new HealthChecker(state, FAST, true));
+    checker.start();
+    Target target = addTarget(listener("lbl-1", TCP), "127.0.0.1", null, closedPort);
+
+    awaitHealth(target, HealthStatus.Alive);
+
+    assertThat(target.consecutiveSuccesses()).isGreaterThanOrEqualTo(TCP.healthNum());
   }
 
   @ParameterizedTest

@@ -82,6 +82,7 @@ public final class FakeKubelet implements AutoCloseable {
   private final ExecutorService listenerThreads = Executors.newCachedThreadPool(daemon("fake-pod-listener"));
   private volatile Duration defaultShutdownDelay = Duration.ZERO;
   private volatile Serving defaultServing = Serving.OK;
+  private volatile boolean listening = true;
   private volatile boolean running = true;
 
   /**
@@ -163,6 +164,15 @@ public final class FakeKubelet implements AutoCloseable {
   /** How Pods started from now on serve at first (e.g. CLOSED to make a rollout's new Pods unhealthy). */
   public void setDefaultServing(Serving serving) {
     this.defaultServing = Objects.requireNonNull(serving);
+  }
+
+  /**
+   * Whether Pods started from now on open their listeners (default yes). Without them a Pod still gets
+   * its IP, Running and Ready, but costs no socket or thread: for scale runs of thousands of Pods
+   * against a CLB emulator whose health is forced.
+   */
+  public void setListening(boolean listening) {
+    this.listening = listening;
   }
 
   /** How long a deleted Pod keeps serving before its listeners close (a preStop sleep); default 0. */
@@ -269,7 +279,7 @@ public final class FakeKubelet implements AutoCloseable {
     }
     PodEndpoints started = new PodEndpoints(pod.getMetadata().getName(), addresses.allocate(), ports, listenerThreads);
     Serving initial = defaultServing;
-    List<Integer> failed = initial == Serving.CLOSED ? List.of() : started.open();
+    List<Integer> failed = initial == Serving.CLOSED || !listening ? List.of() : started.open();
     if (initial != Serving.OK) {
       started.serve(initial);
     }
