@@ -81,6 +81,14 @@ final class DirectAccessRig implements AutoCloseable {
     return app;
   }
 
+  String secretId() {
+    return secretId;
+  }
+
+  String secretKey() {
+    return secretKey;
+  }
+
   ClbEmulator clb() {
     return clb;
   }

@@ -108,6 +108,22 @@ public final class ClbGateway {
   }
 
   /**
+   * A synchronous write to one load balancer (BatchRegisterTargets, BatchDeregisterTargets): no task to
+   * wait for, but it still waits its turn behind this replica's other writes to that load balancer. Sent
+   * while one of our own tasks runs there, it would only earn ResourceInOperating and a retry (the scale
+   * benchmark counted 66 of them in 116 calls with four workers).
+   */
+  public <T> T writeNow(String action, String loadBalancerId, SdkCall<T> call) throws ClbOperationException {
+    ReentrantLock lock = writeLocks.computeIfAbsent(loadBalancerId, id -> new ReentrantLock());
+    lock.lock();
+    try {
+      return call(action, call);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Repeats a read until its answer is {@code done}, as often and as long as a task is polled; for
    * writes whose completion shows in the resource rather than in a task (a load balancer's Status).
    */

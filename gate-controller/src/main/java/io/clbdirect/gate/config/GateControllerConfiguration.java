@@ -42,8 +42,8 @@ public class GateControllerConfiguration {
   GateController gateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
       ClbGateway clb, GateControllerProperties properties, MeterRegistry meters, NetworkMode networkMode) {
     return new GateController(clients, factory, rules, new LoadBalancers(clb, properties.clusterName()), new ClbTargets(clb),
-        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(), meters,
-        () -> directAccessAvailable(factory, networkMode));
+        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(), properties.workers(),
+        meters, () -> directAccessAvailable(factory, networkMode));
   }
 
   /**

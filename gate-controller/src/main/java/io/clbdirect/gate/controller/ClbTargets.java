@@ -110,13 +110,13 @@ public final class ClbTargets {
         BatchRegisterTargetsRequest request = new BatchRegisterTargetsRequest();
         request.setLoadBalancerId(call.loadBalancerId());
         request.setTargets(call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
-        return failed(clb.call(call.action(), c -> c.BatchRegisterTargets(request)).getFailListenerIdSet());
+        return failed(clb.writeNow(call.action(), call.loadBalancerId(), c -> c.BatchRegisterTargets(request)).getFailListenerIdSet());
       }
       case "BatchDeregisterTargets" -> {
         BatchDeregisterTargetsRequest request = new BatchDeregisterTargetsRequest();
         request.setLoadBalancerId(call.loadBalancerId());
         request.setTargets(call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
-        return failed(clb.call(call.action(), c -> c.BatchDeregisterTargets(request)).getFailListenerIdSet());
+        return failed(clb.writeNow(call.action(), call.loadBalancerId(), c -> c.BatchDeregisterTargets(request)).getFailListenerIdSet());
       }
       case "BatchModifyTargetWeight" -> {
         BatchModifyTargetWeightRequest request = new BatchModifyTargetWeightRequest();

@@ -90,11 +90,8 @@ public final class GateController implements InformerSync, AutoCloseable {
   private final RateLimitingQueue<FrontendKey> queue = new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor(),
       new ItemExponentialFailureRateLimiter<>(Duration.ofMillis(200), Duration.ofSeconds(30)));
   private final Map<FrontendKey, FrontendState> states = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(2, runnable -> {
-    Thread thread = new Thread(runnable, "clb-direct-gate-controller");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService threads;
+  private final int workers;
   private volatile boolean running;
   private volatile boolean leading;
   private final LegacyEventBroadcaster events;
@@ -109,8 +106,16 @@ public final class GateController implements InformerSync, AutoCloseable {
   private final Timer boundToReady;
 
   public GateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
-      LoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval,
+      LoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval, int workers,
       MeterRegistry meters, BooleanSupplier directAccessAvailable) {
+    // Several workers: a cold start with hundreds of Services is bound by CLB round trips and task waits
+    // (docs/benchmarks.md, item 4), not by CPU. The workqueue never hands one key to two workers at once.
+    this.workers = workers;
+    this.threads = Executors.newScheduledThreadPool(workers + 1, runnable -> {
+      Thread thread = new Thread(runnable, "clb-direct-gate-controller");
+      thread.setDaemon(true);
+      return thread;
+    });
     this.events = new LegacyEventBroadcaster(new CoreV1Api(clients.calling()));
     this.recorder = events.newRecorder(new V1EventSource().component("clb-direct-gate-controller"));
     Gauge.builder("clb_direct_gate_pods_waiting", waiting, AtomicInteger::get)
@@ -218,7 +223,9 @@ public final class GateController implements InformerSync, AutoCloseable {
   public void start() {
     running = true;
     events.startRecording();
-    threads.submit(this::work);
+    for (int i = 0; i < workers; i++) {
+      threads.submit(this::work);
+    }
     threads.scheduleWithFixedDelay(this::healthPass, healthInterval.toMillis(), healthInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -3,6 +3,8 @@ package io.clbdirect.gate.clb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tencentcloudapi.clb.v20180317.models.BatchRegisterTargetsRequest;
+import com.tencentcloudapi.clb.v20180317.models.BatchTarget;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerRequest;
 import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerResponse;
@@ -101,6 +103,46 @@ class ClbGatewayTest {
 
     assertThat(meters.find("clb_direct_clb_retries_total").tag("code", "FailedOperation.ResourceInOperating").counter())
         .isNotNull().satisfies(c -> assertThat(c.count()).isPositive());
+  }
+
+  @Test
+  void aSynchronousWriteWaitsBehindOurOwnTaskOnTheSameLoadBalancerInsteadOfEarningResourceInOperating() throws Exception {
+    String lb = loadBalancerWithListener();
+    DescribeListenersRequest listeners = new DescribeListenersRequest();
+    listeners.setLoadBalancerId(lb);
+    String listenerId = gateway.call("DescribeListeners", c -> c.DescribeListeners(listeners)).getListeners()[0].getListenerId();
+    CreateListenerRequest second = new CreateListenerRequest();
+    second.setLoadBalancerId(lb);
+    second.setProtocol("TCP");
+    second.setPorts(new Long[] {81L});
+    java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<?> task = writer.submit(() -> {
+        gateway.write("CreateListener", lb, c -> {
+          String id = c.CreateListener(second).getRequestId();
+          sent.countDown(); // the load balancer is now busy with our task for 300 ms
+          return id;
+        });
+        return null;
+      });
+      sent.await();
+      BatchTarget target = new BatchTarget();
+      target.setListenerId(listenerId);
+      target.setEniIp("127.0.0.1");
+      target.setPort(8080L);
+      BatchRegisterTargetsRequest register = new BatchRegisterTargetsRequest();
+      register.setLoadBalancerId(lb);
+      register.setTargets(new BatchTarget[] {target});
+
+      gateway.writeNow("BatchRegisterTargets", lb, c -> c.BatchRegisterTargets(register));
+
+      task.get();
+    } finally {
+      writer.shutdownNow();
+    }
+    assertThat(count("clb_direct_clb_errors_total", "BatchRegisterTargets")).isZero();
+    assertThat(count("clb_direct_clb_calls_total", "BatchRegisterTargets")).isEqualTo(1);
   }
 
   @Test
