@@ -94,6 +94,11 @@ public final class ClbState {
   }
 
   public void changed() {
+    if (Thread.holdsLock(lock)) {
+      // Listeners (the data path) take their own monitor, then this lock: calling them from under it
+      // deadlocks against a listener already running (seen in the scale benchmark).
+      throw new IllegalStateException("ClbState.changed() called under the state lock");
+    }
     for (Runnable listener : changeListeners) {
       listener.run();
     }
@@ -104,7 +109,7 @@ public final class ClbState {
     healthListeners.add(listener);
   }
 
-  /** Tells the health listeners, then the change listeners. */
+  /** Tells the health listeners, then the change listeners. Never under the lock, like {@link #changed()}. */
   public void healthChanged(List<HealthChange> changes) {
     for (HealthChange change : changes) {
       for (Consumer<HealthChange> listener : healthListeners) {
