@@ -151,14 +151,8 @@ public final class PodCreationBenchmark {
       out.println("results: " + file);
       return new Result(on, off, json, file);
     } finally {
-      CoreV1Api core = new CoreV1Api(plane.adminClient());
-      for (String ns : List.of(gated.namespace(), plain)) {
-        try {
-          core.deleteNamespace(ns).execute();
-        } catch (ApiException e) {
-          System.err.println("could not delete namespace " + ns + ": " + e.getCode());
-        }
-      }
+      // Its Pods never run (no kubelet here), but a later benchmark's fake kubelet would bind and run them.
+      DirectAccessWorkloads.deleteNamespaces(plane.adminClient(), List.of(gated.namespace(), plain));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.clbdirect.gate.controller;
 
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
+import com.tencentcloudapi.clb.v20180317.models.CreateListenerResponse;
 import com.tencentcloudapi.clb.v20180317.models.HealthCheck;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
@@ -82,7 +83,17 @@ public final class ServiceLoadBalancers {
         request.setListenerNames(new String[] {LoadBalancers.truncate("clb-direct-" + service.getMetadata().getName() + "-" + port.getPort(), 80)});
         request.setHealthCheck(defaultHealthCheck());
         settings.onCreate(protocol, port.getPort(), request);
-        loadBalancers.gateway().write("CreateListener", lbId, c -> c.CreateListener(request).getRequestId());
+        String[] createdId = new String[1];
+        loadBalancers.gateway().write("CreateListener", lbId, c -> {
+          CreateListenerResponse response = c.CreateListener(request);
+          createdId[0] = response.getListenerIds() == null || response.getListenerIds().length != 1 ? null : response.getListenerIds()[0];
+          return response.getRequestId();
+        });
+        if (createdId[0] != null) {
+          // The answer names the listener: no second DescribeListeners per Service (item 4 of docs/benchmarks.md).
+          byPort.put(port.getPort(), createdId[0]);
+          continue;
+        }
         found = LoadBalancers.find(loadBalancers.listeners(lbId), protocol, port.getPort());
       } else {
         settings.reconcile(lbId, found);

@@ -146,6 +146,21 @@ class ClbGatewayTest {
   }
 
   @Test
+  void taskPollsWaitLongerEachTimeUpToTwoSeconds() {
+    assertThat(ClbGateway.nextPoll(Duration.ofMillis(200))).isEqualTo(Duration.ofMillis(300));
+    assertThat(ClbGateway.nextPoll(Duration.ofMillis(1600))).isEqualTo(Duration.ofSeconds(2));
+    assertThat(ClbGateway.nextPoll(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
+    assertThat(ClbGateway.nextPoll(Duration.ofSeconds(5))).as("a configured poll above the cap stays").isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aTaskIsNotPolledTheInstantItIsAcceptedNorEvery50MsWhileItRuns() throws Exception {
+    loadBalancerWithListener(); // two writes, each a 300 ms task, polled from 50 ms on
+    // Polled at once and then every 50 ms, each task would cost 7 polls; waiting first and 1.5x longer each time, 4.
+    assertThat(count("clb_direct_clb_calls_total", "DescribeTaskStatus")).isBetween(2.0, 10.0);
+  }
+
+  @Test
   void throttlingAndInternalErrorsAreRetriedNotSurfaced() throws Exception {
     clb.faults().failAction("DescribeQuota", 0.4, "RequestLimitExceeded");
     for (int i = 0; i < 10; i++) {
