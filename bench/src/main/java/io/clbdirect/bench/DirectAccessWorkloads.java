@@ -79,6 +79,24 @@ final class DirectAccessWorkloads {
             .addPortsItem(new V1ContainerPort().name("http").containerPort(CONTAINER_PORT)));
   }
 
+  /** Waits until the Deployment's newest generation is rolled out: every replica updated and available, no old one left. */
+  static void awaitRolledOut(AppsV1Api apps, String ns, String name, int replicas, Duration timeout) throws ApiException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      V1Deployment d = apps.readNamespacedDeployment(name, ns).execute();
+      var st = d.getStatus();
+      if (st != null && st.getObservedGeneration() != null && st.getObservedGeneration() >= d.getMetadata().getGeneration()
+          && Integer.valueOf(replicas).equals(st.getUpdatedReplicas()) && Integer.valueOf(replicas).equals(st.getAvailableReplicas())
+          && Integer.valueOf(replicas).equals(st.getReplicas())) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Deployment " + ns + "/" + name + " not rolled out after " + timeout + ": " + st);
+      }
+      Sleep.millis(50);
+    }
+  }
+
   /** The Service's VIP once clb-direct has recorded it in the status. */
   static String awaitVip(ApiClient client, String namespace, String service, Duration timeout) {
     CoreV1Api core = new CoreV1Api(client);

@@ -237,16 +237,9 @@ public final class PodCreationBenchmark {
 
     /** The same from clb-direct's side: its admission timer, from the request read to the answer written. */
     static WebhookCalls handled(MeasuredClbDirect app) {
-      long count = 0;
-      double sum = 0;
-      for (String line : app.process().management("/actuator/prometheus").split("\n")) {
-        if (line.startsWith("clb_direct_admission_duration_seconds_count")) {
-          count += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        } else if (line.startsWith("clb_direct_admission_duration_seconds_sum")) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return new WebhookCalls(count, sum);
+      PrometheusScrape scrape = PrometheusScrape.of(app);
+      return new WebhookCalls((long) scrape.sum("clb_direct_admission_duration_seconds_count"),
+          scrape.sum("clb_direct_admission_duration_seconds_sum"));
     }
 
     WebhookCalls since(WebhookCalls earlier) {

@@ -131,7 +131,7 @@ public final class RolloutBenchmark {
   private static Rollout rollout(ApiClient client, String side, int round, String ns, String vip, GateObserver pods, Settings s)
       throws Exception {
     AppsV1Api apps = new AppsV1Api(client);
-    awaitComplete(apps, ns, s.replicas());
+    DirectAccessWorkloads.awaitRolledOut(apps, ns, "web", s.replicas(), TIMEOUT);
     awaitServingCurrentPods(pods, s.replicas(), "before");
     List<String> wronglyBefore = pods.wronglyTrue();
     long started;
@@ -147,7 +147,7 @@ public final class RolloutBenchmark {
           + "\"}}}}}";
       PatchUtils.patch(V1Deployment.class, () -> apps.patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
           V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
-      awaitComplete(apps, ns, s.replicas());
+      DirectAccessWorkloads.awaitRolledOut(apps, ns, "web", s.replicas(), TIMEOUT);
       complete = (System.nanoTime() - started) / 1e9;
       awaitServingCurrentPods(pods, s.replicas(), "after");
       servingNew = (System.nanoTime() - started) / 1e9;
@@ -156,23 +156,6 @@ public final class RolloutBenchmark {
       List<String> wrongly = new ArrayList<>(pods.wronglyTrue());
       wrongly.removeAll(wronglyBefore);
       return new Rollout(side, round, complete, servingNew, traffic.served(), traffic.failed(), traffic.failures(), wrongly);
-    }
-  }
-
-  private static void awaitComplete(AppsV1Api apps, String ns, int replicas) throws ApiException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (true) {
-      V1Deployment d = apps.readNamespacedDeployment("web", ns).execute();
-      var st = d.getStatus();
-      if (st != null && st.getObservedGeneration() != null && st.getObservedGeneration() >= d.getMetadata().getGeneration()
-          && Integer.valueOf(replicas).equals(st.getUpdatedReplicas()) && Integer.valueOf(replicas).equals(st.getAvailableReplicas())
-          && Integer.valueOf(replicas).equals(st.getReplicas())) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Deployment " + ns + "/web not complete after " + TIMEOUT + ": " + st);
-      }
-      Sleep.millis(50);
     }
   }
 

@@ -67,7 +67,8 @@ public final class ScaleBenchmark {
   /** One size. Times in seconds from the clb-direct process start; memory of clb-direct. */
   public record Step(int pods, int services, int loadBalancers, double readySeconds, double allGatesTrueSeconds, long gatesTrue,
       int notAlive, long peakHeapMiB, long heapMaxMiB, long peakRssMiB, Map<String, Long> calls, Map<String, Long> lowerBounds,
-      long serverThrottles, long clientThrottles, Map<String, Long> errors) {}
+      long serverThrottles, long clientThrottles, Map<String, Long> errors, double clbDirectCpuSeconds, double benchJvmCpuSeconds,
+      double machineBusyCores, long reconciles, double reconcileMeanMillis) {}
 
   public record Result(List<Step> steps, Path file) {}
 
@@ -93,11 +94,13 @@ public final class ScaleBenchmark {
         + "emulator task delay %d ms, health clock x%s, probes forced to pass", s.podsPerService(), s.servicesPerLoadBalancer(),
         s.taskDelay().toMillis(), s.healthTimeScale()));
     Report.Table table = new Report.Table("Pods", "Services", "LBs", "ready s", "all gates True s", "per 1k Pods s", "peak heap MiB",
-        "peak RSS MiB", "CLB calls", "RequestLimitExceeded");
+        "peak RSS MiB", "CLB calls", "RequestLimitExceeded", "clb-direct CPU s", "emulator+kubelet CPU s", "machine busy cores",
+        "reconciles", "mean reconcile ms");
     for (Step step : steps) {
       table.row(step.pods(), step.services(), step.loadBalancers(), f("%.1f", step.readySeconds()), f("%.1f", step.allGatesTrueSeconds()),
           f("%.1f", step.allGatesTrueSeconds() * 1000 / step.pods()), step.peakHeapMiB(), step.peakRssMiB(),
-          step.calls().values().stream().mapToLong(Long::longValue).sum(), step.serverThrottles());
+          step.calls().values().stream().mapToLong(Long::longValue).sum(), step.serverThrottles(), f("%.1f", step.clbDirectCpuSeconds()),
+          f("%.1f", step.benchJvmCpuSeconds()), f("%.2f", step.machineBusyCores()), step.reconciles(), f("%.0f", step.reconcileMeanMillis()));
     }
     table.print(out);
     for (Step step : steps) {
@@ -142,6 +145,7 @@ public final class ScaleBenchmark {
       createWorkload(client, ns, pods, services, s, lbIds);
       awaitRunning(observer, pods, s.timeout());
 
+      CpuMeter.Sample cpuBefore = new CpuMeter(ProcessHandle.current().pid()).sample();
       Instant start = Instant.now();
       rig.startClbDirect(s.appArgs());
       double ready = Duration.between(start, Instant.now()).toMillis() / 1000.0;
@@ -160,13 +164,17 @@ public final class ScaleBenchmark {
       }
       Instant last = observer.opened().values().stream().map(GateObserver.Opened::seenTrue).max(Instant::compareTo).orElseThrow();
       double allTrue = Duration.between(start, last).toMillis() / 1000.0;
+      CpuMeter.Usage cpu = cpuBefore.until(new CpuMeter(ProcessHandle.current().pid()).sample());
+      double clbDirectCpu = CpuMeter.processTicks(rig.app().javaPid()) / 100.0;
       long peakRssKiB = procStatusKiB(rig.app().javaPid(), "VmHWM");
       int notAlive = notAlive(rig.clb(), observer.opened().values());
-      String prometheus = rig.app().process().management("/actuator/prometheus");
+      PrometheusScrape prometheus = PrometheusScrape.of(rig.app());
       Map<String, Long> calls = new TreeMap<>();
       Map<String, Long> errors = new TreeMap<>();
       long[] throttles = new long[2];
-      for (String line : prometheus.split("\n")) {
+      double[] reconcile = {prometheus.sum("clb_direct_gate_reconcile_duration_seconds_count"),
+          prometheus.sum("clb_direct_gate_reconcile_duration_seconds_sum")};
+      for (String line : prometheus.text().split("\n")) {
         Matcher m = CALLS.matcher(line);
         if (!m.matches()) {
           continue;
@@ -184,7 +192,9 @@ public final class ScaleBenchmark {
         }
       }
       return new Step(pods, services, loadBalancers, ready, allTrue, observer.openedCount(), notAlive, heap.peak() >> 20,
-          heap.max() >> 20, peakRssKiB >> 10, calls, lowerBounds(pods, services, loadBalancers), throttles[0], throttles[1], errors);
+          heap.max() >> 20, peakRssKiB >> 10, calls, lowerBounds(pods, services, loadBalancers), throttles[0], throttles[1], errors,
+          clbDirectCpu, cpu.clientCpuSeconds(), cpu.machineBusyCores(), (long) reconcile[0],
+          reconcile[0] == 0 ? 0 : reconcile[1] * 1000 / reconcile[0]);
     } finally {
       DirectAccessWorkloads.deleteNamespaces(client, List.of(ns));
     }
@@ -339,17 +349,10 @@ public final class ScaleBenchmark {
       thread.start();
     }
 
-    /** The sum over the heap pools of a Micrometer JVM gauge, from the Prometheus scrape (-1 for "undefined" is skipped). */
+    /** The sum over the heap pools of a Micrometer JVM gauge ("undefined" -1 counts as 0). */
     private static long metric(MeasuredClbDirect app, String name) {
-      String prefix = name.replace('.', '_') + "_bytes{";
-      long sum = 0;
-      for (String line : app.process().management("/actuator/prometheus").split("\n")) {
-        if (line.startsWith(prefix) && line.contains("area=\"heap\"")) {
-          double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-          sum += value > 0 ? (long) value : 0;
-        }
-      }
-      return sum;
+      return (long) PrometheusScrape.of(app).sum(name.replace('.', '_') + "_bytes{",
+          line -> line.contains("area=\"heap\"") && !line.endsWith(" -1.0"));
     }
 
     long peak() {

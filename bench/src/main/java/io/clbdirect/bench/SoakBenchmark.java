@@ -154,7 +154,7 @@ public final class SoakBenchmark {
           Sleep.millis(100);
         }
         // The last rollout finishes, with faults still on, before the books close.
-        awaitComplete(apps, ns, s.replicas());
+        DirectAccessWorkloads.awaitRolledOut(apps, ns, "web", s.replicas(), Duration.ofMinutes(3));
         awaitAllGatesTrue(pods, s.replicas());
         Sleep.millis(2000);
       } finally {
@@ -259,23 +259,6 @@ public final class SoakBenchmark {
     }
   }
 
-  private static void awaitComplete(AppsV1Api apps, String ns, int replicas) throws ApiException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (true) {
-      V1Deployment d = apps.readNamespacedDeployment("web", ns).execute();
-      var st = d.getStatus();
-      if (st != null && st.getObservedGeneration() != null && st.getObservedGeneration() >= d.getMetadata().getGeneration()
-          && Integer.valueOf(replicas).equals(st.getUpdatedReplicas()) && Integer.valueOf(replicas).equals(st.getAvailableReplicas())
-          && Integer.valueOf(replicas).equals(st.getReplicas())) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Deployment " + ns + "/web not complete after 3 min: " + st);
-      }
-      Sleep.millis(100);
-    }
-  }
-
   /** The ReplicaSet controller's FailedCreate Events in the namespace: Pods it could not get admitted. */
   private static List<String> failedCreates(ApiClient client, String ns) throws ApiException {
     List<String> failed = new ArrayList<>();
@@ -288,26 +271,14 @@ public final class SoakBenchmark {
   }
 
   private static double clbErrors(MeasuredClbDirect app) {
-    double sum = 0;
-    for (String line : app.process().management("/actuator/prometheus").split("\n")) {
-      if (line.startsWith("clb_direct_clb_errors_total{")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
+    return PrometheusScrape.of(app).sum("clb_direct_clb_errors_total{");
   }
 
   static Vitals vitals(MeasuredClbDirect app) {
     long pid = app.javaPid();
-    long heap = 0;
-    long threads = 0;
-    for (String line : app.process().management("/actuator/prometheus").split("\n")) {
-      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-        heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      } else if (line.startsWith("jvm_threads_live_threads")) {
-        threads = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
+    PrometheusScrape scrape = PrometheusScrape.of(app);
+    long heap = (long) scrape.sum("jvm_memory_used_bytes{", line -> line.contains("area=\"heap\""));
+    long threads = (long) scrape.sum("jvm_threads_live_threads");
     long openFiles;
     try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
       openFiles = fds.count();
