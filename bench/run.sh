@@ -4,6 +4,7 @@
 # Usage: bench/run.sh <Benchmark> [--option value ...]
 #   bench/run.sh WebhookBenchmark --duration 20s --rates 500,1000,2000 --connections 16
 #   bench/run.sh StartupBenchmark --runs 5
+#   bench/run.sh ScaleBenchmark --pods 1000,2500,5000   (one per item of docs/benchmarks.md)
 #
 # Build first (also builds the app jar the benchmarks start):
 #   ./mvnw -B -q -DskipTests package -pl bench -am
@@ -13,7 +14,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 if [[ $# -lt 1 || "$1" == -* ]]; then
-	echo "usage: bench/run.sh <WebhookBenchmark|StartupBenchmark> [--option value ...]" >&2
+	echo "usage: bench/run.sh <WebhookBenchmark|PodCreationBenchmark|GateLatencyBenchmark|ScaleBenchmark|RolloutBenchmark|StartupBenchmark|SoakBenchmark> [--option value ...]" >&2
 	exit 2
 fi
 main="$1"
