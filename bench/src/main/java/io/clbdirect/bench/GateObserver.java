@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 final class GateObserver implements AutoCloseable {
 
   /** One Pod's gate, as observed. */
-  record Opened(String pod, String ip, Instant createdAt, Instant seenTrue) {}
+  record Opened(String pod, String ip, Instant seenTrue) {}
 
   private final ClbEmulator clb;
   private final boolean checkEachGate;
@@ -93,7 +93,7 @@ final class GateObserver implements AutoCloseable {
       return;
     }
     String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-    if (opened.putIfAbsent(name, new Opened(name, ip, pod.getMetadata().getCreationTimestamp().toInstant(), now)) == null
+    if (opened.putIfAbsent(name, new Opened(name, ip, now)) == null
         && checkEachGate) {
       List<String> notAlive = targetsNotAlive(ip);
       if (!notAlive.isEmpty()) {
