@@ -11,15 +11,38 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param region e.g. ap-guangzhou
  * @param endpoint {@code clb.tencentcloudapi.com}, or the emulator's {@code 127.0.0.1:port}
  * @param https false only for the loopback emulator
+ * @param vpcId the cluster's VPC ({@code vpc-...}): every load balancer clb-direct creates goes there
  */
 @ConfigurationProperties("clb-direct.clb")
-public record ClbProperties(String region, String endpoint, Boolean https, String secretId, String secretKey, Integer requestsPerSecond) {
+public record ClbProperties(String region, String endpoint, Boolean https, String secretId, String secretKey, Integer requestsPerSecond,
+    String vpcId) {
+
+  /** The property, as the start-up error names it. */
+  public static final String VPC_ID_PROPERTY = "clb-direct.clb.vpc-id";
 
   public ClbProperties {
     region = region == null ? "ap-guangzhou" : region;
     endpoint = endpoint == null ? "clb.tencentcloudapi.com" : endpoint;
     https = https == null || https;
     requestsPerSecond = requestsPerSecond == null ? 15 : requestsPerSecond;
+    vpcId = vpcId == null || vpcId.isBlank() ? null : vpcId.trim();
+  }
+
+  /**
+   * The cluster's VPC, required whenever the gate-controller may create load balancers: without a VpcId,
+   * CreateLoadBalancer puts the instance in the account's DefaultVPC, where the cluster's Pod IPs are
+   * out of reach. There is deliberately no fallback.
+   */
+  public String requiredVpcId() {
+    if (vpcId == null) {
+      throw new IllegalStateException(VPC_ID_PROPERTY + " is required when the gate-controller runs: the id of the cluster's VPC "
+          + "(vpc-..., see the TKE console or `tccli tke DescribeClusters`), where clb-direct creates load balancers. Without it the "
+          + "CLB API would put them in the account's DefaultVPC, out of reach of the Pods (environment CLB_DIRECT_CLB_VPC_ID)");
+    }
+    if (!vpcId.matches("vpc-[0-9a-z]+")) {
+      throw new IllegalStateException(VPC_ID_PROPERTY + " must look like vpc-xxxxxxxx, got '" + vpcId + "'");
+    }
+    return vpcId;
   }
 
   public ClbConnection connection() {
@@ -32,6 +55,7 @@ public record ClbProperties(String region, String endpoint, Boolean https, Strin
 
   @Override
   public String toString() {
-    return "ClbProperties[region=" + region + ", endpoint=" + endpoint + ", https=" + https + ", secretId=" + secretId + ", secretKey=***]";
+    return "ClbProperties[region=" + region + ", endpoint=" + endpoint + ", https=" + https + ", vpcId=" + vpcId + ", secretId=" + secretId
+        + ", secretKey=***]";
   }
 }

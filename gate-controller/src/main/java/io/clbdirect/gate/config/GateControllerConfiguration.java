@@ -40,10 +40,19 @@ public class GateControllerConfiguration {
 
   @Bean
   GateController gateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
-      ClbGateway clb, GateControllerProperties properties, MeterRegistry meters, NetworkMode networkMode) {
-    return new GateController(clients, factory, rules, new LoadBalancers(clb, properties.clusterName()), new ClbTargets(clb),
-        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(), properties.workers(),
-        meters, () -> directAccessAvailable(factory, networkMode));
+      ClbGateway clb, GateControllerProperties properties, ClbProperties clbProperties, MeterRegistry meters, NetworkMode networkMode) {
+    return new GateController(clients, factory, rules, new LoadBalancers(clb, properties.clusterName(), clbProperties.requiredVpcId()),
+        new ClbTargets(clb), new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(),
+        properties.workers(), meters, () -> directAccessAvailable(factory, networkMode), () -> podIpsOutsideVpc(factory, networkMode));
+  }
+
+  /**
+   * Whether direct-access Pods keep GlobalRouter addresses (the cluster CIDR, not a VPC subnet): in
+   * global-router mode always, in mixed mode while GlobalRouteDirectAccess is on (otherwise the webhook
+   * gives them ENI IPs). Only a load balancer with SNAT Pro can bind such addresses.
+   */
+  static boolean podIpsOutsideVpc(SharedInformerFactory factory, NetworkMode mode) {
+    return mode == NetworkMode.GLOBAL_ROUTER || mode == NetworkMode.MIXED && globalRouteDirectAccess(factory);
   }
 
   /**
@@ -55,11 +64,14 @@ public class GateControllerConfiguration {
     if (mode != NetworkMode.GLOBAL_ROUTER) {
       return true;
     }
+    return NetworkPlan.decide(mode, globalRouteDirectAccess(factory)) != NetworkPlan.UNAVAILABLE;
+  }
+
+  private static boolean globalRouteDirectAccess(SharedInformerFactory factory) {
     io.kubernetes.client.informer.SharedIndexInformer<V1ConfigMap> config = factory.getExistingSharedIndexInformer(V1ConfigMap.class);
     V1ConfigMap tke = config == null ? null : config.getIndexer().getByKey(WellKnown.TKE_CONFIG_NAMESPACE + "/" + WellKnown.TKE_CONFIG_NAME);
-    boolean on = tke != null && tke.getData() != null
+    return tke != null && tke.getData() != null
         && "true".equalsIgnoreCase(String.valueOf(tke.getData().get(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY)).trim());
-    return NetworkPlan.decide(mode, on) != NetworkPlan.UNAVAILABLE;
   }
 
   @Bean

@@ -12,11 +12,16 @@ import java.util.Set;
  * @param bindings per Pod key: where the Pod must be bound and healthy
  * @param quotaFull listener ids that refused targets for quota
  * @param error the CLB error code that stopped the reconcile, or null
+ * @param refusal why clb-direct will not use or make the load balancer (nothing is bound), or null
  */
-record FrontendState(String loadBalancerId, Map<String, List<Binding>> bindings, Set<String> quotaFull, String error) {
+record FrontendState(String loadBalancerId, Map<String, List<Binding>> bindings, Set<String> quotaFull, String error, String refusal) {
 
   FrontendState {
     bindings = Map.copyOf(bindings);
     quotaFull = Set.copyOf(quotaFull);
+  }
+
+  FrontendState(String loadBalancerId, Map<String, List<Binding>> bindings, Set<String> quotaFull, String error) {
+    this(loadBalancerId, bindings, quotaFull, error, null);
   }
 }

@@ -134,6 +134,36 @@ final class FrontendSupport {
     announced.remove(object.getMetadata().getUid() + "/" + reason);
   }
 
+  /** Event reasons of a refused load balancer ({@link LoadBalancerRefused#eventReason()}). */
+  static final java.util.List<String> REFUSALS = java.util.List.of("LoadBalancerNetworkMismatch", "InvalidLoadBalancerParameters",
+      "LoadBalancerCreationRefused");
+
+  /**
+   * What the frontend's annotations ask clb-direct to create, with the annotations that cannot apply here
+   * reported (once) instead of dropped.
+   */
+  io.clbdirect.gate.decide.LoadBalancerSpecs.Decision plan(KubernetesObject frontend, io.clbdirect.gate.decide.FrontendAnnotations names,
+      boolean podIpsOutsideVpc) {
+    io.clbdirect.gate.decide.LoadBalancerSpecs.Decision plan = io.clbdirect.gate.decide.LoadBalancerSpecs.decide(names,
+        frontend.getMetadata().getAnnotations(), podIpsOutsideVpc);
+    if (plan.ignored().isEmpty()) {
+      resolved(frontend, "AnnotationIgnored");
+    } else {
+      announceOnce(frontend, "AnnotationIgnored", String.join("; ", plan.ignored()));
+    }
+    return plan;
+  }
+
+  /** The load balancer is in use: refusals are over, and creation parameters that no longer fit are reported. */
+  void loadBalancerAccepted(KubernetesObject frontend, String creationNote) {
+    REFUSALS.forEach(reason -> resolved(frontend, reason));
+    if (creationNote == null) {
+      resolved(frontend, "CreationParametersNotApplied");
+    } else {
+      announceOnce(frontend, "CreationParametersNotApplied", creationNote);
+    }
+  }
+
   void warn(KubernetesObject object, String reason, String message) {
     recorder.event(object, EventType.Warning, reason, "%s", message);
   }

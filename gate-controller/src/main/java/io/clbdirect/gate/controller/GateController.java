@@ -76,6 +76,8 @@ public final class GateController implements InformerSync, AutoCloseable {
   private static final String GATED = "gated";
   /** While nothing waits on a gate, health is read this rarely (initial mode needs it only for new Pods). */
   static final Duration SETTLED_INTERVAL = Duration.ofSeconds(30);
+  /** How often a refused frontend is looked at again without a change of its own (SNAT Pro may be switched on in the console). */
+  static final Duration REFUSAL_RECHECK = Duration.ofSeconds(30);
 
   private final DirectAccessRules rules;
   private final ClbTargets targets;
@@ -107,7 +109,7 @@ public final class GateController implements InformerSync, AutoCloseable {
 
   public GateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
       LoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval, int workers,
-      MeterRegistry meters, BooleanSupplier directAccessAvailable) {
+      MeterRegistry meters, BooleanSupplier directAccessAvailable, BooleanSupplier podIpsOutsideVpc) {
     // Several workers: a cold start with hundreds of Services is bound by CLB round trips and task waits
     // (docs/benchmarks.md, item 4), not by CPU. The workqueue never hands one key to two workers at once.
     this.workers = workers;
@@ -142,9 +144,9 @@ public final class GateController implements InformerSync, AutoCloseable {
     this.support = new FrontendSupport(pods, targets, new FrontendWriter(clients.calling()), recorder);
     this.configs = new TkeServiceConfigInformer(clients, factory, loadBalancers, support, this::enqueueReferencing);
     reconcilers.put(FrontendKey.Kind.SERVICE, new ServiceReconciler(services, rules, new ServiceLoadBalancers(loadBalancers), configs,
-        support, directAccessAvailable));
+        support, directAccessAvailable, podIpsOutsideVpc));
     reconcilers.put(FrontendKey.Kind.INGRESS, new IngressReconciler(ingresses, services, rules, new IngressLoadBalancers(loadBalancers),
-        configs, support, directAccessAvailable));
+        configs, support, directAccessAvailable, podIpsOutsideVpc));
     services.addEventHandler(handler(service -> {
       enqueue(FrontendKey.service(service.getMetadata().getNamespace(), service.getMetadata().getName()));
       enqueueIngressesOf(service.getMetadata().getNamespace(), service.getMetadata().getName());
@@ -282,7 +284,11 @@ public final class GateController implements InformerSync, AutoCloseable {
         queue.forget(key);
       } catch (FrontendFailure e) {
         states.put(key, e.state());
-        cloudApiError(key, e.clbError());
+        if (e.refusal() != null) {
+          refused(key, e.refusal());
+        } else {
+          cloudApiError(key, e.clbError());
+        }
       } catch (ClbOperationException e) {
         cloudApiError(key, e);
       } catch (ApiException e) {
@@ -309,6 +315,21 @@ public final class GateController implements InformerSync, AutoCloseable {
       recorder.event(failed, EventType.Warning, "CloudApiError", "%s", e.getMessage());
     }
     queue.addRateLimited(key);
+  }
+
+  /**
+   * The user must act (fix an annotation, enable SNAT Pro on a load balancer): said once as an Event, and
+   * looked at again now and then rather than retried at the API-error pace. Pods wait with the reason.
+   */
+  private void refused(FrontendKey key, LoadBalancerRefused e) {
+    log.info("{} is not served: {}", key, e.getMessage());
+    KubernetesObject frontend = key.kind() == FrontendKey.Kind.SERVICE
+        ? services.getIndexer().getByKey(key.cacheKey()) : ingresses.getIndexer().getByKey(key.cacheKey());
+    if (frontend != null) {
+      support.announceOnce(frontend, e.eventReason(), e.getMessage());
+    }
+    queue.forget(key);
+    queue.addAfter(key, REFUSAL_RECHECK);
   }
 
   /** Reads health for every managed load balancer and writes every gated Pod's condition. */
@@ -339,7 +360,10 @@ public final class GateController implements InformerSync, AutoCloseable {
         for (Map.Entry<String, List<Binding>> pod : state.bindings().entrySet()) {
           for (Binding binding : pod.getValue()) {
             String bindingError = state.error() != null ? state.error() : error;
-            BackendObservation observed = HealthState.observe(binding, health, bindingError);
+            BackendObservation observed = state.refusal() != null
+                ? new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
+                    BackendObservation.State.REFUSED, state.refusal())
+                : HealthState.observe(binding, health, bindingError);
             if (observed.state() == BackendObservation.State.NOT_BOUND && binding.listenerId() != null
                 && state.quotaFull().contains(binding.listenerId())) {
               observed = new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),

@@ -9,6 +9,8 @@ import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.RuleInput;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import java.util.Collection;
@@ -23,7 +25,7 @@ import java.util.Map;
  */
 public final class IngressLoadBalancers {
 
-  public static final String EXISTING_LB_ANNOTATION = "kubernetes.io/ingress.existLbId";
+  public static final String EXISTING_LB_ANNOTATION = FrontendAnnotations.INGRESS.existingLoadBalancer();
   public static final String RECORDED_LB_ANNOTATION = "kubernetes.io/ingress.qcloud-loadbalance-id";
   public static final String PROTOCOL = "HTTP";
   public static final int PORT = 80;
@@ -36,12 +38,23 @@ public final class IngressLoadBalancers {
     this.loadBalancers = loadBalancers;
   }
 
-  /** The recorded or named load balancer, or a new one tagged for this Ingress. */
-  public LoadBalancer ensureLoadBalancer(V1Ingress ingress) throws ClbOperationException {
+  /**
+   * The recorded or named load balancer, or a new one tagged for this Ingress.
+   *
+   * @param plan how to create the load balancer should there be none
+   * @param podIpsOutsideVpc Pod IPs come from a GlobalRouter cluster CIDR (SNAT Pro needed)
+   */
+  public LoadBalancer ensureLoadBalancer(V1Ingress ingress, LoadBalancerSpecs.Decision plan, boolean podIpsOutsideVpc)
+      throws ClbOperationException, LoadBalancerRefused {
     Map<String, String> annotations = ingress.getMetadata().getAnnotations() == null ? Map.of() : ingress.getMetadata().getAnnotations();
     return loadBalancers.resolve(annotations.get(EXISTING_LB_ANNOTATION), EXISTING_LB_ANNOTATION, annotations.get(RECORDED_LB_ANNOTATION),
         LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid(),
-        ingress.getMetadata().getNamespace() + "-" + ingress.getMetadata().getName());
+        ingress.getMetadata().getNamespace() + "-" + ingress.getMetadata().getName(), plan, podIpsOutsideVpc);
+  }
+
+  /** @see LoadBalancers#creationNote */
+  public static String creationNote(LoadBalancer lb, LoadBalancerSpecs.Decision plan, V1Ingress ingress) {
+    return LoadBalancers.creationNote(lb, plan, LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid()).orElse(null);
   }
 
   /** The HTTP:80 listener with its rules, created when missing. */

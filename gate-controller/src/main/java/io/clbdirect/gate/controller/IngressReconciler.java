@@ -8,6 +8,8 @@ import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.DesiredBackends;
+import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.IngressRoutes;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.clbdirect.gate.decide.RulePlan;
@@ -44,9 +46,12 @@ final class IngressReconciler implements FrontendReconciler {
   private final TkeServiceConfigInformer configs;
   private final FrontendSupport support;
   private final BooleanSupplier directAccessAvailable;
+  private final BooleanSupplier podIpsOutsideVpc;
 
   IngressReconciler(SharedIndexInformer<V1Ingress> ingresses, SharedIndexInformer<V1Service> services, DirectAccessRules rules,
-      IngressLoadBalancers loadBalancers, TkeServiceConfigInformer configs, FrontendSupport support, BooleanSupplier directAccessAvailable) {
+      IngressLoadBalancers loadBalancers, TkeServiceConfigInformer configs, FrontendSupport support, BooleanSupplier directAccessAvailable,
+      BooleanSupplier podIpsOutsideVpc) {
+    this.podIpsOutsideVpc = podIpsOutsideVpc;
     this.ingresses = ingresses;
     this.services = services;
     this.rules = rules;
@@ -95,16 +100,23 @@ final class IngressReconciler implements FrontendReconciler {
     String ns = ingress.getMetadata().getNamespace();
     java.util.function.Function<String, V1Service> serviceByName = name -> services.getIndexer().getByKey(ns + "/" + name);
     TkeServiceConfigInformer.Lookup config = configs.forFrontend(ingress);
+    boolean outsideVpc = podIpsOutsideVpc.getAsBoolean();
+    FrontendAnnotations names = FrontendAnnotations.INGRESS;
     String fingerprint = ingress.getMetadata().getGeneration() + "|" + config.version() + "|"
-        + annotation(ingress, IngressLoadBalancers.EXISTING_LB_ANNOTATION);
+        + annotation(ingress, names.existingLoadBalancer()) + "|" + annotation(ingress, names.internalSubnet()) + "|"
+        + annotation(ingress, names.extensiveParameters()) + "|" + outsideVpc;
     Checked lb = checked.get(key.cacheKey());
     if (lb == null || !lb.fingerprint().equals(fingerprint)) {
       try {
-        lb = ensure(ingress, fingerprint, config.settings());
+        lb = ensure(ingress, fingerprint, config.settings(), support.plan(ingress, names, outsideVpc), outsideVpc);
       } catch (ClbOperationException e) {
         IngressRoutes routes = IngressRoutes.of(ingress, "");
         DesiredBackends waiting = DesiredBackends.ofIngress(ingress, routes, serviceByName, support::selected, null, null, Map.of());
         throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), e.code()));
+      } catch (LoadBalancerRefused e) {
+        IngressRoutes routes = IngressRoutes.of(ingress, "");
+        DesiredBackends waiting = DesiredBackends.ofIngress(ingress, routes, serviceByName, support::selected, null, null, Map.of());
+        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.getMessage()));
       }
       checked.put(key.cacheKey(), lb);
     }
@@ -146,8 +158,10 @@ final class IngressReconciler implements FrontendReconciler {
   }
 
   /** Load balancer, HTTP listener and the Ingress's rules, made to match; their ids for the target calls. */
-  private Checked ensure(V1Ingress ingress, String fingerprint, ListenerSettings settings) throws ClbOperationException, ApiException {
-    LoadBalancer lb = loadBalancers.ensureLoadBalancer(ingress);
+  private Checked ensure(V1Ingress ingress, String fingerprint, ListenerSettings settings, LoadBalancerSpecs.Decision creation,
+      boolean podIpsOutsideVpc) throws ClbOperationException, ApiException, LoadBalancerRefused {
+    LoadBalancer lb = loadBalancers.ensureLoadBalancer(ingress, creation, podIpsOutsideVpc);
+    support.loadBalancerAccepted(ingress, IngressLoadBalancers.creationNote(lb, creation, ingress));
     Listener listener = loadBalancers.ensureListener(lb.getLoadBalancerId(), ingress);
     String lbId = lb.getLoadBalancerId();
     String vip = lb.getLoadBalancerVips()[0];

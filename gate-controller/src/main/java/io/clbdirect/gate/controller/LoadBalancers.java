@@ -8,13 +8,19 @@ import com.tencentcloudapi.clb.v20180317.models.Filter;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.TagInfo;
+import com.tencentcloudapi.common.AbstractModel;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.LoadBalancerSpec;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
+import io.clbdirect.gate.decide.NetworkFit;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Load balancers and their listeners, as Services and Ingresses share them: found by id or by the tag
- * naming their owner, created with those tags, and deleted only when the tags say clb-direct made it
- * for that owner.
+ * naming their owner, created in the cluster's VPC with those tags, and deleted only when the tags say
+ * clb-direct made it for that owner. A load balancer that cannot reach the cluster's Pods is refused.
  */
 public final class LoadBalancers {
 
@@ -22,13 +28,31 @@ public final class LoadBalancers {
   public static final String TAG_SERVICE_UID = "clb-direct.io/service-uid";
   public static final String TAG_INGRESS_UID = "clb-direct.io/ingress-uid";
   public static final String TAG_CLUSTER = "clb-direct.io/cluster";
+  /** {@link LoadBalancerSpec#fingerprint()} of what the annotations asked for at creation. */
+  public static final String TAG_SPEC = "clb-direct.io/spec";
+  /** CreateLoadBalancer errors that say the request itself is wrong: retrying the same request cannot help. */
+  private static final List<String> REFUSALS = List.of("InvalidParameter", "InvalidParameterValue", "MissingParameter",
+      "UnknownParameter", "UnsupportedOperation", "InvalidParameterCombination", "UnauthorizedOperation", "OperationDenied");
 
   private final ClbGateway clb;
   private final String clusterName;
+  private final String clusterVpcId;
 
-  public LoadBalancers(ClbGateway clb, String clusterName) {
+  /**
+   * @param clusterVpcId the cluster's VPC: every load balancer clb-direct creates goes there (without a
+   *     VpcId the API puts it in the account's DefaultVPC, where the Pods may be out of reach)
+   */
+  public LoadBalancers(ClbGateway clb, String clusterName, String clusterVpcId) {
+    if (clusterVpcId == null || clusterVpcId.isBlank()) {
+      throw new IllegalArgumentException("the cluster's VPC id is required (clb-direct.clb.vpc-id)");
+    }
     this.clb = clb;
     this.clusterName = clusterName;
+    this.clusterVpcId = clusterVpcId.trim();
+  }
+
+  public String clusterVpcId() {
+    return clusterVpcId;
   }
 
   ClbGateway gateway() {
@@ -38,27 +62,58 @@ public final class LoadBalancers {
   /**
    * The load balancer a frontend uses: the one its user named (which must exist: a mistyped id is an
    * error, not a reason to create another), else the one recorded on it, else the one made for it
-   * earlier, else a new one.
+   * earlier, else a new one as {@code plan} says. Whichever it is, it must be able to reach the Pods.
    *
    * @param named the id in the frontend's "use this load balancer" annotation, or null
    * @param namedBy that annotation, for the error message
    * @param recorded the id clb-direct recorded on the frontend, or null
+   * @param plan what to create when there is none; its problems stop only a creation
+   * @param podIpsOutsideVpc Pod IPs come from a GlobalRouter cluster CIDR (SNAT Pro needed)
+   * @throws LoadBalancerRefused when the load balancer cannot reach the Pods, or cannot be created as asked
    */
-  public LoadBalancer resolve(String named, String namedBy, String recorded, String ownerTag, String ownerUid, String name)
-      throws ClbOperationException {
+  public LoadBalancer resolve(String named, String namedBy, String recorded, String ownerTag, String ownerUid, String name,
+      LoadBalancerSpecs.Decision plan, boolean podIpsOutsideVpc) throws ClbOperationException, LoadBalancerRefused {
+    LoadBalancer lb;
     if (named != null && !named.isBlank()) {
-      LoadBalancer lb = describe(named.trim());
+      lb = describe(named.trim());
       if (lb == null) {
         throw new ClbOperationException("DescribeLoadBalancers", "LoadBalancerNotFound",
             "load balancer " + named.trim() + " named by " + namedBy + " does not exist", null);
       }
-      return lb;
+    } else {
+      lb = recorded == null ? null : describe(recorded);
+      if (lb == null) {
+        lb = findOwned(ownerTag, ownerUid);
+      }
+      if (lb == null) {
+        if (plan.spec() == null) {
+          throw new LoadBalancerRefused("InvalidLoadBalancerParameters", "no load balancer is created: " + String.join("; ", plan.problems()));
+        }
+        lb = create(name, ownerTag, ownerUid, plan.spec());
+      }
     }
-    LoadBalancer lb = recorded == null ? null : describe(recorded);
-    if (lb == null) {
-      lb = findOwned(ownerTag, ownerUid);
+    Optional<String> unreachable = NetworkFit.problem(clusterVpcId, podIpsOutsideVpc, lb.getLoadBalancerId(), lb.getVpcId(), lb.getSnatPro());
+    if (unreachable.isPresent()) {
+      throw new LoadBalancerRefused("LoadBalancerNetworkMismatch", unreachable.get() + "; nothing is bound");
     }
-    return lb != null ? lb : create(name, ownerTag, ownerUid);
+    return lb;
+  }
+
+  /**
+   * What the user should hear about creation parameters on a load balancer that already exists: they
+   * apply only at creation, so a bad or changed annotation is reported, never silently dropped.
+   *
+   * @return the warning, or empty when the annotations still describe the load balancer
+   */
+  public static Optional<String> creationNote(LoadBalancer lb, LoadBalancerSpecs.Decision plan, String ownerTag, String ownerUid) {
+    if (!plan.problems().isEmpty()) {
+      return Optional.of(String.join("; ", plan.problems()) + " (creation parameters apply only when a load balancer is created; "
+          + lb.getLoadBalancerId() + " keeps serving)");
+    }
+    if (plan.spec() == null || !createdFor(lb, ownerTag, ownerUid)) {
+      return Optional.empty();
+    }
+    return NetworkFit.drift(plan.spec(), lb.getLoadBalancerId(), lb.getLoadBalancerType(), lb.getSubnetId(), tagValue(lb, TAG_SPEC));
   }
 
   /** @return the load balancer, or null when there is none with that id */
@@ -87,19 +142,42 @@ public final class LoadBalancers {
   /**
    * @param ownerTag {@link #TAG_SERVICE_UID} or {@link #TAG_INGRESS_UID}
    * @param ownerUid the owner's UID
+   * @param spec internal or public, SNAT Pro, and the user's extra CreateLoadBalancer fields
    */
-  public LoadBalancer create(String name, String ownerTag, String ownerUid) throws ClbOperationException {
-    CreateLoadBalancerRequest request = new CreateLoadBalancerRequest();
-    request.setLoadBalancerType("OPEN");
-    request.setLoadBalancerName(truncate(name, 60));
+  public LoadBalancer create(String name, String ownerTag, String ownerUid, LoadBalancerSpec spec)
+      throws ClbOperationException, LoadBalancerRefused {
+    // The user's fields first (already checked against this very model), then the ones clb-direct owns.
+    CreateLoadBalancerRequest request = AbstractModel.fromJsonString(spec.extensiveParameters().toString(), CreateLoadBalancerRequest.class);
+    request.setLoadBalancerType(spec.loadBalancerType());
+    request.setVpcId(clusterVpcId);
+    if (spec.internalSubnetId() != null) {
+      request.setSubnetId(spec.internalSubnetId());
+    }
+    if (spec.snatPro()) {
+      request.setSnatPro(true);
+    }
+    if (request.getLoadBalancerName() == null) {
+      request.setLoadBalancerName(truncate(name, 60));
+    }
     // Unique per create: the SDK call's own retries resend this request and stay idempotent, while a
     // load balancer made for the same owner earlier (and deleted when direct access was switched off)
     // is never handed back.
     request.setClientToken("clb-direct-" + ownerUid + "-" + Long.toString(System.currentTimeMillis(), 36));
-    request.setTags(new TagInfo[] {tag(TAG_CREATED_BY, "clb-direct"), tag(ownerTag, ownerUid), tag(TAG_CLUSTER, clusterName)});
+    request.setTags(new TagInfo[] {tag(TAG_CREATED_BY, "clb-direct"), tag(ownerTag, ownerUid), tag(TAG_CLUSTER, clusterName),
+        tag(TAG_SPEC, spec.fingerprint())});
     // Awaited by the load balancer's own Status (1 = running), not by task id: a retry with the same
     // ClientToken returns the first call's load balancer, but no task of its own to wait on.
-    String[] ids = clb.call("CreateLoadBalancer", c -> c.CreateLoadBalancer(request)).getLoadBalancerIds();
+    String[] ids;
+    try {
+      ids = clb.call("CreateLoadBalancer", c -> c.CreateLoadBalancer(request)).getLoadBalancerIds();
+    } catch (ClbOperationException e) {
+      if (REFUSALS.stream().anyMatch(code -> e.code().equals(code) || e.code().startsWith(code + "."))) {
+        throw new LoadBalancerRefused("LoadBalancerCreationRefused", "the CLB API refused to create " + spec.loadBalancerType()
+            + " load balancer in " + clusterVpcId + (spec.internalSubnetId() == null ? "" : " subnet " + spec.internalSubnetId())
+            + ": " + e.code() + ": " + apiMessage(e));
+      }
+      throw e;
+    }
     if (ids == null || ids.length == 0) {
       throw new ClbOperationException("CreateLoadBalancer", "Pending", "the load balancer for " + ownerUid
           + " is not assigned an id yet; the same ClientToken is tried again", null);
@@ -111,15 +189,15 @@ public final class LoadBalancers {
     return running[0];
   }
 
+  private static String apiMessage(ClbOperationException e) {
+    String prefix = e.action() + " failed: " + e.code() + ": ";
+    String message = e.getMessage();
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+  }
+
   /** Deletes the load balancer if clb-direct created it for this owner; says whether it did. */
   public boolean deleteIfCreatedFor(LoadBalancer lb, String ownerTag, String ownerUid) throws ClbOperationException {
-    boolean ours = false;
-    boolean thisOwner = false;
-    for (TagInfo tag : lb.getTags() == null ? new TagInfo[0] : lb.getTags()) {
-      ours |= TAG_CREATED_BY.equals(tag.getTagKey()) && "clb-direct".equals(tag.getTagValue());
-      thisOwner |= ownerTag.equals(tag.getTagKey()) && ownerUid.equals(tag.getTagValue());
-    }
-    if (!ours || !thisOwner) {
+    if (!createdFor(lb, ownerTag, ownerUid)) {
       return false;
     }
     DeleteLoadBalancerRequest request = new DeleteLoadBalancerRequest();
@@ -140,6 +218,20 @@ public final class LoadBalancers {
     for (Listener listener : listeners) {
       if (protocol.equals(listener.getProtocol()) && listener.getPort() != null && listener.getPort() == port) {
         return listener;
+      }
+    }
+    return null;
+  }
+
+  /** The tags say clb-direct made this load balancer for this owner. */
+  static boolean createdFor(LoadBalancer lb, String ownerTag, String ownerUid) {
+    return "clb-direct".equals(tagValue(lb, TAG_CREATED_BY)) && ownerUid.equals(tagValue(lb, ownerTag));
+  }
+
+  private static String tagValue(LoadBalancer lb, String key) {
+    for (TagInfo tag : lb.getTags() == null ? new TagInfo[0] : lb.getTags()) {
+      if (key.equals(tag.getTagKey())) {
+        return tag.getTagValue();
       }
     }
     return null;

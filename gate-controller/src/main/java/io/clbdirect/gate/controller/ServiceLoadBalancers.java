@@ -7,6 +7,8 @@ import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.CallPlan;
+import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.TargetChanges;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
@@ -22,7 +24,7 @@ import java.util.Map;
  */
 public final class ServiceLoadBalancers {
 
-  public static final String EXISTING_LB_ANNOTATION = "service.kubernetes.io/tke-existed-lbid";
+  public static final String EXISTING_LB_ANNOTATION = FrontendAnnotations.SERVICE.existingLoadBalancer();
   public static final String RECORDED_LB_ANNOTATION = "service.kubernetes.io/loadbalance-id";
 
   private final LoadBalancers loadBalancers;
@@ -33,13 +35,18 @@ public final class ServiceLoadBalancers {
 
   /**
    * @param settings the Service's TkeServiceConfig, applied to the listeners it names
+   * @param plan how to create the load balancer should there be none
+   * @param podIpsOutsideVpc Pod IPs come from a GlobalRouter cluster CIDR (SNAT Pro needed)
    */
-  public LoadBalancerRef ensure(V1Service service, ListenerSettings settings) throws ClbOperationException {
+  public LoadBalancerRef ensure(V1Service service, ListenerSettings settings, LoadBalancerSpecs.Decision plan, boolean podIpsOutsideVpc)
+      throws ClbOperationException, LoadBalancerRefused {
     Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
+    String uid = service.getMetadata().getUid();
     LoadBalancer lb = loadBalancers.resolve(annotations.get(EXISTING_LB_ANNOTATION), EXISTING_LB_ANNOTATION,
-        annotations.get(RECORDED_LB_ANNOTATION), LoadBalancers.TAG_SERVICE_UID, service.getMetadata().getUid(),
-        service.getMetadata().getNamespace() + "-" + service.getMetadata().getName());
-    return new LoadBalancerRef(lb.getLoadBalancerId(), lb.getLoadBalancerVips()[0], ensureListeners(lb.getLoadBalancerId(), service, settings));
+        annotations.get(RECORDED_LB_ANNOTATION), LoadBalancers.TAG_SERVICE_UID, uid,
+        service.getMetadata().getNamespace() + "-" + service.getMetadata().getName(), plan, podIpsOutsideVpc);
+    return new LoadBalancerRef(lb.getLoadBalancerId(), lb.getLoadBalancerVips()[0], ensureListeners(lb.getLoadBalancerId(), service, settings),
+        LoadBalancers.creationNote(lb, plan, LoadBalancers.TAG_SERVICE_UID, uid).orElse(null));
   }
 
   /**

@@ -3,6 +3,8 @@ package io.clbdirect.gate.controller;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.DesiredBackends;
+import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -29,13 +31,15 @@ final class ServiceReconciler implements FrontendReconciler {
   private final TkeServiceConfigInformer configs;
   private final FrontendSupport support;
   private final BooleanSupplier directAccessAvailable;
+  private final BooleanSupplier podIpsOutsideVpc;
   /** Pod churn reconciles often; the load balancer and listeners are only re-checked when these change. */
   private final Map<String, Checked> checked = new ConcurrentHashMap<>();
 
-  private record Checked(LoadBalancerRef loadBalancer, Set<Integer> ports, String configVersion) {}
+  private record Checked(LoadBalancerRef loadBalancer, Set<Integer> ports, String configVersion, String planInputs) {}
 
   ServiceReconciler(SharedIndexInformer<V1Service> services, DirectAccessRules rules, ServiceLoadBalancers loadBalancers,
-      TkeServiceConfigInformer configs, FrontendSupport support, BooleanSupplier directAccessAvailable) {
+      TkeServiceConfigInformer configs, FrontendSupport support, BooleanSupplier directAccessAvailable, BooleanSupplier podIpsOutsideVpc) {
+    this.podIpsOutsideVpc = podIpsOutsideVpc;
     this.services = services;
     this.rules = rules;
     this.loadBalancers = loadBalancers;
@@ -78,17 +82,24 @@ final class ServiceReconciler implements FrontendReconciler {
     LoadBalancerRef lb;
     Checked previous = checked.get(key.cacheKey());
     Set<Integer> ports = ports(service);
+    boolean outsideVpc = podIpsOutsideVpc.getAsBoolean();
+    String planInputs = planInputs(service, outsideVpc);
     if (previous != null && previous.ports().equals(ports) && previous.configVersion().equals(config.version())
-        && previous.loadBalancer().loadBalancerId().equals(recordedId(service))) {
+        && previous.loadBalancer().loadBalancerId().equals(recordedId(service)) && previous.planInputs().equals(planInputs)) {
       lb = previous.loadBalancer();
     } else {
+      LoadBalancerSpecs.Decision plan = support.plan(service, FrontendAnnotations.SERVICE, outsideVpc);
       try {
-        lb = loadBalancers.ensure(service, config.settings());
+        lb = loadBalancers.ensure(service, config.settings(), plan, outsideVpc);
       } catch (ClbOperationException e) {
         DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
         throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), e.code()));
+      } catch (LoadBalancerRefused e) {
+        DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
+        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.getMessage()));
       }
-      checked.put(key.cacheKey(), new Checked(lb, ports, config.version()));
+      support.loadBalancerAccepted(service, lb.creationNote());
+      checked.put(key.cacheKey(), new Checked(lb, ports, config.version(), planInputs));
     }
     support.writer().annotate(service, Map.of(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
     support.writer().setVip(service, lb.vip());
@@ -108,6 +119,14 @@ final class ServiceReconciler implements FrontendReconciler {
           + String.join(", ", quotaFull) + " (backend quota, 200 by default); the rest stay unbound");
     }
     return new FrontendState(lb.loadBalancerId(), desired.bindings(), quotaFull, null);
+  }
+
+  /** The annotations a load-balancer plan reads, and the network: when they change, the plan is made again. */
+  private static String planInputs(V1Service service, boolean podIpsOutsideVpc) {
+    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
+    FrontendAnnotations names = FrontendAnnotations.SERVICE;
+    return annotations.get(names.existingLoadBalancer()) + "|" + annotations.get(names.internalSubnet()) + "|"
+        + annotations.get(names.extensiveParameters()) + "|" + podIpsOutsideVpc;
   }
 
   private static Set<Integer> ports(V1Service service) {

@@ -15,6 +15,8 @@ public record BackendObservation(String frontend, String loadBalancerId, String 
 
   /** The CLB's view of one target, as the gate cares about it. */
   public enum State {
+    /** clb-direct will not use or make the frontend's load balancer as it stands; the detail says why. */
+    REFUSED,
     LISTENER_MISSING,
     NOT_BOUND,
     QUOTA_EXCEEDED,
@@ -33,6 +35,7 @@ public record BackendObservation(String frontend, String loadBalancerId, String 
 
   GateReason reason() {
     return switch (state) {
+      case REFUSED -> GateReason.LoadBalancerUnusable;
       case LISTENER_MISSING -> GateReason.ListenerMissing;
       case NOT_BOUND -> GateReason.TargetNotBound;
       case QUOTA_EXCEEDED -> GateReason.BackendQuotaExceeded;

@@ -45,13 +45,14 @@ public final class GateConditionDecider {
     return observations.stream().allMatch(o -> switch (o.state()) {
       case HEALTH_ALIVE, HEALTH_DEAD, HEALTH_UNKNOWN, HEALTH_CHECK_OFF -> true;
       case API_ERROR -> true;
-      case LISTENER_MISSING, NOT_BOUND, QUOTA_EXCEEDED -> false;
+      case REFUSED, LISTENER_MISSING, NOT_BOUND, QUOTA_EXCEEDED -> false;
     });
   }
 
   private static String message(BackendObservation worst) {
     String detail = worst.detail() == null ? "" : " (" + worst.detail() + ")";
     return switch (worst.state()) {
+      case REFUSED -> "Not bound: " + worst.frontend() + " cannot be served: " + worst.detail() + ".";
       case LISTENER_MISSING -> "Waiting for the listener of " + worst.where() + detail + ".";
       case NOT_BOUND -> "Not yet registered as a backend of " + worst.where() + detail + ".";
       case QUOTA_EXCEEDED -> "Cannot register with " + worst.where() + ": its backend quota is full" + detail + ".";

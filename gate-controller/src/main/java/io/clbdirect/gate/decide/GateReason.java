@@ -20,7 +20,12 @@ public enum GateReason {
   /** False: the listener or rule already holds its quota of backends. */
   BackendQuotaExceeded(false),
   /** False: the CLB API failed; clb-direct retries. Never True on an error. */
-  CloudApiError(false);
+  CloudApiError(false),
+  /**
+   * False: the load balancer cannot serve this Pod as configured (in another VPC without SNAT Pro, SNAT
+   * Pro off in GlobalRouter mode, or creation parameters refused); nothing is bound until the user acts.
+   */
+  LoadBalancerUnusable(false);
 
   private final boolean ready;
 
@@ -35,6 +40,7 @@ public enum GateReason {
   /** Worst first: when several frontends disagree, the Pod reports the reason furthest from ready. */
   int severity() {
     return switch (this) {
+      case LoadBalancerUnusable -> 8;
       case CloudApiError -> 7;
       case BackendQuotaExceeded -> 6;
       case ListenerMissing -> 5;

@@ -11,9 +11,12 @@ import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbConnection;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,7 @@ class LoadBalancersTest {
     clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDlbs", "secret").withTaskDelay(Duration.ofMillis(50)).withVipOctet(92));
     ClbGateway gateway = new ClbGateway(ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDlbs",
         "secret", Duration.ofSeconds(2), Duration.ofSeconds(5))), ClbCallPolicy.defaults(), new SimpleMeterRegistry(), Clock.systemUTC());
-    loadBalancers = new LoadBalancers(gateway, "test");
+    loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
   }
 
   @AfterEach
@@ -37,8 +40,10 @@ class LoadBalancersTest {
     clb.close();
   }
 
-  LoadBalancer resolve(String named, String recorded) throws ClbOperationException {
-    return loadBalancers.resolve(named, "service.kubernetes.io/tke-existed-lbid", recorded, LoadBalancers.TAG_SERVICE_UID, "uid-1", "shop-web");
+  LoadBalancer resolve(String named, String recorded) throws Exception {
+    LoadBalancerSpecs.Decision plan = LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false);
+    return loadBalancers.resolve(named, "service.kubernetes.io/tke-existed-lbid", recorded, LoadBalancers.TAG_SERVICE_UID, "uid-1", "shop-web",
+        plan, false);
   }
 
   @Test

@@ -13,6 +13,8 @@ import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbConnection;
 import io.clbdirect.gate.clb.ClbGateway;
+import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.models.V1Ingress;
@@ -23,6 +25,7 @@ import io.kubernetes.client.openapi.models.V1ServiceSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +48,7 @@ class TkeListenerSettingsTest {
     clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDsettings", "secret").withTaskDelay(Duration.ofMillis(50)).withVipOctet(93));
     gateway = new ClbGateway(ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDsettings", "secret",
         Duration.ofSeconds(2), Duration.ofSeconds(5))), ClbCallPolicy.defaults(), meters, Clock.systemUTC());
-    loadBalancers = new LoadBalancers(gateway, "test");
+    loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
   }
 
   @AfterEach
@@ -72,6 +75,8 @@ class TkeListenerSettingsTest {
     return meters.find("clb_direct_clb_calls_total").tag("action", action).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
+  static final LoadBalancerSpecs.Decision PUBLIC = LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false);
+
   @Test
   void l4ListenersGetTheConfiguredAttributesAtCreationAndBackAfterDrift() throws Exception {
     String spec = "{\"loadBalancer\":{\"l4Listeners\":[{\"protocol\":\"TCP\",\"port\":80,"
@@ -79,7 +84,7 @@ class TkeListenerSettingsTest {
         + "\"scheduler\":\"LEAST_CONN\"}]}}";
     ServiceLoadBalancers services = new ServiceLoadBalancers(loadBalancers);
 
-    LoadBalancerRef lb = services.ensure(service(), settings(spec, gateway));
+    LoadBalancerRef lb = services.ensure(service(), settings(spec, gateway), PUBLIC, false);
 
     Listener configured = listener(lb.loadBalancerId(), 80);
     assertThat(configured.getHealthCheck().getIntervalTime()).isEqualTo(10L);
@@ -93,7 +98,7 @@ class TkeListenerSettingsTest {
 
     assertThat(calls("ModifyListener")).isZero();
     // No recorded id (as after a crash before it was written): the same ClientToken finds the same load balancer.
-    LoadBalancerRef again = services.ensure(service(), settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway));
+    LoadBalancerRef again = services.ensure(service(), settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway), PUBLIC, false);
     assertThat(again.loadBalancerId()).isEqualTo(lb.loadBalancerId());
     Listener changed = listener(lb.loadBalancerId(), 80);
     assertThat(changed.getHealthCheck().getIntervalTime()).isEqualTo(20L);
@@ -101,8 +106,8 @@ class TkeListenerSettingsTest {
     assertThat(changed.getSessionExpireTime()).isEqualTo(600L);
     assertThat(calls("ModifyListener")).isEqualTo(1);
 
-    services.ensure(service(), settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway));
-    services.ensure(service(), ListenerSettings.NONE);
+    services.ensure(service(), settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway), PUBLIC, false);
+    services.ensure(service(), ListenerSettings.NONE, PUBLIC, false);
     assertThat(calls("ModifyListener")).as("nothing differs, or nothing is configured: no call").isEqualTo(1);
     assertThat(listener(lb.loadBalancerId(), 80).getHealthCheck().getIntervalTime()).as("not set = left alone").isEqualTo(20L);
   }
@@ -111,7 +116,7 @@ class TkeListenerSettingsTest {
   void l7RulesGetTheirHealthCheckPathAndTheVipDomainMatchesHostlessEntries() throws Exception {
     IngressLoadBalancers ingresses = new IngressLoadBalancers(loadBalancers);
     V1Ingress ingress = new V1Ingress().metadata(new V1ObjectMeta().name("shop").namespace("shop").uid("uid-shop"));
-    LoadBalancer lb = ingresses.ensureLoadBalancer(ingress);
+    LoadBalancer lb = ingresses.ensureLoadBalancer(ingress, PUBLIC, false);
     String vip = lb.getLoadBalancerVips()[0];
     Listener listener = ingresses.ensureListener(lb.getLoadBalancerId(), ingress);
     String spec = "{\"loadBalancer\":{\"l7Listeners\":[{\"protocol\":\"HTTP\",\"port\":80,\"domains\":["
