@@ -34,6 +34,12 @@ public final class GateConditionDecider {
           "Marking condition \"cloud.tencent.com/load-balancer-backendgroup-ready\" to True: bound and healthy on "
               + observations.size() + " load balancer listener" + (observations.size() == 1 ? "" : "s") + ".");
     }
+    if (current != null && current.status() && observations.stream()
+        .allMatch(o -> o.state() == BackendObservation.State.REFUSED || o.reason().ready())) {
+      // A refusal (say, SNAT Pro needed after GlobalRouteDirectAccess was switched on) stops new bindings;
+      // clb-direct deregisters nothing for it, so a Pod already serving keeps its gate in either mode.
+      return current;
+    }
     if (mode == GateMode.INITIAL && current != null && current.status() && stillBound(observations)) {
       // initial mode: a health flap after the Pod went Ready does not take it out of its Service.
       return current;

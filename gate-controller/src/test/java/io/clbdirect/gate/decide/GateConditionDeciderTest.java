@@ -28,6 +28,7 @@ class GateConditionDeciderTest {
     "HEALTH_DEAD,      HealthCheckFailing, false",
     "HEALTH_ALIVE,     LoadBalancerNetworkGroupReady, true",
     "HEALTH_CHECK_OFF, LoadBalancerNetworkGroupReady, true",
+    "REFUSED,          LoadBalancerUnusable, false",
   })
   void eachStateHasItsReason(BackendObservation.State state, GateReason reason, boolean status) {
     GateCondition condition = continuous.decide(List.of(on(state)), null);
@@ -65,6 +66,23 @@ class GateConditionDeciderTest {
     assertThat(continuous.decide(List.of(on(HEALTH_DEAD)), ready).status()).isFalse();
     assertThat(initial.decide(List.of(on(NOT_BOUND)), ready).reason()).isEqualTo(GateReason.TargetNotBound);
     assertThat(initial.decide(List.of(on(HEALTH_DEAD)), null).status()).as("never True before it first was").isFalse();
+  }
+
+  @Test
+  void aRefusedLoadBalancerHoldsNewPodsNamingWhyButNeverUnreadiesAServingOne() {
+    BackendObservation refused = new BackendObservation("Service web", null, null, REFUSED,
+        "load balancer lb-9 is in VPC vpc-a but the cluster is in VPC vpc-b");
+
+    GateCondition held = initial.decide(List.of(refused), null);
+    assertThat(held.status()).isFalse();
+    assertThat(held.reason()).isEqualTo(GateReason.LoadBalancerUnusable);
+    assertThat(held.message()).isEqualTo("Not bound: Service web cannot be served: load balancer lb-9 is in VPC vpc-a but the cluster is "
+        + "in VPC vpc-b.");
+    assertThat(continuous.decide(List.of(refused, on(HEALTH_ALIVE)), null).reason()).as("the worst reason").isEqualTo(GateReason.LoadBalancerUnusable);
+    GateCondition ready = initial.decide(List.of(on(HEALTH_ALIVE)), null);
+    assertThat(initial.decide(List.of(refused, on(HEALTH_ALIVE)), ready)).isEqualTo(ready);
+    assertThat(continuous.decide(List.of(refused), ready)).as("clb-direct deregistered nothing").isEqualTo(ready);
+    assertThat(continuous.decide(List.of(refused, on(HEALTH_DEAD)), ready).status()).isFalse();
   }
 
   @Test
