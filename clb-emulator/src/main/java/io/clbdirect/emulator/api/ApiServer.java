@@ -2,7 +2,6 @@ package io.clbdirect.emulator.api;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
@@ -26,9 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * HTTP edge of the emulated API on 127.0.0.1: {@code POST /} with the X-TC-* headers, answered like
- * CLB (HTTP 200, {@code {"Response":{...,"RequestId"}}}, errors in {@code Response.Error}), plus the
- * admin paths {@code /admin/state} and {@code /admin/faults}.
+ * HTTP edge of the emulated API on 127.0.0.1: every request shape Tencent serves (see {@link RequestShape}),
+ * answered like CLB (HTTP 200, {@code {"Response":{...,"RequestId"}}}, errors in {@code Response.Error}),
+ * plus the admin paths {@code /admin/state} and {@code /admin/faults}. Reading and verifying a call is
+ * {@link CallReader}'s job; this class only moves bytes and applies the checks every call shares.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -52,7 +52,7 @@ public final class ApiServer implements AutoCloseable {
   private final Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
   private final ClbState state;
   private final ClbApi api;
-  private final Tc3Verifier verifier;
+  private final CallReader calls;
   private final RateLimiter rateLimiter;
   private final FaultInjector faults;
   private final Supplier<JsonObject> stateView;
@@ -64,7 +64,7 @@ public final class ApiServer implements AutoCloseable {
     this.stateView = stateView;
     this.tasks = new Tasks(state, config.taskDelay());
     this.api = new ClbApi(state, config, faults, tasks);
-    this.verifier = new Tc3Verifier(Map.of(config.secretId(), config.secretKey()));
+    this.calls = new CallReader(Map.of(config.secretId(), config.secretKey()));
     this.rateLimiter = new RateLimiter(config.rateLimitPerSecond());
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 128);
     server.setExecutor(threads);
@@ -107,21 +107,15 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private JsonObject answer(HttpExchange exchange, String requestId) throws IOException {
-    if (!"POST".equals(exchange.getRequestMethod()) || !"/".equals(exchange.getRequestURI().getPath())) {
-      throw new ApiError("UnsupportedOperation", "Only POST / is served (TC3-HMAC-SHA256, JSON body).");
-    }
     byte[] body = readBody(exchange.getRequestBody());
     Map<String, String> headers = new HashMap<>();
     exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-    String action = headers.get("x-tc-action");
-    if (action == null || action.isBlank()) {
-      throw ApiError.missing("X-TC-Action");
-    }
-    verifier.verify(new Tc3Verifier.SignedRequest("POST", "/", exchange.getRequestURI().getRawQuery(), headers, body),
-        state.clock().instant());
-    String version = headers.get("x-tc-version");
-    if (!VERSION.equals(version)) {
-      throw new ApiError("NoSuchVersion", "Version " + version + " is not supported; use " + VERSION + ".");
+    IncomingRequest request = new IncomingRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+        exchange.getRequestURI().getRawQuery(), headers, body);
+    ApiCall call = calls.read(request, state.clock().instant());
+    String action = call.action();
+    if (!VERSION.equals(call.version())) {
+      throw new ApiError("NoSuchVersion", "Version " + call.version() + " is not supported; use " + VERSION + ".");
     }
     if (!api.knows(action)) {
       throw new ApiError("InvalidAction", "The action `" + action + "` is not supported.");
@@ -140,16 +134,8 @@ public final class ApiServer implements AutoCloseable {
     if (injected != null) {
       throw new ApiError(injected, "injected fault for " + action);
     }
-    JsonElement parsed;
-    try {
-      parsed = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      throw new ApiError("InvalidParameter.FormatError", "The request body is not JSON.");
-    }
-    if (!parsed.isJsonObject()) {
-      throw new ApiError("InvalidParameter.FormatError", "The request body must be a JSON object.");
-    }
-    JsonObject result = api.call(action, parsed.getAsJsonObject(), requestId);
+    JsonObject params = call.params().get();
+    JsonObject result = Params.readingFrom(call.source(), () -> api.call(action, params, requestId));
     state.changed();
     return result;
   }
