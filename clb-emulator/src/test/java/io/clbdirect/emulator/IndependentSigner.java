@@ -83,7 +83,8 @@ final class IndependentSigner {
    * TC3 over GET: CanonicalRequest = GET \n / \n query \n content-type:..\nhost:..\n \n content-type;host \n
    * hex(sha256("")); the query is sent exactly as signed (here in the order given, not sorted).
    */
-  JsonObject tc3Get(String action, Map<String, String> signed, Map<String, String> sent, Instant at, boolean signIt) throws Exception {
+  JsonObject tc3Get(String action, Map<String, String> signed, Map<String, String> sent, Instant at, boolean signIt)
+      throws Exception {
     String date = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC).format(at);
     String canonical = "GET\n/\n" + form(signed) + "\ncontent-type:" + FORM + "\nhost:" + signedHost + "\n\ncontent-type;host\n"
         + sha256Hex("");
