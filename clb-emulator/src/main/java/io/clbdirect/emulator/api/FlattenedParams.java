@@ -100,8 +100,8 @@ final class FlattenedParams {
       if (indexed == null) {
         indexed = index;
       } else if (indexed != index) {
-        throw format(key, "mixes index and name segments under `" + path + "` (compare `" + children.values().iterator().next().firstKey
-            + "`)");
+        String other = children.values().iterator().next().firstKey;
+        throw format(key, "mixes index and name segments under `" + path + "` (compare `" + other + "`)");
       }
       return children.computeIfAbsent(segment, s -> new Node(path.isEmpty() ? s : path + "." + s, key));
     }
@@ -122,7 +122,8 @@ final class FlattenedParams {
         for (int i = 0; i < children.size(); i++) {
           Node item = children.get(Integer.toString(i));
           if (item == null) {
-            throw format(firstKeyAfter(i), "leaves a gap: `" + path + "` has no item " + i + "; indices run 0, 1, 2, ... without gaps");
+            throw format(firstKeyAfter(i), "leaves a gap: `" + path + "` has no item " + i
+                + "; indices run 0, 1, 2, ... without gaps");
           }
           array.add(item.toJson());
         }

@@ -80,7 +80,8 @@ public final class V1Verifier {
           + ", server time is " + now.getEpochSecond() + ".");
     }
     String expected = sign(secretKey, algorithm, stringToSign(method, host, path, params));
-    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), params.get("Signature").getBytes(StandardCharsets.UTF_8))) {
+    byte[] received = params.get("Signature").getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), received)) {
       throw new ApiError("AuthFailure.SignatureFailure",
           "The provided credentials could not be validated. Please check your signature is correct.");
     }

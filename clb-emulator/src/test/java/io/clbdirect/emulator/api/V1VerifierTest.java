@@ -45,7 +45,8 @@ class V1VerifierTest {
 
     Map<String, String> signed = documentedParams();
     signed.put("Signature", "EliP9YW3pW28FpsEdkXt/+WcGeI=");
-    new V1Verifier(Map.of(DOC_ID, DOC_KEY)).verify("GET", "cvm.tencentcloudapi.com", "/", signed, Instant.ofEpochSecond(1465185768));
+    new V1Verifier(Map.of(DOC_ID, DOC_KEY))
+        .verify("GET", "cvm.tencentcloudapi.com", "/", signed, Instant.ofEpochSecond(1465185768));
   }
 
   final V1Verifier verifier = new V1Verifier(Map.of(DOC_ID, DOC_KEY));
