@@ -10,6 +10,7 @@ import com.tencentcloudapi.common.profile.HttpProfile;
 import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.emulator.Networks;
 import io.clbdirect.emulator.model.HealthStatus;
 import io.clbdirect.emulator.model.TargetRef;
 import io.kubernetes.client.openapi.ApiClient;
@@ -229,7 +230,9 @@ public final class ScaleBenchmark {
       CreateLoadBalancerRequest request = new CreateLoadBalancerRequest();
       request.setLoadBalancerType("OPEN");
       request.setNumber((long) Math.min(20, count - ids.size()));
-      request.setLoadBalancerName("existing");
+      // In the cluster VPC, where the Pods' loopback addresses are (the emulator refuses targets outside
+      // the load balancer's VPC). No LoadBalancerName: the API applies it only when Number is 1.
+      request.setVpcId(Networks.CLUSTER_VPC);
       ids.addAll(Arrays.asList(sdk.CreateLoadBalancer(request).getLoadBalancerIds()));
     }
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();

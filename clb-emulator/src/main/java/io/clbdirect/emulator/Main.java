@@ -18,6 +18,12 @@ public final class Main {
         --rate-limit N         requests per second per action before RequestLimitExceeded (default 20; 0 = off)
         --target-quota N       targets per L4 listener or L7 rule (default 200)
         --seed N               seed for ids and fault injection (default 0)
+        --networks SPEC        the account's VPCs, subnets and GlobalRouter cluster CIDRs, replacing the defaults;
+                               comma-separated items default-vpc:ID=CIDR (exactly one), vpc:ID=CIDR,
+                               subnet:ID@VPC=CIDR, cluster-cidr:CIDR@VPC, all inside 127.0.0.0/8. Default:
+                               default-vpc:vpc-default1=127.192.0.0/11,subnet:subnet-default1@vpc-default1=127.192.0.0/16,
+                               vpc:vpc-cluster1=127.0.0.0/10,subnet:subnet-cluster1@vpc-cluster1=127.60.0.0/16,
+                               cluster-cidr:127.128.0.0/10@vpc-cluster1
         --help                 this text
 
       API: POST http://127.0.0.1:PORT/ signed with TC3-HMAC-SHA256 (any Tencent Cloud SDK, endpoint 127.0.0.1:PORT, protocol http://).
@@ -37,6 +43,8 @@ public final class Main {
     double rateLimit = base.rateLimitPerSecond();
     int targetQuota = base.targetQuota();
     long seed = 0;
+    Networks networks = base.networks();
+    EmulatorConfig config;
     try {
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -58,26 +66,36 @@ public final class Main {
           case "--rate-limit" -> rateLimit = Double.parseDouble(value);
           case "--target-quota" -> targetQuota = Integer.parseInt(value);
           case "--seed" -> seed = Long.parseLong(value);
+          case "--networks" -> networks = Networks.parse(value);
           default -> throw new IllegalArgumentException("unknown flag " + arg);
         }
       }
       if (secretId == null || secretKey == null) {
         throw new IllegalArgumentException("--secret-id and --secret-key are required");
       }
+      config = new EmulatorConfig(port, secretId, secretKey, taskDelay, scale, vipOctet, rateLimit, targetQuota,
+          base.listenerQuota(), base.ruleQuota(), base.loadBalancerQuota(), seed, false, networks);
     } catch (IllegalArgumentException e) {
       System.err.println("clb-emulator: " + e.getMessage() + "\n\n" + HELP);
       System.exit(2);
       return;
     }
-    EmulatorConfig config = new EmulatorConfig(port, secretId, secretKey, taskDelay, scale, vipOctet, rateLimit, targetQuota,
-        base.listenerQuota(), base.ruleQuota(), base.loadBalancerQuota(), seed, false);
     ClbEmulator emulator = ClbEmulator.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       emulator.close();
       stopped.countDown();
     }));
-    System.out.println("clb-emulator listening on http://" + emulator.endpoint() + " (VIPs 127." + vipOctet + ".x.y)");
+    System.out.println("clb-emulator listening on http://" + emulator.endpoint() + " (public VIPs 127." + vipOctet + ".x.y)");
+    for (Networks.Vpc vpc : networks.vpcs()) {
+      System.out.println("  " + (vpc.isDefault() ? "default VPC " : "VPC ") + vpc.vpcId() + " " + vpc.cidr());
+    }
+    for (Networks.Subnet subnet : networks.subnets()) {
+      System.out.println("  subnet " + subnet.subnetId() + " " + subnet.cidr() + " in " + subnet.vpcId());
+    }
+    for (Networks.ClusterCidr cluster : networks.clusterCidrs()) {
+      System.out.println("  cluster CIDR " + cluster.cidr() + " routed in " + cluster.vpcId());
+    }
     stopped.await();
   }
 }

@@ -23,6 +23,9 @@ final class StateView {
         l.addProperty("name", lb.name());
         l.addProperty("type", lb.type());
         l.addProperty("vip", lb.vip());
+        l.addProperty("vpcId", lb.vpcId());
+        l.addProperty("subnetId", lb.attributes().subnetId());
+        l.addProperty("snatPro", lb.snatPro());
         l.addProperty("status", lb.status() == 1 ? "running" : "creating");
         l.addProperty("lockingTask", lb.lockingTaskId());
         JsonObject tags = new JsonObject();

@@ -82,9 +82,11 @@ abstract class EmulatorFixture {
     throw new AssertionError("task " + taskId + " still running");
   }
 
+  /** An OPEN load balancer in the cluster VPC, where the loopback backends (127.0.x.y) are. */
   String createLoadBalancer(String name) throws Exception {
     CreateLoadBalancerRequest request = new CreateLoadBalancerRequest();
     request.setLoadBalancerType("OPEN");
+    request.setVpcId(Networks.CLUSTER_VPC);
     request.setLoadBalancerName(name);
     request.setClientToken("token-" + name);
     TagInfo tag = new TagInfo();

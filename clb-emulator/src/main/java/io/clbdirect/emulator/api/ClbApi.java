@@ -38,7 +38,8 @@ public final class ClbApi {
   private final Map<String, BiFunction<Params, String, JsonObject>> actions = new LinkedHashMap<>();
   private final Set<String> writes = new HashSet<>();
   private final Map<String, List<String>> clientTokens = new LinkedHashMap<>();
-  private int nextVip;
+  private final Vips vips;
+  private final TargetNetworks targetNetworks;
 
   ClbApi(ClbState state, EmulatorConfig config, FaultInjector faults, Tasks tasks) {
     this.state = state;
@@ -46,6 +47,8 @@ public final class ClbApi {
     this.faults = faults;
     this.tasks = tasks;
     this.ids = new Random(config.seed() ^ 0x5DEECE66DL);
+    this.vips = new Vips(config.vipOctet());
+    this.targetNetworks = new TargetNetworks(config.networks());
     read("DescribeLoadBalancers", this::describeLoadBalancers);
     write("CreateLoadBalancer", this::createLoadBalancer);
     write("DeleteLoadBalancer", this::deleteLoadBalancer);
@@ -129,7 +132,7 @@ public final class ClbApi {
       }
     }
     JsonArray set = new JsonArray();
-    matching.stream().skip(offset).limit(limit).forEach(lb -> set.add(Views.loadBalancer(lb)));
+    matching.stream().skip(offset).limit(limit).forEach(lb -> set.add(Views.loadBalancer(lb, false)));
     JsonObject response = new JsonObject();
     response.addProperty("TotalCount", matching.size());
     response.add("LoadBalancerSet", set);
@@ -137,10 +140,6 @@ public final class ClbApi {
   }
 
   private JsonObject createLoadBalancer(Params p, String requestId) {
-    String type = p.string("LoadBalancerType");
-    if (!type.equals("OPEN") && !type.equals("INTERNAL")) {
-      throw new ApiError("InvalidParameterValue", "LoadBalancerType must be OPEN or INTERNAL.");
-    }
     String token = p.optString("ClientToken");
     if (token != null && token.length() > 64) {
       throw new ApiError("InvalidParameter.ClientTokenLimitExceeded", "ClientToken is longer than 64 characters.");
@@ -152,27 +151,29 @@ public final class ClbApi {
       response.addProperty("DealName", token);
       return response;
     }
-    int number = p.optInt("Number") == null ? 1 : p.optInt("Number");
-    if (number < 1 || number > 20) {
-      throw new ApiError("InvalidParameterValue.Range", "Number must be 1..20.");
-    }
+    LoadBalancerCreation spec = LoadBalancerCreation.read(p, config.networks());
+    String type = spec.type();
     long sameType = state.loadBalancers().values().stream().filter(lb -> lb.type().equals(type)).count();
-    if (sameType + number > config.loadBalancerQuota()) {
+    if (sameType + spec.number() > config.loadBalancerQuota()) {
       throw new ApiError("LimitExceeded", "Quota of " + config.loadBalancerQuota() + " " + type + " load balancers exceeded.");
     }
-    Map<String, String> tags = new LinkedHashMap<>();
-    List<Params> tagParams = p.objects("Tags");
-    if (tagParams.size() > 20) {
-      throw ApiError.tooMany("Tags", 20);
+    boolean internal = type.equals("INTERNAL");
+    Set<String> used = new HashSet<>();
+    state.loadBalancers().values().forEach(lb -> used.add(lb.vip()));
+    if (spec.vip() != null) {
+      if (internal) {
+        vips.checkInSubnet(spec.vip(), spec.subnet(), used);
+      } else {
+        vips.checkPublic(spec.vip(), used);
+      }
     }
-    for (Params tag : tagParams) {
-      tags.put(tag.string("TagKey"), tag.optString("TagValue") == null ? "" : tag.optString("TagValue"));
-    }
-    String name = p.optString("LoadBalancerName");
     List<LoadBalancer> created = new ArrayList<>();
-    for (int i = 0; i < number; i++) {
+    for (int i = 0; i < spec.number(); i++) {
       String id = newId("lb-");
-      LoadBalancer lb = new LoadBalancer(id, name == null ? id : name, type, nextVip(), now(), tags, token);
+      String vip = spec.vip() != null ? spec.vip() : internal ? vips.nextInSubnet(spec.subnet(), used) : vips.nextPublic(used);
+      used.add(vip);
+      LoadBalancer lb = new LoadBalancer(id, spec.name() == null ? id : spec.name(), type, vip, now(), spec.tags(), token,
+          spec.attributes());
       state.loadBalancers().put(id, lb);
       created.add(lb);
     }
@@ -524,6 +525,7 @@ public final class ClbApi {
     List<TargetSpec> specs = targetSpecs(p, 20);
     Map<String, Target> targets = targetsOf(listener, p);
     if (register) {
+      checkNetworks(lb, specs);
       long added = specs.stream().filter(s -> !targets.containsKey(s.key())).count();
       if (targets.size() + added > config.targetQuota()) {
         throw new ApiError("LimitExceeded", "Quota of " + config.targetQuota() + " targets per listener or rule exceeded.");
@@ -531,6 +533,15 @@ public final class ClbApi {
     }
     tasks.start(requestId, List.of(lb), () -> apply(targets, specs, register));
     return new JsonObject();
+  }
+
+  /** EniIp targets must lie in the load balancer's VPC, or (with SnatPro) in a known network: see {@link TargetNetworks}. */
+  private void checkNetworks(LoadBalancer lb, List<TargetSpec> specs) {
+    for (TargetSpec spec : specs) {
+      if (spec.eniIp() != null) {
+        targetNetworks.check(lb, spec.eniIp());
+      }
+    }
   }
 
   /** choice: registering a bound target is a no-op (weight unchanged); deregistering an unbound one too. */
@@ -556,12 +567,22 @@ public final class ClbApi {
     }
     // choice: synchronous (as Tencent's own controller treats it); per listener, a listener or rule that
     // does not exist, or a quota overflow, puts the ListenerId in FailListenerIdSet and the rest applies.
+    // choice: a target address the load balancer may not bind refuses the whole call (before anything
+    // applies), as a malformed target does; only listener-level failures go to FailListenerIdSet.
+    List<TargetSpec> specs = new ArrayList<>();
+    for (Params t : raw) {
+      specs.add(targetSpec(t));
+    }
+    if (register) {
+      checkNetworks(lb, specs);
+    }
     Map<String, List<TargetSpec>> byLocation = new LinkedHashMap<>();
     Map<String, Map<String, Target>> maps = new LinkedHashMap<>();
     Set<String> failed = new LinkedHashSet<>();
-    for (Params t : raw) {
+    for (int i = 0; i < raw.size(); i++) {
+      Params t = raw.get(i);
       String listenerId = t.string("ListenerId");
-      TargetSpec spec = targetSpec(t);
+      TargetSpec spec = specs.get(i);
       Listener listener = lb.listeners().get(listenerId);
       Map<String, Target> targets = null;
       if (listener != null) {
@@ -803,11 +824,6 @@ public final class ClbApi {
       id.append(alphabet.charAt(ids.nextInt(alphabet.length())));
     }
     return id.toString();
-  }
-
-  private String nextVip() {
-    int n = nextVip++;
-    return "127." + config.vipOctet() + "." + (n / 254) + "." + (n % 254 + 1);
   }
 
   private Instant now() {

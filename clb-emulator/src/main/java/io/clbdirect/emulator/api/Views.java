@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import io.clbdirect.emulator.model.HealthCheckConfig;
 import io.clbdirect.emulator.model.Listener;
 import io.clbdirect.emulator.model.LoadBalancer;
+import io.clbdirect.emulator.model.LoadBalancerAttributes;
 import io.clbdirect.emulator.model.Rule;
 import io.clbdirect.emulator.model.Target;
 import java.time.Instant;
@@ -23,16 +24,28 @@ final class Views {
     return TIME.format(instant);
   }
 
-  static JsonObject loadBalancer(LoadBalancer lb) {
+  /**
+   * A LoadBalancer as the SDK model names its fields. choice: AddressIPVersion is reported as the output
+   * model documents it (ipv4 | ipv6, with IPv6Mode IPv6Nat64 | IPv6FullChain), though the VIP itself is
+   * always an IPv4 loopback address; a zone given as a number fills MasterZone.ZoneId, a zone name fills
+   * MasterZone.Zone (the emulator has no zone catalogue to fill the other). TargetCount only when
+   * {@code withTargetCount} (AdditionalFields TargetCount).
+   */
+  static JsonObject loadBalancer(LoadBalancer lb, boolean withTargetCount) {
+    LoadBalancerAttributes a = lb.attributes();
     JsonObject json = new JsonObject();
     json.addProperty("LoadBalancerId", lb.loadBalancerId());
     json.addProperty("LoadBalancerName", lb.name());
     json.addProperty("LoadBalancerType", lb.type());
     json.addProperty("Forward", 1);
+    json.addProperty("Domain", domain(lb));
+    json.addProperty("LoadBalancerDomain", domain(lb));
     json.add("LoadBalancerVips", strings(lb.vip()));
     json.addProperty("Status", lb.status());
     json.addProperty("CreateTime", time(lb.createTime()));
-    json.addProperty("VpcId", "vpc-emulated");
+    json.addProperty("ProjectId", a.projectId());
+    json.addProperty("VpcId", a.vpcId());
+    json.addProperty("SubnetId", a.subnetId() == null ? "" : a.subnetId());
     JsonArray tags = new JsonArray();
     for (Map.Entry<String, String> tag : lb.tags().entrySet()) {
       JsonObject entry = new JsonObject();
@@ -41,6 +54,58 @@ final class Views {
       tags.add(entry);
     }
     json.add("Tags", tags);
+    json.add("SecureGroups", new JsonArray());
+    json.addProperty("AddressIPVersion", a.addressIPVersion().equals("IPV4") ? "ipv4" : "ipv6");
+    if (!a.addressIPVersion().equals("IPV4")) {
+      json.addProperty("IPv6Mode", a.addressIPVersion().equals("IPV6") ? "IPv6Nat64" : "IPv6FullChain");
+    }
+    json.addProperty("VipIsp", a.vipIsp());
+    if (a.masterZone() != null) {
+      json.add("MasterZone", zone(a.masterZone()));
+    }
+    if (a.backupZone() != null) {
+      JsonArray backups = new JsonArray();
+      backups.add(zone(a.backupZone()));
+      json.add("BackupZoneSet", backups);
+    }
+    json.addProperty("ChargeType", a.chargeType());
+    if (a.internetChargeType() != null || a.internetMaxBandwidthOut() != null) {
+      JsonObject network = new JsonObject();
+      network.addProperty("InternetChargeType", a.internetChargeType());
+      network.addProperty("InternetMaxBandwidthOut", a.internetMaxBandwidthOut());
+      if (a.bandwidthpkgSubType() != null) {
+        network.addProperty("BandwidthpkgSubType", a.bandwidthpkgSubType());
+      }
+      json.add("NetworkAttributes", network);
+    }
+    json.addProperty("LoadBalancerPassToTarget", a.passToTarget());
+    json.addProperty("SnatPro", a.snatPro());
+    json.add("SnatIps", new JsonArray());
+    json.addProperty("SlaType", a.slaType());
+    json.addProperty("Isolation", 0);
+    json.addProperty("Exclusive", 0);
+    if (withTargetCount) {
+      json.addProperty("TargetCount", lb.targetCount());
+    }
+    return json;
+  }
+
+  /**
+   * choice: an OPEN load balancer's domain is {@code <id>.clb.emulator.invalid} (the reserved .invalid
+   * TLD never resolves); an INTERNAL one has none ("").
+   */
+  static String domain(LoadBalancer lb) {
+    return lb.type().equals("OPEN") ? lb.loadBalancerId() + ".clb.emulator.invalid" : "";
+  }
+
+  private static JsonObject zone(String zone) {
+    JsonObject json = new JsonObject();
+    if (zone.chars().allMatch(Character::isDigit)) {
+      json.addProperty("ZoneId", Long.parseLong(zone));
+    } else {
+      json.addProperty("Zone", zone);
+      json.addProperty("ZoneRegion", zone.substring(0, zone.lastIndexOf('-')));
+    }
     return json;
   }
 

@@ -1,5 +1,6 @@
 package io.clbdirect.emulator.model;
 
+import io.clbdirect.emulator.Networks;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +16,20 @@ public final class LoadBalancer {
   private final Instant createTime;
   private final Map<String, String> tags;
   private final String clientToken;
+  private final LoadBalancerAttributes attributes;
   private volatile int status;
   private final Map<String, Listener> listeners = new LinkedHashMap<>();
   private volatile String lockingTaskId;
 
+  /** An instance in the default VPC with the default attributes (for tests that build the model directly). */
   public LoadBalancer(String loadBalancerId, String name, String type, String vip, Instant createTime, Map<String, String> tags,
       String clientToken) {
+    this(loadBalancerId, name, type, vip, createTime, tags, clientToken, LoadBalancerAttributes.defaults(type, Networks.DEFAULT_VPC));
+  }
+
+  public LoadBalancer(String loadBalancerId, String name, String type, String vip, Instant createTime, Map<String, String> tags,
+      String clientToken, LoadBalancerAttributes attributes) {
+    this.attributes = attributes;
     this.loadBalancerId = loadBalancerId;
     this.name = name;
     this.type = type;
@@ -57,6 +66,31 @@ public final class LoadBalancer {
 
   public String clientToken() {
     return clientToken;
+  }
+
+  /** VPC, subnet, SnatPro and the other creation attributes. */
+  public LoadBalancerAttributes attributes() {
+    return attributes;
+  }
+
+  public String vpcId() {
+    return attributes.vpcId();
+  }
+
+  public boolean snatPro() {
+    return attributes.snatPro();
+  }
+
+  /** How many targets its listeners and rules hold. Callers hold the state lock. */
+  public int targetCount() {
+    int count = 0;
+    for (Listener listener : listeners.values()) {
+      count += listener.targets().size();
+      for (Rule rule : listener.rules().values()) {
+        count += rule.targets().size();
+      }
+    }
+    return count;
   }
 
   /** 0 creating, 1 running. */

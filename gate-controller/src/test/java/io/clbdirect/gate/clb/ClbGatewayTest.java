@@ -15,6 +15,7 @@ import com.tencentcloudapi.clb.v20180317.models.RegisterTargetsRequest;
 import com.tencentcloudapi.clb.v20180317.models.Target;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.emulator.Networks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +56,8 @@ class ClbGatewayTest {
   String loadBalancerWithListener() throws Exception {
     CreateLoadBalancerRequest create = new CreateLoadBalancerRequest();
     create.setLoadBalancerType("OPEN");
+    // The targets below (127.0.0.1) are in the emulator's cluster VPC.
+    create.setVpcId(Networks.CLUSTER_VPC);
     CreateLoadBalancerResponse[] created = new CreateLoadBalancerResponse[1];
     gateway.write("CreateLoadBalancer", "new", c -> {
       created[0] = c.CreateLoadBalancer(create);
