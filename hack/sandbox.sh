@@ -3,11 +3,14 @@
 # kube-controller-manager), a fake kubelet, the CLB emulator and clb-direct itself, all on loopback,
 # with an example workload behind a direct-access LoadBalancer Service. No cloud account needed.
 #
-# Usage: hack/sandbox.sh up [--foreground] | down | status
+# Usage: hack/sandbox.sh up [--foreground] [--network-mode vpc-cni|mixed] | down | status
 #
 #   up            builds what is missing, starts everything, waits until the example's readiness gates
 #                 are True, prints what to try, and returns (the sandbox keeps running).
 #                 --foreground stays attached instead: Ctrl-C stops the sandbox.
+#                 --network-mode mixed plays a mixed GlobalRouter + VPC-CNI cluster: Pods get GlobalRouter
+#                 addresses unless they ask for an ENI IP (which the webhook injects while TKE's
+#                 GlobalRouteDirectAccess switch is "false"); default vpc-cni (every Pod on an ENI IP).
 #                 Ctrl-C while up is still starting stops everything it started.
 #   down          stops every process the sandbox started and removes .sandbox/
 #   status        says what runs
@@ -109,13 +112,50 @@ Three things to try:
   3. Delete the webhook configuration and watch clb-direct put it back within a second:
        kubectl delete mutatingwebhookconfiguration clb-direct && kubectl get mutatingwebhookconfiguration -w
 
+More: an internal load balancer, in subnet $SANDBOX_SUBNET of the cluster's VPC $SANDBOX_VPC (its VIP
+comes from that subnet, 127.60.x.y):
+       kubectl -n demo expose deployment web --name web-internal --type LoadBalancer --port 8081 --target-port http
+       kubectl -n demo annotate service web-internal service.cloud.tencent.com/direct-access=true \\
+         service.kubernetes.io/qcloud-loadbalancer-internal-subnetid=$SANDBOX_SUBNET
+       kubectl -n demo get service web-internal -w      (then: curl http://<EXTERNAL-IP>:8081/)
+EOF
+	if [[ "$SANDBOX_NETWORK_MODE" == mixed ]]; then
+		cat <<EOF
+
+Mixed GlobalRouter + VPC-CNI: GlobalRouteDirectAccess is "false", so the webhook gave every demo Pod the
+ENI annotation and resource, and they have VPC addresses (127.10.x.y):
+       kubectl -n demo get pods -o custom-columns=NAME:.metadata.name,IP:.status.podIP,ENI:.metadata.annotations.tke\\.cloud\\.tencent\\.com/networks
+Switch it on: new Pods keep GlobalRouter addresses (127.130.x.y), which only a load balancer with SNAT Pro
+can bind. The existing load balancer has none, so the new Pods are held (LoadBalancerNetworkMismatch);
+a Service made now gets a load balancer with SNAT Pro:
+       kubectl -n kube-system patch configmap tke-service-controller-config -p '{"data":{"GlobalRouteDirectAccess":"true"}}'
+       kubectl -n demo rollout restart deployment/web && kubectl -n demo get events --field-selector reason=LoadBalancerNetworkMismatch
+       kubectl -n demo expose deployment web --name web-gr --type LoadBalancer --port 8082 --target-port http
+       kubectl -n demo annotate service web-gr service.cloud.tencent.com/direct-access=true
+       curl -s \$CLB_EMULATOR_ENDPOINT/admin/state | grep -o '"snatPro": *[a-z]*'
+EOF
+	fi
+	cat <<EOF
+
 Stop everything with: hack/sandbox.sh down
 EOF
 }
 
 up() {
-	local foreground=false
-	[[ "${1:-}" == "--foreground" ]] && foreground=true
+	local foreground=false network_mode=vpc-cni
+	while (( $# > 0 )); do
+		case "$1" in
+			--foreground) foreground=true ;;
+			--network-mode)
+				[[ $# -ge 2 ]] || die "--network-mode needs a value: vpc-cni or mixed"
+				network_mode="$2"
+				shift ;;
+			--network-mode=*) network_mode="${1#--network-mode=}" ;;
+			*) die "unknown option $1; usage: hack/sandbox.sh up [--foreground] [--network-mode vpc-cni|mixed]" ;;
+		esac
+		shift
+	done
+	[[ "$network_mode" == vpc-cni || "$network_mode" == mixed ]] || die "--network-mode must be vpc-cni or mixed, not '$network_mode'"
 	if runner_alive; then
 		if [[ -f "$state/ready" ]]; then
 			say "already running (pid $(cat "$runner_pid_file")); hack/sandbox.sh status, or down first"
@@ -136,7 +176,7 @@ up() {
 	trap 'say "interrupted: stopping"; stop_all; rm -rf "$state"; exit 130' INT TERM
 	java -Dlogback.configurationFile="$repo/hack/sandbox-logback.xml" -Xmx384m \
 		-cp "$repo/e2e/target/classes:$(cat "$repo/e2e/target/sandbox.classpath")" \
-		io.clbdirect.e2e.sandbox.Sandbox "$state" "$repo" >"$state/logs/sandbox.log" 2>&1 &
+		io.clbdirect.e2e.sandbox.Sandbox "$state" "$repo" "$network_mode" >"$state/logs/sandbox.log" 2>&1 &
 	echo $! >"$runner_pid_file"
 	say "starting (pid $(cat "$runner_pid_file"), log $shown/logs/sandbox.log)"
 	until [[ -f "$state/ready" ]]; do
@@ -217,5 +257,5 @@ case "${1:-}" in
 	up) shift; up "$@" ;;
 	down) down ;;
 	status) status ;;
-	*) echo "usage: hack/sandbox.sh up [--foreground] | down | status" >&2; exit 2 ;;
+	*) echo "usage: hack/sandbox.sh up [--foreground] [--network-mode vpc-cni|mixed] | down | status" >&2; exit 2 ;;
 esac

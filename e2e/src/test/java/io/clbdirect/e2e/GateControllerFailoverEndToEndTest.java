@@ -3,6 +3,7 @@ package io.clbdirect.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
+import io.clbdirect.emulator.Networks;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.junit.ControlPlaneExtension;
@@ -65,7 +66,8 @@ class GateControllerFailoverEndToEndTest {
             "--clb-direct.gate-controller.enabled=true",
             "--clb-direct.gate-controller.namespace=" + SYSTEM,
             "--clb-direct.clb.endpoint=" + clb.endpoint(),
-            "--clb-direct.clb.https=false"),
+            "--clb-direct.clb.https=false",
+            "--clb-direct.clb.vpc-id=" + Networks.CLUSTER_VPC),
             Map.of("POD_NAME", name, "CLB_DIRECT_CLB_SECRET_ID", "AKIDfail", "CLB_DIRECT_CLB_SECRET_KEY", "fail-secret")));
       }
       String ns = "failover-web";

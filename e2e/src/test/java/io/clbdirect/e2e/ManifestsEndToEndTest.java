@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.clbdirect.emulator.Networks;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.junit.ControlPlaneExtension;
@@ -435,10 +436,12 @@ class ManifestsEndToEndTest {
           .getAsJsonObject("spec").getAsJsonArray("containers").get(0).getAsJsonObject();
       long started = System.nanoTime();
       clbDirect = ClbDirectProcess.start(work, serviceAccountKubeconfig, SYSTEM, CONFIGURATION, List.of(
-          // Only what differs from a cluster: the emulator instead of the CLB API, and Fail so that a
-          // webhook that could not answer shows up as a failed Pod creation instead of a missing gate.
+          // Only what differs from a cluster: the emulator instead of the CLB API (and its cluster VPC for
+          // the one value the manifests leave for the user to fill in), and Fail so that a webhook that
+          // could not answer shows up as a failed Pod creation instead of a missing gate.
           "--clb-direct.clb.endpoint=" + emulator.endpoint(),
           "--clb-direct.clb.https=false",
+          "--clb-direct.clb.vpc-id=" + Networks.CLUSTER_VPC,
           "--clb-direct.bootstrap.failure-policy=Fail"),
           environment(container));
       System.out.printf("MANIFESTS clb-direct ready on the ServiceAccount's token in %d ms%n",

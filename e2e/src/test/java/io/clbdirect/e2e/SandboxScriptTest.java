@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import java.io.IOException;
@@ -132,5 +133,114 @@ class SandboxScriptTest {
     assertThat(state).doesNotExist();
     Run status = script(state, Duration.ofSeconds(30), "status");
     assertThat(status.output()).contains("not running");
+  }
+
+  /**
+   * {@code up --network-mode mixed}: the demo Pods asked for ENI IPs (the switch is off), and the hints
+   * printed for internal load balancers and SNAT Pro work when pasted, as a user would.
+   */
+  @Test
+  void mixedModeGivesEniIpsAndThePrintedNetworkHintsWorkWhenPasted(@TempDir Path temp) throws Exception {
+    Path state = temp.resolve("sandbox");
+    try {
+      Run up = script(state, Duration.ofMinutes(15), "up", "--network-mode", "mixed");
+      assertThat(up.exit()).as(up.output()).isZero();
+      assertThat(up.output()).contains("Mixed GlobalRouter + VPC-CNI", "qcloud-loadbalancer-internal-subnetid=subnet-cluster1");
+      Map<String, String> env = env(state);
+      assertThat(env).containsEntry("SANDBOX_NETWORK_MODE", "mixed").containsEntry("SANDBOX_SUBNET", "subnet-cluster1");
+      ApiClient client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(Files.readString(state.resolve("kubeconfig")))))
+          .build();
+      CoreV1Api core = new CoreV1Api(client);
+      assertThat(core.listNamespacedPod("demo").execute().getItems()).hasSize(3).allSatisfy(pod -> {
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("tke.cloud.tencent.com/networks", "tke-route-eni");
+        assertThat(pod.getStatus().getPodIP()).as("an ENI IP in the cluster VPC").startsWith("127.10.");
+      });
+
+      // The internal load balancer hint, pasted (the watch left out).
+      Run internal = paste(state, hint(up.output(), "More: an internal load balancer", "kubectl -n demo get service web-internal -w"));
+      assertThat(internal.exit()).as(internal.output()).isZero();
+      V1Service web = Await.until(Duration.ofSeconds(90), "the VIP of demo/web-internal", () -> read(() ->
+          core.readNamespacedService("web-internal", "demo").execute()), s -> s.getStatus().getLoadBalancer() != null
+          && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
+      String vip = web.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+      assertThat(vip).as("from the subnet").startsWith("127.60.");
+      HttpResponse<String> answer = Await.until(Duration.ofSeconds(60), "an answer through " + vip, () -> {
+        try {
+          return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(HttpRequest.newBuilder(
+              URI.create("http://" + vip + ":8081/")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+          return null;
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }, r -> r != null && r.statusCode() == 200);
+      assertThat(answer.body().trim()).startsWith("web-");
+
+      // The SNAT Pro hint, pasted: a Service made after the switch gets a load balancer with SNAT Pro.
+      Run snat = paste(state, hint(up.output(), "Switch it on:", "admin/state"));
+      assertThat(snat.exit()).as(snat.output()).isZero();
+      Await.until(Duration.ofSeconds(90), "a load balancer with SNAT Pro", () -> read(() -> paste(state,
+          List.of("curl -s $CLB_EMULATOR_ENDPOINT/admin/state | grep -o '\"snatPro\": *[a-z]*'"))).output(), o -> o.contains("true"));
+    } finally {
+      Run down = script(state, Duration.ofMinutes(2), "down");
+      assertThat(down.exit()).as(down.output()).isZero();
+    }
+  }
+
+  /** The command lines printed after {@code heading}, up to (not including) {@code stopBefore} or the next blank line. */
+  static List<String> hint(String output, String heading, String stopBefore) {
+    List<String> commands = new ArrayList<>();
+    boolean in = false;
+    StringBuilder pending = new StringBuilder();
+    for (String line : output.split("\n")) {
+      if (line.startsWith(heading)) {
+        in = true;
+        continue;
+      }
+      if (!in) {
+        continue;
+      }
+      if (line.isBlank() || stopBefore != null && line.contains(stopBefore)) {
+        break;
+      }
+      if (!line.startsWith("       ")) {
+        continue; // prose
+      }
+      String text = line.trim();
+      if (text.endsWith("\\")) {
+        pending.append(text, 0, text.length() - 1);
+        continue;
+      }
+      commands.add(pending + text);
+      pending.setLength(0);
+    }
+    assertThat(commands).as("commands after '" + heading + "'").isNotEmpty();
+    return commands;
+  }
+
+  /** Runs commands as a user would paste them, in a shell set up as the printed hint says. */
+  static Run paste(Path state, List<String> commands) throws IOException, InterruptedException {
+    String setup = ". " + state.resolve("env") + " && export PATH=\"$(" + REPO.resolve("hack/control-plane.sh") + " path):$PATH\"";
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -e; " + setup + "; " + String.join("\n", commands))
+        .directory(REPO.toFile()).redirectErrorStream(true);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("pasted commands did not finish: " + commands + "\n" + output);
+    }
+    return new Run(process.exitValue(), output);
+  }
+
+  interface Call<T> {
+    T call() throws Exception;
+  }
+
+  static <T> T read(Call<T> call) {
+    try {
+      return call.call();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.clbdirect.e2e.app;
 
+import io.clbdirect.emulator.Networks;
 import io.clbdirect.e2e.controlplane.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,7 +91,8 @@ public final class ClbDirectProcess implements AutoCloseable {
 
   /**
    * Arguments that switch the gate-controller on against a CLB emulator (plain HTTP) at {@code endpoint},
-   * with its Lease in {@code namespace}; the credentials go in the environment, see {@link #clbCredentials}.
+   * with its Lease in {@code namespace}, in the emulator's cluster VPC ({@link Networks#CLUSTER_VPC});
+   * the credentials go in the environment, see {@link #clbCredentials}.
    */
   public static List<String> gateControllerArguments(String namespace, String clusterName, String endpoint) {
     return List.of(
@@ -98,7 +100,8 @@ public final class ClbDirectProcess implements AutoCloseable {
         "--clb-direct.gate-controller.cluster-name=" + clusterName,
         "--clb-direct.gate-controller.namespace=" + namespace,
         "--clb-direct.clb.endpoint=" + endpoint,
-        "--clb-direct.clb.https=false");
+        "--clb-direct.clb.https=false",
+        "--clb-direct.clb.vpc-id=" + Networks.CLUSTER_VPC);
   }
 
   /** The environment that carries CLB credentials, as the install manifests pass them from a Secret. */

@@ -2,6 +2,7 @@ package io.clbdirect.e2e.kubelet;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.clbdirect.core.WellKnown;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
@@ -71,6 +72,8 @@ public final class FakeKubelet implements AutoCloseable {
   private final SharedInformerFactory informers;
   private final SharedIndexInformer<V1Pod> pods;
   private final LoopbackAddresses addresses;
+  /** GlobalRouter Pod IPs on a node of a mixed cluster; null on a VPC-CNI node. */
+  private LoopbackAddresses globalRouterAddresses;
   private final Map<String, PodEndpoints> endpoints = new ConcurrentHashMap<>();
   private final Map<String, Duration> shutdownDelays = new ConcurrentHashMap<>();
   private final Set<String> terminating = ConcurrentHashMap.newKeySet();
@@ -95,6 +98,7 @@ public final class FakeKubelet implements AutoCloseable {
     this.nodeName = nodeName;
     this.core = new CoreV1Api(client);
     this.addresses = new LoopbackAddresses(addressOctet);
+    this.globalRouterAddresses = null;
     this.informers = new SharedInformerFactory(client);
     this.pods = informers.sharedIndexInformerFor(
         new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client), V1Pod.class, 0);
@@ -114,6 +118,21 @@ public final class FakeKubelet implements AutoCloseable {
         enqueue(key(pod));
       }
     });
+  }
+
+  /**
+   * Plays a GlobalRouter node of a mixed (or GlobalRouter) cluster: a Pod gets an ENI IP from the VPC
+   * range of {@code addressOctet} only when it asks for one (the {@code tke.cloud.tencent.com/networks:
+   * tke-route-eni} annotation the webhook injects), as TKE's ENI agent does; every other Pod gets a
+   * GlobalRouter address, 127.{@code globalRouterOctet}.x.y, from the cluster CIDR.
+   */
+  public FakeKubelet(ApiClient client, String nodeName, int addressOctet, int globalRouterOctet) {
+    this(client, nodeName, addressOctet, new LoopbackAddresses(globalRouterOctet));
+  }
+
+  private FakeKubelet(ApiClient client, String nodeName, int addressOctet, LoopbackAddresses globalRouterAddresses) {
+    this(client, nodeName, addressOctet);
+    this.globalRouterAddresses = globalRouterAddresses;
   }
 
   /** Registers the Node, starts watching Pods, and returns once the Pod cache has synced. */
@@ -265,6 +284,16 @@ public final class FakeKubelet implements AutoCloseable {
     }
   }
 
+  /** An ENI IP for a Pod that asks for one (or on a VPC-CNI node), else a GlobalRouter address. */
+  private LoopbackAddresses addressesFor(V1Pod pod) {
+    if (globalRouterAddresses == null) {
+      return addresses;
+    }
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    boolean eni = annotations != null && WellKnown.ENI_NETWORKS_VALUE.equals(annotations.get(WellKnown.ENI_NETWORKS_ANNOTATION));
+    return eni ? addresses : globalRouterAddresses;
+  }
+
   private PodEndpoints startEndpoints(V1Pod pod) {
     List<Integer> ports = new ArrayList<>();
     for (V1Container container : pod.getSpec().getContainers()) {
@@ -277,7 +306,7 @@ public final class FakeKubelet implements AutoCloseable {
         }
       }
     }
-    PodEndpoints started = new PodEndpoints(pod.getMetadata().getName(), addresses.allocate(), ports, listenerThreads);
+    PodEndpoints started = new PodEndpoints(pod.getMetadata().getName(), addressesFor(pod).allocate(), ports, listenerThreads);
     Serving initial = defaultServing;
     List<Integer> failed = initial == Serving.CLOSED || !listening ? List.of() : started.open();
     if (initial != Serving.OK) {

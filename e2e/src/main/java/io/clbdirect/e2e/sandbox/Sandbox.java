@@ -1,5 +1,7 @@
 package io.clbdirect.e2e.sandbox;
 
+import io.clbdirect.core.NetworkMode;
+import io.clbdirect.core.WellKnown;
 import io.clbdirect.e2e.Await;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
@@ -8,11 +10,13 @@ import io.clbdirect.e2e.controlplane.ManagedProcess;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.emulator.Networks;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1Deployment;
@@ -59,22 +63,33 @@ public final class Sandbox implements AutoCloseable {
   public static final String SYSTEM_NAMESPACE = "clb-direct-system";
   public static final String EXAMPLE_NAMESPACE = "demo";
   public static final int EXAMPLE_PORT = 8080;
+  /** Pod IPs of the sandbox's node: ENI IPs inside the emulator's cluster VPC (127.0.0.0/10). */
+  static final int VPC_POD_OCTET = 10;
+  /** GlobalRouter Pod IPs in mixed mode: inside the emulator's GlobalRouter cluster CIDR (127.128.0.0/10). */
+  static final int GLOBAL_ROUTER_POD_OCTET = 130;
   static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   private final Path state;
+  private final NetworkMode networkMode;
   private final List<AutoCloseable> started = new ArrayList<>();
 
-  private Sandbox(Path state) {
+  private Sandbox(Path state, NetworkMode networkMode) {
     this.state = state;
+    this.networkMode = networkMode;
   }
 
-  /** {@code Sandbox <state dir> <repository>}; runs until SIGTERM. */
+  /** {@code Sandbox <state dir> <repository> [vpc-cni|mixed]}; runs until SIGTERM. */
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: Sandbox <state dir> <repository root>");
+    if (args.length < 2 || args.length > 3) {
+      System.err.println("usage: Sandbox <state dir> <repository root> [vpc-cni|mixed]");
       System.exit(2);
     }
-    Sandbox sandbox = new Sandbox(Path.of(args[0]).toAbsolutePath());
+    NetworkMode mode = args.length == 3 ? NetworkMode.fromConfigValue(args[2]) : NetworkMode.VPC_CNI;
+    if (mode == NetworkMode.GLOBAL_ROUTER) {
+      System.err.println("the sandbox runs vpc-cni or mixed; global-router is mixed without ENI Pods (see docs/gate-controller.md)");
+      System.exit(2);
+    }
+    Sandbox sandbox = new Sandbox(Path.of(args[0]).toAbsolutePath(), mode);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       sandbox.close();
@@ -108,9 +123,28 @@ public final class Sandbox implements AutoCloseable {
     core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(SYSTEM_NAMESPACE))).execute();
     Map<String, String> env = new LinkedHashMap<>(ClbDirectProcess.clbCredentials(secretId, secretKey));
     env.put("POD_NAME", "sandbox");
-    ClbDirectProcess clbDirect = remember(ClbDirectProcess.start(logs, kubeconfig, SYSTEM_NAMESPACE, "clb-direct",
-        ClbDirectProcess.gateControllerArguments(SYSTEM_NAMESPACE, "sandbox", clb.endpoint()), env));
-    FakeKubelet kubelet = remember(new FakeKubelet(plane.adminClient(Duration.ZERO), "sandbox-node", 10).start());
+    List<String> args = new ArrayList<>(ClbDirectProcess.gateControllerArguments(SYSTEM_NAMESPACE, "sandbox", clb.endpoint()));
+    args.add("--clb-direct.network-mode=" + networkMode.configValue());
+    FakeKubelet kubelet;
+    if (networkMode == NetworkMode.MIXED) {
+      // TKE's switch, off: direct-access Pods ask for an ENI IP (the webhook injects the request), so the
+      // load balancer binds VPC addresses. Switched on, new Pods keep GlobalRouter addresses and new load
+      // balancers get SNAT Pro (the hints printed by up show how).
+      try {
+        core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(WellKnown.TKE_CONFIG_NAMESPACE))).execute();
+      } catch (ApiException e) {
+        if (e.getCode() != 409) { // the API server makes kube-system itself, but maybe not yet
+          throw e;
+        }
+      }
+      core.createNamespacedConfigMap(WellKnown.TKE_CONFIG_NAMESPACE, new V1ConfigMap()
+          .metadata(new V1ObjectMeta().name(WellKnown.TKE_CONFIG_NAME))
+          .data(Map.of(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY, "false"))).execute();
+      kubelet = remember(new FakeKubelet(plane.adminClient(Duration.ZERO), "sandbox-node", VPC_POD_OCTET, GLOBAL_ROUTER_POD_OCTET).start());
+    } else {
+      kubelet = remember(new FakeKubelet(plane.adminClient(Duration.ZERO), "sandbox-node", VPC_POD_OCTET).start());
+    }
+    ClbDirectProcess clbDirect = remember(ClbDirectProcess.start(logs, kubeconfig, SYSTEM_NAMESPACE, "clb-direct", args, env));
     // A deleted Pod keeps serving 3 s, as a preStop sleep would: time for the CLB to stop sending it new
     // connections. Direct access needs that in real workloads too (docs/operations.md).
     kubelet.setDefaultShutdownDelay(Duration.ofSeconds(3));
@@ -120,6 +154,9 @@ public final class Sandbox implements AutoCloseable {
     printed.put("KUBECONFIG", kubeconfig.toString());
     printed.put("SANDBOX_VIP", vip);
     printed.put("SANDBOX_VIP_PORT", Integer.toString(EXAMPLE_PORT));
+    printed.put("SANDBOX_NETWORK_MODE", networkMode.configValue());
+    printed.put("SANDBOX_VPC", Networks.CLUSTER_VPC);
+    printed.put("SANDBOX_SUBNET", Networks.CLUSTER_SUBNET);
     printed.put("CLB_EMULATOR_ENDPOINT", "http://" + clb.endpoint());
     printed.put("CLB_EMULATOR_SECRET_ID", secretId);
     printed.put("CLB_EMULATOR_SECRET_KEY", secretKey);
