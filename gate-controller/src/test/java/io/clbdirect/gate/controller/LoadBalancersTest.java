@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.emulator.Networks;
 import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbConnection;
@@ -72,5 +73,83 @@ class LoadBalancersTest {
         .isInstanceOfSatisfying(ClbOperationException.class, e -> assertThat(e.code()).isEqualTo("LoadBalancerNotFound"))
         .hasMessageContaining("lb-typo1234 named by service.kubernetes.io/tke-existed-lbid does not exist");
     assertThat(clb.stateView().getAsJsonArray("loadBalancers")).isEmpty();
+  }
+
+  LoadBalancer create(Map<String, String> annotations, boolean podIpsOutsideVpc) throws Exception {
+    LoadBalancerSpecs.Decision plan = LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, annotations, podIpsOutsideVpc);
+    return loadBalancers.resolve(null, "service.kubernetes.io/tke-existed-lbid", null, LoadBalancers.TAG_SERVICE_UID, "uid-2", "shop-api",
+        plan, podIpsOutsideVpc);
+  }
+
+  @Test
+  void aCreatedLoadBalancerIsInTheClusterVpcNeverTheDefaultOne() throws Exception {
+    LoadBalancer lb = resolve(null, null);
+
+    assertThat(lb.getVpcId()).isEqualTo(Networks.CLUSTER_VPC);
+    assertThat(lb.getLoadBalancerType()).isEqualTo("OPEN");
+    assertThat(lb.getSnatPro()).isNotEqualTo(Boolean.TRUE);
+  }
+
+  @Test
+  void theSubnetAnnotationMakesAnInternalLoadBalancerWithAVipFromTheSubnet() throws Exception {
+    LoadBalancer lb = create(Map.of("service.kubernetes.io/qcloud-loadbalancer-internal-subnetid", Networks.CLUSTER_SUBNET), false);
+
+    assertThat(lb.getLoadBalancerType()).isEqualTo("INTERNAL");
+    assertThat(lb.getSubnetId()).isEqualTo(Networks.CLUSTER_SUBNET);
+    assertThat(lb.getLoadBalancerVips()[0]).startsWith("127.60.");
+  }
+
+  @Test
+  void globalRouterPodIpsGetSnatProAndExtensiveParametersAreSent() throws Exception {
+    LoadBalancer lb = create(Map.of("service.kubernetes.io/service.extensiveParameters", "{\"ProjectId\":3,\"LoadBalancerName\":\"api\"}"), true);
+
+    assertThat(lb.getSnatPro()).isTrue();
+    assertThat(lb.getProjectId()).isEqualTo(3L);
+    assertThat(lb.getLoadBalancerName()).isEqualTo("api");
+  }
+
+  @Test
+  void aSubnetTheApiRefusesIsACreationRefusalWithTheApiMessage() {
+    assertThatThrownBy(() -> create(Map.of("service.kubernetes.io/qcloud-loadbalancer-internal-subnetid", Networks.DEFAULT_SUBNET), false))
+        .isInstanceOfSatisfying(LoadBalancerRefused.class, e -> assertThat(e.eventReason()).isEqualTo("LoadBalancerCreationRefused"))
+        .hasMessageContaining("the CLB API refused to create INTERNAL load balancer in vpc-cluster1 subnet subnet-default1")
+        .hasMessageContaining(Networks.DEFAULT_SUBNET);
+    assertThat(clb.stateView().getAsJsonArray("loadBalancers")).isEmpty();
+  }
+
+  @Test
+  void invalidParametersCreateNothing() {
+    assertThatThrownBy(() -> create(Map.of("service.kubernetes.io/service.extensiveParameters", "{\"Zone\":1}"), false))
+        .isInstanceOfSatisfying(LoadBalancerRefused.class, e -> assertThat(e.eventReason()).isEqualTo("InvalidLoadBalancerParameters"))
+        .hasMessageContaining("Zone is not a field of CreateLoadBalancer");
+    assertThat(clb.stateView().getAsJsonArray("loadBalancers")).isEmpty();
+  }
+
+  @Test
+  void aNamedLoadBalancerThatCannotReachThePodsIsRefused() throws Exception {
+    com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerRequest request = new com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerRequest();
+    request.setLoadBalancerType("OPEN"); // no VpcId: the DefaultVPC
+    String id = loadBalancers.gateway().call("CreateLoadBalancer", c -> c.CreateLoadBalancer(request)).getLoadBalancerIds()[0];
+    LoadBalancer elsewhere = loadBalancers.describe(id);
+    assertThat(elsewhere.getVpcId()).isEqualTo(Networks.DEFAULT_VPC);
+    LoadBalancerSpecs.Decision plan = LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false);
+
+    assertThatThrownBy(() -> loadBalancers.resolve(elsewhere.getLoadBalancerId(), "service.kubernetes.io/tke-existed-lbid", null,
+        LoadBalancers.TAG_SERVICE_UID, "uid-3", "x", plan, false))
+        .isInstanceOfSatisfying(LoadBalancerRefused.class, e -> assertThat(e.eventReason()).isEqualTo("LoadBalancerNetworkMismatch"))
+        .hasMessageContaining("is in VPC " + Networks.DEFAULT_VPC + " but the cluster is in VPC " + Networks.CLUSTER_VPC);
+  }
+
+  @Test
+  void changedCreationParametersAreNotedNotApplied() throws Exception {
+    LoadBalancer lb = resolve(null, null);
+    LoadBalancerSpecs.Decision internal = LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE,
+        Map.of("service.kubernetes.io/qcloud-loadbalancer-internal-subnetid", Networks.CLUSTER_SUBNET), false);
+
+    assertThat(LoadBalancers.creationNote(lb, LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false),
+        LoadBalancers.TAG_SERVICE_UID, "uid-1")).isEmpty();
+    assertThat(LoadBalancers.creationNote(lb, internal, LoadBalancers.TAG_SERVICE_UID, "uid-1"))
+        .hasValueSatisfying(note -> assertThat(note).contains("was created as a public load balancer"));
+    assertThat(LoadBalancers.creationNote(lb, internal, LoadBalancers.TAG_SERVICE_UID, "someone-else")).as("not made for it").isEmpty();
   }
 }
