@@ -35,9 +35,6 @@ import io.kubernetes.client.openapi.models.V1ServiceBackendPort;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
 import io.kubernetes.client.util.PatchUtils;
-import io.kubernetes.client.util.generic.KubernetesApiResponse;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -122,20 +119,8 @@ class IngressEndToEndTest {
   }
 
   /** The CRD exactly as manifests/ ships it, established before clb-direct starts. */
-  static void installCrd() throws Exception {
-    Path file = Path.of(System.getProperty("clbdirect.repo"), "manifests", "crd", CRD + ".yaml");
-    // Sent as the file's own JSON: client-java's CRD model would rewrite the schema's numbers and x-kubernetes-* keys.
-    Object document = new org.yaml.snakeyaml.Yaml().load(Files.readString(file));
-    JsonObject json = new com.google.gson.Gson().toJsonTree(document).getAsJsonObject();
-    DynamicKubernetesApi crds = new DynamicKubernetesApi("apiextensions.k8s.io", "v1", "customresourcedefinitions", plane.adminClient());
-    KubernetesApiResponse<DynamicKubernetesObject> created = crds.create(new DynamicKubernetesObject(json));
-    if (!created.isSuccess() && created.getHttpStatusCode() != 409) {
-      throw new IllegalStateException("creating " + CRD + " failed: " + created.getStatus());
-    }
-    Await.until(TIMEOUT, "CRD " + CRD + " Established", () -> crds.get(CRD).getObject().getRaw(), crd -> crd.has("status")
-        && crd.getAsJsonObject("status").has("conditions")
-        && crd.getAsJsonObject("status").getAsJsonArray("conditions").asList().stream().map(JsonElement::getAsJsonObject)
-            .anyMatch(c -> "Established".equals(c.get("type").getAsString()) && "True".equals(c.get("status").getAsString())));
+  static void installCrd() {
+    io.clbdirect.e2e.crd.TkeServiceConfigCrd.install(plane.adminClient(), Path.of(System.getProperty("clbdirect.repo")), TIMEOUT);
   }
 
   static V1Service clusterService(String name) {

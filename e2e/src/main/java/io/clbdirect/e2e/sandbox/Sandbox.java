@@ -5,6 +5,7 @@ import io.clbdirect.core.WellKnown;
 import io.clbdirect.e2e.Await;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
+import io.clbdirect.e2e.crd.TkeServiceConfigCrd;
 import io.clbdirect.e2e.controlplane.ControlPlaneAssets;
 import io.clbdirect.e2e.controlplane.ManagedProcess;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
@@ -120,6 +121,8 @@ public final class Sandbox implements AutoCloseable {
 
     ApiClient admin = plane.adminClient();
     CoreV1Api core = new CoreV1Api(admin);
+    // As the install does (kubectl apply -k manifests/): TkeServiceConfig can be tried at once.
+    TkeServiceConfigCrd.install(admin, repository, TIMEOUT);
     core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(SYSTEM_NAMESPACE))).execute();
     Map<String, String> env = new LinkedHashMap<>(ClbDirectProcess.clbCredentials(secretId, secretKey));
     env.put("POD_NAME", "sandbox");

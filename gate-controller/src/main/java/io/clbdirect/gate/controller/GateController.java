@@ -473,6 +473,7 @@ public final class GateController implements InformerSync, AutoCloseable {
   @Override
   public void close() {
     running = false;
+    configs.close();
     events.shutdown();
     queue.shutDown();
     threads.shutdownNow();
