@@ -97,27 +97,34 @@ clb-direct sandbox is ready ($(( took / 1000 )) s after its processes started; l
 Set up your shell (kubectl from the control-plane build):
   . $shown/env && export PATH="$kube_assets:\$PATH"
 
-Three things to try:
+Three things to try (each command can be pasted as it is):
   1. Watch a rolling update wait for the load balancer: every new Pod stays NotReady until the CLB
-     emulator has bound it and its health check passes; the VIP keeps answering throughout.
-       kubectl -n demo rollout restart deployment/web && kubectl -n demo get pods -w
+     emulator has bound it and its health check passes; the VIP keeps answering throughout. In a second
+     terminal, keep a client running (Ctrl-C ends it):
        while sleep 0.2; do curl -s http://$SANDBOX_VIP:$SANDBOX_VIP_PORT/; done
+     then, in the first:
+       kubectl -n demo rollout restart deployment/web && kubectl -n demo rollout status deployment/web
+       kubectl -n demo get pods -o wide
   2. Break a Pod's health check: the fake kubelet closes its port, the CLB marks it Dead and the
      gate (in continuous mode) or the CLB's traffic (in the default initial mode) leaves it.
-       pod=\$(kubectl -n demo get pods -o name | head -1)
-       kubectl -n demo annotate \$pod fake-kubelet.clb-direct.io/serving=closed
+       pod=\$(kubectl -n demo get pods -o name --sort-by=.metadata.creationTimestamp | tail -1)
+       kubectl -n demo annotate \$pod fake-kubelet.clb-direct.io/serving=closed --overwrite
        kubectl -n demo get \$pod -o jsonpath='{.status.conditions}'; echo
        curl -s "\$CLB_DIRECT_MANAGEMENT/actuator/prometheus" | grep clb_direct_gate
-     (annotate with serving=ok to heal it)
-  3. Delete the webhook configuration and watch clb-direct put it back within a second:
-       kubectl delete mutatingwebhookconfiguration clb-direct && kubectl get mutatingwebhookconfiguration -w
+     Heal it again:
+       kubectl -n demo annotate \$pod fake-kubelet.clb-direct.io/serving=ok --overwrite
+  3. Delete the webhook configuration and see clb-direct put it back within a second:
+       kubectl delete mutatingwebhookconfiguration clb-direct; sleep 2; kubectl get mutatingwebhookconfiguration clb-direct
 
 More: an internal load balancer, in subnet $SANDBOX_SUBNET of the cluster's VPC $SANDBOX_VPC (its VIP
-comes from that subnet, 127.60.x.y):
+comes from that subnet, 127.60.x.y; the CLB answers once its health checks pass, hence the retries):
        kubectl -n demo expose deployment web --name web-internal --type LoadBalancer --port 8081 --target-port http
        kubectl -n demo annotate service web-internal service.cloud.tencent.com/direct-access=true \\
          service.kubernetes.io/qcloud-loadbalancer-internal-subnetid=$SANDBOX_SUBNET
-       kubectl -n demo get service web-internal -w      (then: curl http://<EXTERNAL-IP>:8081/)
+       kubectl -n demo wait service/web-internal --for=jsonpath='{.status.loadBalancer.ingress}' --timeout=60s
+       curl -s --retry 30 --retry-delay 1 --retry-all-errors http://\$(kubectl -n demo get service web-internal -o jsonpath='{.status.loadBalancer.ingress[0].ip}'):8081/
+The CLB emulator's own view of every load balancer, listener and target, with health:
+       curl -s \$CLB_EMULATOR_ENDPOINT/admin/state
 EOF
 	if [[ "$SANDBOX_NETWORK_MODE" == mixed ]]; then
 		cat <<EOF

@@ -117,6 +117,14 @@ class SandboxScriptTest {
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.body().trim()).startsWith("web-");
 
+      // Every command of the three things to try, pasted in order into one shell set up as printed; the
+      // client loop meant for a second terminal runs for a few seconds.
+      Run tried = paste(state, hint(up.output(), "Three things to try", "More:"));
+      assertThat(tried.exit()).as(tried.output()).isZero();
+      assertThat(tried.output()).contains("successfully rolled out", "annotated", "clb_direct_gate",
+          "mutatingwebhookconfiguration.admissionregistration.k8s.io \"clb-direct\" deleted");
+      assertThat(tried.output().lines().filter(l -> l.startsWith("web-")).count()).as("the client loop got answers").isPositive();
+
       Run status = script(state, Duration.ofSeconds(30), "status");
       assertThat(status.exit()).as(status.output()).isZero();
       assertThat(status.output()).contains("running", "kube-apiserver", "clb-direct", env.get("SANDBOX_VIP"));
@@ -156,9 +164,10 @@ class SandboxScriptTest {
         assertThat(pod.getStatus().getPodIP()).as("an ENI IP in the cluster VPC").startsWith("127.10.");
       });
 
-      // The internal load balancer hint, pasted (the watch left out).
-      Run internal = paste(state, hint(up.output(), "More: an internal load balancer", "kubectl -n demo get service web-internal -w"));
+      // The internal load balancer hint, pasted.
+      Run internal = paste(state, hint(up.output(), "More: an internal load balancer", null));
       assertThat(internal.exit()).as(internal.output()).isZero();
+      assertThat(internal.output().lines().filter(l -> l.startsWith("web-")).count()).as("the pasted curl got an answer").isPositive();
       V1Service web = Await.until(Duration.ofSeconds(90), "the VIP of demo/web-internal", () -> read(() ->
           core.readNamespacedService("web-internal", "demo").execute()), s -> s.getStatus().getLoadBalancer() != null
           && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
@@ -200,7 +209,7 @@ class SandboxScriptTest {
       if (!in) {
         continue;
       }
-      if (line.isBlank() || stopBefore != null && line.contains(stopBefore)) {
+      if (stopBefore != null && line.contains(stopBefore) || stopBefore == null && line.isBlank()) {
         break;
       }
       if (!line.startsWith("       ")) {
@@ -221,7 +230,12 @@ class SandboxScriptTest {
   /** Runs commands as a user would paste them, in a shell set up as the printed hint says. */
   static Run paste(Path state, List<String> commands) throws IOException, InterruptedException {
     String setup = ". " + state.resolve("env") + " && export PATH=\"$(" + REPO.resolve("hack/control-plane.sh") + " path):$PATH\"";
-    ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -e; " + setup + "; " + String.join("\n", commands))
+    List<String> lines = new ArrayList<>();
+    for (String command : commands) {
+      // A loop that runs until Ctrl-C: a few seconds of it, then as if interrupted.
+      lines.add(command.startsWith("while ") ? "timeout 3 bash -c '" + command + "' || [ $? -eq 124 ]" : command);
+    }
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -e; " + setup + "; " + String.join("\n", lines))
         .directory(REPO.toFile()).redirectErrorStream(true);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
