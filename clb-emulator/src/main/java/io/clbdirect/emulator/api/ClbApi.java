@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * The CLB actions. Each takes the request body and returns the response fields (the server adds the
@@ -95,48 +96,7 @@ public final class ClbApi {
   // ---- load balancers
 
   private JsonObject describeLoadBalancers(Params p, String requestId) {
-    List<String> wanted = p.strings("LoadBalancerIds");
-    if (wanted.size() > 20) {
-      throw ApiError.tooMany("LoadBalancerIds", 20);
-    }
-    int offset = p.optInt("Offset") == null ? 0 : p.optInt("Offset");
-    int limit = p.optInt("Limit") == null ? 20 : p.optInt("Limit");
-    if (limit < 1 || limit > 100 || offset < 0) {
-      throw new ApiError("InvalidParameterValue.Range", "Limit must be 1..100 and Offset >= 0.");
-    }
-    Map<String, List<String>> tagFilters = new LinkedHashMap<>();
-    for (Params filter : p.objects("Filters")) {
-      String name = filter.string("Name");
-      if (name.startsWith("tag:")) {
-        tagFilters.put(name.substring(4), filter.strings("Values"));
-      } else if (!name.equals("tag-key")) {
-        throw new ApiError("InvalidParameterValue.InvalidFilter", "Filter `" + name + "` is not supported by the emulator.");
-      } else {
-        for (String key : filter.strings("Values")) {
-          tagFilters.put(key, List.of());
-        }
-      }
-    }
-    List<LoadBalancer> matching = new ArrayList<>();
-    for (LoadBalancer lb : state.loadBalancers().values()) {
-      if (!wanted.isEmpty() && !wanted.contains(lb.loadBalancerId())) {
-        continue;
-      }
-      if (p.has("LoadBalancerName") && !p.optString("LoadBalancerName").equals(lb.name())) {
-        continue;
-      }
-      boolean tagsMatch = tagFilters.entrySet().stream().allMatch(f -> lb.tags().containsKey(f.getKey())
-          && (f.getValue().isEmpty() || f.getValue().contains(lb.tags().get(f.getKey()))));
-      if (tagsMatch) {
-        matching.add(lb);
-      }
-    }
-    JsonArray set = new JsonArray();
-    matching.stream().skip(offset).limit(limit).forEach(lb -> set.add(Views.loadBalancer(lb, false)));
-    JsonObject response = new JsonObject();
-    response.addProperty("TotalCount", matching.size());
-    response.add("LoadBalancerSet", set);
-    return response;
+    return LoadBalancerQuery.describe(p, state.loadBalancers().values(), state::instanceAddress);
   }
 
   private JsonObject createLoadBalancer(Params p, String requestId) {
@@ -212,11 +172,13 @@ public final class ClbApi {
     if (wanted.size() > 100) {
       throw ApiError.tooMany("ListenerIds", 100);
     }
+    String protocol = listenerProtocol(p);
+    Integer port = listenerPort(p);
     JsonArray listeners = new JsonArray();
     for (Listener listener : lb.listeners().values()) {
       if ((wanted.isEmpty() || wanted.contains(listener.listenerId()))
-          && (!p.has("Protocol") || p.optString("Protocol").equals(listener.protocol()))
-          && (!p.has("Port") || p.optInt("Port") == listener.port())) {
+          && (protocol == null || protocol.equals(listener.protocol()))
+          && (port == null || port == listener.port())) {
         listeners.add(Views.listener(listener));
       }
     }
@@ -417,17 +379,41 @@ public final class ClbApi {
 
   // ---- targets
 
+  /**
+   * The filters narrow what is shown: {@code location-id} keeps only those rules (an L4 listener has
+   * none, so it drops out); {@code private-ip-address} (an EniIp, or the address registered for an
+   * InstanceId) and {@code tag} keep only matching targets. choice: with any of the three, a listener or
+   * rule left without a match is left out, so a filter that matches nothing returns nothing.
+   */
   private JsonObject describeTargets(Params p, String requestId) {
     LoadBalancer lb = existing(p.string("LoadBalancerId"));
     List<String> wanted = p.strings("ListenerIds");
     if (wanted.size() > 20) {
       throw ApiError.tooMany("ListenerIds", 20);
     }
+    String protocol = listenerProtocol(p);
+    Integer port = listenerPort(p);
+    List<String> locations = null;
+    List<String> addresses = null;
+    List<String> tags = null;
+    for (Filters.Filter filter : Filters.read(p, "DescribeTargets", TARGET_FILTERS::contains, Map.of(), Map.of())) {
+      switch (filter.name()) {
+        case "location-id" -> locations = narrow(locations, filter.values());
+        case "private-ip-address" -> addresses = narrow(addresses, filter.values());
+        default -> tags = narrow(tags, filter.values());
+      }
+    }
+    boolean targetFilters = addresses != null || tags != null;
+    boolean filtered = locations != null || targetFilters;
+    List<String> ips = addresses;
+    List<String> tagValues = tags;
+    Predicate<Target> shown = t -> (ips == null || ips.contains(LoadBalancerQuery.address(t, state::instanceAddress)))
+        && (tagValues == null || (t.tag() != null && tagValues.contains(t.tag())));
     JsonArray listeners = new JsonArray();
     for (Listener listener : lb.listeners().values()) {
       if ((!wanted.isEmpty() && !wanted.contains(listener.listenerId()))
-          || (p.has("Protocol") && !p.optString("Protocol").equals(listener.protocol()))
-          || (p.has("Port") && p.optInt("Port") != listener.port())) {
+          || (protocol != null && !protocol.equals(listener.protocol()))
+          || (port != null && port != listener.port())) {
         continue;
       }
       JsonObject backend = new JsonObject();
@@ -437,16 +423,27 @@ public final class ClbApi {
       if (listener.layer7()) {
         JsonArray rules = new JsonArray();
         for (Rule rule : listener.rules().values()) {
+          JsonArray targets = backends(rule.targets(), shown);
+          if ((locations != null && !locations.contains(rule.locationId())) || (targetFilters && targets.isEmpty())) {
+            continue;
+          }
           JsonObject r = new JsonObject();
           r.addProperty("LocationId", rule.locationId());
           r.addProperty("Domain", rule.domain());
           r.addProperty("Url", rule.url());
-          r.add("Targets", backends(rule.targets()));
+          r.add("Targets", targets);
           rules.add(r);
+        }
+        if (filtered && rules.isEmpty()) {
+          continue;
         }
         backend.add("Rules", rules);
       } else {
-        backend.add("Targets", backends(listener.targets()));
+        JsonArray targets = backends(listener.targets(), shown);
+        if (locations != null || (targetFilters && targets.isEmpty())) {
+          continue;
+        }
+        backend.add("Targets", targets);
       }
       listeners.add(backend);
     }
@@ -455,9 +452,36 @@ public final class ClbApi {
     return response;
   }
 
-  private static JsonArray backends(Map<String, Target> targets) {
+  private static final Set<String> TARGET_FILTERS = Set.of("location-id", "private-ip-address", "tag");
+  private static final Set<String> LISTENER_PROTOCOLS = Set.of("TCP", "UDP", "HTTP", "HTTPS", "TCP_SSL", "QUIC");
+
+  /** Two filters of the same name must both match: their values intersect. */
+  private static List<String> narrow(List<String> current, List<String> values) {
+    return current == null ? values : current.stream().filter(values::contains).toList();
+  }
+
+  /** DescribeListeners' and DescribeTargets' {@code Protocol}: one of the documented protocols, or null. */
+  private static String listenerProtocol(Params p) {
+    String protocol = p.optString("Protocol");
+    if (protocol != null && !LISTENER_PROTOCOLS.contains(protocol)) {
+      throw new ApiError("InvalidParameterValue.Range", "`Protocol` must be one of " + String.join(", ", LISTENER_PROTOCOLS.stream().sorted().toList())
+          + ", got " + protocol + ".");
+    }
+    return protocol;
+  }
+
+  /** DescribeListeners' and DescribeTargets' {@code Port}: 1..65535, or null. */
+  private static Integer listenerPort(Params p) {
+    Integer port = p.optInt("Port");
+    if (port != null && (port < 1 || port > 65535)) {
+      throw new ApiError("InvalidParameterValue.Range", "`Port` must be 1..65535, got " + port + ".");
+    }
+    return port;
+  }
+
+  private static JsonArray backends(Map<String, Target> targets, Predicate<Target> shown) {
     JsonArray array = new JsonArray();
-    targets.values().forEach(t -> array.add(Views.backend(t)));
+    targets.values().stream().filter(shown).forEach(t -> array.add(Views.backend(t)));
     return array;
   }
 
