@@ -39,6 +39,8 @@ public final class ClbApi {
   private final Map<String, BiFunction<Params, String, JsonObject>> actions = new LinkedHashMap<>();
   private final Set<String> writes = new HashSet<>();
   private final Map<String, List<String>> clientTokens = new LinkedHashMap<>();
+  /** The task (DealName) of the call that created a ClientToken's load balancers. */
+  private final Map<String, String> clientTokenDeals = new LinkedHashMap<>();
   private final Vips vips;
   private final TargetNetworks targetNetworks;
 
@@ -85,11 +87,17 @@ public final class ClbApi {
     return actions.containsKey(action);
   }
 
+  /** The actions served. */
+  Set<String> actions() {
+    return actions.keySet();
+  }
+
   JsonObject call(String action, JsonObject body, String requestId) {
     BiFunction<Params, String, JsonObject> handler = actions.get(action);
     if (handler == null) {
       throw new ApiError("InvalidAction", "The action `" + action + "` is not supported.");
     }
+    RequestFields.check(action, body);
     return state.locked(() -> handler.apply(new Params(body), requestId));
   }
 
@@ -108,7 +116,7 @@ public final class ClbApi {
       // Idempotent retry: the same ClientToken returns what the first call created.
       JsonObject response = new JsonObject();
       response.add("LoadBalancerIds", Views.strings(clientTokens.get(token).toArray(String[]::new)));
-      response.addProperty("DealName", token);
+      response.addProperty("DealName", clientTokenDeals.get(token));
       return response;
     }
     LoadBalancerCreation spec = LoadBalancerCreation.read(p, config.networks());
@@ -140,6 +148,7 @@ public final class ClbApi {
     List<String> createdIds = created.stream().map(LoadBalancer::loadBalancerId).toList();
     if (token != null) {
       clientTokens.put(token, createdIds);
+      clientTokenDeals.put(token, requestId);
     }
     tasks.start(requestId, created, () -> created.forEach(lb -> lb.setStatus(1)));
     JsonObject response = new JsonObject();
@@ -200,6 +209,10 @@ public final class ClbApi {
     }
     List<String> names = p.strings("ListenerNames");
     names.forEach(name -> Attributes.text("ListenerNames", name, 80));
+    if (!names.isEmpty() && names.size() != ports.size()) {
+      // choice: names pair with Ports in order; a count that does not match is refused rather than cut or padded.
+      throw new ApiError("InvalidParameter", "`ListenerNames` holds " + names.size() + " names for " + ports.size() + " `Ports`.");
+    }
     if (lb.listeners().size() + ports.size() > config.listenerQuota()) {
       throw new ApiError("LimitExceeded", "Quota of " + config.listenerQuota() + " listeners per load balancer exceeded.");
     }
@@ -295,8 +308,16 @@ public final class ClbApi {
     for (Params input : inputs) {
       String url = Attributes.text("Url", input.string("Url"), 200);
       String domain = input.optString("Domain");
-      if (domain == null && !input.strings("Domains").isEmpty()) {
-        domain = input.strings("Domains").get(0);
+      List<String> domains = input.strings("Domains");
+      if (domain != null && !domains.isEmpty()) {
+        // The reference: pass Domain for a one-domain rule or Domains for a multi-domain one, not both.
+        throw new ApiError("InvalidParameter", "Give `Domain` or `Domains`, not both.");
+      }
+      if (domains.size() > 1) {
+        throw new ApiError("UnsupportedOperation", "`Rules[].Domains` with more than one domain (a multi-domain rule) is not implemented by the emulator.");
+      }
+      if (domain == null && !domains.isEmpty()) {
+        domain = Attributes.text("Domains", domains.get(0), 80);
       }
       if (domain == null) {
         throw ApiError.missing("Domain");
@@ -365,6 +386,10 @@ public final class ClbApi {
     LoadBalancer lb = writable(p.string("LoadBalancerId"));
     Listener listener = listener(lb, p.string("ListenerId"));
     List<String> doomed = new ArrayList<>();
+    if (!p.strings("LocationIds").isEmpty() && (p.has("Domain") || p.has("Url"))) {
+      // choice: the reference offers LocationIds or Domain+Url; both at once are refused, not resolved by order.
+      throw new ApiError("InvalidParameter", "Give `LocationIds` or `Domain` and `Url`, not both.");
+    }
     if (!p.strings("LocationIds").isEmpty()) {
       for (String id : p.strings("LocationIds")) {
         doomed.add(rule(listener, id).locationId());
@@ -506,6 +531,11 @@ public final class ClbApi {
     if (weight != null && (weight < 0 || weight > 100)) {
       throw new ApiError("InvalidParameterValue.Range", "Weight must be 0..100.");
     }
+    // The reference: Type (CVM or ENI) "作为入参时，目前本参数暂不生效" (has no effect as input yet); checked, not used.
+    String type = t.optString("Type");
+    if (type != null && !type.equals("CVM") && !type.equals("ENI")) {
+      throw new ApiError("InvalidParameterValue.Range", "Target `Type` must be CVM or ENI, got " + type + ".");
+    }
     return new TargetSpec(eniIp, instanceId, port, weight, t.optString("Tag"));
   }
 
@@ -532,15 +562,24 @@ public final class ClbApi {
   /** The target map a request addresses: the L4 listener's, or an L7 rule's (LocationId, else Domain+Url). */
   private Map<String, Target> targetsOf(Listener listener, Params p) {
     if (!listener.layer7()) {
+      for (String field : List.of("LocationId", "Domain", "Url")) {
+        if (p.has(field)) {
+          // choice: a rule on a TCP/UDP listener is refused rather than ignored (its targets belong to the listener).
+          throw new ApiError("InvalidParameter", "`" + field + "` names a rule, but listener " + listener.listenerId() + " is "
+              + listener.protocol() + ": its targets belong to the listener.");
+        }
+      }
       return listener.targets();
     }
+    // As the reference says, Domain and Url do not count when LocationId is given.
     if (p.has("LocationId")) {
       return rule(listener, p.optString("LocationId")).targets();
     }
     if (p.has("Domain") && p.has("Url")) {
       return ruleByDomainUrl(listener, p.optString("Domain"), p.optString("Url")).targets();
     }
-    throw ApiError.missing("LocationId");
+    throw new ApiError("MissingParameter", "The request is missing a required parameter `LocationId` (or `Domain` and `Url`): listener "
+        + listener.listenerId() + " is " + listener.protocol() + ".");
   }
 
   private JsonObject changeTargets(Params p, String requestId, boolean register) {
@@ -611,7 +650,8 @@ public final class ClbApi {
       Map<String, Target> targets = null;
       if (listener != null) {
         if (!listener.layer7()) {
-          targets = listener.targets();
+          // choice: a LocationId on a TCP/UDP listener fails that listener, as an unknown rule does.
+          targets = t.has("LocationId") ? null : listener.targets();
         } else if (t.has("LocationId") && listener.rules().containsKey(t.optString("LocationId"))) {
           targets = listener.rules().get(t.optString("LocationId")).targets();
         }
@@ -734,7 +774,14 @@ public final class ClbApi {
           }
         } else {
           // L4 listeners report through one rule entry whose Domain and Url are null.
-          rules.add(ruleHealth(listener.listenerId().replace("lbl-", "loc-"), null, null, listener.targets()));
+          String locationId = listener.listenerId().replace("lbl-", "loc-");
+          if (locationIds.isEmpty() || locationIds.contains(locationId)) {
+            rules.add(ruleHealth(locationId, null, null, listener.targets()));
+          }
+        }
+        if (!locationIds.isEmpty() && rules.isEmpty()) {
+          // choice: with LocationIds, a listener none of whose rules is named is left out.
+          continue;
         }
         l.add("Rules", rules);
         listeners.add(l);
@@ -763,7 +810,16 @@ public final class ClbApi {
   }
 
   private JsonObject describeTaskStatus(Params p, String requestId) {
-    String taskId = p.has("TaskId") ? p.optString("TaskId") : p.string("DealName");
+    String taskId = p.optString("TaskId");
+    String dealName = p.optString("DealName");
+    if (taskId == null && dealName == null) {
+      throw new ApiError("MissingParameter", "The request is missing a required parameter: one of `TaskId` and `DealName`.");
+    }
+    if (taskId != null && dealName != null && !taskId.equals(dealName)) {
+      // choice: the reference wants one of the two; two different ones are refused, not resolved by order.
+      throw new ApiError("InvalidParameter", "`TaskId` " + taskId + " and `DealName` " + dealName + " name different tasks: give one.");
+    }
+    taskId = taskId != null ? taskId : dealName;
     Task task = state.tasks().get(taskId);
     if (task == null) {
       // choice: an unknown TaskId is ResourceNotFound (the API documents no code for it).

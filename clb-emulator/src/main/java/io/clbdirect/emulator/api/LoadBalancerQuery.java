@@ -21,8 +21,9 @@ import java.util.function.Predicate;
  * Offset and Limit. Matching, where the reference says "fuzzy", is a case-sensitive substring match
  * (so {@code LoadBalancerName: "web"} also returns {@code web-2}: a caller looking up its own instance
  * must compare the name exactly); everything else is exact. A filter that matches nothing returns
- * nothing. {@code BackendPublicIps}, {@code SecurityGroup} and the filter {@code function-name} name
- * things the emulator does not model and are refused with {@code UnsupportedOperation}.
+ * nothing. The filter {@code function-name} names things the emulator does not model and is refused
+ * with {@code UnsupportedOperation}, as {@link RequestFields} refuses {@code BackendPublicIps} and
+ * {@code SecurityGroup}.
  */
 final class LoadBalancerQuery {
 
@@ -44,12 +45,6 @@ final class LoadBalancerQuery {
    * @param instanceAddress the address registered for an InstanceId (null when none)
    */
   static JsonObject describe(Params p, Collection<LoadBalancer> all, Function<String, String> instanceAddress) {
-    for (String field : List.of("BackendPublicIps", "SecurityGroup")) {
-      if (p.has(field)) {
-        throw new ApiError("UnsupportedOperation", "`" + field + "` of DescribeLoadBalancers is not implemented by the emulator: "
-            + (field.equals("SecurityGroup") ? "it models no security groups." : "its targets have no public IPs."));
-      }
-    }
     List<Predicate<LoadBalancer>> tests = new ArrayList<>();
     List<String> ids = p.strings("LoadBalancerIds");
     if (ids.size() > 20) {
