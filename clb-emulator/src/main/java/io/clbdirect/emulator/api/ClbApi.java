@@ -26,8 +26,9 @@ import java.util.function.Predicate;
 /**
  * The CLB actions. Each takes the request body and returns the response fields (the server adds the
  * envelope and RequestId). Validation errors are immediate; asynchronous writes take effect when their
- * task completes (see {@link Tasks}). Choices where the real API is undocumented are marked
- * "choice:" and listed in docs/clb-emulator.md.
+ * task completes (see {@link Tasks}). Before a handler runs, {@link RequestFields} refuses any field it
+ * would not read. Choices where the real API is undocumented are marked "choice:" and listed in
+ * docs/clb-emulator.md.
  */
 public final class ClbApi {
 
