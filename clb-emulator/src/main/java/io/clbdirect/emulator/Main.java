@@ -14,7 +14,7 @@ public final class Main {
         --secret-key KEY       its SecretKey (required)
         --task-delay-ms N      how long asynchronous writes run before taking effect (default 500)
         --health-time-scale X  multiply health-check intervals and timeouts by X (default 1.0; 0.1 = 10x faster)
-        --vip-octet N          VIPs are 127.N.x.y (default 100)
+        --vip-octet N          public VIPs are 127.N.x.y (default 100; outside every network below)
         --rate-limit N         requests per second per action before RequestLimitExceeded (default 20; 0 = off)
         --target-quota N       targets per L4 listener or L7 rule (default 200)
         --seed N               seed for ids and fault injection (default 0)

@@ -21,12 +21,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * The CLB actions. Each takes the request body and returns the response fields (the server adds the
  * envelope and RequestId). Validation errors are immediate; asynchronous writes take effect when their
- * task completes (see {@link Tasks}). Choices where the real API is undocumented are marked
- * "choice:" and listed in docs/clb-emulator.md.
+ * task completes (see {@link Tasks}). Before a handler runs, {@link RequestFields} refuses any field it
+ * would not read. Choices where the real API is undocumented are marked "choice:" and listed in
+ * docs/clb-emulator.md.
  */
 public final class ClbApi {
 
@@ -38,6 +40,8 @@ public final class ClbApi {
   private final Map<String, BiFunction<Params, String, JsonObject>> actions = new LinkedHashMap<>();
   private final Set<String> writes = new HashSet<>();
   private final Map<String, List<String>> clientTokens = new LinkedHashMap<>();
+  /** The task (DealName) of the call that created a ClientToken's load balancers. */
+  private final Map<String, String> clientTokenDeals = new LinkedHashMap<>();
   private final Vips vips;
   private final TargetNetworks targetNetworks;
 
@@ -84,59 +88,24 @@ public final class ClbApi {
     return actions.containsKey(action);
   }
 
+  /** The actions served. */
+  Set<String> actions() {
+    return actions.keySet();
+  }
+
   JsonObject call(String action, JsonObject body, String requestId) {
     BiFunction<Params, String, JsonObject> handler = actions.get(action);
     if (handler == null) {
       throw new ApiError("InvalidAction", "The action `" + action + "` is not supported.");
     }
+    RequestFields.check(action, body);
     return state.locked(() -> handler.apply(new Params(body), requestId));
   }
 
   // ---- load balancers
 
   private JsonObject describeLoadBalancers(Params p, String requestId) {
-    List<String> wanted = p.strings("LoadBalancerIds");
-    if (wanted.size() > 20) {
-      throw ApiError.tooMany("LoadBalancerIds", 20);
-    }
-    int offset = p.optInt("Offset") == null ? 0 : p.optInt("Offset");
-    int limit = p.optInt("Limit") == null ? 20 : p.optInt("Limit");
-    if (limit < 1 || limit > 100 || offset < 0) {
-      throw new ApiError("InvalidParameterValue.Range", "Limit must be 1..100 and Offset >= 0.");
-    }
-    Map<String, List<String>> tagFilters = new LinkedHashMap<>();
-    for (Params filter : p.objects("Filters")) {
-      String name = filter.string("Name");
-      if (name.startsWith("tag:")) {
-        tagFilters.put(name.substring(4), filter.strings("Values"));
-      } else if (!name.equals("tag-key")) {
-        throw new ApiError("InvalidParameterValue.InvalidFilter", "Filter `" + name + "` is not supported by the emulator.");
-      } else {
-        for (String key : filter.strings("Values")) {
-          tagFilters.put(key, List.of());
-        }
-      }
-    }
-    List<LoadBalancer> matching = new ArrayList<>();
-    for (LoadBalancer lb : state.loadBalancers().values()) {
-      if (!wanted.isEmpty() && !wanted.contains(lb.loadBalancerId())) {
-        continue;
-      }
-      if (p.has("LoadBalancerName") && !p.optString("LoadBalancerName").equals(lb.name())) {
-        continue;
-      }
-      boolean tagsMatch = tagFilters.entrySet().stream().allMatch(f -> lb.tags().containsKey(f.getKey())
-          && (f.getValue().isEmpty() || f.getValue().contains(lb.tags().get(f.getKey()))));
-      if (tagsMatch) {
-        matching.add(lb);
-      }
-    }
-    JsonArray set = new JsonArray();
-    matching.stream().skip(offset).limit(limit).forEach(lb -> set.add(Views.loadBalancer(lb, false)));
-    JsonObject response = new JsonObject();
-    response.addProperty("TotalCount", matching.size());
-    response.add("LoadBalancerSet", set);
-    return response;
+    return LoadBalancerQuery.describe(p, state.loadBalancers().values(), state::instanceAddress);
   }
 
   private JsonObject createLoadBalancer(Params p, String requestId) {
@@ -148,7 +117,7 @@ public final class ClbApi {
       // Idempotent retry: the same ClientToken returns what the first call created.
       JsonObject response = new JsonObject();
       response.add("LoadBalancerIds", Views.strings(clientTokens.get(token).toArray(String[]::new)));
-      response.addProperty("DealName", token);
+      response.addProperty("DealName", clientTokenDeals.get(token));
       return response;
     }
     LoadBalancerCreation spec = LoadBalancerCreation.read(p, config.networks());
@@ -180,6 +149,7 @@ public final class ClbApi {
     List<String> createdIds = created.stream().map(LoadBalancer::loadBalancerId).toList();
     if (token != null) {
       clientTokens.put(token, createdIds);
+      clientTokenDeals.put(token, requestId);
     }
     tasks.start(requestId, created, () -> created.forEach(lb -> lb.setStatus(1)));
     JsonObject response = new JsonObject();
@@ -212,11 +182,13 @@ public final class ClbApi {
     if (wanted.size() > 100) {
       throw ApiError.tooMany("ListenerIds", 100);
     }
+    String protocol = listenerProtocol(p);
+    Integer port = listenerPort(p);
     JsonArray listeners = new JsonArray();
     for (Listener listener : lb.listeners().values()) {
       if ((wanted.isEmpty() || wanted.contains(listener.listenerId()))
-          && (!p.has("Protocol") || p.optString("Protocol").equals(listener.protocol()))
-          && (!p.has("Port") || p.optInt("Port") == listener.port())) {
+          && (protocol == null || protocol.equals(listener.protocol()))
+          && (port == null || port == listener.port())) {
         listeners.add(Views.listener(listener));
       }
     }
@@ -238,6 +210,10 @@ public final class ClbApi {
     }
     List<String> names = p.strings("ListenerNames");
     names.forEach(name -> Attributes.text("ListenerNames", name, 80));
+    if (!names.isEmpty() && names.size() != ports.size()) {
+      // choice: names pair with Ports in order; a count that does not match is refused rather than cut or padded.
+      throw new ApiError("InvalidParameter", "`ListenerNames` holds " + names.size() + " names for " + ports.size() + " `Ports`.");
+    }
     if (lb.listeners().size() + ports.size() > config.listenerQuota()) {
       throw new ApiError("LimitExceeded", "Quota of " + config.listenerQuota() + " listeners per load balancer exceeded.");
     }
@@ -333,8 +309,16 @@ public final class ClbApi {
     for (Params input : inputs) {
       String url = Attributes.text("Url", input.string("Url"), 200);
       String domain = input.optString("Domain");
-      if (domain == null && !input.strings("Domains").isEmpty()) {
-        domain = input.strings("Domains").get(0);
+      List<String> domains = input.strings("Domains");
+      if (domain != null && !domains.isEmpty()) {
+        // The reference: pass Domain for a one-domain rule or Domains for a multi-domain one, not both.
+        throw new ApiError("InvalidParameter", "Give `Domain` or `Domains`, not both.");
+      }
+      if (domains.size() > 1) {
+        throw new ApiError("UnsupportedOperation", "`Rules[].Domains` with more than one domain (a multi-domain rule) is not implemented by the emulator.");
+      }
+      if (domain == null && !domains.isEmpty()) {
+        domain = Attributes.text("Domains", domains.get(0), 80);
       }
       if (domain == null) {
         throw ApiError.missing("Domain");
@@ -403,6 +387,10 @@ public final class ClbApi {
     LoadBalancer lb = writable(p.string("LoadBalancerId"));
     Listener listener = listener(lb, p.string("ListenerId"));
     List<String> doomed = new ArrayList<>();
+    if (!p.strings("LocationIds").isEmpty() && (p.has("Domain") || p.has("Url"))) {
+      // choice: the reference offers LocationIds or Domain+Url; both at once are refused, not resolved by order.
+      throw new ApiError("InvalidParameter", "Give `LocationIds` or `Domain` and `Url`, not both.");
+    }
     if (!p.strings("LocationIds").isEmpty()) {
       for (String id : p.strings("LocationIds")) {
         doomed.add(rule(listener, id).locationId());
@@ -417,17 +405,41 @@ public final class ClbApi {
 
   // ---- targets
 
+  /**
+   * The filters narrow what is shown: {@code location-id} keeps only those rules (an L4 listener has
+   * none, so it drops out); {@code private-ip-address} (an EniIp, or the address registered for an
+   * InstanceId) and {@code tag} keep only matching targets. choice: with any of the three, a listener or
+   * rule left without a match is left out, so a filter that matches nothing returns nothing.
+   */
   private JsonObject describeTargets(Params p, String requestId) {
     LoadBalancer lb = existing(p.string("LoadBalancerId"));
     List<String> wanted = p.strings("ListenerIds");
     if (wanted.size() > 20) {
       throw ApiError.tooMany("ListenerIds", 20);
     }
+    String protocol = listenerProtocol(p);
+    Integer port = listenerPort(p);
+    List<String> locations = null;
+    List<String> addresses = null;
+    List<String> tags = null;
+    for (Filters.Filter filter : Filters.read(p, "DescribeTargets", TARGET_FILTERS::contains, Map.of(), Map.of())) {
+      switch (filter.name()) {
+        case "location-id" -> locations = narrow(locations, filter.values());
+        case "private-ip-address" -> addresses = narrow(addresses, filter.values());
+        default -> tags = narrow(tags, filter.values());
+      }
+    }
+    boolean targetFilters = addresses != null || tags != null;
+    boolean filtered = locations != null || targetFilters;
+    List<String> ips = addresses;
+    List<String> tagValues = tags;
+    Predicate<Target> shown = t -> (ips == null || ips.contains(LoadBalancerQuery.address(t, state::instanceAddress)))
+        && (tagValues == null || (t.tag() != null && tagValues.contains(t.tag())));
     JsonArray listeners = new JsonArray();
     for (Listener listener : lb.listeners().values()) {
       if ((!wanted.isEmpty() && !wanted.contains(listener.listenerId()))
-          || (p.has("Protocol") && !p.optString("Protocol").equals(listener.protocol()))
-          || (p.has("Port") && p.optInt("Port") != listener.port())) {
+          || (protocol != null && !protocol.equals(listener.protocol()))
+          || (port != null && port != listener.port())) {
         continue;
       }
       JsonObject backend = new JsonObject();
@@ -437,16 +449,27 @@ public final class ClbApi {
       if (listener.layer7()) {
         JsonArray rules = new JsonArray();
         for (Rule rule : listener.rules().values()) {
+          JsonArray targets = backends(rule.targets(), shown);
+          if ((locations != null && !locations.contains(rule.locationId())) || (targetFilters && targets.isEmpty())) {
+            continue;
+          }
           JsonObject r = new JsonObject();
           r.addProperty("LocationId", rule.locationId());
           r.addProperty("Domain", rule.domain());
           r.addProperty("Url", rule.url());
-          r.add("Targets", backends(rule.targets()));
+          r.add("Targets", targets);
           rules.add(r);
+        }
+        if (filtered && rules.isEmpty()) {
+          continue;
         }
         backend.add("Rules", rules);
       } else {
-        backend.add("Targets", backends(listener.targets()));
+        JsonArray targets = backends(listener.targets(), shown);
+        if (locations != null || (targetFilters && targets.isEmpty())) {
+          continue;
+        }
+        backend.add("Targets", targets);
       }
       listeners.add(backend);
     }
@@ -455,9 +478,36 @@ public final class ClbApi {
     return response;
   }
 
-  private static JsonArray backends(Map<String, Target> targets) {
+  private static final Set<String> TARGET_FILTERS = Set.of("location-id", "private-ip-address", "tag");
+  private static final Set<String> LISTENER_PROTOCOLS = Set.of("TCP", "UDP", "HTTP", "HTTPS", "TCP_SSL", "QUIC");
+
+  /** Two filters of the same name must both match: their values intersect. */
+  private static List<String> narrow(List<String> current, List<String> values) {
+    return current == null ? values : current.stream().filter(values::contains).toList();
+  }
+
+  /** DescribeListeners' and DescribeTargets' {@code Protocol}: one of the documented protocols, or null. */
+  private static String listenerProtocol(Params p) {
+    String protocol = p.optString("Protocol");
+    if (protocol != null && !LISTENER_PROTOCOLS.contains(protocol)) {
+      throw new ApiError("InvalidParameterValue.Range", "`Protocol` must be one of " + String.join(", ", LISTENER_PROTOCOLS.stream().sorted().toList())
+          + ", got " + protocol + ".");
+    }
+    return protocol;
+  }
+
+  /** DescribeListeners' and DescribeTargets' {@code Port}: 1..65535, or null. */
+  private static Integer listenerPort(Params p) {
+    Integer port = p.optInt("Port");
+    if (port != null && (port < 1 || port > 65535)) {
+      throw new ApiError("InvalidParameterValue.Range", "`Port` must be 1..65535, got " + port + ".");
+    }
+    return port;
+  }
+
+  private static JsonArray backends(Map<String, Target> targets, Predicate<Target> shown) {
     JsonArray array = new JsonArray();
-    targets.values().forEach(t -> array.add(Views.backend(t)));
+    targets.values().stream().filter(shown).forEach(t -> array.add(Views.backend(t)));
     return array;
   }
 
@@ -481,6 +531,11 @@ public final class ClbApi {
     Integer weight = t.optInt("Weight");
     if (weight != null && (weight < 0 || weight > 100)) {
       throw new ApiError("InvalidParameterValue.Range", "Weight must be 0..100.");
+    }
+    // The reference: Type (CVM or ENI) "作为入参时，目前本参数暂不生效" (has no effect as input yet); checked, not used.
+    String type = t.optString("Type");
+    if (type != null && !type.equals("CVM") && !type.equals("ENI")) {
+      throw new ApiError("InvalidParameterValue.Range", "Target `Type` must be CVM or ENI, got " + type + ".");
     }
     return new TargetSpec(eniIp, instanceId, port, weight, t.optString("Tag"));
   }
@@ -508,15 +563,24 @@ public final class ClbApi {
   /** The target map a request addresses: the L4 listener's, or an L7 rule's (LocationId, else Domain+Url). */
   private Map<String, Target> targetsOf(Listener listener, Params p) {
     if (!listener.layer7()) {
+      for (String field : List.of("LocationId", "Domain", "Url")) {
+        if (p.has(field)) {
+          // choice: a rule on a TCP/UDP listener is refused rather than ignored (its targets belong to the listener).
+          throw new ApiError("InvalidParameter", "`" + field + "` names a rule, but listener " + listener.listenerId() + " is "
+              + listener.protocol() + ": its targets belong to the listener.");
+        }
+      }
       return listener.targets();
     }
+    // As the reference says, Domain and Url do not count when LocationId is given.
     if (p.has("LocationId")) {
       return rule(listener, p.optString("LocationId")).targets();
     }
     if (p.has("Domain") && p.has("Url")) {
       return ruleByDomainUrl(listener, p.optString("Domain"), p.optString("Url")).targets();
     }
-    throw ApiError.missing("LocationId");
+    throw new ApiError("MissingParameter", "The request is missing a required parameter `LocationId` (or `Domain` and `Url`): listener "
+        + listener.listenerId() + " is " + listener.protocol() + ".");
   }
 
   private JsonObject changeTargets(Params p, String requestId, boolean register) {
@@ -587,7 +651,8 @@ public final class ClbApi {
       Map<String, Target> targets = null;
       if (listener != null) {
         if (!listener.layer7()) {
-          targets = listener.targets();
+          // choice: a LocationId on a TCP/UDP listener fails that listener, as an unknown rule does.
+          targets = t.has("LocationId") ? null : listener.targets();
         } else if (t.has("LocationId") && listener.rules().containsKey(t.optString("LocationId"))) {
           targets = listener.rules().get(t.optString("LocationId")).targets();
         }
@@ -710,7 +775,14 @@ public final class ClbApi {
           }
         } else {
           // L4 listeners report through one rule entry whose Domain and Url are null.
-          rules.add(ruleHealth(listener.listenerId().replace("lbl-", "loc-"), null, null, listener.targets()));
+          String locationId = listener.listenerId().replace("lbl-", "loc-");
+          if (locationIds.isEmpty() || locationIds.contains(locationId)) {
+            rules.add(ruleHealth(locationId, null, null, listener.targets()));
+          }
+        }
+        if (!locationIds.isEmpty() && rules.isEmpty()) {
+          // choice: with LocationIds, a listener none of whose rules is named is left out.
+          continue;
         }
         l.add("Rules", rules);
         listeners.add(l);
@@ -739,7 +811,16 @@ public final class ClbApi {
   }
 
   private JsonObject describeTaskStatus(Params p, String requestId) {
-    String taskId = p.has("TaskId") ? p.optString("TaskId") : p.string("DealName");
+    String taskId = p.optString("TaskId");
+    String dealName = p.optString("DealName");
+    if (taskId == null && dealName == null) {
+      throw new ApiError("MissingParameter", "The request is missing a required parameter: one of `TaskId` and `DealName`.");
+    }
+    if (taskId != null && dealName != null && !taskId.equals(dealName)) {
+      // choice: the reference wants one of the two; two different ones are refused, not resolved by order.
+      throw new ApiError("InvalidParameter", "`TaskId` " + taskId + " and `DealName` " + dealName + " name different tasks: give one.");
+    }
+    taskId = taskId != null ? taskId : dealName;
     Task task = state.tasks().get(taskId);
     if (task == null) {
       // choice: an unknown TaskId is ResourceNotFound (the API documents no code for it).

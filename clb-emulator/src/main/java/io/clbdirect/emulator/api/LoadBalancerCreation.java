@@ -31,16 +31,8 @@ record LoadBalancerCreation(String type, String name, int number, Map<String, St
   /** A zone as its numeric id (100001) or its name (ap-guangzhou-1): the reference accepts both. */
   private static final Pattern ZONE = Pattern.compile("\\d{1,12}|[a-z]{2,}-[a-z]+(-[a-z]+)*-\\d{1,3}");
 
-  /** Documented CreateLoadBalancer fields the emulator does not implement: refused by name, never ignored. */
-  private static final List<String> NOT_IMPLEMENTED = List.of("BandwidthPackageId", "ExclusiveCluster", "ClusterIds", "SnatIps", "ClusterTag",
-      "EipAddressId", "DynamicVip", "Egress", "LBChargePrepaid", "AccessLogTopicId", "AdvancedRoute", "AvailableZoneAffinityInfo");
-
+  /** The documented fields this does not read are refused before, by {@link RequestFields}. */
   static LoadBalancerCreation read(Params p, Networks networks) {
-    for (String field : NOT_IMPLEMENTED) {
-      if (p.has(field)) {
-        throw new ApiError("UnsupportedOperation", "`" + field + "` of CreateLoadBalancer is not implemented by the emulator.");
-      }
-    }
     String type = p.string("LoadBalancerType");
     if (!type.equals("OPEN") && !type.equals("INTERNAL")) {
       throw new ApiError("InvalidParameterValue", "`LoadBalancerType` must be OPEN or INTERNAL, got " + type + ".");
