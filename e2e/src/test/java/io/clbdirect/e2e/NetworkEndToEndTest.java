@@ -223,7 +223,7 @@ class NetworkEndToEndTest {
   /** A direct-access Service with these extra annotations and a Deployment, every gate True; returns the load balancer id. */
   static String readyWorkload(String ns, Map<String, String> annotations, int replicas) throws Exception {
     apply(ns, annotations, replicas);
-    Await.until(TIMEOUT, "Deployment web Available in " + ns, () -> read(() -> apps.readNamespacedDeployment("web", ns).execute()),
+    Await.until(TIMEOUT, "Deployment web Available in " + ns, () -> Unchecked.get(() -> apps.readNamespacedDeployment("web", ns).execute()),
         d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
     V1Service recorded = Await.until(TIMEOUT, "the VIP of " + ns + "/web", () -> service(ns), s -> s.getStatus().getLoadBalancer() != null
         && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
@@ -250,12 +250,12 @@ class NetworkEndToEndTest {
   }
 
   static CoreV1Event awaitEvent(String ns, String reason) {
-    return Await.until(TIMEOUT, "a " + reason + " Event in " + ns, () -> read(() -> core.listNamespacedEvent(ns).execute().getItems())
+    return Await.until(TIMEOUT, "a " + reason + " Event in " + ns, () -> Unchecked.get(() -> core.listNamespacedEvent(ns).execute().getItems())
         .stream().filter(e -> reason.equals(e.getReason())).findFirst().orElse(null), e -> e != null);
   }
 
   static V1Service service(String ns) {
-    return read(() -> core.readNamespacedService("web", ns).execute());
+    return Unchecked.get(() -> core.readNamespacedService("web", ns).execute());
   }
 
   static LoadBalancer describe(String lbId) throws TencentCloudSDKException {
@@ -265,7 +265,7 @@ class NetworkEndToEndTest {
   }
 
   static String awaitRunning(String lbId) {
-    Await.until(TIMEOUT, lbId + " running", () -> read(() -> describe(lbId)), lb -> Long.valueOf(1).equals(lb.getStatus()));
+    Await.until(TIMEOUT, lbId + " running", () -> Unchecked.get(() -> describe(lbId)), lb -> Long.valueOf(1).equals(lb.getStatus()));
     return lbId;
   }
 
@@ -291,18 +291,6 @@ class NetworkEndToEndTest {
         throw e;
       }
       core.replaceNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
-    }
-  }
-
-  interface Call<T> {
-    T call() throws Exception;
-  }
-
-  static <T> T read(Call<T> call) {
-    try {
-      return call.call();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -168,7 +168,7 @@ class SandboxScriptTest {
       Run internal = paste(state, hint(up.output(), "More: an internal load balancer", null));
       assertThat(internal.exit()).as(internal.output()).isZero();
       assertThat(internal.output().lines().filter(l -> l.startsWith("web-")).count()).as("the pasted curl got an answer").isPositive();
-      V1Service web = Await.until(Duration.ofSeconds(90), "the VIP of demo/web-internal", () -> read(() ->
+      V1Service web = Await.until(Duration.ofSeconds(90), "the VIP of demo/web-internal", () -> Unchecked.get(() ->
           core.readNamespacedService("web-internal", "demo").execute()), s -> s.getStatus().getLoadBalancer() != null
           && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
       String vip = web.getStatus().getLoadBalancer().getIngress().get(0).getIp();
@@ -188,7 +188,7 @@ class SandboxScriptTest {
       // The SNAT Pro hint, pasted: a Service made after the switch gets a load balancer with SNAT Pro.
       Run snat = paste(state, hint(up.output(), "Switch it on:", "admin/state"));
       assertThat(snat.exit()).as(snat.output()).isZero();
-      Await.until(Duration.ofSeconds(90), "a load balancer with SNAT Pro", () -> read(() -> paste(state,
+      Await.until(Duration.ofSeconds(90), "a load balancer with SNAT Pro", () -> Unchecked.get(() -> paste(state,
           List.of("curl -s $CLB_EMULATOR_ENDPOINT/admin/state | grep -o '\"snatPro\": *[a-z]*'"))).output(), o -> o.contains("true"));
     } finally {
       Run down = script(state, Duration.ofMinutes(2), "down");
@@ -244,17 +244,5 @@ class SandboxScriptTest {
       throw new AssertionError("pasted commands did not finish: " + commands + "\n" + output);
     }
     return new Run(process.exitValue(), output);
-  }
-
-  interface Call<T> {
-    T call() throws Exception;
-  }
-
-  static <T> T read(Call<T> call) {
-    try {
-      return call.call();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
