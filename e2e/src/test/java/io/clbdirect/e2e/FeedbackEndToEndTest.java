@@ -217,6 +217,12 @@ class FeedbackEndToEndTest {
     assertThat(occurrences(ns, "nolb", "LoadBalancerNotFound")).as("said once, not on every retry").isEqualTo(1);
     assertThat(events(ns, "nolb", "CloudApiError")).as("not an API error").isEmpty();
     assertThat(loadBalancerCount()).as("no load balancer made in its place").isEqualTo(loadBalancersBefore);
+
+    // Held Pods would keep the next test classes' gate-controllers (same API server) at the fast pace.
+    core.deleteNamespacedService("nolb", ns).execute();
+    apps.deleteNamespacedDeployment("nolb", ns).execute();
+    Await.until(TIMEOUT, "the Service released and the Pods gone", () -> pods.withApp(ns, "nolb").isEmpty()
+        && read(() -> core.listNamespacedService(ns).execute().getItems()).isEmpty(), done -> done);
   }
 
   @Test

@@ -200,12 +200,14 @@ public final class GateController implements InformerSync, AutoCloseable {
     };
   }
 
-  /** A Service or Ingress is gone: its announcements are forgotten, and its Pods' gates looked at soon. */
+  /**
+   * A Service or Ingress is gone: its announcements are forgotten. (Its Pods' gates need nothing here: the
+   * reconcile that released it asked for a pass, and a frontend being deleted never holds a Pod.)
+   */
   private void forgetFrontend(KubernetesObject frontend) {
     if (frontend.getMetadata() != null && frontend.getMetadata().getUid() != null) {
       support.forget(frontend.getMetadata().getUid());
     }
-    promptHealthPass();
   }
 
   private void enqueue(FrontendKey key) {
