@@ -29,22 +29,84 @@ public final class DirectAccessRules {
 
   /** A LoadBalancer Service annotated for direct access, of a class clb-direct serves. */
   public boolean isDirectAccessService(V1Service service) {
-    if (service == null || service.getSpec() == null || service.getMetadata() == null) {
-      return false;
-    }
-    return "LoadBalancer".equals(service.getSpec().getType())
-        && Annotations.isTrue(service.getMetadata().getAnnotations(), WellKnown.SERVICE_DIRECT_ACCESS)
-        && scope.ownsLoadBalancerClass(service.getSpec().getLoadBalancerClass());
+    return classify(service).directAccess();
   }
 
   /** An Ingress annotated for direct access, of a class clb-direct serves. */
   public boolean isDirectAccessIngress(V1Ingress ingress) {
-    if (ingress == null || ingress.getMetadata() == null) {
-      return false;
+    return classify(ingress).directAccess();
+  }
+
+  /**
+   * What a Service asks of clb-direct. A Service of another {@code spec.loadBalancerClass} is another
+   * controller's and never clb-direct's to judge; otherwise the annotation must read {@code "true"} or
+   * {@code "false"} (any letter case), and direct access needs {@code type: LoadBalancer}.
+   */
+  public DirectAccessRequest classify(V1Service service) {
+    if (service == null || service.getSpec() == null || service.getMetadata() == null) {
+      return DirectAccessRequest.NOT_REQUESTED;
     }
-    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
-    return Annotations.isTrue(annotations, WellKnown.INGRESS_DIRECT_ACCESS)
-        && scope.ownsIngressClass(ingressClassOf(ingress));
+    String value = annotation(service.getMetadata().getAnnotations(), WellKnown.SERVICE_DIRECT_ACCESS);
+    if (value == null || !scope.ownsLoadBalancerClass(service.getSpec().getLoadBalancerClass()) || isFalse(value)) {
+      return DirectAccessRequest.NOT_REQUESTED;
+    }
+    if (!isTrue(value)) {
+      return DirectAccessRequest.unservable(DirectAccessRequest.Problem.INVALID_VALUE, invalidValue(WellKnown.SERVICE_DIRECT_ACCESS,
+          value, "Service"));
+    }
+    String type = service.getSpec().getType() == null ? "ClusterIP" : service.getSpec().getType();
+    if (!"LoadBalancer".equals(type)) {
+      return DirectAccessRequest.unservable(DirectAccessRequest.Problem.UNSUPPORTED_SERVICE_TYPE, WellKnown.SERVICE_DIRECT_ACCESS
+          + " is \"true\" on a Service of type " + type + ", but only a Service of type LoadBalancer gets a load balancer; "
+          + "change the type to LoadBalancer or remove the annotation. Nothing is bound");
+    }
+    return DirectAccessRequest.DIRECT_ACCESS;
+  }
+
+  /**
+   * What an Ingress asks of clb-direct: the annotation must read {@code "true"} or {@code "false"}, and
+   * an Ingress asking for direct access must be of a class clb-direct serves.
+   */
+  public DirectAccessRequest classify(V1Ingress ingress) {
+    if (ingress == null || ingress.getMetadata() == null) {
+      return DirectAccessRequest.NOT_REQUESTED;
+    }
+    String value = annotation(ingress.getMetadata().getAnnotations(), WellKnown.INGRESS_DIRECT_ACCESS);
+    if (value == null || isFalse(value)) {
+      return DirectAccessRequest.NOT_REQUESTED;
+    }
+    if (!isTrue(value)) {
+      return DirectAccessRequest.unservable(DirectAccessRequest.Problem.INVALID_VALUE, invalidValue(WellKnown.INGRESS_DIRECT_ACCESS,
+          value, "Ingress"));
+    }
+    String ingressClass = ingressClassOf(ingress);
+    if (!scope.ownsIngressClass(ingressClass)) {
+      String which = ingressClass == null || ingressClass.isEmpty()
+          ? "this Ingress has no class and clb-direct.claim-classless-ingresses is false"
+          : "this Ingress is of class " + ingressClass + " and clb-direct serves " + new TreeSet<>(scope.ingressClasses())
+              + " (clb-direct.ingress-classes)";
+      return DirectAccessRequest.unservable(DirectAccessRequest.Problem.INGRESS_CLASS_NOT_SERVED, WellKnown.INGRESS_DIRECT_ACCESS
+          + " is \"true\", but " + which + "; set spec.ingressClassName to a class clb-direct serves, or remove the annotation "
+          + "if another controller serves this Ingress. clb-direct binds nothing for it");
+    }
+    return DirectAccessRequest.DIRECT_ACCESS;
+  }
+
+  private static String invalidValue(String key, String value, String kind) {
+    return key + " is \"" + value + "\", expected \"true\" or \"false\"; the " + kind + " is not direct-access until it is "
+        + "\"true\". Nothing is bound";
+  }
+
+  private static String annotation(Map<String, String> annotations, String key) {
+    return annotations == null ? null : annotations.get(key);
+  }
+
+  private static boolean isTrue(String value) {
+    return value.trim().equalsIgnoreCase("true");
+  }
+
+  private static boolean isFalse(String value) {
+    return value.trim().equalsIgnoreCase("false");
   }
 
   /** {@code spec.ingressClassName}, else the legacy annotation, else null. */

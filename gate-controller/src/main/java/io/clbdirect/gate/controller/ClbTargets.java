@@ -5,10 +5,12 @@ import com.tencentcloudapi.clb.v20180317.models.BatchDeregisterTargetsRequest;
 import com.tencentcloudapi.clb.v20180317.models.BatchModifyTargetWeightRequest;
 import com.tencentcloudapi.clb.v20180317.models.BatchRegisterTargetsRequest;
 import com.tencentcloudapi.clb.v20180317.models.BatchTarget;
+import com.tencentcloudapi.clb.v20180317.models.DescribeLoadBalancersRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeTargetHealthRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeTargetsRequest;
 import com.tencentcloudapi.clb.v20180317.models.ListenerBackend;
 import com.tencentcloudapi.clb.v20180317.models.ListenerHealth;
+import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancerHealth;
 import com.tencentcloudapi.clb.v20180317.models.RsWeightRule;
 import com.tencentcloudapi.clb.v20180317.models.RuleHealth;
@@ -24,9 +26,12 @@ import io.clbdirect.gate.decide.TargetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Targets and their health in the decision model's terms, and call plans carried out. The CLB edge. */
 public final class ClbTargets {
@@ -75,14 +80,36 @@ public final class ClbTargets {
     }
   }
 
-  /** Health of every target of the given load balancers, 30 per call. */
-  public Map<BackendGroup, Map<TargetAddress, HealthState>> health(Collection<String> lbIds) throws ClbOperationException {
+  /**
+   * What one health read found.
+   *
+   * @param missing load balancers that no longer exist (deleted out of band): their frontends must be reconciled
+   */
+  public record HealthRead(Map<BackendGroup, Map<TargetAddress, HealthState>> health, Set<String> missing) {}
+
+  /**
+   * Health of every target of the given load balancers, 30 per call. A load balancer deleted out of band
+   * fails the whole call ({@code InvalidParameter.LBIdNotFound}); the batch is then read again without
+   * it, so one deleted load balancer never blinds the health of all the others.
+   */
+  public HealthRead health(Collection<String> lbIds) throws ClbOperationException {
     Map<BackendGroup, Map<TargetAddress, HealthState>> health = new HashMap<>();
+    Set<String> missing = new TreeSet<>();
     List<String> ids = List.copyOf(lbIds);
     for (int start = 0; start < ids.size(); start += HEALTH_BATCH) {
-      DescribeTargetHealthRequest request = new DescribeTargetHealthRequest();
-      request.setLoadBalancerIds(ids.subList(start, Math.min(ids.size(), start + HEALTH_BATCH)).toArray(String[]::new));
-      LoadBalancerHealth[] lbs = clb.call("DescribeTargetHealth", c -> c.DescribeTargetHealth(request)).getLoadBalancers();
+      List<String> batch = new ArrayList<>(ids.subList(start, Math.min(ids.size(), start + HEALTH_BATCH)));
+      LoadBalancerHealth[] lbs;
+      try {
+        lbs = readHealth(batch);
+      } catch (ClbOperationException e) {
+        if (!e.code().startsWith("InvalidParameter.LBIdNotFound")) {
+          throw e;
+        }
+        Set<String> existing = existing(batch);
+        batch.stream().filter(id -> !existing.contains(id)).forEach(missing::add);
+        batch.retainAll(existing);
+        lbs = batch.isEmpty() ? new LoadBalancerHealth[0] : readHealth(batch);
+      }
       for (LoadBalancerHealth lb : lbs == null ? new LoadBalancerHealth[0] : lbs) {
         for (ListenerHealth listener : lb.getListeners() == null ? new ListenerHealth[0] : lb.getListeners()) {
           // L4 listeners report their targets through one rule too, with no URL: the group is the listener.
@@ -100,7 +127,28 @@ public final class ClbTargets {
         }
       }
     }
-    return health;
+    return new HealthRead(health, missing);
+  }
+
+  private LoadBalancerHealth[] readHealth(List<String> lbIds) throws ClbOperationException {
+    DescribeTargetHealthRequest request = new DescribeTargetHealthRequest();
+    request.setLoadBalancerIds(lbIds.toArray(String[]::new));
+    return clb.call("DescribeTargetHealth", c -> c.DescribeTargetHealth(request)).getLoadBalancers();
+  }
+
+  /** Which of these load balancers exist, 20 per DescribeLoadBalancers. */
+  private Set<String> existing(List<String> lbIds) throws ClbOperationException {
+    Set<String> existing = new HashSet<>();
+    for (int start = 0; start < lbIds.size(); start += 20) {
+      DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
+      request.setLoadBalancerIds(lbIds.subList(start, Math.min(lbIds.size(), start + 20)).toArray(String[]::new));
+      request.setLimit(20L);
+      LoadBalancer[] found = clb.call("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(request)).getLoadBalancerSet();
+      for (LoadBalancer lb : found == null ? new LoadBalancer[0] : found) {
+        existing.add(lb.getLoadBalancerId());
+      }
+    }
+    return existing;
   }
 
   /** Carries out one planned call; the batch actions answer synchronously. */

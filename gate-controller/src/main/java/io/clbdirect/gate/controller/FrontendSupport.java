@@ -1,5 +1,6 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.LabelSelectors;
 import io.clbdirect.core.WellKnown;
 import io.clbdirect.gate.clb.ClbOperationException;
@@ -83,21 +84,39 @@ final class FrontendSupport {
   /**
    * Warns, once per frontend, about selected Pods without the gate that the webhook would have given
    * them: created before the frontend became direct-access (or while the webhook was down). Pods opted
-   * out ({@code clb-direct.io/inject: "false"}) and host-network Pods are left out on purpose.
+   * out ({@code clb-direct.io/inject: "false"}) and host-network Pods are left out on purpose. The message
+   * holds no count, so one restart of the workload (the count falling Pod by Pod) is one Event; it is
+   * given again should ungated Pods come back after none were left.
    */
   void warnUngated(KubernetesObject frontend, Collection<V1Pod> selected) {
-    long ungated = selected.stream().filter(p -> !gated(p) && p.getMetadata().getDeletionTimestamp() == null
+    boolean ungated = selected.stream().anyMatch(p -> !gated(p) && p.getMetadata().getDeletionTimestamp() == null
         && !Boolean.TRUE.equals(p.getSpec() == null ? null : p.getSpec().getHostNetwork())
         && !"false".equalsIgnoreCase(String.valueOf(p.getMetadata().getAnnotations() == null ? null
-            : p.getMetadata().getAnnotations().get(WellKnown.POD_INJECT_ANNOTATION)).trim())).count();
-    if (ungated == 0) {
+            : p.getMetadata().getAnnotations().get(WellKnown.POD_INJECT_ANNOTATION)).trim()));
+    if (!ungated) {
+      resolved(frontend, "PodsWithoutReadinessGate");
       return;
     }
     // Still bound (traffic must reach them), but their rollouts will not wait for the CLB.
-    announceOnce(frontend, "PodsWithoutReadinessGate", ungated + " Pods selected by this direct-access "
+    announceOnce(frontend, "PodsWithoutReadinessGate", "Pods selected by this direct-access "
         + (frontend instanceof V1Service ? "Service" : "Ingress") + " have no readiness gate (created before it was direct-access, "
         + "or while the webhook was unavailable); restart the workload (kubectl rollout restart) so that its rollouts wait for "
         + "the load balancer");
+  }
+
+  /**
+   * Says, once per cause, why an object that asks for direct access is not served (an invalid annotation
+   * value, a Service type without a load balancer, an Ingress class clb-direct does not serve), and
+   * forgets the other causes, so each is said again should it come back.
+   */
+  void judge(KubernetesObject frontend, DirectAccessRequest request) {
+    for (DirectAccessRequest.Problem problem : DirectAccessRequest.Problem.values()) {
+      if (problem == request.problem()) {
+        announceOnce(frontend, problem.eventReason(), request.message());
+      } else {
+        resolved(frontend, problem.eventReason());
+      }
+    }
   }
 
   /**
@@ -136,7 +155,7 @@ final class FrontendSupport {
 
   /** Event reasons of a refused load balancer ({@link LoadBalancerRefused#eventReason()}). */
   static final java.util.List<String> REFUSALS = java.util.List.of("LoadBalancerNetworkMismatch", "InvalidLoadBalancerParameters",
-      "LoadBalancerCreationRefused");
+      "LoadBalancerCreationRefused", "LoadBalancerNotFound");
 
   /**
    * What the frontend's annotations ask clb-direct to create, with the annotations that cannot apply here
@@ -170,6 +189,11 @@ final class FrontendSupport {
 
   void forgetAnnouncements() {
     announced.clear();
+  }
+
+  /** The object is gone: nothing of it needs remembering. */
+  void forget(String uid) {
+    announced.keySet().removeIf(key -> key.startsWith(uid + "/"));
   }
 
   static boolean gated(V1Pod pod) {

@@ -13,6 +13,7 @@ import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.decide.GateReason;
 import io.clbdirect.gate.decide.HealthState;
 import io.clbdirect.gate.decide.TargetAddress;
+import io.clbdirect.gate.decide.UnhealthyTargets;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.extended.event.EventType;
 import io.kubernetes.client.extended.event.legacy.EventRecorder;
@@ -36,6 +37,8 @@ import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -78,6 +82,8 @@ public final class GateController implements InformerSync, AutoCloseable {
   static final Duration SETTLED_INTERVAL = Duration.ofSeconds(30);
   /** How often a refused frontend is looked at again without a change of its own (SNAT Pro may be switched on in the console). */
   static final Duration REFUSAL_RECHECK = Duration.ofSeconds(30);
+  /** A reconcile that changed what a frontend's Pods should say asks for a health pass this soon. */
+  static final Duration PROMPT_PASS = Duration.ofMillis(50);
 
   private final DirectAccessRules rules;
   private final ClbTargets targets;
@@ -101,8 +107,16 @@ public final class GateController implements InformerSync, AutoCloseable {
   private final FrontendSupport support;
   private final AtomicInteger waiting = new AtomicInteger();
   private final Map<String, Instant> firstBound = new ConcurrentHashMap<>();
-  private volatile boolean pending = true;
+  /** The last pass left gates waiting (or about to change): read health at the fast pace. */
+  private volatile boolean unsettled = true;
+  /** A reconcile changed something since the last pass began: read health at the fast pace. */
+  private final AtomicBoolean changed = new AtomicBoolean(true);
+  private final AtomicBoolean promptPassScheduled = new AtomicBoolean();
+  private final Object passLock = new Object();
   private volatile Instant lastHealthRead = Instant.EPOCH;
+  /** Health between passes, for the TargetUnhealthy Events and the gauge. Used under {@link #passLock}. */
+  private final UnhealthyTargets unhealthyTargets = new UnhealthyTargets();
+  private final MultiGauge unhealthyGauge;
   private final Timer reconcileTimer;
   private final Timer creationToReady;
   private final Timer boundToReady;
@@ -118,10 +132,13 @@ public final class GateController implements InformerSync, AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    this.events = new LegacyEventBroadcaster(new CoreV1Api(clients.calling()));
+    this.events = EventRecording.broadcaster(new CoreV1Api(clients.calling()));
     this.recorder = events.newRecorder(new V1EventSource().component("clb-direct-gate-controller"));
     Gauge.builder("clb_direct_gate_pods_waiting", waiting, AtomicInteger::get)
         .description("Pods whose readiness gate is False").register(meters);
+    this.unhealthyGauge = MultiGauge.builder("clb_direct_gate_targets_unhealthy")
+        .description("Bound targets the CLB health check reports Dead, per direct-access Service or Ingress (initial mode included)")
+        .register(meters);
     this.reconcileTimer = Timer.builder("clb_direct_gate_reconcile_duration")
         .description("One Service or Ingress reconcile, CLB calls included").publishPercentileHistogram().register(meters);
     this.creationToReady = Timer.builder("clb_direct_gate_creation_to_ready")
@@ -150,10 +167,10 @@ public final class GateController implements InformerSync, AutoCloseable {
     services.addEventHandler(handler(service -> {
       enqueue(FrontendKey.service(service.getMetadata().getNamespace(), service.getMetadata().getName()));
       enqueueIngressesOf(service.getMetadata().getNamespace(), service.getMetadata().getName());
-    }));
-    pods.addEventHandler(handler(pod -> enqueueFrontendsOf(pod.getMetadata().getNamespace())));
+    }, this::forgetFrontend));
+    pods.addEventHandler(handler(pod -> enqueueFrontendsOf(pod.getMetadata().getNamespace()), pod -> { }));
     ingresses.addEventHandler(handler(ingress -> enqueue(FrontendKey.ingress(ingress.getMetadata().getNamespace(),
-        ingress.getMetadata().getName()))));
+        ingress.getMetadata().getName())), this::forgetFrontend));
   }
 
   private static <T extends KubernetesObject> SharedIndexInformer<T> existingOr(
@@ -162,7 +179,8 @@ public final class GateController implements InformerSync, AutoCloseable {
     return existing != null ? existing : create.get();
   }
 
-  private static <T extends KubernetesObject> ResourceEventHandler<T> handler(Consumer<T> onChange) {
+  /** @param onDeleted after onChange, for a deleted object */
+  private static <T extends KubernetesObject> ResourceEventHandler<T> handler(Consumer<T> onChange, Consumer<T> onDeleted) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T object) {
@@ -177,8 +195,19 @@ public final class GateController implements InformerSync, AutoCloseable {
       @Override
       public void onDelete(T object, boolean unknownFinalState) {
         onChange.accept(object);
+        onDeleted.accept(object);
       }
     };
+  }
+
+  /**
+   * A Service or Ingress is gone: its announcements are forgotten. (Its Pods' gates need nothing here: the
+   * reconcile that released it asked for a pass, and a frontend being deleted never holds a Pod.)
+   */
+  private void forgetFrontend(KubernetesObject frontend) {
+    if (frontend.getMetadata() != null && frontend.getMetadata().getUid() != null) {
+      support.forget(frontend.getMetadata().getUid());
+    }
   }
 
   private void enqueue(FrontendKey key) {
@@ -236,6 +265,9 @@ public final class GateController implements InformerSync, AutoCloseable {
     states.clear();
     reconcilers.values().forEach(FrontendReconciler::reset);
     support.forgetAnnouncements();
+    synchronized (passLock) {
+      unhealthyTargets.forget();
+    }
     leading = true;
     for (V1Service service : services.getIndexer().list()) {
       enqueue(FrontendKey.service(service.getMetadata().getNamespace(), service.getMetadata().getName()));
@@ -248,6 +280,7 @@ public final class GateController implements InformerSync, AutoCloseable {
   /** Another replica writes from now on; nothing is written here until {@link #lead()} again. */
   public void stopLeading() {
     leading = false;
+    unhealthyGauge.register(List.of(), true); // the leader reports
   }
 
   private void work() {
@@ -272,18 +305,14 @@ public final class GateController implements InformerSync, AutoCloseable {
         Timer.Sample sample = Timer.start();
         try {
           FrontendState state = reconcilers.get(key.kind()).reconcile(key);
-          if (state == null) {
-            states.remove(key); // gates are released by the health pass once no frontend selects the Pods
-          } else {
-            states.put(key, state);
-            pending = true; // something may have changed: read health on the next pass
-          }
+          // Gates are released by the health pass once no frontend selects the Pods.
+          record(key, state);
         } finally {
           sample.stop(reconcileTimer);
         }
         queue.forget(key);
       } catch (FrontendFailure e) {
-        states.put(key, e.state());
+        record(key, e.state());
         if (e.refusal() != null) {
           refused(key, e.refusal());
         } else {
@@ -304,6 +333,33 @@ public final class GateController implements InformerSync, AutoCloseable {
       } finally {
         queue.done(key);
       }
+    }
+  }
+
+  /**
+   * Keeps what a reconcile established for the health pass. Any change reads health on the next pass
+   * (within {@code healthInterval}); one that changes what the frontend's Pods should say (released,
+   * first bound, another load balancer, a refusal or error come or gone) asks for a pass at once, so
+   * their reasons follow within the reconcile instead of the settled 30 s.
+   */
+  private void record(FrontendKey key, FrontendState state) {
+    FrontendState before = state == null ? states.remove(key) : states.put(key, state);
+    if (state != null) {
+      changed.set(true);
+    }
+    if (FrontendState.changesReasons(before, state)) {
+      promptHealthPass();
+    }
+  }
+
+  /** A health pass soon, coalesced: many changes at once make one pass. */
+  private void promptHealthPass() {
+    changed.set(true);
+    if (running && promptPassScheduled.compareAndSet(false, true)) {
+      threads.schedule(() -> {
+        promptPassScheduled.set(false);
+        healthPass();
+      }, PROMPT_PASS.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -334,10 +390,18 @@ public final class GateController implements InformerSync, AutoCloseable {
 
   /** Reads health for every managed load balancer and writes every gated Pod's condition. */
   void healthPass() {
+    synchronized (passLock) { // the scheduled pass and a prompt one never overlap
+      pass();
+    }
+  }
+
+  private void pass() {
     if (!running || !leading || !hasSynced()) {
       return;
     }
-    if (!pending && Instant.now().isBefore(lastHealthRead.plus(SETTLED_INTERVAL))) {
+    boolean sinceChanged = changed.getAndSet(false);
+    boolean due = unsettled || sinceChanged || !Instant.now().isBefore(lastHealthRead.plus(SETTLED_INTERVAL));
+    if (!due) {
       return; // all gates settled: poll rarely, so a quiet cluster costs ~2 calls a minute, not 60
     }
     try {
@@ -349,20 +413,34 @@ public final class GateController implements InformerSync, AutoCloseable {
         }
       });
       Map<BackendGroup, Map<TargetAddress, HealthState>> health = Map.of();
+      Set<String> missing = Set.of();
       String error = null;
       try {
-        health = lbIds.isEmpty() ? Map.of() : targets.health(lbIds);
+        if (!lbIds.isEmpty()) {
+          ClbTargets.HealthRead read = targets.health(lbIds);
+          health = read.health();
+          missing = read.missing();
+        }
       } catch (ClbOperationException e) {
         error = e.code();
       }
       Map<String, List<BackendObservation>> observations = new HashMap<>();
-      for (FrontendState state : states.values()) {
+      List<UnhealthyTargets.Sighting> sightings = new ArrayList<>();
+      for (Map.Entry<FrontendKey, FrontendState> entry : states.entrySet()) {
+        FrontendState state = entry.getValue();
+        FrontendKey key = entry.getKey();
+        UnhealthyTargets.FrontendId frontend = new UnhealthyTargets.FrontendId(key.namespace(),
+            key.kind().name().toLowerCase(java.util.Locale.ROOT) + "/" + key.name());
+        String gone = state.loadBalancerId() != null && missing.contains(state.loadBalancerId()) ? "InvalidParameter.LBIdNotFound" : null;
+        if (gone != null) {
+          enqueue(key); // deleted out of band: the reconcile finds (or makes) it again, or says it is not found
+        }
         for (Map.Entry<String, List<Binding>> pod : state.bindings().entrySet()) {
           for (Binding binding : pod.getValue()) {
-            String bindingError = state.error() != null ? state.error() : error;
+            String bindingError = state.error() != null ? state.error() : gone != null ? gone : error;
             BackendObservation observed = state.refusal() != null
                 ? new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
-                    BackendObservation.State.REFUSED, state.refusal())
+                    state.refusal().state(), state.refusal().message())
                 : HealthState.observe(binding, health, bindingError);
             if (observed.state() == BackendObservation.State.NOT_BOUND && binding.listenerId() != null
                 && state.quotaFull().contains(binding.listenerId())) {
@@ -370,10 +448,12 @@ public final class GateController implements InformerSync, AutoCloseable {
                   BackendObservation.State.QUOTA_EXCEEDED, null);
             }
             observations.computeIfAbsent(pod.getKey(), k -> new ArrayList<>()).add(observed);
+            sightings.add(new UnhealthyTargets.Sighting(pod.getKey(), frontend, binding.target(), observed));
           }
         }
       }
       int notReady = 0;
+      boolean waitingOnHealth = false;
       Set<String> live = new HashSet<>();
       Map<String, List<DirectAccessFrontend>> frontendsByNamespace = new HashMap<>();
       for (V1Pod pod : pods.getIndexer().byIndex(GATED_INDEX, GATED)) {
@@ -394,14 +474,17 @@ public final class GateController implements InformerSync, AutoCloseable {
         if (!wanted.status()) {
           notReady++;
         }
-        if (observed.stream().anyMatch(o -> o.state() != BackendObservation.State.NOT_BOUND
+        if (wanted.reason() == GateReason.DirectAccessResumed) {
+          waitingOnHealth = true; // kept True, but LoadBalancerNetworkGroupReady is due once healthy
+        }
+        if (observed.stream().anyMatch(o -> !o.state().refusal() && o.state() != BackendObservation.State.NOT_BOUND
             && o.state() != BackendObservation.State.LISTENER_MISSING && o.state() != BackendObservation.State.API_ERROR)) {
           firstBound.putIfAbsent(pod.getMetadata().getUid(), Instant.now());
         }
         try {
           if (status.write(pod, wanted)) {
-            recorder.event(pod, wanted.status() ? EventType.Normal
-                : EventType.Warning, wanted.reason().name(), "%s", wanted.message());
+            recorder.event(pod, wanted.reason().severity() == GateReason.Severity.WARNING ? EventType.Warning : EventType.Normal,
+                wanted.reason().name(), "%s", wanted.message());
             if (wanted.status() && wanted.reason() == GateReason.LoadBalancerNetworkGroupReady
                 && (current == null || !current.status())) {
               recordReady(pod);
@@ -411,8 +494,9 @@ public final class GateController implements InformerSync, AutoCloseable {
           log.debug("gate patch of {} failed ({}), next pass retries", podKey, e.getCode());
         }
       }
+      announce(unhealthyTargets.observe(sightings, Instant.now()));
       waiting.set(notReady);
-      pending = notReady > 0 || pendingRelease(observations);
+      unsettled = notReady > 0 || waitingOnHealth || pendingRelease(observations);
       firstBound.keySet().retainAll(live);
     } catch (RuntimeException e) {
       log.warn("health pass failed", e);
@@ -420,6 +504,21 @@ public final class GateController implements InformerSync, AutoCloseable {
       // A scheduled task that throws is never run again: log it and let the next pass try.
       log.error("health pass failed with {}; this replica likely needs a restart", e, e);
     }
+  }
+
+  /** Targets that turned Dead after Alive (or recovered) as Events on their Pods, and the Dead count per frontend. */
+  private void announce(UnhealthyTargets.Pass pass) {
+    for (UnhealthyTargets.Change change : pass.changes()) {
+      V1Pod pod = pods.getIndexer().getByKey(change.pod());
+      if (pod != null) {
+        recorder.event(pod, change.kind() == UnhealthyTargets.Kind.TURNED_UNHEALTHY ? EventType.Warning : EventType.Normal,
+            change.eventReason(), "%s", change.message());
+      }
+    }
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    pass.dead().forEach((frontend, dead) -> rows.add(MultiGauge.Row.of(
+        Tags.of("namespace", frontend.namespace(), "frontend", frontend.name()), dead)));
+    unhealthyGauge.register(rows, true);
   }
 
   /** Pods bound but not yet decided (e.g. no gate condition yet) keep the fast pace too. */
@@ -446,10 +545,17 @@ public final class GateController implements InformerSync, AutoCloseable {
 
   /** @param cache this pass's frontends per namespace: computed once per namespace, not once per Pod */
   private boolean selectedByAnyFrontend(V1Pod pod, Map<String, List<DirectAccessFrontend>> cache) {
+    // A frontend being deleted is being released: its Pods are not held for it (it may linger in the cache
+    // for a moment after its finalizer went).
     List<DirectAccessFrontend> frontends = cache.computeIfAbsent(pod.getMetadata().getNamespace(), ns -> rules.frontends(
-        services.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns), ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns),
+        notDeleting(services.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns)),
+        notDeleting(ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, ns)),
         name -> services.getIndexer().getByKey(ns + "/" + name)));
     return frontends.stream().anyMatch(f -> f.selects(pod.getMetadata().getLabels()));
+  }
+
+  private static <T extends KubernetesObject> List<T> notDeleting(List<T> objects) {
+    return objects.stream().filter(o -> o.getMetadata().getDeletionTimestamp() == null).toList();
   }
 
   private static boolean gated(V1Pod pod) {

@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
+import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.DesiredBackends;
@@ -81,7 +82,12 @@ final class IngressReconciler implements FrontendReconciler {
       checked.remove(key.cacheKey());
       return null;
     }
-    boolean wanted = rules.isDirectAccessIngress(ingress) && ingress.getMetadata().getDeletionTimestamp() == null;
+    DirectAccessRequest request = rules.classify(ingress);
+    boolean deleting = ingress.getMetadata().getDeletionTimestamp() != null;
+    if (!deleting) {
+      support.judge(ingress, request); // asked for but not servable: said once, never silently ignored
+    }
+    boolean wanted = request.directAccess() && !deleting;
     boolean finalized = FrontendWriter.hasFinalizer(ingress, FINALIZER);
     if (!wanted) {
       checked.remove(key.cacheKey());
@@ -116,7 +122,7 @@ final class IngressReconciler implements FrontendReconciler {
       } catch (LoadBalancerRefused e) {
         IngressRoutes routes = IngressRoutes.of(ingress, "");
         DesiredBackends waiting = DesiredBackends.ofIngress(ingress, routes, serviceByName, support::selected, null, null, Map.of());
-        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.getMessage()));
+        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.refusal()));
       }
       checked.put(key.cacheKey(), lb);
     }

@@ -1,8 +1,10 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.decide.BackendObservation;
+
 /**
- * A frontend's load balancer cannot be used or made as asked: its creation parameters are invalid, the
- * CLB API refused them, or it cannot reach the cluster's Pod IPs. Unlike a failed call, retrying soon
+ * A frontend's load balancer cannot be used or made as asked: the one it names does not exist, its
+ * creation parameters are invalid, the CLB API refused them, or it cannot reach the cluster's Pod IPs. Unlike a failed call, retrying soon
  * changes nothing; the user has to act, so it is reported as a Warning Event with this reason and on
  * every waiting Pod's gate.
  */
@@ -11,14 +13,33 @@ final class LoadBalancerRefused extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final String eventReason;
+  private final BackendObservation.State gateState;
 
+  /** A load balancer that cannot serve the Pods as asked: the waiting Pods say {@code LoadBalancerUnusable}. */
   LoadBalancerRefused(String eventReason, String message) {
-    super(message);
-    this.eventReason = eventReason;
+    this(eventReason, message, BackendObservation.State.REFUSED);
   }
 
-  /** e.g. {@code LoadBalancerNetworkMismatch}, {@code InvalidLoadBalancerParameters}, {@code LoadBalancerCreationRefused} */
+  /** @param gateState what the waiting Pods' gates say: {@link BackendObservation.State#refusal() a refusal} */
+  LoadBalancerRefused(String eventReason, String message, BackendObservation.State gateState) {
+    super(message);
+    if (!gateState.refusal()) {
+      throw new IllegalArgumentException(gateState + " is not a refusal");
+    }
+    this.eventReason = eventReason;
+    this.gateState = gateState;
+  }
+
+  /**
+   * e.g. {@code LoadBalancerNetworkMismatch}, {@code InvalidLoadBalancerParameters}, {@code LoadBalancerCreationRefused},
+   * {@code LoadBalancerNotFound}
+   */
   String eventReason() {
     return eventReason;
+  }
+
+  /** What the Pods waiting on the frontend observe. */
+  FrontendState.Refusal refusal() {
+    return new FrontendState.Refusal(gateState, getMessage());
   }
 }

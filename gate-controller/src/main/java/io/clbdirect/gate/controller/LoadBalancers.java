@@ -69,7 +69,8 @@ public final class LoadBalancers {
    * @param recorded the id clb-direct recorded on the frontend, or null
    * @param plan what to create when there is none; its problems stop only a creation
    * @param podIpsOutsideVpc Pod IPs come from a GlobalRouter cluster CIDR (SNAT Pro needed)
-   * @throws LoadBalancerRefused when the load balancer cannot reach the Pods, or cannot be created as asked
+   * @throws LoadBalancerRefused when the named load balancer does not exist, when the load balancer cannot reach the Pods,
+   *     or when it cannot be created as asked
    */
   public LoadBalancer resolve(String named, String namedBy, String recorded, String ownerTag, String ownerUid, String name,
       LoadBalancerSpecs.Decision plan, boolean podIpsOutsideVpc) throws ClbOperationException, LoadBalancerRefused {
@@ -77,8 +78,9 @@ public final class LoadBalancers {
     if (named != null && !named.isBlank()) {
       lb = describe(named.trim());
       if (lb == null) {
-        throw new ClbOperationException("DescribeLoadBalancers", "LoadBalancerNotFound",
-            "load balancer " + named.trim() + " named by " + namedBy + " does not exist", null);
+        throw new LoadBalancerRefused("LoadBalancerNotFound", "load balancer " + named.trim() + " named by " + namedBy
+            + " does not exist (clb-direct never creates another in its place: check the id)",
+            io.clbdirect.gate.decide.BackendObservation.State.LOAD_BALANCER_NOT_FOUND);
       }
     } else {
       lb = recorded == null ? null : describe(recorded);

@@ -1,5 +1,6 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.DesiredBackends;
@@ -60,7 +61,12 @@ final class ServiceReconciler implements FrontendReconciler {
       checked.remove(key.cacheKey());
       return null;
     }
-    boolean wanted = rules.isDirectAccessService(service) && service.getMetadata().getDeletionTimestamp() == null;
+    DirectAccessRequest request = rules.classify(service);
+    boolean deleting = service.getMetadata().getDeletionTimestamp() != null;
+    if (!deleting) {
+      support.judge(service, request); // asked for but not servable: said once, never silently ignored
+    }
+    boolean wanted = request.directAccess() && !deleting;
     boolean finalized = FrontendWriter.hasFinalizer(service, FINALIZER);
     if (!wanted) {
       checked.remove(key.cacheKey());
@@ -96,7 +102,7 @@ final class ServiceReconciler implements FrontendReconciler {
         throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), e.code()));
       } catch (LoadBalancerRefused e) {
         DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
-        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.getMessage()));
+        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.refusal()));
       }
       support.loadBalancerAccepted(service, lb.creationNote());
       checked.put(key.cacheKey(), new Checked(lb, ports, config.version(), planInputs));

@@ -17,6 +17,8 @@ public record BackendObservation(String frontend, String loadBalancerId, String 
   public enum State {
     /** clb-direct will not use or make the frontend's load balancer as it stands; the detail says why. */
     REFUSED,
+    /** The load balancer the frontend names does not exist; the detail names it and the annotation. */
+    LOAD_BALANCER_NOT_FOUND,
     LISTENER_MISSING,
     NOT_BOUND,
     QUOTA_EXCEEDED,
@@ -25,7 +27,15 @@ public record BackendObservation(String frontend, String loadBalancerId, String 
     HEALTH_DEAD,
     HEALTH_ALIVE,
     /** The listener's health check is off: bound is as good as it gets. */
-    HEALTH_CHECK_OFF
+    HEALTH_CHECK_OFF;
+
+    /**
+     * The user must act before anything is bound (clb-direct deregisters nothing for it, so a Pod already
+     * serving keeps its gate).
+     */
+    public boolean refusal() {
+      return this == REFUSED || this == LOAD_BALANCER_NOT_FOUND;
+    }
   }
 
   public BackendObservation {
@@ -33,9 +43,10 @@ public record BackendObservation(String frontend, String loadBalancerId, String 
     Objects.requireNonNull(state, "state");
   }
 
-  GateReason reason() {
+  public GateReason reason() {
     return switch (state) {
       case REFUSED -> GateReason.LoadBalancerUnusable;
+      case LOAD_BALANCER_NOT_FOUND -> GateReason.LoadBalancerNotFound;
       case LISTENER_MISSING -> GateReason.ListenerMissing;
       case NOT_BOUND -> GateReason.TargetNotBound;
       case QUOTA_EXCEEDED -> GateReason.BackendQuotaExceeded;

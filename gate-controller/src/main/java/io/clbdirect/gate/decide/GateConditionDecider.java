@@ -26,7 +26,7 @@ public final class GateConditionDecider {
           "No direct-access Service or Ingress selects this Pod any more; the gate no longer applies.");
     }
     BackendObservation worst = observations.stream()
-        .max(Comparator.comparingInt((BackendObservation o) -> o.reason().severity()))
+        .max(Comparator.comparingInt((BackendObservation o) -> o.reason().rank()))
         .orElseThrow();
     GateReason reason = worst.reason();
     if (reason.ready()) {
@@ -34,24 +34,37 @@ public final class GateConditionDecider {
           "Marking condition \"cloud.tencent.com/load-balancer-backendgroup-ready\" to True: bound and healthy on "
               + observations.size() + " load balancer listener" + (observations.size() == 1 ? "" : "s") + ".");
     }
-    if (current != null && current.status() && observations.stream()
-        .allMatch(o -> o.state() == BackendObservation.State.REFUSED || o.reason().ready())) {
-      // A refusal (say, SNAT Pro needed after GlobalRouteDirectAccess was switched on) stops new bindings;
-      // clb-direct deregisters nothing for it, so a Pod already serving keeps its gate in either mode.
-      return current;
+    boolean wasTrue = current != null && current.status();
+    if (wasTrue && observations.stream().allMatch(o -> o.state().refusal() || o.reason().ready())) {
+      // A refusal (say, SNAT Pro needed after GlobalRouteDirectAccess was switched on, or a mistyped
+      // load-balancer id) stops new bindings; clb-direct deregisters nothing for it, so a Pod already
+      // serving keeps its gate in either mode.
+      return kept(current, worst);
     }
-    if (mode == GateMode.INITIAL && current != null && current.status() && stillBound(observations)) {
+    if (mode == GateMode.INITIAL && wasTrue && stillBound(observations)) {
       // initial mode: a health flap after the Pod went Ready does not take it out of its Service.
-      return current;
+      return kept(current, worst);
     }
     return new GateCondition(false, reason, message(worst));
+  }
+
+  /**
+   * A True gate kept although the Pod is not (yet) healthy everywhere. One that was True because the Pod
+   * had been released no longer says so once a frontend selects the Pod again: it says what it waits for.
+   */
+  private static GateCondition kept(GateCondition current, BackendObservation worst) {
+    if (current.reason() != GateReason.DirectAccessReleased && current.reason() != GateReason.DirectAccessResumed) {
+      return current;
+    }
+    return new GateCondition(true, GateReason.DirectAccessResumed, "Selected by a direct-access frontend again after its release; "
+        + "the gate stays True (the Pod was serving) until it is bound and healthy. Now: " + message(worst));
   }
 
   private static boolean stillBound(List<BackendObservation> observations) {
     return observations.stream().allMatch(o -> switch (o.state()) {
       case HEALTH_ALIVE, HEALTH_DEAD, HEALTH_UNKNOWN, HEALTH_CHECK_OFF -> true;
       case API_ERROR -> true;
-      case REFUSED, LISTENER_MISSING, NOT_BOUND, QUOTA_EXCEEDED -> false;
+      case REFUSED, LOAD_BALANCER_NOT_FOUND, LISTENER_MISSING, NOT_BOUND, QUOTA_EXCEEDED -> false;
     });
   }
 
@@ -59,6 +72,7 @@ public final class GateConditionDecider {
     String detail = worst.detail() == null ? "" : " (" + worst.detail() + ")";
     return switch (worst.state()) {
       case REFUSED -> "Not bound: " + worst.frontend() + " cannot be served: " + worst.detail() + ".";
+      case LOAD_BALANCER_NOT_FOUND -> "Not bound: " + worst.frontend() + ": " + worst.detail() + ".";
       case LISTENER_MISSING -> "Waiting for the listener of " + worst.where() + detail + ".";
       case NOT_BOUND -> "Not yet registered as a backend of " + worst.where() + detail + ".";
       case QUOTA_EXCEEDED -> "Cannot register with " + worst.where() + ": its backend quota is full" + detail + ".";

@@ -33,16 +33,21 @@ public enum HealthState {
     };
   }
 
-  /** What the CLB says of one binding. */
+  /**
+   * What the CLB says of one binding.
+   *
+   * @param errorCode the CLB error that stopped the frontend's reconcile or this health read, or null
+   */
   public static BackendObservation observe(Binding binding, java.util.Map<BackendGroup, java.util.Map<TargetAddress, HealthState>> health,
       String errorCode) {
+    if (errorCode != null) {
+      // Also while the listener is missing: the code names why it could not be found or made.
+      return new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
+          BackendObservation.State.API_ERROR, errorCode);
+    }
     if (binding.group() == null) {
       return new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
           BackendObservation.State.LISTENER_MISSING, null);
-    }
-    if (errorCode != null) {
-      return new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
-          BackendObservation.State.API_ERROR, errorCode);
     }
     java.util.Map<TargetAddress, HealthState> group = health.get(binding.group());
     HealthState state = group == null ? null : group.get(binding.target());

@@ -11,7 +11,6 @@ import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbConnection;
 import io.clbdirect.gate.clb.ClbGateway;
-import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -68,9 +67,12 @@ class LoadBalancersTest {
   }
 
   @Test
-  void aNamedLoadBalancerThatDoesNotExistIsAnErrorNotANewOne() {
+  void aNamedLoadBalancerThatDoesNotExistIsRefusedNotReplacedByANewOne() {
     assertThatThrownBy(() -> resolve("lb-typo1234", null))
-        .isInstanceOfSatisfying(ClbOperationException.class, e -> assertThat(e.code()).isEqualTo("LoadBalancerNotFound"))
+        .isInstanceOfSatisfying(LoadBalancerRefused.class, e -> {
+          assertThat(e.eventReason()).isEqualTo("LoadBalancerNotFound");
+          assertThat(e.refusal().state()).isEqualTo(io.clbdirect.gate.decide.BackendObservation.State.LOAD_BALANCER_NOT_FOUND);
+        })
         .hasMessageContaining("lb-typo1234 named by service.kubernetes.io/tke-existed-lbid does not exist");
     assertThat(clb.stateView().getAsJsonArray("loadBalancers")).isEmpty();
   }

@@ -73,6 +73,9 @@ class DesiredBackendsTest {
 
     BackendObservation observed = HealthState.observe(noLb.bindings().get("shop/a").get(0), Map.of(), null);
     assertThat(observed.state()).isEqualTo(BackendObservation.State.LISTENER_MISSING);
+    BackendObservation failed = HealthState.observe(noLb.bindings().get("shop/a").get(0), Map.of(), "LimitExceeded");
+    assertThat(failed.state()).as("the code says why it is missing").isEqualTo(BackendObservation.State.API_ERROR);
+    assertThat(failed.detail()).isEqualTo("LimitExceeded");
   }
 
   @Test

@@ -29,6 +29,7 @@ class GateConditionDeciderTest {
     "HEALTH_ALIVE,     LoadBalancerNetworkGroupReady, true",
     "HEALTH_CHECK_OFF, LoadBalancerNetworkGroupReady, true",
     "REFUSED,          LoadBalancerUnusable, false",
+    "LOAD_BALANCER_NOT_FOUND, LoadBalancerNotFound, false",
   })
   void eachStateHasItsReason(BackendObservation.State state, GateReason reason, boolean status) {
     GateCondition condition = continuous.decide(List.of(on(state)), null);
@@ -83,6 +84,70 @@ class GateConditionDeciderTest {
     assertThat(initial.decide(List.of(refused, on(HEALTH_ALIVE)), ready)).isEqualTo(ready);
     assertThat(continuous.decide(List.of(refused), ready)).as("clb-direct deregistered nothing").isEqualTo(ready);
     assertThat(continuous.decide(List.of(refused, on(HEALTH_DEAD)), ready).status()).isFalse();
+  }
+
+  @Test
+  void aMissingLoadBalancerNamesTheIdAndTheAnnotationAndNeverUnreadiesAServingPod() {
+    BackendObservation missing = new BackendObservation("Service nolb", null, null, LOAD_BALANCER_NOT_FOUND,
+        "load balancer lb-typo named by service.kubernetes.io/tke-existed-lbid does not exist");
+
+    GateCondition held = initial.decide(List.of(missing), null);
+    assertThat(held.status()).isFalse();
+    assertThat(held.reason()).isEqualTo(GateReason.LoadBalancerNotFound);
+    assertThat(held.message()).isEqualTo("Not bound: Service nolb: load balancer lb-typo named by service.kubernetes.io/tke-existed-lbid "
+        + "does not exist.");
+    assertThat(continuous.decide(List.of(missing, on(API_ERROR)), null).reason()).isEqualTo(GateReason.LoadBalancerNotFound);
+    assertThat(continuous.decide(List.of(missing, on(REFUSED)), null).reason()).as("unusable stays the worst")
+        .isEqualTo(GateReason.LoadBalancerUnusable);
+    GateCondition ready = initial.decide(List.of(on(HEALTH_ALIVE)), null);
+    assertThat(continuous.decide(List.of(missing), ready)).as("a typo in the annotation deregistered nothing").isEqualTo(ready);
+  }
+
+  @Test
+  void aReleasedPodSelectedAgainStopsSayingReleasedAtOnceAndStaysTrueUntilHealthy() {
+    GateCondition released = initial.decide(List.of(), null);
+
+    GateCondition resumed = initial.decide(List.of(on(HEALTH_UNKNOWN)), released);
+    assertThat(resumed.status()).as("a serving Pod is not taken out of its Service").isTrue();
+    assertThat(resumed.reason()).isEqualTo(GateReason.DirectAccessResumed);
+    assertThat(resumed.message()).contains("Now: Registered with Service web on load balancer lb-1 listener lbl-80; waiting for the "
+        + "health check's first verdict.");
+    assertThat(initial.decide(List.of(on(HEALTH_DEAD)), resumed).message()).as("says what it waits for").contains("health check fails");
+    assertThat(initial.decide(List.of(on(HEALTH_ALIVE)), resumed).reason()).isEqualTo(GateReason.LoadBalancerNetworkGroupReady);
+    assertThat(initial.decide(List.of(on(NOT_BOUND)), released).reason()).as("not bound: as any Pod").isEqualTo(GateReason.TargetNotBound);
+    assertThat(continuous.decide(List.of(on(HEALTH_UNKNOWN)), released).reason()).as("continuous follows health")
+        .isEqualTo(GateReason.HealthCheckPending);
+    assertThat(continuous.decide(List.of(new BackendObservation("Service web", null, null, REFUSED, "x")), released).reason())
+        .isEqualTo(GateReason.DirectAccessResumed);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "LoadBalancerNetworkGroupReady, NORMAL",
+    "DirectAccessReleased,          NORMAL",
+    "DirectAccessResumed,           NORMAL",
+    "TargetNotBound,                NORMAL",
+    "HealthCheckPending,            NORMAL",
+    "ListenerMissing,               NORMAL",
+    "HealthCheckFailing,            WARNING",
+    "BackendQuotaExceeded,          WARNING",
+    "CloudApiError,                 WARNING",
+    "LoadBalancerNotFound,          WARNING",
+    "LoadBalancerUnusable,          WARNING",
+  })
+  void normalProgressIsNormalAndProblemsAreWarnings(GateReason reason, GateReason.Severity severity) {
+    assertThat(reason.severity()).isEqualTo(severity);
+  }
+
+  @Test
+  void everyReasonHasASeverityAndReadyOnesRankLowest() {
+    for (GateReason reason : GateReason.values()) {
+      assertThat(reason.severity()).isNotNull();
+      assertThat(reason.rank() == 0).as(reason.name()).isEqualTo(reason.ready());
+      if (reason.ready()) {
+        assertThat(reason.severity()).isEqualTo(GateReason.Severity.NORMAL);
+      }
+    }
   }
 
   @Test
