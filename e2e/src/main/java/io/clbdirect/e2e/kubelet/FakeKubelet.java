@@ -70,7 +70,7 @@ public final class FakeKubelet implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FakeKubelet.class);
   /** How soon a Pod whose volumes could not be mounted is tried again (the kubelet's pod workers resync). */
-  private static final Duration MOUNT_RETRY = Duration.ofSeconds(1);
+  private static final Duration MOUNT_RETRY = Duration.ofMillis(500);
 
   private final String nodeName;
   private final ApiClient client;
@@ -305,11 +305,13 @@ public final class FakeKubelet implements AutoCloseable {
     reportStatus(pod, running);
   }
 
-  /** Schedules the end of a Pod's containers when {@link PodExit} says they end on their own. */
+  /** Schedules the end of a Pod's containers, just started, when {@link PodExit} says they end on their own. */
   private void planExit(String key, V1Pod pod) {
+    Instant now = Instant.now();
+    OffsetDateTime startTime = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
     PodExit.Planned planned;
     try {
-      planned = PodExit.plan(pod).orElse(null);
+      planned = PodExit.plan(pod, startTime == null ? now : startTime.toInstant(), now).orElse(null);
     } catch (IllegalArgumentException e) {
       log.warn("fake kubelet: Pod {}: {}; its containers run until it is deleted", key, e.getMessage());
       return;
@@ -321,11 +323,8 @@ public final class FakeKubelet implements AutoCloseable {
       }
       return;
     }
-    // Counted from the Pod's start (the kubelet's activeDeadlineSeconds is), not from this kubelet's.
-    OffsetDateTime startTime = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
-    long elapsed = startTime == null ? 0 : Math.max(0, Duration.between(startTime.toInstant(), Instant.now()).toMillis());
     String uid = pod.getMetadata().getUid();
-    timers.schedule(() -> endContainers(key, uid, planned.cause()), Math.max(0, planned.after().toMillis() - elapsed),
+    timers.schedule(() -> endContainers(key, uid, planned.cause()), Math.max(0, Duration.between(now, planned.at()).toMillis()),
         TimeUnit.MILLISECONDS);
   }
 

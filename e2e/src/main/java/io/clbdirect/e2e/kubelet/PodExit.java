@@ -2,6 +2,7 @@ package io.clbdirect.e2e.kubelet;
 
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -9,16 +10,18 @@ import java.util.regex.Pattern;
 
 /**
  * When a fake Pod's containers end on their own, which real containers do and fake ones cannot by
- * themselves. Pure. Two causes, the earlier wins, both counted from the Pod's start whether or not it
- * is Ready (a gated Pod that is not Ready still runs):
+ * themselves. Pure. Two causes, the earlier wins, whether or not the Pod is Ready (a gated Pod that is
+ * not Ready still runs):
  *
  * <ul>
- *   <li>the annotation {@value #EXIT_AFTER_ANNOTATION} (e.g. {@code 3s}, {@code 500ms}, {@code 2m}):
- *       every container exits with code 0, as a Job's work that is done. With {@code restartPolicy:
- *       Never} or {@code OnFailure} the Pod is {@code Succeeded}. Under {@code Always} a kubelet would
- *       restart the container, which the fake kubelet does not play: the annotation is ignored there;
- *   <li>{@code spec.activeDeadlineSeconds}, which the kubelet enforces itself: the containers are
- *       killed (exit code 137) and the Pod is {@code Failed} with reason {@code DeadlineExceeded}.
+ *   <li>the annotation {@value #EXIT_AFTER_ANNOTATION} (e.g. {@code 3s}, {@code 500ms}, {@code 2m}),
+ *       counted from the containers' start: every container exits with code 0, as a Job's work that
+ *       is done. With {@code restartPolicy: Never} or {@code OnFailure} the Pod is {@code Succeeded}.
+ *       Under {@code Always} a kubelet would restart the container, which the fake kubelet does not
+ *       play: the annotation is ignored there;
+ *   <li>{@code spec.activeDeadlineSeconds}, counted from the Pod's {@code startTime} (when the kubelet
+ *       first took it, volumes still mounting) as the kubelet enforces it: the containers are killed
+ *       (exit code 137) and the Pod is {@code Failed} with reason {@code DeadlineExceeded}.
  * </ul>
  */
 public final class PodExit {
@@ -37,23 +40,25 @@ public final class PodExit {
     DEADLINE_EXCEEDED
   }
 
-  /** The containers end {@code after} the Pod's start, for {@code cause}. */
-  public record Planned(Duration after, Cause cause) {}
+  /** The containers end {@code at}, for {@code cause}. */
+  public record Planned(Instant at, Cause cause) {}
 
   private PodExit() {}
 
   /**
+   * @param podStarted the Pod's {@code status.startTime}
+   * @param containersStarted when its containers started running
    * @return when and why the Pod's containers end, or empty when they run until the Pod is deleted
    * @throws IllegalArgumentException when the annotation is set but is not a duration this reads
    */
-  public static Optional<Planned> plan(V1Pod pod) {
-    Optional<Planned> exit = exitAfter(pod).map(after -> new Planned(after, Cause.COMPLETED));
+  public static Optional<Planned> plan(V1Pod pod, Instant podStarted, Instant containersStarted) {
+    Optional<Planned> exit = exitAfter(pod).map(after -> new Planned(containersStarted.plus(after), Cause.COMPLETED));
     Long deadline = pod.getSpec().getActiveDeadlineSeconds();
     if (deadline == null) {
       return exit;
     }
-    Planned killed = new Planned(Duration.ofSeconds(deadline), Cause.DEADLINE_EXCEEDED);
-    return exit.filter(e -> e.after().compareTo(killed.after()) < 0).or(() -> Optional.of(killed));
+    Planned killed = new Planned(podStarted.plusSeconds(deadline), Cause.DEADLINE_EXCEEDED);
+    return exit.filter(e -> e.at().isBefore(killed.at())).or(() -> Optional.of(killed));
   }
 
   private static Optional<Duration> exitAfter(V1Pod pod) {
