@@ -117,9 +117,10 @@ final class DirectAccessWorkloads {
   }
 
   /**
-   * Deletes what the namespaces hold now, as no namespace controller runs to do it: Deployments, Pods,
-   * and Services with their finalizers dropped (clb-direct is stopped by then, and a later benchmark's
-   * clb-direct must not find direct-access Services of a load balancer from an emulator long gone).
+   * Deletes what the namespaces hold now, without waiting for the namespace controller: Deployments,
+   * Pods, and Services with their finalizers dropped (clb-direct is stopped by then, so nothing would
+   * remove them, and a later benchmark's clb-direct must not find direct-access Services of a load
+   * balancer from an emulator long gone); then the namespaces themselves.
    */
   static void deleteNamespaces(ApiClient client, List<String> namespaces) {
     CoreV1Api core = new CoreV1Api(client);

@@ -64,8 +64,8 @@ class BootstrapperEndToEndTest {
     client = plane.adminClient();
     core = new CoreV1Api(client);
     admission = new AdmissionregistrationV1Api(client);
-    core.createNamespace(Fixtures.namespace(NAMESPACE)).execute();
-    core.createNamespace(Fixtures.namespace(WORKLOAD_NS)).execute();
+    Namespaces.create(core, NAMESPACE);
+    Namespaces.create(core, WORKLOAD_NS);
     core.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
     Path work = Files.createDirectories(plane.workDir().resolve("bootstrap-e2e"));
     clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), NAMESPACE, CONFIGURATION, List.of(
@@ -79,6 +79,8 @@ class BootstrapperEndToEndTest {
       clbDirect.close();
       admission.deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
     }
+    // No kubelet ran: the load test's Pods were never bound, and would be by a later class's kubelet.
+    Namespaces.deleteCreated(core);
   }
 
   static V1Pod dryRunPod() {

@@ -32,7 +32,7 @@ class BootstrapperReplicasEndToEndTest {
     CoreV1Api core = new CoreV1Api(plane.adminClient());
     AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(plane.adminClient());
     CoordinationV1Api coordination = new CoordinationV1Api(plane.adminClient());
-    core.createNamespace(Fixtures.namespace(NAMESPACE)).execute();
+    Namespaces.create(core, NAMESPACE);
     Path work = Files.createDirectories(plane.workDir().resolve("replicas-e2e"));
     List<String> args = List.of("--clb-direct.bootstrap.propagation-delay=2s");
     ClbDirectProcess a = ClbDirectProcess.start(work.resolve("a"), plane.adminKubeconfig(), NAMESPACE, CONFIGURATION, args,
@@ -78,6 +78,7 @@ class BootstrapperReplicasEndToEndTest {
         b.close();
       }
       admission.deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
+      Namespaces.deleteCreated(core);
     }
   }
 

@@ -37,7 +37,7 @@ class BringYourOwnCertificateEndToEndTest {
   void servesAndPublishesTheUsersCertificateWithoutEverWritingIt(ControlPlane plane) throws Exception {
     CoreV1Api core = new CoreV1Api(plane.adminClient());
     AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(plane.adminClient());
-    core.createNamespace(Fixtures.namespace(NAMESPACE)).execute();
+    Namespaces.create(core, NAMESPACE);
     CertificateAuthority usersCa = CertificateAuthority.generate("users-own-ca", Duration.ofDays(30), Clock.systemUTC());
     ServingCertificate usersLeaf = usersCa.issueServing(List.of("clb-direct.clb-direct-byo-e2e.svc"),
         List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(10), Clock.systemUTC());
@@ -61,6 +61,7 @@ class BringYourOwnCertificateEndToEndTest {
       assertThat(after.getMetadata().getResourceVersion()).as("never written").isEqualTo(created.getMetadata().getResourceVersion());
     } finally {
       admission.deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
+      Namespaces.deleteCreated(core);
     }
   }
 }

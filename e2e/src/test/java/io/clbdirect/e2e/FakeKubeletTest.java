@@ -6,10 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
+import io.clbdirect.e2e.kubelet.PodExit;
 import io.clbdirect.e2e.kubelet.Serving;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1ConfigMapVolumeSource;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Volume;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -19,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,8 +54,12 @@ class FakeKubeletTest {
 
   @AfterAll
   static void stop() {
-    if (kubelet != null) {
-      kubelet.close();
+    try {
+      Namespaces.deleteCreatedAndAwait(core);
+    } finally {
+      if (kubelet != null) {
+        kubelet.close();
+      }
     }
   }
 
@@ -69,7 +82,7 @@ class FakeKubeletTest {
   @Test
   void bindsRunsAndServesEachPodOnItsOwnLoopbackIp() throws Exception {
     String ns = "kubelet-serve";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     core.createNamespacedService(ns, Fixtures.directAccessService("a", "a")).execute();
     V1Pod a = runningPod(ns, "a");
     V1Pod b = runningPod(ns, "b");
@@ -98,7 +111,7 @@ class FakeKubeletTest {
   @Test
   void loopbackPodIpsNeverReachEndpointSlices() throws Exception {
     String ns = "kubelet-slices";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     core.createNamespacedService(ns, Fixtures.directAccessService("s", "s")).execute();
     runningPod(ns, "s");
     okhttp3.OkHttpClient http = plane.adminClient().getHttpClient();
@@ -122,7 +135,7 @@ class FakeKubeletTest {
   @Test
   void aTestCanMakeAPodFailOrCloseAndRecover() throws Exception {
     String ns = "kubelet-health";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     runningPod(ns, "p");
     InetAddress ip = kubelet.podIp(ns, "p");
 
@@ -137,7 +150,7 @@ class FakeKubeletTest {
   @Test
   void unreadyContainersMakeThePodNotReadyWithTheKubeletsReason() throws Exception {
     String ns = "kubelet-containers";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     runningPod(ns, "p");
 
     kubelet.setContainersReady(ns, "p", false);
@@ -153,7 +166,7 @@ class FakeKubeletTest {
   @Test
   void gracefulDeletionKeepsServingForTheShutdownDelayThenClosesAndDeletes() throws Exception {
     String ns = "kubelet-delete";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     runningPod(ns, "p");
     InetAddress ip = kubelet.podIp(ns, "p");
     kubelet.setShutdownDelay(ns, "p", Duration.ofSeconds(2));
@@ -170,7 +183,7 @@ class FakeKubeletTest {
   @Test
   void finishTerminationEndsAPodBeforeItsDelay() throws Exception {
     String ns = "kubelet-finish";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     V1Pod slow = Fixtures.pod("p", "p");
     slow.getSpec().setTerminationGracePeriodSeconds(300L);
     runningPod(ns, slow);
@@ -182,5 +195,107 @@ class FakeKubeletTest {
     kubelet.finishTermination(ns, "p");
 
     Await.until(Duration.ofSeconds(5), "Pod p gone well before its 5 minute delay", () -> pods.list(ns), List::isEmpty);
+  }
+
+  /**
+   * The kubelet's heartbeats, which the node-lifecycle controller watches: without them the Node would
+   * go NotReady 50 s after registration and its Pods be evicted 300 s later.
+   */
+  @Test
+  void keepsItsNodeAliveWithTheKubeletsLeaseAndStatus() throws Exception {
+    CoordinationV1Api coordination = new CoordinationV1Api(plane.adminClient());
+    V1Lease first = coordination.readNamespacedLease("fake-node-2", "kube-node-lease").execute();
+    assertThat(first.getSpec().getHolderIdentity()).isEqualTo("fake-node-2");
+    assertThat(first.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
+    assertThat(first.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> assertThat(owner.getKind() + "/" + owner.getName()).isEqualTo("Node/fake-node-2"));
+
+    V1Lease renewed = Await.until(Duration.ofSeconds(15), "the Lease renewed (every 10 s)",
+        () -> read(() -> coordination.readNamespacedLease("fake-node-2", "kube-node-lease").execute()),
+        lease -> lease.getSpec().getRenewTime().isAfter(first.getSpec().getRenewTime()));
+    assertThat(Duration.between(first.getSpec().getRenewTime(), renewed.getSpec().getRenewTime()))
+        .isBetween(Duration.ofSeconds(9), Duration.ofSeconds(12));
+    V1Node node = core.readNode("fake-node-2").execute();
+    assertThat(node.getStatus().getConditions()).filteredOn(c -> "Ready".equals(c.getType())).singleElement()
+        .satisfies(ready -> assertThat(ready.getStatus()).isEqualTo("True"));
+    assertThat(node.getSpec().getTaints()).as("no not-ready or unreachable taint").isNullOrEmpty();
+  }
+
+  /** ServiceAccount admission adds the kube-api-access volume; the kubelet fetches its token and CA first. */
+  @Test
+  void mountsThePodsVolumesBeforeItStartsItAndWaitsInContainerCreatingForAMissingOne() throws Exception {
+    String ns = "kubelet-volumes";
+    Namespaces.create(core, ns);
+    V1Pod pod = Fixtures.pod("p", "p");
+    pod.getSpec().addVolumesItem(new V1Volume().name("settings").configMap(new V1ConfigMapVolumeSource().name("settings")));
+    core.createNamespacedPod(ns, pod).execute();
+
+    V1Pod waiting = Await.until(TIMEOUT, "Pod p waiting for its ConfigMap", () -> pods.read(ns, "p"),
+        p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty());
+    assertThat(waiting.getSpec().getServiceAccountName()).isEqualTo("default");
+    assertThat(waiting.getSpec().getVolumes()).extracting(V1Volume::getName).anyMatch(name -> name.startsWith("kube-api-access-"));
+    assertThat(waiting.getStatus().getPhase()).isEqualTo("Pending");
+    assertThat(waiting.getStatus().getPodIP()).as("no sandbox, no IP").isNull();
+    assertThat(waiting.getStatus().getContainerStatuses()).singleElement().satisfies(status -> {
+      assertThat(status.getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+      assertThat(status.getState().getWaiting().getMessage())
+          .isEqualTo("MountVolume.SetUp failed for volume \"settings\" : configmap \"settings\" not found");
+    });
+
+    core.createNamespacedConfigMap(ns, new V1ConfigMap().metadata(new V1ObjectMeta().name("settings"))).execute();
+    V1Pod running = Await.until(TIMEOUT, "Pod p Ready once its ConfigMap exists", () -> pods.read(ns, "p"), Pods::isReady);
+    assertThat(running.getStatus().getPodIP()).startsWith("127.2.");
+  }
+
+  @Test
+  void exitAfterEndsTheContainersAndANeverRestartedPodSucceeds() throws Exception {
+    String ns = "kubelet-exit";
+    Namespaces.create(core, ns);
+    V1Pod job = Fixtures.pod("p", "p");
+    job.getMetadata().setAnnotations(Map.of(PodExit.EXIT_AFTER_ANNOTATION, "3s"));
+    job.getSpec().setRestartPolicy("Never");
+    core.createNamespacedPod(ns, job).execute();
+
+    // Only the end is awaited: whether a poll sees it Ready in between depends on the machine's load.
+    V1Pod done = Await.until(TIMEOUT, "Pod p Succeeded", () -> pods.read(ns, "p"),
+        p -> p.getStatus() != null && "Succeeded".equals(p.getStatus().getPhase()));
+    assertThat(done.getStatus().getContainerStatuses()).singleElement().satisfies(status -> {
+      assertThat(status.getState().getTerminated().getExitCode()).isZero();
+      assertThat(status.getState().getTerminated().getReason()).isEqualTo("Completed");
+      assertThat(status.getReady()).isFalse();
+      // Timestamps have whole seconds.
+      assertThat(Duration.between(status.getState().getTerminated().getStartedAt(), status.getState().getTerminated().getFinishedAt()))
+          .as("ran for its 3 s").isBetween(Duration.ofSeconds(2), Duration.ofSeconds(6));
+    });
+    assertThat(Pods.condition(done, "Ready").orElseThrow().getReason()).isEqualTo("PodCompleted");
+    assertThat(done.getStatus().getPodIP()).as("kept, as the kubelet keeps it").startsWith("127.2.");
+    InetAddress ip = InetAddress.getByName(done.getStatus().getPodIP());
+    assertThatThrownBy(() -> get(ip)).as("its listeners closed with it").isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void activeDeadlineSecondsFailsThePodAsTheKubeletDoes() throws Exception {
+    String ns = "kubelet-deadline";
+    Namespaces.create(core, ns);
+    V1Pod pod = Fixtures.pod("p", "p");
+    pod.getSpec().setActiveDeadlineSeconds(2L);
+    runningPod(ns, pod);
+
+    V1Pod failed = Await.until(TIMEOUT, "Pod p Failed", () -> pods.read(ns, "p"), p -> "Failed".equals(p.getStatus().getPhase()));
+    assertThat(failed.getStatus().getReason()).isEqualTo("DeadlineExceeded");
+    assertThat(failed.getStatus().getMessage()).isEqualTo("Pod was active on the node longer than the specified deadline");
+    assertThat(failed.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(137);
+  }
+
+  interface Read<T> {
+    T call() throws ApiException;
+  }
+
+  static <T> T read(Read<T> call) {
+    try {
+      return call.call();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
+    }
   }
 }

@@ -65,7 +65,7 @@ class GateControllerEndToEndTest {
     pods = new Pods(core);
     clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDe2e", "e2e-secret").withTaskDelay(Duration.ofMillis(200))
         .withHealthTimeScale(0.1).withVipOctet(95));
-    core.createNamespace(Fixtures.namespace(SYSTEM)).execute();
+    Namespaces.create(core, SYSTEM);
     Path work = Files.createDirectories(plane.workDir().resolve("gate-e2e"));
     List<String> args = new java.util.ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
     args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
@@ -76,6 +76,16 @@ class GateControllerEndToEndTest {
 
   @AfterAll
   static void stop() throws ApiException {
+    try {
+      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
+      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
+    } finally {
+      stopProcesses();
+    }
+    Namespaces.deleteCreated(core);
+  }
+
+  static void stopProcesses() throws ApiException {
     if (kubelet != null) {
       kubelet.close();
     }
@@ -107,7 +117,7 @@ class GateControllerEndToEndTest {
   @Test
   void fourReplicasAreBoundHealthyGatedTrueAndServeThroughTheVip() throws Exception {
     String ns = "gated-web";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     web.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
     core.createNamespacedService(ns, web).execute();
@@ -177,7 +187,7 @@ class GateControllerEndToEndTest {
 
   /** A direct-access Service and Deployment, waited on until every gate is True; returns the LB id. */
   static String readyWorkload(String ns, int replicas) throws Exception {
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     web.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
     core.createNamespacedService(ns, web).execute();
@@ -400,7 +410,7 @@ class GateControllerEndToEndTest {
   void scaleDownDrainsWithWeightZeroThenDeregisters() throws Exception {
     String ns = "scaledown-web";
     kubelet.setDefaultShutdownDelay(Duration.ofSeconds(3));
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     web.getMetadata().setAnnotations(Map.of("service.cloud.tencent.com/direct-access", "true",
         "service.cloud.tencent.com/enable-grace-shutdown", "true"));

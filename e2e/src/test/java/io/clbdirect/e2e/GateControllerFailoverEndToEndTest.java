@@ -54,67 +54,73 @@ class GateControllerFailoverEndToEndTest {
     AppsV1Api apps = new AppsV1Api(plane.adminClient());
     CoordinationV1Api leases = new CoordinationV1Api(plane.adminClient());
     Pods pods = new Pods(core);
-    core.createNamespace(Fixtures.namespace(SYSTEM)).execute();
+    Namespaces.create(core, SYSTEM);
     Path work = Files.createDirectories(plane.workDir().resolve("failover-e2e"));
     Map<String, ClbDirectProcess> replicas = new HashMap<>();
     try (ClbEmulator clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDfail", "fail-secret").withTaskDelay(Duration.ofMillis(200))
             .withHealthTimeScale(0.1).withVipOctet(96));
         FakeKubelet kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-4", 4).start()) {
-      for (String name : List.of("replica-a", "replica-b")) {
-        replicas.put(name, ClbDirectProcess.start(work.resolve(name), plane.adminKubeconfig(), SYSTEM, SYSTEM, List.of(
-            "--clb-direct.bootstrap.failure-policy=Fail",
-            "--clb-direct.gate-controller.enabled=true",
-            "--clb-direct.gate-controller.namespace=" + SYSTEM,
-            "--clb-direct.clb.endpoint=" + clb.endpoint(),
-            "--clb-direct.clb.https=false",
-            "--clb-direct.clb.vpc-id=" + Networks.CLUSTER_VPC),
-            Map.of("POD_NAME", name, "CLB_DIRECT_CLB_SECRET_ID", "AKIDfail", "CLB_DIRECT_CLB_SECRET_KEY", "fail-secret")));
-      }
-      String ns = "failover-web";
-      core.createNamespace(Fixtures.namespace(ns)).execute();
-      V1Service web = Fixtures.directAccessService("web", "web");
-      web.getSpec().getPorts().get(0).port(28080).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-      core.createNamespacedService(ns, web).execute();
-      apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
-      Await.until(TIMEOUT, "3 replicas Available", () -> deployment(apps, ns),
-          d -> Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
-
-      AtomicBoolean running = new AtomicBoolean(true);
-      ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
-      ExecutorService checker = Executors.newSingleThreadExecutor();
-      checker.submit(() -> {
-        while (running.get()) {
-          violations.addAll(gateTrueButNotAlive(clb, pods, ns));
-          Thread.sleep(100);
-        }
-        return null;
-      });
-      long killedAt;
-      String leader;
       try {
-        leader = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
-        String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
-        PatchUtils.patch(V1Deployment.class, () -> apps.patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
-            V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
-        Thread.sleep(1500);
-        replicas.get(leader).kill();
-        killedAt = System.nanoTime();
-        Await.until(TIMEOUT, "rollout complete after the leader died", () -> deployment(apps, ns), d -> d.getStatus() != null
-            && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
-            && Integer.valueOf(3).equals(d.getStatus().getReplicas()));
+        for (String name : List.of("replica-a", "replica-b")) {
+          replicas.put(name, ClbDirectProcess.start(work.resolve(name), plane.adminKubeconfig(), SYSTEM, SYSTEM, List.of(
+              "--clb-direct.bootstrap.failure-policy=Fail",
+              "--clb-direct.gate-controller.enabled=true",
+              "--clb-direct.gate-controller.namespace=" + SYSTEM,
+              "--clb-direct.clb.endpoint=" + clb.endpoint(),
+              "--clb-direct.clb.https=false",
+              "--clb-direct.clb.vpc-id=" + Networks.CLUSTER_VPC),
+              Map.of("POD_NAME", name, "CLB_DIRECT_CLB_SECRET_ID", "AKIDfail", "CLB_DIRECT_CLB_SECRET_KEY", "fail-secret")));
+        }
+        String ns = "failover-web";
+        Namespaces.create(core, ns);
+        V1Service web = Fixtures.directAccessService("web", "web");
+        web.getSpec().getPorts().get(0).port(28080).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
+        core.createNamespacedService(ns, web).execute();
+        apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
+        Await.until(TIMEOUT, "3 replicas Available", () -> deployment(apps, ns),
+            d -> Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+        ExecutorService checker = Executors.newSingleThreadExecutor();
+        checker.submit(() -> {
+          while (running.get()) {
+            violations.addAll(gateTrueButNotAlive(clb, pods, ns));
+            Thread.sleep(100);
+          }
+          return null;
+        });
+        long killedAt;
+        String leader;
+        try {
+          leader = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
+          String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
+          PatchUtils.patch(V1Deployment.class, () -> apps.patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
+              V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
+          Thread.sleep(1500);
+          replicas.get(leader).kill();
+          killedAt = System.nanoTime();
+          Await.until(TIMEOUT, "rollout complete after the leader died", () -> deployment(apps, ns), d -> d.getStatus() != null
+              && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
+              && Integer.valueOf(3).equals(d.getStatus().getReplicas()));
+        } finally {
+          running.set(false);
+          checker.shutdown();
+          checker.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        String survivor = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
+        System.out.printf("FAILOVER gate-controller leader %s killed mid-rollout; %s finished it %d ms later; %d gate-before-healthy sightings%n",
+            leader, survivor, Duration.ofNanos(System.nanoTime() - killedAt).toMillis(), violations.size());
+        assertThat(survivor).isNotEqualTo(leader);
+        assertThat(violations).as("gates True for targets the CLB did not report Alive").isEmpty();
       } finally {
-        running.set(false);
-        checker.shutdown();
-        checker.awaitTermination(5, TimeUnit.SECONDS);
+        // While the surviving clb-direct and the kubelet run: they remove the finalizer and end the Pods.
+        Namespaces.deleteCreatedAndAwait(core, SYSTEM);
       }
-      String survivor = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
-      System.out.printf("FAILOVER gate-controller leader %s killed mid-rollout; %s finished it %d ms later; %d gate-before-healthy sightings%n",
-          leader, survivor, Duration.ofNanos(System.nanoTime() - killedAt).toMillis(), violations.size());
-      assertThat(survivor).isNotEqualTo(leader);
-      assertThat(violations).as("gates True for targets the CLB did not report Alive").isEmpty();
     } finally {
       replicas.values().forEach(ClbDirectProcess::close);
       new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(SYSTEM).execute();
+      Namespaces.deleteCreated(core);
     }
   }
 

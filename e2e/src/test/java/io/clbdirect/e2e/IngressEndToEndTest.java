@@ -95,7 +95,7 @@ class IngressEndToEndTest {
     installCrd();
     clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDingress", "ingress-secret").withTaskDelay(Duration.ofMillis(200))
         .withHealthTimeScale(0.1).withVipOctet(94));
-    core.createNamespace(Fixtures.namespace(SYSTEM)).execute();
+    Namespaces.create(core, SYSTEM);
     Path work = Files.createDirectories(plane.workDir().resolve("ingress-e2e"));
     List<String> args = new java.util.ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
     args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
@@ -106,6 +106,16 @@ class IngressEndToEndTest {
 
   @AfterAll
   static void stop() throws ApiException {
+    try {
+      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
+      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
+    } finally {
+      stopProcesses();
+    }
+    Namespaces.deleteCreated(core);
+  }
+
+  static void stopProcesses() throws ApiException {
     if (kubelet != null) {
       kubelet.close();
     }
@@ -242,7 +252,7 @@ class IngressEndToEndTest {
   @Test
   void twoHostsAreRoutedToTheirPodsAndARollingUpdateLosesNoRequest() throws Exception {
     String ns = "ingress-shop";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     core.createNamespacedService(ns, clusterService("web")).execute();
     core.createNamespacedService(ns, clusterService("api")).execute();
     Map<String, List<String>> hosts = new LinkedHashMap<>();
@@ -370,7 +380,7 @@ class IngressEndToEndTest {
   @Test
   void aTkeServiceConfigHealthCheckPathHoldsPodsBackUntilItIsFixed() throws Exception {
     String ns = "ingress-config";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     core.createNamespacedService(ns, clusterService("api")).execute();
     Map<String, List<String>> hosts = new LinkedHashMap<>();
     hosts.put("api.example.com", List.of("/", "api"));

@@ -137,14 +137,15 @@ class ManifestsEndToEndTest {
     if (admin == null) {
       return;
     }
-    // What reaches beyond clb-direct-system. The Namespace and what is in it stay (no namespace
-    // controller runs here to finish a deletion), and so does the CRD (other test classes use it).
+    // What reaches beyond clb-direct-system, then the Namespace with what is in it. The CRD stays
+    // (other test classes use it).
     RbacAuthorizationV1Api rbac = new RbacAuthorizationV1Api(admin);
     ignoreNotFound(() -> rbac.deleteClusterRoleBinding("clb-direct").execute());
     ignoreNotFound(() -> rbac.deleteClusterRole("clb-direct").execute());
     ignoreNotFound(() -> rbac.deleteNamespacedRoleBinding("clb-direct-tke-config", "kube-system").execute());
     ignoreNotFound(() -> rbac.deleteNamespacedRole("clb-direct-tke-config", "kube-system").execute());
     ignoreNotFound(() -> new AdmissionregistrationV1Api(admin).deleteMutatingWebhookConfiguration(CONFIGURATION).execute());
+    ignoreNotFound(() -> new CoreV1Api(admin).deleteNamespace(SYSTEM).execute());
   }
 
   static Path manifests() {
@@ -465,7 +466,7 @@ class ManifestsEndToEndTest {
 
       // A direct-access Service and an Ingress of class qcloud in front of the same Pods, both naming a
       // TkeServiceConfig, created before the Pods so that the webhook gates them.
-      core.createNamespace(Fixtures.namespace(WORKLOAD)).execute();
+      Namespaces.create(core, WORKLOAD);
       new CustomObjectsApi(admin).createNamespacedCustomObject("cloud.tencent.com", "v1alpha1", WORKLOAD, "tkeserviceconfigs",
           tkeServiceConfig()).execute();
       V1Service web = Fixtures.directAccessService("web", "web");
@@ -549,6 +550,8 @@ class ManifestsEndToEndTest {
     } finally {
       // Each step runs even if one before it fails; a failure here never hides the test's own.
       quietly(() -> cleanUpWorkload(core, apps, networking));
+      // While the kubelet runs, so that it ends the Pods (the class doc of Namespaces says why).
+      quietly(() -> Namespaces.deleteCreatedAndAwait(core));
       FakeKubelet startedKubelet = kubelet;
       ClbDirectProcess startedClbDirect = clbDirect;
       ClbEmulator startedClb = clb;
@@ -910,7 +913,7 @@ class ManifestsEndToEndTest {
   static void quietly(Runnable step) {
     try {
       step.run();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError e) {
       System.err.println("clean-up step failed: " + e);
     }
   }

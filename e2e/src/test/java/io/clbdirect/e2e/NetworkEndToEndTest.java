@@ -85,7 +85,7 @@ class NetworkEndToEndTest {
     sdk = ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDnet", "net-secret",
         Duration.ofSeconds(2), Duration.ofSeconds(10)));
     setGlobalRouteDirectAccess(false);
-    core.createNamespace(Fixtures.namespace(SYSTEM)).execute();
+    Namespaces.create(core, SYSTEM);
     Path work = Files.createDirectories(plane.workDir().resolve("network-e2e"));
     List<String> args = new ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail", "--clb-direct.network-mode=mixed"));
     args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
@@ -95,6 +95,16 @@ class NetworkEndToEndTest {
 
   @AfterAll
   static void stop() throws ApiException {
+    try {
+      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
+      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
+    } finally {
+      stopProcesses();
+    }
+    Namespaces.deleteCreated(core);
+  }
+
+  static void stopProcesses() throws ApiException {
     try {
       if (kubelet != null) {
         kubelet.close();
@@ -231,7 +241,7 @@ class NetworkEndToEndTest {
   }
 
   static void apply(String ns, Map<String, String> annotations, int replicas) throws ApiException {
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     Map<String, String> all = new HashMap<>(web.getMetadata().getAnnotations());
     all.putAll(annotations);

@@ -59,7 +59,7 @@ class WebhookEndToEndTest {
     apps = new AppsV1Api(client);
     podReader = new Pods(core);
     Path work = Files.createDirectories(plane.workDir().resolve("webhook-e2e"));
-    core.createNamespace(Fixtures.namespace(NAMESPACE)).execute();
+    Namespaces.create(core, NAMESPACE);
     // The bootstrapper creates the Secret and registers the webhook by url, with Fail so that any
     // call failure shows up as a failed creation here instead of a silently unmutated Pod.
     clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), NAMESPACE, CONFIGURATION,
@@ -70,6 +70,16 @@ class WebhookEndToEndTest {
 
   @AfterAll
   static void stop() throws ApiException {
+    try {
+      // While the kubelet runs, so that it ends the Pods (the class doc of Namespaces says why).
+      Namespaces.deleteCreatedAndAwait(core, NAMESPACE);
+    } finally {
+      stopProcesses();
+    }
+    Namespaces.deleteCreated(core);
+  }
+
+  static void stopProcesses() throws ApiException {
     if (kubelet != null) {
       kubelet.close();
     }
@@ -83,7 +93,7 @@ class WebhookEndToEndTest {
 
   /** The API server honours a new webhook configuration "within a few seconds": probe with dry runs. */
   static void awaitWebhookInEffect() throws ApiException {
-    core.createNamespace(Fixtures.namespace("webhook-probe")).execute();
+    Namespaces.create(core, "webhook-probe");
     core.createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
     Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", () -> {
       try {
@@ -102,7 +112,7 @@ class WebhookEndToEndTest {
   @Test
   void podsOfADeploymentBehindADirectAccessServiceGetTheGateAndInMixedModeTheEni() throws Exception {
     String ns = "gate-and-eni";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
     apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 
@@ -123,7 +133,7 @@ class WebhookEndToEndTest {
   @Test
   void aPodNoDirectAccessServiceSelectsIsUntouched() throws Exception {
     String ns = "untouched";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
 
     V1Pod created = core.createNamespacedPod(ns, Fixtures.pod("other", "other")).execute();
@@ -139,7 +149,7 @@ class WebhookEndToEndTest {
   @Test
   void gatedPodsStayNotReadyAndTheDeploymentUnavailableUntilTheGateIsTrue() throws Exception {
     String ns = "gate-holds";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
     apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 

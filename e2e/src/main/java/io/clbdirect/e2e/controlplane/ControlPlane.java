@@ -42,9 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
-  /** Controllers the tests rely on; nothing else runs (no scheduler, no node lifecycle). */
-  public static final String CONTROLLERS =
-      "deployment-controller,replicaset-controller,endpointslice-controller,garbage-collector-controller";
+  /**
+   * kube-controller-manager's default set, as on a real cluster: StatefulSets, Jobs, namespace deletion,
+   * node lifecycle and the rest work. Which of them cannot do anything on loopback, and why, is in
+   * docs/testing.md. There is still no scheduler: the fake kubelet binds Pods.
+   */
+  public static final String CONTROLLERS = "*";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path workDir;
@@ -135,6 +138,9 @@ public final class ControlPlane implements AutoCloseable {
   private void startAll(ControlPlaneAssets assets) {
     Path pki = mkdir(workDir.resolve("pki"));
     write(pki.resolve("ca.crt"), caCertificatePem());
+    // For the CSR signing controller: certificates approved through the certificates API are issued by
+    // the same CA the API server trusts for client certificates, as with kubeadm.
+    write(pki.resolve("ca.key"), Pem.encodePrivateKey(ca.privateKey()));
     ServingCertificate serving = ca.issueServing(
         List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"),
         List.of(address("127.0.0.1"), address("10.0.0.1")),
@@ -182,8 +188,10 @@ public final class ControlPlane implements AutoCloseable {
         "--service-account-issuer=https://127.0.0.1:" + apiserverPort,
         "--service-account-key-file=" + pki.resolve("sa.pub"),
         "--service-account-signing-key-file=" + pki.resolve("sa.key"),
-        // No service-account controller runs, so Pods could never get a token: don't require one.
-        "--disable-admission-plugins=ServiceAccount",
+        // ServiceAccount admission is on (the default): Pods get serviceAccountName and the projected
+        // kube-api-access volume, as on a real cluster; the serviceaccount controller makes each
+        // namespace's "default" account, the root-CA publisher its kube-root-ca.crt ConfigMap, and the
+        // fake kubelet mounts both before it starts a Pod, as a kubelet does.
         "--allow-privileged=true",
         "--profiling=false"));
 
@@ -197,6 +205,12 @@ public final class ControlPlane implements AutoCloseable {
         assets.kubeControllerManager().toString(),
         "--kubeconfig=" + adminKubeconfig,
         "--controllers=" + CONTROLLERS,
+        // serviceaccount-token (legacy token Secrets) signs with the API server's key; the root-CA
+        // publisher puts this CA into every namespace's kube-root-ca.crt.
+        "--service-account-private-key-file=" + pki.resolve("sa.key"),
+        "--root-ca-file=" + pki.resolve("ca.crt"),
+        "--cluster-signing-cert-file=" + pki.resolve("ca.crt"),
+        "--cluster-signing-key-file=" + pki.resolve("ca.key"),
         "--leader-elect=false",
         "--bind-address=127.0.0.1",
         "--secure-port=0",

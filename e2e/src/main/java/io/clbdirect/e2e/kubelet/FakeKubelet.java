@@ -1,6 +1,5 @@
 package io.clbdirect.e2e.kubelet;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.clbdirect.core.WellKnown;
 import io.kubernetes.client.custom.V1Patch;
@@ -14,7 +13,6 @@ import io.kubernetes.client.openapi.models.V1Binding;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1DeleteOptions;
-import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -25,10 +23,8 @@ import io.kubernetes.client.util.PatchUtils;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,22 +45,32 @@ import org.slf4j.LoggerFactory;
  * whose network is real:
  *
  * <ul>
- *   <li>registers the Node (Ready) and binds every unscheduled Pod to it (there is no scheduler);
+ *   <li>registers the Node (Ready) and keeps it alive with the kubelet's Lease and status heartbeats
+ *       ({@link NodeHeartbeat}); binds every unscheduled Pod to it (there is no scheduler);
+ *   <li>mounts each Pod's volume sources before starting it, as the kubelet must ({@link VolumeMounter}):
+ *       until then the Pod is Pending in ContainerCreating, without an IP;
  *   <li>gives each Pod a unique 127.x.y.z IP and, per TCP container port, a real HTTP listener there,
  *       switchable per Pod ({@link Serving});
  *   <li>reports Running, container statuses, PodScheduled/Initialized/ContainersReady, and computes
  *       {@code Ready} as the kubelet does ({@link PodReadiness}), again whenever a gate condition
  *       changes;
+ *   <li>ends containers that end on their own ({@link PodExit}: an exit-after annotation, or
+ *       activeDeadlineSeconds): the listeners close and the Pod is Succeeded or Failed;
  *   <li>finishes graceful deletion: closes the listeners after the Pod's shutdown delay (capped by its
  *       grace period), then deletes it with grace period 0.
  * </ul>
+ *
+ * {@link #close()} is a kubelet that dies: the heartbeats stop and the Node stays, so the node-lifecycle
+ * controller marks it NotReady after its grace period and evicts what still runs there 300 s later (each
+ * test class deletes its namespaces before it closes its kubelet, so nothing does).
  *
  * One worker thread handles one Pod key at a time, like a controller's workqueue.
  */
 public final class FakeKubelet implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FakeKubelet.class);
-  private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+  /** How soon a Pod whose volumes could not be mounted is tried again (the kubelet's pod workers resync). */
+  private static final Duration MOUNT_RETRY = Duration.ofMillis(500);
 
   private final String nodeName;
   private final ApiClient client;
@@ -78,11 +84,15 @@ public final class FakeKubelet implements AutoCloseable {
   private final Map<String, Duration> shutdownDelays = new ConcurrentHashMap<>();
   private final Set<String> terminating = ConcurrentHashMap.newKeySet();
   private final Set<String> notReadyContainers = ConcurrentHashMap.newKeySet();
+  /** Pods whose containers ended ({@link PodExit}), by key, until their status says so: the Pod's uid and why. */
+  private final Map<String, Map.Entry<String, PodExit.Cause>> ended = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("fake-kubelet-worker"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("fake-kubelet-timers"));
   private final ExecutorService listenerThreads = Executors.newCachedThreadPool(daemon("fake-pod-listener"));
+  private final NodeHeartbeat heartbeat;
+  private final VolumeMounter volumes;
   private volatile Duration defaultShutdownDelay = Duration.ZERO;
   private volatile Serving defaultServing = Serving.OK;
   private volatile boolean listening = true;
@@ -99,6 +109,8 @@ public final class FakeKubelet implements AutoCloseable {
     this.core = new CoreV1Api(client);
     this.addresses = new LoopbackAddresses(addressOctet);
     this.globalRouterAddresses = null;
+    this.heartbeat = new NodeHeartbeat(client, nodeName, daemon("fake-kubelet-heartbeat"));
+    this.volumes = new VolumeMounter(client);
     this.informers = new SharedInformerFactory(client);
     this.pods = informers.sharedIndexInformerFor(
         new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client), V1Pod.class, 0);
@@ -135,9 +147,10 @@ public final class FakeKubelet implements AutoCloseable {
     this.globalRouterAddresses = globalRouterAddresses;
   }
 
-  /** Registers the Node, starts watching Pods, and returns once the Pod cache has synced. */
+  /** Registers the Node, starts its heartbeats and watching Pods, and returns once the Pod cache has synced. */
   public FakeKubelet start() {
-    registerNode();
+    heartbeat.register();
+    heartbeat.start();
     informers.startAllRegisteredInformers();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!pods.hasSynced()) {
@@ -243,6 +256,7 @@ public final class FakeKubelet implements AutoCloseable {
     if (pod == null) {
       stopEndpoints(key);
       terminating.remove(key);
+      ended.remove(key);
       return;
     }
     String podNode = pod.getSpec().getNodeName();
@@ -259,12 +273,69 @@ public final class FakeKubelet implements AutoCloseable {
       beginTermination(key, pod);
       return;
     }
-    PodEndpoints running = endpoints.computeIfAbsent(key, k -> startEndpoints(pod));
+    if (PodStatusPatch.isEnded(pod)) {
+      // Succeeded or Failed is final: its containers never run again.
+      stopEndpoints(key);
+      ended.remove(key);
+      return;
+    }
+    Map.Entry<String, PodExit.Cause> end = ended.get(key);
+    if (end != null && end.getKey().equals(pod.getMetadata().getUid())) {
+      patchStatus(pod, PodStatusPatch.ended(pod, end.getValue(), PodStatusPatch.now()));
+      return;
+    }
+    PodEndpoints running = endpoints.get(key);
+    if (running == null) {
+      String unmounted = volumes.mount(pod);
+      if (unmounted != null) {
+        if (!PodStatusPatch.isWaiting(pod, PodStatusPatch.CONTAINER_CREATING, unmounted)) {
+          log.info("fake kubelet: Pod {} waits: {}", key, unmounted);
+          patchStatus(pod, PodStatusPatch.waiting(pod, PodStatusPatch.CONTAINER_CREATING, unmounted, PodStatusPatch.now()));
+        }
+        timers.schedule(() -> enqueue(key), MOUNT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      }
+      running = endpoints.computeIfAbsent(key, k -> startEndpoints(pod));
+      planExit(key, pod);
+    }
     Serving asked = Serving.fromAnnotation(pod.getMetadata().getAnnotations());
     if (asked != null && asked != running.serving()) {
       running.serve(asked);
     }
     reportStatus(pod, running);
+  }
+
+  /** Schedules the end of a Pod's containers, just started, when {@link PodExit} says they end on their own. */
+  private void planExit(String key, V1Pod pod) {
+    Instant now = Instant.now();
+    OffsetDateTime startTime = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+    PodExit.Planned planned;
+    try {
+      planned = PodExit.plan(pod, startTime == null ? now : startTime.toInstant(), now).orElse(null);
+    } catch (IllegalArgumentException e) {
+      log.warn("fake kubelet: Pod {}: {}; its containers run until it is deleted", key, e.getMessage());
+      return;
+    }
+    if (planned == null) {
+      if (pod.getMetadata().getAnnotations() != null && pod.getMetadata().getAnnotations().containsKey(PodExit.EXIT_AFTER_ANNOTATION)) {
+        log.warn("fake kubelet: Pod {} has restartPolicy Always: a kubelet would restart its exited containers, which this "
+            + "one does not play; {} is ignored", key, PodExit.EXIT_AFTER_ANNOTATION);
+      }
+      return;
+    }
+    String uid = pod.getMetadata().getUid();
+    timers.schedule(() -> endContainers(key, uid, planned.cause()), Math.max(0, Duration.between(now, planned.at()).toMillis()),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void endContainers(String key, String uid, PodExit.Cause cause) {
+    V1Pod pod = pods.getIndexer().getByKey(key);
+    if (pod == null || !uid.equals(pod.getMetadata().getUid()) || pod.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    ended.put(key, Map.entry(uid, cause));
+    stopEndpoints(key);
+    enqueue(key);
   }
 
   private void bind(V1Pod pod) throws ApiException {
@@ -330,7 +401,9 @@ public final class FakeKubelet implements AutoCloseable {
       return;
     }
     Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
-    Duration delay = shutdownDelays.getOrDefault(key, defaultShutdownDelay);
+    // Containers that have ended have nothing left to shut down.
+    boolean over = PodStatusPatch.isEnded(pod) || ended.containsKey(key);
+    Duration delay = over ? Duration.ZERO : shutdownDelays.getOrDefault(key, defaultShutdownDelay);
     if (grace != null && Duration.ofSeconds(grace).compareTo(delay) < 0) {
       delay = Duration.ofSeconds(grace);
     }
@@ -383,50 +456,10 @@ public final class FakeKubelet implements AutoCloseable {
     if (upToDate) {
       return;
     }
-    String now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(RFC3339);
-    JsonObject status = new JsonObject();
-    status.addProperty("phase", "Running");
-    status.addProperty("hostIP", "127.0.0.1");
-    status.add("hostIPs", ips("127.0.0.1"));
-    status.addProperty("podIP", ip);
-    status.add("podIPs", ips(ip));
-    if (pod.getStatus() == null || pod.getStatus().getStartTime() == null) {
-      status.addProperty("startTime", now);
-    }
-    JsonArray conditions = new JsonArray();
-    for (V1PodCondition want : desired) {
-      V1PodCondition have = PodReadiness.find(current, want.getType());
-      JsonObject condition = new JsonObject();
-      condition.addProperty("type", want.getType());
-      condition.addProperty("status", want.getStatus());
-      condition.addProperty("reason", want.getReason());
-      condition.addProperty("message", want.getMessage());
-      boolean transition = have == null || !want.getStatus().equals(have.getStatus());
-      condition.addProperty("lastTransitionTime",
-          transition || have.getLastTransitionTime() == null ? now : have.getLastTransitionTime().format(RFC3339));
-      conditions.add(condition);
-    }
-    status.add("conditions", conditions);
-    JsonArray containerStatuses = new JsonArray();
-    for (V1Container container : pod.getSpec().getContainers()) {
-      JsonObject containerStatus = new JsonObject();
-      containerStatus.addProperty("name", container.getName());
-      containerStatus.addProperty("image", container.getImage());
-      containerStatus.addProperty("imageID", "fake://" + container.getImage());
-      containerStatus.addProperty("containerID", "fake://" + pod.getMetadata().getUid() + "/" + container.getName());
-      containerStatus.addProperty("ready", containersReady);
-      containerStatus.addProperty("started", true);
-      containerStatus.addProperty("restartCount", 0);
-      JsonObject state = new JsonObject();
-      JsonObject runningState = new JsonObject();
-      runningState.addProperty("startedAt", now);
-      state.add("running", runningState);
-      containerStatus.add("state", state);
-      containerStatuses.add(containerStatus);
-    }
-    status.add("containerStatuses", containerStatuses);
-    JsonObject patch = new JsonObject();
-    patch.add("status", status);
+    patchStatus(pod, PodStatusPatch.running(pod, ip, containersReady, desired, PodStatusPatch.now()));
+  }
+
+  private void patchStatus(V1Pod pod, JsonObject patch) throws ApiException {
     PatchUtils.patch(
         V1Pod.class,
         () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
@@ -440,39 +473,6 @@ public final class FakeKubelet implements AutoCloseable {
         && Objects.equals(want.getStatus(), have.getStatus())
         && Objects.equals(want.getReason(), have.getReason())
         && Objects.equals(want.getMessage(), have.getMessage());
-  }
-
-  private static JsonArray ips(String ip) {
-    JsonArray array = new JsonArray();
-    JsonObject entry = new JsonObject();
-    entry.addProperty("ip", ip);
-    array.add(entry);
-    return array;
-  }
-
-  private void registerNode() {
-    try {
-      core.createNode(new V1Node().metadata(new V1ObjectMeta().name(nodeName)
-          .labels(Map.of("kubernetes.io/hostname", nodeName, "clb-direct.io/fake-node", "true")))).execute();
-    } catch (ApiException e) {
-      if (e.getCode() != 409) {
-        throw new IllegalStateException("fake kubelet: cannot register Node " + nodeName + ": " + e.getResponseBody(), e);
-      }
-    }
-    String now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(RFC3339);
-    String status = """
-        {"status":{"conditions":[{"type":"Ready","status":"True","reason":"KubeletReady",
-          "message":"fake kubelet is posting ready status","lastHeartbeatTime":"%1$s","lastTransitionTime":"%1$s"}],
-          "addresses":[{"type":"InternalIP","address":"127.0.0.1"},{"type":"Hostname","address":"%2$s"}],
-          "capacity":{"cpu":"64","memory":"256Gi","pods":"10000","tke.cloud.tencent.com/eni-ip":"10000"},
-          "allocatable":{"cpu":"64","memory":"256Gi","pods":"10000","tke.cloud.tencent.com/eni-ip":"10000"}}}
-        """.formatted(now, nodeName);
-    try {
-      PatchUtils.patch(V1Node.class, () -> core.patchNodeStatus(nodeName, new V1Patch(status)).buildCall(null),
-          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
-    } catch (ApiException e) {
-      throw new IllegalStateException("fake kubelet: cannot set Node status: " + e.getResponseBody(), e);
-    }
   }
 
   private static String key(V1Pod pod) {
@@ -499,6 +499,7 @@ public final class FakeKubelet implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    heartbeat.close();
     informers.stopAllRegisteredInformers();
     worker.shutdownNow();
     timers.shutdownNow();
