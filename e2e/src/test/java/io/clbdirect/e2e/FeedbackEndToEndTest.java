@@ -84,7 +84,7 @@ class FeedbackEndToEndTest {
     pods = new Pods(core);
     clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDfeedback", "feedback-secret").withTaskDelay(Duration.ofMillis(200))
         .withHealthTimeScale(0.1).withVipOctet(99));
-    core.createNamespace(Fixtures.namespace(SYSTEM)).execute();
+    Namespaces.create(core, SYSTEM);
     Path work = Files.createDirectories(plane.workDir().resolve("feedback-e2e"));
     List<String> args = new ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
     args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
@@ -95,6 +95,16 @@ class FeedbackEndToEndTest {
 
   @AfterAll
   static void stop() throws ApiException {
+    try {
+      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
+      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
+    } finally {
+      stopProcesses();
+    }
+    Namespaces.deleteCreated(core);
+  }
+
+  static void stopProcesses() throws ApiException {
     try {
       if (kubelet != null) {
         kubelet.close();
@@ -114,7 +124,7 @@ class FeedbackEndToEndTest {
   @Order(1)
   void directAccessThatCannotBeServedIsWarnedOncePerCauseAndAgainAfterAFixComesUndone() throws Exception {
     String ns = "fb-silent";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     long started = System.nanoTime();
     V1Service maybe = Fixtures.directAccessService("maybe", "web");
     maybe.getMetadata().setAnnotations(Map.of(WellKnown.SERVICE_DIRECT_ACCESS, "maybe"));
@@ -308,7 +318,7 @@ class FeedbackEndToEndTest {
   }
 
   static void apply(String ns, String name, Map<String, String> annotations, int replicas) throws ApiException {
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     V1Service service = Fixtures.directAccessService(name, name);
     Map<String, String> all = new HashMap<>(service.getMetadata().getAnnotations());
     all.putAll(annotations);

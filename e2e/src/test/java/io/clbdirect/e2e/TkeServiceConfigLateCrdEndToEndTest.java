@@ -60,10 +60,10 @@ class TkeServiceConfigLateCrdEndToEndTest {
     // Another class may have installed it on this shared control plane; this one needs a cluster without it.
     TkeServiceConfigCrd.uninstall(plane.adminClient(), TIMEOUT);
     clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDcrd", "crd-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(99));
+        .withHealthTimeScale(0.1).withVipOctet(93));
     sdk = ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDcrd", "crd-secret",
         Duration.ofSeconds(2), Duration.ofSeconds(10)));
-    core.createNamespace(Fixtures.namespace(SYSTEM)).execute();
+    Namespaces.create(core, SYSTEM);
     Path work = Files.createDirectories(plane.workDir().resolve("late-crd-e2e"));
     clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, SYSTEM,
         ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()), ClbDirectProcess.clbCredentials("AKIDcrd", "crd-secret"));
@@ -72,6 +72,16 @@ class TkeServiceConfigLateCrdEndToEndTest {
 
   @AfterAll
   static void stop() throws ApiException {
+    try {
+      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
+      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
+    } finally {
+      stopProcesses();
+    }
+    Namespaces.deleteCreated(core);
+  }
+
+  static void stopProcesses() throws ApiException {
     try {
       if (kubelet != null) {
         kubelet.close();
@@ -90,7 +100,7 @@ class TkeServiceConfigLateCrdEndToEndTest {
   @Test
   void aConfigIsReportedWhileTheCrdIsMissingAndAppliedOnceItIsInstalled() throws Exception {
     String ns = "late-crd";
-    core.createNamespace(Fixtures.namespace(ns)).execute();
+    Namespaces.create(core, ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     Map<String, String> annotations = new HashMap<>(web.getMetadata().getAnnotations());
     annotations.put("service.cloud.tencent.com/tke-service-config", "slow-checks");
