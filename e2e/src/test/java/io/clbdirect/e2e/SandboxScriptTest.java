@@ -125,6 +125,12 @@ class SandboxScriptTest {
           "mutatingwebhookconfiguration.admissionregistration.k8s.io \"clb-direct\" deleted");
       assertThat(tried.output().lines().filter(l -> l.startsWith("web-")).count()).as("the client loop got answers").isPositive();
 
+      // docs/troubleshooting.md's sandbox commands, pasted as the doc shows them (from the repository root).
+      Run documented = paste(state, sandboxBlock(Files.readString(REPO.resolve("docs/troubleshooting.md")))
+          .stream().map(line -> line.replace(".sandbox/", state + "/")).toList());
+      assertThat(documented.exit()).as(documented.output()).isZero();
+      assertThat(documented.output()).contains("sandbox", "\"status\":\"UP\"", "clb_direct_gate", "loadBalancers");
+
       Run status = script(state, Duration.ofSeconds(30), "status");
       assertThat(status.exit()).as(status.output()).isZero();
       assertThat(status.output()).contains("running", "kube-apiserver", "clb-direct", env.get("SANDBOX_VIP"));
@@ -225,6 +231,13 @@ class SandboxScriptTest {
     }
     assertThat(commands).as("commands after '" + heading + "'").isNotEmpty();
     return commands;
+  }
+
+  /** The commands of the shell block after "**In the sandbox**" in a Markdown document. */
+  static List<String> sandboxBlock(String markdown) {
+    String rest = markdown.substring(markdown.indexOf("**In the sandbox**"));
+    rest = rest.substring(rest.indexOf("```sh") + "```sh".length());
+    return rest.substring(0, rest.indexOf("```")).lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
   }
 
   /** Runs commands as a user would paste them, in a shell set up as the printed hint says. */
