@@ -56,8 +56,10 @@ import org.slf4j.LoggerFactory;
  *       changes;
  *   <li>ends containers that end on their own ({@link PodExit}: an exit-after annotation, or
  *       activeDeadlineSeconds): the listeners close and the Pod is Succeeded or Failed;
- *   <li>finishes graceful deletion: closes the listeners after the Pod's shutdown delay (capped by its
- *       grace period), then deletes it with grace period 0.
+ *   <li>finishes graceful deletion as the kubelet does ({@link Termination}): each container runs its
+ *       {@code preStop} hook (sleep, httpGet; exec is refused), all containers concurrently, then gets
+ *       "SIGTERM", which closes its listeners at once; all bounded by the grace period. Then the Pod is
+ *       deleted with grace period 0. A Pod without hooks stops serving at once.
  * </ul>
  *
  * {@link #close()} is a kubelet that dies: the heartbeats stop and the Node stays, so the node-lifecycle
@@ -82,7 +84,8 @@ public final class FakeKubelet implements AutoCloseable {
   private LoopbackAddresses globalRouterAddresses;
   private final Map<String, PodEndpoints> endpoints = new ConcurrentHashMap<>();
   private final Map<String, Duration> shutdownDelays = new ConcurrentHashMap<>();
-  private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+  /** Pods being terminated, by key: their termination under way (null once it is being finished). */
+  private final Map<String, Termination.Run> terminating = new ConcurrentHashMap<>();
   private final Set<String> notReadyContainers = ConcurrentHashMap.newKeySet();
   /** Pods whose containers ended ({@link PodExit}), by key, until their status says so: the Pod's uid and why. */
   private final Map<String, Map.Entry<String, PodExit.Cause>> ended = new ConcurrentHashMap<>();
@@ -93,6 +96,7 @@ public final class FakeKubelet implements AutoCloseable {
   private final ExecutorService listenerThreads = Executors.newCachedThreadPool(daemon("fake-pod-listener"));
   private final NodeHeartbeat heartbeat;
   private final VolumeMounter volumes;
+  private final Termination termination;
   private volatile Duration defaultShutdownDelay = Duration.ZERO;
   private volatile Serving defaultServing = Serving.OK;
   private volatile boolean listening = true;
@@ -111,6 +115,7 @@ public final class FakeKubelet implements AutoCloseable {
     this.globalRouterAddresses = null;
     this.heartbeat = new NodeHeartbeat(client, nodeName, daemon("fake-kubelet-heartbeat"));
     this.volumes = new VolumeMounter(client);
+    this.termination = new Termination(LifecycleHttp.timer(timers), new LifecycleHttp());
     this.informers = new SharedInformerFactory(client);
     this.pods = informers.sharedIndexInformerFor(
         new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client), V1Pod.class, 0);
@@ -207,19 +212,40 @@ public final class FakeKubelet implements AutoCloseable {
     this.listening = listening;
   }
 
-  /** How long a deleted Pod keeps serving before its listeners close (a preStop sleep); default 0. */
+  /**
+   * A preStop sleep of {@code delay} on every container of every Pod deleted from now on, which the
+   * test workload would otherwise carry in its spec; default 0.
+   *
+   * @deprecated a real kubelet has no such thing: it runs the Pod's own {@code lifecycle.preStop}
+   *     hooks, which this kubelet now does. Kept only for the callers (sandbox, benchmarks, rollout
+   *     tests) until the webhook injects a drain hook. It composes with the hooks as one more sleep
+   *     running alongside each container's own hook: a container gets SIGTERM once both returned,
+   *     within the grace period.
+   */
+  @Deprecated
   public void setDefaultShutdownDelay(Duration delay) {
     this.defaultShutdownDelay = Objects.requireNonNull(delay);
   }
 
+  /**
+   * {@link #setDefaultShutdownDelay} for one Pod.
+   *
+   * @deprecated give the Pod a {@code lifecycle.preStop.sleep} instead; see {@link #setDefaultShutdownDelay}.
+   */
+  @Deprecated
   public void setShutdownDelay(String namespace, String name, Duration delay) {
     shutdownDelays.put(namespace + "/" + name, delay);
   }
 
-  /** Ends a terminating Pod now instead of after its shutdown delay. */
+  /** Ends a terminating Pod now: abandons its hooks, closes its listeners and deletes it. */
   public void finishTermination(String namespace, String name) {
     String key = namespace + "/" + name;
-    timers.execute(() -> terminate(key));
+    Termination.Run run = terminating.get(key);
+    if (run != null) {
+      run.abort();
+    } else {
+      timers.execute(() -> terminate(key));
+    }
   }
 
   private void enqueue(String key) {
@@ -397,17 +423,24 @@ public final class FakeKubelet implements AutoCloseable {
   }
 
   private void beginTermination(String key, V1Pod pod) {
-    if (!terminating.add(key)) {
+    if (terminating.containsKey(key)) {
       return;
     }
-    Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
     // Containers that have ended have nothing left to shut down.
     boolean over = PodStatusPatch.isEnded(pod) || ended.containsKey(key);
-    Duration delay = over ? Duration.ZERO : shutdownDelays.getOrDefault(key, defaultShutdownDelay);
-    if (grace != null && Duration.ofSeconds(grace).compareTo(delay) < 0) {
-      delay = Duration.ofSeconds(grace);
+    PodEndpoints running = endpoints.get(key);
+    if (over || running == null) {
+      terminating.put(key, termination.start(key, List.of(), Duration.ZERO, Duration.ZERO, c -> { }));
+      timers.execute(() -> terminate(key));
+      return;
     }
-    timers.schedule(() -> terminate(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+    Duration grace = Termination.gracePeriod(pod);
+    Duration extra = shutdownDelays.getOrDefault(key, defaultShutdownDelay);
+    List<Termination.Container> containers = Termination.containers(pod, running.ip().getHostAddress());
+    log.debug("fake kubelet: Pod {} terminating, grace period {} s", key, grace.toSeconds());
+    Termination.Run run = termination.start(key, containers, grace, extra, container -> running.stop(container.ports()));
+    terminating.put(key, run);
+    run.done().whenComplete((ignored, error) -> timers.execute(() -> terminate(key)));
   }
 
   private void terminate(String key) {

@@ -8,7 +8,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,7 +31,9 @@ final class PodEndpoints {
   private final InetAddress ip;
   private final List<Integer> ports;
   private final Executor executor;
-  private final List<HttpServer> servers = new ArrayList<>();
+  private final Map<Integer, HttpServer> servers = new LinkedHashMap<>();
+  /** Ports whose container got SIGTERM: they never open again. */
+  private final Set<Integer> stopped = new HashSet<>();
   private volatile Serving serving = Serving.OK;
 
   PodEndpoints(String podName, InetAddress ip, List<Integer> ports, Executor executor) {
@@ -40,12 +47,15 @@ final class PodEndpoints {
   synchronized List<Integer> open() {
     List<Integer> failed = new ArrayList<>();
     for (int port : ports) {
+      if (stopped.contains(port) || servers.containsKey(port)) {
+        continue;
+      }
       try {
         HttpServer server = HttpServer.create(new InetSocketAddress(ip, port), 64);
         server.createContext("/", this::answer);
         server.setExecutor(executor);
         server.start();
-        servers.add(server);
+        servers.put(port, server);
       } catch (IOException e) {
         failed.add(port);
       }
@@ -54,8 +64,19 @@ final class PodEndpoints {
   }
 
   synchronized void close() {
-    servers.forEach(server -> server.stop(0));
+    servers.values().forEach(server -> server.stop(0));
     servers.clear();
+  }
+
+  /** A container got SIGTERM and the fake app exits at once: its ports close for good. */
+  synchronized void stop(Collection<Integer> containerPorts) {
+    for (int port : containerPorts) {
+      stopped.add(port);
+      HttpServer server = servers.remove(port);
+      if (server != null) {
+        server.stop(0);
+      }
+    }
   }
 
   synchronized void serve(Serving mode) {
