@@ -14,9 +14,12 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapVolumeSource;
 import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1Lifecycle;
+import io.kubernetes.client.openapi.models.V1LifecycleHandler;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1SleepAction;
 import io.kubernetes.client.openapi.models.V1Volume;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -178,6 +181,62 @@ class FakeKubeletTest {
 
     Await.until(TIMEOUT, "Pod p gone", () -> pods.list(ns), List::isEmpty);
     assertThatThrownBy(() -> get(ip)).isInstanceOf(ConnectException.class);
+  }
+
+  /** The kubelet's order: the container's preStop sleep, then SIGTERM, which closes its listener at once. */
+  @Test
+  void aPreStopSleepKeepsThePodServingUntilItReturnsThenItRefusesConnections() throws Exception {
+    String ns = "kubelet-prestop";
+    Namespaces.create(core, ns);
+    V1Pod template = Fixtures.pod("p", "p");
+    template.getSpec().getContainers().get(0).lifecycle(new V1Lifecycle().preStop(
+        new V1LifecycleHandler().sleep(new V1SleepAction().seconds(2L))));
+    runningPod(ns, template);
+    InetAddress ip = kubelet.podIp(ns, "p");
+
+    long deleted = System.nanoTime();
+    core.deleteNamespacedPod("p", ns).execute();
+    assertThat(get(ip).statusCode()).as("serving during its preStop sleep").isEqualTo(200);
+    long lastAnswer = deleted;
+    while (true) {
+      try {
+        get(ip);
+        lastAnswer = System.nanoTime();
+      } catch (ConnectException refused) {
+        break;
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - deleted)).as("refusing after its 2 s sleep").isLessThan(Duration.ofSeconds(10));
+      Thread.sleep(50);
+    }
+    long refused = System.nanoTime();
+    assertThat(Duration.ofNanos(lastAnswer - deleted)).as("answered until about 2 s").isGreaterThan(Duration.ofMillis(1700));
+    assertThat(Duration.ofNanos(refused - deleted)).as("refused soon after 2 s").isLessThan(Duration.ofMillis(3500));
+    Await.until(TIMEOUT, "Pod p gone", () -> pods.list(ns), List::isEmpty);
+  }
+
+  /** As on a real node: no hook, no drain; SIGTERM at once. */
+  @Test
+  void aPodWithoutAHookRefusesConnectionsRightAfterDelete() throws Exception {
+    String ns = "kubelet-nohook";
+    Namespaces.create(core, ns);
+    runningPod(ns, "p");
+    InetAddress ip = kubelet.podIp(ns, "p");
+    assertThat(get(ip).statusCode()).isEqualTo(200);
+
+    long deleted = System.nanoTime();
+    core.deleteNamespacedPod("p", ns).execute();
+    Await.until(Duration.ofSeconds(5), "connections refused", () -> {
+      try {
+        get(ip);
+        return false;
+      } catch (ConnectException refused) {
+        return true;
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }, refused -> refused);
+    assertThat(Duration.ofNanos(System.nanoTime() - deleted)).as("within a few hundred ms").isLessThan(Duration.ofMillis(800));
+    Await.until(TIMEOUT, "Pod p gone", () -> pods.list(ns), List::isEmpty);
   }
 
   @Test
