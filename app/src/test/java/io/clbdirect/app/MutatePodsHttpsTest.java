@@ -107,7 +107,9 @@ class MutatePodsHttpsTest {
         new String(Base64.getDecoder().decode(answer.get("patch").getAsString()), StandardCharsets.UTF_8)).getAsJsonArray();
     List<String> paths = new ArrayList<>();
     patch.forEach(op -> paths.add(op.getAsJsonObject().get("path").getAsString()));
-    assertThat(paths).containsExactly("/spec/readinessGates", "/metadata/annotations", "/spec/containers/0/resources");
+    // The drain is on by default (clb-direct.webhook.drain.*): the fixture's container has no lifecycle.
+    assertThat(paths).containsExactly(
+        "/spec/readinessGates", "/metadata/annotations", "/spec/containers/0/resources", "/spec/containers/0/lifecycle");
   }
 
   @Test

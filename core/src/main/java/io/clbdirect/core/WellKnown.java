@@ -41,5 +41,11 @@ public final class WellKnown {
    */
   public static final String POD_INJECT_ANNOTATION = "clb-direct.io/inject";
 
+  /**
+   * Pod annotation: {@code "false"} opts a gated Pod out of the preStop drain the webhook injects (the
+   * gate is still added); {@code "true"} is the default. Anything else earns an admission warning.
+   */
+  public static final String POD_DRAIN_ANNOTATION = "clb-direct.io/drain";
+
   private WellKnown() {}
 }

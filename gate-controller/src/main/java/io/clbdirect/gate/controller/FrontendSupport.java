@@ -32,10 +32,13 @@ final class FrontendSupport {
   private final ClbTargets targets;
   private final FrontendWriter writer;
   private final EventRecorder recorder;
+  private final DeletionToClbChange deletionToChange;
   /** Last message per (object UID, reason), so a reconcile every few seconds does not repeat an Event. */
   private final Map<String, String> announced = new ConcurrentHashMap<>();
 
-  FrontendSupport(SharedIndexInformer<V1Pod> pods, ClbTargets targets, FrontendWriter writer, EventRecorder recorder) {
+  FrontendSupport(SharedIndexInformer<V1Pod> pods, ClbTargets targets, FrontendWriter writer, EventRecorder recorder,
+      DeletionToClbChange deletionToChange) {
+    this.deletionToChange = deletionToChange;
     this.pods = pods;
     this.targets = targets;
     this.writer = writer;
@@ -75,8 +78,14 @@ final class FrontendSupport {
     List<TargetChanges> changes = new ArrayList<>();
     desired.targets().forEach((group, want) -> changes.add(TargetChanges.diff(group, want, bound.getOrDefault(group, Map.of()), t -> true)));
     Set<String> quotaFull = new HashSet<>();
-    for (CallPlan.Call call : CallPlan.plan(changes)) {
-      quotaFull.addAll(targets.execute(call));
+    DeletionToClbChange.Round drained = deletionToChange.round(desired.terminating());
+    try {
+      for (CallPlan.Call call : CallPlan.plan(changes)) {
+        quotaFull.addAll(targets.execute(call));
+        drained.landed(call); // execute returns once the batch call answered or its task completed
+      }
+    } finally {
+      drained.record();
     }
     return quotaFull;
   }

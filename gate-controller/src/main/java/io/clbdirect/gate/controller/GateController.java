@@ -158,7 +158,8 @@ public final class GateController implements InformerSync, AutoCloseable {
         new GenericKubernetesApi<>(V1Ingress.class, V1IngressList.class, "networking.k8s.io", "v1", "ingresses", clients.watching()),
         V1Ingress.class, 0));
     pods.addIndexers(Map.of(GATED_INDEX, pod -> gated(pod) ? List.of(GATED) : List.of()));
-    this.support = new FrontendSupport(pods, targets, new FrontendWriter(clients.calling()), recorder);
+    this.support = new FrontendSupport(pods, targets, new FrontendWriter(clients.calling()), recorder,
+        DeletionToClbChange.register(meters, java.time.Clock.systemUTC()));
     this.configs = new TkeServiceConfigInformer(clients, factory, loadBalancers, support, this::enqueueReferencing);
     reconcilers.put(FrontendKey.Kind.SERVICE, new ServiceReconciler(services, rules, new ServiceLoadBalancers(loadBalancers), configs,
         support, directAccessAvailable, podIpsOutsideVpc));

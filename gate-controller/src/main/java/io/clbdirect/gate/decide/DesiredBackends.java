@@ -18,8 +18,11 @@ import java.util.function.Function;
  *
  * @param targets per listener: target address to weight
  * @param bindings per Pod key (namespace/name): where it must be bound and healthy
+ * @param terminating target address of a Pod being deleted (weight 0 or no target wanted) to that Pod,
+ *     for the deletion-to-CLB-change latency
  */
-public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> targets, Map<String, List<Binding>> bindings) {
+public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> targets, Map<String, List<Binding>> bindings,
+    Map<TargetAddress, TerminatingPod> terminating) {
 
   public static final int DEFAULT_WEIGHT = 10;
 
@@ -79,6 +82,7 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
 
     private final Map<BackendGroup, Map<TargetAddress, Integer>> targets = new HashMap<>();
     private final Map<String, List<Binding>> bindings = new TreeMap<>();
+    private final Map<TargetAddress, TerminatingPod> terminating = new HashMap<>();
 
     void add(String frontend, Map<String, String> annotations, V1ServicePort port, List<V1Pod> pods, String loadBalancerId,
         String listenerId, BackendGroup group) {
@@ -88,6 +92,7 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
       for (V1Pod pod : pods) {
         BackendRole role = BackendRole.of(pod, annotations);
         Integer targetPort = TargetPorts.resolve(port, pod);
+        noteTerminating(pod, role, targetPort);
         if (role == BackendRole.NONE || role == BackendRole.REMOVE || targetPort == null) {
           continue;
         }
@@ -102,8 +107,19 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
       }
     }
 
+    /** A deleted Pod with an IP: its targets are going to weight 0 (DRAIN) or away (REMOVE). */
+    private void noteTerminating(V1Pod pod, BackendRole role, Integer targetPort) {
+      if ((role != BackendRole.DRAIN && role != BackendRole.REMOVE) || targetPort == null
+          || pod.getMetadata() == null || pod.getMetadata().getDeletionTimestamp() == null
+          || pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getStatus().getPodIP().isEmpty()) {
+        return;
+      }
+      terminating.put(new TargetAddress(pod.getStatus().getPodIP(), targetPort), new TerminatingPod(
+          pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod.getMetadata().getDeletionTimestamp().toInstant()));
+    }
+
     DesiredBackends build() {
-      return new DesiredBackends(targets, bindings);
+      return new DesiredBackends(targets, bindings, terminating);
     }
   }
 }

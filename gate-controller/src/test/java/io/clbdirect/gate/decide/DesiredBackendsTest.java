@@ -66,6 +66,20 @@ class DesiredBackendsTest {
   }
 
   @Test
+  void terminatingPodsAreNotedByTargetForTheDeletionLatencyEitherWay() {
+    V1Pod leaving = pod("c", "10.0.0.3", true);
+    OffsetDateTime deleted = OffsetDateTime.parse("2026-12-02T10:00:00Z");
+    leaving.getMetadata().setDeletionTimestamp(deleted);
+    TerminatingPod expected = new TerminatingPod("shop/c", deleted.toInstant());
+    for (Map<String, String> annotations : List.of(Map.<String, String>of(), Map.of(BackendRole.GRACE_SHUTDOWN_ANNOTATION, "true"))) {
+      DesiredBackends desired = DesiredBackends.of(service(annotations), List.of(leaving, pod("a", "10.0.0.1", true)),
+          "lb-1", Map.of(80, "lbl-80", 9000, "lbl-9000"));
+      assertThat(desired.terminating()).as("annotations %s", annotations).containsOnly(
+          Map.entry(new TargetAddress("10.0.0.3", 8080), expected), Map.entry(new TargetAddress("10.0.0.3", 9001), expected));
+    }
+  }
+
+  @Test
   void missingLoadBalancerOrListenerShowsInTheBindings() {
     DesiredBackends noLb = DesiredBackends.of(service(Map.of()), List.of(pod("a", "10.0.0.1", false)), null, Map.of());
     assertThat(noLb.targets()).isEmpty();

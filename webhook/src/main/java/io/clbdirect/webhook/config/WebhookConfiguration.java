@@ -58,7 +58,7 @@ public class WebhookConfiguration {
 
   @Bean
   PodAdmissionHandler podAdmissionHandler(
-      DirectAccessTopology topology, AdmissionReviewCodec codec, MeterRegistry meters) {
+      DirectAccessTopology topology, AdmissionReviewCodec codec, WebhookProperties properties, MeterRegistry meters) {
     Map<PodAdmissionHandler.Outcome, Counter> counters = new EnumMap<>(PodAdmissionHandler.Outcome.class);
     for (PodAdmissionHandler.Outcome outcome : PodAdmissionHandler.Outcome.values()) {
       counters.put(
@@ -68,7 +68,7 @@ public class WebhookConfiguration {
               .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
               .register(meters));
     }
-    return new PodAdmissionHandler(topology, new PodMutator(), codec, outcome -> counters.get(outcome).increment());
+    return new PodAdmissionHandler(topology, new PodMutator(properties.drain().settings()), codec, outcome -> counters.get(outcome).increment());
   }
 
   @Bean

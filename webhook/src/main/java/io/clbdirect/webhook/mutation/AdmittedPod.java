@@ -47,7 +47,7 @@ public record AdmittedPod(V1Pod model, JsonObject json) {
   }
 
   /** The member at the path in the sent JSON, or null when it (or a step on the way) is absent or null. */
-  private JsonElement find(Object... path) {
+  JsonElement find(Object... path) {
     JsonElement current = json;
     for (Object step : path) {
       if (step instanceof Integer index) {

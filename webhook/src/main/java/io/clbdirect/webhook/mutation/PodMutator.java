@@ -1,6 +1,7 @@
 package io.clbdirect.webhook.mutation;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.clbdirect.core.Annotations;
@@ -30,6 +31,17 @@ public final class PodMutator {
 
   /** Prefix so users can tell which webhook spoke; the API server shows warnings verbatim. */
   static final String WARNING_PREFIX = "clb-direct: ";
+
+  private final DrainSettings drain;
+
+  /** With the default drain, as a cluster with no settings gets it. */
+  public PodMutator() {
+    this(DrainSettings.DEFAULTS);
+  }
+
+  public PodMutator(DrainSettings drain) {
+    this.drain = java.util.Objects.requireNonNull(drain, "drain");
+  }
 
   public PodMutation mutate(AdmittedPod admitted, TopologySnapshot snapshot) {
     V1Pod pod = admitted.model();
@@ -70,7 +82,89 @@ public final class PodMutator {
     if (plan == NetworkPlan.GATE_AND_ENI) {
       addEni(admitted, metadata, spec, patch, warnings);
     }
+    if (drain.enabled()) {
+      addDrain(admitted, annotations, spec, patch, warnings);
+    }
     return new PodMutation(patch, warnings);
+  }
+
+  /**
+   * A {@code preStop} {@code sleep} on each regular container that has no {@code preStop}, so that a
+   * deleted Pod keeps serving until the CLB has stopped sending it new connections. A user's hook is
+   * never replaced; init containers and native sidecars are left alone (a sidecar is stopped only after
+   * every regular container has exited, so it outlives the drain anyway).
+   *
+   * <p>The API server rejects a sleep longer than {@code terminationGracePeriodSeconds}, and this webhook
+   * never blocks a Pod: with a shorter grace period the sleep is cut to it (and 0 gets none), with a
+   * warning.
+   */
+  private void addDrain(
+      AdmittedPod admitted, Map<String, String> annotations, V1PodSpec spec, List<PatchOperation> patch, List<String> warnings) {
+    String optOut = annotations == null ? null : annotations.get(WellKnown.POD_DRAIN_ANNOTATION);
+    if (optOut != null) {
+      String value = optOut.trim();
+      if (value.equalsIgnoreCase("false")) {
+        return;
+      }
+      if (!value.equalsIgnoreCase("true")) {
+        warnings.add(WARNING_PREFIX + "annotation " + WellKnown.POD_DRAIN_ANNOTATION + ": \"" + shortValue(optOut)
+            + "\" is neither \"true\" nor \"false\"; draining as by default (set \"false\" to opt out)");
+      }
+    }
+    List<Integer> bare = new ArrayList<>();
+    List<Integer> withLifecycle = new ArrayList<>();
+    for (int i = 0; i < spec.getContainers().size(); i++) {
+      JsonElement container = admitted.find("spec", "containers", i);
+      if (container == null || !container.isJsonObject()) {
+        continue;
+      }
+      JsonElement lifecycle = admitted.find("spec", "containers", i, "lifecycle");
+      if (lifecycle == null) {
+        bare.add(i);
+      } else if (lifecycle.isJsonObject() && admitted.find("spec", "containers", i, "lifecycle", "preStop") == null) {
+        withLifecycle.add(i);
+      }
+    }
+    if (bare.isEmpty() && withLifecycle.isEmpty()) {
+      return; // every container has its own preStop (or this is our own output again)
+    }
+    long grace = spec.getTerminationGracePeriodSeconds() == null
+        ? DrainSettings.DEFAULT_GRACE_PERIOD_SECONDS : spec.getTerminationGracePeriodSeconds();
+    if (grace <= 0) {
+      warnings.add(WARNING_PREFIX + "terminationGracePeriodSeconds (" + grace + " s) leaves no time for the "
+          + drain.seconds() + " s drain: no preStop added, so the load balancer may still send new connections as the Pod stops;"
+          + " set it above " + drain.seconds() + " (drain plus shutdown time)");
+      return;
+    }
+    long seconds = Math.min(drain.seconds(), grace);
+    if (grace <= drain.seconds()) {
+      warnings.add(WARNING_PREFIX + "terminationGracePeriodSeconds (" + grace + " s) is not longer than the drain ("
+          + drain.seconds() + " s): the containers would be killed as the " + seconds + " s preStop sleep ends; set it above "
+          + drain.seconds() + " (drain plus shutdown time) or opt out with " + WellKnown.POD_DRAIN_ANNOTATION + ": \"false\"");
+    }
+    for (int i = 0; i < spec.getContainers().size(); i++) {
+      if (bare.contains(i)) {
+        JsonObject lifecycle = new JsonObject();
+        lifecycle.add("preStop", sleep(seconds));
+        patch.add(PatchOperation.add(JsonPointer.of("spec", "containers", i, "lifecycle"), lifecycle));
+      } else if (withLifecycle.contains(i)) {
+        patch.add(PatchOperation.add(JsonPointer.of("spec", "containers", i, "lifecycle", "preStop"), sleep(seconds)));
+      }
+    }
+  }
+
+  /** {@code {"sleep": {"seconds": n}}}, the native action (GA in Kubernetes 1.34, on by default since 1.30). */
+  private static JsonObject sleep(long seconds) {
+    JsonObject action = new JsonObject();
+    action.addProperty("seconds", seconds);
+    JsonObject handler = new JsonObject();
+    handler.add("sleep", action);
+    return handler;
+  }
+
+  private static String shortValue(String value) {
+    String oneLine = value.replaceAll("\\s+", " ");
+    return oneLine.length() <= 40 ? oneLine : oneLine.substring(0, 37) + "...";
   }
 
   private static String describe(List<DirectAccessFrontend> selectedBy) {

@@ -264,6 +264,7 @@ class MutatePodsFuzzTest {
     assertThat(reread.asJsonObject().getJsonObject("spec").getJsonArray("readinessGates"))
         .as("patched Pod's readinessGates")
         .anySatisfy(g -> assertThat(g.asJsonObject().getString("conditionType", null)).isEqualTo(GATE));
+    checkDrain(pod.asJsonObject(), reread.asJsonObject());
 
     if (again) {
       // Documented: running the webhook over its own output changes nothing.
@@ -276,6 +277,44 @@ class MutatePodsFuzzTest {
       checkAdmissionReviewReply(cluster, body, second, false);
       assertThat(parseReply(second.json()).getJsonObject("response").containsKey("patch"))
           .as("second pass over the patched Pod patches again").isFalse();
+    }
+  }
+
+  /**
+   * The drain never touches what the user wrote: init containers (sidecars included) are unchanged, a
+   * container's existing preStop and postStart are unchanged, and an added preStop is a positive sleep
+   * no longer than the grace period (the API server would reject the Pod otherwise).
+   */
+  private static void checkDrain(jakarta.json.JsonObject sent, jakarta.json.JsonObject patched) {
+    jakarta.json.JsonObject sentSpec = sent.getJsonObject("spec");
+    jakarta.json.JsonObject patchedSpec = patched.getJsonObject("spec");
+    assertThat(patchedSpec.get("initContainers")).as("initContainers after the patch").isEqualTo(sentSpec.get("initContainers"));
+    JsonValue grace = sentSpec.get("terminationGracePeriodSeconds");
+    long gracePeriod = grace instanceof jakarta.json.JsonNumber n ? n.longValue() : 30;
+    jakarta.json.JsonArray before = sentSpec.getJsonArray("containers");
+    jakarta.json.JsonArray after = patchedSpec.getJsonArray("containers");
+    assertThat(after).as("containers after the patch").hasSameSizeAs(before);
+    for (int i = 0; i < before.size(); i++) {
+      if (!(before.get(i) instanceof jakarta.json.JsonObject)) {
+        assertThat(after.get(i)).as("container %d, not an object", i).isEqualTo(before.get(i));
+        continue;
+      }
+      jakarta.json.JsonObject was = before.getJsonObject(i);
+      jakarta.json.JsonObject is = after.getJsonObject(i);
+      JsonValue wasLifecycle = was.get("lifecycle");
+      JsonValue isLifecycle = is.get("lifecycle");
+      if (wasLifecycle instanceof jakarta.json.JsonObject old) {
+        for (String hook : old.keySet()) {
+          if (old.get(hook) != JsonValue.NULL) {
+            assertThat(isLifecycle.asJsonObject().get(hook)).as("container %d's own %s", i, hook).isEqualTo(old.get(hook));
+          }
+        }
+      }
+      if (!java.util.Objects.equals(wasLifecycle, isLifecycle)) {
+        JsonValue added = isLifecycle.asJsonObject().getJsonObject("preStop").getJsonObject("sleep").get("seconds");
+        assertThat(((jakarta.json.JsonNumber) added).longValue()).as("added sleep of container %d", i)
+            .isBetween(1L, Math.max(1L, gracePeriod));
+      }
     }
   }
 
@@ -600,7 +639,10 @@ class MutatePodsFuzzTest {
 
   enum Resources { ABSENT, EMPTY, CPU_MEMORY, REQUESTS_ONLY, LIMITS_ONLY, WITH_ENI }
 
-  record ContainerShape(String image, List<Integer> ports, Resources resources) {}
+  /** The shapes of {@code lifecycle} the drain's patch paths depend on. */
+  enum Lifecycle { ABSENT, NULL, EMPTY, POST_START, PRE_STOP_NULL, USERS_PRE_STOP, USERS_SLEEP, BOTH }
+
+  record ContainerShape(String image, List<Integer> ports, Resources resources, Lifecycle lifecycle) {}
 
   Arbitrary<JsonObject> pods(boolean aimed) {
     Arbitrary<String> app = Arbitraries.frequencyOf(
@@ -616,10 +658,14 @@ class MutatePodsFuzzTest {
     Arbitrary<Map<String, String>> annotations = Combinators.combine(
             Arbitraries.of("false", "False", " false ", "true", "no").injectNull(0.7),
             Arbitraries.of(WellKnown.ENI_NETWORKS_VALUE, "tke-bridge", "").injectNull(0.7),
+            Arbitraries.of("false", "FALSE", "true", "off", "0", "").injectNull(0.7),
             Arbitraries.maps(Arbitraries.of("kubectl.kubernetes.io/restartedAt", "prometheus.io/scrape", "note"),
                 Arbitraries.strings().ofMaxLength(12)).ofMaxSize(2))
-        .as((inject, network, extra) -> {
+        .as((inject, network, drain, extra) -> {
           Map<String, String> all = new HashMap<>(extra);
+          if (drain != null) {
+            all.put(WellKnown.POD_DRAIN_ANNOTATION, drain);
+          }
           if (inject != null) {
             all.put(WellKnown.POD_INJECT_ANNOTATION, inject);
           }
@@ -632,11 +678,16 @@ class MutatePodsFuzzTest {
     Arbitrary<ContainerShape> container = Combinators.combine(
         Arbitraries.of("nginx:1.27", "registry.example.com/shop/web@sha256:0123abcd", "busybox"),
         Arbitraries.integers().between(1, 65535).list().ofMaxSize(2),
-        Arbitraries.of(Resources.class)).as(ContainerShape::new);
+        Arbitraries.of(Resources.class),
+        Arbitraries.of(Lifecycle.class)).as(ContainerShape::new);
     Arbitrary<Boolean> hostNetwork = Arbitraries.of(false, true).injectNull(0.8);
     return Combinators.combine(app, extraLabels, annotations, container.list().ofMinSize(1).ofMaxSize(4),
-            container.list().ofMaxSize(2).injectNull(0.6), Arbitraries.of(Gates.class), hostNetwork, Arbitraries.of(false, true))
-        .as((appLabel, labels, notes, containers, initContainers, gates, host, extras) -> {
+            container.list().ofMaxSize(2).injectNull(0.6), Arbitraries.of(Gates.class),
+            Combinators.combine(hostNetwork, Arbitraries.of(0L, 1L, 5L, 10L, 11L, 30L, 3600L).injectNull(0.5)).as(Tuple::of),
+            Arbitraries.of(false, true))
+        .as((appLabel, labels, notes, containers, initContainers, gates, hostAndGrace, extras) -> {
+          Boolean host = hostAndGrace.get1();
+          Long grace = hostAndGrace.get2();
           JsonObject metadata = new JsonObject();
           metadata.addProperty("generateName", "web-7d9c5b6f4-");
           if (extras) {
@@ -681,9 +732,14 @@ class MutatePodsFuzzTest {
           if (host != null) {
             spec.addProperty("hostNetwork", host);
           }
+          if (grace != null) {
+            spec.addProperty("terminationGracePeriodSeconds", grace);
+          }
           if (extras) {
             spec.addProperty("restartPolicy", "Always");
-            spec.addProperty("terminationGracePeriodSeconds", 30);
+            if (grace == null) {
+              spec.addProperty("terminationGracePeriodSeconds", 30);
+            }
             spec.addProperty("dnsPolicy", "ClusterFirst");
             spec.addProperty("serviceAccountName", "default");
             spec.add("securityContext", new JsonObject());
@@ -733,9 +789,56 @@ class MutatePodsFuzzTest {
         case LIMITS_ONLY -> container.add("resources", resources(false, true, false));
         case WITH_ENI -> container.add("resources", resources(true, true, true));
       }
+      if (prefix.equals("init") && i == 0) {
+        container.addProperty("restartPolicy", "Always"); // a native sidecar: never drained
+      }
+      switch (shape.lifecycle()) {
+        case ABSENT -> { }
+        case NULL -> container.add("lifecycle", JsonNull.INSTANCE);
+        case EMPTY -> container.add("lifecycle", new JsonObject());
+        case POST_START -> container.add("lifecycle", lifecycle(false, null));
+        case PRE_STOP_NULL -> {
+          JsonObject lifecycle = new JsonObject();
+          lifecycle.add("preStop", JsonNull.INSTANCE);
+          container.add("lifecycle", lifecycle);
+        }
+        case USERS_PRE_STOP -> container.add("lifecycle", lifecycle(false, "exec"));
+        case USERS_SLEEP -> container.add("lifecycle", lifecycle(false, "sleep"));
+        case BOTH -> container.add("lifecycle", lifecycle(true, "httpGet"));
+      }
       containers.add(container);
     }
     return containers;
+  }
+
+  private static JsonObject lifecycle(boolean postStart, String preStop) {
+    JsonObject lifecycle = new JsonObject();
+    if (postStart || preStop == null) {
+      JsonObject sleep = new JsonObject();
+      sleep.addProperty("seconds", 1);
+      JsonObject handler = new JsonObject();
+      handler.add("sleep", sleep);
+      lifecycle.add("postStart", handler);
+    }
+    if (preStop != null) {
+      JsonObject action = new JsonObject();
+      switch (preStop) {
+        case "exec" -> {
+          JsonArray command = new JsonArray();
+          command.add("/bin/drain");
+          action.add("command", command);
+        }
+        case "sleep" -> action.addProperty("seconds", 3);
+        default -> {
+          action.addProperty("path", "/drain");
+          action.addProperty("port", 8080);
+        }
+      }
+      JsonObject handler = new JsonObject();
+      handler.add(preStop, action);
+      lifecycle.add("preStop", handler);
+    }
+    return lifecycle;
   }
 
   private static JsonObject resources(boolean requests, boolean limits, boolean eni) {

@@ -34,7 +34,8 @@ class PodMutatorTest {
 
   private static final String GATE = "{\"conditionType\":\"cloud.tencent.com/load-balancer-backendgroup-ready\"}";
 
-  private final PodMutator mutator = new PodMutator();
+  /** The drain has its own table (PodMutatorDrainTest); here the gate and ENI rules alone. */
+  private final PodMutator mutator = new PodMutator(DrainSettings.OFF);
 
   record Case(
       String name,
