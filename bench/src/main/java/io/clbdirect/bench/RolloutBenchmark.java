@@ -25,10 +25,11 @@ import java.util.Set;
  * Issue 9, item 5: a rolling update of a {@code replicas}-replica Deployment behind a direct-access
  * Service, with clb-direct's readiness gate and without it, under the same load balancer, health check
  * (TCP, 5 s interval, healthy after 3, in real time by default: a faster clock would let new targets turn
- * Alive within the old Pods' shutdown delay and hide what the gate is for), fake kubelet (a deleted Pod keeps
- * serving for {@code shutdown-delay}, as a preStop sleep would) and traffic through the VIP. The
- * ungated side is a namespace opted out of the webhook: clb-direct still binds its Pods, but the
- * rollout does not wait for the CLB. Reports the rollout's duration (patch to the Deployment complete),
+ * Alive within the old Pods' drain and hide what the gate is for), the fake kubelet's real termination (the
+ * workloads carry no preStop hook; {@code shutdown-delay}, 0 by default, would add a sleep to every Pod) and
+ * traffic through the VIP. The gated side gets the webhook's readiness gate and its injected preStop drain;
+ * the ungated side is a namespace opted out of the webhook, so neither: clb-direct still binds its Pods, but
+ * the rollout does not wait for the CLB and a deleted Pod stops serving at once. Reports the rollout's duration (patch to the Deployment complete),
  * the time until the load balancer serves from new Pods only, and the requests served and failed.
  * Sides alternate for {@code rounds} rounds. See docs/benchmarks.md.
  */
@@ -43,7 +44,7 @@ public final class RolloutBenchmark {
 
     public static Settings from(Options o) {
       return new Settings(o.integer("replicas", 10), o.integer("rounds", 2), o.integer("clients", 4),
-          o.duration("shutdown-delay", Duration.ofSeconds(3)), Double.parseDouble(o.string("health-time-scale", "1")),
+          o.duration("shutdown-delay", Duration.ZERO), Double.parseDouble(o.string("health-time-scale", "1")),
           Path.of(o.string("results-dir", Report.defaultResultsDir().toString())), o.string("name", "rollout"),
           Options.words(o.string("app-args", "")));
     }
@@ -75,7 +76,11 @@ public final class RolloutBenchmark {
     try (DirectAccessRig rig = DirectAccessRig.start(plane, "clb-direct-" + suffix, emulator, true);
         GateObserver gatedPods = new GateObserver(plane.adminClient(Duration.ZERO), gated, rig.clb());
         GateObserver ungatedPods = new GateObserver(plane.adminClient(Duration.ZERO), ungated, rig.clb())) {
-      rig.kubelet().setDefaultShutdownDelay(s.shutdownDelay());
+      if (!s.shutdownDelay().isZero()) {
+        // Off by default: the workloads carry no preStop, the kubelet's real termination applies, and the
+        // gated side is drained by the webhook's injected preStop sleep. A delay adds a sleep to every Pod.
+        rig.kubelet().setDefaultShutdownDelay(s.shutdownDelay());
+      }
       rig.startClbDirect(s.appArgs());
       Map<String, String> vips = new LinkedHashMap<>();
       for (String ns : List.of(gated, ungated)) {

@@ -86,7 +86,6 @@ public final class SoakBenchmark {
     EmulatorConfig emulator = EmulatorConfig.defaults("", "").withTaskDelay(Duration.ofMillis(300)).withHealthTimeScale(0.2).withSeed(9);
     try (DirectAccessRig rig = DirectAccessRig.start(plane, "clb-direct-" + suffix, emulator, true);
         GateObserver pods = new GateObserver(plane.adminClient(Duration.ZERO), ns, rig.clb())) {
-      rig.kubelet().setDefaultShutdownDelay(Duration.ofSeconds(3));
       MeasuredClbDirect app = rig.startClbDirect(s.appArgs());
       AppsV1Api apps = new AppsV1Api(client);
       new CoreV1Api(client).createNamespacedService(ns, DirectAccessWorkloads.service("web", "web", 8080, null)).execute();

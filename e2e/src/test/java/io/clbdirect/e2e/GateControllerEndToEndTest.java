@@ -71,6 +71,9 @@ class GateControllerEndToEndTest {
     Path work = Files.createDirectories(plane.workDir().resolve("gate-e2e"));
     List<String> args = new java.util.ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
     args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
+    // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
+    // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
+    args.add("--clb-direct.webhook.drain.seconds=3");
     clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, CONFIGURATION, args,
         ClbDirectProcess.clbCredentials("AKIDe2e", "e2e-secret"));
     kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-3", 3).start();
@@ -277,7 +280,6 @@ class GateControllerEndToEndTest {
   @Test
   void rollingUpdateLosesNoConnectionAndNoPodIsReadyBeforeItIsHealthy() throws Exception {
     String ns = "rollout-web";
-    kubelet.setDefaultShutdownDelay(Duration.ofSeconds(2));
     readyWorkload(ns, 3);
     String vip = service(ns, "web").getStatus().getLoadBalancer().getIngress().get(0).getIp();
     Thread.sleep(2000); // let the previous tests' work settle
@@ -336,7 +338,6 @@ class GateControllerEndToEndTest {
       running.set(false);
       loops.shutdown();
       loops.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-      kubelet.setDefaultShutdownDelay(Duration.ZERO);
     }
     long rolloutMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
     double rolloutCalls = clbCalls() - rolloutStart;
@@ -411,7 +412,6 @@ class GateControllerEndToEndTest {
   @Test
   void scaleDownDrainsWithWeightZeroThenDeregisters() throws Exception {
     String ns = "scaledown-web";
-    kubelet.setDefaultShutdownDelay(Duration.ofSeconds(3));
     Namespaces.create(core, ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     web.getMetadata().setAnnotations(Map.of("service.cloud.tencent.com/direct-access", "true",
@@ -491,7 +491,6 @@ class GateControllerEndToEndTest {
       running.set(false);
       loops.shutdown();
       loops.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-      kubelet.setDefaultShutdownDelay(Duration.ZERO);
     }
     assertThat(failures).as("failed connections while scaling down").isEmpty();
     for (Map.Entry<String, Long> removed : deregisteredAt.entrySet()) {
@@ -544,6 +543,8 @@ class GateControllerEndToEndTest {
     } finally {
       kubelet.setDefaultServing(io.clbdirect.e2e.kubelet.Serving.OK);
     }
-    assertThat(pods.withApp(ns, "web")).allSatisfy(p -> assertThat(oldPods).doesNotContain(p.getMetadata().getName()));
+    // The old Pods drain (the injected preStop sleep) before they are gone.
+    Await.until(TIMEOUT, "the old Pods gone after their drain", () -> pods.withApp(ns, "web"),
+        list -> list.stream().noneMatch(p -> oldPods.contains(p.getMetadata().getName())));
   }
 }

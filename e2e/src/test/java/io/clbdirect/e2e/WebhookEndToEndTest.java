@@ -9,6 +9,11 @@ import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.openapi.ApiResponse;
+import io.kubernetes.client.openapi.models.V1HTTPGetAction;
+import io.kubernetes.client.openapi.models.V1Lifecycle;
+import io.kubernetes.client.openapi.models.V1LifecycleHandler;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
@@ -128,6 +133,44 @@ class WebhookEndToEndTest {
       assertThat(requests).containsEntry("tke.cloud.tencent.com/eni-ip", Quantity.fromString("1"));
       assertThat(limits).containsEntry("tke.cloud.tencent.com/eni-ip", Quantity.fromString("1"));
     });
+  }
+
+  /**
+   * The drain, through the real API server (dry runs, so nothing runs): a plain container gets the preStop
+   * sleep, a user's own hook is kept as it is, the opt-out annotation leaves the Pod alone, and a grace
+   * period shorter than the drain comes back as an admission warning (and a sleep that fits).
+   */
+  @Test
+  void gatedPodsGetTheDrainUnlessTheyHaveAHookOrOptOutAndAShortGracePeriodIsWarned() throws Exception {
+    String ns = "webhook-probe"; // a direct-access Service selects app=probe there
+    V1Pod plain = Fixtures.pod("plain", "probe");
+    plain.getSpec().terminationGracePeriodSeconds(30L); // Kubernetes' default; the fixtures use 5 s
+    V1Pod drained = core.createNamespacedPod(ns, plain).dryRun("All").execute();
+    assertThat(drained.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
+        .as("clb-direct.webhook.drain.seconds, default 10").isEqualTo(10L);
+
+    V1Pod own = Fixtures.pod("own", "probe");
+    own.getSpec().getContainers().get(0).lifecycle(new V1Lifecycle().preStop(new V1LifecycleHandler()
+        .httpGet(new V1HTTPGetAction().path("/quit").port(new IntOrString(Fixtures.CONTAINER_PORT)))));
+    V1Pod kept = core.createNamespacedPod(ns, own).dryRun("All").execute();
+    assertThat(hasGate(kept)).isTrue();
+    assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep()).isNull();
+    assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo("/quit");
+
+    V1Pod optedOut = Fixtures.pod("opted-out", "probe");
+    optedOut.getMetadata().putAnnotationsItem("clb-direct.io/drain", "false");
+    V1Pod undrained = core.createNamespacedPod(ns, optedOut).dryRun("All").execute();
+    assertThat(hasGate(undrained)).as("still gated").isTrue();
+    assertThat(undrained.getSpec().getContainers().get(0).getLifecycle()).isNull();
+
+    V1Pod hasty = Fixtures.pod("hasty", "probe");
+    hasty.getSpec().terminationGracePeriodSeconds(4L);
+    ApiResponse<V1Pod> answer = core.createNamespacedPod(ns, hasty).dryRun("All").executeWithHttpInfo();
+    assertThat(answer.getData().getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
+        .as("cut to the grace period, which the API server requires").isEqualTo(4L);
+    List<String> warnings = answer.getHeaders().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Warning"))
+        .flatMap(e -> e.getValue().stream()).toList();
+    assertThat(warnings).anySatisfy(w -> assertThat(w).contains("terminationGracePeriodSeconds").contains("4").contains("10"));
   }
 
   @Test

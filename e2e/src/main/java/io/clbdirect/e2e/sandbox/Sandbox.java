@@ -148,9 +148,6 @@ public final class Sandbox implements AutoCloseable {
       kubelet = remember(new FakeKubelet(plane.adminClient(Duration.ZERO), "sandbox-node", VPC_POD_OCTET).start());
     }
     ClbDirectProcess clbDirect = remember(ClbDirectProcess.start(logs, kubeconfig, SYSTEM_NAMESPACE, "clb-direct", args, env));
-    // A deleted Pod keeps serving 3 s, as a preStop sleep would: time for the CLB to stop sending it new
-    // connections. Direct access needs that in real workloads too (docs/operations.md).
-    kubelet.setDefaultShutdownDelay(Duration.ofSeconds(3));
 
     String vip = applyExample(core, new AppsV1Api(admin));
     Map<String, String> printed = new LinkedHashMap<>();
@@ -190,7 +187,7 @@ public final class Sandbox implements AutoCloseable {
                 .rollingUpdate(new V1RollingUpdateDeployment().maxUnavailable(new IntOrString(0)).maxSurge(new IntOrString(1))))
             .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(Map.of("app", "web")))
                 // overhead: client-java sends {} for an unset map, which the API server rejects without a RuntimeClass
-                .spec(new V1PodSpec().overhead(null).terminationGracePeriodSeconds(10L)
+                .spec(new V1PodSpec().overhead(null)
                     .addContainersItem(new V1Container().name("web").image("example.com/web:1")
                         .addPortsItem(new V1ContainerPort().name("http").containerPort(EXAMPLE_PORT))))))).execute();
     Await.until(TIMEOUT, "the example Deployment demo/web Available with 3 replicas (every readiness gate True)", () -> {
