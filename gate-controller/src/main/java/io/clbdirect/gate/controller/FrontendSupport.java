@@ -182,6 +182,16 @@ final class FrontendSupport {
     return plan;
   }
 
+  /** TKE annotations clb-direct does not act on, announced once with what happens instead. */
+  void announceUnserved(KubernetesObject frontend, io.clbdirect.gate.decide.FrontendAnnotations kind) {
+    java.util.List<String> unserved = io.clbdirect.gate.decide.UnservedAnnotations.of(kind, frontend.getMetadata().getAnnotations());
+    if (unserved.isEmpty()) {
+      resolved(frontend, "AnnotationNotSupported");
+    } else {
+      announceOnce(frontend, "AnnotationNotSupported", String.join("; ", unserved));
+    }
+  }
+
   /** The load balancer is in use: refusals are over, and creation parameters that no longer fit are reported. */
   void loadBalancerAccepted(KubernetesObject frontend, String creationNote) {
     REFUSALS.forEach(reason -> resolved(frontend, reason));

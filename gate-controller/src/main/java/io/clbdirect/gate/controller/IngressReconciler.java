@@ -99,6 +99,7 @@ final class IngressReconciler implements FrontendReconciler {
     if (!support.admit(ingress, directAccessAvailable.getAsBoolean(), finalized)) {
       return null;
     }
+    support.announceUnserved(ingress, FrontendAnnotations.INGRESS);
     if (ingress.getSpec() != null && ingress.getSpec().getTls() != null && !ingress.getSpec().getTls().isEmpty()) {
       support.announceOnce(ingress, "TlsNotSupported", "spec.tls is not supported by clb-direct: certificates are not uploaded "
           + "and no HTTPS listener is created; every rule is served over HTTP on port 80 only");

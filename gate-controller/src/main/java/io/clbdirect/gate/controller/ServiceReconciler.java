@@ -83,6 +83,7 @@ final class ServiceReconciler implements FrontendReconciler {
     if (!support.admit(service, directAccessAvailable.getAsBoolean(), finalized)) {
       return null;
     }
+    support.announceUnserved(service, FrontendAnnotations.SERVICE);
     List<V1Pod> selected = support.selected(service);
     TkeServiceConfigInformer.Lookup config = configs.forFrontend(service);
     LoadBalancerRef lb;
