@@ -10,11 +10,9 @@ import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.kubelet.Serving;
 import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.NetworkingV1Api;
@@ -32,8 +30,6 @@ import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceBackendPort;
 import io.kubernetes.client.util.PatchUtils;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +63,7 @@ class FeedbackEndToEndTest {
       "TargetNotBound", "HealthCheckPending", "ListenerMissing");
 
   static ControlPlane plane;
+  static GateControllerRig rig;
   static ClbEmulator clb;
   static ClbDirectProcess clbDirect;
   static FakeKubelet kubelet;
@@ -82,41 +79,16 @@ class FeedbackEndToEndTest {
     apps = new AppsV1Api(plane.adminClient());
     networking = new NetworkingV1Api(plane.adminClient());
     pods = new Pods(core);
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDfeedback", "feedback-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(99));
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("feedback-e2e"));
-    List<String> args = new ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
-    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, SYSTEM, args,
-        ClbDirectProcess.clbCredentials("AKIDfeedback", "feedback-secret"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-feedback", 16).start();
+    rig = GateControllerRig.start(plane, SYSTEM, 99, admin -> new FakeKubelet(admin, "fake-node-feedback", 16), List.of());
+    clb = rig.clb();
+    clbDirect = rig.clbDirect();
+    kubelet = rig.kubelet();
   }
 
   @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
-    } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    try {
-      if (kubelet != null) {
-        kubelet.close();
-      }
-      if (clbDirect != null) {
-        clbDirect.close();
-        new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(SYSTEM).execute();
-      }
-    } finally {
-      if (clb != null) {
-        clb.close();
-      }
+  static void stop() throws Exception {
+    if (rig != null) {
+      rig.close();
     }
   }
 

@@ -9,18 +9,12 @@ import com.tencentcloudapi.clb.v20180317.models.DescribeLoadBalancersRequest;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import io.clbdirect.core.WellKnown;
-import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
-import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.clbdirect.emulator.Networks;
-import io.clbdirect.gate.clb.ClbClientFactory;
-import io.clbdirect.gate.clb.ClbConnection;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
@@ -33,10 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +57,7 @@ class NetworkEndToEndTest {
   static final String EXTENSIVE_ANNOTATION = "service.kubernetes.io/service.extensiveParameters";
 
   static ControlPlane plane;
-  static ClbEmulator clb;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
+  static GateControllerRig rig;
   static CoreV1Api core;
   static AppsV1Api apps;
   static Pods pods;
@@ -80,45 +69,21 @@ class NetworkEndToEndTest {
     core = new CoreV1Api(plane.adminClient());
     apps = new AppsV1Api(plane.adminClient());
     pods = new Pods(core);
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDnet", "net-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(98));
-    sdk = ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDnet", "net-secret",
-        Duration.ofSeconds(2), Duration.ofSeconds(10)));
     setGlobalRouteDirectAccess(false);
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("network-e2e"));
-    List<String> args = new ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail", "--clb-direct.network-mode=mixed"));
-    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, SYSTEM, args, ClbDirectProcess.clbCredentials("AKIDnet", "net-secret"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-mixed", 7, 131).start();
+    rig = GateControllerRig.start(plane, SYSTEM, 98, admin -> new FakeKubelet(admin, "fake-node-mixed", 7, 131),
+        List.of("--clb-direct.network-mode=mixed"));
+    sdk = rig.sdk();
   }
 
   @AfterAll
-  static void stop() throws ApiException {
+  static void stop() throws Exception {
     try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
+      if (rig != null) {
+        rig.close();
+      }
     } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    try {
-      if (kubelet != null) {
-        kubelet.close();
-      }
-      if (clbDirect != null) {
-        clbDirect.close();
-        new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(SYSTEM).execute();
-      }
       // Other test classes share this control plane: leave TKE's switch as they expect it (absent).
       core.deleteNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE).execute();
-    } finally {
-      if (clb != null) {
-        clb.close();
-      }
     }
   }
 

@@ -6,24 +6,17 @@ import com.google.gson.Gson;
 import com.tencentcloudapi.clb.v20180317.ClbClient;
 import com.tencentcloudapi.clb.v20180317.models.DescribeListenersRequest;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
-import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.crd.TkeServiceConfigCrd;
 import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
-import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
-import io.clbdirect.gate.clb.ClbClientFactory;
-import io.clbdirect.gate.clb.ClbConnection;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Service;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,9 +40,7 @@ class TkeServiceConfigLateCrdEndToEndTest {
   static final int PORT = 8090;
 
   static ControlPlane plane;
-  static ClbEmulator clb;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
+  static GateControllerRig rig;
   static CoreV1Api core;
   static ClbClient sdk;
 
@@ -59,41 +50,14 @@ class TkeServiceConfigLateCrdEndToEndTest {
     core = new CoreV1Api(plane.adminClient());
     // Another class may have installed it on this shared control plane; this one needs a cluster without it.
     TkeServiceConfigCrd.uninstall(plane.adminClient(), TIMEOUT);
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDcrd", "crd-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(93));
-    sdk = ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDcrd", "crd-secret",
-        Duration.ofSeconds(2), Duration.ofSeconds(10)));
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("late-crd-e2e"));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, SYSTEM,
-        ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()), ClbDirectProcess.clbCredentials("AKIDcrd", "crd-secret"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-late-crd", 8).start();
+    rig = GateControllerRig.start(plane, SYSTEM, 93, admin -> new FakeKubelet(admin, "fake-node-late-crd", 8), List.of());
+    sdk = rig.sdk();
   }
 
   @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
-    } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    try {
-      if (kubelet != null) {
-        kubelet.close();
-      }
-      if (clbDirect != null) {
-        clbDirect.close();
-        new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(SYSTEM).execute();
-      }
-    } finally {
-      if (clb != null) {
-        clb.close();
-      }
+  static void stop() throws Exception {
+    if (rig != null) {
+      rig.close();
     }
   }
 
