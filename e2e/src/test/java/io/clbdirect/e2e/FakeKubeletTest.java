@@ -202,7 +202,8 @@ class FakeKubeletTest {
       try {
         get(ip);
         lastAnswer = System.nanoTime();
-      } catch (ConnectException refused) {
+      } catch (IOException stopped) {
+        // Refused, or a kept-alive connection cut by SIGTERM in the middle of an answer: either way it stopped.
         break;
       }
       assertThat(Duration.ofNanos(System.nanoTime() - deleted)).as("refusing after its 2 s sleep").isLessThan(Duration.ofSeconds(10));
@@ -229,13 +230,14 @@ class FakeKubeletTest {
       try {
         get(ip);
         return false;
-      } catch (ConnectException refused) {
-        return true;
-      } catch (IOException | InterruptedException e) {
+      } catch (IOException stopped) {
+        return true; // refused, or a kept-alive connection cut by SIGTERM
+      } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
     }, refused -> refused);
-    assertThat(Duration.ofNanos(System.nanoTime() - deleted)).as("within a few hundred ms").isLessThan(Duration.ofMillis(800));
+    // Well under the 2 s a preStop sleep of the test above holds a Pod; a loaded machine needs some slack.
+    assertThat(Duration.ofNanos(System.nanoTime() - deleted)).as("right after the delete").isLessThan(Duration.ofMillis(1500));
     Await.until(TIMEOUT, "Pod p gone", () -> pods.list(ns), List::isEmpty);
   }
 
