@@ -11,16 +11,16 @@ import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.controller.ClbTargets;
 import io.clbdirect.gate.controller.GateController;
-import io.clbdirect.gate.controller.Leadership;
 import io.clbdirect.gate.controller.LoadBalancers;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.decide.GateMode;
+import io.clbdirect.runtime.LeaseSettings;
+import io.clbdirect.runtime.ManagedLifecycle;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,7 +43,8 @@ public class GateControllerConfiguration {
       ClbGateway clb, GateControllerProperties properties, ClbProperties clbProperties, MeterRegistry meters, NetworkMode networkMode) {
     return new GateController(clients, factory, rules, new LoadBalancers(clb, properties.clusterName(), clbProperties.requiredVpcId()),
         new ClbTargets(clb), new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(),
-        properties.workers(), meters, () -> directAccessAvailable(factory, networkMode), () -> podIpsOutsideVpc(factory, networkMode));
+        properties.workers(), meters, () -> directAccessAvailable(factory, networkMode), () -> podIpsOutsideVpc(factory, networkMode),
+        LeaseSettings.of(properties.namespace(), properties.leaseName(), identity()));
   }
 
   /**
@@ -75,42 +76,14 @@ public class GateControllerConfiguration {
   }
 
   @Bean
-  Leadership gateControllerLeadership(KubernetesClients clients, GateControllerProperties properties) {
-    String identity = System.getenv().getOrDefault("POD_NAME", hostname() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
-    return new Leadership(clients.calling(), properties.namespace(), properties.leaseName(), identity);
+  ManagedLifecycle gateControllerLifecycle(GateController controller) {
+    return new ManagedLifecycle(controller);
   }
 
-  @Bean
-  SmartLifecycle gateControllerLifecycle(GateController controller, Leadership leadership) {
-    return new SmartLifecycle() {
-      private volatile boolean running;
-
-      @Override
-      public void start() {
-        controller.start();
-        leadership.start(controller::lead, controller::stopLeading);
-        running = true;
-      }
-
-      @Override
-      public void stop() {
-        leadership.close();
-        controller.close();
-        running = false;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return running;
-      }
-
-      @Override
-      public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 512;
-      }
-    };
+  /** {@code $POD_NAME} in a cluster; elsewhere the host name with a random suffix, so two local replicas differ. */
+  private static String identity() {
+    return System.getenv().getOrDefault("POD_NAME", hostname() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
   }
-
 
   private static String hostname() {
     try {

@@ -6,13 +6,13 @@ import io.clbdirect.core.WellKnown;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.BackendGroup;
 import io.clbdirect.gate.decide.CallPlan;
-import io.clbdirect.gate.decide.DesiredBackends;
+import io.clbdirect.gate.decide.TerminatingPod;
 import io.clbdirect.gate.decide.TargetAddress;
 import io.clbdirect.gate.decide.TargetChanges;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.extended.event.EventType;
 import io.kubernetes.client.extended.event.legacy.EventRecorder;
-import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.cache.Indexer;
 import io.kubernetes.client.informer.cache.Caches;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** What Service and Ingress reconciles share: Pod lookup, target convergence and de-duplicated Events. */
 final class FrontendSupport {
 
-  private final SharedIndexInformer<V1Pod> pods;
+  private final Indexer<V1Pod> pods;
   private final ClbTargets targets;
   private final FrontendWriter writer;
   private final EventRecorder recorder;
@@ -36,7 +36,7 @@ final class FrontendSupport {
   /** Last message per (object UID, reason), so a reconcile every few seconds does not repeat an Event. */
   private final Map<String, String> announced = new ConcurrentHashMap<>();
 
-  FrontendSupport(SharedIndexInformer<V1Pod> pods, ClbTargets targets, FrontendWriter writer, EventRecorder recorder,
+  FrontendSupport(Indexer<V1Pod> pods, ClbTargets targets, FrontendWriter writer, EventRecorder recorder,
       DeletionToClbChange deletionToChange) {
     this.deletionToChange = deletionToChange;
     this.pods = pods;
@@ -59,7 +59,7 @@ final class FrontendSupport {
     if (selector == null || selector.isEmpty()) {
       return selected; // a Service without selector has hand-made endpoints, not Pods to bind
     }
-    for (V1Pod pod : pods.getIndexer().byIndex(Caches.NAMESPACE_INDEX, service.getMetadata().getNamespace())) {
+    for (V1Pod pod : pods.byIndex(Caches.NAMESPACE_INDEX, service.getMetadata().getNamespace())) {
       if (LabelSelectors.selects(selector, pod.getMetadata().getLabels())) {
         selected.add(pod);
       }
@@ -68,17 +68,14 @@ final class FrontendSupport {
   }
 
   /**
-   * Brings the bound targets of the desired groups to the desired ones; groups the frontend does not
-   * want (another frontend's rules on a shared listener) are not touched.
+   * Sends the calls that bring the targets to the changes' desired state, in the planned order, and
+   * times each terminating Pod's change as it lands.
    *
    * @return listener ids that refused targets for quota
    */
-  Set<String> converge(String lbId, Collection<String> listenerIds, DesiredBackends desired) throws ClbOperationException {
-    Map<BackendGroup, Map<TargetAddress, Integer>> bound = targets.bound(lbId, listenerIds);
-    List<TargetChanges> changes = new ArrayList<>();
-    desired.targets().forEach((group, want) -> changes.add(TargetChanges.diff(group, want, bound.getOrDefault(group, Map.of()), t -> true)));
+  Set<String> execute(List<TargetChanges> changes, Map<TargetAddress, TerminatingPod> terminating) throws ClbOperationException {
     Set<String> quotaFull = new HashSet<>();
-    DeletionToClbChange.Round drained = deletionToChange.round(desired.terminating());
+    DeletionToClbChange.Round drained = deletionToChange.round(terminating);
     try {
       for (CallPlan.Call call : CallPlan.plan(changes)) {
         quotaFull.addAll(targets.execute(call));

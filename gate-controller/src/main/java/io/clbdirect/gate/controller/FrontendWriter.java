@@ -20,7 +20,7 @@ import java.util.Map;
  * annotations and the VIP in {@code status.loadBalancer}. JSON merge patches, so nothing else is
  * touched; the finalizer patch carries the resourceVersion so it cannot drop someone else's finalizer.
  */
-final class FrontendWriter {
+class FrontendWriter {
 
   private final ApiClient client;
   private final CoreV1Api core;

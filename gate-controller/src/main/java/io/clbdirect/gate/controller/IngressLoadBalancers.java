@@ -1,6 +1,5 @@
 package io.clbdirect.gate.controller;
 
-import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.CreateRuleRequest;
 import com.tencentcloudapi.clb.v20180317.models.DeleteRuleRequest;
 import com.tencentcloudapi.clb.v20180317.models.HealthCheck;
@@ -55,25 +54,6 @@ public final class IngressLoadBalancers {
   /** @see LoadBalancers#creationNote */
   public static String creationNote(LoadBalancer lb, LoadBalancerSpecs.Decision plan, V1Ingress ingress) {
     return LoadBalancers.creationNote(lb, plan, LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid()).orElse(null);
-  }
-
-  /** The HTTP:80 listener with its rules, created when missing. */
-  public Listener ensureListener(String lbId, V1Ingress ingress) throws ClbOperationException {
-    Listener found = listener(lbId);
-    if (found == null) {
-      CreateListenerRequest request = new CreateListenerRequest();
-      request.setLoadBalancerId(lbId);
-      request.setProtocol(PROTOCOL);
-      request.setPorts(new Long[] {(long) PORT});
-      request.setListenerNames(new String[] {LoadBalancers.truncate("clb-direct-ingress-" + ingress.getMetadata().getName(), 80)});
-      loadBalancers.gateway().write("CreateListener", lbId, c -> c.CreateListener(request).getRequestId());
-      found = listener(lbId);
-      if (found == null) {
-        throw new ClbOperationException("CreateListener", "ListenerMissing", "listener HTTP:" + PORT + " of " + lbId
-            + " is not listed after its creation succeeded", null);
-      }
-    }
-    return found;
   }
 
   /** @return the HTTP:80 listener, or null */

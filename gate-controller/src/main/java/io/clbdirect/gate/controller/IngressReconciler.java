@@ -2,22 +2,19 @@ package io.clbdirect.gate.controller;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
-import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
-import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
 import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.DesiredBackends;
 import io.clbdirect.gate.decide.FrontendAnnotations;
-import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.IngressRoutes;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
-import io.clbdirect.gate.decide.RulePlan;
-import io.clbdirect.gate.decide.TargetChanges;
-import io.kubernetes.client.informer.SharedIndexInformer;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
+import io.kubernetes.client.informer.cache.Indexer;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,77 +24,80 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * A direct-access Ingress: its load balancer (id in {@code kubernetes.io/ingress.qcloud-loadbalance-id},
- * VIP in its status), an HTTP listener on port 80 and one rule per host + path whose targets are the
- * Pods of the backend Service. Rules clb-direct created are listed in {@link #MANAGED_RULES_ANNOTATION}
- * and removed when the Ingress no longer has them; rules it found are used and left in place.
+ * A direct-access Ingress up to its load balancer: found or made (id in
+ * {@code kubernetes.io/ingress.qcloud-loadbalance-id}, VIP in its status) and the Ingress placed on it. Its
+ * HTTP listener on port 80 and one rule per host + path are made by {@link LoadBalancerReconciler}; rules
+ * clb-direct created are listed in {@link #MANAGED_RULES_ANNOTATION} and removed when the Ingress no
+ * longer has them; rules it found are used and left in place.
  */
 final class IngressReconciler implements FrontendReconciler {
 
   /** JSON array of {@code domain/url} rules clb-direct created on the Ingress's listener. */
   static final String MANAGED_RULES_ANNOTATION = "clb-direct.io/managed-rules";
 
-  private final SharedIndexInformer<V1Ingress> ingresses;
-  private final SharedIndexInformer<V1Service> services;
+  private final Indexer<V1Ingress> ingresses;
+  private final Indexer<V1Service> services;
   private final DirectAccessRules rules;
   private final IngressLoadBalancers loadBalancers;
-  private final TkeServiceConfigInformer configs;
+  private final Placements placements;
+  private final Consumer<String> loadBalancerChanged;
   private final FrontendSupport support;
   private final BooleanSupplier directAccessAvailable;
   private final BooleanSupplier podIpsOutsideVpc;
+  /** The load balancer is looked up again only when what the lookup reads changes. */
+  private final Map<String, Found> found = new ConcurrentHashMap<>();
 
-  IngressReconciler(SharedIndexInformer<V1Ingress> ingresses, SharedIndexInformer<V1Service> services, DirectAccessRules rules,
-      IngressLoadBalancers loadBalancers, TkeServiceConfigInformer configs, FrontendSupport support, BooleanSupplier directAccessAvailable,
+  private record Found(String inputs, String loadBalancerId, String vip) {}
+
+  IngressReconciler(Indexer<V1Ingress> ingresses, Indexer<V1Service> services, DirectAccessRules rules, IngressLoadBalancers loadBalancers,
+      Placements placements, Consumer<String> loadBalancerChanged, FrontendSupport support, BooleanSupplier directAccessAvailable,
       BooleanSupplier podIpsOutsideVpc) {
-    this.podIpsOutsideVpc = podIpsOutsideVpc;
     this.ingresses = ingresses;
     this.services = services;
     this.rules = rules;
     this.loadBalancers = loadBalancers;
-    this.configs = configs;
+    this.placements = placements;
+    this.loadBalancerChanged = loadBalancerChanged;
     this.support = support;
     this.directAccessAvailable = directAccessAvailable;
+    this.podIpsOutsideVpc = podIpsOutsideVpc;
   }
-
-  /**
-   * Pod churn reconciles often; the load balancer, listener and rules are only re-checked when the
-   * Ingress's spec (generation), its load-balancer annotation or its TkeServiceConfig change.
-   */
-  private final Map<String, Checked> checked = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private record Checked(String fingerprint, String loadBalancerId, String vip, String listenerId, Map<RuleKey, String> locationIds) {}
 
   @Override
   public void reset() {
-    checked.clear();
+    found.clear();
   }
 
   @Override
-  public FrontendState reconcile(FrontendKey key) throws FrontendFailure, ClbOperationException, ApiException {
-    V1Ingress ingress = ingresses.getIndexer().getByKey(key.cacheKey());
+  public void forgetLookup(FrontendKey key) {
+    found.remove(key.cacheKey());
+  }
+
+  @Override
+  public Outcome reconcile(FrontendKey key) throws FrontendFailure, ClbOperationException, ApiException {
+    V1Ingress ingress = ingresses.getByKey(key.cacheKey());
     if (ingress == null) {
-      checked.remove(key.cacheKey());
-      return null;
+      found.remove(key.cacheKey());
+      return unplace(key);
     }
     DirectAccessRequest request = rules.classify(ingress);
     boolean deleting = ingress.getMetadata().getDeletionTimestamp() != null;
     if (!deleting) {
       support.judge(ingress, request); // asked for but not servable: said once, never silently ignored
     }
-    boolean wanted = request.directAccess() && !deleting;
     boolean finalized = FrontendWriter.hasFinalizer(ingress, FINALIZER);
-    if (!wanted) {
-      checked.remove(key.cacheKey());
-      if (finalized) {
-        release(ingress);
-      }
-      return null;
+    if (!request.directAccess() || deleting) {
+      found.remove(key.cacheKey());
+      return finalized ? release(key, ingress) : unplace(key);
     }
     if (!support.admit(ingress, directAccessAvailable.getAsBoolean(), finalized)) {
-      return null;
+      return unplace(key);
     }
     support.announceUnserved(ingress, FrontendAnnotations.INGRESS);
     if (ingress.getSpec() != null && ingress.getSpec().getTls() != null && !ingress.getSpec().getTls().isEmpty()) {
@@ -105,30 +105,30 @@ final class IngressReconciler implements FrontendReconciler {
           + "and no HTTPS listener is created; every rule is served over HTTP on port 80 only");
     }
     String ns = ingress.getMetadata().getNamespace();
-    java.util.function.Function<String, V1Service> serviceByName = name -> services.getIndexer().getByKey(ns + "/" + name);
-    TkeServiceConfigInformer.Lookup config = configs.forFrontend(ingress);
+    Function<String, V1Service> serviceByName = name -> services.getByKey(ns + "/" + name);
     boolean outsideVpc = podIpsOutsideVpc.getAsBoolean();
     FrontendAnnotations names = FrontendAnnotations.INGRESS;
-    String fingerprint = ingress.getMetadata().getGeneration() + "|" + config.version() + "|"
-        + annotation(ingress, names.existingLoadBalancer()) + "|" + annotation(ingress, names.internalSubnet()) + "|"
+    String inputs = annotation(ingress, names.existingLoadBalancer()) + "|" + annotation(ingress, names.internalSubnet()) + "|"
         + annotation(ingress, names.extensiveParameters()) + "|" + outsideVpc;
-    Checked lb = checked.get(key.cacheKey());
-    if (lb == null || !lb.fingerprint().equals(fingerprint)) {
+    String recorded = annotation(ingress, IngressLoadBalancers.RECORDED_LB_ANNOTATION);
+    Found lb = found.get(key.cacheKey());
+    if (lb == null || !lb.inputs().equals(inputs) || recorded != null && !recorded.equals(lb.loadBalancerId())) {
+      LoadBalancerSpecs.Decision creation = support.plan(ingress, names, outsideVpc);
+      LoadBalancer resolved;
       try {
-        lb = ensure(ingress, fingerprint, config.settings(), support.plan(ingress, names, outsideVpc), outsideVpc);
+        resolved = loadBalancers.ensureLoadBalancer(ingress, creation, outsideVpc);
       } catch (ClbOperationException e) {
-        IngressRoutes routes = IngressRoutes.of(ingress, "");
-        DesiredBackends waiting = DesiredBackends.ofIngress(ingress, routes, serviceByName, support::selected, null, null, Map.of());
-        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), e.code()));
+        unplace(key);
+        throw new FrontendFailure(e, new FrontendState(null, waiting(ingress, serviceByName), Set.of(), e.code()));
       } catch (LoadBalancerRefused e) {
-        IngressRoutes routes = IngressRoutes.of(ingress, "");
-        DesiredBackends waiting = DesiredBackends.ofIngress(ingress, routes, serviceByName, support::selected, null, null, Map.of());
-        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.refusal()));
+        unplace(key);
+        throw new FrontendFailure(e, new FrontendState(null, waiting(ingress, serviceByName), Set.of(), null, e.refusal()));
       }
-      checked.put(key.cacheKey(), lb);
+      support.loadBalancerAccepted(ingress, IngressLoadBalancers.creationNote(resolved, creation, ingress));
+      lb = new Found(inputs, resolved.getLoadBalancerId(), resolved.getLoadBalancerVips()[0]);
+      found.put(key.cacheKey(), lb);
     }
-    String lbId = lb.loadBalancerId();
-    support.writer().annotate(ingress, Map.of(IngressLoadBalancers.RECORDED_LB_ANNOTATION, lbId));
+    support.writer().annotate(ingress, Map.of(IngressLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
     support.writer().setVip(ingress, lb.vip());
     IngressRoutes routes = IngressRoutes.of(ingress, lb.vip());
     if (routes.problems().isEmpty()) {
@@ -143,57 +143,19 @@ final class IngressReconciler implements FrontendReconciler {
         backends.add(backend);
       }
     });
-    List<io.kubernetes.client.openapi.models.V1Pod> selected = new ArrayList<>();
+    List<V1Pod> selected = new ArrayList<>();
     backends.forEach(s -> selected.addAll(support.selected(s)));
     support.warnUngated(ingress, selected);
-    DesiredBackends desired = DesiredBackends.ofIngress(ingress, routes, serviceByName, support::selected, lbId,
-        lb.listenerId(), lb.locationIds());
-    Set<String> quotaFull;
-    try {
-      quotaFull = support.converge(lbId, List.of(lb.listenerId()), desired);
-    } catch (ClbOperationException e) {
-      if (e.code().startsWith("InvalidParameter")) {
-        checked.remove(key.cacheKey()); // the load balancer, listener or a rule is gone: the retry makes them again
-      }
-      throw e;
+    String before = placements.place(key, lb.loadBalancerId(), lb.vip());
+    if (before != null) {
+      loadBalancerChanged.accept(before);
     }
-    if (!quotaFull.isEmpty()) {
-      support.warn(ingress, "BackendQuotaExceeded", "load balancer " + lbId + " could not take all targets on listener "
-          + lb.listenerId() + " (backend quota per rule, 200 by default); the rest stay unbound");
-    }
-    return new FrontendState(lbId, desired.bindings(), quotaFull, null);
+    loadBalancerChanged.accept(lb.loadBalancerId());
+    return Outcome.PLACED;
   }
 
-  /** Load balancer, HTTP listener and the Ingress's rules, made to match; their ids for the target calls. */
-  private Checked ensure(V1Ingress ingress, String fingerprint, ListenerSettings settings, LoadBalancerSpecs.Decision creation,
-      boolean podIpsOutsideVpc) throws ClbOperationException, ApiException, LoadBalancerRefused {
-    LoadBalancer lb = loadBalancers.ensureLoadBalancer(ingress, creation, podIpsOutsideVpc);
-    support.loadBalancerAccepted(ingress, IngressLoadBalancers.creationNote(lb, creation, ingress));
-    Listener listener = loadBalancers.ensureListener(lb.getLoadBalancerId(), ingress);
-    String lbId = lb.getLoadBalancerId();
-    String vip = lb.getLoadBalancerVips()[0];
-    IngressRoutes routes = IngressRoutes.of(ingress, vip);
-    Map<RuleKey, RuleOutput> existing = IngressLoadBalancers.rules(listener);
-    Set<RuleKey> wantedRules = new LinkedHashSet<>();
-    routes.routes().forEach(r -> wantedRules.add(r.rule()));
-    RulePlan plan = RulePlan.of(wantedRules, existing.keySet(), managedRules(ingress));
-    support.writer().annotate(ingress, Map.of(MANAGED_RULES_ANNOTATION, format(plan.managedDuring())));
-    loadBalancers.createRules(lbId, listener, vip, plan.create(), settings);
-    List<String> obsolete = new ArrayList<>();
-    plan.delete().forEach(rule -> obsolete.add(existing.get(rule).getLocationId()));
-    loadBalancers.deleteRules(lbId, listener, obsolete);
-    for (RuleKey rule : wantedRules) {
-      if (existing.containsKey(rule)) {
-        settings.reconcile(lbId, vip, listener, existing.get(rule));
-      }
-    }
-    if (!plan.create().isEmpty() || !plan.delete().isEmpty()) {
-      listener = loadBalancers.ensureListener(lbId, ingress);
-    }
-    support.writer().annotate(ingress, Map.of(MANAGED_RULES_ANNOTATION, format(plan.managedAfter())));
-    Map<RuleKey, String> locationIds = new HashMap<>();
-    IngressLoadBalancers.rules(listener).forEach((rule, output) -> locationIds.put(rule, output.getLocationId()));
-    return new Checked(fingerprint, lbId, vip, listener.getListenerId(), Map.copyOf(locationIds));
+  private java.util.Map<String, List<io.clbdirect.gate.decide.Binding>> waiting(V1Ingress ingress, Function<String, V1Service> serviceByName) {
+    return DesiredBackends.ofIngress(ingress, IngressRoutes.of(ingress, ""), serviceByName, support::selected, null, null, Map.of()).bindings();
   }
 
   private static String annotation(V1Ingress ingress, String key) {
@@ -201,38 +163,20 @@ final class IngressReconciler implements FrontendReconciler {
   }
 
   /**
-   * Deletes the load balancer when it was made for this Ingress; otherwise deletes the rules clb-direct
-   * created and takes the targets off the rules it used, leaving the load balancer as it was found.
+   * Deletes the load balancer when it was made for this Ingress; otherwise its load balancer's reconcile
+   * deletes the rules clb-direct created and takes the targets off the rules it used, leaving the load
+   * balancer as it was found. The finalizer goes once that is done.
    */
-  private void release(V1Ingress ingress) throws ClbOperationException, ApiException {
-    LoadBalancer lb = loadBalancers.recorded(ingress);
-    if (lb != null && !loadBalancers.deleteIfCreatedFor(lb, ingress)) {
-      Listener listener = loadBalancers.listener(lb.getLoadBalancerId());
-      if (listener != null) {
-        Map<RuleKey, RuleOutput> existing = IngressLoadBalancers.rules(listener);
-        Set<RuleKey> managed = managedRules(ingress);
-        List<String> obsolete = new ArrayList<>();
-        Set<String> used = new TreeSet<>();
-        IngressRoutes routes = IngressRoutes.of(ingress, lb.getLoadBalancerVips()[0]);
-        existing.forEach((rule, output) -> {
-          if (managed.contains(rule)) {
-            obsolete.add(output.getLocationId());
-          } else if (routes.routes().stream().anyMatch(r -> r.rule().equals(rule))) {
-            used.add(output.getLocationId());
-          }
-        });
-        List<TargetChanges> changes = new ArrayList<>();
-        support.targets().bound(lb.getLoadBalancerId(), List.of(listener.getListenerId())).forEach((group, bound) -> {
-          if (used.contains(group.locationId())) {
-            changes.add(TargetChanges.diff(group, Map.of(), bound, t -> true));
-          }
-        });
-        for (var call : io.clbdirect.gate.decide.CallPlan.plan(changes)) {
-          support.targets().execute(call);
-        }
-        loadBalancers.deleteRules(lb.getLoadBalancerId(), listener, obsolete);
+  private Outcome release(FrontendKey key, V1Ingress ingress) throws ClbOperationException, ApiException {
+    if (!placements.released(key)) {
+      LoadBalancer lb = loadBalancers.recorded(ingress);
+      if (lb != null && !loadBalancers.deleteIfCreatedFor(lb, ingress)) {
+        placements.release(key, lb.getLoadBalancerId(), lb.getLoadBalancerVips() == null ? null : lb.getLoadBalancerVips()[0]);
+        loadBalancerChanged.accept(lb.getLoadBalancerId());
+        return Outcome.RELEASING;
       }
     }
+    unplace(key);
     support.writer().setFinalizer(ingress, FINALIZER, false);
     if (ingress.getMetadata().getDeletionTimestamp() == null) {
       Map<String, String> cleared = new HashMap<>();
@@ -241,6 +185,15 @@ final class IngressReconciler implements FrontendReconciler {
       support.writer().annotate(ingress, cleared);
       support.writer().setVip(ingress, null);
     }
+    return Outcome.GONE;
+  }
+
+  private Outcome unplace(FrontendKey key) {
+    Placements.Placement gone = placements.remove(key);
+    if (gone != null) {
+      loadBalancerChanged.accept(gone.loadBalancerId());
+    }
+    return Outcome.GONE;
   }
 
   static Set<RuleKey> managedRules(V1Ingress ingress) {

@@ -1,151 +1,171 @@
 package io.clbdirect.gate.controller;
 
+import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.DesiredBackends;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
-import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.cache.Indexer;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * A direct-access LoadBalancer Service: its load balancer and one listener per port, the id recorded in
- * {@code service.kubernetes.io/loadbalance-id} and the VIP in its status, every selected Pod bound on
- * every listener. Released (targets off, a load balancer made for it deleted) when it is deleted or
- * loses the annotation.
+ * A direct-access LoadBalancer Service up to its load balancer: found or made, its id recorded in
+ * {@code service.kubernetes.io/loadbalance-id} and the VIP in its status, and the Service placed on it.
+ * Released when it is deleted or loses the annotation: a load balancer made for it is deleted, otherwise
+ * its targets come off first (by the load balancer's reconcile).
  */
 final class ServiceReconciler implements FrontendReconciler {
 
-  private final SharedIndexInformer<V1Service> services;
+  private final Indexer<V1Service> services;
   private final DirectAccessRules rules;
   private final ServiceLoadBalancers loadBalancers;
-  private final TkeServiceConfigInformer configs;
+  private final Placements placements;
+  private final Consumer<String> loadBalancerChanged;
   private final FrontendSupport support;
   private final BooleanSupplier directAccessAvailable;
   private final BooleanSupplier podIpsOutsideVpc;
-  /** Pod churn reconciles often; the load balancer and listeners are only re-checked when these change. */
-  private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+  /** The load balancer is looked up again only when what the lookup reads changes. */
+  private final Map<String, Found> found = new ConcurrentHashMap<>();
 
-  private record Checked(LoadBalancerRef loadBalancer, Set<Integer> ports, String configVersion, String planInputs) {}
+  private record Found(String inputs, String loadBalancerId, String vip) {}
 
-  ServiceReconciler(SharedIndexInformer<V1Service> services, DirectAccessRules rules, ServiceLoadBalancers loadBalancers,
-      TkeServiceConfigInformer configs, FrontendSupport support, BooleanSupplier directAccessAvailable, BooleanSupplier podIpsOutsideVpc) {
-    this.podIpsOutsideVpc = podIpsOutsideVpc;
+  /** @param loadBalancerChanged asks for the reconcile of a load balancer (by id) */
+  ServiceReconciler(Indexer<V1Service> services, DirectAccessRules rules, ServiceLoadBalancers loadBalancers, Placements placements,
+      Consumer<String> loadBalancerChanged, FrontendSupport support, BooleanSupplier directAccessAvailable,
+      BooleanSupplier podIpsOutsideVpc) {
     this.services = services;
     this.rules = rules;
     this.loadBalancers = loadBalancers;
-    this.configs = configs;
+    this.placements = placements;
+    this.loadBalancerChanged = loadBalancerChanged;
     this.support = support;
     this.directAccessAvailable = directAccessAvailable;
+    this.podIpsOutsideVpc = podIpsOutsideVpc;
   }
 
   @Override
   public void reset() {
-    checked.clear();
+    found.clear();
   }
 
   @Override
-  public FrontendState reconcile(FrontendKey key) throws FrontendFailure, ClbOperationException, ApiException {
-    V1Service service = services.getIndexer().getByKey(key.cacheKey());
+  public void forgetLookup(FrontendKey key) {
+    found.remove(key.cacheKey());
+  }
+
+  @Override
+  public Outcome reconcile(FrontendKey key) throws FrontendFailure, ClbOperationException, ApiException {
+    V1Service service = services.getByKey(key.cacheKey());
     if (service == null) {
-      checked.remove(key.cacheKey());
-      return null;
+      found.remove(key.cacheKey());
+      unplace(key);
+      return Outcome.GONE;
     }
     DirectAccessRequest request = rules.classify(service);
     boolean deleting = service.getMetadata().getDeletionTimestamp() != null;
     if (!deleting) {
       support.judge(service, request); // asked for but not servable: said once, never silently ignored
     }
-    boolean wanted = request.directAccess() && !deleting;
     boolean finalized = FrontendWriter.hasFinalizer(service, FINALIZER);
-    if (!wanted) {
-      checked.remove(key.cacheKey());
-      if (finalized) {
-        loadBalancers.release(service, support.targets());
-        support.writer().setFinalizer(service, FINALIZER, false);
-        if (service.getMetadata().getDeletionTimestamp() == null) {
-          support.writer().annotate(service, java.util.Collections.singletonMap(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, null));
-          support.writer().setVip(service, null);
-        }
-      }
-      return null;
+    if (!request.directAccess() || deleting) {
+      found.remove(key.cacheKey());
+      return finalized ? release(key, service) : unplace(key);
     }
     if (!support.admit(service, directAccessAvailable.getAsBoolean(), finalized)) {
-      return null;
+      unplace(key);
+      return Outcome.GONE;
     }
     support.announceUnserved(service, FrontendAnnotations.SERVICE);
     List<V1Pod> selected = support.selected(service);
-    TkeServiceConfigInformer.Lookup config = configs.forFrontend(service);
-    LoadBalancerRef lb;
-    Checked previous = checked.get(key.cacheKey());
-    Set<Integer> ports = ports(service);
     boolean outsideVpc = podIpsOutsideVpc.getAsBoolean();
-    String planInputs = planInputs(service, outsideVpc);
-    if (previous != null && previous.ports().equals(ports) && previous.configVersion().equals(config.version())
-        && previous.loadBalancer().loadBalancerId().equals(recordedId(service)) && previous.planInputs().equals(planInputs)) {
-      lb = previous.loadBalancer();
-    } else {
+    String inputs = lookupInputs(service, outsideVpc);
+    Found lb = found.get(key.cacheKey());
+    String recorded = service.getMetadata().getAnnotations() == null ? null
+        : service.getMetadata().getAnnotations().get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION);
+    if (lb == null || !lb.inputs().equals(inputs) || recorded != null && !recorded.equals(lb.loadBalancerId())) {
       LoadBalancerSpecs.Decision plan = support.plan(service, FrontendAnnotations.SERVICE, outsideVpc);
+      LoadBalancer resolved;
       try {
-        lb = loadBalancers.ensure(service, config.settings(), plan, outsideVpc);
+        resolved = loadBalancers.resolve(service, plan, outsideVpc);
       } catch (ClbOperationException e) {
+        unplace(key);
         DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
         throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), e.code()));
       } catch (LoadBalancerRefused e) {
+        unplace(key);
         DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
         throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.refusal()));
       }
-      support.loadBalancerAccepted(service, lb.creationNote());
-      checked.put(key.cacheKey(), new Checked(lb, ports, config.version(), planInputs));
+      support.loadBalancerAccepted(service, ServiceLoadBalancers.creationNote(resolved, plan, service));
+      lb = new Found(inputs, resolved.getLoadBalancerId(), resolved.getLoadBalancerVips()[0]);
+      found.put(key.cacheKey(), lb);
     }
     support.writer().annotate(service, Map.of(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
     support.writer().setVip(service, lb.vip());
     support.warnUngated(service, selected);
-    DesiredBackends desired = DesiredBackends.of(service, selected, lb.loadBalancerId(), lb.listenerIds());
-    Set<String> quotaFull;
-    try {
-      quotaFull = support.converge(lb.loadBalancerId(), lb.listenerIds().values(), desired);
-    } catch (ClbOperationException e) {
-      if (e.code().startsWith("InvalidParameter.LBIdNotFound") || e.code().startsWith("InvalidParameter.ListenerIdNotFound")) {
-        checked.remove(key.cacheKey()); // someone deleted them: the retry finds or creates them again
-      }
-      throw e;
+    String before = placements.place(key, lb.loadBalancerId(), lb.vip());
+    if (before != null) {
+      loadBalancerChanged.accept(before);
     }
-    if (!quotaFull.isEmpty()) {
-      support.warn(service, "BackendQuotaExceeded", "load balancer " + lb.loadBalancerId() + " could not take all targets on listeners "
-          + String.join(", ", quotaFull) + " (backend quota, 200 by default); the rest stay unbound");
-    }
-    return new FrontendState(lb.loadBalancerId(), desired.bindings(), quotaFull, null);
+    loadBalancerChanged.accept(lb.loadBalancerId());
+    return Outcome.PLACED;
   }
 
-  /** The annotations a load-balancer plan reads, and the network: when they change, the plan is made again. */
-  private static String planInputs(V1Service service, boolean podIpsOutsideVpc) {
+  /**
+   * Takes the Service's Pods off its load balancer: deletes the load balancer when clb-direct created it
+   * for this Service (tags say so); otherwise its load balancer's reconcile deregisters the targets on the
+   * Service's listeners, leaving the load balancer and its listeners as they were found. The finalizer
+   * goes once that is done.
+   */
+  private Outcome release(FrontendKey key, V1Service service) throws ClbOperationException, ApiException {
     Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
+    String lbId = annotations.getOrDefault(ServiceLoadBalancers.RECORDED_LB_ANNOTATION,
+        annotations.get(ServiceLoadBalancers.EXISTING_LB_ANNOTATION));
+    if (lbId != null && !placements.released(key)) {
+      LoadBalancer lb = loadBalancers.describe(lbId);
+      if (lb != null && !loadBalancers.deleteIfCreatedFor(lb, service)) {
+        placements.release(key, lbId, lb.getLoadBalancerVips() == null ? null : lb.getLoadBalancerVips()[0]);
+        loadBalancerChanged.accept(lbId);
+        return Outcome.RELEASING;
+      }
+    }
+    Placements.Placement gone = placements.remove(key);
+    if (gone != null) {
+      loadBalancerChanged.accept(gone.loadBalancerId());
+    }
+    support.writer().setFinalizer(service, FINALIZER, false);
+    if (service.getMetadata().getDeletionTimestamp() == null) {
+      support.writer().annotate(service, Collections.singletonMap(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, null));
+      support.writer().setVip(service, null);
+    }
+    return Outcome.GONE;
+  }
+
+  private Outcome unplace(FrontendKey key) {
+    Placements.Placement gone = placements.remove(key);
+    if (gone != null) {
+      loadBalancerChanged.accept(gone.loadBalancerId());
+    }
+    return Outcome.GONE;
+  }
+
+  /** What the lookup reads besides the recorded id: the annotations naming or shaping the load balancer, and the network. */
+  private static String lookupInputs(V1Service service, boolean podIpsOutsideVpc) {
+    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? new HashMap<>() : service.getMetadata().getAnnotations();
     FrontendAnnotations names = FrontendAnnotations.SERVICE;
     return annotations.get(names.existingLoadBalancer()) + "|" + annotations.get(names.internalSubnet()) + "|"
         + annotations.get(names.extensiveParameters()) + "|" + podIpsOutsideVpc;
-  }
-
-  private static Set<Integer> ports(V1Service service) {
-    Set<Integer> ports = new HashSet<>();
-    if (service.getSpec().getPorts() != null) {
-      service.getSpec().getPorts().forEach(p -> ports.add(p.getPort()));
-    }
-    return ports;
-  }
-
-  private static String recordedId(V1Service service) {
-    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? new HashMap<>() : service.getMetadata().getAnnotations();
-    return annotations.get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION);
   }
 }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * frontends that name it. The CRD may be installed after clb-direct started: until it is served, this
  * looks for it every {@link #CRD_RECHECK} and starts the informer when it appears, so no restart is needed.
  */
-final class TkeServiceConfigInformer implements AutoCloseable {
+final class TkeServiceConfigInformer implements FrontendConfigs, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TkeServiceConfigInformer.class);
   /** How often a missing CRD is looked for again: one cheap list call. */
@@ -158,7 +158,8 @@ final class TkeServiceConfigInformer implements AutoCloseable {
         frontend instanceof V1Service ? TkeServiceConfigs.SERVICE_ANNOTATION : TkeServiceConfigs.INGRESS_ANNOTATION).orElse(null);
   }
 
-  Lookup forFrontend(KubernetesObject frontend) {
+  @Override
+  public Lookup forFrontend(KubernetesObject frontend) {
     String name = referenceOf(frontend);
     if (name == null) {
       support.resolved(frontend, "TkeServiceConfigInvalid");

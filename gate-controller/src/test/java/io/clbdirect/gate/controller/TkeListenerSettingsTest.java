@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
@@ -17,6 +18,8 @@ import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
@@ -77,39 +80,65 @@ class TkeListenerSettingsTest {
 
   static final LoadBalancerSpecs.Decision PUBLIC = LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false);
 
+  /** The load-balancer reconcile of one Service placed on a new load balancer, with the config a lookup returns. */
+  final class OneService {
+    final Cache<V1Service> services = new Cache<>();
+    final Placements placements = new Placements();
+    ListenerSettings settings = ListenerSettings.NONE;
+    String version = "";
+    final LoadBalancerReconciler reconciler;
+    final String lbId;
+
+    OneService() throws Exception {
+      FrontendSupport support = new FrontendSupport(new Cache<>(), new ClbTargets(gateway), new ControllerFakes.Writes(),
+          new ControllerFakes.Events(), DeletionToClbChange.register(meters, Clock.systemUTC()));
+      reconciler = new LoadBalancerReconciler(services, new Cache<>(), placements, loadBalancers,
+          frontend -> new TkeServiceConfigInformer.Lookup(settings, version), support, (key, state) -> { }, key -> { }, Clock.systemUTC());
+      LoadBalancer lb = loadBalancers.create("web", LoadBalancers.TAG_SERVICE_UID, "uid-web", PUBLIC.spec());
+      lbId = lb.getLoadBalancerId();
+      services.add(service());
+      placements.place(FrontendKey.service("shop", "web"), lbId, lb.getLoadBalancerVips()[0]);
+    }
+
+    void reconcile(ListenerSettings with, String atVersion) {
+      settings = with;
+      version = atVersion;
+      reconciler.reconcile(new Request(lbId));
+    }
+  }
+
   @Test
   void l4ListenersGetTheConfiguredAttributesAtCreationAndBackAfterDrift() throws Exception {
     String spec = "{\"loadBalancer\":{\"l4Listeners\":[{\"protocol\":\"TCP\",\"port\":80,"
         + "\"healthCheck\":{\"enable\":true,\"intervalTime\":10,\"timeout\":5},\"session\":{\"enable\":true,\"sessionExpireTime\":600},"
         + "\"scheduler\":\"LEAST_CONN\"}]}}";
-    ServiceLoadBalancers services = new ServiceLoadBalancers(loadBalancers);
+    OneService web = new OneService();
 
-    LoadBalancerRef lb = services.ensure(service(), settings(spec, gateway), PUBLIC, false);
+    web.reconcile(settings(spec, gateway), "v1");
 
-    Listener configured = listener(lb.loadBalancerId(), 80);
+    Listener configured = listener(web.lbId, 80);
     assertThat(configured.getHealthCheck().getIntervalTime()).isEqualTo(10L);
     assertThat(configured.getHealthCheck().getTimeOut()).isEqualTo(5L);
     assertThat(configured.getHealthCheck().getHealthNum()).as("not configured: clb-direct's default").isEqualTo(3L);
     assertThat(configured.getSessionExpireTime()).isEqualTo(600L);
     assertThat(configured.getScheduler()).isEqualTo("LEAST_CONN");
-    Listener other = listener(lb.loadBalancerId(), 81);
+    Listener other = listener(web.lbId, 81);
     assertThat(other.getHealthCheck().getIntervalTime()).as("a port without an entry keeps the defaults").isEqualTo(5L);
     assertThat(other.getScheduler()).isEqualTo("WRR");
+    assertThat(calls("CreateListener")).as("different attributes: one call each").isEqualTo(2);
 
     assertThat(calls("ModifyListener")).isZero();
-    // No recorded id (as after a crash before it was written): the same ClientToken finds the same load balancer.
-    LoadBalancerRef again = services.ensure(service(), settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway), PUBLIC, false);
-    assertThat(again.loadBalancerId()).isEqualTo(lb.loadBalancerId());
-    Listener changed = listener(lb.loadBalancerId(), 80);
+    web.reconcile(settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway), "v2");
+    Listener changed = listener(web.lbId, 80);
     assertThat(changed.getHealthCheck().getIntervalTime()).isEqualTo(20L);
     assertThat(changed.getHealthCheck().getTimeOut()).isEqualTo(5L);
     assertThat(changed.getSessionExpireTime()).isEqualTo(600L);
     assertThat(calls("ModifyListener")).isEqualTo(1);
 
-    services.ensure(service(), settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway), PUBLIC, false);
-    services.ensure(service(), ListenerSettings.NONE, PUBLIC, false);
+    web.reconcile(settings(spec.replace("\"intervalTime\":10", "\"intervalTime\":20"), gateway), "v3");
+    web.reconcile(ListenerSettings.NONE, "none");
     assertThat(calls("ModifyListener")).as("nothing differs, or nothing is configured: no call").isEqualTo(1);
-    assertThat(listener(lb.loadBalancerId(), 80).getHealthCheck().getIntervalTime()).as("not set = left alone").isEqualTo(20L);
+    assertThat(listener(web.lbId, 80).getHealthCheck().getIntervalTime()).as("not set = left alone").isEqualTo(20L);
   }
 
   @Test
@@ -118,7 +147,12 @@ class TkeListenerSettingsTest {
     V1Ingress ingress = new V1Ingress().metadata(new V1ObjectMeta().name("shop").namespace("shop").uid("uid-shop"));
     LoadBalancer lb = ingresses.ensureLoadBalancer(ingress, PUBLIC, false);
     String vip = lb.getLoadBalancerVips()[0];
-    Listener listener = ingresses.ensureListener(lb.getLoadBalancerId(), ingress);
+    CreateListenerRequest http = new CreateListenerRequest();
+    http.setLoadBalancerId(lb.getLoadBalancerId());
+    http.setProtocol("HTTP");
+    http.setPorts(new Long[] {80L});
+    gateway.write("CreateListener", lb.getLoadBalancerId(), c -> c.CreateListener(http).getRequestId());
+    Listener listener = ingresses.listener(lb.getLoadBalancerId());
     String spec = "{\"loadBalancer\":{\"l7Listeners\":[{\"protocol\":\"HTTP\",\"port\":80,\"domains\":["
         + "{\"domain\":\"api.example.com\",\"rules\":[{\"url\":\"/api\",\"healthCheck\":{\"enable\":true,\"httpCheckPath\":\"/healthz\"}}]},"
         + "{\"domain\":\"\",\"rules\":[{\"url\":\"/\",\"scheduler\":\"IP_HASH\"}]}]}]}}";

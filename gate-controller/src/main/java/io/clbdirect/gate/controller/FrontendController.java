@@ -1,0 +1,103 @@
+package io.clbdirect.gate.controller;
+
+import io.clbdirect.gate.clb.ClbOperationException;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.extended.controller.reconciler.Reconciler;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.controller.reconciler.Result;
+import io.kubernetes.client.openapi.ApiException;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link FrontendReconciler} on the controller runtime: its outcome and failures turned into the
+ * workqueue's {@link Result}, the Pods' states and Events. A failed CLB call is retried with the queue's
+ * backoff; a refusal (the user must act) is looked at again every {@link #REFUSAL_RECHECK}.
+ */
+final class FrontendController implements Reconciler {
+
+  private static final Logger log = LoggerFactory.getLogger(FrontendController.class);
+
+  /** How often a refused frontend is looked at again without a change of its own (SNAT Pro may be switched on in the console). */
+  static final Duration REFUSAL_RECHECK = Duration.ofSeconds(30);
+
+  private final FrontendKey.Kind kind;
+  private final FrontendReconciler reconciler;
+  private final Function<FrontendKey, KubernetesObject> lookup;
+  private final BiConsumer<FrontendKey, FrontendState> states;
+  private final FrontendSupport support;
+  private final Timer timer;
+  private final Consumer<Request> succeeded;
+
+  /**
+   * @param states where a frontend's state goes (null: forgotten) when its reconcile establishes one
+   * @param succeeded resets the request's failure backoff (the runtime does so only for results without requeue)
+   */
+  FrontendController(FrontendKey.Kind kind, FrontendReconciler reconciler, Function<FrontendKey, KubernetesObject> lookup,
+      BiConsumer<FrontendKey, FrontendState> states, FrontendSupport support, Timer timer, Consumer<Request> succeeded) {
+    this.kind = kind;
+    this.reconciler = reconciler;
+    this.lookup = lookup;
+    this.states = states;
+    this.support = support;
+    this.timer = timer;
+    this.succeeded = succeeded;
+  }
+
+  @Override
+  public Result reconcile(Request request) {
+    FrontendKey key = new FrontendKey(kind, request.getNamespace(), request.getName());
+    Timer.Sample sample = Timer.start();
+    try {
+      FrontendReconciler.Outcome outcome = reconciler.reconcile(key);
+      if (outcome.forget()) {
+        states.accept(key, null);
+      }
+      if (outcome.requeueAfter() == null) {
+        return new Result(false);
+      }
+      succeeded.accept(request);
+      return new Result(true, outcome.requeueAfter());
+    } catch (FrontendFailure e) {
+      states.accept(key, e.state());
+      if (e.refusal() != null) {
+        log.info("{} is not served: {}", key, e.getMessage());
+        KubernetesObject frontend = lookup.apply(key);
+        if (frontend != null) {
+          support.announceOnce(frontend, e.refusal().eventReason(), e.refusal().getMessage());
+        }
+        succeeded.accept(request);
+        return new Result(true, REFUSAL_RECHECK);
+      }
+      return cloudApiError(key, e.clbError());
+    } catch (ClbOperationException e) {
+      return cloudApiError(key, e);
+    } catch (ApiException e) {
+      log.warn("reconcile of {} failed, retrying: {} {}", key, e.getCode(), e.getResponseBody());
+      return new Result(true);
+    } catch (RuntimeException e) {
+      log.warn("reconcile of {} failed, retrying", key, e);
+      return new Result(true);
+    } catch (Error e) {
+      // Logged loudly and retried, so a worker never fails quietly while this replica holds the Lease.
+      log.error("reconcile of {} failed with {}, retrying; this replica likely needs a restart", key, e, e);
+      return new Result(true);
+    } finally {
+      sample.stop(timer);
+    }
+  }
+
+  private Result cloudApiError(FrontendKey key, ClbOperationException e) {
+    log.warn("reconcile of {} failed, retrying: {}", key, e.getMessage());
+    KubernetesObject failed = lookup.apply(key);
+    if (failed != null) {
+      support.warn(failed, "CloudApiError", e.getMessage());
+    }
+    return new Result(true);
+  }
+}
