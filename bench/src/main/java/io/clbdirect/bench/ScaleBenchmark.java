@@ -173,8 +173,11 @@ public final class ScaleBenchmark {
       Map<String, Long> calls = new TreeMap<>();
       Map<String, Long> errors = new TreeMap<>();
       long[] throttles = new long[2];
-      double[] reconcile = {prometheus.sum("clb_direct_gate_reconcile_duration_seconds_count"),
-          prometheus.sum("clb_direct_gate_reconcile_duration_seconds_sum")};
+      // Frontend reconciles (load balancer found and recorded) and load-balancer reconciles (listeners and targets) together.
+      double[] reconcile = {prometheus.sum("clb_direct_gate_reconcile_duration_seconds_count")
+          + prometheus.sum("clb_direct_gate_load_balancer_reconcile_duration_seconds_count"),
+          prometheus.sum("clb_direct_gate_reconcile_duration_seconds_sum")
+              + prometheus.sum("clb_direct_gate_load_balancer_reconcile_duration_seconds_sum")};
       for (String line : prometheus.text().split("\n")) {
         Matcher m = CALLS.matcher(line);
         if (!m.matches()) {
@@ -203,7 +206,7 @@ public final class ScaleBenchmark {
 
   /**
    * The fewest calls the API allows for this topology, from its batch limits (docs/benchmarks.md):
-   * one CreateListener per listener (no batch form) and one DescribeTaskStatus for each, since it is
+   * one CreateListener per load balancer for up to 20 listeners made alike (it takes a list of ports) and one DescribeTaskStatus for each, since it is
    * asynchronous; BatchRegisterTargets takes 500 targets of one load balancer; DescribeListeners and
    * DescribeTargets one load balancer each (20 listener ids per DescribeTargets); DescribeLoadBalancers
    * 20 ids; DescribeTargetHealth 30 load balancers, per health read.
@@ -212,8 +215,10 @@ public final class ScaleBenchmark {
     int servicesPerLb = (services + loadBalancers - 1) / loadBalancers;
     long podsPerLb = (long) Math.ceil((double) pods / loadBalancers);
     Map<String, Long> bounds = new TreeMap<>();
-    bounds.put("CreateListener", (long) services);
-    bounds.put("DescribeTaskStatus", (long) services);
+    // CreateListener takes a list of ports (one listener each) for listeners made alike; clb-direct puts up to 20 in a call.
+    long createListener = (long) loadBalancers * ((servicesPerLb + 19) / 20);
+    bounds.put("CreateListener", createListener);
+    bounds.put("DescribeTaskStatus", createListener);
     bounds.put("BatchRegisterTargets", loadBalancers * ((podsPerLb + 499) / 500));
     bounds.put("DescribeListeners", (long) loadBalancers);
     bounds.put("DescribeTargets", (long) loadBalancers * ((servicesPerLb + 19) / 20));

@@ -56,6 +56,12 @@ public final class ClbDirectProcess implements AutoCloseable {
     return start(workDir, kubeconfig, namespace, configurationName, extraArgs, Map.of());
   }
 
+  private static List<String> prepend(String first, List<String> rest) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(rest);
+    return all;
+  }
+
   /** @param env extra environment, e.g. {@code POD_NAME} to fix the replica's leader-election identity */
   public static ClbDirectProcess start(Path workDir, Path kubeconfig, String namespace, String configurationName,
       List<String> extraArgs, Map<String, String> env) {
@@ -64,8 +70,12 @@ public final class ClbDirectProcess implements AutoCloseable {
       int httpsPort = freePort();
       int managementPort = freePort();
       String java = ProcessHandle.current().info().command().orElse("java");
-      List<String> command = new ArrayList<>(List.of(
-          java, "-Xmx256m", "-jar", packagedJar().toAbsolutePath().toString(),
+      // JVM options among the extra arguments (-Xmx384m for a larger benchmark) go before -jar; the
+      // shipped heap, 256 MiB, is the default.
+      List<String> jvm = extraArgs.stream().filter(a -> a.startsWith("-X")).toList();
+      List<String> command = new ArrayList<>(List.of(java));
+      command.addAll(jvm.stream().anyMatch(a -> a.startsWith("-Xmx")) ? jvm : prepend("-Xmx256m", jvm));
+      command.addAll(List.of("-jar", packagedJar().toAbsolutePath().toString(),
           "--server.address=127.0.0.1",
           "--server.port=" + httpsPort,
           "--management.server.address=127.0.0.1",
@@ -74,7 +84,7 @@ public final class ClbDirectProcess implements AutoCloseable {
           "--clb-direct.bootstrap.namespace=" + namespace,
           "--clb-direct.bootstrap.configuration-name=" + configurationName,
           "--clb-direct.bootstrap.url=https://127.0.0.1:" + httpsPort + "/mutate-pods"));
-      command.addAll(extraArgs);
+      command.addAll(extraArgs.stream().filter(a -> !a.startsWith("-X")).toList());
       ManagedProcess process = ManagedProcess.start("clb-direct", command, workDir.resolve("clb-direct.log"), env);
       ClbDirectProcess app = new ClbDirectProcess(process, httpsPort, managementPort);
       try {
