@@ -5,6 +5,7 @@ import io.clbdirect.certs.ServingCertificate;
 import io.clbdirect.certs.rotation.RotationPlanner;
 import io.clbdirect.certs.rotation.SecretCodec;
 import io.clbdirect.core.KubernetesClients;
+import io.clbdirect.runtime.ManagedLifecycle;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -93,44 +93,24 @@ public class BootstrapConfiguration {
   }
 
   @Bean
-  CertificateBootstrapper certificateBootstrapper(KubernetesClients clients, SharedInformerFactory factory,
-      BootstrapSettings settings, ServedCertificate served, BootstrapMetrics metrics) {
-    return new CertificateBootstrapper(clients, factory, settings, served, metrics, Clock.systemUTC());
-  }
-
-  @Bean("webhookCertificate")
-  WebhookCertificateHealthIndicator webhookCertificateHealthIndicator(ServedCertificate served, CertificateBootstrapper bootstrapper) {
-    return new WebhookCertificateHealthIndicator(served, bootstrapper, Clock.systemUTC());
+  BootstrapInformers bootstrapInformers(KubernetesClients clients, SharedInformerFactory factory, BootstrapSettings settings) {
+    return BootstrapInformers.create(clients, factory, settings);
   }
 
   @Bean
-  SmartLifecycle certificateBootstrapperLifecycle(CertificateBootstrapper bootstrapper) {
-    return new SmartLifecycle() {
-      private volatile boolean running;
+  CertificateBootstrapper certificateBootstrapper(KubernetesClients clients, SharedInformerFactory factory,
+      BootstrapInformers informers, BootstrapSettings settings, ServedCertificate served, BootstrapMetrics metrics) {
+    return new CertificateBootstrapper(clients, factory, informers, settings, served, metrics, Clock.systemUTC());
+  }
 
-      @Override
-      public void start() {
-        bootstrapper.start();
-        running = true;
-      }
+  @Bean("webhookCertificate")
+  WebhookCertificateHealthIndicator webhookCertificateHealthIndicator(ServedCertificate served, BootstrapInformers informers) {
+    return new WebhookCertificateHealthIndicator(served, informers, Clock.systemUTC());
+  }
 
-      @Override
-      public void stop() {
-        bootstrapper.close();
-        running = false;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return running;
-      }
-
-      /** After the informer factory has started (its phase is DEFAULT_PHASE - 1024). */
-      @Override
-      public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 512;
-      }
-    };
+  @Bean
+  ManagedLifecycle certificateBootstrapperLifecycle(CertificateBootstrapper bootstrapper) {
+    return new ManagedLifecycle(bootstrapper);
   }
 
   private static InetAddress ipLiteral(String ip) {

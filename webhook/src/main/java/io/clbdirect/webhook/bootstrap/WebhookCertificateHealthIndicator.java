@@ -14,12 +14,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 public final class WebhookCertificateHealthIndicator implements HealthIndicator {
 
   private final ServedCertificate served;
-  private final CertificateBootstrapper bootstrapper;
+  private final BootstrapInformers informers;
   private final Clock clock;
 
-  public WebhookCertificateHealthIndicator(ServedCertificate served, CertificateBootstrapper bootstrapper, Clock clock) {
+  public WebhookCertificateHealthIndicator(ServedCertificate served, BootstrapInformers informers, Clock clock) {
     this.served = served;
-    this.bootstrapper = bootstrapper;
+    this.informers = informers;
     this.clock = clock;
   }
 
@@ -35,7 +35,7 @@ public final class WebhookCertificateHealthIndicator implements HealthIndicator 
     if (!CertificateChecks.validAt(leaf, clock.instant())) {
       return health.outOfService().withDetail("reason", "served certificate is not valid now").build();
     }
-    CaBundle published = bootstrapper.publishedBundle();
+    CaBundle published = informers.publishedBundle();
     if (published == null) {
       return health.outOfService().withDetail("reason", "webhook configuration has no caBundle yet").build();
     }

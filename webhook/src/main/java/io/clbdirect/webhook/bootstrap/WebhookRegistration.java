@@ -113,6 +113,24 @@ public final class WebhookRegistration {
     return drifted;
   }
 
+  /** The caBundle the API server currently uses for clb-direct's webhook entry, or null when there is none or it is unreadable. */
+  public static CaBundle publishedBundle(V1MutatingWebhookConfiguration configuration, RegistrationSettings settings) {
+    if (configuration == null || configuration.getWebhooks() == null) {
+      return null;
+    }
+    for (V1MutatingWebhook webhook : configuration.getWebhooks()) {
+      if (settings.webhookName().equals(webhook.getName()) && webhook.getClientConfig() != null
+          && webhook.getClientConfig().getCaBundle() != null) {
+        try {
+          return CaBundle.parse(new String(webhook.getClientConfig().getCaBundle(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
   /** Only the keys we set are compared; the server may add defaulted ones (e.g. matchLabels: {}). */
   private static boolean sameOwned(JsonElement want, JsonElement live) {
     if (want == null) {
