@@ -58,17 +58,6 @@ public final class TermQueue {
     }
   }
 
-  /**
-   * Resets the item's failure backoff. The controller does so itself only for a result without requeue;
-   * a reconcile that succeeded and asks to be looked at again later calls this.
-   */
-  public void forget(Request request) {
-    RateLimitingQueue<Request> queue = current;
-    if (queue != null) {
-      queue.forget(request);
-    }
-  }
-
   /** Whether a term is running: events are queued. */
   public boolean active() {
     RateLimitingQueue<Request> queue = current;

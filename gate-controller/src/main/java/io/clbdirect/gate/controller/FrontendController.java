@@ -9,7 +9,6 @@ import io.kubernetes.client.openapi.ApiException;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,21 +31,18 @@ final class FrontendController implements Reconciler {
   private final BiConsumer<FrontendKey, FrontendState> states;
   private final FrontendSupport support;
   private final Timer timer;
-  private final Consumer<Request> succeeded;
 
   /**
    * @param states where a frontend's state goes (null: forgotten) when its reconcile establishes one
-   * @param succeeded resets the request's failure backoff (the runtime does so only for results without requeue)
    */
   FrontendController(FrontendKey.Kind kind, FrontendReconciler reconciler, Function<FrontendKey, KubernetesObject> lookup,
-      BiConsumer<FrontendKey, FrontendState> states, FrontendSupport support, Timer timer, Consumer<Request> succeeded) {
+      BiConsumer<FrontendKey, FrontendState> states, FrontendSupport support, Timer timer) {
     this.kind = kind;
     this.reconciler = reconciler;
     this.lookup = lookup;
     this.states = states;
     this.support = support;
     this.timer = timer;
-    this.succeeded = succeeded;
   }
 
   @Override
@@ -61,7 +57,6 @@ final class FrontendController implements Reconciler {
       if (outcome.requeueAfter() == null) {
         return new Result(false);
       }
-      succeeded.accept(request);
       return new Result(true, outcome.requeueAfter());
     } catch (FrontendFailure e) {
       states.accept(key, e.state());
@@ -71,7 +66,6 @@ final class FrontendController implements Reconciler {
         if (frontend != null) {
           support.announceOnce(frontend, e.refusal().eventReason(), e.refusal().getMessage());
         }
-        succeeded.accept(request);
         return new Result(true, REFUSAL_RECHECK);
       }
       return cloudApiError(key, e.clbError());

@@ -5,9 +5,11 @@ import io.clbdirect.core.InformerSync;
 import io.clbdirect.core.KubernetesClients;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.runtime.ControllerGroup;
+import io.clbdirect.runtime.ForgettingReconciler;
 import io.clbdirect.runtime.LeaderTerms;
 import io.clbdirect.runtime.LeaseSettings;
 import io.clbdirect.runtime.ManagedLifecycle;
+import io.clbdirect.runtime.StartWhenSynced;
 import io.clbdirect.runtime.TermQueue;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.extended.controller.Controller;
@@ -17,6 +19,7 @@ import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.extended.event.legacy.EventRecorder;
 import io.kubernetes.client.extended.event.legacy.LegacyEventBroadcaster;
+import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -68,8 +71,6 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
   private static final String GATED = "gated";
   /** A reconcile that changed what a frontend's Pods should say asks for a health pass this soon. */
   static final Duration PROMPT_PASS = Duration.ofMillis(50);
-  /** The controllers wait for the caches however long it takes: the library's default gives up after 30 s and stops. */
-  private static final Duration CACHE_WAIT = Duration.ofDays(3650);
 
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1Service> services;
@@ -157,28 +158,26 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
     }
     Controller serviceController = controller("clb-direct-services", serviceQueue, workers, new FrontendController(
         FrontendKey.Kind.SERVICE, serviceReconciler, key -> services.getIndexer().getByKey(key.cacheKey()), this::record, support,
-        metrics.reconcile, serviceQueue::forget));
+        metrics.reconcile));
     Controller ingressController = controller("clb-direct-ingresses", ingressQueue, Math.max(1, workers / 2), new FrontendController(
         FrontendKey.Kind.INGRESS, ingressReconciler, key -> ingresses.getIndexer().getByKey(key.cacheKey()), this::record, support,
-        metrics.reconcile, ingressQueue::forget));
+        metrics.reconcile));
     Controller loadBalancerController = controller("clb-direct-load-balancers", loadBalancerQueue, workers, this::reconcileLoadBalancer);
     triggers.everything();
     return new ControllerGroup("clb-direct-gate-controller", List.of(serviceController, ingressController, loadBalancerController));
   }
 
+  /** Started once the caches have synced; a result with requeueAfter is a success (its backoff is reset). */
   private Controller controller(String name, TermQueue queue, int workerCount, Reconciler reconciler) {
-    return ControllerBuilder.defaultBuilder(factory).withName(name).withWorkQueue(queue.newTerm()).withReconciler(reconciler)
-        .withReadyFunc(this::hasSynced).withReadyTimeout(CACHE_WAIT).withWorkerCount(workerCount).build();
+    RateLimitingQueue<Request> termQueue = queue.newTerm();
+    return new StartWhenSynced(this::hasSynced, ControllerBuilder.defaultBuilder(factory).withName(name).withWorkQueue(termQueue)
+        .withReconciler(new ForgettingReconciler(termQueue, reconciler)).withWorkerCount(workerCount).build());
   }
 
   private Result reconcileLoadBalancer(Request request) {
     Timer.Sample sample = Timer.start();
     try {
-      Result result = loadBalancerReconciler.reconcile(request);
-      if (result.isRequeue() && result.getRequeueAfter() != null) {
-        loadBalancerQueue.forget(request); // succeeded; the requeue is the periodic re-read
-      }
-      return result;
+      return loadBalancerReconciler.reconcile(request);
     } finally {
       sample.stop(metrics.loadBalancerReconcile);
     }
