@@ -115,7 +115,18 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
         return;
       }
       terminating.put(new TargetAddress(pod.getStatus().getPodIP(), targetPort), new TerminatingPod(
-          pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod.getMetadata().getDeletionTimestamp().toInstant()));
+          pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), deletedAt(pod.getMetadata())));
+    }
+
+    /**
+     * When the Pod was deleted. The API server sets {@code deletionTimestamp} to the delete call's time
+     * <em>plus</em> the grace period (the moment the kubelet may kill it), and that period in
+     * {@code deletionGracePeriodSeconds}; the difference is the delete call, in whole seconds.
+     */
+    private static java.time.Instant deletedAt(V1ObjectMeta metadata) {
+      Long grace = metadata.getDeletionGracePeriodSeconds();
+      java.time.Instant deadline = metadata.getDeletionTimestamp().toInstant();
+      return grace == null || grace < 0 ? deadline : deadline.minusSeconds(grace);
     }
 
     DesiredBackends build() {

@@ -69,7 +69,8 @@ class DesiredBackendsTest {
   void terminatingPodsAreNotedByTargetForTheDeletionLatencyEitherWay() {
     V1Pod leaving = pod("c", "10.0.0.3", true);
     OffsetDateTime deleted = OffsetDateTime.parse("2026-12-02T10:00:00Z");
-    leaving.getMetadata().setDeletionTimestamp(deleted);
+    // As the API server writes a graceful delete: the timestamp is the kill deadline, the call plus the grace period.
+    leaving.getMetadata().deletionTimestamp(deleted.plusSeconds(30)).deletionGracePeriodSeconds(30L);
     TerminatingPod expected = new TerminatingPod("shop/c", deleted.toInstant());
     for (Map<String, String> annotations : List.of(Map.<String, String>of(), Map.of(BackendRole.GRACE_SHUTDOWN_ANNOTATION, "true"))) {
       DesiredBackends desired = DesiredBackends.of(service(annotations), List.of(leaving, pod("a", "10.0.0.1", true)),
@@ -136,6 +137,15 @@ class DesiredBackendsTest {
     assertThat(HealthState.observe(desired.bindings().get("shop/b").get(1), Map.of(), null).state())
         .isEqualTo(BackendObservation.State.LISTENER_MISSING);
     assertThat(admin.toString()).isEqualTo("admin.example.com/");
+  }
+
+  @Test
+  void aDeletionWithoutGracePeriodCountsFromItsTimestamp() {
+    V1Pod leaving = pod("c", "10.0.0.3", true);
+    OffsetDateTime deleted = OffsetDateTime.parse("2026-12-02T10:00:00Z");
+    leaving.getMetadata().setDeletionTimestamp(deleted);
+    DesiredBackends desired = DesiredBackends.of(service(Map.of()), List.of(leaving), "lb-1", Map.of(80, "lbl-80"));
+    assertThat(desired.terminating().get(new TargetAddress("10.0.0.3", 8080))).isEqualTo(new TerminatingPod("shop/c", deleted.toInstant()));
   }
 
   @Test
