@@ -123,7 +123,7 @@ public final class GateController implements InformerSync, AutoCloseable {
 
   public GateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
       LoadBalancers loadBalancers, ClbTargets targets, GateConditionDecider decider, Duration healthInterval, int workers,
-      MeterRegistry meters, BooleanSupplier directAccessAvailable, BooleanSupplier podIpsOutsideVpc) {
+      MeterRegistry meters, BooleanSupplier directAccessAvailable, BooleanSupplier podIpsOutsideVpc, BooleanSupplier podGracefulDeletion) {
     // Several workers: a cold start with hundreds of Services is bound by CLB round trips and task waits
     // (docs/benchmarks.md, item 4), not by CPU. The workqueue never hands one key to two workers at once.
     this.workers = workers;
@@ -159,7 +159,7 @@ public final class GateController implements InformerSync, AutoCloseable {
         V1Ingress.class, 0));
     pods.addIndexers(Map.of(GATED_INDEX, pod -> gated(pod) ? List.of(GATED) : List.of()));
     this.support = new FrontendSupport(pods, targets, new FrontendWriter(clients.calling()), recorder,
-        DeletionToClbChange.register(meters, java.time.Clock.systemUTC()));
+        DeletionToClbChange.register(meters, java.time.Clock.systemUTC()), podGracefulDeletion);
     this.configs = new TkeServiceConfigInformer(clients, factory, loadBalancers, support, this::enqueueReferencing);
     reconcilers.put(FrontendKey.Kind.SERVICE, new ServiceReconciler(services, rules, new ServiceLoadBalancers(loadBalancers), configs,
         support, directAccessAvailable, podIpsOutsideVpc));

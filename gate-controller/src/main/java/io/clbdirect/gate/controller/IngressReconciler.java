@@ -147,7 +147,7 @@ final class IngressReconciler implements FrontendReconciler {
     backends.forEach(s -> selected.addAll(support.selected(s)));
     support.warnUngated(ingress, selected);
     DesiredBackends desired = DesiredBackends.ofIngress(ingress, routes, serviceByName, support::selected, lbId,
-        lb.listenerId(), lb.locationIds());
+        lb.listenerId(), lb.locationIds(), support.termination(ingress, FrontendAnnotations.INGRESS));
     Set<String> quotaFull;
     try {
       quotaFull = support.converge(lbId, List.of(lb.listenerId()), desired);

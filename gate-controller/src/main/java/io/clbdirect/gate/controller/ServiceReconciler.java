@@ -111,7 +111,8 @@ final class ServiceReconciler implements FrontendReconciler {
     support.writer().annotate(service, Map.of(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
     support.writer().setVip(service, lb.vip());
     support.warnUngated(service, selected);
-    DesiredBackends desired = DesiredBackends.of(service, selected, lb.loadBalancerId(), lb.listenerIds());
+    DesiredBackends desired = DesiredBackends.of(service, selected, lb.loadBalancerId(), lb.listenerIds(),
+        support.termination(service, FrontendAnnotations.SERVICE));
     Set<String> quotaFull;
     try {
       quotaFull = support.converge(lb.loadBalancerId(), lb.listenerIds().values(), desired);
