@@ -23,12 +23,16 @@ import java.util.concurrent.TimeUnit;
  * Watches one namespace's Pods and the emulator's target health on the same clock (the emulator runs
  * in this JVM): when each target first turned Alive, when each Pod's readiness gate was first seen
  * True (watch delivery included), and every gate seen turning True while the CLB did not hold its Pod's
- * target Alive (a gate wrongly True: the rollout would go on before the load balancer can serve the Pod).
+ * target Alive (a gate wrongly True: the rollout would go on before the load balancer can serve the Pod);
+ * also when each Pod was first seen deleted.
  */
 final class GateObserver implements AutoCloseable {
 
   /** One Pod's gate, as observed. */
   record Opened(String pod, String ip, Instant seenTrue) {}
+
+  /** A Pod first seen with a deletionTimestamp (watch delivery included, a few ms after the delete call). */
+  record Deleted(String pod, String ip, Instant seen) {}
 
   private final ClbEmulator clb;
   private final boolean checkEachGate;
@@ -36,6 +40,7 @@ final class GateObserver implements AutoCloseable {
   private final SharedIndexInformer<V1Pod> pods;
   private final Map<String, Instant> firstAlive = new ConcurrentHashMap<>();
   private final Map<String, Opened> opened = new ConcurrentHashMap<>();
+  private final Map<String, Deleted> deleted = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<String> wronglyTrue = new ConcurrentLinkedQueue<>();
 
   /** @param client a client with no read timeout (the watch stays open) */
@@ -89,6 +94,9 @@ final class GateObserver implements AutoCloseable {
   private void seen(V1Pod pod) {
     Instant now = Instant.now();
     String name = pod.getMetadata().getName();
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      deleted.putIfAbsent(name, new Deleted(name, pod.getStatus() == null ? null : pod.getStatus().getPodIP(), now));
+    }
     if (!gateTrue(pod) || opened.containsKey(name)) {
       return;
     }
@@ -129,6 +137,11 @@ final class GateObserver implements AutoCloseable {
 
   Map<String, Opened> opened() {
     return Map.copyOf(opened);
+  }
+
+  /** The Pod's deletion as first seen, or null. */
+  Deleted deleted(String pod) {
+    return deleted.get(pod);
   }
 
   int openedCount() {

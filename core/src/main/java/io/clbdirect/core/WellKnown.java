@@ -32,6 +32,12 @@ public final class WellKnown {
   /** Key in the TKE ConfigMap that turns on direct access for GlobalRouter Pods. */
   public static final String GLOBAL_ROUTE_DIRECT_ACCESS_KEY = "GlobalRouteDirectAccess";
 
+  /**
+   * Key in the TKE ConfigMap: the cluster default for graceful deletion, which a frontend's
+   * {@code enable-grace-deletion} annotation overrides either way.
+   */
+  public static final String POD_GRACEFUL_DELETION_KEY = "EnablePodGracefulDeletion";
+
   /** Legacy Ingress class annotation, still what most TKE users write. */
   public static final String INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 

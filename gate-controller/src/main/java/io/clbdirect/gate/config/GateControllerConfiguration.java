@@ -44,7 +44,16 @@ public class GateControllerConfiguration {
     return new GateController(clients, factory, rules, new LoadBalancers(clb, properties.clusterName(), clbProperties.requiredVpcId()),
         new ClbTargets(clb), new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(),
         properties.workers(), meters, () -> directAccessAvailable(factory, networkMode), () -> podIpsOutsideVpc(factory, networkMode),
-        LeaseSettings.of(properties.namespace(), properties.leaseName(), identity()));
+        () -> podGracefulDeletion(factory), LeaseSettings.of(properties.namespace(), properties.leaseName(), identity()));
+  }
+
+  /**
+   * TKE's cluster default for graceful deletion ({@code EnablePodGracefulDeletion}), live from the same
+   * cached ConfigMap. Without that informer (webhook off in this process) it counts as off: that process
+   * injects no drain either, and an explicit annotation still turns graceful deletion on.
+   */
+  static boolean podGracefulDeletion(SharedInformerFactory factory) {
+    return tkeSwitch(factory, WellKnown.POD_GRACEFUL_DELETION_KEY);
   }
 
   /**
@@ -69,10 +78,14 @@ public class GateControllerConfiguration {
   }
 
   private static boolean globalRouteDirectAccess(SharedInformerFactory factory) {
+    return tkeSwitch(factory, WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY);
+  }
+
+  /** A "true"/"false" key of TKE's ConfigMap, from the webhook's informer; false when absent or not cached. */
+  private static boolean tkeSwitch(SharedInformerFactory factory, String key) {
     io.kubernetes.client.informer.SharedIndexInformer<V1ConfigMap> config = factory.getExistingSharedIndexInformer(V1ConfigMap.class);
     V1ConfigMap tke = config == null ? null : config.getIndexer().getByKey(WellKnown.TKE_CONFIG_NAMESPACE + "/" + WellKnown.TKE_CONFIG_NAME);
-    return tke != null && tke.getData() != null
-        && "true".equalsIgnoreCase(String.valueOf(tke.getData().get(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY)).trim());
+    return tke != null && tke.getData() != null && "true".equalsIgnoreCase(String.valueOf(tke.getData().get(key)).trim());
   }
 
   @Bean

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code clb_direct_gate_deletion_to_clb_change_seconds}: from a Pod's {@code deletionTimestamp} to the
+ * {@code clb_direct_gate_deletion_to_clb_change_seconds}: from a Pod's deletion ({@link TerminatingPod#deletedAt()}) to the
  * moment the call taking its targets out of service (weight 0 or deregistered) has landed, i.e. the
  * synchronous batch call returned or the weight task completed. Recorded at the I/O edge, once per Pod
  * per convergence that changed its targets, at the last of its calls (a Pod on several listeners or load
@@ -32,7 +32,7 @@ final class DeletionToClbChange {
 
   static DeletionToClbChange register(MeterRegistry meters, Clock clock) {
     return new DeletionToClbChange(clock, Timer.builder(NAME)
-        .description("Pod deletionTimestamp to the weight-0 or deregister call for its targets having landed")
+        .description("Pod deletion to the weight-0 or deregister call for its targets having landed")
         .publishPercentileHistogram().register(meters));
   }
 
@@ -59,7 +59,7 @@ final class DeletionToClbChange {
     }
 
     /**
-     * One sample per Pod. The deletionTimestamp is the API server's clock (whole seconds); a negative
+     * One sample per Pod. The deletion time is the API server's clock (whole seconds); a negative
      * span (clock skew) counts as zero rather than being lost.
      */
     void record() {

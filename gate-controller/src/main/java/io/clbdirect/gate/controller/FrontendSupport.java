@@ -33,12 +33,15 @@ final class FrontendSupport {
   private final FrontendWriter writer;
   private final EventRecorder recorder;
   private final DeletionToClbChange deletionToChange;
+  /** TKE's live cluster default for graceful deletion (EnablePodGracefulDeletion). */
+  private final java.util.function.BooleanSupplier podGracefulDeletion;
   /** Last message per (object UID, reason), so a reconcile every few seconds does not repeat an Event. */
   private final Map<String, String> announced = new ConcurrentHashMap<>();
 
   FrontendSupport(Indexer<V1Pod> pods, ClbTargets targets, FrontendWriter writer, EventRecorder recorder,
-      DeletionToClbChange deletionToChange) {
+      DeletionToClbChange deletionToChange, java.util.function.BooleanSupplier podGracefulDeletion) {
     this.deletionToChange = deletionToChange;
+    this.podGracefulDeletion = podGracefulDeletion;
     this.pods = pods;
     this.targets = targets;
     this.writer = writer;
@@ -148,10 +151,29 @@ final class FrontendSupport {
 
   /** A Warning Event, unless the same reason with the same message was already given for this object. */
   void announceOnce(KubernetesObject object, String reason, String message) {
+    announceOnce(object, EventType.Warning, reason, message);
+  }
+
+  void announceOnce(KubernetesObject object, EventType type, String reason, String message) {
     String key = object.getMetadata().getUid() + "/" + reason;
     if (!message.equals(announced.put(key, message))) {
-      recorder.event(object, EventType.Warning, reason, "%s", message);
+      recorder.event(object, type, reason, "%s", message);
     }
+  }
+
+  /**
+   * How the frontend takes deleted Pods out: its annotations and TKE's live cluster default, read at each
+   * reconcile. Where graceful deletion is on, what differs from TKE is said once (Normal); a value that is
+   * neither "true" nor "false" once (Warning).
+   */
+  io.clbdirect.gate.decide.GracefulTermination termination(KubernetesObject frontend, io.clbdirect.gate.decide.FrontendAnnotations kind) {
+    io.clbdirect.gate.decide.GracefulTermination termination = io.clbdirect.gate.decide.GracefulTermination.of(kind,
+        frontend.getMetadata().getAnnotations(), podGracefulDeletion.getAsBoolean());
+    termination.note().ifPresentOrElse(note -> announceOnce(frontend, EventType.Normal, "GracefulDeletionByDrain", note),
+        () -> resolved(frontend, "GracefulDeletionByDrain"));
+    termination.problem().ifPresentOrElse(problem -> announceOnce(frontend, "InvalidGraceDeletionValue", problem),
+        () -> resolved(frontend, "InvalidGraceDeletionValue"));
+    return termination;
   }
 
   /** Forgets an announcement, so the problem is reported again should it come back. */

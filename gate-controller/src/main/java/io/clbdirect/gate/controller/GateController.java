@@ -103,7 +103,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
 
   public GateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules, LoadBalancers loadBalancers,
       ClbTargets targets, GateConditionDecider decider, Duration healthInterval, int workers, MeterRegistry meters,
-      BooleanSupplier directAccessAvailable, BooleanSupplier podIpsOutsideVpc, LeaseSettings lease) {
+      BooleanSupplier directAccessAvailable, BooleanSupplier podIpsOutsideVpc, BooleanSupplier podGracefulDeletion, LeaseSettings lease) {
     // Several workers: a cold start with hundreds of load balancers is bound by CLB round trips and task
     // waits, not by CPU (docs/benchmarks.md, item 4). A workqueue never hands one key to two workers.
     this.workers = workers;
@@ -121,7 +121,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
         V1Ingress.class, 0));
     pods.addIndexers(Map.of(GATED_INDEX, pod -> FrontendSupport.gated(pod) ? List.of(GATED) : List.of()));
     this.support = new FrontendSupport(pods.getIndexer(), targets, new FrontendWriter(clients.calling()), recorder,
-        DeletionToClbChange.register(meters, Clock.systemUTC()));
+        DeletionToClbChange.register(meters, Clock.systemUTC()), podGracefulDeletion);
     this.health = new HealthPass(pods.getIndexer(), GATED_INDEX, GATED, services.getIndexer(), ingresses.getIndexer(), rules, targets,
         decider, new GateStatusWriter(clients.calling()), recorder, metrics, Clock.systemUTC(), this::targetsMissing,
         this::loadBalancerMissing);

@@ -9,6 +9,7 @@ import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.controller.Placements.Placement;
 import io.clbdirect.gate.decide.BackendGroup;
 import io.clbdirect.gate.decide.DesiredBackends;
+import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.IngressRoutes;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.clbdirect.gate.decide.ListenerPlan;
@@ -352,12 +353,13 @@ final class LoadBalancerReconciler implements Reconciler {
           listenerIds.put(port.getPort(), id);
         }
       }
-      return DesiredBackends.of(service, support.selected(service), lbId, listenerIds);
+      return DesiredBackends.of(service, support.selected(service), lbId, listenerIds,
+          support.termination(service, FrontendAnnotations.SERVICE));
     }
     V1Ingress ingress = (V1Ingress) frontend.object();
     String listenerId = layout.listeners().get(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
     return DesiredBackends.ofIngress(ingress, IngressRoutes.of(ingress, frontend.placement().vip()), serviceIn(ingress),
-        support::selected, lbId, listenerId, layout.locationIds());
+        support::selected, lbId, listenerId, layout.locationIds(), support.termination(ingress, FrontendAnnotations.INGRESS));
   }
 
   /** What the Pods wait on while the load balancer could not be read: their bindings, nothing bound. */

@@ -1,34 +1,27 @@
 package io.clbdirect.gate.decide;
 
-import io.clbdirect.core.Annotations;
 import io.clbdirect.core.WellKnown;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodReadinessGate;
 import java.util.List;
-import java.util.Map;
 
 /** What the load balancer should do with a Pod that a direct-access frontend selects. Pure. */
 public enum BackendRole {
   /** Registered with its normal weight: Ready, or held back only by clb-direct's own gate. */
   SERVE,
-  /** Registered with weight 0: terminating with graceful shutdown, so no new connections arrive. */
+  /** Registered with weight 0: terminating with graceful shutdown or deletion, so no new connections arrive. */
   DRAIN,
   /** Not registered (deregistered if it is). */
   REMOVE,
   /** Nothing can be registered: no Pod IP yet, or host network. Existing targets are left to the diff. */
   NONE;
 
-  /** Service annotation: terminating Pods go to weight 0 before being deregistered. */
-  public static final String GRACE_SHUTDOWN_ANNOTATION = "service.cloud.tencent.com/enable-grace-shutdown";
-
-  /** The same switch on a direct-access Ingress, under TKE's Ingress name. */
-  public static final String INGRESS_GRACE_SHUTDOWN_ANNOTATION = "ingress.cloud.tencent.com/enable-grace-shutdown";
-
   /**
-   * @param frontendAnnotations the annotations of the Service or Ingress the Pod backs
+   * @param termination how the Service or Ingress the Pod backs takes deleted Pods out (TKE's grace
+   *     shutdown and grace deletion)
    */
-  public static BackendRole of(V1Pod pod, Map<String, String> frontendAnnotations) {
+  public static BackendRole of(V1Pod pod, GracefulTermination termination) {
     if (pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
       return NONE;
     }
@@ -37,9 +30,7 @@ public enum BackendRole {
       return REMOVE;
     }
     if (pod.getMetadata() != null && pod.getMetadata().getDeletionTimestamp() != null) {
-      boolean graceful = Annotations.isTrue(frontendAnnotations, GRACE_SHUTDOWN_ANNOTATION)
-          || Annotations.isTrue(frontendAnnotations, INGRESS_GRACE_SHUTDOWN_ANNOTATION);
-      return graceful ? DRAIN : REMOVE;
+      return termination.drainsDeletedPods() ? DRAIN : REMOVE;
     }
     if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getStatus().getPodIP().isEmpty()) {
       return NONE;

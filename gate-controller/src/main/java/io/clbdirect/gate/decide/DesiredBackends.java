@@ -27,20 +27,42 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
   public static final int DEFAULT_WEIGHT = 10;
 
   /**
-   * @param loadBalancerId the Service's load balancer, or null while it does not exist
-   * @param listenerIds Service port number to listener id; a missing entry means that listener is missing
+   * As {@link #of(V1Service, List, String, Map, GracefulTermination)} with the Service's own annotations
+   * and TKE's cluster default for graceful deletion taken as off. Enough where only the bindings are
+   * used (no load balancer yet: no targets are wanted, and no termination policy changes a binding).
    */
   public static DesiredBackends of(V1Service service, List<V1Pod> selected, String loadBalancerId, Map<Integer, String> listenerIds) {
+    return of(service, selected, loadBalancerId, listenerIds,
+        GracefulTermination.of(FrontendAnnotations.SERVICE, annotations(service.getMetadata()), false));
+  }
+
+  /**
+   * @param loadBalancerId the Service's load balancer, or null while it does not exist
+   * @param listenerIds Service port number to listener id; a missing entry means that listener is missing
+   * @param termination how the Service takes deleted Pods out (from its annotations and TKE's cluster default)
+   */
+  public static DesiredBackends of(V1Service service, List<V1Pod> selected, String loadBalancerId, Map<Integer, String> listenerIds,
+      GracefulTermination termination) {
     String frontend = "Service " + service.getMetadata().getName();
-    Map<String, String> annotations = annotations(service.getMetadata());
     Builder builder = new Builder();
     List<V1ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
     for (V1ServicePort port : ports) {
       String listenerId = loadBalancerId == null ? null : listenerIds.get(port.getPort());
       BackendGroup group = listenerId == null ? null : new BackendGroup(loadBalancerId, listenerId, null);
-      builder.add(frontend, annotations, port, selected, loadBalancerId, listenerId, group);
+      builder.add(frontend, termination, port, selected, loadBalancerId, listenerId, group);
     }
     return builder.build();
+  }
+
+  /**
+   * As {@link #ofIngress(V1Ingress, IngressRoutes, Function, Function, String, String, Map, GracefulTermination)}
+   * with the Ingress's own annotations and TKE's cluster default for graceful deletion taken as off: enough
+   * where only the bindings are used.
+   */
+  public static DesiredBackends ofIngress(V1Ingress ingress, IngressRoutes routes, Function<String, V1Service> services,
+      Function<V1Service, List<V1Pod>> selected, String loadBalancerId, String listenerId, Map<IngressRoutes.RuleKey, String> locationIds) {
+    return ofIngress(ingress, routes, services, selected, loadBalancerId, listenerId, locationIds,
+        GracefulTermination.of(FrontendAnnotations.INGRESS, annotations(ingress.getMetadata()), false));
   }
 
   /**
@@ -51,10 +73,11 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
    * @param selected the Pods a Service selects
    * @param listenerId the HTTP listener, or null while it is missing
    * @param locationIds rule to LocationId; a missing entry means that rule does not exist yet
+   * @param termination how the Ingress takes deleted Pods out (from its annotations and TKE's cluster default)
    */
   public static DesiredBackends ofIngress(V1Ingress ingress, IngressRoutes routes, Function<String, V1Service> services,
-      Function<V1Service, List<V1Pod>> selected, String loadBalancerId, String listenerId, Map<IngressRoutes.RuleKey, String> locationIds) {
-    Map<String, String> annotations = annotations(ingress.getMetadata());
+      Function<V1Service, List<V1Pod>> selected, String loadBalancerId, String listenerId, Map<IngressRoutes.RuleKey, String> locationIds,
+      GracefulTermination termination) {
     Builder builder = new Builder();
     for (IngressRoutes.Route route : routes.routes()) {
       V1Service service = services.apply(route.serviceName());
@@ -66,7 +89,7 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
       String frontend = "Ingress " + ingress.getMetadata().getName() + " (" + route.rule() + ")";
       for (V1ServicePort port : service.getSpec().getPorts()) {
         if (route.targets(port)) {
-          builder.add(frontend, annotations, port, selected.apply(service), loadBalancerId, listenerId, group);
+          builder.add(frontend, termination, port, selected.apply(service), loadBalancerId, listenerId, group);
         }
       }
     }
@@ -84,13 +107,13 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
     private final Map<String, List<Binding>> bindings = new TreeMap<>();
     private final Map<TargetAddress, TerminatingPod> terminating = new HashMap<>();
 
-    void add(String frontend, Map<String, String> annotations, V1ServicePort port, List<V1Pod> pods, String loadBalancerId,
+    void add(String frontend, GracefulTermination termination, V1ServicePort port, List<V1Pod> pods, String loadBalancerId,
         String listenerId, BackendGroup group) {
       if (group != null) {
         targets.computeIfAbsent(group, g -> new HashMap<>());
       }
       for (V1Pod pod : pods) {
-        BackendRole role = BackendRole.of(pod, annotations);
+        BackendRole role = BackendRole.of(pod, termination);
         Integer targetPort = TargetPorts.resolve(port, pod);
         noteTerminating(pod, role, targetPort);
         if (role == BackendRole.NONE || role == BackendRole.REMOVE || targetPort == null) {
@@ -115,7 +138,18 @@ public record DesiredBackends(Map<BackendGroup, Map<TargetAddress, Integer>> tar
         return;
       }
       terminating.put(new TargetAddress(pod.getStatus().getPodIP(), targetPort), new TerminatingPod(
-          pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod.getMetadata().getDeletionTimestamp().toInstant()));
+          pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), deletedAt(pod.getMetadata())));
+    }
+
+    /**
+     * When the Pod was deleted. The API server sets {@code deletionTimestamp} to the delete call's time
+     * <em>plus</em> the grace period (the moment the kubelet may kill it), and that period in
+     * {@code deletionGracePeriodSeconds}; the difference is the delete call, in whole seconds.
+     */
+    private static java.time.Instant deletedAt(V1ObjectMeta metadata) {
+      Long grace = metadata.getDeletionGracePeriodSeconds();
+      java.time.Instant deadline = metadata.getDeletionTimestamp().toInstant();
+      return grace == null || grace < 0 ? deadline : deadline.minusSeconds(grace);
     }
 
     DesiredBackends build() {

@@ -10,7 +10,8 @@ import java.util.Set;
  * measured from. Pure.
  *
  * @param key namespace/name
- * @param deletedAt its {@code metadata.deletionTimestamp}
+ * @param deletedAt when it was deleted: {@code metadata.deletionTimestamp} minus
+ *     {@code deletionGracePeriodSeconds} (the API server puts the kill deadline in the timestamp)
  */
 public record TerminatingPod(String key, Instant deletedAt) {
 

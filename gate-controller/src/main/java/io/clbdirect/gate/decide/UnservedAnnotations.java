@@ -15,11 +15,9 @@ public final class UnservedAnnotations {
   private static final Map<String, String> INGRESS = new LinkedHashMap<>();
 
   static {
-    String drain = "clb-direct drains a deleted Pod with the preStop sleep its webhook injects (clb-direct.webhook.drain.seconds) and "
-        + "needs no patched kubelet";
+    // enable-grace-deletion is read (GracefulTermination), and what differs from TKE is told in its own Event.
     for (String prefix : List.of("service.cloud.tencent.com/", "ingress.cloud.tencent.com/")) {
       Map<String, String> table = prefix.startsWith("service") ? SERVICE : INGRESS;
-      table.put(prefix + "enable-grace-deletion", drain);
       table.put(prefix + "enable-grace-shutdown-tkex", "only terminating Pods go to weight 0 first (enable-grace-shutdown); "
           + "a not-ready Pod is deregistered");
       table.put(prefix + "lb-rs-weight", "every target has weight 10 (0 while draining)");

@@ -79,7 +79,7 @@ class LoadBalancerReconcilerTest {
         Duration.ofSeconds(2), Duration.ofSeconds(5))), ClbCallPolicy.defaults(), meters, Clock.systemUTC());
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
     targets = new ClbTargets(gateway);
-    FrontendSupport support = new FrontendSupport(pods, targets, writes, events, DeletionToClbChange.register(meters, Clock.systemUTC()));
+    FrontendSupport support = new FrontendSupport(pods, targets, writes, events, DeletionToClbChange.register(meters, Clock.systemUTC()), () -> false);
     reconciler = new LoadBalancerReconciler(services, ingresses, placements, loadBalancers,
         frontend -> new TkeServiceConfigInformer.Lookup(ListenerSettings.NONE, ""), support, (key, state) -> {
           if (state == null) {

@@ -91,7 +91,7 @@ class TkeListenerSettingsTest {
 
     OneService() throws Exception {
       FrontendSupport support = new FrontendSupport(new Cache<>(), new ClbTargets(gateway), new ControllerFakes.Writes(),
-          new ControllerFakes.Events(), DeletionToClbChange.register(meters, Clock.systemUTC()));
+          new ControllerFakes.Events(), DeletionToClbChange.register(meters, Clock.systemUTC()), () -> false);
       reconciler = new LoadBalancerReconciler(services, new Cache<>(), placements, loadBalancers,
           frontend -> new TkeServiceConfigInformer.Lookup(settings, version), support, (key, state) -> { }, key -> { }, Clock.systemUTC());
       LoadBalancer lb = loadBalancers.create("web", LoadBalancers.TAG_SERVICE_UID, "uid-web", PUBLIC.spec());

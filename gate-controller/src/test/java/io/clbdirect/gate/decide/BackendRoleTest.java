@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 class BackendRoleTest {
 
-  static final Map<String, String> PLAIN = Map.of();
-  static final Map<String, String> GRACEFUL = Map.of(BackendRole.GRACE_SHUTDOWN_ANNOTATION, "true");
+  static final GracefulTermination PLAIN = GracefulTermination.none(FrontendAnnotations.SERVICE);
+  static final GracefulTermination GRACEFUL =
+      GracefulTermination.of(FrontendAnnotations.SERVICE, Map.of(GracefulTermination.GRACE_SHUTDOWN_ANNOTATION, "true"), false);
+  static final GracefulTermination GRACE_DELETION_BY_DEFAULT = GracefulTermination.of(FrontendAnnotations.SERVICE, Map.of(), true);
 
   static V1Pod pod(String ready, String containersReady, String... gates) {
     V1PodSpec spec = new V1PodSpec();
@@ -47,11 +49,14 @@ class BackendRoleTest {
   }
 
   @Test
-  void terminatingPodsDrainWithGracefulShutdownElseLeaveAtOnce() {
+  void terminatingPodsDrainWithGracefulShutdownOrDeletionElseLeaveAtOnce() {
     V1Pod terminating = pod("True", "True", WellKnown.READINESS_GATE);
     terminating.getMetadata().setDeletionTimestamp(OffsetDateTime.now());
     assertThat(BackendRole.of(terminating, GRACEFUL)).isEqualTo(BackendRole.DRAIN);
+    assertThat(BackendRole.of(terminating, GRACE_DELETION_BY_DEFAULT)).isEqualTo(BackendRole.DRAIN);
     assertThat(BackendRole.of(terminating, PLAIN)).isEqualTo(BackendRole.REMOVE);
+    assertThat(BackendRole.of(pod("True", "True", WellKnown.READINESS_GATE), GRACE_DELETION_BY_DEFAULT))
+        .as("a Pod not being deleted is not drained by the policy").isEqualTo(BackendRole.SERVE);
   }
 
   @Test

@@ -56,7 +56,7 @@ class DesiredBackendsTest {
     V1Pod leaving = pod("c", "10.0.0.3", true);
     leaving.getMetadata().setDeletionTimestamp(OffsetDateTime.now());
 
-    DesiredBackends graceful = DesiredBackends.of(service(Map.of(BackendRole.GRACE_SHUTDOWN_ANNOTATION, "true")), List.of(leaving),
+    DesiredBackends graceful = DesiredBackends.of(service(Map.of(GracefulTermination.GRACE_SHUTDOWN_ANNOTATION, "true")), List.of(leaving),
         "lb-1", Map.of(80, "lbl-80", 9000, "lbl-9000"));
     assertThat(graceful.targets().get(new BackendGroup("lb-1", "lbl-80", null))).containsOnly(Map.entry(new TargetAddress("10.0.0.3", 8080), 0));
     assertThat(graceful.bindings()).isEmpty();
@@ -69,9 +69,10 @@ class DesiredBackendsTest {
   void terminatingPodsAreNotedByTargetForTheDeletionLatencyEitherWay() {
     V1Pod leaving = pod("c", "10.0.0.3", true);
     OffsetDateTime deleted = OffsetDateTime.parse("2026-12-02T10:00:00Z");
-    leaving.getMetadata().setDeletionTimestamp(deleted);
+    // As the API server writes a graceful delete: the timestamp is the kill deadline, the call plus the grace period.
+    leaving.getMetadata().deletionTimestamp(deleted.plusSeconds(30)).deletionGracePeriodSeconds(30L);
     TerminatingPod expected = new TerminatingPod("shop/c", deleted.toInstant());
-    for (Map<String, String> annotations : List.of(Map.<String, String>of(), Map.of(BackendRole.GRACE_SHUTDOWN_ANNOTATION, "true"))) {
+    for (Map<String, String> annotations : List.of(Map.<String, String>of(), Map.of(GracefulTermination.GRACE_SHUTDOWN_ANNOTATION, "true"))) {
       DesiredBackends desired = DesiredBackends.of(service(annotations), List.of(leaving, pod("a", "10.0.0.1", true)),
           "lb-1", Map.of(80, "lbl-80", 9000, "lbl-9000"));
       assertThat(desired.terminating()).as("annotations %s", annotations).containsOnly(
@@ -139,10 +140,56 @@ class DesiredBackendsTest {
   }
 
   @Test
+  void aDeletionWithoutGracePeriodCountsFromItsTimestamp() {
+    V1Pod leaving = pod("c", "10.0.0.3", true);
+    OffsetDateTime deleted = OffsetDateTime.parse("2026-12-02T10:00:00Z");
+    leaving.getMetadata().setDeletionTimestamp(deleted);
+    DesiredBackends desired = DesiredBackends.of(service(Map.of()), List.of(leaving), "lb-1", Map.of(80, "lbl-80"));
+    assertThat(desired.terminating().get(new TargetAddress("10.0.0.3", 8080))).isEqualTo(new TerminatingPod("shop/c", deleted.toInstant()));
+  }
+
+  @Test
+  void graceDeletionFromTheClusterDefaultDrainsUnlessTheServiceSaysFalse() {
+    V1Pod leaving = pod("c", "10.0.0.3", true);
+    leaving.getMetadata().setDeletionTimestamp(OffsetDateTime.now());
+    BackendGroup l80 = new BackendGroup("lb-1", "lbl-80", null);
+    Map<Integer, String> listeners = Map.of(80, "lbl-80", 9000, "lbl-9000");
+
+    V1Service plain = service(Map.of());
+    DesiredBackends byDefault = DesiredBackends.of(plain, List.of(leaving), "lb-1", listeners,
+        GracefulTermination.of(FrontendAnnotations.SERVICE, plain.getMetadata().getAnnotations(), true));
+    assertThat(byDefault.targets().get(l80)).containsOnly(Map.entry(new TargetAddress("10.0.0.3", 8080), 0));
+
+    V1Service off = service(Map.of(GracefulTermination.GRACE_DELETION_ANNOTATION, "false"));
+    DesiredBackends overridden = DesiredBackends.of(off, List.of(leaving), "lb-1", listeners,
+        GracefulTermination.of(FrontendAnnotations.SERVICE, off.getMetadata().getAnnotations(), true));
+    assertThat(overridden.targets().get(l80)).isEmpty();
+
+    assertThat(DesiredBackends.of(plain, List.of(leaving), "lb-1", listeners).targets().get(l80))
+        .as("the short form takes the cluster default as off").isEmpty();
+  }
+
+  @Test
+  void ingressGraceDeletionAnnotationDrains() {
+    io.kubernetes.client.openapi.models.V1Ingress ingress = IngressRoutesTest.ingress(
+        IngressRoutesTest.rule("shop.example.com", IngressRoutesTest.path("/", "Prefix", IngressRoutesTest.backend("web", 80, null))));
+    ingress.getMetadata().setAnnotations(Map.of(GracefulTermination.INGRESS_GRACE_DELETION_ANNOTATION, "true"));
+    V1Pod leaving = pod("c", "10.0.0.3", true);
+    leaving.getMetadata().setDeletionTimestamp(OffsetDateTime.now());
+    IngressRoutes.RuleKey shop = new IngressRoutes.RuleKey("shop.example.com", "/");
+
+    DesiredBackends desired = DesiredBackends.ofIngress(ingress, IngressRoutes.of(ingress, "10.0.0.9"), name -> service(Map.of()),
+        s -> List.of(leaving), "lb-1", "lbl-80", Map.of(shop, "loc-shop"),
+        GracefulTermination.of(FrontendAnnotations.INGRESS, ingress.getMetadata().getAnnotations(), false));
+
+    assertThat(desired.targets().get(new BackendGroup("lb-1", "lbl-80", "loc-shop"))).containsOnly(Map.entry(new TargetAddress("10.0.0.3", 8080), 0));
+  }
+
+  @Test
   void ingressGraceShutdownAnnotationDrains() {
     io.kubernetes.client.openapi.models.V1Ingress ingress = IngressRoutesTest.ingress(
         IngressRoutesTest.rule("shop.example.com", IngressRoutesTest.path("/", "Prefix", IngressRoutesTest.backend("web", 80, null))));
-    ingress.getMetadata().setAnnotations(Map.of(BackendRole.INGRESS_GRACE_SHUTDOWN_ANNOTATION, "true"));
+    ingress.getMetadata().setAnnotations(Map.of(GracefulTermination.INGRESS_GRACE_SHUTDOWN_ANNOTATION, "true"));
     V1Pod leaving = pod("c", "10.0.0.3", true);
     leaving.getMetadata().setDeletionTimestamp(OffsetDateTime.now());
     IngressRoutes.RuleKey shop = new IngressRoutes.RuleKey("shop.example.com", "/");

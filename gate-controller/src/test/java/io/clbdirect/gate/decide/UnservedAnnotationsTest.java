@@ -10,12 +10,11 @@ class UnservedAnnotationsTest {
   @Test
   void tkeAnnotationsClbDirectDoesNotReadAreNamedWithWhatHappensInstead() {
     assertThat(UnservedAnnotations.of(FrontendAnnotations.SERVICE, Map.of(
-        "service.cloud.tencent.com/enable-grace-deletion", "true",
+        "service.cloud.tencent.com/lb-rs-weight", "{}",
         "service.kubernetes.io/qcloud-loadbalancer-internet-max-bandwidth-out", "10",
         "service.cloud.tencent.com/direct-access", "true")))
         .containsExactly(
-            "service.cloud.tencent.com/enable-grace-deletion is not read by clb-direct: clb-direct drains a deleted Pod with the preStop "
-                + "sleep its webhook injects (clb-direct.webhook.drain.seconds) and needs no patched kubelet",
+            "service.cloud.tencent.com/lb-rs-weight is not read by clb-direct: every target has weight 10 (0 while draining)",
             "service.kubernetes.io/qcloud-loadbalancer-internet-max-bandwidth-out is not read by clb-direct: give "
                 + "InternetAccessible.InternetMaxBandwidthOut in service.kubernetes.io/service.extensiveParameters");
   }
@@ -31,6 +30,8 @@ class UnservedAnnotationsTest {
   void servedOrAbsentAnnotationsSayNothing() {
     assertThat(UnservedAnnotations.of(FrontendAnnotations.SERVICE, null)).isEmpty();
     assertThat(UnservedAnnotations.of(FrontendAnnotations.SERVICE, Map.of("service.cloud.tencent.com/enable-grace-shutdown", "true",
-        "service.kubernetes.io/tke-existed-lbid", "lb-1"))).isEmpty();
+        "service.cloud.tencent.com/enable-grace-deletion", "true", "service.kubernetes.io/tke-existed-lbid", "lb-1"))).isEmpty();
+    assertThat(UnservedAnnotations.of(FrontendAnnotations.INGRESS, Map.of("ingress.cloud.tencent.com/enable-grace-deletion", "false")))
+        .as("read since issue 17 (GracefulTermination)").isEmpty();
   }
 }
