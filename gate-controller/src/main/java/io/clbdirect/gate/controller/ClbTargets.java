@@ -153,28 +153,28 @@ public final class ClbTargets {
 
   /** Carries out one planned call; the batch actions answer synchronously. */
   public List<String> execute(CallPlan.Call call) throws ClbOperationException {
-    switch (call.action()) {
-      case "BatchRegisterTargets" -> {
+    // A switch expression: the compiler checks that every planned action is carried out.
+    return switch (call.action()) {
+      case BatchRegisterTargets -> {
         BatchRegisterTargetsRequest request = new BatchRegisterTargetsRequest();
         request.setLoadBalancerId(call.loadBalancerId());
         request.setTargets(call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
-        return failed(clb.writeNow(call.action(), call.loadBalancerId(), c -> c.BatchRegisterTargets(request)).getFailListenerIdSet());
+        yield failed(clb.writeNow(call.action().name(), call.loadBalancerId(), c -> c.BatchRegisterTargets(request)).getFailListenerIdSet());
       }
-      case "BatchDeregisterTargets" -> {
+      case BatchDeregisterTargets -> {
         BatchDeregisterTargetsRequest request = new BatchDeregisterTargetsRequest();
         request.setLoadBalancerId(call.loadBalancerId());
         request.setTargets(call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
-        return failed(clb.writeNow(call.action(), call.loadBalancerId(), c -> c.BatchDeregisterTargets(request)).getFailListenerIdSet());
+        yield failed(clb.writeNow(call.action().name(), call.loadBalancerId(), c -> c.BatchDeregisterTargets(request)).getFailListenerIdSet());
       }
-      case "BatchModifyTargetWeight" -> {
+      case BatchModifyTargetWeight -> {
         BatchModifyTargetWeightRequest request = new BatchModifyTargetWeightRequest();
         request.setLoadBalancerId(call.loadBalancerId());
         request.setModifyList(weightRules(call.items()));
-        clb.write(call.action(), call.loadBalancerId(), c -> c.BatchModifyTargetWeight(request).getRequestId());
-        return List.of();
+        clb.write(call.action().name(), call.loadBalancerId(), c -> c.BatchModifyTargetWeight(request).getRequestId());
+        yield List.of();
       }
-      default -> throw new IllegalArgumentException("unknown planned action " + call.action());
-    }
+    };
   }
 
   private static List<String> failed(String[] listenerIds) {

@@ -127,7 +127,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
         this::loadBalancerMissing);
     this.triggers = new Triggers(services, ingresses, pods, rules, placements, this::enqueue, this::enqueueLoadBalancer,
         this::frontendDeleted);
-    this.configs = new TkeServiceConfigInformer(clients, factory, loadBalancers, support, triggers::configChanged, triggers::everything);
+    this.configs = new TkeServiceConfigInformer(clients, factory, triggers::configChanged, triggers::everything);
     this.serviceReconciler = new ServiceReconciler(services.getIndexer(), rules, new ServiceLoadBalancers(loadBalancers), placements,
         this::enqueueLoadBalancer, support, directAccessAvailable, podIpsOutsideVpc);
     this.ingressReconciler = new IngressReconciler(ingresses.getIndexer(), services.getIndexer(), rules,

@@ -3,6 +3,8 @@ package io.clbdirect.gate.controller;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerResponse;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
+import com.tencentcloudapi.clb.v20180317.models.ModifyListenerRequest;
+import com.tencentcloudapi.clb.v20180317.models.ModifyRuleRequest;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
 import com.tencentcloudapi.common.AbstractModel;
 import io.clbdirect.gate.clb.ClbOperationException;
@@ -36,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -202,6 +205,11 @@ final class LoadBalancerReconciler implements Reconciler {
     StringBuilder inputs = new StringBuilder();
     for (Served frontend : served) {
       TkeServiceConfigInformer.Lookup config = configs.forFrontend(frontend.object());
+      if (config.problem() == null) {
+        support.resolved(frontend.object(), "TkeServiceConfigInvalid");
+      } else {
+        support.announceOnce(frontend.object(), "TkeServiceConfigInvalid", config.problem());
+      }
       configsOf.put(frontend.key(), config);
       inputs.append(frontend.key()).append('|').append(frontend.releasing()).append('|').append(config.version()).append('|')
           .append(frontend.placement().vip()).append('|');
@@ -246,7 +254,10 @@ final class LoadBalancerReconciler implements Reconciler {
     for (Listener listener : present) {
       ListenerPlan.Key key = key(listener);
       if (key != null && plan.existing().containsKey(key) && settingsOf.containsKey(key)) {
-        settingsOf.get(key).settings().reconcile(lbId, listener);
+        Optional<ModifyListenerRequest> modify = settingsOf.get(key).settings().modification(lbId, listener);
+        if (modify.isPresent()) {
+          loadBalancers.gateway().write("ModifyListener", lbId, c -> c.ModifyListener(modify.get()).getRequestId());
+        }
       }
     }
     if (created) {
@@ -333,7 +344,10 @@ final class LoadBalancerReconciler implements Reconciler {
       ingressCalls.deleteRules(lbId, listener, obsolete);
       for (RuleKey rule : wantedRules) {
         if (existing.containsKey(rule)) {
-          settings.reconcile(lbId, vip, listener, existing.get(rule));
+          Optional<ModifyRuleRequest> modify = settings.modification(lbId, vip, listener, existing.get(rule));
+          if (modify.isPresent()) {
+            loadBalancers.gateway().write("ModifyRule", lbId, c -> c.ModifyRule(modify.get()).getRequestId());
+          }
         }
       }
       support.writer().annotate(ingress, Map.of(IngressReconciler.MANAGED_RULES_ANNOTATION, IngressReconciler.format(plan.managedAfter())));

@@ -14,16 +14,14 @@ import io.clbdirect.core.tkeconfig.ClbAttributes;
 import io.clbdirect.core.tkeconfig.ClbSettings;
 import io.clbdirect.core.tkeconfig.TkeServiceConfigParser;
 import io.clbdirect.core.tkeconfig.TkeServiceConfigSpec;
-import io.clbdirect.gate.clb.ClbGateway;
-import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.IngressRoutes;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A valid TkeServiceConfig applied to CLB listeners and rules: the pure mapping
+ * A valid TkeServiceConfig as CLB listener and rule attributes: the pure mapping
  * ({@link ClbAttributeMapping}) decides which attributes to set, this class copies them into SDK
- * requests. A modified health check is sent whole — what the CLB has, with the configured fields
+ * requests, and the load-balancer reconcile sends them. A modified health check is sent whole — what the CLB has, with the configured fields
  * changed — so the CLB never has to guess about the fields left out.
  */
 final class TkeListenerSettings implements ListenerSettings {
@@ -32,17 +30,15 @@ final class TkeListenerSettings implements ListenerSettings {
   record Parsed(ListenerSettings settings, List<String> errors) {}
 
   private final TkeServiceConfigSpec spec;
-  private final ClbGateway clb;
 
-  private TkeListenerSettings(TkeServiceConfigSpec spec, ClbGateway clb) {
+  private TkeListenerSettings(TkeServiceConfigSpec spec) {
     this.spec = spec;
-    this.clb = clb;
   }
 
   /** @param resource the whole TkeServiceConfig as the API server serves it */
-  static Parsed parse(JsonObject resource, ClbGateway clb) {
+  static Parsed parse(JsonObject resource) {
     TkeServiceConfigParser.Result result = TkeServiceConfigParser.parse(resource);
-    return result.isValid() ? new Parsed(new TkeListenerSettings(result.spec(), clb), List.of()) : new Parsed(null, result.errors());
+    return result.isValid() ? new Parsed(new TkeListenerSettings(result.spec()), List.of()) : new Parsed(null, result.errors());
   }
 
   @Override
@@ -62,15 +58,15 @@ final class TkeListenerSettings implements ListenerSettings {
   }
 
   @Override
-  public void reconcile(String loadBalancerId, Listener listener) throws ClbOperationException {
+  public Optional<ModifyListenerRequest> modification(String loadBalancerId, Listener listener) {
     Optional<ClbSettings> settings = spec.settingsForL4Listener(listener.getProtocol(), listener.getPort().intValue());
     if (settings.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     AttributeChanges changes = ClbAttributeMapping.diff(settings.get(),
         current(listener.getHealthCheck(), listener.getSessionExpireTime(), listener.getScheduler(), null));
     if (changes.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     ClbAttributes changed = changes.attributes();
     ModifyListenerRequest request = new ModifyListenerRequest();
@@ -81,7 +77,7 @@ final class TkeListenerSettings implements ListenerSettings {
     }
     request.setSessionExpireTime(changed.sessionExpireTime());
     request.setScheduler(changed.scheduler());
-    clb.write("ModifyListener", loadBalancerId, c -> c.ModifyListener(request).getRequestId());
+    return Optional.of(request);
   }
 
   @Override
@@ -104,16 +100,16 @@ final class TkeListenerSettings implements ListenerSettings {
   }
 
   @Override
-  public void reconcile(String loadBalancerId, String vip, Listener listener, RuleOutput rule) throws ClbOperationException {
+  public Optional<ModifyRuleRequest> modification(String loadBalancerId, String vip, Listener listener, RuleOutput rule) {
     Optional<ClbSettings> settings = spec.settingsForL7Rule(listener.getProtocol(), listener.getPort().intValue(), rule.getDomain(),
         rule.getUrl(), vip);
     if (settings.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     AttributeChanges changes = ClbAttributeMapping.diff(settings.get(),
         current(rule.getHealthCheck(), rule.getSessionExpireTime(), rule.getScheduler(), rule.getForwardType()));
     if (changes.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     ClbAttributes changed = changes.attributes();
     ModifyRuleRequest request = new ModifyRuleRequest();
@@ -126,7 +122,7 @@ final class TkeListenerSettings implements ListenerSettings {
     request.setSessionExpireTime(changed.sessionExpireTime());
     request.setScheduler(changed.scheduler());
     request.setForwardType(changed.forwardType());
-    clb.write("ModifyRule", loadBalancerId, c -> c.ModifyRule(request).getRequestId());
+    return Optional.of(request);
   }
 
   private static ClbAttributes current(HealthCheck check, Long sessionExpireTime, String scheduler, String forwardType) {

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TkeServiceConfig resources (cloud.tencent.com/v1alpha1), cached by an informer, and what a
- * frontend's reference to one means for its listeners. A missing or invalid reference is reported as a
- * Warning Event on the frontend and changes nothing on the CLB; a change to a config reconciles the
+ * frontend's reference to one means for its listeners. A missing or invalid reference is returned as a
+ * problem (the load-balancer reconcile reports it as a Warning Event on the frontend) and changes nothing on the CLB; a change to a config reconciles the
  * frontends that name it. The CRD may be installed after clb-direct started: until it is served, this
  * looks for it every {@link #CRD_RECHECK} and starts the informer when it appears, so no restart is needed.
  */
@@ -35,11 +35,14 @@ final class TkeServiceConfigInformer implements FrontendConfigs, AutoCloseable {
   /**
    * @param settings what to apply
    * @param version changes whenever the outcome may differ (the config's resourceVersion, or why none applies)
+   * @param problem why the named config cannot be applied, for a Warning on the frontend; null when none
    */
-  record Lookup(ListenerSettings settings, String version) {}
+  record Lookup(ListenerSettings settings, String version, String problem) {
+    Lookup(ListenerSettings settings, String version) {
+      this(settings, version, null);
+    }
+  }
 
-  private final LoadBalancers loadBalancers;
-  private final FrontendSupport support;
   private final KubernetesClients clients;
   private final SharedInformerFactory factory;
   private final BiConsumer<String, String> onChange;
@@ -52,10 +55,8 @@ final class TkeServiceConfigInformer implements FrontendConfigs, AutoCloseable {
    * @param onCrdAppeared called once when the CRD shows up after start-up (frontends that named a config
    *     while it was missing are reconciled again by the informer's add events; this is for the rest)
    */
-  TkeServiceConfigInformer(KubernetesClients clients, SharedInformerFactory factory, LoadBalancers loadBalancers, FrontendSupport support,
-      BiConsumer<String, String> onChange, Runnable onCrdAppeared) {
-    this.loadBalancers = loadBalancers;
-    this.support = support;
+  TkeServiceConfigInformer(KubernetesClients clients, SharedInformerFactory factory, BiConsumer<String, String> onChange,
+      Runnable onCrdAppeared) {
     this.clients = clients;
     this.factory = factory;
     this.onChange = onChange;
@@ -74,11 +75,6 @@ final class TkeServiceConfigInformer implements FrontendConfigs, AutoCloseable {
           + "is installed; looking for it every {} s", TkeServiceConfigs.PLURAL, TkeServiceConfigs.GROUP, CRD_RECHECK.toSeconds());
       recheck.scheduleWithFixedDelay(this::lookAgain, CRD_RECHECK.toMillis(), CRD_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
-  }
-
-  TkeServiceConfigInformer(KubernetesClients clients, SharedInformerFactory factory, LoadBalancers loadBalancers, FrontendSupport support,
-      BiConsumer<String, String> onChange) {
-    this(clients, factory, loadBalancers, support, onChange, () -> { });
   }
 
   private void register() {
@@ -158,34 +154,30 @@ final class TkeServiceConfigInformer implements FrontendConfigs, AutoCloseable {
         frontend instanceof V1Service ? TkeServiceConfigs.SERVICE_ANNOTATION : TkeServiceConfigs.INGRESS_ANNOTATION).orElse(null);
   }
 
+  /** What the frontend's config reference means; a problem is returned, for its reconcile to report. */
   @Override
   public Lookup forFrontend(KubernetesObject frontend) {
     String name = referenceOf(frontend);
     if (name == null) {
-      support.resolved(frontend, "TkeServiceConfigInvalid");
       return new Lookup(ListenerSettings.NONE, "");
     }
     SharedIndexInformer<TkeServiceConfigResource> current = informer;
     if (current == null) {
-      support.announceOnce(frontend, "TkeServiceConfigInvalid", "TkeServiceConfig " + name + " cannot be applied: the "
+      return new Lookup(ListenerSettings.NONE, "unavailable", "TkeServiceConfig " + name + " cannot be applied: the "
           + TkeServiceConfigs.PLURAL + "." + TkeServiceConfigs.GROUP + " CRD is not installed (kubectl apply -f manifests/crd/); "
           + "clb-direct applies it within " + CRD_RECHECK.toSeconds() + " s of its installation; listeners keep their current settings");
-      return new Lookup(ListenerSettings.NONE, "unavailable");
     }
     TkeServiceConfigResource config = current.getIndexer().getByKey(frontend.getMetadata().getNamespace() + "/" + name);
     if (config == null) {
-      support.announceOnce(frontend, "TkeServiceConfigInvalid", "TkeServiceConfig " + name + " does not exist in namespace "
+      return new Lookup(ListenerSettings.NONE, "missing:" + name, "TkeServiceConfig " + name + " does not exist in namespace "
           + frontend.getMetadata().getNamespace() + "; listeners keep their current settings");
-      return new Lookup(ListenerSettings.NONE, "missing:" + name);
     }
     String version = name + "@" + config.getMetadata().getResourceVersion();
-    TkeListenerSettings.Parsed parsed = TkeListenerSettings.parse(config.asJson(), loadBalancers.gateway());
+    TkeListenerSettings.Parsed parsed = TkeListenerSettings.parse(config.asJson());
     if (parsed.settings() == null) {
-      support.announceOnce(frontend, "TkeServiceConfigInvalid", "TkeServiceConfig " + name + " is invalid, listeners keep their "
+      return new Lookup(ListenerSettings.NONE, "invalid:" + version, "TkeServiceConfig " + name + " is invalid, listeners keep their "
           + "current settings: " + String.join("; ", parsed.errors()));
-      return new Lookup(ListenerSettings.NONE, "invalid:" + version);
     }
-    support.resolved(frontend, "TkeServiceConfigInvalid");
     return new Lookup(parsed.settings(), version);
   }
 }

@@ -19,8 +19,15 @@ public final class CallPlan {
   /** One target of a batch call, in a group. */
   public record Item(BackendGroup group, TargetAddress target, int weight) {}
 
+  /** The batch actions a plan uses, named as the API names them. */
+  public enum Action {
+    BatchRegisterTargets,
+    BatchModifyTargetWeight,
+    BatchDeregisterTargets
+  }
+
   /** One call to one load balancer. */
-  public record Call(String action, String loadBalancerId, List<Item> items) {}
+  public record Call(Action action, String loadBalancerId, List<Item> items) {}
 
   private CallPlan() {}
 
@@ -46,14 +53,14 @@ public final class CallPlan {
             .forEach(e -> reweight.add(new Item(change.group(), e.getKey(), e.getValue())));
         change.deregister().forEach(t -> deregister.add(new Item(change.group(), t, 0)));
       }
-      chunk("BatchRegisterTargets", lb, register, calls);
+      chunk(Action.BatchRegisterTargets, lb, register, calls);
       chunkWeights(lb, reweight, calls);
-      chunk("BatchDeregisterTargets", lb, deregister, calls);
+      chunk(Action.BatchDeregisterTargets, lb, deregister, calls);
     });
     return calls;
   }
 
-  private static void chunk(String action, String lb, List<Item> items, List<Call> calls) {
+  private static void chunk(Action action, String lb, List<Item> items, List<Call> calls) {
     for (int start = 0; start < items.size(); start += BATCH_TARGETS) {
       calls.add(new Call(action, lb, List.copyOf(items.subList(start, Math.min(items.size(), start + BATCH_TARGETS)))));
     }
@@ -64,13 +71,13 @@ public final class CallPlan {
     List<Item> current = new ArrayList<>();
     for (Item item : items) {
       if (current.size() == BATCH_TARGETS) {
-        calls.add(new Call("BatchModifyTargetWeight", lb, List.copyOf(current)));
+        calls.add(new Call(Action.BatchModifyTargetWeight, lb, List.copyOf(current)));
         current.clear();
       }
       current.add(item);
     }
     if (!current.isEmpty()) {
-      calls.add(new Call("BatchModifyTargetWeight", lb, List.copyOf(current)));
+      calls.add(new Call(Action.BatchModifyTargetWeight, lb, List.copyOf(current)));
     }
   }
 

@@ -21,8 +21,8 @@ public record TerminatingPod(String key, Instant deletedAt) {
    */
   public static Set<TerminatingPod> changedBy(CallPlan.Call call, Map<TargetAddress, TerminatingPod> terminating) {
     Set<TerminatingPod> changed = new LinkedHashSet<>();
-    boolean deregister = "BatchDeregisterTargets".equals(call.action());
-    boolean reweight = "BatchModifyTargetWeight".equals(call.action());
+    boolean deregister = call.action() == CallPlan.Action.BatchDeregisterTargets;
+    boolean reweight = call.action() == CallPlan.Action.BatchModifyTargetWeight;
     if (!deregister && !reweight) {
       return changed;
     }

@@ -38,11 +38,11 @@ class DeletionToClbChangeTest {
     DeletionToClbChange.Round round = metric.round(terminating);
 
     clock.now = DELETED.plusMillis(300);
-    round.landed(new CallPlan.Call("BatchRegisterTargets", "lb-1", List.of(new CallPlan.Item(L80, NEW, 10))));
+    round.landed(new CallPlan.Call(CallPlan.Action.BatchRegisterTargets, "lb-1", List.of(new CallPlan.Item(L80, NEW, 10))));
     clock.now = DELETED.plusMillis(800);
-    round.landed(new CallPlan.Call("BatchModifyTargetWeight", "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
+    round.landed(new CallPlan.Call(CallPlan.Action.BatchModifyTargetWeight, "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
     clock.now = DELETED.plusMillis(1500);
-    round.landed(new CallPlan.Call("BatchDeregisterTargets", "lb-2",
+    round.landed(new CallPlan.Call(CallPlan.Action.BatchDeregisterTargets, "lb-2",
         List.of(new CallPlan.Item(L443, A, 0), new CallPlan.Item(L443, B, 0))));
     round.record();
 
@@ -56,13 +56,13 @@ class DeletionToClbChangeTest {
   @Test
   void nothingTerminatingNothingRecordedAndSkewIsZero() {
     DeletionToClbChange.Round none = metric.round(Map.of());
-    none.landed(new CallPlan.Call("BatchDeregisterTargets", "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
+    none.landed(new CallPlan.Call(CallPlan.Action.BatchDeregisterTargets, "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
     none.record();
     assertThat(meters.get("clb_direct_gate_deletion_to_clb_change").timer().count()).isZero();
 
     // The API server's clock ahead of ours: counted as zero, not lost.
     DeletionToClbChange.Round skewed = metric.round(Map.of(A, new TerminatingPod("shop/a", DELETED.plusSeconds(2))));
-    skewed.landed(new CallPlan.Call("BatchDeregisterTargets", "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
+    skewed.landed(new CallPlan.Call(CallPlan.Action.BatchDeregisterTargets, "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
     skewed.record();
     skewed.record(); // recording twice does not count twice
     Timer timer = meters.get("clb_direct_gate_deletion_to_clb_change").timer();

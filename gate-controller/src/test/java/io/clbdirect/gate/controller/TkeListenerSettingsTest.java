@@ -62,7 +62,7 @@ class TkeListenerSettingsTest {
   static ListenerSettings settings(String spec, ClbGateway gateway) {
     JsonObject resource = new JsonObject();
     resource.add("spec", JsonParser.parseString(spec));
-    TkeListenerSettings.Parsed parsed = TkeListenerSettings.parse(resource, gateway);
+    TkeListenerSettings.Parsed parsed = TkeListenerSettings.parse(resource);
     assertThat(parsed.errors()).isEmpty();
     return parsed.settings();
   }
@@ -171,7 +171,11 @@ class TkeListenerSettingsTest {
     ListenerSettings fixed = settings(spec.replace("/healthz", "/ready"), gateway);
     Listener current = ingresses.listener(lb.getLoadBalancerId());
     for (RuleOutput rule : current.getRules()) {
-      fixed.reconcile(lb.getLoadBalancerId(), vip, current, rule);
+      // The settings only build the request; the load-balancer reconcile sends it, as here.
+      var modify = fixed.modification(lb.getLoadBalancerId(), vip, current, rule);
+      if (modify.isPresent()) {
+        gateway.write("ModifyRule", lb.getLoadBalancerId(), c -> c.ModifyRule(modify.get()).getRequestId());
+      }
     }
     var after = IngressLoadBalancers.rules(ingresses.listener(lb.getLoadBalancerId()));
     assertThat(after.get(new RuleKey("api.example.com", "/api")).getHealthCheck().getHttpCheckPath()).isEqualTo("/ready");

@@ -46,9 +46,9 @@ class CallPlanTest {
 
     assertThat(calls).extracting(CallPlan.Call::action, CallPlan.Call::loadBalancerId)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("BatchRegisterTargets", "lb-1"),
-            org.assertj.core.groups.Tuple.tuple("BatchRegisterTargets", "lb-1"),
-            org.assertj.core.groups.Tuple.tuple("BatchRegisterTargets", "lb-2"));
+            org.assertj.core.groups.Tuple.tuple(CallPlan.Action.BatchRegisterTargets, "lb-1"),
+            org.assertj.core.groups.Tuple.tuple(CallPlan.Action.BatchRegisterTargets, "lb-1"),
+            org.assertj.core.groups.Tuple.tuple(CallPlan.Action.BatchRegisterTargets, "lb-2"));
     assertThat(calls.get(0).items()).hasSize(500);
     assertThat(calls.get(1).items()).hasSize(202);
     assertThat(calls.stream().mapToInt(c -> c.items().size()).sum()).isEqualTo(704);
@@ -60,7 +60,7 @@ class CallPlanTest {
     TargetChanges rollout = TargetChanges.diff(WEB, Map.of(t(1), 10, t(2), 0), Map.of(t(2), 10, t(3), 10), t -> true);
 
     List<String> order = new ArrayList<>();
-    CallPlan.plan(List.of(rollout)).forEach(call -> order.add(call.action()));
+    CallPlan.plan(List.of(rollout)).forEach(call -> order.add(call.action().name()));
 
     assertThat(order).containsExactly("BatchRegisterTargets", "BatchModifyTargetWeight", "BatchDeregisterTargets");
   }

@@ -25,6 +25,6 @@ class TerminatingPodTest {
   }
 
   static CallPlan.Call call(String action, TargetAddress target, int weight) {
-    return new CallPlan.Call(action, "lb-1", List.of(new CallPlan.Item(GROUP, target, weight)));
+    return new CallPlan.Call(CallPlan.Action.valueOf(action), "lb-1", List.of(new CallPlan.Item(GROUP, target, weight)));
   }
 }
