@@ -1,5 +1,7 @@
 package io.clbdirect.gate.config;
 
+import io.clbdirect.gate.clb.LoadBalancers;
+import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.core.KubernetesClients;
 import io.clbdirect.core.NetworkMode;
@@ -9,9 +11,9 @@ import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbGateway;
-import io.clbdirect.gate.controller.ClbTargets;
+import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.gate.controller.GateController;
-import io.clbdirect.gate.controller.LoadBalancers;
+import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.decide.GateMode;
 import io.clbdirect.runtime.LeaseSettings;

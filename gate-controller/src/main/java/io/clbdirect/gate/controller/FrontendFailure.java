@@ -1,5 +1,6 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.LoadBalancerRefused;
 import io.clbdirect.gate.clb.ClbOperationException;
 
 /**

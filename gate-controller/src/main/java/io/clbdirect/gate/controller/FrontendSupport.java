@@ -1,5 +1,7 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.LoadBalancerRefused;
+import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.LabelSelectors;
 import io.clbdirect.core.WellKnown;

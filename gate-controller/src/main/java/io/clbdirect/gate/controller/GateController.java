@@ -1,5 +1,9 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.IngressLoadBalancers;
+import io.clbdirect.gate.clb.ServiceLoadBalancers;
+import io.clbdirect.gate.clb.LoadBalancers;
+import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.core.InformerSync;
 import io.clbdirect.core.KubernetesClients;

@@ -1,5 +1,6 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.core.DirectAccessFrontend;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;

@@ -1,5 +1,7 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.LoadBalancerRefused;
+import io.clbdirect.gate.clb.IngressLoadBalancers;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
@@ -122,7 +124,7 @@ final class IngressReconciler implements FrontendReconciler {
         throw new FrontendFailure(e, new FrontendState(null, waiting(ingress, serviceByName), Set.of(), e.code()));
       } catch (LoadBalancerRefused e) {
         unplace(key);
-        throw new FrontendFailure(e, new FrontendState(null, waiting(ingress, serviceByName), Set.of(), null, e.refusal()));
+        throw new FrontendFailure(e, new FrontendState(null, waiting(ingress, serviceByName), Set.of(), null, new FrontendState.Refusal(e.gateState(), e.getMessage())));
       }
       support.loadBalancerAccepted(ingress, IngressLoadBalancers.creationNote(resolved, creation, ingress));
       lb = new Found(inputs, resolved.getLoadBalancerId(), resolved.getLoadBalancerVips()[0]);

@@ -1,5 +1,9 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.ListenerSettings;
+import io.clbdirect.gate.clb.IngressLoadBalancers;
+import io.clbdirect.gate.clb.ServiceLoadBalancers;
+import io.clbdirect.gate.clb.LoadBalancers;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerResponse;
 import com.tencentcloudapi.clb.v20180317.models.Listener;

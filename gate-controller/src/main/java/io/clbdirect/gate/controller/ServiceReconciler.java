@@ -1,5 +1,7 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.LoadBalancerRefused;
+import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.DirectAccessRules;
@@ -106,7 +108,7 @@ final class ServiceReconciler implements FrontendReconciler {
       } catch (LoadBalancerRefused e) {
         unplace(key);
         DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
-        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, e.refusal()));
+        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, new FrontendState.Refusal(e.gateState(), e.getMessage())));
       }
       support.loadBalancerAccepted(service, ServiceLoadBalancers.creationNote(resolved, plan, service));
       lb = new Found(inputs, resolved.getLoadBalancerId(), resolved.getLoadBalancerVips()[0]);

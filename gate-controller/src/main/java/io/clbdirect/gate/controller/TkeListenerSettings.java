@@ -1,5 +1,6 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.ListenerSettings;
 import com.google.gson.JsonObject;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.HealthCheck;

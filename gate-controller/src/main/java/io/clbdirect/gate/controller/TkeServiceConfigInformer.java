@@ -1,5 +1,6 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.ListenerSettings;
 import io.clbdirect.core.KubernetesClients;
 import io.clbdirect.core.tkeconfig.TkeServiceConfigs;
 import io.kubernetes.client.common.KubernetesObject;

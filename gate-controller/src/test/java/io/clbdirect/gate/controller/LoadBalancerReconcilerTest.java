@@ -1,5 +1,8 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.ListenerSettings;
+import io.clbdirect.gate.clb.LoadBalancers;
+import io.clbdirect.gate.clb.ClbTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest;

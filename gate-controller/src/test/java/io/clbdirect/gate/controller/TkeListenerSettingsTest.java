@@ -1,5 +1,9 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.ListenerSettings;
+import io.clbdirect.gate.clb.IngressLoadBalancers;
+import io.clbdirect.gate.clb.LoadBalancers;
+import io.clbdirect.gate.clb.ClbTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package io.clbdirect.gate.controller;
+package io.clbdirect.gate.clb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,10 +7,6 @@ import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
 import io.clbdirect.emulator.Networks;
-import io.clbdirect.gate.clb.ClbCallPolicy;
-import io.clbdirect.gate.clb.ClbClientFactory;
-import io.clbdirect.gate.clb.ClbConnection;
-import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -71,7 +67,7 @@ class LoadBalancersTest {
     assertThatThrownBy(() -> resolve("lb-typo1234", null))
         .isInstanceOfSatisfying(LoadBalancerRefused.class, e -> {
           assertThat(e.eventReason()).isEqualTo("LoadBalancerNotFound");
-          assertThat(e.refusal().state()).isEqualTo(io.clbdirect.gate.decide.BackendObservation.State.LOAD_BALANCER_NOT_FOUND);
+          assertThat(e.gateState()).isEqualTo(io.clbdirect.gate.decide.BackendObservation.State.LOAD_BALANCER_NOT_FOUND);
         })
         .hasMessageContaining("lb-typo1234 named by service.kubernetes.io/tke-existed-lbid does not exist");
     assertThat(clb.stateView().getAsJsonArray("loadBalancers")).isEmpty();

@@ -1,4 +1,4 @@
-package io.clbdirect.gate.controller;
+package io.clbdirect.gate.clb;
 
 import com.tencentcloudapi.clb.v20180317.models.CreateRuleRequest;
 import com.tencentcloudapi.clb.v20180317.models.DeleteRuleRequest;
@@ -7,7 +7,6 @@ import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.RuleInput;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
-import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
@@ -29,7 +28,7 @@ public final class IngressLoadBalancers {
   public static final String PROTOCOL = "HTTP";
   public static final int PORT = 80;
   /** CreateRule takes rules in one call; kept well below the per-listener rule quota (50 by default). */
-  static final int RULES_PER_CALL = 20;
+  public static final int RULES_PER_CALL = 20;
 
   private final LoadBalancers loadBalancers;
 
@@ -127,7 +126,7 @@ public final class IngressLoadBalancers {
     return annotations.getOrDefault(EXISTING_LB_ANNOTATION, annotations.get(RECORDED_LB_ANNOTATION));
   }
 
-  static HealthCheck defaultHealthCheck() {
+  public static HealthCheck defaultHealthCheck() {
     HealthCheck check = ServiceLoadBalancers.defaultHealthCheck();
     check.setCheckType("HTTP");
     check.setHttpCheckPath("/");

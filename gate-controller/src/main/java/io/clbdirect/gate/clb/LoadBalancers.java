@@ -1,4 +1,4 @@
-package io.clbdirect.gate.controller;
+package io.clbdirect.gate.clb;
 
 import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerRequest;
 import com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest;
@@ -9,8 +9,6 @@ import com.tencentcloudapi.clb.v20180317.models.Listener;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.TagInfo;
 import com.tencentcloudapi.common.AbstractModel;
-import io.clbdirect.gate.clb.ClbGateway;
-import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.LoadBalancerSpec;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.NetworkFit;
@@ -55,7 +53,7 @@ public final class LoadBalancers {
     return clusterVpcId;
   }
 
-  ClbGateway gateway() {
+  public ClbGateway gateway() {
     return clb;
   }
 
@@ -226,7 +224,7 @@ public final class LoadBalancers {
   }
 
   /** The tags say clb-direct made this load balancer for this owner. */
-  static boolean createdFor(LoadBalancer lb, String ownerTag, String ownerUid) {
+  public static boolean createdFor(LoadBalancer lb, String ownerTag, String ownerUid) {
     return "clb-direct".equals(tagValue(lb, TAG_CREATED_BY)) && ownerUid.equals(tagValue(lb, ownerTag));
   }
 
@@ -246,7 +244,7 @@ public final class LoadBalancers {
     return tag;
   }
 
-  static String truncate(String text, int max) {
+  public static String truncate(String text, int max) {
     return text.length() <= max ? text : text.substring(0, max);
   }
 }

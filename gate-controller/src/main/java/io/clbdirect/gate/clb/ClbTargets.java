@@ -1,4 +1,4 @@
-package io.clbdirect.gate.controller;
+package io.clbdirect.gate.clb;
 
 import com.tencentcloudapi.clb.v20180317.models.Backend;
 import com.tencentcloudapi.clb.v20180317.models.BatchDeregisterTargetsRequest;
@@ -17,8 +17,6 @@ import com.tencentcloudapi.clb.v20180317.models.RuleHealth;
 import com.tencentcloudapi.clb.v20180317.models.RuleTargets;
 import com.tencentcloudapi.clb.v20180317.models.Target;
 import com.tencentcloudapi.clb.v20180317.models.TargetHealth;
-import io.clbdirect.gate.clb.ClbGateway;
-import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.BackendGroup;
 import io.clbdirect.gate.decide.CallPlan;
 import io.clbdirect.gate.decide.HealthState;
@@ -37,7 +35,7 @@ import java.util.TreeSet;
 public final class ClbTargets {
 
   /** DescribeTargetHealth takes at most 30 load balancers per call. */
-  static final int HEALTH_BATCH = 30;
+  public static final int HEALTH_BATCH = 30;
 
   private final ClbGateway clb;
 

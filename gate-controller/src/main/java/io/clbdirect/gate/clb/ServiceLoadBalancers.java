@@ -1,8 +1,7 @@
-package io.clbdirect.gate.controller;
+package io.clbdirect.gate.clb;
 
 import com.tencentcloudapi.clb.v20180317.models.HealthCheck;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
-import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.kubernetes.client.openapi.models.V1Service;
@@ -11,7 +10,7 @@ import java.util.Map;
 /**
  * A Service's load balancer: the one named by {@code service.kubernetes.io/tke-existed-lbid}, or the one
  * clb-direct recorded in {@code service.kubernetes.io/loadbalance-id}, or one made for it. Its listeners
- * (one per Service port, TCP/UDP with a TCP health check) are made by {@link LoadBalancerReconciler}.
+ * (one per Service port, TCP/UDP with a TCP health check) are made by the load-balancer reconcile.
  */
 public final class ServiceLoadBalancers {
 
@@ -52,7 +51,7 @@ public final class ServiceLoadBalancers {
   }
 
   /** TCP connect checks, CLB's defaults: 2 s timeout, every 5 s, 3 to flip either way. */
-  static HealthCheck defaultHealthCheck() {
+  public static HealthCheck defaultHealthCheck() {
     HealthCheck check = new HealthCheck();
     check.setHealthSwitch(1L);
     check.setTimeOut(2L);

@@ -1,4 +1,4 @@
-package io.clbdirect.gate.controller;
+package io.clbdirect.gate.clb;
 
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.Listener;

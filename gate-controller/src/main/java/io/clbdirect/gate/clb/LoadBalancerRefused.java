@@ -1,4 +1,4 @@
-package io.clbdirect.gate.controller;
+package io.clbdirect.gate.clb;
 
 import io.clbdirect.gate.decide.BackendObservation;
 
@@ -8,7 +8,7 @@ import io.clbdirect.gate.decide.BackendObservation;
  * changes nothing; the user has to act, so it is reported as a Warning Event with this reason and on
  * every waiting Pod's gate.
  */
-final class LoadBalancerRefused extends Exception {
+public final class LoadBalancerRefused extends Exception {
 
   private static final long serialVersionUID = 1L;
 
@@ -16,12 +16,12 @@ final class LoadBalancerRefused extends Exception {
   private final BackendObservation.State gateState;
 
   /** A load balancer that cannot serve the Pods as asked: the waiting Pods say {@code LoadBalancerUnusable}. */
-  LoadBalancerRefused(String eventReason, String message) {
+  public LoadBalancerRefused(String eventReason, String message) {
     this(eventReason, message, BackendObservation.State.REFUSED);
   }
 
   /** @param gateState what the waiting Pods' gates say: {@link BackendObservation.State#refusal() a refusal} */
-  LoadBalancerRefused(String eventReason, String message, BackendObservation.State gateState) {
+  public LoadBalancerRefused(String eventReason, String message, BackendObservation.State gateState) {
     super(message);
     if (!gateState.refusal()) {
       throw new IllegalArgumentException(gateState + " is not a refusal");
@@ -34,12 +34,12 @@ final class LoadBalancerRefused extends Exception {
    * e.g. {@code LoadBalancerNetworkMismatch}, {@code InvalidLoadBalancerParameters}, {@code LoadBalancerCreationRefused},
    * {@code LoadBalancerNotFound}
    */
-  String eventReason() {
+  public String eventReason() {
     return eventReason;
   }
 
-  /** What the Pods waiting on the frontend observe. */
-  FrontendState.Refusal refusal() {
-    return new FrontendState.Refusal(gateState, getMessage());
+  /** What the Pods waiting on the frontend observe (a {@link BackendObservation.State#refusal() refusal}). */
+  public BackendObservation.State gateState() {
+    return gateState;
   }
 }
