@@ -58,13 +58,38 @@ final class FrontendSupport {
     return targets;
   }
 
+  /** Pods by namespace and each of their labels ({@code ns/key=value}). */
+  static final String LABEL_INDEX = "clb-direct-labels";
+
+  static String labelIndexValue(String namespace, String key, String value) {
+    return namespace + "/" + key + "=" + value;
+  }
+
+  /** The label index's values of a Pod. */
+  static List<String> labelIndex(V1Pod pod) {
+    Map<String, String> labels = pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
+    if (labels == null || labels.isEmpty()) {
+      return List.of();
+    }
+    List<String> values = new ArrayList<>(labels.size());
+    labels.forEach((k, v) -> values.add(labelIndexValue(pod.getMetadata().getNamespace(), k, v)));
+    return values;
+  }
+
   List<V1Pod> selected(V1Service service) {
     Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
     List<V1Pod> selected = new ArrayList<>();
     if (selector == null || selector.isEmpty()) {
       return selected; // a Service without selector has hand-made endpoints, not Pods to bind
     }
-    for (V1Pod pod : pods.byIndex(Caches.NAMESPACE_INDEX, service.getMetadata().getNamespace())) {
+    String namespace = service.getMetadata().getNamespace();
+    // With the label index, only the Pods carrying one of the selector's labels are looked at, not every
+    // Pod of the namespace: a load balancer's reconcile selects for each of its frontends.
+    Map.Entry<String, String> first = selector.entrySet().iterator().next();
+    List<V1Pod> candidates = pods.getIndexers().containsKey(LABEL_INDEX)
+        ? pods.byIndex(LABEL_INDEX, labelIndexValue(namespace, first.getKey(), first.getValue()))
+        : pods.byIndex(Caches.NAMESPACE_INDEX, namespace);
+    for (V1Pod pod : candidates) {
       if (LabelSelectors.selects(selector, pod.getMetadata().getLabels())) {
         selected.add(pod);
       }

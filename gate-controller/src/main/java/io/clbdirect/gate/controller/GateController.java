@@ -75,6 +75,8 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
   private static final String GATED = "gated";
   /** A reconcile that changed what a frontend's Pods should say asks for a health pass this soon. */
   static final Duration PROMPT_PASS = Duration.ofMillis(50);
+  /** How long a load balancer's reconcile waits after a frontend was placed on it, for the others sharing it. */
+  static final Duration PLACEMENT_SETTLE = Duration.ofMillis(200);
 
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1Service> services;
@@ -123,7 +125,8 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
     this.ingresses = existingOr(factory, V1Ingress.class, () -> factory.sharedIndexInformerFor(
         new GenericKubernetesApi<>(V1Ingress.class, V1IngressList.class, "networking.k8s.io", "v1", "ingresses", clients.watching()),
         V1Ingress.class, 0));
-    pods.addIndexers(Map.of(GATED_INDEX, pod -> FrontendSupport.gated(pod) ? List.of(GATED) : List.of()));
+    pods.addIndexers(Map.of(GATED_INDEX, pod -> FrontendSupport.gated(pod) ? List.of(GATED) : List.of(),
+        FrontendSupport.LABEL_INDEX, FrontendSupport::labelIndex));
     this.support = new FrontendSupport(pods.getIndexer(), targets, new FrontendWriter(clients.calling()), recorder,
         DeletionToClbChange.register(meters, Clock.systemUTC()), podGracefulDeletion);
     this.health = new HealthPass(pods.getIndexer(), GATED_INDEX, GATED, services.getIndexer(), ingresses.getIndexer(), rules, targets,
@@ -133,9 +136,9 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
         this::frontendDeleted);
     this.configs = new TkeServiceConfigInformer(clients, factory, triggers::configChanged, triggers::everything);
     this.serviceReconciler = new ServiceReconciler(services.getIndexer(), rules, new ServiceLoadBalancers(loadBalancers), placements,
-        this::enqueueLoadBalancer, support, directAccessAvailable, podIpsOutsideVpc);
+        this::placed, support, directAccessAvailable, podIpsOutsideVpc);
     this.ingressReconciler = new IngressReconciler(ingresses.getIndexer(), services.getIndexer(), rules,
-        new IngressLoadBalancers(loadBalancers), placements, this::enqueueLoadBalancer, support, directAccessAvailable, podIpsOutsideVpc);
+        new IngressLoadBalancers(loadBalancers), placements, this::placed, support, directAccessAvailable, podIpsOutsideVpc);
     this.loadBalancerReconciler = new LoadBalancerReconciler(services.getIndexer(), ingresses.getIndexer(), placements, loadBalancers,
         configs, support, this::record, this::enqueue, Clock.systemUTC());
     this.terms = new LeaderTerms(clients.calling(), lease, this::newTerm);
@@ -194,6 +197,15 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
 
   private void enqueueLoadBalancer(String loadBalancerId) {
     loadBalancerQueue.add(new Request(loadBalancerId));
+  }
+
+  /**
+   * A frontend was placed on (or left) a load balancer. Its reconcile runs a moment later, so the
+   * frontends sharing it that are reconciled together (a cold start, a new leader) are served by one
+   * reconcile: one CreateListener for all their listeners rather than one each.
+   */
+  private void placed(String loadBalancerId) {
+    loadBalancerQueue.addAfter(new Request(loadBalancerId), PLACEMENT_SETTLE);
   }
 
   /** The health pass found a target its load balancer's reconcile bound missing: read that load balancer again. */

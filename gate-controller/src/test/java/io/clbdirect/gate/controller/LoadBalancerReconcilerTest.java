@@ -77,6 +77,7 @@ class LoadBalancerReconcilerTest {
 
   @BeforeEach
   void start() throws Exception {
+    pods.addIndexers(Map.of(FrontendSupport.LABEL_INDEX, FrontendSupport::labelIndex)); // as GateController's Pod cache has
     clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDlbrec", "secret").withTaskDelay(Duration.ofMillis(20)).withVipOctet(94));
     gateway = new ClbGateway(ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDlbrec", "secret",
         Duration.ofSeconds(2), Duration.ofSeconds(5))), ClbCallPolicy.defaults(), meters, Clock.systemUTC());
