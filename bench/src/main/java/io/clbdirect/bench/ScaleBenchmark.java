@@ -49,17 +49,19 @@ import java.util.regex.Pattern;
 public final class ScaleBenchmark {
 
   private static final Set<String> OPTIONS = Set.of("pods", "pods-per-service", "services-per-lb", "task-delay",
-      "health-time-scale", "timeout", "results-dir", "name", "app-args");
+      "health-time-scale", "timeout", "settle", "results-dir", "name", "app-args");
   private static final Pattern CALLS = Pattern.compile("^clb_direct_clb_(calls|errors|throttles)_total\\{(.*)} ([0-9.eE+]+)$");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
+  /** @param settle how long calls are counted once every gate is True (0: not measured) */
   public record Settings(List<Integer> pods, int podsPerService, int servicesPerLoadBalancer, Duration taskDelay, double healthTimeScale,
-      Duration timeout, Path resultsDir, String name, List<String> appArgs) {
+      Duration timeout, Duration settle, Path resultsDir, String name, List<String> appArgs) {
 
     public static Settings from(Options o) {
       return new Settings(o.integers("pods", List.of(1000, 2500, 5000)), o.integer("pods-per-service", 10),
           o.integer("services-per-lb", 5), o.duration("task-delay", Duration.ofMillis(300)),
           Double.parseDouble(o.string("health-time-scale", "0.2")), o.duration("timeout", Duration.ofMinutes(10)),
+          o.duration("settle", Duration.ofSeconds(65)),
           Path.of(o.string("results-dir", Report.defaultResultsDir().toString())), o.string("name", "scale"),
           Options.words(o.string("app-args", "")));
     }
@@ -69,7 +71,13 @@ public final class ScaleBenchmark {
   public record Step(int pods, int services, int loadBalancers, double readySeconds, double allGatesTrueSeconds, long gatesTrue,
       int notAlive, long peakHeapMiB, long heapMaxMiB, long peakRssMiB, Map<String, Long> calls, Map<String, Long> lowerBounds,
       long serverThrottles, long clientThrottles, Map<String, Long> errors, double clbDirectCpuSeconds, double benchJvmCpuSeconds,
-      double machineBusyCores, long reconciles, double reconcileMeanMillis) {}
+      double machineBusyCores, long reconciles, double reconcileMeanMillis, double settledSeconds, Map<String, Long> settledCalls) {
+
+    /** Calls that change the CLB during the settled window. */
+    public long settledWrites() {
+      return settledCalls.entrySet().stream().filter(e -> !e.getKey().startsWith("Describe")).mapToLong(Map.Entry::getValue).sum();
+    }
+  }
 
   public record Result(List<Step> steps, Path file) {}
 
@@ -113,6 +121,10 @@ public final class ScaleBenchmark {
             bound == null || bound == 0 ? "-" : f("%.1f", (double) call.getValue() / bound));
       }
       calls.print(out);
+      if (step.settledSeconds() > 0) {
+        out.println(f("  settled %.0f s after every gate was True: %d write calls; calls %s (DescribeTargetHealth allowance: %d per 30 s)",
+            step.settledSeconds(), step.settledWrites(), step.settledCalls(), (step.loadBalancers() + 29) / 30));
+      }
       if (!step.errors().isEmpty()) {
         out.println("  errors by action/code: " + step.errors());
       }
@@ -170,6 +182,19 @@ public final class ScaleBenchmark {
       long peakRssKiB = procStatusKiB(rig.app().javaPid(), "VmHWM");
       int notAlive = notAlive(rig.clb(), observer.opened().values());
       PrometheusScrape prometheus = PrometheusScrape.of(rig.app());
+      // Settled: every gate True and nothing changing. What does clb-direct still call? (Target: no write,
+      // at most one DescribeTargetHealth per 30 load balancers per 30 s.)
+      Map<String, Long> settledCalls = new TreeMap<>();
+      if (!s.settle().isZero()) {
+        Map<String, Long> before = callsByAction(prometheus);
+        Sleep.millis(s.settle().toMillis());
+        callsByAction(PrometheusScrape.of(rig.app())).forEach((action, count) -> {
+          long delta = count - before.getOrDefault(action, 0L);
+          if (delta > 0) {
+            settledCalls.put(action, delta);
+          }
+        });
+      }
       Map<String, Long> calls = new TreeMap<>();
       Map<String, Long> errors = new TreeMap<>();
       long[] throttles = new long[2];
@@ -198,10 +223,27 @@ public final class ScaleBenchmark {
       return new Step(pods, services, loadBalancers, ready, allTrue, observer.openedCount(), notAlive, heap.peak() >> 20,
           heap.max() >> 20, peakRssKiB >> 10, calls, lowerBounds(pods, services, loadBalancers), throttles[0], throttles[1], errors,
           clbDirectCpu, cpu.clientCpuSeconds(), cpu.machineBusyCores(), (long) reconcile[0],
-          reconcile[0] == 0 ? 0 : reconcile[1] * 1000 / reconcile[0]);
+          reconcile[0] == 0 ? 0 : reconcile[1] * 1000 / reconcile[0], s.settle().toMillis() / 1000.0, settledCalls);
     } finally {
       DirectAccessWorkloads.deleteNamespaces(client, List.of(ns));
     }
+  }
+
+  /** {@code clb_direct_clb_calls_total} summed per action. */
+  private static Map<String, Long> callsByAction(PrometheusScrape prometheus) {
+    Map<String, Long> calls = new TreeMap<>();
+    for (String line : prometheus.text().split("\n")) {
+      Matcher m = CALLS.matcher(line);
+      if (m.matches() && "calls".equals(m.group(1))) {
+        Matcher l = LABEL.matcher(m.group(2));
+        while (l.find()) {
+          if ("action".equals(l.group(1))) {
+            calls.merge(l.group(2), (long) Double.parseDouble(m.group(3)), Long::sum);
+          }
+        }
+      }
+    }
+    return calls;
   }
 
   /**

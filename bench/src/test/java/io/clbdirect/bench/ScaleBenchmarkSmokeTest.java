@@ -17,7 +17,7 @@ class ScaleBenchmarkSmokeTest {
   @Test
   void coldStartsIntoExistingGatedPodsAndCountsTheClbCalls(ControlPlane plane) throws Exception {
     ScaleBenchmark.Settings settings = new ScaleBenchmark.Settings(List.of(20, 40), 10, 2, Duration.ofMillis(100), 0.2,
-        Duration.ofMinutes(3), Report.defaultResultsDir().resolveSibling("smoke-results"), "scale-smoke", List.of());
+        Duration.ofMinutes(3), Duration.ofSeconds(5), Report.defaultResultsDir().resolveSibling("smoke-results"), "scale-smoke", List.of());
 
     ScaleBenchmark.Result result = ScaleBenchmark.run(plane, settings, System.out);
 
@@ -28,7 +28,10 @@ class ScaleBenchmarkSmokeTest {
     assertThat(big.loadBalancers()).isEqualTo(2);
     assertThat(big.gatesTrue()).isEqualTo(40);
     assertThat(big.notAlive()).isZero();
-    assertThat(big.calls().get("CreateListener")).isEqualTo(4);
+    // One CreateListener makes the listeners of every Service placed on a load balancer by then: at least
+    // one per load balancer, at most one per Service.
+    assertThat(big.calls().get("CreateListener")).isBetween(2L, 4L);
+    assertThat(big.settledWrites()).as("settled: nothing is written").isZero();
     assertThat(big.calls().get("BatchRegisterTargets")).isGreaterThanOrEqualTo(big.lowerBounds().get("BatchRegisterTargets"));
     assertThat(big.peakHeapMiB()).isPositive();
     assertThat(big.peakRssMiB()).isPositive();
@@ -40,7 +43,7 @@ class ScaleBenchmarkSmokeTest {
   void lowerBoundsFollowTheBatchLimits() {
     var bounds = ScaleBenchmark.lowerBounds(5000, 500, 100);
 
-    assertThat(bounds).containsEntry("CreateListener", 500L).containsEntry("DescribeTaskStatus", 500L)
+    assertThat(bounds).containsEntry("CreateListener", 100L).containsEntry("DescribeTaskStatus", 100L)
         .containsEntry("BatchRegisterTargets", 100L).containsEntry("DescribeListeners", 100L).containsEntry("DescribeTargets", 100L)
         .containsEntry("DescribeLoadBalancers", 5L).containsEntry("DescribeTargetHealth", 4L);
     assertThat(ScaleBenchmark.lowerBounds(2000, 10, 1)).containsEntry("BatchRegisterTargets", 4L);

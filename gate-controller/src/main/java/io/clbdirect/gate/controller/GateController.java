@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +104,12 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
     thread.setDaemon(true);
     return thread;
   });
+  /** Gate patches in flight at once: round trips to the API server, not CPU. */
+  private final ExecutorService gateWriters = Executors.newFixedThreadPool(8, runnable -> {
+    Thread thread = new Thread(runnable, "clb-direct-gate-status");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final AtomicBoolean promptPassScheduled = new AtomicBoolean();
   private final Object passLock = new Object();
   private volatile boolean running;
@@ -131,7 +138,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
         DeletionToClbChange.register(meters, Clock.systemUTC()), podGracefulDeletion);
     this.health = new HealthPass(pods.getIndexer(), GATED_INDEX, GATED, services.getIndexer(), ingresses.getIndexer(), rules, targets,
         decider, new GateStatusWriter(clients.calling()), recorder, metrics, Clock.systemUTC(), this::targetsMissing,
-        this::loadBalancerMissing);
+        this::loadBalancerMissing, gateWriters);
     this.triggers = new Triggers(services, ingresses, pods, rules, placements, this::enqueue, this::enqueueLoadBalancer,
         this::frontendDeleted);
     this.configs = new TkeServiceConfigInformer(clients, factory, triggers::configChanged, triggers::everything);
@@ -297,5 +304,6 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
     configs.close();
     events.shutdown();
     threads.shutdownNow();
+    gateWriters.shutdownNow();
   }
 }

@@ -46,12 +46,19 @@ public final class GateStatusWriter {
   }
 
   /** @return whether a patch was sent */
-  public boolean write(V1Pod pod, GateCondition wanted) throws ApiException {
+  /** Whether the Pod's condition differs from the wanted one (status, reason or message). */
+  public static boolean differs(V1Pod pod, GateCondition wanted) {
     V1PodCondition existing = find(pod);
-    boolean sameStatus = existing != null && wanted.statusString().equals(existing.getStatus());
-    if (sameStatus && wanted.reason().name().equals(existing.getReason()) && wanted.message().equals(existing.getMessage())) {
+    return existing == null || !wanted.statusString().equals(existing.getStatus()) || !wanted.reason().name().equals(existing.getReason())
+        || !wanted.message().equals(existing.getMessage());
+  }
+
+  public boolean write(V1Pod pod, GateCondition wanted) throws ApiException {
+    if (!differs(pod, wanted)) {
       return false;
     }
+    V1PodCondition existing = find(pod);
+    boolean sameStatus = existing != null && wanted.statusString().equals(existing.getStatus());
     String transition = sameStatus && existing.getLastTransitionTime() != null
         ? existing.getLastTransitionTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
         : OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);

@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +80,8 @@ final class HealthPass {
   /** Load balancers with gates still pending after the last pass. */
   private Set<String> pending = Set.of();
   private Instant lastSweep = Instant.EPOCH;
+  /** Gate patches in flight at once. */
+  private final Executor writers;
 
   /**
    * @param gatedPods the Pod cache, with an index of the Pods that carry clb-direct's gate
@@ -86,7 +90,8 @@ final class HealthPass {
    */
   HealthPass(Indexer<V1Pod> gatedPods, String gatedIndex, String gatedValue, Indexer<V1Service> services, Indexer<V1Ingress> ingresses,
       DirectAccessRules rules, ClbTargets targets, GateConditionDecider decider, GateStatusWriter status, EventRecorder recorder,
-      GateMetrics metrics, Clock clock, Consumer<String> targetsMissing, Consumer<String> loadBalancerMissing) {
+      GateMetrics metrics, Clock clock, Consumer<String> targetsMissing, Consumer<String> loadBalancerMissing, Executor writers) {
+    this.writers = writers;
     this.gatedPods = gatedPods;
     this.gatedIndex = gatedIndex;
     this.gatedValue = gatedValue;
@@ -233,7 +238,8 @@ final class HealthPass {
 
   private void decide(Map<String, List<BackendObservation>> observations, List<UnhealthyTargets.Sighting> sightings) {
     int notReady = 0;
-    Set<String> stillPending = new HashSet<>();
+    Set<String> stillPending = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
     Set<String> live = new HashSet<>();
     Map<String, List<DirectAccessFrontend>> frontendsByNamespace = new HashMap<>();
     for (V1Pod pod : gatedPods.byIndex(gatedIndex, gatedValue)) {
@@ -272,28 +278,39 @@ final class HealthPass {
           && o.state() != BackendObservation.State.LISTENER_MISSING && o.state() != BackendObservation.State.API_ERROR)) {
         firstBound.putIfAbsent(pod.getMetadata().getUid(), clock.instant());
       }
-      try {
-        if (status.write(pod, wanted)) {
-          recorder.event(pod, wanted.reason().severity() == GateReason.Severity.WARNING ? EventType.Warning : EventType.Normal,
-              wanted.reason().name(), "%s", wanted.message());
-          if (wanted.status() && wanted.reason() == GateReason.LoadBalancerNetworkGroupReady && (current == null || !current.status())) {
-            recordReady(pod);
-          }
-        }
-      } catch (ApiException e) {
-        log.debug("gate patch of {} failed ({}), next pass retries", podKey, e.getCode());
-        observed.forEach(o -> {
-          if (o.loadBalancerId() != null) {
-            stillPending.add(o.loadBalancerId());
-          }
-        });
-        touchedWithoutLoadBalancer = true;
+      if (GateStatusWriter.differs(pod, wanted)) {
+        List<BackendObservation> seen = observed;
+        writes.add(CompletableFuture.runAsync(() -> write(pod, podKey, wanted, current, seen, stillPending), writers));
       }
     }
+    // The patches go out together (a few at a time): one after the other, thousands of gates opening at
+    // once would wait on one round trip each. The pass ends when all are answered.
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     announce(unhealthyTargets.observe(sightings, clock.instant()));
     metrics.waiting(notReady);
     pending = stillPending;
     firstBound.keySet().retainAll(live);
+  }
+
+  private void write(V1Pod pod, String podKey, GateCondition wanted, GateCondition current, List<BackendObservation> observed,
+      Set<String> stillPending) {
+    try {
+      if (status.write(pod, wanted)) {
+        recorder.event(pod, wanted.reason().severity() == GateReason.Severity.WARNING ? EventType.Warning : EventType.Normal,
+            wanted.reason().name(), "%s", wanted.message());
+        if (wanted.status() && wanted.reason() == GateReason.LoadBalancerNetworkGroupReady && (current == null || !current.status())) {
+          recordReady(pod);
+        }
+      }
+    } catch (ApiException | RuntimeException e) {
+      log.debug("gate patch of {} failed ({}), next pass retries", podKey, e.toString());
+      observed.forEach(o -> {
+        if (o.loadBalancerId() != null) {
+          stillPending.add(o.loadBalancerId());
+        }
+      });
+      touchedWithoutLoadBalancer = true;
+    }
   }
 
   /** Targets that turned Dead after Alive (or recovered) as Events on their Pods, and the Dead count per frontend. */

@@ -9,11 +9,14 @@ import java.util.TreeMap;
 
 /**
  * Whether a Pod update can change what the gate-controller wants on a load balancer: its IP, phase,
- * deletion, labels, host network, readiness gates and the conditions {@link BackendRole} reads. Updates of
+ * deletion, labels, host network, readiness gates, named ports and its {@link BackendRole role}. Updates of
  * anything else — above all clb-direct's own gate patches and the kubelet's heartbeats of unrelated
  * fields — are dropped before they reach a workqueue. Pure.
  */
 public final class PodChange {
+
+  /** Deletion is compared on its own, so the frontend's termination settings do not matter here. */
+  private static final GracefulTermination ANY = GracefulTermination.none(FrontendAnnotations.SERVICE);
 
   private PodChange() {}
 
@@ -27,7 +30,8 @@ public final class PodChange {
         || !Objects.equals(hostNetwork(before), hostNetwork(after))
         || !Objects.equals(before.getSpec() == null ? null : before.getSpec().getReadinessGates(),
             after.getSpec() == null ? null : after.getSpec().getReadinessGates())
-        || !roleConditions(before).equals(roleConditions(after))
+        || BackendRole.of(before, ANY) != BackendRole.of(after, ANY)
+        || !otherConditions(before).equals(otherConditions(after))
         || !Objects.equals(ports(before), ports(after));
   }
 
@@ -50,16 +54,19 @@ public final class PodChange {
   }
 
   /**
-   * Condition type to status for Ready, ContainersReady and every readiness gate other than clb-direct's
-   * own (whose flips are this controller's writes and change no role).
+   * Condition type to status for the conditions other than Ready, ContainersReady and clb-direct's own
+   * gate: another readiness gate may hold the role back. Ready itself is left out, because the role
+   * already says what it means here: when clb-direct's gate turns True the kubelet sets Ready, and the
+   * Pod serves either way, so that event is dropped.
    */
-  private static Map<String, String> roleConditions(V1Pod pod) {
+  private static Map<String, String> otherConditions(V1Pod pod) {
     Map<String, String> found = new TreeMap<>();
     List<V1PodCondition> conditions = pod.getStatus() == null || pod.getStatus().getConditions() == null ? List.of()
         : pod.getStatus().getConditions();
     for (V1PodCondition condition : conditions) {
-      if (!io.clbdirect.core.WellKnown.READINESS_GATE.equals(condition.getType())) {
-        found.put(condition.getType(), condition.getStatus());
+      String type = condition.getType();
+      if (!io.clbdirect.core.WellKnown.READINESS_GATE.equals(type) && !"Ready".equals(type) && !"ContainersReady".equals(type)) {
+        found.put(type, condition.getStatus());
       }
     }
     return found;
