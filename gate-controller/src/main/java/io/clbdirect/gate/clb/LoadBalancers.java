@@ -12,7 +12,13 @@ import com.tencentcloudapi.common.AbstractModel;
 import io.clbdirect.gate.decide.LoadBalancerSpec;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.NetworkFit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -32,9 +38,19 @@ public final class LoadBalancers {
   private static final List<String> REFUSALS = List.of("InvalidParameter", "InvalidParameterValue", "MissingParameter",
       "UnknownParameter", "UnsupportedOperation", "InvalidParameterCombination", "UnauthorizedOperation", "OperationDenied");
 
+  /**
+   * How long a description is used to resolve a frontend's load balancer. Frontends sharing one, and a
+   * new leader's first pass over all of them, then cost one DescribeLoadBalancers per 20 load balancers
+   * instead of one per frontend; what it is checked for (VPC, SNAT Pro, tags) rarely changes.
+   */
+  public static final Duration DESCRIBED_FOR = Duration.ofSeconds(20);
+
+  private record Described(LoadBalancer loadBalancer, Instant at) {}
+
   private final ClbGateway clb;
   private final String clusterName;
   private final String clusterVpcId;
+  private final Map<String, Described> described = new ConcurrentHashMap<>();
 
   /**
    * @param clusterVpcId the cluster's VPC: every load balancer clb-direct creates goes there (without a
@@ -74,14 +90,14 @@ public final class LoadBalancers {
       LoadBalancerSpecs.Decision plan, boolean podIpsOutsideVpc) throws ClbOperationException, LoadBalancerRefused {
     LoadBalancer lb;
     if (named != null && !named.isBlank()) {
-      lb = describe(named.trim());
+      lb = recentlyDescribed(named.trim());
       if (lb == null) {
         throw new LoadBalancerRefused("LoadBalancerNotFound", "load balancer " + named.trim() + " named by " + namedBy
             + " does not exist (clb-direct never creates another in its place: check the id)",
             io.clbdirect.gate.decide.BackendObservation.State.LOAD_BALANCER_NOT_FOUND);
       }
     } else {
-      lb = recorded == null ? null : describe(recorded);
+      lb = recorded == null ? null : recentlyDescribed(recorded);
       if (lb == null) {
         lb = findOwned(ownerTag, ownerUid);
       }
@@ -116,12 +132,56 @@ public final class LoadBalancers {
     return NetworkFit.drift(plan.spec(), lb.getLoadBalancerId(), lb.getLoadBalancerType(), lb.getSubnetId(), tagValue(lb, TAG_SPEC));
   }
 
-  /** @return the load balancer, or null when there is none with that id */
+  /** @return the load balancer as the CLB describes it now, or null when there is none with that id */
   public LoadBalancer describe(String lbId) throws ClbOperationException {
     DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
     request.setLoadBalancerIds(new String[] {lbId});
     LoadBalancer[] found = clb.call("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(request)).getLoadBalancerSet();
-    return found == null || found.length == 0 ? null : found[0];
+    LoadBalancer lb = found == null || found.length == 0 ? null : found[0];
+    remember(lbId, lb);
+    return lb;
+  }
+
+  /** A description at most {@link #DESCRIBED_FOR} old, else {@link #describe}. */
+  private LoadBalancer recentlyDescribed(String lbId) throws ClbOperationException {
+    Described known = described.get(lbId);
+    if (known != null && Instant.now().isBefore(known.at().plus(DESCRIBED_FOR))) {
+      return known.loadBalancer();
+    }
+    return describe(lbId);
+  }
+
+  /**
+   * Describes these load balancers, 20 per call, for the lookups that follow: a new leader resolving every
+   * frontend makes one call per 20 load balancers instead of one per frontend.
+   */
+  public void prefetch(Collection<String> lbIds) throws ClbOperationException {
+    List<String> ids = List.copyOf(new java.util.TreeSet<>(lbIds));
+    for (int start = 0; start < ids.size(); start += 20) {
+      List<String> batch = ids.subList(start, Math.min(ids.size(), start + 20));
+      DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
+      request.setLoadBalancerIds(batch.toArray(String[]::new));
+      request.setLimit(20L);
+      LoadBalancer[] found = clb.call("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(request)).getLoadBalancerSet();
+      Map<String, LoadBalancer> byId = new HashMap<>();
+      for (LoadBalancer lb : found == null ? new LoadBalancer[0] : found) {
+        byId.put(lb.getLoadBalancerId(), lb);
+      }
+      batch.forEach(id -> remember(id, byId.get(id)));
+    }
+  }
+
+  /** A load balancer deleted or changed out of band: the next lookup asks the CLB. */
+  public void forget(String lbId) {
+    described.remove(lbId);
+  }
+
+  private void remember(String lbId, LoadBalancer lb) {
+    if (lb == null) {
+      described.remove(lbId); // absent: asked again next time rather than believed gone
+    } else {
+      described.put(lbId, new Described(lb, Instant.now()));
+    }
   }
 
   /**
@@ -186,6 +246,7 @@ public final class LoadBalancers {
     describe.setLoadBalancerIds(new String[] {ids[0]});
     LoadBalancer[] running = clb.poll("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(describe).getLoadBalancerSet(),
         set -> set != null && set.length == 1 && Long.valueOf(1).equals(set[0].getStatus()));
+    remember(running[0].getLoadBalancerId(), running[0]);
     return running[0];
   }
 
@@ -203,6 +264,7 @@ public final class LoadBalancers {
     DeleteLoadBalancerRequest request = new DeleteLoadBalancerRequest();
     request.setLoadBalancerIds(new String[] {lb.getLoadBalancerId()});
     clb.write("DeleteLoadBalancer", lb.getLoadBalancerId(), c -> c.DeleteLoadBalancer(request).getRequestId());
+    forget(lb.getLoadBalancerId());
     return true;
   }
 

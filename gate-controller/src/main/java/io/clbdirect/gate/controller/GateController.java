@@ -1,12 +1,13 @@
 package io.clbdirect.gate.controller;
 
-import io.clbdirect.gate.clb.IngressLoadBalancers;
-import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.core.InformerSync;
 import io.clbdirect.core.KubernetesClients;
+import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.clb.IngressLoadBalancers;
+import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.runtime.ControllerGroup;
 import io.clbdirect.runtime.ForgettingReconciler;
@@ -97,6 +98,9 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
   private final GateMetrics metrics;
   private final Triggers triggers;
   private final LeaderTerms terms;
+  private final LoadBalancers loadBalancers;
+  /** Whether this term has described the load balancers its frontends name, 20 per call, before resolving them one by one. */
+  private final AtomicBoolean prefetched = new AtomicBoolean();
   private final Duration healthInterval;
   private final int workers;
   private final ScheduledExecutorService threads = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -147,7 +151,8 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
     this.ingressReconciler = new IngressReconciler(ingresses.getIndexer(), services.getIndexer(), rules,
         new IngressLoadBalancers(loadBalancers), placements, this::placed, support, directAccessAvailable, podIpsOutsideVpc);
     this.loadBalancerReconciler = new LoadBalancerReconciler(services.getIndexer(), ingresses.getIndexer(), placements, loadBalancers,
-        configs, support, this::record, this::enqueue, Clock.systemUTC());
+        configs, support, this::record, this::enqueue, this::loadBalancerMissing, Clock.systemUTC());
+    this.loadBalancers = loadBalancers;
     this.terms = new LeaderTerms(clients.calling(), lease, this::newTerm);
   }
 
@@ -167,21 +172,64 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
     ingressReconciler.reset();
     loadBalancerReconciler.reset();
     support.forgetAnnouncements();
+    prefetched.set(false);
     synchronized (passLock) {
       health.reset();
     }
-    Controller serviceController = controller("clb-direct-services", serviceQueue, workers, new FrontendController(
-        FrontendKey.Kind.SERVICE, serviceReconciler, key -> services.getIndexer().getByKey(key.cacheKey()), this::record, support,
-        metrics.reconcile));
-    Controller ingressController = controller("clb-direct-ingresses", ingressQueue, Math.max(1, workers / 2), new FrontendController(
-        FrontendKey.Kind.INGRESS, ingressReconciler, key -> ingresses.getIndexer().getByKey(key.cacheKey()), this::record, support,
-        metrics.reconcile));
+    Reconciler serviceController = new FrontendController(FrontendKey.Kind.SERVICE, serviceReconciler,
+        key -> services.getIndexer().getByKey(key.cacheKey()), this::record, support, metrics.reconcile);
+    Reconciler ingressController = new FrontendController(FrontendKey.Kind.INGRESS, ingressReconciler,
+        key -> ingresses.getIndexer().getByKey(key.cacheKey()), this::record, support, metrics.reconcile);
+    Controller servicesRun = controller("clb-direct-services", serviceQueue, workers, request -> {
+      prefetch();
+      return serviceController.reconcile(request);
+    });
+    Controller ingressesRun = controller("clb-direct-ingresses", ingressQueue, Math.max(1, workers / 2), request -> {
+      prefetch();
+      return ingressController.reconcile(request);
+    });
     Controller loadBalancerController = controller("clb-direct-load-balancers", loadBalancerQueue, workers, this::reconcileLoadBalancer);
     triggers.everything();
-    return new ControllerGroup("clb-direct-gate-controller", List.of(serviceController, ingressController, loadBalancerController));
+    return new ControllerGroup("clb-direct-gate-controller", List.of(servicesRun, ingressesRun, loadBalancerController));
   }
 
   /** Started once the caches have synced; a result with requeueAfter is a success (its backoff is reset). */
+  /**
+   * Once per term, before the first frontend is resolved: every load balancer a frontend names or has
+   * recorded, described 20 per call. A failure only means the lookups describe them one by one.
+   */
+  private void prefetch() {
+    if (!prefetched.compareAndSet(false, true)) {
+      return;
+    }
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (V1Service service : services.getIndexer().list()) {
+      addIds(ids, service.getMetadata().getAnnotations(), ServiceLoadBalancers.EXISTING_LB_ANNOTATION,
+          ServiceLoadBalancers.RECORDED_LB_ANNOTATION);
+    }
+    for (V1Ingress ingress : ingresses.getIndexer().list()) {
+      addIds(ids, ingress.getMetadata().getAnnotations(), IngressLoadBalancers.EXISTING_LB_ANNOTATION,
+          IngressLoadBalancers.RECORDED_LB_ANNOTATION);
+    }
+    try {
+      loadBalancers.prefetch(ids);
+    } catch (ClbOperationException e) {
+      log.info("describing the {} known load balancers at once failed ({}); each is described when its frontend is", ids.size(),
+          e.getMessage());
+    }
+  }
+
+  private static void addIds(java.util.Set<String> ids, Map<String, String> annotations, String... keys) {
+    if (annotations != null) {
+      for (String key : keys) {
+        String id = annotations.get(key);
+        if (id != null && !id.isBlank()) {
+          ids.add(id.trim());
+        }
+      }
+    }
+  }
+
   private Controller controller(String name, TermQueue queue, int workerCount, Reconciler reconciler) {
     RateLimitingQueue<Request> termQueue = queue.newTerm();
     return new StartWhenSynced(this::hasSynced, ControllerBuilder.defaultBuilder(factory).withName(name).withWorkQueue(termQueue)
@@ -223,6 +271,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
 
   /** Deleted out of band: its frontends find it (or make another) again. */
   private void loadBalancerMissing(String loadBalancerId) {
+    loadBalancers.forget(loadBalancerId);
     for (Placements.Placement placement : placements.on(loadBalancerId)) {
       (placement.frontend().kind() == FrontendKey.Kind.SERVICE ? serviceReconciler : ingressReconciler).forgetLookup(placement.frontend());
       enqueue(placement.frontend());

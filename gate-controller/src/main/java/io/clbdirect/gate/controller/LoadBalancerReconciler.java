@@ -99,18 +99,20 @@ final class LoadBalancerReconciler implements Reconciler {
   private final FrontendSupport support;
   private final BiConsumer<FrontendKey, FrontendState> states;
   private final Consumer<FrontendKey> frontendChanged;
+  private final Consumer<String> loadBalancerGone;
   private final Clock clock;
   private final Map<String, Layout> layouts = new ConcurrentHashMap<>();
   private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
   /**
    * @param states where each frontend's outcome goes, for the health pass
-   * @param frontendChanged asks a frontend's own reconcile to run again (its release is done, or its load
-   *     balancer is gone and must be found or made again)
+   * @param frontendChanged asks a frontend's own reconcile to run again (its release is done)
+   * @param loadBalancerGone the load balancer was deleted out of band: its frontends find or make one again
    */
   LoadBalancerReconciler(Indexer<V1Service> services, Indexer<V1Ingress> ingresses, Placements placements, LoadBalancers loadBalancers,
       FrontendConfigs configs, FrontendSupport support, BiConsumer<FrontendKey, FrontendState> states,
-      Consumer<FrontendKey> frontendChanged, Clock clock) {
+      Consumer<FrontendKey> frontendChanged, Consumer<String> loadBalancerGone, Clock clock) {
+    this.loadBalancerGone = loadBalancerGone;
     this.services = services;
     this.ingresses = ingresses;
     this.placements = placements;
@@ -184,11 +186,11 @@ final class LoadBalancerReconciler implements Reconciler {
       layouts.remove(lbId);
       applied.remove(lbId);
       boolean gone = e.code().startsWith("InvalidParameter.LBIdNotFound");
+      if (gone) {
+        loadBalancerGone.accept(lbId);
+      }
       for (Served frontend : served) {
         support.warn(frontend.object(), "CloudApiError", e.getMessage());
-        if (gone) {
-          frontendChanged.accept(frontend.key()); // deleted out of band: found or made again by the frontend's reconcile
-        }
         if (!frontend.releasing()) {
           DesiredBackends wanted = desired.containsKey(frontend.key()) ? desired.get(frontend.key()) : waiting(frontend, lbId);
           states.accept(frontend.key(), new FrontendState(lbId, wanted.bindings(), Set.of(), e.code()));

@@ -12,6 +12,7 @@ import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,13 +23,42 @@ class LoadBalancersTest {
 
   ClbEmulator clb;
   LoadBalancers loadBalancers;
+  SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() {
     clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDlbs", "secret").withTaskDelay(Duration.ofMillis(50)).withVipOctet(92));
     ClbGateway gateway = new ClbGateway(ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDlbs",
-        "secret", Duration.ofSeconds(2), Duration.ofSeconds(5))), ClbCallPolicy.defaults(), new SimpleMeterRegistry(), Clock.systemUTC());
+        "secret", Duration.ofSeconds(2), Duration.ofSeconds(5))), ClbCallPolicy.defaults(), meters, Clock.systemUTC());
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
+  }
+
+  double describes() {
+    return meters.find("clb_direct_clb_calls_total").tag("action", "DescribeLoadBalancers").counters().stream()
+        .mapToDouble(c -> c.count()).sum();
+  }
+
+  @Test
+  void loadBalancersDescribedTogetherAreResolvedWithoutAskingAgainAndAFreshDescribeStaysPossible() throws Exception {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(loadBalancers.create("lb-" + i, LoadBalancers.TAG_SERVICE_UID, "uid-other-" + i,
+          LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false).spec()).getLoadBalancerId());
+    }
+    loadBalancers.prefetch(List.of(ids.get(0), ids.get(1), ids.get(2), "lb-missing1"));
+    double afterPrefetch = describes();
+
+    for (String id : ids) {
+      assertThat(resolve(id, null).getLoadBalancerId()).isEqualTo(id);
+    }
+    assertThat(describes()).as("one call described all three; resolving them asked nothing more").isEqualTo(afterPrefetch);
+
+    assertThatThrownBy(() -> resolve("lb-missing1", null)).as("absent is not remembered: asked again, and refused")
+        .isInstanceOf(LoadBalancerRefused.class);
+    assertThat(describes()).isEqualTo(afterPrefetch + 1);
+    loadBalancers.forget(ids.get(0));
+    resolve(ids.get(0), null);
+    assertThat(describes()).as("forgotten: described again").isEqualTo(afterPrefetch + 2);
   }
 
   @AfterEach

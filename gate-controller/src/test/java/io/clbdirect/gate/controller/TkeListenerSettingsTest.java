@@ -97,7 +97,7 @@ class TkeListenerSettingsTest {
       FrontendSupport support = new FrontendSupport(new Cache<>(), new ClbTargets(gateway), new ControllerFakes.Writes(),
           new ControllerFakes.Events(), DeletionToClbChange.register(meters, Clock.systemUTC()), () -> false);
       reconciler = new LoadBalancerReconciler(services, new Cache<>(), placements, loadBalancers,
-          frontend -> new TkeServiceConfigInformer.Lookup(settings, version), support, (key, state) -> { }, key -> { }, Clock.systemUTC());
+          frontend -> new TkeServiceConfigInformer.Lookup(settings, version), support, (key, state) -> { }, key -> { }, id -> { }, Clock.systemUTC());
       LoadBalancer lb = loadBalancers.create("web", LoadBalancers.TAG_SERVICE_UID, "uid-web", PUBLIC.spec());
       lbId = lb.getLoadBalancerId();
       services.add(service());
