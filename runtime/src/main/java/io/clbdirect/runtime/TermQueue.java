@@ -58,6 +58,12 @@ public final class TermQueue {
     }
   }
 
+  /** Items waiting to be taken (not those being reconciled, nor those delayed), or 0 between terms. */
+  public int waiting() {
+    RateLimitingQueue<Request> queue = current;
+    return queue == null ? 0 : queue.length();
+  }
+
   /** Whether a term is running: events are queued. */
   public boolean active() {
     RateLimitingQueue<Request> queue = current;

@@ -188,7 +188,11 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
       prefetch();
       return ingressController.reconcile(request);
     });
-    Controller loadBalancerController = controller("clb-direct-load-balancers", loadBalancerQueue, workers, this::reconcileLoadBalancer);
+    // Load balancers wait for the term's first pass over the frontends: a cold start or a new leader then
+    // serves each load balancer once with all its frontends placed (one CreateListener for all of them),
+    // not once per frontend as they trickle in.
+    Controller loadBalancerController = controller("clb-direct-load-balancers", loadBalancerQueue, workers, this::reconcileLoadBalancer,
+        () -> hasSynced() && serviceQueue.waiting() == 0 && ingressQueue.waiting() == 0);
     triggers.everything();
     return new ControllerGroup("clb-direct-gate-controller", List.of(servicesRun, ingressesRun, loadBalancerController));
   }
@@ -231,8 +235,12 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
   }
 
   private Controller controller(String name, TermQueue queue, int workerCount, Reconciler reconciler) {
+    return controller(name, queue, workerCount, reconciler, this::hasSynced);
+  }
+
+  private Controller controller(String name, TermQueue queue, int workerCount, Reconciler reconciler, BooleanSupplier startWhen) {
     RateLimitingQueue<Request> termQueue = queue.newTerm();
-    return new StartWhenSynced(this::hasSynced, ControllerBuilder.defaultBuilder(factory).withName(name).withWorkQueue(termQueue)
+    return new StartWhenSynced(startWhen, ControllerBuilder.defaultBuilder(factory).withName(name).withWorkQueue(termQueue)
         .withReconciler(new ForgettingReconciler(termQueue, reconciler)).withWorkerCount(workerCount).build());
   }
 

@@ -179,7 +179,6 @@ final class IngressReconciler implements FrontendReconciler {
       }
     }
     unplace(key);
-    support.writer().setFinalizer(ingress, FINALIZER, false);
     if (ingress.getMetadata().getDeletionTimestamp() == null) {
       Map<String, String> cleared = new HashMap<>();
       cleared.put(IngressLoadBalancers.RECORDED_LB_ANNOTATION, null);
@@ -187,6 +186,7 @@ final class IngressReconciler implements FrontendReconciler {
       support.writer().annotate(ingress, cleared);
       support.writer().setVip(ingress, null);
     }
+    support.writer().setFinalizer(ingress, FINALIZER, false); // last: its removal says the release is complete
     return Outcome.GONE;
   }
 

@@ -252,10 +252,17 @@ final class LoadBalancerReconciler implements Reconciler {
       }
     }
     ListenerPlan plan = ListenerPlan.of(wanted, byKey(present));
-    boolean created = false;
+    boolean unknownIds = false;
+    Map<ListenerPlan.Key, String> createdIds = new HashMap<>();
     for (ListenerPlan.Creation creation : plan.creations()) {
-      create(lbId, creation, settingsOf.get(creation.keys().get(0)));
-      created = true;
+      String[] ids = create(lbId, creation, settingsOf.get(creation.keys().get(0)));
+      if (ids != null && ids.length == creation.keys().size()) {
+        for (int i = 0; i < ids.length; i++) {
+          createdIds.put(creation.keys().get(i), ids[i]); // the answer lists them in the order of Ports
+        }
+      } else {
+        unknownIds = true;
+      }
     }
     for (Listener listener : present) {
       ListenerPlan.Key key = key(listener);
@@ -266,8 +273,12 @@ final class LoadBalancerReconciler implements Reconciler {
         }
       }
     }
-    if (created) {
+    // Rules need the HTTP listener's id and report theirs in a read: read again then, or when an answer
+    // did not name the listeners it made.
+    boolean httpCreated = createdIds.containsKey(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
+    if (unknownIds || httpCreated) {
       present = loadBalancers.listeners(lbId);
+      createdIds.clear();
     }
     if (ingressRules(lbId, served, configsOf, present)) {
       present = loadBalancers.listeners(lbId);
@@ -277,7 +288,9 @@ final class LoadBalancerReconciler implements Reconciler {
     if (http != null) {
       IngressLoadBalancers.rules(http).forEach((rule, output) -> locationIds.put(rule, output.getLocationId()));
     }
-    Layout layout = new Layout(inputs.toString(), byKey(present), Map.copyOf(locationIds), clock.instant());
+    Map<ListenerPlan.Key, String> listeners = byKey(present);
+    listeners.putAll(createdIds);
+    Layout layout = new Layout(inputs.toString(), Map.copyOf(listeners), Map.copyOf(locationIds), clock.instant());
     layouts.put(lbId, layout);
     return layout;
   }
@@ -291,7 +304,8 @@ final class LoadBalancerReconciler implements Reconciler {
     return request;
   }
 
-  private void create(String lbId, ListenerPlan.Creation creation, TkeServiceConfigInformer.Lookup config) throws ClbOperationException {
+  /** @return the ids of the listeners made, in the order of their ports, or null when the answer did not say */
+  private String[] create(String lbId, ListenerPlan.Creation creation, TkeServiceConfigInformer.Lookup config) throws ClbOperationException {
     CreateListenerRequest request;
     if (IngressLoadBalancers.PROTOCOL.equals(creation.protocol())) {
       request = new CreateListenerRequest(); // an L7 listener takes no health check: its rules have them
@@ -302,10 +316,13 @@ final class LoadBalancerReconciler implements Reconciler {
     request.setLoadBalancerId(lbId);
     request.setPorts(creation.keys().stream().map(k -> (long) k.port()).toArray(Long[]::new));
     request.setListenerNames(creation.names().toArray(String[]::new));
+    String[][] ids = new String[1][];
     loadBalancers.gateway().write("CreateListener", lbId, c -> {
       CreateListenerResponse response = c.CreateListener(request);
+      ids[0] = response.getListenerIds();
       return response.getRequestId();
     });
+    return ids[0];
   }
 
   /**

@@ -147,11 +147,11 @@ final class ServiceReconciler implements FrontendReconciler {
     if (gone != null) {
       loadBalancerChanged.accept(gone.loadBalancerId());
     }
-    support.writer().setFinalizer(service, FINALIZER, false);
     if (service.getMetadata().getDeletionTimestamp() == null) {
       support.writer().annotate(service, Collections.singletonMap(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, null));
       support.writer().setVip(service, null);
     }
+    support.writer().setFinalizer(service, FINALIZER, false); // last: its removal says the release is complete
     return Outcome.GONE;
   }
 
