@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import io.clbdirect.core.WellKnown;
-import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.kubelet.Serving;
-import io.clbdirect.emulator.ClbEmulator;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
@@ -36,13 +33,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a user reads from kubectl (issue 16): input clb-direct cannot serve is warned about, a target that
@@ -50,7 +46,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * on the held Pods, reasons follow release and re-enable within a reconcile, and normal progress is not
  * a Warning. clb-direct runs in the default {@code initial} mode.
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FeedbackEndToEndTest {
 
@@ -62,34 +57,23 @@ class FeedbackEndToEndTest {
   static final Set<String> PROGRESS = Set.of("LoadBalancerNetworkGroupReady", "DirectAccessReleased", "DirectAccessResumed",
       "TargetNotBound", "HealthCheckPending", "ListenerMissing");
 
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(99)
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-feedback", 16)).build();
+
   static ControlPlane plane;
-  static GateControllerRig rig;
-  static ClbEmulator clb;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
   static CoreV1Api core;
   static AppsV1Api apps;
   static NetworkingV1Api networking;
   static Pods pods;
 
   @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
+  static void clients() {
+    plane = stack.plane();
     core = new CoreV1Api(plane.adminClient());
     apps = new AppsV1Api(plane.adminClient());
     networking = new NetworkingV1Api(plane.adminClient());
     pods = new Pods(core);
-    rig = GateControllerRig.start(plane, SYSTEM, 99, admin -> new FakeKubelet(admin, "fake-node-feedback", 16), List.of());
-    clb = rig.clb();
-    clbDirect = rig.clbDirect();
-    kubelet = rig.kubelet();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (rig != null) {
-      rig.close();
-    }
   }
 
   @Test
@@ -149,7 +133,7 @@ class FeedbackEndToEndTest {
     String name = broken.getMetadata().getName();
 
     long started = System.nanoTime();
-    kubelet.serve(ns, name, Serving.CLOSED);
+    stack.kubelet().serve(ns, name, Serving.CLOSED);
     CoreV1Event unhealthy = awaitEvent(ns, name, "TargetUnhealthy");
     long eventMs = millisSince(started);
     Await.until(TIMEOUT, "the gauge at 1", () -> metric(series), v -> v != null && v == 1.0);
@@ -166,7 +150,7 @@ class FeedbackEndToEndTest {
     assertThat(Pods.isReady(still)).isTrue();
 
     started = System.nanoTime();
-    kubelet.serve(ns, name, Serving.OK);
+    stack.kubelet().serve(ns, name, Serving.OK);
     CoreV1Event healthy = awaitEvent(ns, name, "TargetHealthy");
     Await.until(TIMEOUT, "the gauge back at 0", () -> metric(series), v -> v != null && v == 0.0);
     System.out.printf("FEEDBACK port open again -> Normal TargetHealthy after %d ms%n", millisSince(started));
@@ -341,7 +325,7 @@ class FeedbackEndToEndTest {
 
   /** The value of one series, or null while it is not exposed. */
   static Double metric(String series) {
-    return clbDirect.management("/actuator/prometheus").lines().filter(l -> l.startsWith(series + " ")).findFirst()
+    return stack.clbDirect().management("/actuator/prometheus").lines().filter(l -> l.startsWith(series + " ")).findFirst()
         .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(null);
   }
 
@@ -351,7 +335,7 @@ class FeedbackEndToEndTest {
    */
   static List<String> loadBalancersNamed(String prefix) {
     List<String> named = new ArrayList<>();
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+    for (JsonElement lb : stack.clb().stateView().getAsJsonArray("loadBalancers")) {
       if (lb.getAsJsonObject().get("name").getAsString().startsWith(prefix)) {
         named.add(lb.getAsJsonObject().get("loadBalancerId").getAsString());
       }

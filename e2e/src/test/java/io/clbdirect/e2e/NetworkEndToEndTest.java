@@ -10,7 +10,6 @@ import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import io.clbdirect.core.WellKnown;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.emulator.Networks;
 import io.kubernetes.client.custom.IntOrString;
@@ -31,13 +30,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where the load balancers land, end to end: the cluster's VPC, internal load balancers in a subnet,
@@ -46,7 +44,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the webhook asks for ENI IPs (127.7.x.y, inside the emulator's cluster VPC 127.0.0.0/10); switched on,
  * Pods keep GlobalRouter addresses (127.131.x.y, the cluster CIDR 127.128.0.0/10).
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkEndToEndTest {
 
@@ -56,35 +53,28 @@ class NetworkEndToEndTest {
   static final String SUBNET_ANNOTATION = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid";
   static final String EXTENSIVE_ANNOTATION = "service.kubernetes.io/service.extensiveParameters";
 
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(98).args("--clb-direct.network-mode=mixed")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-mixed", 7, 131))
+      .beforeStart(plane -> setGlobalRouteDirectAccess(false))
+      // Other test classes share this control plane: leave TKE's switch as they expect it (absent).
+      .afterStop(plane -> new CoreV1Api(plane.adminClient()).deleteNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME,
+          WellKnown.TKE_CONFIG_NAMESPACE).execute())
+      .build();
+
   static ControlPlane plane;
-  static GateControllerRig rig;
   static CoreV1Api core;
   static AppsV1Api apps;
   static Pods pods;
   static ClbClient sdk;
 
   @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
+  static void clients() {
+    plane = stack.plane();
     core = new CoreV1Api(plane.adminClient());
     apps = new AppsV1Api(plane.adminClient());
     pods = new Pods(core);
-    setGlobalRouteDirectAccess(false);
-    rig = GateControllerRig.start(plane, SYSTEM, 98, admin -> new FakeKubelet(admin, "fake-node-mixed", 7, 131),
-        List.of("--clb-direct.network-mode=mixed"));
-    sdk = rig.sdk();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (rig != null) {
-        rig.close();
-      }
-    } finally {
-      // Other test classes share this control plane: leave TKE's switch as they expect it (absent).
-      core.deleteNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE).execute();
-    }
+    sdk = stack.sdk();
   }
 
   @Test
@@ -257,6 +247,8 @@ class NetworkEndToEndTest {
   }
 
   static void setGlobalRouteDirectAccess(boolean on) throws ApiException {
+    // The stack's client: also called before the stack started, ahead of this class's @BeforeAll.
+    CoreV1Api core = new CoreV1Api(stack.plane().adminClient());
     V1ConfigMap config = new V1ConfigMap().metadata(new V1ObjectMeta().name(WellKnown.TKE_CONFIG_NAME))
         .data(Map.of(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY, Boolean.toString(on)));
     try {

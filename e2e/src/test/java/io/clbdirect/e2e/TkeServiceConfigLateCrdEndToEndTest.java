@@ -8,7 +8,6 @@ import com.tencentcloudapi.clb.v20180317.models.DescribeListenersRequest;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
 import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.crd.TkeServiceConfigCrd;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
@@ -23,42 +22,36 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The TkeServiceConfig CRD installed after clb-direct started: the reference is reported while the CRD
  * is missing, and applied once it is installed, without a restart.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class TkeServiceConfigLateCrdEndToEndTest {
 
   static final String SYSTEM = "clb-direct-late-crd-e2e";
   static final Duration TIMEOUT = Duration.ofSeconds(90);
   static final int PORT = 8090;
 
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(93)
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-late-crd", 8))
+      // Another class may have installed it on this shared control plane; this one needs a cluster without it.
+      .beforeStart(plane -> TkeServiceConfigCrd.uninstall(plane.adminClient(), TIMEOUT))
+      .build();
+
   static ControlPlane plane;
-  static GateControllerRig rig;
   static CoreV1Api core;
   static ClbClient sdk;
 
   @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
+  static void clients() {
+    plane = stack.plane();
     core = new CoreV1Api(plane.adminClient());
-    // Another class may have installed it on this shared control plane; this one needs a cluster without it.
-    TkeServiceConfigCrd.uninstall(plane.adminClient(), TIMEOUT);
-    rig = GateControllerRig.start(plane, SYSTEM, 93, admin -> new FakeKubelet(admin, "fake-node-late-crd", 8), List.of());
-    sdk = rig.sdk();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (rig != null) {
-      rig.close();
-    }
+    sdk = stack.sdk();
   }
 
   @Test
