@@ -6,7 +6,6 @@ import io.clbdirect.certs.CaBundle;
 import io.clbdirect.certs.CertificateChecks;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -18,8 +17,6 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.util.PatchUtils;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,19 +27,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bootstrapper against the real API server: it repairs what users break, and rotates certificates
  * while Pods keep being created, without one failed or unmutated admission.
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BootstrapperEndToEndTest {
 
@@ -52,6 +47,14 @@ class BootstrapperEndToEndTest {
   static final String WORKLOAD_NS = "bootstrap-workloads";
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(NAMESPACE)
+      .args("--clb-direct.bootstrap.failure-policy=Fail", "--clb-direct.bootstrap.propagation-delay=3s")
+      .beforeStart(BootstrapperEndToEndTest::directAccessService)
+      // No kubelet runs: the load test's Pods are never bound, and their namespace is deleted at the end
+      // (nothing to wait for) before a later class's kubelet could bind them.
+      .build();
+
   static ApiClient client;
   static CoreV1Api core;
   static AdmissionregistrationV1Api admission;
@@ -59,28 +62,20 @@ class BootstrapperEndToEndTest {
   static ControlPlane controlPlane;
 
   @BeforeAll
-  static void start(ControlPlane plane) throws Exception {
-    controlPlane = plane;
-    client = plane.adminClient();
+  static void start() {
+    controlPlane = stack.plane();
+    client = controlPlane.adminClient();
     core = new CoreV1Api(client);
     admission = new AdmissionregistrationV1Api(client);
-    Namespaces.create(core, NAMESPACE);
-    Namespaces.create(core, WORKLOAD_NS);
-    core.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
-    Path work = Files.createDirectories(plane.workDir().resolve("bootstrap-e2e"));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), NAMESPACE, CONFIGURATION, List.of(
-        "--clb-direct.bootstrap.failure-policy=Fail", "--clb-direct.bootstrap.propagation-delay=3s"));
+    clbDirect = stack.clbDirect();
     awaitMutating();
   }
 
-  @AfterAll
-  static void stop() throws ApiException {
-    if (clbDirect != null) {
-      clbDirect.close();
-      admission.deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    }
-    // No kubelet ran: the load test's Pods were never bound, and would be by a later class's kubelet.
-    Namespaces.deleteCreated(core);
+  /** What the dry-run Pods select: the webhook gates them once its cache has it. */
+  static void directAccessService(ControlPlane plane) throws ApiException {
+    CoreV1Api api = new CoreV1Api(plane.adminClient());
+    Namespaces.create(api, WORKLOAD_NS);
+    api.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
   }
 
   static V1Pod dryRunPod() {

@@ -7,13 +7,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
@@ -24,33 +21,35 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gate-controller end to end: real API server and controllers, the fake kubelet's real listeners,
  * the CLB emulator's real health checks and data path, clb-direct as its own process.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class GateControllerEndToEndTest {
 
   static final String SYSTEM = "clb-direct-gate-e2e";
-  static final String CONFIGURATION = "clb-direct-gate-e2e";
   static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
   static final int SERVICE_PORT = 18080;
   static final Duration TIMEOUT = Duration.ofSeconds(90);
 
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(95)
+      // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
+      // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
+      .args("--clb-direct.webhook.drain.seconds=3")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-3", 3))
+      .build();
+
   static ClbEmulator clb;
-  static AliveHistory history;
   static ClbDirectProcess clbDirect;
   static FakeKubelet kubelet;
   static CoreV1Api core;
@@ -59,48 +58,14 @@ class GateControllerEndToEndTest {
   static ControlPlane plane;
 
   @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
+  static void clients() {
+    plane = stack.plane();
     core = new CoreV1Api(plane.adminClient());
     apps = new AppsV1Api(plane.adminClient());
     pods = new Pods(core);
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDe2e", "e2e-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(95));
-    history = new AliveHistory(clb);
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("gate-e2e"));
-    List<String> args = new java.util.ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
-    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
-    // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
-    // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
-    args.add("--clb-direct.webhook.drain.seconds=3");
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, CONFIGURATION, args,
-        ClbDirectProcess.clbCredentials("AKIDe2e", "e2e-secret"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-3", 3).start();
-  }
-
-  @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
-    } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (clbDirect != null) {
-      clbDirect.close();
-      new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    }
-    if (clb != null) {
-      clb.close();
-    }
+    clb = stack.clb();
+    clbDirect = stack.clbDirect();
+    kubelet = stack.kubelet();
   }
 
   static V1Deployment deployment(String ns, String name) {
@@ -269,7 +234,7 @@ class GateControllerEndToEndTest {
 
   /** Is every gated-True, non-terminating Pod's target Alive in the emulator right now? Names offenders. */
   static List<String> gateTrueBeforeAlive(String ns) {
-    return GateControllerFailoverEndToEndTest.gateTrueBeforeAlive(history, pods, ns);
+    return GateControllerFailoverEndToEndTest.gateTrueBeforeAlive(stack.aliveHistory(), pods, ns);
   }
 
   /**

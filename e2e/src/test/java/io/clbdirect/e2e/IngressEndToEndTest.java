@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
+import io.clbdirect.e2e.crd.TkeServiceConfigCrd;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
@@ -39,7 +36,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,28 +51,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Direct-access Ingress end to end (issue 7): rules per host + path on the emulator's HTTP listener,
  * gates per rule health, a lossless rolling update through the VIP by Host, and a TkeServiceConfig
  * whose HTTP health-check path holds new Pods back until it is fixed.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class IngressEndToEndTest {
 
   static final String SYSTEM = "clb-direct-ingress-e2e";
-  static final String CONFIGURATION = "clb-direct-ingress-e2e";
   static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
   static final Duration TIMEOUT = Duration.ofSeconds(90);
-  static final String CRD = "tkeserviceconfigs.cloud.tencent.com";
+
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(94)
+      // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
+      // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
+      .args("--clb-direct.webhook.drain.seconds=3")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-4", 4))
+      // The CRD exactly as manifests/ ships it, established before clb-direct starts.
+      .beforeStart(plane -> TkeServiceConfigCrd.install(plane.adminClient(), Path.of(System.getProperty("clbdirect.repo")), TIMEOUT))
+      .build();
 
   static ClbEmulator clb;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
   static CoreV1Api core;
   static AppsV1Api apps;
   static NetworkingV1Api networking;
@@ -85,55 +85,14 @@ class IngressEndToEndTest {
   static ControlPlane plane;
 
   @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
+  static void clients() {
+    plane = stack.plane();
     core = new CoreV1Api(plane.adminClient());
     apps = new AppsV1Api(plane.adminClient());
     networking = new NetworkingV1Api(plane.adminClient());
     custom = new CustomObjectsApi(plane.adminClient());
     pods = new Pods(core);
-    installCrd();
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDingress", "ingress-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(94));
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("ingress-e2e"));
-    List<String> args = new java.util.ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
-    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
-    // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
-    // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
-    args.add("--clb-direct.webhook.drain.seconds=3");
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, CONFIGURATION, args,
-        ClbDirectProcess.clbCredentials("AKIDingress", "ingress-secret"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-4", 4).start();
-  }
-
-  @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
-    } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (clbDirect != null) {
-      clbDirect.close();
-      new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    }
-    if (clb != null) {
-      clb.close();
-    }
-  }
-
-  /** The CRD exactly as manifests/ ships it, established before clb-direct starts. */
-  static void installCrd() {
-    io.clbdirect.e2e.crd.TkeServiceConfigCrd.install(plane.adminClient(), Path.of(System.getProperty("clbdirect.repo")), TIMEOUT);
+    clb = stack.clb();
   }
 
   static V1Service clusterService(String name) {

@@ -2,9 +2,7 @@ package io.clbdirect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.custom.V1Patch;
@@ -15,7 +13,6 @@ import io.kubernetes.client.openapi.models.V1HTTPGetAction;
 import io.kubernetes.client.openapi.models.V1Lifecycle;
 import io.kubernetes.client.openapi.models.V1LifecycleHandler;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
@@ -24,15 +21,12 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodReadinessGate;
 import io.kubernetes.client.util.PatchUtils;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The webhook as the real API server calls it: over HTTPS, trusting the caBundle clb-direct's own
@@ -40,60 +34,33 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * creates. The fake kubelet runs the
  * Pods and keeps gated ones NotReady until the gate condition is True.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class WebhookEndToEndTest {
 
   static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   static final String NAMESPACE = "clb-direct-webhook-e2e";
-  static final String CONFIGURATION = "clb-direct-webhook-e2e";
+
+  // The bootstrapper creates the Secret and registers the webhook by url, with Fail so that any
+  // call failure shows up as a failed creation here instead of a silently unmutated Pod.
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(NAMESPACE)
+      .args("--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-1", 1)).build();
 
   static ControlPlane plane;
   static ApiClient client;
   static CoreV1Api core;
   static AppsV1Api apps;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
   static Pods podReader;
 
   @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
+  static void start() throws Exception {
+    plane = stack.plane();
     client = plane.adminClient();
     core = new CoreV1Api(client);
     apps = new AppsV1Api(client);
     podReader = new Pods(core);
-    Path work = Files.createDirectories(plane.workDir().resolve("webhook-e2e"));
-    Namespaces.create(core, NAMESPACE);
-    // The bootstrapper creates the Secret and registers the webhook by url, with Fail so that any
-    // call failure shows up as a failed creation here instead of a silently unmutated Pod.
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), NAMESPACE, CONFIGURATION,
-        List.of("--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-1", 1).start();
     awaitWebhookInEffect();
-  }
-
-  @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While the kubelet runs, so that it ends the Pods (the class doc of Namespaces says why).
-      Namespaces.deleteCreatedAndAwait(core, NAMESPACE);
-    } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (clbDirect != null) {
-      clbDirect.close();
-      // Stopped first, or it would restore the configuration at once; with Fail it would block
-      // every later Pod creation in this control plane.
-      new AdmissionregistrationV1Api(client).deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    }
   }
 
   /** The API server honours a new webhook configuration "within a few seconds": probe with dry runs. */

@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.clbdirect.core.WellKnown;
-import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.kubelet.PodExit;
 import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -33,23 +29,19 @@ import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1StatefulSetSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Workloads beyond Deployments, now that kube-controller-manager runs its default controllers: a
@@ -57,7 +49,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * that has to get past clb-direct's finalizer; and the fake kubelet's Node kept Ready by its
  * heartbeats through it all.
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkloadsEndToEndTest {
 
@@ -73,56 +64,25 @@ class WorkloadsEndToEndTest {
   static final String JOB_RUNS_FOR = "20s";
   static final Duration PAST_NODE_GRACE = Duration.ofSeconds(60);
 
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(97)
+      .kubelet(admin -> new FakeKubelet(admin, NODE, 23)).build();
+
   static ControlPlane plane;
   static ClbEmulator clb;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
   static CoreV1Api core;
   static AppsV1Api apps;
   static BatchV1Api batch;
   static Pods pods;
-  static long kubeletStarted;
 
   @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
+  static void clients() {
+    plane = stack.plane();
     core = new CoreV1Api(plane.adminClient());
     apps = new AppsV1Api(plane.adminClient());
     batch = new BatchV1Api(plane.adminClient());
     pods = new Pods(core);
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDwork", "work-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(97));
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("workloads-e2e"));
-    List<String> args = new ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
-    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, SYSTEM, args,
-        ClbDirectProcess.clbCredentials("AKIDwork", "work-secret"));
-    kubeletStarted = System.nanoTime();
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), NODE, 23).start();
-  }
-
-  @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
-    } finally {
-      try {
-        if (kubelet != null) {
-          kubelet.close();
-        }
-        if (clbDirect != null) {
-          clbDirect.close();
-          new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(SYSTEM).execute();
-        }
-      } finally {
-        if (clb != null) {
-          clb.close();
-        }
-      }
-    }
-    Namespaces.deleteCreated(core);
+    clb = stack.clb();
   }
 
   @Test
@@ -232,13 +192,13 @@ class WorkloadsEndToEndTest {
   @Order(4)
   void theNodeStayedReadyOnItsHeartbeats() throws Exception {
     // Past the controller's grace period (50 s) and one of its 5 s monitoring rounds, whatever ran before.
-    long wait = PAST_NODE_GRACE.toMillis() - msSince(kubeletStarted);
+    long wait = PAST_NODE_GRACE.toMillis() - msSince(stack.kubeletStartedNanos());
     if (wait > 0) {
       Thread.sleep(wait);
     }
     V1Node node = core.readNode(NODE).execute();
     V1NodeCondition ready = node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
-    long up = msSince(kubeletStarted);
+    long up = msSince(stack.kubeletStartedNanos());
     assertThat(ready.getStatus()).isEqualTo("True");
     assertThat(ready.getLastTransitionTime()).as("never left Ready since the kubelet started")
         .isBefore(OffsetDateTime.now().minus(Duration.ofMillis(up)).plusSeconds(5));
