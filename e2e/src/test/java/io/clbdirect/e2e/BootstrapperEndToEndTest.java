@@ -7,7 +7,6 @@ import io.clbdirect.certs.CertificateChecks;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.kubernetes.client.custom.V1Patch;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -55,32 +54,24 @@ class BootstrapperEndToEndTest {
       // (nothing to wait for) before a later class's kubelet could bind them.
       .build();
 
-  static ApiClient client;
-  static CoreV1Api core;
   static AdmissionregistrationV1Api admission;
-  static ClbDirectProcess clbDirect;
-  static ControlPlane controlPlane;
 
   @BeforeAll
   static void start() {
-    controlPlane = stack.plane();
-    client = controlPlane.adminClient();
-    core = new CoreV1Api(client);
-    admission = new AdmissionregistrationV1Api(client);
-    clbDirect = stack.clbDirect();
+    admission = new AdmissionregistrationV1Api(stack.admin());
     awaitMutating();
   }
 
   /** What the dry-run Pods select: the webhook gates them once its cache has it. */
   static void directAccessService(ControlPlane plane) throws ApiException {
-    CoreV1Api api = new CoreV1Api(plane.adminClient());
-    Namespaces.create(api, WORKLOAD_NS);
-    api.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
+    CoreV1Api core = new CoreV1Api(plane.adminClient());
+    Namespaces.create(core, WORKLOAD_NS);
+    core.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
   }
 
   static V1Pod dryRunPod() {
     try {
-      return core.createNamespacedPod(WORKLOAD_NS, Fixtures.pod("probe", "web")).dryRun("All").execute();
+      return stack.core().createNamespacedPod(WORKLOAD_NS, Fixtures.pod("probe", "web")).dryRun("All").execute();
     } catch (ApiException e) {
       throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
     }
@@ -103,7 +94,7 @@ class BootstrapperEndToEndTest {
 
   static V1Secret secret() {
     try {
-      return core.readNamespacedSecret(SECRET, NAMESPACE).execute();
+      return stack.core().readNamespacedSecret(SECRET, NAMESPACE).execute();
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         return null;
@@ -127,7 +118,7 @@ class BootstrapperEndToEndTest {
 
   /** The certificate the server presents to a new connection. */
   static X509Certificate served() {
-    return PresentedCertificate.at(clbDirect.httpsPort());
+    return PresentedCertificate.at(stack.clbDirect().httpsPort());
   }
 
   static boolean servedIsTrusted() {
@@ -137,8 +128,8 @@ class BootstrapperEndToEndTest {
 
   static void annotateSecret(String key, String value) throws ApiException {
     String patch = "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}";
-    PatchUtils.patch(V1Secret.class, () -> core.patchNamespacedSecret(SECRET, NAMESPACE, new V1Patch(patch)).buildCall(null),
-        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+    PatchUtils.patch(V1Secret.class, () -> stack.core().patchNamespacedSecret(SECRET, NAMESPACE, new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
   }
 
   @Test
@@ -152,7 +143,7 @@ class BootstrapperEndToEndTest {
     assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
     assertThat(webhook.getSideEffects()).isEqualTo("None");
     assertThat(webhook.getTimeoutSeconds()).isEqualTo(10);
-    assertThat(webhook.getClientConfig().getUrl()).isEqualTo("https://127.0.0.1:" + clbDirect.httpsPort() + "/mutate-pods");
+    assertThat(webhook.getClientConfig().getUrl()).isEqualTo("https://127.0.0.1:" + stack.clbDirect().httpsPort() + "/mutate-pods");
     assertThat(webhook.getNamespaceSelector().getMatchExpressions().get(0).getValues()).containsExactly("kube-system", NAMESPACE);
     assertThat(servedIsTrusted()).isTrue();
   }
@@ -177,7 +168,7 @@ class BootstrapperEndToEndTest {
     long started = System.nanoTime();
     PatchUtils.patch(V1MutatingWebhookConfiguration.class,
         () -> admission.patchMutatingWebhookConfiguration(CONFIGURATION, new V1Patch(bogus)).buildCall(null),
-        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
     Await.until(TIMEOUT, "caBundle restored", BootstrapperEndToEndTest::publishedBundle, bundle -> bundle != null);
     long restoredMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
     System.out.println("REPAIR caBundle tampered -> restored in " + restoredMs + " ms");
@@ -192,7 +183,7 @@ class BootstrapperEndToEndTest {
     BigInteger oldSerial = served().getSerialNumber();
     CaBundle oldBundle = publishedBundle();
     long started = System.nanoTime();
-    core.deleteNamespacedSecret(SECRET, NAMESPACE).execute();
+    stack.core().deleteNamespacedSecret(SECRET, NAMESPACE).execute();
     Await.until(TIMEOUT, "a new Secret", BootstrapperEndToEndTest::secret, s -> s != null);
     long secretMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
     Await.until(TIMEOUT, "a new certificate served and trusted",
@@ -223,7 +214,7 @@ class BootstrapperEndToEndTest {
         int i = 0;
         while (running.get()) {
           try {
-            V1Pod pod = core.createNamespacedPod(WORKLOAD_NS, Fixtures.pod("load-" + thread + "-" + i++, "web")).execute();
+            V1Pod pod = stack.core().createNamespacedPod(WORKLOAD_NS, Fixtures.pod("load-" + thread + "-" + i++, "web")).execute();
             created.incrementAndGet();
             if (!WebhookEndToEndTest.hasGate(pod)) {
               unmutated.incrementAndGet();
@@ -269,7 +260,7 @@ class BootstrapperEndToEndTest {
     BigInteger before = served().getSerialNumber();
     String java = ProcessHandle.current().info().command().orElse("java");
     Process command = new ProcessBuilder(java, "-jar", ClbDirectProcess.packagedJar().toString(), "rotate-certificates",
-        "--namespace=" + NAMESPACE, "--kubeconfig=" + controlPlane.adminKubeconfig()).redirectErrorStream(true).start();
+        "--namespace=" + NAMESPACE, "--kubeconfig=" + stack.plane().adminKubeconfig()).redirectErrorStream(true).start();
     String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(command.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(command.exitValue()).as(output).isZero();
@@ -284,7 +275,7 @@ class BootstrapperEndToEndTest {
   @Test
   @Order(7)
   void repairsAndRotationsAreCountedAndRecordedAsEvents() throws Exception {
-    String metrics = clbDirect.management("/actuator/prometheus");
+    String metrics = stack.clbDirect().management("/actuator/prometheus");
     assertThat(metricValue(metrics, "clb_direct_bootstrap_repairs_total{kind=\"webhook-configuration\"}")).isGreaterThanOrEqualTo(2);
     assertThat(metricValue(metrics, "clb_direct_bootstrap_repairs_total{kind=\"secret\"}")).isGreaterThanOrEqualTo(1);
     assertThat(metricValue(metrics, "clb_direct_certificate_writes_total{reason=\"ca-rotation-leaf-switched\"}")).isGreaterThanOrEqualTo(1);
@@ -293,7 +284,7 @@ class BootstrapperEndToEndTest {
 
     List<String> reasons = Await.until(TIMEOUT, "events on the Secret", () -> {
       try {
-        return core.listNamespacedEvent(NAMESPACE).execute().getItems().stream()
+        return stack.core().listNamespacedEvent(NAMESPACE).execute().getItems().stream()
             .filter(e -> SECRET.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
       } catch (ApiException e) {
         throw new IllegalStateException(e);

@@ -3,7 +3,6 @@ package io.clbdirect.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clbdirect.e2e.app.ClbDirectProcess;
-import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
@@ -26,9 +25,8 @@ class BootstrapperReplicasEndToEndTest {
 
   @Test
   void oneWriterBothServeAndTheSurvivorTakesOver() throws Exception {
-    ControlPlane plane = stack.plane();
-    AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(plane.adminClient());
-    CoordinationV1Api coordination = new CoordinationV1Api(plane.adminClient());
+    AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(stack.admin());
+    CoordinationV1Api coordination = new CoordinationV1Api(stack.admin());
     ClbDirectProcess a = stack.replica("replica-a");
     ClbDirectProcess b = stack.replica("replica-b");
     String holder = coordination.readNamespacedLease("clb-direct", NAMESPACE).execute().getSpec().getHolderIdentity();

@@ -52,16 +52,14 @@ class BringYourOwnCertificateEndToEndTest {
 
   @Test
   void servesAndPublishesTheUsersCertificateWithoutEverWritingIt() throws Exception {
-    ControlPlane plane = stack.plane();
-    CoreV1Api core = new CoreV1Api(plane.adminClient());
-    AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(plane.adminClient());
+    AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(stack.admin());
     assertThat(BootstrapperReplicasEndToEndTest.serial(stack.clbDirect())).isEqualTo(usersLeaf.certificate().getSerialNumber());
     byte[] published = admission.readMutatingWebhookConfiguration(CONFIGURATION).execute()
         .getWebhooks().get(0).getClientConfig().getCaBundle();
     assertThat(CaBundle.parse(new String(published, StandardCharsets.UTF_8)).certificates()).containsExactly(usersCa.certificate());
 
     Thread.sleep(3000);
-    V1Secret after = core.readNamespacedSecret("clb-direct-webhook-tls", NAMESPACE).execute();
+    V1Secret after = stack.core().readNamespacedSecret("clb-direct-webhook-tls", NAMESPACE).execute();
     assertThat(after.getMetadata().getResourceVersion()).as("never written").isEqualTo(created.getMetadata().getResourceVersion());
   }
 }

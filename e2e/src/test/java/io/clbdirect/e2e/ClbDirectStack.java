@@ -12,6 +12,7 @@ import io.clbdirect.gate.clb.ClbConnection;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
+import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +64,13 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
   private final Step afterStop;
 
   private ControlPlane plane;
+  private ApiClient admin;
   private CoreV1Api core;
+  private AppsV1Api apps;
+  private Pods pods;
   private boolean beforeStartRan;
   private ClbEmulator clb;
+  private ClbClient sdk;
   private AliveHistory aliveHistory;
   private final Map<String, ClbDirectProcess> replicas = new LinkedHashMap<>();
   private FakeKubelet kubelet;
@@ -100,7 +105,10 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
   /** Starts it all; when a step fails, stops what had started before rethrowing. */
   void start(ControlPlane controlPlane) throws Exception {
     plane = controlPlane;
-    core = new CoreV1Api(plane.adminClient());
+    admin = plane.adminClient();
+    core = new CoreV1Api(admin);
+    apps = new AppsV1Api(admin);
+    pods = new Pods(core);
     try {
       startInOrder();
     } catch (Exception | Error e) {
@@ -178,13 +186,14 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     kubeletRunning = false;
     replicas.clear();
     clb = null;
+    sdk = null;
     beforeStartRan = false;
     return teardown;
   }
 
   private void deleteWebhookConfiguration() throws ApiException {
     try {
-      new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(system).execute();
+      new AdmissionregistrationV1Api(admin).deleteMutatingWebhookConfiguration(system).execute();
     } catch (ApiException e) {
       if (e.getCode() != 404) { // 404: no replica got as far as registering it
         throw e;
@@ -204,10 +213,30 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     return plane;
   }
 
+  /** One admin client for the class's calls (each {@link ControlPlane#adminClient()} builds a new one). */
+  ApiClient admin() {
+    return admin;
+  }
+
+  CoreV1Api core() {
+    return core;
+  }
+
+  AppsV1Api apps() {
+    return apps;
+  }
+
+  Pods pods() {
+    return pods;
+  }
+
   /** The official SDK's client, signed with the emulator's credential: what a test reads the CLB with. */
   ClbClient sdk() {
-    return ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb().endpoint(), false, secretId(), secretKey(),
-        Duration.ofSeconds(2), Duration.ofSeconds(10)));
+    if (sdk == null) {
+      sdk = ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb().endpoint(), false, secretId(), secretKey(),
+          Duration.ofSeconds(2), Duration.ofSeconds(10)));
+    }
+    return sdk;
   }
 
   ClbEmulator clb() {

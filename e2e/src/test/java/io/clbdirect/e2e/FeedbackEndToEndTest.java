@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import io.clbdirect.core.WellKnown;
-import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.kubelet.Serving;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.NetworkingV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
@@ -61,33 +58,25 @@ class FeedbackEndToEndTest {
   static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(99)
       .kubelet(admin -> new FakeKubelet(admin, "fake-node-feedback", 16)).build();
 
-  static ControlPlane plane;
-  static CoreV1Api core;
-  static AppsV1Api apps;
   static NetworkingV1Api networking;
-  static Pods pods;
 
   @BeforeAll
   static void clients() {
-    plane = stack.plane();
-    core = new CoreV1Api(plane.adminClient());
-    apps = new AppsV1Api(plane.adminClient());
-    networking = new NetworkingV1Api(plane.adminClient());
-    pods = new Pods(core);
+    networking = new NetworkingV1Api(stack.admin());
   }
 
   @Test
   @Order(1)
   void directAccessThatCannotBeServedIsWarnedOncePerCauseAndAgainAfterAFixComesUndone() throws Exception {
     String ns = "fb-silent";
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     long started = System.nanoTime();
     V1Service maybe = Fixtures.directAccessService("maybe", "web");
     maybe.getMetadata().setAnnotations(Map.of(WellKnown.SERVICE_DIRECT_ACCESS, "maybe"));
-    core.createNamespacedService(ns, maybe).execute();
+    stack.core().createNamespacedService(ns, maybe).execute();
     V1Service internal = Fixtures.directAccessService("internal", "web");
     internal.getSpec().setType("ClusterIP");
-    core.createNamespacedService(ns, internal).execute();
+    stack.core().createNamespacedService(ns, internal).execute();
     networking.createNamespacedIngress(ns, ingress("elsewhere", "nginx")).execute();
 
     CoreV1Event invalid = awaitEvent(ns, "maybe", "InvalidDirectAccessValue");
@@ -129,7 +118,7 @@ class FeedbackEndToEndTest {
     assertThat(loadBalancersNamed(ns + "-")).as("named namespace-name").containsExactly(lbId);
     String series = "clb_direct_gate_targets_unhealthy{frontend=\"service/web\",namespace=\"" + ns + "\"}";
     Await.until(TIMEOUT, "the gauge at 0", () -> metric(series), v -> v != null && v == 0.0);
-    V1Pod broken = pods.withApp(ns, "web").get(0);
+    V1Pod broken = stack.pods().withApp(ns, "web").get(0);
     String name = broken.getMetadata().getName();
 
     long started = System.nanoTime();
@@ -143,7 +132,7 @@ class FeedbackEndToEndTest {
     assertThat(unhealthy.getType()).isEqualTo("Warning");
     assertThat(unhealthy.getMessage()).contains("Service web on load balancer " + lbId + " listener lbl-").contains("since ")
         .contains("(it was Alive)");
-    V1Pod still = pods.read(ns, name);
+    V1Pod still = stack.pods().read(ns, name);
     V1PodCondition gate = Pods.condition(still, GATE).orElseThrow();
     assertThat(gate.getStatus()).as("initial mode: the gate's meaning does not change").isEqualTo("True");
     assertThat(gate.getReason()).isEqualTo("LoadBalancerNetworkGroupReady");
@@ -165,7 +154,7 @@ class FeedbackEndToEndTest {
     long started = System.nanoTime();
     apply(ns, "nolb", Map.of("service.kubernetes.io/tke-existed-lbid", "lb-nope1234"), 2);
 
-    List<V1Pod> held = Await.until(TIMEOUT, "every Pod held with LoadBalancerNotFound", () -> pods.withApp(ns, "nolb"),
+    List<V1Pod> held = Await.until(TIMEOUT, "every Pod held with LoadBalancerNotFound", () -> stack.pods().withApp(ns, "nolb"),
         list -> list.size() == 2 && list.stream().allMatch(p -> Pods.condition(p, GATE)
             .filter(c -> "False".equals(c.getStatus()) && "LoadBalancerNotFound".equals(c.getReason())).isPresent()));
     System.out.printf("FEEDBACK mistyped tke-existed-lbid -> Pods LoadBalancerNotFound within %d ms of creation%n", millisSince(started));
@@ -185,10 +174,10 @@ class FeedbackEndToEndTest {
     assertThat(loadBalancersNamed(ns + "-")).as("no load balancer made in its place").isEmpty();
 
     // Held Pods would keep the next test classes' gate-controllers (same API server) at the fast pace.
-    core.deleteNamespacedService("nolb", ns).execute();
-    apps.deleteNamespacedDeployment("nolb", ns).execute();
-    Await.until(TIMEOUT, "the Service released and the Pods gone", () -> pods.withApp(ns, "nolb").isEmpty()
-        && read(() -> core.listNamespacedService(ns).execute().getItems()).isEmpty(), done -> done);
+    stack.core().deleteNamespacedService("nolb", ns).execute();
+    stack.apps().deleteNamespacedDeployment("nolb", ns).execute();
+    Await.until(TIMEOUT, "the Service released and the Pods gone", () -> stack.pods().withApp(ns, "nolb").isEmpty()
+        && read(() -> stack.core().listNamespacedService(ns).execute().getItems()).isEmpty(), done -> done);
   }
 
   @Test
@@ -220,14 +209,14 @@ class FeedbackEndToEndTest {
     Await.until(TIMEOUT, "every Pod LoadBalancerNetworkGroupReady", () -> reasons(ns),
         r -> r.stream().allMatch("LoadBalancerNetworkGroupReady"::equals));
     long readyMs = millisSince(enabled);
-    assertThat(pods.withApp(ns, "web")).as("re-enabling never took a serving Pod out of its Service").allSatisfy(p -> {
+    assertThat(stack.pods().withApp(ns, "web")).as("re-enabling never took a serving Pod out of its Service").allSatisfy(p -> {
       assertThat(Pods.condition(p, GATE).orElseThrow().getStatus()).isEqualTo("True");
       assertThat(Pods.isReady(p)).isTrue();
     });
 
     Thread.sleep(3000);
     long deleted = System.nanoTime();
-    core.deleteNamespacedService("web", ns).execute();
+    stack.core().deleteNamespacedService("web", ns).execute();
     Await.until(TIMEOUT, "every Pod DirectAccessReleased after the deletion", () -> reasons(ns),
         r -> r.stream().allMatch("DirectAccessReleased"::equals));
     long deleteMs = millisSince(deleted);
@@ -246,7 +235,7 @@ class FeedbackEndToEndTest {
   void normalProgressIsNormalAndOnlyProblemsAreWarnings() throws Exception {
     List<CoreV1Event> gateEvents = new ArrayList<>();
     for (String ns : List.of("fb-unhealthy", "fb-release", "fb-nolb")) {
-      gateEvents.addAll(core.listNamespacedEvent(ns).execute().getItems().stream()
+      gateEvents.addAll(stack.core().listNamespacedEvent(ns).execute().getItems().stream()
           .filter(e -> "Pod".equals(e.getInvolvedObject().getKind())).toList());
     }
     List<String> pending = gateEvents.stream().filter(e -> "HealthCheckPending".equals(e.getReason())).map(CoreV1Event::getType).toList();
@@ -264,7 +253,7 @@ class FeedbackEndToEndTest {
 
   static String readyWorkload(String ns, String name, Map<String, String> annotations, int replicas) throws Exception {
     apply(ns, name, annotations, replicas);
-    Await.until(TIMEOUT, "Deployment " + name + " Available in " + ns, () -> read(() -> apps.readNamespacedDeployment(name, ns).execute()),
+    Await.until(TIMEOUT, "Deployment " + name + " Available in " + ns, () -> read(() -> stack.apps().readNamespacedDeployment(name, ns).execute()),
         d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
     Await.until(TIMEOUT, "every gate True in " + ns, () -> reasons(ns),
         r -> r.size() == replicas && r.stream().allMatch("LoadBalancerNetworkGroupReady"::equals));
@@ -274,14 +263,14 @@ class FeedbackEndToEndTest {
   }
 
   static void apply(String ns, String name, Map<String, String> annotations, int replicas) throws ApiException {
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     V1Service service = Fixtures.directAccessService(name, name);
     Map<String, String> all = new HashMap<>(service.getMetadata().getAnnotations());
     all.putAll(annotations);
     service.getMetadata().annotations(all);
     service.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-    core.createNamespacedService(ns, service).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment(name, name, replicas)).execute();
+    stack.core().createNamespacedService(ns, service).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment(name, name, replicas)).execute();
   }
 
   static V1Ingress ingress(String name, String ingressClass) {
@@ -295,12 +284,12 @@ class FeedbackEndToEndTest {
 
   /** The gate reasons of the namespace's Pods (null for a Pod without the condition). */
   static List<String> reasons(String ns) {
-    return pods.list(ns).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+    return stack.pods().list(ns).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .map(p -> Pods.condition(p, GATE).map(V1PodCondition::getReason).orElse(null)).toList();
   }
 
   static List<CoreV1Event> events(String ns, String involvedName, String reason) {
-    return read(() -> core.listNamespacedEvent(ns).fieldSelector("involvedObject.name=" + involvedName + ",reason=" + reason)
+    return read(() -> stack.core().listNamespacedEvent(ns).fieldSelector("involvedObject.name=" + involvedName + ",reason=" + reason)
         .execute().getItems());
   }
 
@@ -315,12 +304,12 @@ class FeedbackEndToEndTest {
   }
 
   static void patchService(String ns, String name, String mergePatch) throws ApiException {
-    PatchUtils.patch(V1Service.class, () -> core.patchNamespacedService(name, ns, new V1Patch(mergePatch)).buildCall(null),
-        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, plane.adminClient());
+    PatchUtils.patch(V1Service.class, () -> stack.core().patchNamespacedService(name, ns, new V1Patch(mergePatch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, stack.admin());
   }
 
   static V1Service service(String ns, String name) {
-    return read(() -> core.readNamespacedService(name, ns).execute());
+    return read(() -> stack.core().readNamespacedService(name, ns).execute());
   }
 
   /** The value of one series, or null while it is not exposed. */

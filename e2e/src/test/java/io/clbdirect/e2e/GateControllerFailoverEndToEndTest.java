@@ -2,7 +2,6 @@ package io.clbdirect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
@@ -42,11 +41,9 @@ class GateControllerFailoverEndToEndTest {
 
   @Test
   void theSurvivorFinishesTheRolloutAndNoGateIsTrueTooEarly() throws Exception {
-    ControlPlane plane = stack.plane();
-    CoreV1Api core = new CoreV1Api(plane.adminClient());
-    AppsV1Api apps = new AppsV1Api(plane.adminClient());
-    CoordinationV1Api leases = new CoordinationV1Api(plane.adminClient());
-    Pods pods = new Pods(core);
+    CoreV1Api core = stack.core();
+    AppsV1Api apps = stack.apps();
+    CoordinationV1Api leases = new CoordinationV1Api(stack.admin());
     AliveHistory history = stack.aliveHistory();
     String ns = "failover-web";
     Namespaces.create(core, ns);
@@ -62,7 +59,7 @@ class GateControllerFailoverEndToEndTest {
     ExecutorService checker = Executors.newSingleThreadExecutor();
     checker.submit(() -> {
       while (running.get()) {
-        violations.addAll(gateTrueBeforeAlive(history, pods, ns));
+        violations.addAll(gateTrueBeforeAlive(history, stack.pods(), ns));
         Thread.sleep(100);
       }
       return null;
@@ -73,7 +70,7 @@ class GateControllerFailoverEndToEndTest {
       leader = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
       String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
       PatchUtils.patch(V1Deployment.class, () -> apps.patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
-          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
+          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
       Thread.sleep(1500);
       stack.replica(leader).kill();
       killedAt = System.nanoTime();

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.crd.TkeServiceConfigCrd;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
-import io.clbdirect.emulator.ClbEmulator;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.apis.NetworkingV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
@@ -76,23 +72,13 @@ class IngressEndToEndTest {
       .beforeStart(plane -> TkeServiceConfigCrd.install(plane.adminClient(), Path.of(System.getProperty("clbdirect.repo")), TIMEOUT))
       .build();
 
-  static ClbEmulator clb;
-  static CoreV1Api core;
-  static AppsV1Api apps;
   static NetworkingV1Api networking;
   static CustomObjectsApi custom;
-  static Pods pods;
-  static ControlPlane plane;
 
   @BeforeAll
   static void clients() {
-    plane = stack.plane();
-    core = new CoreV1Api(plane.adminClient());
-    apps = new AppsV1Api(plane.adminClient());
-    networking = new NetworkingV1Api(plane.adminClient());
-    custom = new CustomObjectsApi(plane.adminClient());
-    pods = new Pods(core);
-    clb = stack.clb();
+    networking = new NetworkingV1Api(stack.admin());
+    custom = new CustomObjectsApi(stack.admin());
   }
 
   static V1Service clusterService(String name) {
@@ -119,7 +105,7 @@ class IngressEndToEndTest {
 
   static V1Deployment deployment(String ns, String name) {
     try {
-      return apps.readNamespacedDeployment(name, ns).execute();
+      return stack.apps().readNamespacedDeployment(name, ns).execute();
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }
@@ -149,7 +135,7 @@ class IngressEndToEndTest {
   /** The emulator's rules of a load balancer's HTTP:80 listener, by domain + url. */
   static Map<String, JsonObject> rules(String lbId) {
     Map<String, JsonObject> rules = new HashMap<>();
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+    for (JsonElement lb : stack.clb().stateView().getAsJsonArray("loadBalancers")) {
       if (!lb.getAsJsonObject().get("loadBalancerId").getAsString().equals(lbId)) {
         continue;
       }
@@ -196,7 +182,7 @@ class IngressEndToEndTest {
     JsonObject found = rules(lbId).get(rule);
     Map<String, String> health = found == null ? Map.of() : targetHealth(found);
     List<String> offenders = new ArrayList<>();
-    for (V1Pod pod : pods.withApp(ns, app)) {
+    for (V1Pod pod : stack.pods().withApp(ns, app)) {
       boolean gateTrue = Pods.condition(pod, GATE).map(c -> "True".equals(c.getStatus())
           && "LoadBalancerNetworkGroupReady".equals(c.getReason())).orElse(false);
       if (gateTrue && pod.getMetadata().getDeletionTimestamp() == null && !"Alive".equals(health.get(target(pod)))) {
@@ -214,16 +200,16 @@ class IngressEndToEndTest {
   @Test
   void twoHostsAreRoutedToTheirPodsAndARollingUpdateLosesNoRequest() throws Exception {
     String ns = "ingress-shop";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, clusterService("web")).execute();
-    core.createNamespacedService(ns, clusterService("api")).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, clusterService("web")).execute();
+    stack.core().createNamespacedService(ns, clusterService("api")).execute();
     Map<String, List<String>> hosts = new LinkedHashMap<>();
     hosts.put("web.example.com", List.of("/", "web"));
     hosts.put("api.example.com", List.of("/api", "api"));
     networking.createNamespacedIngress(ns, ingress("shop", Map.of("ingress.cloud.tencent.com/enable-grace-shutdown", "true"), hosts)).execute();
     long started = System.nanoTime();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
     awaitAvailable(ns, "web", 3);
     awaitAvailable(ns, "api", 2);
     System.out.printf("INGRESS 3 + 2 replicas behind two rules created -> all gates True in %d ms%n",
@@ -239,7 +225,7 @@ class IngressEndToEndTest {
     for (String app : List.of("web", "api")) {
       JsonObject rule = rules.get(app.equals("web") ? "web.example.com/" : "api.example.com/api");
       Set<String> expected = new HashSet<>();
-      for (V1Pod pod : pods.withApp(ns, app)) {
+      for (V1Pod pod : stack.pods().withApp(ns, app)) {
         expected.add(target(pod));
         V1PodCondition gate = Pods.condition(pod, GATE).orElseThrow();
         assertThat(gate.getStatus()).isEqualTo("True");
@@ -250,9 +236,9 @@ class IngressEndToEndTest {
     }
 
     Set<String> webPods = new HashSet<>();
-    pods.withApp(ns, "web").forEach(p -> webPods.add(p.getMetadata().getName()));
+    stack.pods().withApp(ns, "web").forEach(p -> webPods.add(p.getMetadata().getName()));
     Set<String> apiPods = new HashSet<>();
-    pods.withApp(ns, "api").forEach(p -> apiPods.add(p.getMetadata().getName()));
+    stack.pods().withApp(ns, "api").forEach(p -> apiPods.add(p.getMetadata().getName()));
     for (int i = 0; i < 6; i++) {
       Answer web = get(vip, "web.example.com", "/");
       assertThat(web.statusLine()).startsWith("HTTP/1.1 200");
@@ -294,12 +280,12 @@ class IngressEndToEndTest {
     long rolloutStarted = System.nanoTime();
     try {
       String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
-      PatchUtils.patch(V1Deployment.class, () -> apps.patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
-          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
+      PatchUtils.patch(V1Deployment.class, () -> stack.apps().patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
+          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
       Await.until(TIMEOUT, "rollout of web complete", () -> deployment(ns, "web"), d -> d.getStatus() != null
           && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
           && Integer.valueOf(3).equals(d.getStatus().getReplicas()) && d.getStatus().getObservedGeneration() >= 2);
-      Await.until(TIMEOUT, "old web Pods gone", () -> pods.withApp(ns, "web").size(), n -> n == 3);
+      Await.until(TIMEOUT, "old web Pods gone", () -> stack.pods().withApp(ns, "web").size(), n -> n == 3);
       Thread.sleep(1000);
     } finally {
       running.set(false);
@@ -312,7 +298,7 @@ class IngressEndToEndTest {
     assertThat(violations).as("web Pods with the gate True while their rule target was not Alive").isEmpty();
     assertThat(ok.get()).isGreaterThan(20);
     Set<String> newTargets = new HashSet<>();
-    pods.withApp(ns, "web").forEach(p -> newTargets.add(target(p)));
+    stack.pods().withApp(ns, "web").forEach(p -> newTargets.add(target(p)));
     Await.until(TIMEOUT, "the web rule holds only the new Pods", () -> targetHealth(rules(lbId).get("web.example.com/")).keySet(),
         newTargets::equals);
 
@@ -329,7 +315,7 @@ class IngressEndToEndTest {
         throw new IllegalStateException(e);
       }
     }, n -> n == 0);
-    assertThat(GateControllerEndToEndTest.loadBalancerExists(clb, lbId)).as("the load balancer made for the Ingress is deleted").isFalse();
+    assertThat(GateControllerEndToEndTest.loadBalancerExists(stack.clb(), lbId)).as("the load balancer made for the Ingress is deleted").isFalse();
   }
 
   /**
@@ -340,8 +326,8 @@ class IngressEndToEndTest {
   @Test
   void aTkeServiceConfigHealthCheckPathHoldsPodsBackUntilItIsFixed() throws Exception {
     String ns = "ingress-config";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, clusterService("api")).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, clusterService("api")).execute();
     Map<String, List<String>> hosts = new LinkedHashMap<>();
     hosts.put("api.example.com", List.of("/", "api"));
     networking.createNamespacedIngress(ns, ingress("api", Map.of("ingress.cloud.tencent.com/tke-service-config", "api-config"), hosts))
@@ -355,23 +341,23 @@ class IngressEndToEndTest {
     Await.until(TIMEOUT, "the rule's health check path set from the TkeServiceConfig", () -> rules(lbId).get("api.example.com/"),
         rule -> rule != null && rule.has("healthCheck") && rule.get("healthCheck").getAsString().contains("/missing/healthz"));
 
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
-    List<V1Pod> held = Await.until(TIMEOUT, "both Pods' gates False with HealthCheckFailing", () -> pods.withApp(ns, "api"),
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
+    List<V1Pod> held = Await.until(TIMEOUT, "both Pods' gates False with HealthCheckFailing", () -> stack.pods().withApp(ns, "api"),
         list -> list.size() == 2 && list.stream().allMatch(p -> Pods.condition(p, GATE)
             .map(c -> "False".equals(c.getStatus()) && "HealthCheckFailing".equals(c.getReason())).orElse(false)));
     assertThat(held).noneMatch(Pods::isReady);
     Thread.sleep(2000); // several health-check rounds (0.5 s apart here): still held back
-    assertThat(pods.withApp(ns, "api")).noneMatch(Pods::isReady);
+    assertThat(stack.pods().withApp(ns, "api")).noneMatch(Pods::isReady);
     assertThat(deployment(ns, "api").getStatus().getAvailableReplicas()).isNull();
 
     long fixed = System.nanoTime();
     String patch = "{\"spec\":{\"loadBalancer\":{\"l7Listeners\":[" + l7Listener("/healthz") + "]}}}";
     PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObject("cloud.tencent.com", "v1alpha1", ns, "tkeserviceconfigs",
-        "api-config", new V1Patch(patch)).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, plane.adminClient());
+        "api-config", new V1Patch(patch)).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, stack.admin());
     awaitAvailable(ns, "api", 2);
     System.out.printf("TKESERVICECONFIG health check path fixed -> both Pods Ready in %d ms%n",
         Duration.ofNanos(System.nanoTime() - fixed).toMillis());
-    assertThat(pods.withApp(ns, "api")).allSatisfy(p -> assertThat(Pods.condition(p, GATE).orElseThrow().getReason())
+    assertThat(stack.pods().withApp(ns, "api")).allSatisfy(p -> assertThat(Pods.condition(p, GATE).orElseThrow().getReason())
         .isEqualTo("LoadBalancerNetworkGroupReady"));
   }
 
@@ -391,7 +377,7 @@ class IngressEndToEndTest {
 
   static List<CoreV1Event> events(String ns) {
     try {
-      return core.listNamespacedEvent(ns).execute().getItems();
+      return stack.core().listNamespacedEvent(ns).execute().getItems();
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }

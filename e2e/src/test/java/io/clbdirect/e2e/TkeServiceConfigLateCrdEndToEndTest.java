@@ -3,16 +3,13 @@ package io.clbdirect.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.Gson;
-import com.tencentcloudapi.clb.v20180317.ClbClient;
 import com.tencentcloudapi.clb.v20180317.models.DescribeListenersRequest;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
-import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.crd.TkeServiceConfigCrd;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Service;
@@ -22,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,28 +39,17 @@ class TkeServiceConfigLateCrdEndToEndTest {
       .beforeStart(plane -> TkeServiceConfigCrd.uninstall(plane.adminClient(), TIMEOUT))
       .build();
 
-  static ControlPlane plane;
-  static CoreV1Api core;
-  static ClbClient sdk;
-
-  @BeforeAll
-  static void clients() {
-    plane = stack.plane();
-    core = new CoreV1Api(plane.adminClient());
-    sdk = stack.sdk();
-  }
-
   @Test
   void aConfigIsReportedWhileTheCrdIsMissingAndAppliedOnceItIsInstalled() throws Exception {
     String ns = "late-crd";
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     Map<String, String> annotations = new HashMap<>(web.getMetadata().getAnnotations());
     annotations.put("service.cloud.tencent.com/tke-service-config", "slow-checks");
     web.getMetadata().annotations(annotations);
     web.getSpec().getPorts().get(0).port(PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-    core.createNamespacedService(ns, web).execute();
-    new AppsV1Api(plane.adminClient()).createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 1)).execute();
+    stack.core().createNamespacedService(ns, web).execute();
+    new AppsV1Api(stack.admin()).createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 1)).execute();
 
     CoreV1Event missing = Await.until(TIMEOUT, "a TkeServiceConfigInvalid Event saying the CRD is missing", () -> events(ns).stream()
         .filter(e -> "TkeServiceConfigInvalid".equals(e.getReason())).findFirst().orElse(null), e -> e != null);
@@ -73,14 +58,14 @@ class TkeServiceConfigLateCrdEndToEndTest {
     assertThat(before.getHealthCheck().getIntervalTime()).as("clb-direct's default meanwhile").isEqualTo(5L);
 
     long installed = System.nanoTime();
-    TkeServiceConfigCrd.install(plane.adminClient(), Path.of(System.getProperty("clbdirect.repo")), TIMEOUT);
+    TkeServiceConfigCrd.install(stack.admin(), Path.of(System.getProperty("clbdirect.repo")), TIMEOUT);
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("apiVersion", "cloud.tencent.com/v1alpha1");
     config.put("kind", "TkeServiceConfig");
     config.put("metadata", Map.of("name", "slow-checks"));
     config.put("spec", new Gson().fromJson("{\"loadBalancer\":{\"l4Listeners\":[{\"protocol\":\"TCP\",\"port\":" + PORT
         + ",\"healthCheck\":{\"enable\":true,\"intervalTime\":7}}]}}", Map.class));
-    new CustomObjectsApi(plane.adminClient()).createNamespacedCustomObject("cloud.tencent.com", "v1alpha1", ns, "tkeserviceconfigs", config)
+    new CustomObjectsApi(stack.admin()).createNamespacedCustomObject("cloud.tencent.com", "v1alpha1", ns, "tkeserviceconfigs", config)
         .execute();
 
     Await.until(TIMEOUT, "the listener's health check interval from the TkeServiceConfig", () -> listener(ns),
@@ -91,7 +76,7 @@ class TkeServiceConfigLateCrdEndToEndTest {
 
   static Listener listener(String ns) {
     try {
-      V1Service service = core.readNamespacedService("web", ns).execute();
+      V1Service service = stack.core().readNamespacedService("web", ns).execute();
       String lbId = service.getMetadata().getAnnotations() == null ? null
           : service.getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id");
       if (lbId == null) {
@@ -99,7 +84,7 @@ class TkeServiceConfigLateCrdEndToEndTest {
       }
       DescribeListenersRequest request = new DescribeListenersRequest();
       request.setLoadBalancerId(lbId);
-      Listener[] listeners = sdk.DescribeListeners(request).getListeners();
+      Listener[] listeners = stack.sdk().DescribeListeners(request).getListeners();
       return listeners == null || listeners.length == 0 ? null : listeners[0];
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -108,7 +93,7 @@ class TkeServiceConfigLateCrdEndToEndTest {
 
   static List<CoreV1Event> events(String ns) {
     try {
-      return core.listNamespacedEvent(ns).execute().getItems();
+      return stack.core().listNamespacedEvent(ns).execute().getItems();
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }

@@ -2,19 +2,15 @@ package io.clbdirect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.custom.V1Patch;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiResponse;
 import io.kubernetes.client.openapi.models.V1HTTPGetAction;
 import io.kubernetes.client.openapi.models.V1Lifecycle;
 import io.kubernetes.client.openapi.models.V1LifecycleHandler;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1DeploymentCondition;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -47,29 +43,14 @@ class WebhookEndToEndTest {
       .args("--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail")
       .kubelet(admin -> new FakeKubelet(admin, "fake-node-1", 1)).build();
 
-  static ControlPlane plane;
-  static ApiClient client;
-  static CoreV1Api core;
-  static AppsV1Api apps;
-  static Pods podReader;
-
-  @BeforeAll
-  static void start() throws Exception {
-    plane = stack.plane();
-    client = plane.adminClient();
-    core = new CoreV1Api(client);
-    apps = new AppsV1Api(client);
-    podReader = new Pods(core);
-    awaitWebhookInEffect();
-  }
-
   /** The API server honours a new webhook configuration "within a few seconds": probe with dry runs. */
+  @BeforeAll
   static void awaitWebhookInEffect() throws ApiException {
-    Namespaces.create(core, "webhook-probe");
-    core.createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
+    Namespaces.create(stack.core(), "webhook-probe");
+    stack.core().createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
     Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", () -> {
       try {
-        return core.createNamespacedPod("webhook-probe", Fixtures.pod("probe", "probe")).dryRun("All").execute();
+        return stack.core().createNamespacedPod("webhook-probe", Fixtures.pod("probe", "probe")).dryRun("All").execute();
       } catch (ApiException e) {
         throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
       }
@@ -84,11 +65,11 @@ class WebhookEndToEndTest {
   @Test
   void podsOfADeploymentBehindADirectAccessServiceGetTheGateAndInMixedModeTheEni() throws Exception {
     String ns = "gate-and-eni";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 
-    List<V1Pod> pods = Await.until(TIMEOUT, "2 Pods of Deployment web", () -> podReader.withApp(ns, "web"), list -> list.size() == 2);
+    List<V1Pod> pods = Await.until(TIMEOUT, "2 Pods of Deployment web", () -> stack.pods().withApp(ns, "web"), list -> list.size() == 2);
 
     assertThat(pods).allSatisfy(pod -> {
       assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
@@ -112,27 +93,27 @@ class WebhookEndToEndTest {
     String ns = "webhook-probe"; // a direct-access Service selects app=probe there
     V1Pod plain = Fixtures.pod("plain", "probe");
     plain.getSpec().terminationGracePeriodSeconds(30L); // Kubernetes' default; the fixtures use 5 s
-    V1Pod drained = core.createNamespacedPod(ns, plain).dryRun("All").execute();
+    V1Pod drained = stack.core().createNamespacedPod(ns, plain).dryRun("All").execute();
     assertThat(drained.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
         .as("clb-direct.webhook.drain.seconds, default 10").isEqualTo(10L);
 
     V1Pod own = Fixtures.pod("own", "probe");
     own.getSpec().getContainers().get(0).lifecycle(new V1Lifecycle().preStop(new V1LifecycleHandler()
         .httpGet(new V1HTTPGetAction().path("/quit").port(new IntOrString(Fixtures.CONTAINER_PORT)))));
-    V1Pod kept = core.createNamespacedPod(ns, own).dryRun("All").execute();
+    V1Pod kept = stack.core().createNamespacedPod(ns, own).dryRun("All").execute();
     assertThat(hasGate(kept)).isTrue();
     assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep()).isNull();
     assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo("/quit");
 
     V1Pod optedOut = Fixtures.pod("opted-out", "probe");
     optedOut.getMetadata().putAnnotationsItem("clb-direct.io/drain", "false");
-    V1Pod undrained = core.createNamespacedPod(ns, optedOut).dryRun("All").execute();
+    V1Pod undrained = stack.core().createNamespacedPod(ns, optedOut).dryRun("All").execute();
     assertThat(hasGate(undrained)).as("still gated").isTrue();
     assertThat(undrained.getSpec().getContainers().get(0).getLifecycle()).isNull();
 
     V1Pod hasty = Fixtures.pod("hasty", "probe");
     hasty.getSpec().terminationGracePeriodSeconds(4L);
-    ApiResponse<V1Pod> answer = core.createNamespacedPod(ns, hasty).dryRun("All").executeWithHttpInfo();
+    ApiResponse<V1Pod> answer = stack.core().createNamespacedPod(ns, hasty).dryRun("All").executeWithHttpInfo();
     assertThat(answer.getData().getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
         .as("cut to the grace period, which the API server requires").isEqualTo(4L);
     List<String> warnings = answer.getHeaders().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Warning"))
@@ -143,27 +124,27 @@ class WebhookEndToEndTest {
   @Test
   void aPodNoDirectAccessServiceSelectsIsUntouched() throws Exception {
     String ns = "untouched";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
 
-    V1Pod created = core.createNamespacedPod(ns, Fixtures.pod("other", "other")).execute();
+    V1Pod created = stack.core().createNamespacedPod(ns, Fixtures.pod("other", "other")).execute();
 
     assertThat(created.getSpec().getReadinessGates()).isNullOrEmpty();
     assertThat(created.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(created.getSpec().getContainers().get(0).getResources().getRequests()).isNullOrEmpty();
     // And the kubelet makes it Ready with no gate to wait for.
-    Await.until(TIMEOUT, "Pod other Ready", () -> podReader.withApp(ns, "other").get(0),
+    Await.until(TIMEOUT, "Pod other Ready", () -> stack.pods().withApp(ns, "other").get(0),
         Pods::isReady);
   }
 
   @Test
   void gatedPodsStayNotReadyAndTheDeploymentUnavailableUntilTheGateIsTrue() throws Exception {
     String ns = "gate-holds";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 
-    List<V1Pod> running = Await.until(TIMEOUT, "2 Running Pods with ContainersReady", () -> podReader.withApp(ns, "web"),
+    List<V1Pod> running = Await.until(TIMEOUT, "2 Running Pods with ContainersReady", () -> stack.pods().withApp(ns, "web"),
         list -> list.size() == 2 && list.stream().allMatch(pod ->
             Pods.condition(pod, "ContainersReady").map(c -> "True".equals(c.getStatus())).orElse(false)
                 && Pods.condition(pod, "Ready").isPresent()));
@@ -176,12 +157,12 @@ class WebhookEndToEndTest {
       assertThat(ready.getMessage()).isEqualTo("corresponding condition of pod readiness gate \"" + GATE + "\" does not exist.");
     }
     Thread.sleep(1000); // give the Deployment controller time to (wrongly) count them
-    V1Deployment held = apps.readNamespacedDeployment("web", ns).execute();
+    V1Deployment held = stack.apps().readNamespacedDeployment("web", ns).execute();
     assertThat(held.getStatus().getAvailableReplicas()).isNull();
     assertThat(available(held)).isFalse();
 
     setGate(running.get(0), "False");
-    Await.until(TIMEOUT, "Ready message naming the False gate", () -> podReader.read(ns, running.get(0).getMetadata().getName()),
+    Await.until(TIMEOUT, "Ready message naming the False gate", () -> stack.pods().read(ns, running.get(0).getMetadata().getName()),
         pod -> Pods.condition(pod, "Ready").map(c -> ("the status of pod readiness gate \"" + GATE + "\" is not \"True\", but False").equals(c.getMessage())).orElse(false));
 
     for (V1Pod pod : running) {
@@ -189,13 +170,13 @@ class WebhookEndToEndTest {
     }
     V1Deployment ready = Await.until(TIMEOUT, "Deployment web Available", () -> {
       try {
-        return apps.readNamespacedDeployment("web", ns).execute();
+        return stack.apps().readNamespacedDeployment("web", ns).execute();
       } catch (ApiException e) {
         throw new IllegalStateException(e);
       }
     }, WebhookEndToEndTest::available);
     assertThat(ready.getStatus().getAvailableReplicas()).isEqualTo(2);
-    assertThat(podReader.withApp(ns, "web")).allSatisfy(pod ->
+    assertThat(stack.pods().withApp(ns, "web")).allSatisfy(pod ->
         assertThat(Pods.condition(pod, "Ready").orElseThrow().getStatus()).isEqualTo("True"));
   }
 
@@ -213,7 +194,7 @@ class WebhookEndToEndTest {
         {"status":{"conditions":[{"type":"%s","status":"%s","reason":"E2eTest","message":"set by the test"}]}}
         """.formatted(GATE, status);
     PatchUtils.patch(V1Pod.class,
-        () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), new V1Patch(patch)).buildCall(null),
-        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+        () -> stack.core().patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
   }
 }

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.clbdirect.core.WellKnown;
-import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.kubelet.PodExit;
-import io.clbdirect.emulator.ClbEmulator;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobSpec;
@@ -68,48 +64,38 @@ class WorkloadsEndToEndTest {
   static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(97)
       .kubelet(admin -> new FakeKubelet(admin, NODE, 23)).build();
 
-  static ControlPlane plane;
-  static ClbEmulator clb;
-  static CoreV1Api core;
-  static AppsV1Api apps;
   static BatchV1Api batch;
-  static Pods pods;
 
   @BeforeAll
   static void clients() {
-    plane = stack.plane();
-    core = new CoreV1Api(plane.adminClient());
-    apps = new AppsV1Api(plane.adminClient());
-    batch = new BatchV1Api(plane.adminClient());
-    pods = new Pods(core);
-    clb = stack.clb();
+    batch = new BatchV1Api(stack.admin());
   }
 
   @Test
   @Order(1)
   void statefulSetPodsAreGatedBoundAndTheStatefulSetReady() throws Exception {
     String ns = "workloads-sts";
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     // The StatefulSet's governing Service (headless, not ours) and a direct-access one in front of the same Pods.
-    core.createNamespacedService(ns, new V1Service().metadata(new V1ObjectMeta().name("db"))
+    stack.core().createNamespacedService(ns, new V1Service().metadata(new V1ObjectMeta().name("db"))
         .spec(new V1ServiceSpec().clusterIP("None").selector(Map.of("app", "db"))
             .addPortsItem(new V1ServicePort().name("http").port(Fixtures.CONTAINER_PORT)))).execute();
-    core.createNamespacedService(ns, directAccess("db-public", "db")).execute();
+    stack.core().createNamespacedService(ns, directAccess("db-public", "db")).execute();
     awaitWebhookGates(ns, "db");
 
     long created = System.nanoTime();
     // OrderedReady (the default): db-1 is created only once db-0 is Ready, so every gate is on the path.
-    apps.createNamespacedStatefulSet(ns, new V1StatefulSet().metadata(new V1ObjectMeta().name("db"))
+    stack.apps().createNamespacedStatefulSet(ns, new V1StatefulSet().metadata(new V1ObjectMeta().name("db"))
         .spec(new V1StatefulSetSpec().serviceName("db").replicas(3)
             .selector(new V1LabelSelector().matchLabels(Map.of("app", "db")))
             .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(Map.of("app", "db"))).spec(Fixtures.podSpec()))))
         .execute();
-    Await.until(TIMEOUT, "StatefulSet db with 3 ready replicas", () -> read(() -> apps.readNamespacedStatefulSet("db", ns).execute()),
+    Await.until(TIMEOUT, "StatefulSet db with 3 ready replicas", () -> read(() -> stack.apps().readNamespacedStatefulSet("db", ns).execute()),
         s -> s.getStatus() != null && Integer.valueOf(3).equals(s.getStatus().getReadyReplicas())
             && Integer.valueOf(3).equals(s.getStatus().getAvailableReplicas()));
     System.out.printf("WORKLOADS StatefulSet of 3 (OrderedReady) created -> every gate True, 3/3 ready in %d ms%n", msSince(created));
 
-    List<V1Pod> running = pods.withApp(ns, "db");
+    List<V1Pod> running = stack.pods().withApp(ns, "db");
     assertThat(running).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("db-0", "db-1", "db-2");
     assertThat(running).allSatisfy(pod -> {
       assertThat(pod.getSpec().getReadinessGates()).extracting(V1PodReadinessGate::getConditionType).contains(GATE);
@@ -127,8 +113,8 @@ class WorkloadsEndToEndTest {
   @Order(2)
   void jobPodsAreGatedBoundAndTheJobCompletes() throws Exception {
     String ns = "workloads-job";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, directAccess("batch", "batch")).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, directAccess("batch", "batch")).execute();
     awaitWebhookGates(ns, "batch");
 
     long created = System.nanoTime();
@@ -139,7 +125,7 @@ class WorkloadsEndToEndTest {
         .spec(new V1JobSpec().completions(2).parallelism(2).backoffLimit(0).template(template))).execute();
 
     // Each Pod gated, bound and Ready while it runs (its containers end 20 s after it starts, Ready or not).
-    List<V1Pod> gated = Await.until(TIMEOUT, "both Job Pods with their gate True", () -> pods.withApp(ns, "batch"),
+    List<V1Pod> gated = Await.until(TIMEOUT, "both Job Pods with their gate True", () -> stack.pods().withApp(ns, "batch"),
         list -> list.size() == 2 && list.stream().allMatch(p -> Pods.condition(p, GATE).map(c -> "True".equals(c.getStatus())).orElse(false)
             && Pods.isReady(p)));
     long gatesTrue = msSince(created);
@@ -154,7 +140,7 @@ class WorkloadsEndToEndTest {
         j -> condition(j, "Complete"));
     long complete = msSince(created);
     assertThat(done.getStatus().getSucceeded()).isEqualTo(2);
-    assertThat(pods.withApp(ns, "batch")).hasSize(2).allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded"));
+    assertThat(stack.pods().withApp(ns, "batch")).hasSize(2).allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded"));
     Await.until(TIMEOUT, "the Succeeded Pods deregistered", () -> targets(lbId), Map::isEmpty);
     System.out.printf("WORKLOADS Job of 2 (containers exit after %s): gates True in %d ms, Complete in %d ms, targets deregistered %d ms later%n",
         JOB_RUNS_FOR, gatesTrue, complete, msSince(created) - complete);
@@ -164,25 +150,25 @@ class WorkloadsEndToEndTest {
   @Order(3)
   void deletingTheNamespaceGetsPastTheFinalizerAndDeletesTheLoadBalancer() throws Exception {
     String ns = "workloads-delete";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, directAccess("web", "web")).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, directAccess("web", "web")).execute();
     awaitWebhookGates(ns, "web");
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
     V1Pod solo = Fixtures.pod("solo", "solo");
-    core.createNamespacedPod(ns, solo).execute();
-    Await.until(TIMEOUT, "Deployment web Available with 2 replicas", () -> read(() -> apps.readNamespacedDeployment("web", ns).execute()),
+    stack.core().createNamespacedPod(ns, solo).execute();
+    Await.until(TIMEOUT, "Deployment web Available with 2 replicas", () -> read(() -> stack.apps().readNamespacedDeployment("web", ns).execute()),
         d -> WebhookEndToEndTest.available(d) && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas()));
-    Await.until(TIMEOUT, "Pod solo Ready", () -> pods.read(ns, "solo"), Pods::isReady);
+    Await.until(TIMEOUT, "Pod solo Ready", () -> stack.pods().read(ns, "solo"), Pods::isReady);
     V1Service web = service(ns, "web");
     assertThat(web.getMetadata().getFinalizers()).contains("clb-direct.io/load-balancer");
     String lbId = web.getMetadata().getAnnotations().get(LB_ANNOTATION);
-    assertThat(GateControllerEndToEndTest.loadBalancerExists(clb, lbId)).isTrue();
+    assertThat(GateControllerEndToEndTest.loadBalancerExists(stack.clb(), lbId)).isTrue();
 
     long deleting = System.nanoTime();
-    core.deleteNamespace(ns).execute(); // what kubectl delete namespace sends
-    Await.until(NAMESPACE_DELETION_BOUND, "namespace " + ns + " gone", () -> Namespaces.read(core, ns), n -> n == null);
+    stack.core().deleteNamespace(ns).execute(); // what kubectl delete namespace sends
+    Await.until(NAMESPACE_DELETION_BOUND, "namespace " + ns + " gone", () -> Namespaces.read(stack.core(), ns), n -> n == null);
     long gone = msSince(deleting);
-    assertThat(GateControllerEndToEndTest.loadBalancerExists(clb, lbId)).as("the load balancer clb-direct created for it").isFalse();
+    assertThat(GateControllerEndToEndTest.loadBalancerExists(stack.clb(), lbId)).as("the load balancer clb-direct created for it").isFalse();
     System.out.printf("WORKLOADS namespace with a direct-access Service (finalizer), a Deployment of 2 and a Pod deleted in %d ms "
         + "(bound %d s); its load balancer deleted%n", gone, NAMESPACE_DELETION_BOUND.toSeconds());
   }
@@ -196,7 +182,7 @@ class WorkloadsEndToEndTest {
     if (wait > 0) {
       Thread.sleep(wait);
     }
-    V1Node node = core.readNode(NODE).execute();
+    V1Node node = stack.core().readNode(NODE).execute();
     V1NodeCondition ready = node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
     long up = msSince(stack.kubeletStartedNanos());
     assertThat(ready.getStatus()).isEqualTo("True");
@@ -216,7 +202,7 @@ class WorkloadsEndToEndTest {
   static void awaitWebhookGates(String ns, String app) {
     Await.until(TIMEOUT, "the webhook to gate a dry-run Pod in " + ns, () -> {
       try {
-        return core.createNamespacedPod(ns, Fixtures.pod("probe", app)).dryRun("All").execute();
+        return stack.core().createNamespacedPod(ns, Fixtures.pod("probe", app)).dryRun("All").execute();
       } catch (ApiException e) {
         throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
       }
@@ -225,14 +211,14 @@ class WorkloadsEndToEndTest {
 
   static V1Service service(String ns, String name) {
     return Await.until(TIMEOUT, "the load balancer of Service " + ns + "/" + name + " recorded",
-        () -> read(() -> core.readNamespacedService(name, ns).execute()),
+        () -> read(() -> stack.core().readNamespacedService(name, ns).execute()),
         s -> s.getMetadata().getAnnotations() != null && s.getMetadata().getAnnotations().containsKey(LB_ANNOTATION));
   }
 
   /** Target ("eni:ip:port") to health, over every listener of the load balancer. */
   static Map<String, String> targets(String lbId) {
     Map<String, String> targets = new HashMap<>();
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+    for (JsonElement lb : stack.clb().stateView().getAsJsonArray("loadBalancers")) {
       JsonObject l = lb.getAsJsonObject();
       if (l.get("loadBalancerId").getAsString().equals(lbId)) {
         for (JsonElement listener : l.getAsJsonArray("listeners")) {
