@@ -69,16 +69,8 @@ class BootstrapperEndToEndTest {
     core.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
   }
 
-  static V1Pod dryRunPod() {
-    try {
-      return stack.core().createNamespacedPod(WORKLOAD_NS, Fixtures.pod("probe", "web")).dryRun("All").execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-    }
-  }
-
   static void awaitMutating() {
-    Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", BootstrapperEndToEndTest::dryRunPod, WebhookEndToEndTest::hasGate);
+    stack.pods().awaitGatedDryRun(WORKLOAD_NS, "web", TIMEOUT);
   }
 
   static V1MutatingWebhookConfiguration configuration() {
@@ -216,7 +208,7 @@ class BootstrapperEndToEndTest {
           try {
             V1Pod pod = stack.core().createNamespacedPod(WORKLOAD_NS, Fixtures.pod("load-" + thread + "-" + i++, "web")).execute();
             created.incrementAndGet();
-            if (!WebhookEndToEndTest.hasGate(pod)) {
+            if (!Pods.hasGate(pod)) {
               unmutated.incrementAndGet();
             }
           } catch (ApiException e) {

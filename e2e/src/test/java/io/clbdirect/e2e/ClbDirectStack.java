@@ -68,6 +68,7 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
   private CoreV1Api core;
   private AppsV1Api apps;
   private Pods pods;
+  private Deployments deployments;
   private boolean beforeStartRan;
   private ClbEmulator clb;
   private ClbClient sdk;
@@ -109,6 +110,7 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     core = new CoreV1Api(admin);
     apps = new AppsV1Api(admin);
     pods = new Pods(core);
+    deployments = new Deployments(apps);
     try {
       startInOrder();
     } catch (Exception | Error e) {
@@ -228,6 +230,10 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
 
   Pods pods() {
     return pods;
+  }
+
+  Deployments deployments() {
+    return deployments;
   }
 
   /** The official SDK's client, signed with the emulator's credential: what a test reads the CLB with. */

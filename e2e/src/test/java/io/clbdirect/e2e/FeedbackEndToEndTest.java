@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -58,13 +57,6 @@ class FeedbackEndToEndTest {
   static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(99)
       .kubelet(admin -> new FakeKubelet(admin, "fake-node-feedback", 16)).build();
 
-  static NetworkingV1Api networking;
-
-  @BeforeAll
-  static void clients() {
-    networking = new NetworkingV1Api(stack.admin());
-  }
-
   @Test
   @Order(1)
   void directAccessThatCannotBeServedIsWarnedOncePerCauseAndAgainAfterAFixComesUndone() throws Exception {
@@ -77,12 +69,12 @@ class FeedbackEndToEndTest {
     V1Service internal = Fixtures.directAccessService("internal", "web");
     internal.getSpec().setType("ClusterIP");
     stack.core().createNamespacedService(ns, internal).execute();
-    networking.createNamespacedIngress(ns, ingress("elsewhere", "nginx")).execute();
+    new NetworkingV1Api(stack.admin()).createNamespacedIngress(ns, ingress("elsewhere", "nginx")).execute();
 
     CoreV1Event invalid = awaitEvent(ns, "maybe", "InvalidDirectAccessValue");
     CoreV1Event type = awaitEvent(ns, "internal", "DirectAccessUnsupportedType");
     CoreV1Event ingressClass = awaitEvent(ns, "elsewhere", "IngressClassNotServed");
-    System.out.printf("FEEDBACK silent input: three Warnings within %d ms of creating the objects%n", millisSince(started));
+    System.out.printf("FEEDBACK silent input: three Warnings within %d ms of creating the objects%n", Elapsed.millisSince(started));
     assertThat(List.of(invalid, type, ingressClass)).allSatisfy(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getSource().getComponent()).isEqualTo("clb-direct-gate-controller");
@@ -124,11 +116,11 @@ class FeedbackEndToEndTest {
     long started = System.nanoTime();
     stack.kubelet().serve(ns, name, Serving.CLOSED);
     CoreV1Event unhealthy = awaitEvent(ns, name, "TargetUnhealthy");
-    long eventMs = millisSince(started);
+    long eventMs = Elapsed.millisSince(started);
     Await.until(TIMEOUT, "the gauge at 1", () -> metric(series), v -> v != null && v == 1.0);
     System.out.printf("FEEDBACK port closed -> Warning TargetUnhealthy on the Pod after %d ms, gauge 1 after %d ms "
         + "(emulator: Dead after ~1.5 s; health is read every 30 s once every gate in the cluster is settled, every second "
-        + "otherwise)%n", eventMs, millisSince(started));
+        + "otherwise)%n", eventMs, Elapsed.millisSince(started));
     assertThat(unhealthy.getType()).isEqualTo("Warning");
     assertThat(unhealthy.getMessage()).contains("Service web on load balancer " + lbId + " listener lbl-").contains("since ")
         .contains("(it was Alive)");
@@ -142,7 +134,7 @@ class FeedbackEndToEndTest {
     stack.kubelet().serve(ns, name, Serving.OK);
     CoreV1Event healthy = awaitEvent(ns, name, "TargetHealthy");
     Await.until(TIMEOUT, "the gauge back at 0", () -> metric(series), v -> v != null && v == 0.0);
-    System.out.printf("FEEDBACK port open again -> Normal TargetHealthy after %d ms%n", millisSince(started));
+    System.out.printf("FEEDBACK port open again -> Normal TargetHealthy after %d ms%n", Elapsed.millisSince(started));
     assertThat(healthy.getType()).isEqualTo("Normal");
     assertThat(healthy.getMessage()).contains("passes again").contains(lbId);
   }
@@ -157,7 +149,7 @@ class FeedbackEndToEndTest {
     List<V1Pod> held = Await.until(TIMEOUT, "every Pod held with LoadBalancerNotFound", () -> stack.pods().withApp(ns, "nolb"),
         list -> list.size() == 2 && list.stream().allMatch(p -> Pods.condition(p, GATE)
             .filter(c -> "False".equals(c.getStatus()) && "LoadBalancerNotFound".equals(c.getReason())).isPresent()));
-    System.out.printf("FEEDBACK mistyped tke-existed-lbid -> Pods LoadBalancerNotFound within %d ms of creation%n", millisSince(started));
+    System.out.printf("FEEDBACK mistyped tke-existed-lbid -> Pods LoadBalancerNotFound within %d ms of creation%n", Elapsed.millisSince(started));
     assertThat(held).allSatisfy(pod -> {
       assertThat(Pods.condition(pod, GATE).orElseThrow().getMessage()).isEqualTo("Not bound: Service nolb: load balancer lb-nope1234 "
           + "named by service.kubernetes.io/tke-existed-lbid does not exist (clb-direct never creates another in its place: check the id).");
@@ -177,7 +169,7 @@ class FeedbackEndToEndTest {
     stack.core().deleteNamespacedService("nolb", ns).execute();
     stack.apps().deleteNamespacedDeployment("nolb", ns).execute();
     Await.until(TIMEOUT, "the Service released and the Pods gone", () -> stack.pods().withApp(ns, "nolb").isEmpty()
-        && read(() -> stack.core().listNamespacedService(ns).execute().getItems()).isEmpty(), done -> done);
+        && Unchecked.get(() -> stack.core().listNamespacedService(ns).execute().getItems()).isEmpty(), done -> done);
   }
 
   @Test
@@ -190,7 +182,7 @@ class FeedbackEndToEndTest {
     long released = System.nanoTime();
     patchService(ns, "web", "{\"metadata\":{\"annotations\":{\"service.cloud.tencent.com/direct-access\":\"false\"}}}");
     Await.until(TIMEOUT, "every Pod DirectAccessReleased", () -> reasons(ns), r -> r.stream().allMatch("DirectAccessReleased"::equals));
-    long releaseMs = millisSince(released);
+    long releaseMs = Elapsed.millisSince(released);
 
     long enabled = System.nanoTime();
     patchService(ns, "web", "{\"metadata\":{\"annotations\":{\"service.cloud.tencent.com/direct-access\":\"true\"}}}");
@@ -204,11 +196,11 @@ class FeedbackEndToEndTest {
       seen.addAll(now);
       return now;
     }, r -> r.stream().noneMatch("DirectAccessReleased"::equals));
-    long leftMs = millisSince(enabled);
+    long leftMs = Elapsed.millisSince(enabled);
     long afterReconcileMs = recordedAt.isEmpty() ? 0 : Duration.ofNanos(System.nanoTime() - recordedAt.get(0)).toMillis();
     Await.until(TIMEOUT, "every Pod LoadBalancerNetworkGroupReady", () -> reasons(ns),
         r -> r.stream().allMatch("LoadBalancerNetworkGroupReady"::equals));
-    long readyMs = millisSince(enabled);
+    long readyMs = Elapsed.millisSince(enabled);
     assertThat(stack.pods().withApp(ns, "web")).as("re-enabling never took a serving Pod out of its Service").allSatisfy(p -> {
       assertThat(Pods.condition(p, GATE).orElseThrow().getStatus()).isEqualTo("True");
       assertThat(Pods.isReady(p)).isTrue();
@@ -219,7 +211,7 @@ class FeedbackEndToEndTest {
     stack.core().deleteNamespacedService("web", ns).execute();
     Await.until(TIMEOUT, "every Pod DirectAccessReleased after the deletion", () -> reasons(ns),
         r -> r.stream().allMatch("DirectAccessReleased"::equals));
-    long deleteMs = millisSince(deleted);
+    long deleteMs = Elapsed.millisSince(deleted);
 
     System.out.printf("FEEDBACK direct-access removed -> Pods DirectAccessReleased in %d ms; re-enabled -> Pods left it in %d ms "
         + "(%d ms after the load balancer was recorded; reasons seen %s), LoadBalancerNetworkGroupReady in %d ms; "
@@ -253,8 +245,7 @@ class FeedbackEndToEndTest {
 
   static String readyWorkload(String ns, String name, Map<String, String> annotations, int replicas) throws Exception {
     apply(ns, name, annotations, replicas);
-    Await.until(TIMEOUT, "Deployment " + name + " Available in " + ns, () -> read(() -> stack.apps().readNamespacedDeployment(name, ns).execute()),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    stack.deployments().awaitAvailable(ns, name, replicas, TIMEOUT);
     Await.until(TIMEOUT, "every gate True in " + ns, () -> reasons(ns),
         r -> r.size() == replicas && r.stream().allMatch("LoadBalancerNetworkGroupReady"::equals));
     V1Service recorded = Await.until(TIMEOUT, "the load balancer of " + ns + "/" + name, () -> service(ns, name),
@@ -289,7 +280,7 @@ class FeedbackEndToEndTest {
   }
 
   static List<CoreV1Event> events(String ns, String involvedName, String reason) {
-    return read(() -> stack.core().listNamespacedEvent(ns).fieldSelector("involvedObject.name=" + involvedName + ",reason=" + reason)
+    return Unchecked.get(() -> stack.core().listNamespacedEvent(ns).fieldSelector("involvedObject.name=" + involvedName + ",reason=" + reason)
         .execute().getItems());
   }
 
@@ -309,7 +300,7 @@ class FeedbackEndToEndTest {
   }
 
   static V1Service service(String ns, String name) {
-    return read(() -> stack.core().readNamespacedService(name, ns).execute());
+    return Unchecked.get(() -> stack.core().readNamespacedService(name, ns).execute());
   }
 
   /** The value of one series, or null while it is not exposed. */
@@ -332,19 +323,4 @@ class FeedbackEndToEndTest {
     return named;
   }
 
-  static long millisSince(long nanos) {
-    return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
-  }
-
-  interface Call<T> {
-    T call() throws Exception;
-  }
-
-  static <T> T read(Call<T> call) {
-    try {
-      return call.call();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

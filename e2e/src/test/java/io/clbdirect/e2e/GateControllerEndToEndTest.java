@@ -44,14 +44,6 @@ class GateControllerEndToEndTest {
       .kubelet(admin -> new FakeKubelet(admin, "fake-node-3", 3))
       .build();
 
-  static V1Deployment deployment(String ns, String name) {
-    try {
-      return stack.apps().readNamespacedDeployment(name, ns).execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   static V1Service service(String ns, String name) {
     try {
       return stack.core().readNamespacedService(name, ns).execute();
@@ -70,8 +62,7 @@ class GateControllerEndToEndTest {
     long started = System.nanoTime();
     stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 4)).execute();
 
-    Await.until(TIMEOUT, "Deployment web Available with 4 replicas", () -> deployment(ns, "web"),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(4).equals(d.getStatus().getAvailableReplicas()));
+    stack.deployments().awaitAvailable(ns, "web", 4, TIMEOUT);
     System.out.printf("GATE 4 replicas created -> all gates True, Deployment Available in %d ms%n",
         Duration.ofNanos(System.nanoTime() - started).toMillis());
 
@@ -138,8 +129,7 @@ class GateControllerEndToEndTest {
     web.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
     stack.core().createNamespacedService(ns, web).execute();
     stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", replicas)).execute();
-    Await.until(TIMEOUT, "Deployment web Available in " + ns, () -> deployment(ns, "web"),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    stack.deployments().awaitAvailable(ns, "web", replicas, TIMEOUT);
     V1Service recorded = Await.until(TIMEOUT, "load balancer recorded", () -> service(ns, "web"),
         s -> s.getMetadata().getAnnotations().containsKey("service.kubernetes.io/loadbalance-id"));
     assertThat(recorded.getMetadata().getFinalizers()).contains("clb-direct.io/load-balancer");
@@ -270,7 +260,7 @@ class GateControllerEndToEndTest {
       io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
           () -> stack.apps().patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
           io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
-      Await.until(TIMEOUT, "rollout complete", () -> deployment(ns, "web"), d -> d.getStatus() != null
+      Await.until(TIMEOUT, "rollout complete", () -> stack.deployments().read(ns, "web"), d -> d.getStatus() != null
           && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
           && Integer.valueOf(3).equals(d.getStatus().getReplicas()) && d.getStatus().getObservedGeneration() >= 2);
       Await.until(TIMEOUT, "old Pods gone", () -> stack.pods().withApp(ns, "web").size(), n -> n == 3);
@@ -330,7 +320,7 @@ class GateControllerEndToEndTest {
       io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
           () -> stack.apps().patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(scale)).buildCall(null),
           io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
-      Await.until(TIMEOUT, "4 replicas Available under faults", () -> deployment(ns, "web"),
+      Await.until(TIMEOUT, "4 replicas Available under faults", () -> stack.deployments().read(ns, "web"),
           d -> Integer.valueOf(4).equals(d.getStatus().getAvailableReplicas()));
       System.out.printf("FAULTS 3 replicas converged in %d ms, scaled to 4 through a locked LB in %d ms; %d gate-before-healthy sightings%n",
           firstConverged, Duration.ofNanos(System.nanoTime() - started).toMillis() - firstConverged, violations.size());
@@ -360,7 +350,7 @@ class GateControllerEndToEndTest {
     web.getSpec().getPorts().get(0).port(SERVICE_PORT + 1).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
     stack.core().createNamespacedService(ns, web).execute();
     stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
-    Await.until(TIMEOUT, "3 replicas Available", () -> deployment(ns, "web"),
+    Await.until(TIMEOUT, "3 replicas Available", () -> stack.deployments().read(ns, "web"),
         d -> Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
     V1Service recorded = Await.until(TIMEOUT, "VIP recorded", () -> service(ns, "web"), s -> s.getStatus().getLoadBalancer() != null
         && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
@@ -466,7 +456,7 @@ class GateControllerEndToEndTest {
           .filter(p -> Pods.condition(p, GATE).map(c -> "HealthCheckFailing".equals(c.getReason())).orElse(false))
           .findFirst().orElse(null), p -> p != null);
       Thread.sleep(3000);
-      V1Deployment stalled = deployment(ns, "web");
+      V1Deployment stalled = stack.deployments().read(ns, "web");
       assertThat(stalled.getStatus().getAvailableReplicas()).as("old Pods keep serving").isEqualTo(2);
       assertThat(stack.pods().withApp(ns, "web").stream().filter(p -> oldPods.contains(p.getMetadata().getName())
           && p.getMetadata().getDeletionTimestamp() == null)).as("no old Pod was let go").hasSize(2);
@@ -478,7 +468,7 @@ class GateControllerEndToEndTest {
           stack.kubelet().serve(ns, pod.getMetadata().getName(), io.clbdirect.e2e.kubelet.Serving.OK);
         }
       }
-      Await.until(TIMEOUT, "the rollout completes after recovery", () -> deployment(ns, "web"), d -> d.getStatus() != null
+      Await.until(TIMEOUT, "the rollout completes after recovery", () -> stack.deployments().read(ns, "web"), d -> d.getStatus() != null
           && Integer.valueOf(2).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas())
           && Integer.valueOf(2).equals(d.getStatus().getReplicas()));
     } finally {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -51,7 +50,7 @@ class GateControllerFailoverEndToEndTest {
     web.getSpec().getPorts().get(0).port(28080).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
     core.createNamespacedService(ns, web).execute();
     apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
-    Await.until(TIMEOUT, "3 replicas Available", () -> deployment(apps, ns),
+    Await.until(TIMEOUT, "3 replicas Available", () -> stack.deployments().read(ns, "web"),
         d -> Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
 
     AtomicBoolean running = new AtomicBoolean(true);
@@ -74,7 +73,7 @@ class GateControllerFailoverEndToEndTest {
       Thread.sleep(1500);
       stack.replica(leader).kill();
       killedAt = System.nanoTime();
-      Await.until(TIMEOUT, "rollout complete after the leader died", () -> deployment(apps, ns), d -> d.getStatus() != null
+      Await.until(TIMEOUT, "rollout complete after the leader died", () -> stack.deployments().read(ns, "web"), d -> d.getStatus() != null
           && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
           && Integer.valueOf(3).equals(d.getStatus().getReplicas()));
     } finally {
@@ -87,14 +86,6 @@ class GateControllerFailoverEndToEndTest {
         leader, survivor, Duration.ofNanos(System.nanoTime() - killedAt).toMillis(), violations.size());
     assertThat(survivor).isNotEqualTo(leader);
     assertThat(violations).as("gates True before the CLB ever reported their target Alive").isEmpty();
-  }
-
-  static V1Deployment deployment(AppsV1Api apps, String ns) {
-    try {
-      return apps.readNamespacedDeployment("web", ns).execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Non-terminating Pods whose gate is True although the CLB never reported their target Alive. */

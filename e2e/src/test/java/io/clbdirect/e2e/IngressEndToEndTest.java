@@ -103,25 +103,12 @@ class IngressEndToEndTest {
     return new V1Ingress().metadata(new V1ObjectMeta().name(name).annotations(all)).spec(spec);
   }
 
-  static V1Deployment deployment(String ns, String name) {
-    try {
-      return stack.apps().readNamespacedDeployment(name, ns).execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   static V1Ingress readIngress(String ns, String name) {
     try {
       return networking.readNamespacedIngress(name, ns).execute();
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static void awaitAvailable(String ns, String name, int replicas) {
-    Await.until(TIMEOUT, "Deployment " + name + " Available with " + replicas + " replicas in " + ns, () -> deployment(ns, name),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
   }
 
   /** The Ingress's load balancer once recorded: id annotation and VIP in its status. */
@@ -210,8 +197,8 @@ class IngressEndToEndTest {
     long started = System.nanoTime();
     stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
     stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
-    awaitAvailable(ns, "web", 3);
-    awaitAvailable(ns, "api", 2);
+    stack.deployments().awaitAvailable(ns, "web", 3, TIMEOUT);
+    stack.deployments().awaitAvailable(ns, "api", 2, TIMEOUT);
     System.out.printf("INGRESS 3 + 2 replicas behind two rules created -> all gates True in %d ms%n",
         Duration.ofNanos(System.nanoTime() - started).toMillis());
 
@@ -282,7 +269,7 @@ class IngressEndToEndTest {
       String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
       PatchUtils.patch(V1Deployment.class, () -> stack.apps().patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
           V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
-      Await.until(TIMEOUT, "rollout of web complete", () -> deployment(ns, "web"), d -> d.getStatus() != null
+      Await.until(TIMEOUT, "rollout of web complete", () -> stack.deployments().read(ns, "web"), d -> d.getStatus() != null
           && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
           && Integer.valueOf(3).equals(d.getStatus().getReplicas()) && d.getStatus().getObservedGeneration() >= 2);
       Await.until(TIMEOUT, "old web Pods gone", () -> stack.pods().withApp(ns, "web").size(), n -> n == 3);
@@ -348,13 +335,13 @@ class IngressEndToEndTest {
     assertThat(held).noneMatch(Pods::isReady);
     Thread.sleep(2000); // several health-check rounds (0.5 s apart here): still held back
     assertThat(stack.pods().withApp(ns, "api")).noneMatch(Pods::isReady);
-    assertThat(deployment(ns, "api").getStatus().getAvailableReplicas()).isNull();
+    assertThat(stack.deployments().read(ns, "api").getStatus().getAvailableReplicas()).isNull();
 
     long fixed = System.nanoTime();
     String patch = "{\"spec\":{\"loadBalancer\":{\"l7Listeners\":[" + l7Listener("/healthz") + "]}}}";
     PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObject("cloud.tencent.com", "v1alpha1", ns, "tkeserviceconfigs",
         "api-config", new V1Patch(patch)).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, stack.admin());
-    awaitAvailable(ns, "api", 2);
+    stack.deployments().awaitAvailable(ns, "api", 2, TIMEOUT);
     System.out.printf("TKESERVICECONFIG health check path fixed -> both Pods Ready in %d ms%n",
         Duration.ofNanos(System.nanoTime() - fixed).toMillis());
     assertThat(stack.pods().withApp(ns, "api")).allSatisfy(p -> assertThat(Pods.condition(p, GATE).orElseThrow().getReason())

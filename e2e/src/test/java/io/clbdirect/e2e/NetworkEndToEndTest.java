@@ -169,8 +169,7 @@ class NetworkEndToEndTest {
   /** A direct-access Service with these extra annotations and a Deployment, every gate True; returns the load balancer id. */
   static String readyWorkload(String ns, Map<String, String> annotations, int replicas) throws Exception {
     apply(ns, annotations, replicas);
-    Await.until(TIMEOUT, "Deployment web Available in " + ns, () -> Unchecked.get(() -> stack.apps().readNamespacedDeployment("web", ns).execute()),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    stack.deployments().awaitAvailable(ns, "web", replicas, TIMEOUT);
     V1Service recorded = Await.until(TIMEOUT, "the VIP of " + ns + "/web", () -> service(ns), s -> s.getStatus().getLoadBalancer() != null
         && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
     return recorded.getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id");

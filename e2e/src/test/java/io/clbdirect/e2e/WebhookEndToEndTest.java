@@ -12,10 +12,8 @@ import io.kubernetes.client.openapi.models.V1Lifecycle;
 import io.kubernetes.client.openapi.models.V1LifecycleHandler;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1DeploymentCondition;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
-import io.kubernetes.client.openapi.models.V1PodReadinessGate;
 import io.kubernetes.client.util.PatchUtils;
 import java.time.Duration;
 import java.util.List;
@@ -48,18 +46,7 @@ class WebhookEndToEndTest {
   static void awaitWebhookInEffect() throws ApiException {
     Namespaces.create(stack.core(), "webhook-probe");
     stack.core().createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
-    Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", () -> {
-      try {
-        return stack.core().createNamespacedPod("webhook-probe", Fixtures.pod("probe", "probe")).dryRun("All").execute();
-      } catch (ApiException e) {
-        throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-      }
-    }, pod -> hasGate(pod));
-  }
-
-  static boolean hasGate(V1Pod pod) {
-    List<V1PodReadinessGate> gates = pod.getSpec().getReadinessGates();
-    return gates != null && gates.stream().anyMatch(g -> GATE.equals(g.getConditionType()));
+    stack.pods().awaitGatedDryRun("webhook-probe", "probe", TIMEOUT);
   }
 
   @Test
@@ -74,7 +61,7 @@ class WebhookEndToEndTest {
     assertThat(pods).allSatisfy(pod -> {
       assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
           .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("ReplicaSet"));
-      assertThat(hasGate(pod)).as("readiness gate on %s", pod.getMetadata().getName()).isTrue();
+      assertThat(Pods.hasGate(pod)).as("readiness gate on %s", pod.getMetadata().getName()).isTrue();
       assertThat(pod.getMetadata().getAnnotations()).containsEntry("tke.cloud.tencent.com/networks", "tke-route-eni");
       Map<String, Quantity> requests = pod.getSpec().getContainers().get(0).getResources().getRequests();
       Map<String, Quantity> limits = pod.getSpec().getContainers().get(0).getResources().getLimits();
@@ -101,14 +88,14 @@ class WebhookEndToEndTest {
     own.getSpec().getContainers().get(0).lifecycle(new V1Lifecycle().preStop(new V1LifecycleHandler()
         .httpGet(new V1HTTPGetAction().path("/quit").port(new IntOrString(Fixtures.CONTAINER_PORT)))));
     V1Pod kept = stack.core().createNamespacedPod(ns, own).dryRun("All").execute();
-    assertThat(hasGate(kept)).isTrue();
+    assertThat(Pods.hasGate(kept)).isTrue();
     assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep()).isNull();
     assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo("/quit");
 
     V1Pod optedOut = Fixtures.pod("opted-out", "probe");
     optedOut.getMetadata().putAnnotationsItem("clb-direct.io/drain", "false");
     V1Pod undrained = stack.core().createNamespacedPod(ns, optedOut).dryRun("All").execute();
-    assertThat(hasGate(undrained)).as("still gated").isTrue();
+    assertThat(Pods.hasGate(undrained)).as("still gated").isTrue();
     assertThat(undrained.getSpec().getContainers().get(0).getLifecycle()).isNull();
 
     V1Pod hasty = Fixtures.pod("hasty", "probe");
@@ -159,7 +146,7 @@ class WebhookEndToEndTest {
     Thread.sleep(1000); // give the Deployment controller time to (wrongly) count them
     V1Deployment held = stack.apps().readNamespacedDeployment("web", ns).execute();
     assertThat(held.getStatus().getAvailableReplicas()).isNull();
-    assertThat(available(held)).isFalse();
+    assertThat(Deployments.available(held)).isFalse();
 
     setGate(running.get(0), "False");
     Await.until(TIMEOUT, "Ready message naming the False gate", () -> stack.pods().read(ns, running.get(0).getMetadata().getName()),
@@ -168,24 +155,11 @@ class WebhookEndToEndTest {
     for (V1Pod pod : running) {
       setGate(pod, "True");
     }
-    V1Deployment ready = Await.until(TIMEOUT, "Deployment web Available", () -> {
-      try {
-        return stack.apps().readNamespacedDeployment("web", ns).execute();
-      } catch (ApiException e) {
-        throw new IllegalStateException(e);
-      }
-    }, WebhookEndToEndTest::available);
+    V1Deployment ready = Await.until(TIMEOUT, "Deployment web Available", () -> stack.deployments().read(ns, "web"),
+        Deployments::available);
     assertThat(ready.getStatus().getAvailableReplicas()).isEqualTo(2);
     assertThat(stack.pods().withApp(ns, "web")).allSatisfy(pod ->
         assertThat(Pods.condition(pod, "Ready").orElseThrow().getStatus()).isEqualTo("True"));
-  }
-
-  static boolean available(V1Deployment deployment) {
-    if (deployment.getStatus() == null || deployment.getStatus().getConditions() == null) {
-      return false;
-    }
-    return deployment.getStatus().getConditions().stream()
-        .filter(c -> "Available".equals(c.getType())).map(V1DeploymentCondition::getStatus).anyMatch("True"::equals);
   }
 
   /** What the gate-controller will do: a strategic-merge patch of one condition on pods/status. */

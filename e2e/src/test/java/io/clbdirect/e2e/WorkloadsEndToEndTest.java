@@ -8,7 +8,6 @@ import io.clbdirect.core.WellKnown;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.kubelet.PodExit;
 import io.kubernetes.client.custom.IntOrString;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -64,13 +62,6 @@ class WorkloadsEndToEndTest {
   static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(97)
       .kubelet(admin -> new FakeKubelet(admin, NODE, 23)).build();
 
-  static BatchV1Api batch;
-
-  @BeforeAll
-  static void clients() {
-    batch = new BatchV1Api(stack.admin());
-  }
-
   @Test
   @Order(1)
   void statefulSetPodsAreGatedBoundAndTheStatefulSetReady() throws Exception {
@@ -81,7 +72,7 @@ class WorkloadsEndToEndTest {
         .spec(new V1ServiceSpec().clusterIP("None").selector(Map.of("app", "db"))
             .addPortsItem(new V1ServicePort().name("http").port(Fixtures.CONTAINER_PORT)))).execute();
     stack.core().createNamespacedService(ns, directAccess("db-public", "db")).execute();
-    awaitWebhookGates(ns, "db");
+    stack.pods().awaitGatedDryRun(ns, "db", TIMEOUT);
 
     long created = System.nanoTime();
     // OrderedReady (the default): db-1 is created only once db-0 is Ready, so every gate is on the path.
@@ -90,10 +81,10 @@ class WorkloadsEndToEndTest {
             .selector(new V1LabelSelector().matchLabels(Map.of("app", "db")))
             .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(Map.of("app", "db"))).spec(Fixtures.podSpec()))))
         .execute();
-    Await.until(TIMEOUT, "StatefulSet db with 3 ready replicas", () -> read(() -> stack.apps().readNamespacedStatefulSet("db", ns).execute()),
+    Await.until(TIMEOUT, "StatefulSet db with 3 ready replicas", () -> Unchecked.get(() -> stack.apps().readNamespacedStatefulSet("db", ns).execute()),
         s -> s.getStatus() != null && Integer.valueOf(3).equals(s.getStatus().getReadyReplicas())
             && Integer.valueOf(3).equals(s.getStatus().getAvailableReplicas()));
-    System.out.printf("WORKLOADS StatefulSet of 3 (OrderedReady) created -> every gate True, 3/3 ready in %d ms%n", msSince(created));
+    System.out.printf("WORKLOADS StatefulSet of 3 (OrderedReady) created -> every gate True, 3/3 ready in %d ms%n", Elapsed.millisSince(created));
 
     List<V1Pod> running = stack.pods().withApp(ns, "db");
     assertThat(running).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("db-0", "db-1", "db-2");
@@ -115,8 +106,9 @@ class WorkloadsEndToEndTest {
     String ns = "workloads-job";
     Namespaces.create(stack.core(), ns);
     stack.core().createNamespacedService(ns, directAccess("batch", "batch")).execute();
-    awaitWebhookGates(ns, "batch");
+    stack.pods().awaitGatedDryRun(ns, "batch", TIMEOUT);
 
+    BatchV1Api batch = new BatchV1Api(stack.admin());
     long created = System.nanoTime();
     V1PodTemplateSpec template = new V1PodTemplateSpec()
         .metadata(new V1ObjectMeta().labels(Map.of("app", "batch")).annotations(Map.of(PodExit.EXIT_AFTER_ANNOTATION, JOB_RUNS_FOR)))
@@ -128,7 +120,7 @@ class WorkloadsEndToEndTest {
     List<V1Pod> gated = Await.until(TIMEOUT, "both Job Pods with their gate True", () -> stack.pods().withApp(ns, "batch"),
         list -> list.size() == 2 && list.stream().allMatch(p -> Pods.condition(p, GATE).map(c -> "True".equals(c.getStatus())).orElse(false)
             && Pods.isReady(p)));
-    long gatesTrue = msSince(created);
+    long gatesTrue = Elapsed.millisSince(created);
     assertThat(gated).allSatisfy(pod -> {
       assertThat(pod.getSpec().getReadinessGates()).extracting(V1PodReadinessGate::getConditionType).contains(GATE);
       assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
@@ -136,14 +128,14 @@ class WorkloadsEndToEndTest {
     String lbId = service(ns, "batch").getMetadata().getAnnotations().get(LB_ANNOTATION);
     assertThat(targets(lbId)).as("both Job Pods bound and Alive").isEqualTo(aliveTargetsOf(gated));
 
-    V1Job done = Await.until(TIMEOUT, "Job work Complete", () -> read(() -> batch.readNamespacedJob("work", ns).execute()),
+    V1Job done = Await.until(TIMEOUT, "Job work Complete", () -> Unchecked.get(() -> batch.readNamespacedJob("work", ns).execute()),
         j -> condition(j, "Complete"));
-    long complete = msSince(created);
+    long complete = Elapsed.millisSince(created);
     assertThat(done.getStatus().getSucceeded()).isEqualTo(2);
     assertThat(stack.pods().withApp(ns, "batch")).hasSize(2).allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded"));
     Await.until(TIMEOUT, "the Succeeded Pods deregistered", () -> targets(lbId), Map::isEmpty);
     System.out.printf("WORKLOADS Job of 2 (containers exit after %s): gates True in %d ms, Complete in %d ms, targets deregistered %d ms later%n",
-        JOB_RUNS_FOR, gatesTrue, complete, msSince(created) - complete);
+        JOB_RUNS_FOR, gatesTrue, complete, Elapsed.millisSince(created) - complete);
   }
 
   @Test
@@ -152,12 +144,11 @@ class WorkloadsEndToEndTest {
     String ns = "workloads-delete";
     Namespaces.create(stack.core(), ns);
     stack.core().createNamespacedService(ns, directAccess("web", "web")).execute();
-    awaitWebhookGates(ns, "web");
+    stack.pods().awaitGatedDryRun(ns, "web", TIMEOUT);
     stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
     V1Pod solo = Fixtures.pod("solo", "solo");
     stack.core().createNamespacedPod(ns, solo).execute();
-    Await.until(TIMEOUT, "Deployment web Available with 2 replicas", () -> read(() -> stack.apps().readNamespacedDeployment("web", ns).execute()),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas()));
+    stack.deployments().awaitAvailable(ns, "web", 2, TIMEOUT);
     Await.until(TIMEOUT, "Pod solo Ready", () -> stack.pods().read(ns, "solo"), Pods::isReady);
     V1Service web = service(ns, "web");
     assertThat(web.getMetadata().getFinalizers()).contains("clb-direct.io/load-balancer");
@@ -167,7 +158,7 @@ class WorkloadsEndToEndTest {
     long deleting = System.nanoTime();
     stack.core().deleteNamespace(ns).execute(); // what kubectl delete namespace sends
     Await.until(NAMESPACE_DELETION_BOUND, "namespace " + ns + " gone", () -> Namespaces.read(stack.core(), ns), n -> n == null);
-    long gone = msSince(deleting);
+    long gone = Elapsed.millisSince(deleting);
     assertThat(GateControllerEndToEndTest.loadBalancerExists(stack.clb(), lbId)).as("the load balancer clb-direct created for it").isFalse();
     System.out.printf("WORKLOADS namespace with a direct-access Service (finalizer), a Deployment of 2 and a Pod deleted in %d ms "
         + "(bound %d s); its load balancer deleted%n", gone, NAMESPACE_DELETION_BOUND.toSeconds());
@@ -178,13 +169,13 @@ class WorkloadsEndToEndTest {
   @Order(4)
   void theNodeStayedReadyOnItsHeartbeats() throws Exception {
     // Past the controller's grace period (50 s) and one of its 5 s monitoring rounds, whatever ran before.
-    long wait = PAST_NODE_GRACE.toMillis() - msSince(stack.kubeletStartedNanos());
+    long wait = PAST_NODE_GRACE.toMillis() - Elapsed.millisSince(stack.kubeletStartedNanos());
     if (wait > 0) {
       Thread.sleep(wait);
     }
     V1Node node = stack.core().readNode(NODE).execute();
     V1NodeCondition ready = node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
-    long up = msSince(stack.kubeletStartedNanos());
+    long up = Elapsed.millisSince(stack.kubeletStartedNanos());
     assertThat(ready.getStatus()).isEqualTo("True");
     assertThat(ready.getLastTransitionTime()).as("never left Ready since the kubelet started")
         .isBefore(OffsetDateTime.now().minus(Duration.ofMillis(up)).plusSeconds(5));
@@ -198,20 +189,9 @@ class WorkloadsEndToEndTest {
     return service;
   }
 
-  /** The webhook registered and its Service cache caught up: a dry-run Pod with these labels gets the gate. */
-  static void awaitWebhookGates(String ns, String app) {
-    Await.until(TIMEOUT, "the webhook to gate a dry-run Pod in " + ns, () -> {
-      try {
-        return stack.core().createNamespacedPod(ns, Fixtures.pod("probe", app)).dryRun("All").execute();
-      } catch (ApiException e) {
-        throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-      }
-    }, WebhookEndToEndTest::hasGate);
-  }
-
   static V1Service service(String ns, String name) {
     return Await.until(TIMEOUT, "the load balancer of Service " + ns + "/" + name + " recorded",
-        () -> read(() -> stack.core().readNamespacedService(name, ns).execute()),
+        () -> Unchecked.get(() -> stack.core().readNamespacedService(name, ns).execute()),
         s -> s.getMetadata().getAnnotations() != null && s.getMetadata().getAnnotations().containsKey(LB_ANNOTATION));
   }
 
@@ -240,19 +220,4 @@ class WorkloadsEndToEndTest {
     return conditions != null && conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  static long msSince(long nanos) {
-    return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
-  }
-
-  interface Call<T> {
-    T call() throws ApiException;
-  }
-
-  static <T> T read(Call<T> call) {
-    try {
-      return call.call();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-    }
-  }
 }
