@@ -6,9 +6,6 @@ import io.clbdirect.e2e.controlplane.ControlPlane;
 import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
-import io.clbdirect.gate.clb.ClbClientFactory;
-import io.clbdirect.gate.clb.ClbConnection;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
@@ -38,8 +35,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Before the class's tests, on the shared control plane ({@link ControlPlaneExtension}), in this order:
  * clb-direct's namespace (also the name of the webhook configuration it registers), the class's own
- * {@link Builder#beforeStart} step, the CLB emulator in this JVM when the gate-controller is on (200 ms
- * tasks, health checks at 0.1x time), clb-direct as its own process (one per replica) and a fake kubelet.
+ * {@link Builder#beforeStart} step, the CLB emulator in this JVM when the gate-controller is on
+ * ({@link EmulatedClb}), clb-direct as its own process (one per replica) and a fake kubelet.
  * It runs before the class's {@code @BeforeAll} methods.
  *
  * <p>After them, and also when the start failed half-way: the namespaces the class made are deleted and
@@ -70,9 +67,7 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
   private Pods pods;
   private Deployments deployments;
   private boolean beforeStartRan;
-  private ClbEmulator clb;
-  private ClbClient sdk;
-  private AliveHistory aliveHistory;
+  private EmulatedClb clb;
   private final Map<String, ClbDirectProcess> replicas = new LinkedHashMap<>();
   private FakeKubelet kubelet;
   private boolean kubeletRunning;
@@ -133,13 +128,9 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     List<String> appArgs = new ArrayList<>();
     Map<String, String> env = new HashMap<>();
     if (vipOctet != null) {
-      clb = ClbEmulator.start(EmulatorConfig.defaults(secretId(), secretKey()).withTaskDelay(Duration.ofMillis(200))
-          .withHealthTimeScale(0.1).withVipOctet(vipOctet));
-      // Before any target exists: the history must see every Alive.
-      aliveHistory = new AliveHistory(clb);
-      appArgs.add("--clb-direct.bootstrap.failure-policy=Fail");
-      appArgs.addAll(ClbDirectProcess.gateControllerArguments(system, "e2e", clb.endpoint()));
-      env.putAll(ClbDirectProcess.clbCredentials(secretId(), secretKey()));
+      clb = EmulatedClb.start(system, vipOctet);
+      appArgs.addAll(clb.gateControllerArguments(system));
+      env.putAll(clb.credentials());
     }
     appArgs.addAll(args);
     Path work = Files.createDirectories(plane.workDir().resolve(system));
@@ -188,7 +179,6 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     kubeletRunning = false;
     replicas.clear();
     clb = null;
-    sdk = null;
     beforeStartRan = false;
     return teardown;
   }
@@ -201,14 +191,6 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
         throw e;
       }
     }
-  }
-
-  private String secretId() {
-    return "AKID" + system.replaceAll("[^a-z0-9]", "");
-  }
-
-  private String secretKey() {
-    return system + "-secret";
   }
 
   ControlPlane plane() {
@@ -236,26 +218,25 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     return deployments;
   }
 
-  /** The official SDK's client, signed with the emulator's credential: what a test reads the CLB with. */
+  /** See {@link EmulatedClb#sdk()}. */
   ClbClient sdk() {
-    if (sdk == null) {
-      sdk = ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb().endpoint(), false, secretId(), secretKey(),
-          Duration.ofSeconds(2), Duration.ofSeconds(10)));
-    }
-    return sdk;
+    return emulated().sdk();
   }
 
   ClbEmulator clb() {
-    if (clb == null) {
-      throw new IllegalStateException("no CLB emulator: the stack of " + system + " runs without the gate-controller");
-    }
-    return clb;
+    return emulated().emulator();
   }
 
   /** Every target the emulator reported Alive since it started. */
   AliveHistory aliveHistory() {
-    clb();
-    return aliveHistory;
+    return emulated().aliveHistory();
+  }
+
+  private EmulatedClb emulated() {
+    if (clb == null) {
+      throw new IllegalStateException("no CLB emulator: the stack of " + system + " runs without the gate-controller");
+    }
+    return clb;
   }
 
   /** The one clb-direct process of a stack without {@link Builder#replicas}. */
@@ -298,10 +279,7 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
       this.system = system;
     }
 
-    /**
-     * The gate-controller on, against a CLB emulator whose VIPs are 127.{@code vipOctet}.x.y; the webhook
-     * registered with failure policy {@code Fail}, so that a failed call shows up as a failed creation.
-     */
+    /** The gate-controller on, against a CLB emulator of VIPs 127.{@code vipOctet}.x.y: see {@link EmulatedClb}. */
     Builder gateController(int vipOctet) {
       this.vipOctet = vipOctet;
       return this;
