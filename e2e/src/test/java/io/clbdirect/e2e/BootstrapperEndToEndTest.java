@@ -6,9 +6,7 @@ import io.clbdirect.certs.CaBundle;
 import io.clbdirect.certs.CertificateChecks;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.kubernetes.client.custom.V1Patch;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -18,8 +16,6 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.util.PatchUtils;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,19 +26,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bootstrapper against the real API server: it repairs what users break, and rotates certificates
  * while Pods keep being created, without one failed or unmutated admission.
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BootstrapperEndToEndTest {
 
@@ -52,47 +46,31 @@ class BootstrapperEndToEndTest {
   static final String WORKLOAD_NS = "bootstrap-workloads";
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  static ApiClient client;
-  static CoreV1Api core;
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(NAMESPACE)
+      .args("--clb-direct.bootstrap.failure-policy=Fail", "--clb-direct.bootstrap.propagation-delay=3s")
+      .beforeStart(BootstrapperEndToEndTest::directAccessService)
+      // No kubelet runs: the load test's Pods are never bound, and their namespace is deleted at the end
+      // (nothing to wait for) before a later class's kubelet could bind them.
+      .build();
+
   static AdmissionregistrationV1Api admission;
-  static ClbDirectProcess clbDirect;
-  static ControlPlane controlPlane;
 
   @BeforeAll
-  static void start(ControlPlane plane) throws Exception {
-    controlPlane = plane;
-    client = plane.adminClient();
-    core = new CoreV1Api(client);
-    admission = new AdmissionregistrationV1Api(client);
-    Namespaces.create(core, NAMESPACE);
-    Namespaces.create(core, WORKLOAD_NS);
-    core.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
-    Path work = Files.createDirectories(plane.workDir().resolve("bootstrap-e2e"));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), NAMESPACE, CONFIGURATION, List.of(
-        "--clb-direct.bootstrap.failure-policy=Fail", "--clb-direct.bootstrap.propagation-delay=3s"));
+  static void start() {
+    admission = new AdmissionregistrationV1Api(stack.admin());
     awaitMutating();
   }
 
-  @AfterAll
-  static void stop() throws ApiException {
-    if (clbDirect != null) {
-      clbDirect.close();
-      admission.deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    }
-    // No kubelet ran: the load test's Pods were never bound, and would be by a later class's kubelet.
-    Namespaces.deleteCreated(core);
-  }
-
-  static V1Pod dryRunPod() {
-    try {
-      return core.createNamespacedPod(WORKLOAD_NS, Fixtures.pod("probe", "web")).dryRun("All").execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-    }
+  /** What the dry-run Pods select: the webhook gates them once its cache has it. */
+  static void directAccessService(ControlPlane plane) throws ApiException {
+    CoreV1Api core = new CoreV1Api(plane.adminClient());
+    Namespaces.create(core, WORKLOAD_NS);
+    core.createNamespacedService(WORKLOAD_NS, Fixtures.directAccessService("web", "web")).execute();
   }
 
   static void awaitMutating() {
-    Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", BootstrapperEndToEndTest::dryRunPod, WebhookEndToEndTest::hasGate);
+    stack.pods().awaitGatedDryRun(WORKLOAD_NS, "web", TIMEOUT);
   }
 
   static V1MutatingWebhookConfiguration configuration() {
@@ -108,7 +86,7 @@ class BootstrapperEndToEndTest {
 
   static V1Secret secret() {
     try {
-      return core.readNamespacedSecret(SECRET, NAMESPACE).execute();
+      return stack.core().readNamespacedSecret(SECRET, NAMESPACE).execute();
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         return null;
@@ -132,7 +110,7 @@ class BootstrapperEndToEndTest {
 
   /** The certificate the server presents to a new connection. */
   static X509Certificate served() {
-    return PresentedCertificate.at(clbDirect.httpsPort());
+    return PresentedCertificate.at(stack.clbDirect().httpsPort());
   }
 
   static boolean servedIsTrusted() {
@@ -142,8 +120,8 @@ class BootstrapperEndToEndTest {
 
   static void annotateSecret(String key, String value) throws ApiException {
     String patch = "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}";
-    PatchUtils.patch(V1Secret.class, () -> core.patchNamespacedSecret(SECRET, NAMESPACE, new V1Patch(patch)).buildCall(null),
-        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+    PatchUtils.patch(V1Secret.class, () -> stack.core().patchNamespacedSecret(SECRET, NAMESPACE, new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
   }
 
   @Test
@@ -157,7 +135,7 @@ class BootstrapperEndToEndTest {
     assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
     assertThat(webhook.getSideEffects()).isEqualTo("None");
     assertThat(webhook.getTimeoutSeconds()).isEqualTo(10);
-    assertThat(webhook.getClientConfig().getUrl()).isEqualTo("https://127.0.0.1:" + clbDirect.httpsPort() + "/mutate-pods");
+    assertThat(webhook.getClientConfig().getUrl()).isEqualTo("https://127.0.0.1:" + stack.clbDirect().httpsPort() + "/mutate-pods");
     assertThat(webhook.getNamespaceSelector().getMatchExpressions().get(0).getValues()).containsExactly("kube-system", NAMESPACE);
     assertThat(servedIsTrusted()).isTrue();
   }
@@ -182,7 +160,7 @@ class BootstrapperEndToEndTest {
     long started = System.nanoTime();
     PatchUtils.patch(V1MutatingWebhookConfiguration.class,
         () -> admission.patchMutatingWebhookConfiguration(CONFIGURATION, new V1Patch(bogus)).buildCall(null),
-        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
     Await.until(TIMEOUT, "caBundle restored", BootstrapperEndToEndTest::publishedBundle, bundle -> bundle != null);
     long restoredMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
     System.out.println("REPAIR caBundle tampered -> restored in " + restoredMs + " ms");
@@ -197,7 +175,7 @@ class BootstrapperEndToEndTest {
     BigInteger oldSerial = served().getSerialNumber();
     CaBundle oldBundle = publishedBundle();
     long started = System.nanoTime();
-    core.deleteNamespacedSecret(SECRET, NAMESPACE).execute();
+    stack.core().deleteNamespacedSecret(SECRET, NAMESPACE).execute();
     Await.until(TIMEOUT, "a new Secret", BootstrapperEndToEndTest::secret, s -> s != null);
     long secretMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
     Await.until(TIMEOUT, "a new certificate served and trusted",
@@ -228,9 +206,9 @@ class BootstrapperEndToEndTest {
         int i = 0;
         while (running.get()) {
           try {
-            V1Pod pod = core.createNamespacedPod(WORKLOAD_NS, Fixtures.pod("load-" + thread + "-" + i++, "web")).execute();
+            V1Pod pod = stack.core().createNamespacedPod(WORKLOAD_NS, Fixtures.pod("load-" + thread + "-" + i++, "web")).execute();
             created.incrementAndGet();
-            if (!WebhookEndToEndTest.hasGate(pod)) {
+            if (!Pods.hasGate(pod)) {
               unmutated.incrementAndGet();
             }
           } catch (ApiException e) {
@@ -274,7 +252,7 @@ class BootstrapperEndToEndTest {
     BigInteger before = served().getSerialNumber();
     String java = ProcessHandle.current().info().command().orElse("java");
     Process command = new ProcessBuilder(java, "-jar", ClbDirectProcess.packagedJar().toString(), "rotate-certificates",
-        "--namespace=" + NAMESPACE, "--kubeconfig=" + controlPlane.adminKubeconfig()).redirectErrorStream(true).start();
+        "--namespace=" + NAMESPACE, "--kubeconfig=" + stack.plane().adminKubeconfig()).redirectErrorStream(true).start();
     String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(command.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(command.exitValue()).as(output).isZero();
@@ -289,7 +267,7 @@ class BootstrapperEndToEndTest {
   @Test
   @Order(7)
   void repairsAndRotationsAreCountedAndRecordedAsEvents() throws Exception {
-    String metrics = clbDirect.management("/actuator/prometheus");
+    String metrics = stack.clbDirect().management("/actuator/prometheus");
     assertThat(metricValue(metrics, "clb_direct_bootstrap_repairs_total{kind=\"webhook-configuration\"}")).isGreaterThanOrEqualTo(2);
     assertThat(metricValue(metrics, "clb_direct_bootstrap_repairs_total{kind=\"secret\"}")).isGreaterThanOrEqualTo(1);
     assertThat(metricValue(metrics, "clb_direct_certificate_writes_total{reason=\"ca-rotation-leaf-switched\"}")).isGreaterThanOrEqualTo(1);
@@ -298,7 +276,7 @@ class BootstrapperEndToEndTest {
 
     List<String> reasons = Await.until(TIMEOUT, "events on the Secret", () -> {
       try {
-        return core.listNamespacedEvent(NAMESPACE).execute().getItems().stream()
+        return stack.core().listNamespacedEvent(NAMESPACE).execute().getItems().stream()
             .filter(e -> SECRET.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
       } catch (ApiException e) {
         throw new IllegalStateException(e);

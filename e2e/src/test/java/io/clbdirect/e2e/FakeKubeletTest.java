@@ -272,7 +272,7 @@ class FakeKubeletTest {
         .satisfies(owner -> assertThat(owner.getKind() + "/" + owner.getName()).isEqualTo("Node/fake-node-2"));
 
     V1Lease renewed = Await.until(Duration.ofSeconds(15), "the Lease renewed (every 10 s)",
-        () -> read(() -> coordination.readNamespacedLease("fake-node-2", "kube-node-lease").execute()),
+        () -> Unchecked.get(() -> coordination.readNamespacedLease("fake-node-2", "kube-node-lease").execute()),
         lease -> lease.getSpec().getRenewTime().isAfter(first.getSpec().getRenewTime()));
     assertThat(Duration.between(first.getSpec().getRenewTime(), renewed.getSpec().getRenewTime()))
         .isBetween(Duration.ofSeconds(9), Duration.ofSeconds(12));
@@ -348,15 +348,4 @@ class FakeKubeletTest {
     assertThat(failed.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(137);
   }
 
-  interface Read<T> {
-    T call() throws ApiException;
-  }
-
-  static <T> T read(Read<T> call) {
-    try {
-      return call.call();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-    }
-  }
 }

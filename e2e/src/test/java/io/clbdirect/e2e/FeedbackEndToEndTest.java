@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import io.clbdirect.core.WellKnown;
-import io.clbdirect.e2e.app.ClbDirectProcess;
-import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.kubelet.Serving;
-import io.clbdirect.emulator.ClbEmulator;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.NetworkingV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
@@ -36,13 +30,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a user reads from kubectl (issue 16): input clb-direct cannot serve is warned about, a target that
@@ -50,7 +42,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * on the held Pods, reasons follow release and re-enable within a reconcile, and normal progress is not
  * a Warning. clb-direct runs in the default {@code initial} mode.
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FeedbackEndToEndTest {
 
@@ -62,54 +53,28 @@ class FeedbackEndToEndTest {
   static final Set<String> PROGRESS = Set.of("LoadBalancerNetworkGroupReady", "DirectAccessReleased", "DirectAccessResumed",
       "TargetNotBound", "HealthCheckPending", "ListenerMissing");
 
-  static ControlPlane plane;
-  static GateControllerRig rig;
-  static ClbEmulator clb;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
-  static CoreV1Api core;
-  static AppsV1Api apps;
-  static NetworkingV1Api networking;
-  static Pods pods;
-
-  @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
-    core = new CoreV1Api(plane.adminClient());
-    apps = new AppsV1Api(plane.adminClient());
-    networking = new NetworkingV1Api(plane.adminClient());
-    pods = new Pods(core);
-    rig = GateControllerRig.start(plane, SYSTEM, 99, admin -> new FakeKubelet(admin, "fake-node-feedback", 16), List.of());
-    clb = rig.clb();
-    clbDirect = rig.clbDirect();
-    kubelet = rig.kubelet();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (rig != null) {
-      rig.close();
-    }
-  }
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(99)
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-feedback", 16)).build();
 
   @Test
   @Order(1)
   void directAccessThatCannotBeServedIsWarnedOncePerCauseAndAgainAfterAFixComesUndone() throws Exception {
     String ns = "fb-silent";
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     long started = System.nanoTime();
     V1Service maybe = Fixtures.directAccessService("maybe", "web");
     maybe.getMetadata().setAnnotations(Map.of(WellKnown.SERVICE_DIRECT_ACCESS, "maybe"));
-    core.createNamespacedService(ns, maybe).execute();
+    stack.core().createNamespacedService(ns, maybe).execute();
     V1Service internal = Fixtures.directAccessService("internal", "web");
     internal.getSpec().setType("ClusterIP");
-    core.createNamespacedService(ns, internal).execute();
-    networking.createNamespacedIngress(ns, ingress("elsewhere", "nginx")).execute();
+    stack.core().createNamespacedService(ns, internal).execute();
+    new NetworkingV1Api(stack.admin()).createNamespacedIngress(ns, ingress("elsewhere", "nginx")).execute();
 
     CoreV1Event invalid = awaitEvent(ns, "maybe", "InvalidDirectAccessValue");
     CoreV1Event type = awaitEvent(ns, "internal", "DirectAccessUnsupportedType");
     CoreV1Event ingressClass = awaitEvent(ns, "elsewhere", "IngressClassNotServed");
-    System.out.printf("FEEDBACK silent input: three Warnings within %d ms of creating the objects%n", millisSince(started));
+    System.out.printf("FEEDBACK silent input: three Warnings within %d ms of creating the objects%n", Elapsed.millisSince(started));
     assertThat(List.of(invalid, type, ingressClass)).allSatisfy(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getSource().getComponent()).isEqualTo("clb-direct-gate-controller");
@@ -145,31 +110,31 @@ class FeedbackEndToEndTest {
     assertThat(loadBalancersNamed(ns + "-")).as("named namespace-name").containsExactly(lbId);
     String series = "clb_direct_gate_targets_unhealthy{frontend=\"service/web\",namespace=\"" + ns + "\"}";
     Await.until(TIMEOUT, "the gauge at 0", () -> metric(series), v -> v != null && v == 0.0);
-    V1Pod broken = pods.withApp(ns, "web").get(0);
+    V1Pod broken = stack.pods().withApp(ns, "web").get(0);
     String name = broken.getMetadata().getName();
 
     long started = System.nanoTime();
-    kubelet.serve(ns, name, Serving.CLOSED);
+    stack.kubelet().serve(ns, name, Serving.CLOSED);
     CoreV1Event unhealthy = awaitEvent(ns, name, "TargetUnhealthy");
-    long eventMs = millisSince(started);
+    long eventMs = Elapsed.millisSince(started);
     Await.until(TIMEOUT, "the gauge at 1", () -> metric(series), v -> v != null && v == 1.0);
     System.out.printf("FEEDBACK port closed -> Warning TargetUnhealthy on the Pod after %d ms, gauge 1 after %d ms "
         + "(emulator: Dead after ~1.5 s; health is read every 30 s once every gate in the cluster is settled, every second "
-        + "otherwise)%n", eventMs, millisSince(started));
+        + "otherwise)%n", eventMs, Elapsed.millisSince(started));
     assertThat(unhealthy.getType()).isEqualTo("Warning");
     assertThat(unhealthy.getMessage()).contains("Service web on load balancer " + lbId + " listener lbl-").contains("since ")
         .contains("(it was Alive)");
-    V1Pod still = pods.read(ns, name);
+    V1Pod still = stack.pods().read(ns, name);
     V1PodCondition gate = Pods.condition(still, GATE).orElseThrow();
     assertThat(gate.getStatus()).as("initial mode: the gate's meaning does not change").isEqualTo("True");
     assertThat(gate.getReason()).isEqualTo("LoadBalancerNetworkGroupReady");
     assertThat(Pods.isReady(still)).isTrue();
 
     started = System.nanoTime();
-    kubelet.serve(ns, name, Serving.OK);
+    stack.kubelet().serve(ns, name, Serving.OK);
     CoreV1Event healthy = awaitEvent(ns, name, "TargetHealthy");
     Await.until(TIMEOUT, "the gauge back at 0", () -> metric(series), v -> v != null && v == 0.0);
-    System.out.printf("FEEDBACK port open again -> Normal TargetHealthy after %d ms%n", millisSince(started));
+    System.out.printf("FEEDBACK port open again -> Normal TargetHealthy after %d ms%n", Elapsed.millisSince(started));
     assertThat(healthy.getType()).isEqualTo("Normal");
     assertThat(healthy.getMessage()).contains("passes again").contains(lbId);
   }
@@ -181,10 +146,10 @@ class FeedbackEndToEndTest {
     long started = System.nanoTime();
     apply(ns, "nolb", Map.of("service.kubernetes.io/tke-existed-lbid", "lb-nope1234"), 2);
 
-    List<V1Pod> held = Await.until(TIMEOUT, "every Pod held with LoadBalancerNotFound", () -> pods.withApp(ns, "nolb"),
+    List<V1Pod> held = Await.until(TIMEOUT, "every Pod held with LoadBalancerNotFound", () -> stack.pods().withApp(ns, "nolb"),
         list -> list.size() == 2 && list.stream().allMatch(p -> Pods.condition(p, GATE)
             .filter(c -> "False".equals(c.getStatus()) && "LoadBalancerNotFound".equals(c.getReason())).isPresent()));
-    System.out.printf("FEEDBACK mistyped tke-existed-lbid -> Pods LoadBalancerNotFound within %d ms of creation%n", millisSince(started));
+    System.out.printf("FEEDBACK mistyped tke-existed-lbid -> Pods LoadBalancerNotFound within %d ms of creation%n", Elapsed.millisSince(started));
     assertThat(held).allSatisfy(pod -> {
       assertThat(Pods.condition(pod, GATE).orElseThrow().getMessage()).isEqualTo("Not bound: Service nolb: load balancer lb-nope1234 "
           + "named by service.kubernetes.io/tke-existed-lbid does not exist (clb-direct never creates another in its place: check the id).");
@@ -201,10 +166,10 @@ class FeedbackEndToEndTest {
     assertThat(loadBalancersNamed(ns + "-")).as("no load balancer made in its place").isEmpty();
 
     // Held Pods would keep the next test classes' gate-controllers (same API server) at the fast pace.
-    core.deleteNamespacedService("nolb", ns).execute();
-    apps.deleteNamespacedDeployment("nolb", ns).execute();
-    Await.until(TIMEOUT, "the Service released and the Pods gone", () -> pods.withApp(ns, "nolb").isEmpty()
-        && read(() -> core.listNamespacedService(ns).execute().getItems()).isEmpty(), done -> done);
+    stack.core().deleteNamespacedService("nolb", ns).execute();
+    stack.apps().deleteNamespacedDeployment("nolb", ns).execute();
+    Await.until(TIMEOUT, "the Service released and the Pods gone", () -> stack.pods().withApp(ns, "nolb").isEmpty()
+        && Unchecked.get(() -> stack.core().listNamespacedService(ns).execute().getItems()).isEmpty(), done -> done);
   }
 
   @Test
@@ -217,7 +182,7 @@ class FeedbackEndToEndTest {
     long released = System.nanoTime();
     patchService(ns, "web", "{\"metadata\":{\"annotations\":{\"service.cloud.tencent.com/direct-access\":\"false\"}}}");
     Await.until(TIMEOUT, "every Pod DirectAccessReleased", () -> reasons(ns), r -> r.stream().allMatch("DirectAccessReleased"::equals));
-    long releaseMs = millisSince(released);
+    long releaseMs = Elapsed.millisSince(released);
 
     long enabled = System.nanoTime();
     patchService(ns, "web", "{\"metadata\":{\"annotations\":{\"service.cloud.tencent.com/direct-access\":\"true\"}}}");
@@ -231,22 +196,22 @@ class FeedbackEndToEndTest {
       seen.addAll(now);
       return now;
     }, r -> r.stream().noneMatch("DirectAccessReleased"::equals));
-    long leftMs = millisSince(enabled);
+    long leftMs = Elapsed.millisSince(enabled);
     long afterReconcileMs = recordedAt.isEmpty() ? 0 : Duration.ofNanos(System.nanoTime() - recordedAt.get(0)).toMillis();
     Await.until(TIMEOUT, "every Pod LoadBalancerNetworkGroupReady", () -> reasons(ns),
         r -> r.stream().allMatch("LoadBalancerNetworkGroupReady"::equals));
-    long readyMs = millisSince(enabled);
-    assertThat(pods.withApp(ns, "web")).as("re-enabling never took a serving Pod out of its Service").allSatisfy(p -> {
+    long readyMs = Elapsed.millisSince(enabled);
+    assertThat(stack.pods().withApp(ns, "web")).as("re-enabling never took a serving Pod out of its Service").allSatisfy(p -> {
       assertThat(Pods.condition(p, GATE).orElseThrow().getStatus()).isEqualTo("True");
       assertThat(Pods.isReady(p)).isTrue();
     });
 
     Thread.sleep(3000);
     long deleted = System.nanoTime();
-    core.deleteNamespacedService("web", ns).execute();
+    stack.core().deleteNamespacedService("web", ns).execute();
     Await.until(TIMEOUT, "every Pod DirectAccessReleased after the deletion", () -> reasons(ns),
         r -> r.stream().allMatch("DirectAccessReleased"::equals));
-    long deleteMs = millisSince(deleted);
+    long deleteMs = Elapsed.millisSince(deleted);
 
     System.out.printf("FEEDBACK direct-access removed -> Pods DirectAccessReleased in %d ms; re-enabled -> Pods left it in %d ms "
         + "(%d ms after the load balancer was recorded; reasons seen %s), LoadBalancerNetworkGroupReady in %d ms; "
@@ -262,7 +227,7 @@ class FeedbackEndToEndTest {
   void normalProgressIsNormalAndOnlyProblemsAreWarnings() throws Exception {
     List<CoreV1Event> gateEvents = new ArrayList<>();
     for (String ns : List.of("fb-unhealthy", "fb-release", "fb-nolb")) {
-      gateEvents.addAll(core.listNamespacedEvent(ns).execute().getItems().stream()
+      gateEvents.addAll(stack.core().listNamespacedEvent(ns).execute().getItems().stream()
           .filter(e -> "Pod".equals(e.getInvolvedObject().getKind())).toList());
     }
     List<String> pending = gateEvents.stream().filter(e -> "HealthCheckPending".equals(e.getReason())).map(CoreV1Event::getType).toList();
@@ -280,8 +245,7 @@ class FeedbackEndToEndTest {
 
   static String readyWorkload(String ns, String name, Map<String, String> annotations, int replicas) throws Exception {
     apply(ns, name, annotations, replicas);
-    Await.until(TIMEOUT, "Deployment " + name + " Available in " + ns, () -> read(() -> apps.readNamespacedDeployment(name, ns).execute()),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    stack.deployments().awaitAvailable(ns, name, replicas, TIMEOUT);
     Await.until(TIMEOUT, "every gate True in " + ns, () -> reasons(ns),
         r -> r.size() == replicas && r.stream().allMatch("LoadBalancerNetworkGroupReady"::equals));
     V1Service recorded = Await.until(TIMEOUT, "the load balancer of " + ns + "/" + name, () -> service(ns, name),
@@ -290,14 +254,14 @@ class FeedbackEndToEndTest {
   }
 
   static void apply(String ns, String name, Map<String, String> annotations, int replicas) throws ApiException {
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     V1Service service = Fixtures.directAccessService(name, name);
     Map<String, String> all = new HashMap<>(service.getMetadata().getAnnotations());
     all.putAll(annotations);
     service.getMetadata().annotations(all);
     service.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-    core.createNamespacedService(ns, service).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment(name, name, replicas)).execute();
+    stack.core().createNamespacedService(ns, service).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment(name, name, replicas)).execute();
   }
 
   static V1Ingress ingress(String name, String ingressClass) {
@@ -311,12 +275,12 @@ class FeedbackEndToEndTest {
 
   /** The gate reasons of the namespace's Pods (null for a Pod without the condition). */
   static List<String> reasons(String ns) {
-    return pods.list(ns).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+    return stack.pods().list(ns).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .map(p -> Pods.condition(p, GATE).map(V1PodCondition::getReason).orElse(null)).toList();
   }
 
   static List<CoreV1Event> events(String ns, String involvedName, String reason) {
-    return read(() -> core.listNamespacedEvent(ns).fieldSelector("involvedObject.name=" + involvedName + ",reason=" + reason)
+    return Unchecked.get(() -> stack.core().listNamespacedEvent(ns).fieldSelector("involvedObject.name=" + involvedName + ",reason=" + reason)
         .execute().getItems());
   }
 
@@ -331,17 +295,17 @@ class FeedbackEndToEndTest {
   }
 
   static void patchService(String ns, String name, String mergePatch) throws ApiException {
-    PatchUtils.patch(V1Service.class, () -> core.patchNamespacedService(name, ns, new V1Patch(mergePatch)).buildCall(null),
-        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, plane.adminClient());
+    PatchUtils.patch(V1Service.class, () -> stack.core().patchNamespacedService(name, ns, new V1Patch(mergePatch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, stack.admin());
   }
 
   static V1Service service(String ns, String name) {
-    return read(() -> core.readNamespacedService(name, ns).execute());
+    return Unchecked.get(() -> stack.core().readNamespacedService(name, ns).execute());
   }
 
   /** The value of one series, or null while it is not exposed. */
   static Double metric(String series) {
-    return clbDirect.management("/actuator/prometheus").lines().filter(l -> l.startsWith(series + " ")).findFirst()
+    return stack.clbDirect().management("/actuator/prometheus").lines().filter(l -> l.startsWith(series + " ")).findFirst()
         .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(null);
   }
 
@@ -351,7 +315,7 @@ class FeedbackEndToEndTest {
    */
   static List<String> loadBalancersNamed(String prefix) {
     List<String> named = new ArrayList<>();
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+    for (JsonElement lb : stack.clb().stateView().getAsJsonArray("loadBalancers")) {
       if (lb.getAsJsonObject().get("name").getAsString().startsWith(prefix)) {
         named.add(lb.getAsJsonObject().get("loadBalancerId").getAsString());
       }
@@ -359,19 +323,4 @@ class FeedbackEndToEndTest {
     return named;
   }
 
-  static long millisSince(long nanos) {
-    return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
-  }
-
-  interface Call<T> {
-    T call() throws Exception;
-  }
-
-  static <T> T read(Call<T> call) {
-    try {
-      return call.call();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -5,17 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.clbdirect.e2e.app.ClbDirectProcess;
-import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
@@ -24,96 +17,36 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gate-controller end to end: real API server and controllers, the fake kubelet's real listeners,
  * the CLB emulator's real health checks and data path, clb-direct as its own process.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class GateControllerEndToEndTest {
 
   static final String SYSTEM = "clb-direct-gate-e2e";
-  static final String CONFIGURATION = "clb-direct-gate-e2e";
   static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
   static final int SERVICE_PORT = 18080;
   static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-  static ClbEmulator clb;
-  static AliveHistory history;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
-  static CoreV1Api core;
-  static AppsV1Api apps;
-  static Pods pods;
-  static ControlPlane plane;
-
-  @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
-    core = new CoreV1Api(plane.adminClient());
-    apps = new AppsV1Api(plane.adminClient());
-    pods = new Pods(core);
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDe2e", "e2e-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(95));
-    history = new AliveHistory(clb);
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("gate-e2e"));
-    List<String> args = new java.util.ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
-    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
-    // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
-    // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
-    args.add("--clb-direct.webhook.drain.seconds=3");
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, CONFIGURATION, args,
-        ClbDirectProcess.clbCredentials("AKIDe2e", "e2e-secret"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-3", 3).start();
-  }
-
-  @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
-    } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (clbDirect != null) {
-      clbDirect.close();
-      new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    }
-    if (clb != null) {
-      clb.close();
-    }
-  }
-
-  static V1Deployment deployment(String ns, String name) {
-    try {
-      return apps.readNamespacedDeployment(name, ns).execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(95)
+      // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
+      // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
+      .args("--clb-direct.webhook.drain.seconds=3")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-3", 3))
+      .build();
 
   static V1Service service(String ns, String name) {
     try {
-      return core.readNamespacedService(name, ns).execute();
+      return stack.core().readNamespacedService(name, ns).execute();
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }
@@ -122,19 +55,18 @@ class GateControllerEndToEndTest {
   @Test
   void fourReplicasAreBoundHealthyGatedTrueAndServeThroughTheVip() throws Exception {
     String ns = "gated-web";
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     web.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-    core.createNamespacedService(ns, web).execute();
+    stack.core().createNamespacedService(ns, web).execute();
     long started = System.nanoTime();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 4)).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 4)).execute();
 
-    Await.until(TIMEOUT, "Deployment web Available with 4 replicas", () -> deployment(ns, "web"),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(4).equals(d.getStatus().getAvailableReplicas()));
+    stack.deployments().awaitAvailable(ns, "web", 4, TIMEOUT);
     System.out.printf("GATE 4 replicas created -> all gates True, Deployment Available in %d ms%n",
         Duration.ofNanos(System.nanoTime() - started).toMillis());
 
-    List<V1Pod> running = pods.withApp(ns, "web");
+    List<V1Pod> running = stack.pods().withApp(ns, "web");
     assertThat(running).hasSize(4).allSatisfy(pod -> {
       V1PodCondition gate = Pods.condition(pod, GATE).orElseThrow();
       assertThat(gate.getStatus()).isEqualTo("True");
@@ -151,7 +83,7 @@ class GateControllerEndToEndTest {
     assertThat(vip).startsWith("127.95.");
 
     Set<String> bound = new HashSet<>();
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+    for (JsonElement lb : stack.clb().stateView().getAsJsonArray("loadBalancers")) {
       JsonObject l = lb.getAsJsonObject();
       if (l.get("loadBalancerId").getAsString().equals(lbId)) {
         JsonArray targets = l.getAsJsonArray("listeners").get(0).getAsJsonObject().getAsJsonArray("targets");
@@ -176,13 +108,13 @@ class GateControllerEndToEndTest {
     }
     assertThat(answeredBy).as("weighted round robin over the 4 Pods").hasSize(4);
 
-    String metrics = clbDirect.management("/actuator/prometheus");
+    String metrics = stack.clbDirect().management("/actuator/prometheus");
     assertThat(BootstrapperEndToEndTest.metricValue(metrics, "clb_direct_gate_creation_to_ready_seconds_count")).isGreaterThanOrEqualTo(4);
     assertThat(BootstrapperEndToEndTest.metricValue(metrics, "clb_direct_gate_bound_to_ready_seconds_count")).isGreaterThanOrEqualTo(4);
     assertThat(metrics).contains("clb_direct_clb_calls_total{action=\"BatchRegisterTargets\"");
     List<String> reasons = Await.until(TIMEOUT, "gate Events on the Pods", () -> {
       try {
-        return core.listNamespacedEvent(ns).execute().getItems().stream().map(e -> e.getReason()).toList();
+        return stack.core().listNamespacedEvent(ns).execute().getItems().stream().map(e -> e.getReason()).toList();
       } catch (ApiException e) {
         throw new IllegalStateException(e);
       }
@@ -192,13 +124,12 @@ class GateControllerEndToEndTest {
 
   /** A direct-access Service and Deployment, waited on until every gate is True; returns the LB id. */
   static String readyWorkload(String ns, int replicas) throws Exception {
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     web.getSpec().getPorts().get(0).port(SERVICE_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-    core.createNamespacedService(ns, web).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", replicas)).execute();
-    Await.until(TIMEOUT, "Deployment web Available in " + ns, () -> deployment(ns, "web"),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    stack.core().createNamespacedService(ns, web).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", replicas)).execute();
+    stack.deployments().awaitAvailable(ns, "web", replicas, TIMEOUT);
     V1Service recorded = Await.until(TIMEOUT, "load balancer recorded", () -> service(ns, "web"),
         s -> s.getMetadata().getAnnotations().containsKey("service.kubernetes.io/loadbalance-id"));
     assertThat(recorded.getMetadata().getFinalizers()).contains("clb-direct.io/load-balancer");
@@ -206,11 +137,11 @@ class GateControllerEndToEndTest {
   }
 
   static boolean loadBalancerExists(String lbId) {
-    return loadBalancerExists(clb, lbId);
+    return loadBalancerExists(stack.clb(), lbId);
   }
 
-  static boolean loadBalancerExists(ClbEmulator clb, String lbId) {
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+  static boolean loadBalancerExists(ClbEmulator emulator, String lbId) {
+    for (JsonElement lb : emulator.stateView().getAsJsonArray("loadBalancers")) {
       if (lb.getAsJsonObject().get("loadBalancerId").getAsString().equals(lbId)) {
         return true;
       }
@@ -219,7 +150,7 @@ class GateControllerEndToEndTest {
   }
 
   static boolean allReleased(String ns) {
-    List<V1Pod> all = pods.withApp(ns, "web");
+    List<V1Pod> all = stack.pods().withApp(ns, "web");
     return !all.isEmpty() && all.stream().allMatch(pod -> Pods.condition(pod, GATE)
         .map(c -> "True".equals(c.getStatus()) && "DirectAccessReleased".equals(c.getReason())).orElse(false));
   }
@@ -231,8 +162,8 @@ class GateControllerEndToEndTest {
 
     String patch = "{\"metadata\":{\"annotations\":{\"service.cloud.tencent.com/direct-access\":\"false\"}}}";
     io.kubernetes.client.util.PatchUtils.patch(V1Service.class,
-        () -> core.patchNamespacedService("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
-        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, plane.adminClient());
+        () -> stack.core().patchNamespacedService("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, stack.admin());
 
     V1Service released = Await.until(TIMEOUT, "finalizer and recorded load balancer removed", () -> service(ns, "web"),
         s -> (s.getMetadata().getFinalizers() == null || !s.getMetadata().getFinalizers().contains("clb-direct.io/load-balancer"))
@@ -247,11 +178,11 @@ class GateControllerEndToEndTest {
     String ns = "delete-web";
     String lbId = readyWorkload(ns, 2);
 
-    core.deleteNamespacedService("web", ns).execute();
+    stack.core().deleteNamespacedService("web", ns).execute();
 
     Await.until(TIMEOUT, "Service gone", () -> {
       try {
-        core.readNamespacedService("web", ns).execute();
+        stack.core().readNamespacedService("web", ns).execute();
         return false;
       } catch (ApiException e) {
         return e.getCode() == 404;
@@ -263,13 +194,13 @@ class GateControllerEndToEndTest {
 
   /** Every CLB call clb-direct made so far, from its own counters. */
   static double clbCalls() {
-    return clbDirect.management("/actuator/prometheus").lines().filter(l -> l.startsWith("clb_direct_clb_calls_total{"))
+    return stack.clbDirect().management("/actuator/prometheus").lines().filter(l -> l.startsWith("clb_direct_clb_calls_total{"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   /** Is every gated-True, non-terminating Pod's target Alive in the emulator right now? Names offenders. */
   static List<String> gateTrueBeforeAlive(String ns) {
-    return GateControllerFailoverEndToEndTest.gateTrueBeforeAlive(history, pods, ns);
+    return GateControllerFailoverEndToEndTest.gateTrueBeforeAlive(stack.aliveHistory(), stack.pods(), ns);
   }
 
   /**
@@ -327,12 +258,12 @@ class GateControllerEndToEndTest {
     try {
       String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
       io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
-          () -> apps.patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
-          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
-      Await.until(TIMEOUT, "rollout complete", () -> deployment(ns, "web"), d -> d.getStatus() != null
+          () -> stack.apps().patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
+          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
+      Await.until(TIMEOUT, "rollout complete", () -> stack.deployments().read(ns, "web"), d -> d.getStatus() != null
           && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
           && Integer.valueOf(3).equals(d.getStatus().getReplicas()) && d.getStatus().getObservedGeneration() >= 2);
-      Await.until(TIMEOUT, "old Pods gone", () -> pods.withApp(ns, "web").size(), n -> n == 3);
+      Await.until(TIMEOUT, "old Pods gone", () -> stack.pods().withApp(ns, "web").size(), n -> n == 3);
       Thread.sleep(1000);
     } finally {
       running.set(false);
@@ -361,11 +292,11 @@ class GateControllerEndToEndTest {
     String[] codes = {"InternalError", "RequestLimitExceeded", "FailedOperation.ResourceInOperating"};
     String[] actions = {"CreateLoadBalancer", "DescribeLoadBalancers", "CreateListener", "DescribeListeners", "DescribeTargets",
         "BatchRegisterTargets", "BatchDeregisterTargets", "BatchModifyTargetWeight", "DescribeTargetHealth", "DescribeTaskStatus"};
-    clb.faults().reseed(6);
+    stack.clb().faults().reseed(6);
     for (int i = 0; i < actions.length; i++) {
-      clb.faults().failAction(actions[i], 0.2, codes[i % codes.length]);
+      stack.clb().faults().failAction(actions[i], 0.2, codes[i % codes.length]);
     }
-    clb.faults().setLatencyMillis(500);
+    stack.clb().faults().setLatencyMillis(500);
     java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
     java.util.concurrent.ConcurrentLinkedQueue<String> violations = new java.util.concurrent.ConcurrentLinkedQueue<>();
     java.util.concurrent.ExecutorService checker = java.util.concurrent.Executors.newSingleThreadExecutor();
@@ -384,12 +315,12 @@ class GateControllerEndToEndTest {
     try {
       String lbId = readyWorkload(ns, 3);
       long firstConverged = Duration.ofNanos(System.nanoTime() - started).toMillis();
-      clb.faults().lockLoadBalancer(lbId, java.time.Instant.now().plusSeconds(3));
+      stack.clb().faults().lockLoadBalancer(lbId, java.time.Instant.now().plusSeconds(3));
       String scale = "{\"spec\":{\"replicas\":4}}";
       io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
-          () -> apps.patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(scale)).buildCall(null),
-          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
-      Await.until(TIMEOUT, "4 replicas Available under faults", () -> deployment(ns, "web"),
+          () -> stack.apps().patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(scale)).buildCall(null),
+          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
+      Await.until(TIMEOUT, "4 replicas Available under faults", () -> stack.deployments().read(ns, "web"),
           d -> Integer.valueOf(4).equals(d.getStatus().getAvailableReplicas()));
       System.out.printf("FAULTS 3 replicas converged in %d ms, scaled to 4 through a locked LB in %d ms; %d gate-before-healthy sightings%n",
           firstConverged, Duration.ofNanos(System.nanoTime() - started).toMillis() - firstConverged, violations.size());
@@ -397,10 +328,10 @@ class GateControllerEndToEndTest {
       running.set(false);
       checker.shutdown();
       checker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-      clb.faults().reset();
+      stack.clb().faults().reset();
     }
     assertThat(violations).as("gates True before the CLB ever reported their target Alive").isEmpty();
-    assertThat(pods.withApp(ns, "web")).allSatisfy(pod ->
+    assertThat(stack.pods().withApp(ns, "web")).allSatisfy(pod ->
         assertThat(Pods.condition(pod, GATE).orElseThrow().getStatus()).isEqualTo("True"));
   }
 
@@ -412,21 +343,21 @@ class GateControllerEndToEndTest {
   @Test
   void scaleDownDrainsWithWeightZeroThenDeregisters() throws Exception {
     String ns = "scaledown-web";
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     web.getMetadata().setAnnotations(Map.of("service.cloud.tencent.com/direct-access", "true",
         "service.cloud.tencent.com/enable-grace-shutdown", "true"));
     web.getSpec().getPorts().get(0).port(SERVICE_PORT + 1).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-    core.createNamespacedService(ns, web).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
-    Await.until(TIMEOUT, "3 replicas Available", () -> deployment(ns, "web"),
+    stack.core().createNamespacedService(ns, web).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
+    Await.until(TIMEOUT, "3 replicas Available", () -> stack.deployments().read(ns, "web"),
         d -> Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
     V1Service recorded = Await.until(TIMEOUT, "VIP recorded", () -> service(ns, "web"), s -> s.getStatus().getLoadBalancer() != null
         && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
     String lbId = recorded.getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id");
     String vip = recorded.getStatus().getLoadBalancer().getIngress().get(0).getIp();
     Map<String, String> podByTarget = new java.util.HashMap<>();
-    pods.withApp(ns, "web").forEach(p -> podByTarget.put("eni:" + p.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT, p.getMetadata().getName()));
+    stack.pods().withApp(ns, "web").forEach(p -> podByTarget.put("eni:" + p.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT, p.getMetadata().getName()));
 
     java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
     Map<String, List<Integer>> weights = new java.util.concurrent.ConcurrentHashMap<>();
@@ -438,7 +369,7 @@ class GateControllerEndToEndTest {
     loops.submit(() -> {
       while (running.get()) {
         Map<String, Integer> now = new java.util.HashMap<>();
-        for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+        for (JsonElement lb : stack.clb().stateView().getAsJsonArray("loadBalancers")) {
           if (lb.getAsJsonObject().get("loadBalancerId").getAsString().equals(lbId)) {
             for (JsonElement t : lb.getAsJsonObject().getAsJsonArray("listeners").get(0).getAsJsonObject().getAsJsonArray("targets")) {
               now.put(t.getAsJsonObject().get("target").getAsString(), t.getAsJsonObject().get("weight").getAsInt());
@@ -482,9 +413,9 @@ class GateControllerEndToEndTest {
     try {
       String scale = "{\"spec\":{\"replicas\":1}}";
       io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
-          () -> apps.patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(scale)).buildCall(null),
-          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
-      Await.until(TIMEOUT, "one Pod and two targets deregistered", () -> pods.withApp(ns, "web").size() == 1 && deregisteredAt.size() == 2,
+          () -> stack.apps().patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(scale)).buildCall(null),
+          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
+      Await.until(TIMEOUT, "one Pod and two targets deregistered", () -> stack.pods().withApp(ns, "web").size() == 1 && deregisteredAt.size() == 2,
           done -> done);
       Thread.sleep(1000);
     } finally {
@@ -513,38 +444,38 @@ class GateControllerEndToEndTest {
     String ns = "stall-web";
     readyWorkload(ns, 2);
     java.util.Set<String> oldPods = new java.util.HashSet<>();
-    pods.withApp(ns, "web").forEach(p -> oldPods.add(p.getMetadata().getName()));
-    kubelet.setDefaultServing(io.clbdirect.e2e.kubelet.Serving.CLOSED);
+    stack.pods().withApp(ns, "web").forEach(p -> oldPods.add(p.getMetadata().getName()));
+    stack.kubelet().setDefaultServing(io.clbdirect.e2e.kubelet.Serving.CLOSED);
     try {
       String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
       io.kubernetes.client.util.PatchUtils.patch(V1Deployment.class,
-          () -> apps.patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
-          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
-      V1Pod unhealthy = Await.until(TIMEOUT, "a new Pod whose gate reports the failing health check", () -> pods.withApp(ns, "web").stream()
+          () -> stack.apps().patchNamespacedDeployment("web", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
+          io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
+      V1Pod unhealthy = Await.until(TIMEOUT, "a new Pod whose gate reports the failing health check", () -> stack.pods().withApp(ns, "web").stream()
           .filter(p -> !oldPods.contains(p.getMetadata().getName()))
           .filter(p -> Pods.condition(p, GATE).map(c -> "HealthCheckFailing".equals(c.getReason())).orElse(false))
           .findFirst().orElse(null), p -> p != null);
       Thread.sleep(3000);
-      V1Deployment stalled = deployment(ns, "web");
+      V1Deployment stalled = stack.deployments().read(ns, "web");
       assertThat(stalled.getStatus().getAvailableReplicas()).as("old Pods keep serving").isEqualTo(2);
-      assertThat(pods.withApp(ns, "web").stream().filter(p -> oldPods.contains(p.getMetadata().getName())
+      assertThat(stack.pods().withApp(ns, "web").stream().filter(p -> oldPods.contains(p.getMetadata().getName())
           && p.getMetadata().getDeletionTimestamp() == null)).as("no old Pod was let go").hasSize(2);
-      assertThat(Pods.isReady(pods.read(ns, unhealthy.getMetadata().getName()))).isFalse();
+      assertThat(Pods.isReady(stack.pods().read(ns, unhealthy.getMetadata().getName()))).isFalse();
 
-      kubelet.setDefaultServing(io.clbdirect.e2e.kubelet.Serving.OK);
-      for (V1Pod pod : pods.withApp(ns, "web")) {
-        if (!oldPods.contains(pod.getMetadata().getName()) && kubelet.podIp(ns, pod.getMetadata().getName()) != null) {
-          kubelet.serve(ns, pod.getMetadata().getName(), io.clbdirect.e2e.kubelet.Serving.OK);
+      stack.kubelet().setDefaultServing(io.clbdirect.e2e.kubelet.Serving.OK);
+      for (V1Pod pod : stack.pods().withApp(ns, "web")) {
+        if (!oldPods.contains(pod.getMetadata().getName()) && stack.kubelet().podIp(ns, pod.getMetadata().getName()) != null) {
+          stack.kubelet().serve(ns, pod.getMetadata().getName(), io.clbdirect.e2e.kubelet.Serving.OK);
         }
       }
-      Await.until(TIMEOUT, "the rollout completes after recovery", () -> deployment(ns, "web"), d -> d.getStatus() != null
+      Await.until(TIMEOUT, "the rollout completes after recovery", () -> stack.deployments().read(ns, "web"), d -> d.getStatus() != null
           && Integer.valueOf(2).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas())
           && Integer.valueOf(2).equals(d.getStatus().getReplicas()));
     } finally {
-      kubelet.setDefaultServing(io.clbdirect.e2e.kubelet.Serving.OK);
+      stack.kubelet().setDefaultServing(io.clbdirect.e2e.kubelet.Serving.OK);
     }
     // The old Pods drain (the injected preStop sleep) before they are gone.
-    Await.until(TIMEOUT, "the old Pods gone after their drain", () -> pods.withApp(ns, "web"),
+    Await.until(TIMEOUT, "the old Pods gone after their drain", () -> stack.pods().withApp(ns, "web"),
         list -> list.stream().noneMatch(p -> oldPods.contains(p.getMetadata().getName())));
   }
 }

@@ -2,18 +2,9 @@ package io.clbdirect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonElement;
-import io.clbdirect.emulator.Networks;
-import io.clbdirect.e2e.app.ClbDirectProcess;
-import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
-import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
-import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -21,116 +12,80 @@ import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.util.PatchUtils;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 6, test 5: the gate-controller's leader is killed (SIGKILL, no Lease released) in the middle
  * of a rolling update; the other replica takes over within the lease, the rollout completes, and no
  * gate is ever True for a target the CLB does not report Alive.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class GateControllerFailoverEndToEndTest {
 
   static final String SYSTEM = "clb-direct-failover-e2e";
   static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
   static final Duration TIMEOUT = Duration.ofSeconds(120);
 
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(96).replicas("replica-a", "replica-b")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-4", 4)).build();
+
   @Test
-  void theSurvivorFinishesTheRolloutAndNoGateIsTrueTooEarly(ControlPlane plane) throws Exception {
-    CoreV1Api core = new CoreV1Api(plane.adminClient());
-    AppsV1Api apps = new AppsV1Api(plane.adminClient());
-    CoordinationV1Api leases = new CoordinationV1Api(plane.adminClient());
-    Pods pods = new Pods(core);
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("failover-e2e"));
-    Map<String, ClbDirectProcess> replicas = new HashMap<>();
-    try (ClbEmulator clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDfail", "fail-secret").withTaskDelay(Duration.ofMillis(200))
-            .withHealthTimeScale(0.1).withVipOctet(96));
-        FakeKubelet kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-4", 4).start()) {
-      AliveHistory history = new AliveHistory(clb); // before any target exists: it must see every Alive
-      try {
-        for (String name : List.of("replica-a", "replica-b")) {
-          replicas.put(name, ClbDirectProcess.start(work.resolve(name), plane.adminKubeconfig(), SYSTEM, SYSTEM, List.of(
-              "--clb-direct.bootstrap.failure-policy=Fail",
-              "--clb-direct.gate-controller.enabled=true",
-              "--clb-direct.gate-controller.namespace=" + SYSTEM,
-              "--clb-direct.clb.endpoint=" + clb.endpoint(),
-              "--clb-direct.clb.https=false",
-              "--clb-direct.clb.vpc-id=" + Networks.CLUSTER_VPC),
-              Map.of("POD_NAME", name, "CLB_DIRECT_CLB_SECRET_ID", "AKIDfail", "CLB_DIRECT_CLB_SECRET_KEY", "fail-secret")));
-        }
-        String ns = "failover-web";
-        Namespaces.create(core, ns);
-        V1Service web = Fixtures.directAccessService("web", "web");
-        web.getSpec().getPorts().get(0).port(28080).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-        core.createNamespacedService(ns, web).execute();
-        apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
-        Await.until(TIMEOUT, "3 replicas Available", () -> deployment(apps, ns),
-            d -> Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
+  void theSurvivorFinishesTheRolloutAndNoGateIsTrueTooEarly() throws Exception {
+    CoreV1Api core = stack.core();
+    AppsV1Api apps = stack.apps();
+    CoordinationV1Api leases = new CoordinationV1Api(stack.admin());
+    AliveHistory history = stack.aliveHistory();
+    String ns = "failover-web";
+    Namespaces.create(core, ns);
+    V1Service web = Fixtures.directAccessService("web", "web");
+    web.getSpec().getPorts().get(0).port(28080).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
+    core.createNamespacedService(ns, web).execute();
+    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
+    Await.until(TIMEOUT, "3 replicas Available", () -> stack.deployments().read(ns, "web"),
+        d -> Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
 
-        AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
-        ExecutorService checker = Executors.newSingleThreadExecutor();
-        checker.submit(() -> {
-          while (running.get()) {
-            violations.addAll(gateTrueBeforeAlive(history, pods, ns));
-            Thread.sleep(100);
-          }
-          return null;
-        });
-        long killedAt;
-        String leader;
-        try {
-          leader = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
-          String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
-          PatchUtils.patch(V1Deployment.class, () -> apps.patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
-              V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
-          Thread.sleep(1500);
-          replicas.get(leader).kill();
-          killedAt = System.nanoTime();
-          Await.until(TIMEOUT, "rollout complete after the leader died", () -> deployment(apps, ns), d -> d.getStatus() != null
-              && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
-              && Integer.valueOf(3).equals(d.getStatus().getReplicas()));
-        } finally {
-          running.set(false);
-          checker.shutdown();
-          checker.awaitTermination(5, TimeUnit.SECONDS);
-        }
-        String survivor = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
-        System.out.printf("FAILOVER gate-controller leader %s killed mid-rollout; %s finished it %d ms later; %d gate-before-healthy sightings%n",
-            leader, survivor, Duration.ofNanos(System.nanoTime() - killedAt).toMillis(), violations.size());
-        assertThat(survivor).isNotEqualTo(leader);
-        assertThat(violations).as("gates True before the CLB ever reported their target Alive").isEmpty();
-      } finally {
-        // While the surviving clb-direct and the kubelet run: they remove the finalizer and end the Pods.
-        Namespaces.deleteCreatedAndAwait(core, SYSTEM);
+    AtomicBoolean running = new AtomicBoolean(true);
+    ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+    ExecutorService checker = Executors.newSingleThreadExecutor();
+    checker.submit(() -> {
+      while (running.get()) {
+        violations.addAll(gateTrueBeforeAlive(history, stack.pods(), ns));
+        Thread.sleep(100);
       }
-    } finally {
-      replicas.values().forEach(ClbDirectProcess::close);
-      new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(SYSTEM).execute();
-      Namespaces.deleteCreated(core);
-    }
-  }
-
-  static V1Deployment deployment(AppsV1Api apps, String ns) {
+      return null;
+    });
+    long killedAt;
+    String leader;
     try {
-      return apps.readNamespacedDeployment("web", ns).execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e);
+      leader = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
+      String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
+      PatchUtils.patch(V1Deployment.class, () -> apps.patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
+          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
+      Thread.sleep(1500);
+      stack.replica(leader).kill();
+      killedAt = System.nanoTime();
+      Await.until(TIMEOUT, "rollout complete after the leader died", () -> stack.deployments().read(ns, "web"), d -> d.getStatus() != null
+          && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
+          && Integer.valueOf(3).equals(d.getStatus().getReplicas()));
+    } finally {
+      running.set(false);
+      checker.shutdown();
+      checker.awaitTermination(5, TimeUnit.SECONDS);
     }
+    String survivor = leases.readNamespacedLease("clb-direct-gate-controller", SYSTEM).execute().getSpec().getHolderIdentity();
+    System.out.printf("FAILOVER gate-controller leader %s killed mid-rollout; %s finished it %d ms later; %d gate-before-healthy sightings%n",
+        leader, survivor, Duration.ofNanos(System.nanoTime() - killedAt).toMillis(), violations.size());
+    assertThat(survivor).isNotEqualTo(leader);
+    assertThat(violations).as("gates True before the CLB ever reported their target Alive").isEmpty();
   }
 
   /** Non-terminating Pods whose gate is True although the CLB never reported their target Alive. */

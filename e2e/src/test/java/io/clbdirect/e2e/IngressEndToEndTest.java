@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.clbdirect.e2e.app.ClbDirectProcess;
-import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
+import io.clbdirect.e2e.crd.TkeServiceConfigCrd;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
-import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.apis.NetworkingV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
@@ -39,7 +32,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,85 +47,38 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Direct-access Ingress end to end (issue 7): rules per host + path on the emulator's HTTP listener,
  * gates per rule health, a lossless rolling update through the VIP by Host, and a TkeServiceConfig
  * whose HTTP health-check path holds new Pods back until it is fixed.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class IngressEndToEndTest {
 
   static final String SYSTEM = "clb-direct-ingress-e2e";
-  static final String CONFIGURATION = "clb-direct-ingress-e2e";
   static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
   static final Duration TIMEOUT = Duration.ofSeconds(90);
-  static final String CRD = "tkeserviceconfigs.cloud.tencent.com";
 
-  static ClbEmulator clb;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
-  static CoreV1Api core;
-  static AppsV1Api apps;
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(94)
+      // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
+      // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
+      .args("--clb-direct.webhook.drain.seconds=3")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-4", 4))
+      // The CRD exactly as manifests/ ships it, established before clb-direct starts.
+      .beforeStart(plane -> TkeServiceConfigCrd.install(plane.adminClient(), Path.of(System.getProperty("clbdirect.repo")), TIMEOUT))
+      .build();
+
   static NetworkingV1Api networking;
   static CustomObjectsApi custom;
-  static Pods pods;
-  static ControlPlane plane;
 
   @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
-    core = new CoreV1Api(plane.adminClient());
-    apps = new AppsV1Api(plane.adminClient());
-    networking = new NetworkingV1Api(plane.adminClient());
-    custom = new CustomObjectsApi(plane.adminClient());
-    pods = new Pods(core);
-    installCrd();
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDingress", "ingress-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(94));
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("ingress-e2e"));
-    List<String> args = new java.util.ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
-    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
-    // No preStop in the test workloads: the webhook's drain keeps a deleted Pod serving while the CLB takes
-    // it out (weight 0 lands within a second at the emulator's 200 ms tasks); 3 s instead of 10 keeps tests short.
-    args.add("--clb-direct.webhook.drain.seconds=3");
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, CONFIGURATION, args,
-        ClbDirectProcess.clbCredentials("AKIDingress", "ingress-secret"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-4", 4).start();
-  }
-
-  @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
-    } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (clbDirect != null) {
-      clbDirect.close();
-      new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    }
-    if (clb != null) {
-      clb.close();
-    }
-  }
-
-  /** The CRD exactly as manifests/ ships it, established before clb-direct starts. */
-  static void installCrd() {
-    io.clbdirect.e2e.crd.TkeServiceConfigCrd.install(plane.adminClient(), Path.of(System.getProperty("clbdirect.repo")), TIMEOUT);
+  static void clients() {
+    networking = new NetworkingV1Api(stack.admin());
+    custom = new CustomObjectsApi(stack.admin());
   }
 
   static V1Service clusterService(String name) {
@@ -158,25 +103,12 @@ class IngressEndToEndTest {
     return new V1Ingress().metadata(new V1ObjectMeta().name(name).annotations(all)).spec(spec);
   }
 
-  static V1Deployment deployment(String ns, String name) {
-    try {
-      return apps.readNamespacedDeployment(name, ns).execute();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   static V1Ingress readIngress(String ns, String name) {
     try {
       return networking.readNamespacedIngress(name, ns).execute();
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static void awaitAvailable(String ns, String name, int replicas) {
-    Await.until(TIMEOUT, "Deployment " + name + " Available with " + replicas + " replicas in " + ns, () -> deployment(ns, name),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
   }
 
   /** The Ingress's load balancer once recorded: id annotation and VIP in its status. */
@@ -190,7 +122,7 @@ class IngressEndToEndTest {
   /** The emulator's rules of a load balancer's HTTP:80 listener, by domain + url. */
   static Map<String, JsonObject> rules(String lbId) {
     Map<String, JsonObject> rules = new HashMap<>();
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+    for (JsonElement lb : stack.clb().stateView().getAsJsonArray("loadBalancers")) {
       if (!lb.getAsJsonObject().get("loadBalancerId").getAsString().equals(lbId)) {
         continue;
       }
@@ -237,7 +169,7 @@ class IngressEndToEndTest {
     JsonObject found = rules(lbId).get(rule);
     Map<String, String> health = found == null ? Map.of() : targetHealth(found);
     List<String> offenders = new ArrayList<>();
-    for (V1Pod pod : pods.withApp(ns, app)) {
+    for (V1Pod pod : stack.pods().withApp(ns, app)) {
       boolean gateTrue = Pods.condition(pod, GATE).map(c -> "True".equals(c.getStatus())
           && "LoadBalancerNetworkGroupReady".equals(c.getReason())).orElse(false);
       if (gateTrue && pod.getMetadata().getDeletionTimestamp() == null && !"Alive".equals(health.get(target(pod)))) {
@@ -255,18 +187,18 @@ class IngressEndToEndTest {
   @Test
   void twoHostsAreRoutedToTheirPodsAndARollingUpdateLosesNoRequest() throws Exception {
     String ns = "ingress-shop";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, clusterService("web")).execute();
-    core.createNamespacedService(ns, clusterService("api")).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, clusterService("web")).execute();
+    stack.core().createNamespacedService(ns, clusterService("api")).execute();
     Map<String, List<String>> hosts = new LinkedHashMap<>();
     hosts.put("web.example.com", List.of("/", "web"));
     hosts.put("api.example.com", List.of("/api", "api"));
     networking.createNamespacedIngress(ns, ingress("shop", Map.of("ingress.cloud.tencent.com/enable-grace-shutdown", "true"), hosts)).execute();
     long started = System.nanoTime();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
-    awaitAvailable(ns, "web", 3);
-    awaitAvailable(ns, "api", 2);
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 3)).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
+    stack.deployments().awaitAvailable(ns, "web", 3, TIMEOUT);
+    stack.deployments().awaitAvailable(ns, "api", 2, TIMEOUT);
     System.out.printf("INGRESS 3 + 2 replicas behind two rules created -> all gates True in %d ms%n",
         Duration.ofNanos(System.nanoTime() - started).toMillis());
 
@@ -280,7 +212,7 @@ class IngressEndToEndTest {
     for (String app : List.of("web", "api")) {
       JsonObject rule = rules.get(app.equals("web") ? "web.example.com/" : "api.example.com/api");
       Set<String> expected = new HashSet<>();
-      for (V1Pod pod : pods.withApp(ns, app)) {
+      for (V1Pod pod : stack.pods().withApp(ns, app)) {
         expected.add(target(pod));
         V1PodCondition gate = Pods.condition(pod, GATE).orElseThrow();
         assertThat(gate.getStatus()).isEqualTo("True");
@@ -291,9 +223,9 @@ class IngressEndToEndTest {
     }
 
     Set<String> webPods = new HashSet<>();
-    pods.withApp(ns, "web").forEach(p -> webPods.add(p.getMetadata().getName()));
+    stack.pods().withApp(ns, "web").forEach(p -> webPods.add(p.getMetadata().getName()));
     Set<String> apiPods = new HashSet<>();
-    pods.withApp(ns, "api").forEach(p -> apiPods.add(p.getMetadata().getName()));
+    stack.pods().withApp(ns, "api").forEach(p -> apiPods.add(p.getMetadata().getName()));
     for (int i = 0; i < 6; i++) {
       Answer web = get(vip, "web.example.com", "/");
       assertThat(web.statusLine()).startsWith("HTTP/1.1 200");
@@ -335,12 +267,12 @@ class IngressEndToEndTest {
     long rolloutStarted = System.nanoTime();
     try {
       String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"rollout\":\"2\"}}}}}";
-      PatchUtils.patch(V1Deployment.class, () -> apps.patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
-          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, plane.adminClient());
-      Await.until(TIMEOUT, "rollout of web complete", () -> deployment(ns, "web"), d -> d.getStatus() != null
+      PatchUtils.patch(V1Deployment.class, () -> stack.apps().patchNamespacedDeployment("web", ns, new V1Patch(patch)).buildCall(null),
+          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
+      Await.until(TIMEOUT, "rollout of web complete", () -> stack.deployments().read(ns, "web"), d -> d.getStatus() != null
           && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas()) && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
           && Integer.valueOf(3).equals(d.getStatus().getReplicas()) && d.getStatus().getObservedGeneration() >= 2);
-      Await.until(TIMEOUT, "old web Pods gone", () -> pods.withApp(ns, "web").size(), n -> n == 3);
+      Await.until(TIMEOUT, "old web Pods gone", () -> stack.pods().withApp(ns, "web").size(), n -> n == 3);
       Thread.sleep(1000);
     } finally {
       running.set(false);
@@ -353,7 +285,7 @@ class IngressEndToEndTest {
     assertThat(violations).as("web Pods with the gate True while their rule target was not Alive").isEmpty();
     assertThat(ok.get()).isGreaterThan(20);
     Set<String> newTargets = new HashSet<>();
-    pods.withApp(ns, "web").forEach(p -> newTargets.add(target(p)));
+    stack.pods().withApp(ns, "web").forEach(p -> newTargets.add(target(p)));
     Await.until(TIMEOUT, "the web rule holds only the new Pods", () -> targetHealth(rules(lbId).get("web.example.com/")).keySet(),
         newTargets::equals);
 
@@ -370,7 +302,7 @@ class IngressEndToEndTest {
         throw new IllegalStateException(e);
       }
     }, n -> n == 0);
-    assertThat(GateControllerEndToEndTest.loadBalancerExists(clb, lbId)).as("the load balancer made for the Ingress is deleted").isFalse();
+    assertThat(GateControllerEndToEndTest.loadBalancerExists(stack.clb(), lbId)).as("the load balancer made for the Ingress is deleted").isFalse();
   }
 
   /**
@@ -381,8 +313,8 @@ class IngressEndToEndTest {
   @Test
   void aTkeServiceConfigHealthCheckPathHoldsPodsBackUntilItIsFixed() throws Exception {
     String ns = "ingress-config";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, clusterService("api")).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, clusterService("api")).execute();
     Map<String, List<String>> hosts = new LinkedHashMap<>();
     hosts.put("api.example.com", List.of("/", "api"));
     networking.createNamespacedIngress(ns, ingress("api", Map.of("ingress.cloud.tencent.com/tke-service-config", "api-config"), hosts))
@@ -396,23 +328,23 @@ class IngressEndToEndTest {
     Await.until(TIMEOUT, "the rule's health check path set from the TkeServiceConfig", () -> rules(lbId).get("api.example.com/"),
         rule -> rule != null && rule.has("healthCheck") && rule.get("healthCheck").getAsString().contains("/missing/healthz"));
 
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
-    List<V1Pod> held = Await.until(TIMEOUT, "both Pods' gates False with HealthCheckFailing", () -> pods.withApp(ns, "api"),
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("api", "api", 2)).execute();
+    List<V1Pod> held = Await.until(TIMEOUT, "both Pods' gates False with HealthCheckFailing", () -> stack.pods().withApp(ns, "api"),
         list -> list.size() == 2 && list.stream().allMatch(p -> Pods.condition(p, GATE)
             .map(c -> "False".equals(c.getStatus()) && "HealthCheckFailing".equals(c.getReason())).orElse(false)));
     assertThat(held).noneMatch(Pods::isReady);
     Thread.sleep(2000); // several health-check rounds (0.5 s apart here): still held back
-    assertThat(pods.withApp(ns, "api")).noneMatch(Pods::isReady);
-    assertThat(deployment(ns, "api").getStatus().getAvailableReplicas()).isNull();
+    assertThat(stack.pods().withApp(ns, "api")).noneMatch(Pods::isReady);
+    assertThat(stack.deployments().read(ns, "api").getStatus().getAvailableReplicas()).isNull();
 
     long fixed = System.nanoTime();
     String patch = "{\"spec\":{\"loadBalancer\":{\"l7Listeners\":[" + l7Listener("/healthz") + "]}}}";
     PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObject("cloud.tencent.com", "v1alpha1", ns, "tkeserviceconfigs",
-        "api-config", new V1Patch(patch)).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, plane.adminClient());
-    awaitAvailable(ns, "api", 2);
+        "api-config", new V1Patch(patch)).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, stack.admin());
+    stack.deployments().awaitAvailable(ns, "api", 2, TIMEOUT);
     System.out.printf("TKESERVICECONFIG health check path fixed -> both Pods Ready in %d ms%n",
         Duration.ofNanos(System.nanoTime() - fixed).toMillis());
-    assertThat(pods.withApp(ns, "api")).allSatisfy(p -> assertThat(Pods.condition(p, GATE).orElseThrow().getReason())
+    assertThat(stack.pods().withApp(ns, "api")).allSatisfy(p -> assertThat(Pods.condition(p, GATE).orElseThrow().getReason())
         .isEqualTo("LoadBalancerNetworkGroupReady"));
   }
 
@@ -432,7 +364,7 @@ class IngressEndToEndTest {
 
   static List<CoreV1Event> events(String ns) {
     try {
-      return core.listNamespacedEvent(ns).execute().getItems();
+      return stack.core().listNamespacedEvent(ns).execute().getItems();
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }

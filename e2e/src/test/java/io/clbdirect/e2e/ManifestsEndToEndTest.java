@@ -479,9 +479,9 @@ class ManifestsEndToEndTest {
           Map.of("shop.example.com", List.of("/", "web")));
       shop.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService().getPort().number(SERVICE_PORT);
       networking.createNamespacedIngress(WORKLOAD, shop).execute();
-      V1Service recordedService = Await.until(TIMEOUT, "the Service's load balancer recorded", () -> read(() ->
+      V1Service recordedService = Await.until(TIMEOUT, "the Service's load balancer recorded", () -> Unchecked.get(() ->
           core.readNamespacedService("web", WORKLOAD).execute()), s -> hasFinalizer(s.getMetadata()) && vip(s) != null);
-      V1Ingress recordedIngress = Await.until(TIMEOUT, "the Ingress's load balancer recorded", () -> read(() ->
+      V1Ingress recordedIngress = Await.until(TIMEOUT, "the Ingress's load balancer recorded", () -> Unchecked.get(() ->
           networking.readNamespacedIngress("shop", WORKLOAD).execute()), i -> hasFinalizer(i.getMetadata()) && i.getStatus() != null
           && i.getStatus().getLoadBalancer() != null && i.getStatus().getLoadBalancer().getIngress() != null
           && !i.getStatus().getLoadBalancer().getIngress().isEmpty());
@@ -492,8 +492,8 @@ class ManifestsEndToEndTest {
 
       long created = System.nanoTime();
       apps.createNamespacedDeployment(WORKLOAD, Fixtures.deployment("web", "web", 2)).execute();
-      Await.until(TIMEOUT, "Deployment web Available with 2 replicas", () -> read(() -> apps.readNamespacedDeployment("web", WORKLOAD)
-          .execute()), d -> WebhookEndToEndTest.available(d) && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas()));
+      Await.until(TIMEOUT, "Deployment web Available with 2 replicas", () -> Unchecked.get(() -> apps.readNamespacedDeployment("web", WORKLOAD)
+          .execute()), d -> Deployments.available(d) && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas()));
       System.out.printf("MANIFESTS 2 gated replicas behind a Service and an Ingress Available in %d ms%n",
           Duration.ofNanos(System.nanoTime() - created).toMillis());
       List<V1Pod> running = pods.withApp(WORKLOAD, "web").stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
@@ -526,7 +526,7 @@ class ManifestsEndToEndTest {
       // Both Leases taken with this replica's POD_NAME.
       CoordinationV1Api coordination = new CoordinationV1Api(admin);
       for (String lease : List.of("clb-direct", "clb-direct-gate-controller")) {
-        assertThat(Await.until(TIMEOUT, "Lease " + lease + " held", () -> read(() -> coordination.readNamespacedLease(lease, SYSTEM)
+        assertThat(Await.until(TIMEOUT, "Lease " + lease + " held", () -> Unchecked.get(() -> coordination.readNamespacedLease(lease, SYSTEM)
             .execute()).getSpec().getHolderIdentity(), POD_NAME::equals)).isEqualTo(POD_NAME);
       }
 
@@ -796,7 +796,7 @@ class ManifestsEndToEndTest {
   }
 
   static List<CoreV1Event> events(CoreV1Api core, String namespace) {
-    return read(() -> core.listNamespacedEvent(namespace).execute().getItems());
+    return Unchecked.get(() -> core.listNamespacedEvent(namespace).execute().getItems());
   }
 
   /** Resident memory of clb-direct's processes and the JVM's own view, to size the Deployment's resources by. */
@@ -884,18 +884,10 @@ class ManifestsEndToEndTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // API calls in polling loops
+  // API calls in polling loops (reads: Unchecked.get)
 
   interface Call<T> {
     T call() throws ApiException;
-  }
-
-  static <T> T read(Call<T> call) {
-    try {
-      return call.call();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-    }
   }
 
   static boolean gone(Call<?> call) {

@@ -2,20 +2,16 @@ package io.clbdirect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tencentcloudapi.clb.v20180317.ClbClient;
 import com.tencentcloudapi.clb.v20180317.models.CreateLoadBalancerRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeListenersRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeLoadBalancersRequest;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import io.clbdirect.core.WellKnown;
-import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.emulator.Networks;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
@@ -31,13 +27,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where the load balancers land, end to end: the cluster's VPC, internal load balancers in a subnet,
@@ -46,7 +40,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the webhook asks for ENI IPs (127.7.x.y, inside the emulator's cluster VPC 127.0.0.0/10); switched on,
  * Pods keep GlobalRouter addresses (127.131.x.y, the cluster CIDR 127.128.0.0/10).
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkEndToEndTest {
 
@@ -56,36 +49,14 @@ class NetworkEndToEndTest {
   static final String SUBNET_ANNOTATION = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid";
   static final String EXTENSIVE_ANNOTATION = "service.kubernetes.io/service.extensiveParameters";
 
-  static ControlPlane plane;
-  static GateControllerRig rig;
-  static CoreV1Api core;
-  static AppsV1Api apps;
-  static Pods pods;
-  static ClbClient sdk;
-
-  @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
-    core = new CoreV1Api(plane.adminClient());
-    apps = new AppsV1Api(plane.adminClient());
-    pods = new Pods(core);
-    setGlobalRouteDirectAccess(false);
-    rig = GateControllerRig.start(plane, SYSTEM, 98, admin -> new FakeKubelet(admin, "fake-node-mixed", 7, 131),
-        List.of("--clb-direct.network-mode=mixed"));
-    sdk = rig.sdk();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (rig != null) {
-        rig.close();
-      }
-    } finally {
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(98).args("--clb-direct.network-mode=mixed")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-mixed", 7, 131))
+      .beforeStart(plane -> setGlobalRouteDirectAccess(false))
       // Other test classes share this control plane: leave TKE's switch as they expect it (absent).
-      core.deleteNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE).execute();
-    }
-  }
+      .afterStop(plane -> new CoreV1Api(plane.adminClient()).deleteNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME,
+          WellKnown.TKE_CONFIG_NAMESPACE).execute())
+      .build();
 
   @Test
   @Order(1)
@@ -96,7 +67,7 @@ class NetworkEndToEndTest {
     assertThat(lb.getVpcId()).as("never the DefaultVPC").isEqualTo(Networks.CLUSTER_VPC);
     assertThat(lb.getLoadBalancerType()).isEqualTo("OPEN");
     assertThat(lb.getSnatPro()).as("ENI IPs are VPC addresses").isNotEqualTo(Boolean.TRUE);
-    assertThat(pods.withApp("net-public", "web")).hasSize(2).allSatisfy(pod -> {
+    assertThat(stack.pods().withApp("net-public", "web")).hasSize(2).allSatisfy(pod -> {
       assertThat(pod.getMetadata().getAnnotations()).containsEntry(WellKnown.ENI_NETWORKS_ANNOTATION, WellKnown.ENI_NETWORKS_VALUE);
       assertThat(pod.getStatus().getPodIP()).startsWith("127.7.");
     });
@@ -146,7 +117,7 @@ class NetworkEndToEndTest {
     CreateLoadBalancerRequest create = new CreateLoadBalancerRequest();
     create.setLoadBalancerType("OPEN");
     create.setLoadBalancerName("elsewhere"); // no VpcId: the API puts it in the account's DefaultVPC
-    String lbId = awaitRunning(sdk.CreateLoadBalancer(create).getLoadBalancerIds()[0]);
+    String lbId = awaitRunning(stack.sdk().CreateLoadBalancer(create).getLoadBalancerIds()[0]);
     assertThat(describe(lbId).getVpcId()).isEqualTo(Networks.DEFAULT_VPC);
 
     String ns = "net-other-vpc";
@@ -173,7 +144,7 @@ class NetworkEndToEndTest {
       LoadBalancer lb = describe(lbId);
       assertThat(lb.getSnatPro()).isTrue();
       assertThat(lb.getVpcId()).isEqualTo(Networks.CLUSTER_VPC);
-      assertThat(pods.withApp("net-global-router", "web")).hasSize(2).allSatisfy(pod -> {
+      assertThat(stack.pods().withApp("net-global-router", "web")).hasSize(2).allSatisfy(pod -> {
         assertThat(pod.getMetadata().getAnnotations()).doesNotContainKey(WellKnown.ENI_NETWORKS_ANNOTATION);
         assertThat(pod.getStatus().getPodIP()).as("a GlobalRouter address").startsWith("127.131.");
       });
@@ -181,7 +152,7 @@ class NetworkEndToEndTest {
       CreateLoadBalancerRequest create = new CreateLoadBalancerRequest();
       create.setLoadBalancerType("OPEN");
       create.setVpcId(Networks.CLUSTER_VPC);
-      String plain = awaitRunning(sdk.CreateLoadBalancer(create).getLoadBalancerIds()[0]);
+      String plain = awaitRunning(stack.sdk().CreateLoadBalancer(create).getLoadBalancerIds()[0]);
       String ns = "net-global-router-reused";
       apply(ns, Map.of("service.kubernetes.io/tke-existed-lbid", plain), 1);
       CoreV1Event event = awaitEvent(ns, "LoadBalancerNetworkMismatch");
@@ -198,26 +169,25 @@ class NetworkEndToEndTest {
   /** A direct-access Service with these extra annotations and a Deployment, every gate True; returns the load balancer id. */
   static String readyWorkload(String ns, Map<String, String> annotations, int replicas) throws Exception {
     apply(ns, annotations, replicas);
-    Await.until(TIMEOUT, "Deployment web Available in " + ns, () -> Unchecked.get(() -> apps.readNamespacedDeployment("web", ns).execute()),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    stack.deployments().awaitAvailable(ns, "web", replicas, TIMEOUT);
     V1Service recorded = Await.until(TIMEOUT, "the VIP of " + ns + "/web", () -> service(ns), s -> s.getStatus().getLoadBalancer() != null
         && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
     return recorded.getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id");
   }
 
   static void apply(String ns, Map<String, String> annotations, int replicas) throws ApiException {
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     V1Service web = Fixtures.directAccessService("web", "web");
     Map<String, String> all = new HashMap<>(web.getMetadata().getAnnotations());
     all.putAll(annotations);
     web.getMetadata().annotations(all);
     web.getSpec().getPorts().get(0).port(Fixtures.CONTAINER_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
-    core.createNamespacedService(ns, web).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", replicas)).execute();
+    stack.core().createNamespacedService(ns, web).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", replicas)).execute();
   }
 
   static V1PodCondition awaitHeld(String ns) {
-    List<V1Pod> held = Await.until(TIMEOUT, "Pods of " + ns + " held with LoadBalancerUnusable", () -> pods.withApp(ns, "web"),
+    List<V1Pod> held = Await.until(TIMEOUT, "Pods of " + ns + " held with LoadBalancerUnusable", () -> stack.pods().withApp(ns, "web"),
         list -> !list.isEmpty() && list.stream().allMatch(p -> Pods.condition(p, GATE)
             .filter(c -> "False".equals(c.getStatus()) && "LoadBalancerUnusable".equals(c.getReason())).isPresent()));
     held.forEach(p -> assertThat(Pods.isReady(p)).isFalse());
@@ -225,18 +195,18 @@ class NetworkEndToEndTest {
   }
 
   static CoreV1Event awaitEvent(String ns, String reason) {
-    return Await.until(TIMEOUT, "a " + reason + " Event in " + ns, () -> Unchecked.get(() -> core.listNamespacedEvent(ns).execute().getItems())
+    return Await.until(TIMEOUT, "a " + reason + " Event in " + ns, () -> Unchecked.get(() -> stack.core().listNamespacedEvent(ns).execute().getItems())
         .stream().filter(e -> reason.equals(e.getReason())).findFirst().orElse(null), e -> e != null);
   }
 
   static V1Service service(String ns) {
-    return Unchecked.get(() -> core.readNamespacedService("web", ns).execute());
+    return Unchecked.get(() -> stack.core().readNamespacedService("web", ns).execute());
   }
 
   static LoadBalancer describe(String lbId) throws TencentCloudSDKException {
     DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
     request.setLoadBalancerIds(new String[] {lbId});
-    return sdk.DescribeLoadBalancers(request).getLoadBalancerSet()[0];
+    return stack.sdk().DescribeLoadBalancers(request).getLoadBalancerSet()[0];
   }
 
   static String awaitRunning(String lbId) {
@@ -247,25 +217,25 @@ class NetworkEndToEndTest {
   static int loadBalancerCount() throws TencentCloudSDKException {
     DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
     request.setLimit(100L);
-    return sdk.DescribeLoadBalancers(request).getTotalCount().intValue();
+    return stack.sdk().DescribeLoadBalancers(request).getTotalCount().intValue();
   }
 
   static int listenerCount(String lbId) throws TencentCloudSDKException {
     DescribeListenersRequest request = new DescribeListenersRequest();
     request.setLoadBalancerId(lbId);
-    return sdk.DescribeListeners(request).getListeners().length;
+    return stack.sdk().DescribeListeners(request).getListeners().length;
   }
 
   static void setGlobalRouteDirectAccess(boolean on) throws ApiException {
     V1ConfigMap config = new V1ConfigMap().metadata(new V1ObjectMeta().name(WellKnown.TKE_CONFIG_NAME))
         .data(Map.of(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY, Boolean.toString(on)));
     try {
-      core.createNamespacedConfigMap(WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
+      stack.core().createNamespacedConfigMap(WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
     } catch (ApiException e) {
       if (e.getCode() != 409) {
         throw e;
       }
-      core.replaceNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
+      stack.core().replaceNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
     }
   }
 }

@@ -2,37 +2,25 @@ package io.clbdirect.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clbdirect.e2e.app.ClbDirectProcess;
-import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.custom.V1Patch;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.ApiResponse;
 import io.kubernetes.client.openapi.models.V1HTTPGetAction;
 import io.kubernetes.client.openapi.models.V1Lifecycle;
 import io.kubernetes.client.openapi.models.V1LifecycleHandler;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1DeploymentCondition;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
-import io.kubernetes.client.openapi.models.V1PodReadinessGate;
 import io.kubernetes.client.util.PatchUtils;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The webhook as the real API server calls it: over HTTPS, trusting the caBundle clb-direct's own
@@ -40,93 +28,40 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * creates. The fake kubelet runs the
  * Pods and keeps gated ones NotReady until the gate condition is True.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class WebhookEndToEndTest {
 
   static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   static final String NAMESPACE = "clb-direct-webhook-e2e";
-  static final String CONFIGURATION = "clb-direct-webhook-e2e";
 
-  static ControlPlane plane;
-  static ApiClient client;
-  static CoreV1Api core;
-  static AppsV1Api apps;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
-  static Pods podReader;
-
-  @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
-    client = plane.adminClient();
-    core = new CoreV1Api(client);
-    apps = new AppsV1Api(client);
-    podReader = new Pods(core);
-    Path work = Files.createDirectories(plane.workDir().resolve("webhook-e2e"));
-    Namespaces.create(core, NAMESPACE);
-    // The bootstrapper creates the Secret and registers the webhook by url, with Fail so that any
-    // call failure shows up as a failed creation here instead of a silently unmutated Pod.
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), NAMESPACE, CONFIGURATION,
-        List.of("--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail"));
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), "fake-node-1", 1).start();
-    awaitWebhookInEffect();
-  }
-
-  @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While the kubelet runs, so that it ends the Pods (the class doc of Namespaces says why).
-      Namespaces.deleteCreatedAndAwait(core, NAMESPACE);
-    } finally {
-      stopProcesses();
-    }
-    Namespaces.deleteCreated(core);
-  }
-
-  static void stopProcesses() throws ApiException {
-    if (kubelet != null) {
-      kubelet.close();
-    }
-    if (clbDirect != null) {
-      clbDirect.close();
-      // Stopped first, or it would restore the configuration at once; with Fail it would block
-      // every later Pod creation in this control plane.
-      new AdmissionregistrationV1Api(client).deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    }
-  }
+  // The bootstrapper creates the Secret and registers the webhook by url, with Fail so that any
+  // call failure shows up as a failed creation here instead of a silently unmutated Pod.
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(NAMESPACE)
+      .args("--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail")
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-1", 1)).build();
 
   /** The API server honours a new webhook configuration "within a few seconds": probe with dry runs. */
+  @BeforeAll
   static void awaitWebhookInEffect() throws ApiException {
-    Namespaces.create(core, "webhook-probe");
-    core.createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
-    Await.until(TIMEOUT, "the webhook to mutate a dry-run Pod", () -> {
-      try {
-        return core.createNamespacedPod("webhook-probe", Fixtures.pod("probe", "probe")).dryRun("All").execute();
-      } catch (ApiException e) {
-        throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-      }
-    }, pod -> hasGate(pod));
-  }
-
-  static boolean hasGate(V1Pod pod) {
-    List<V1PodReadinessGate> gates = pod.getSpec().getReadinessGates();
-    return gates != null && gates.stream().anyMatch(g -> GATE.equals(g.getConditionType()));
+    Namespaces.create(stack.core(), "webhook-probe");
+    stack.core().createNamespacedService("webhook-probe", Fixtures.directAccessService("probe", "probe")).execute();
+    stack.pods().awaitGatedDryRun("webhook-probe", "probe", TIMEOUT);
   }
 
   @Test
   void podsOfADeploymentBehindADirectAccessServiceGetTheGateAndInMixedModeTheEni() throws Exception {
     String ns = "gate-and-eni";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 
-    List<V1Pod> pods = Await.until(TIMEOUT, "2 Pods of Deployment web", () -> podReader.withApp(ns, "web"), list -> list.size() == 2);
+    List<V1Pod> pods = Await.until(TIMEOUT, "2 Pods of Deployment web", () -> stack.pods().withApp(ns, "web"), list -> list.size() == 2);
 
     assertThat(pods).allSatisfy(pod -> {
       assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
           .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("ReplicaSet"));
-      assertThat(hasGate(pod)).as("readiness gate on %s", pod.getMetadata().getName()).isTrue();
+      assertThat(Pods.hasGate(pod)).as("readiness gate on %s", pod.getMetadata().getName()).isTrue();
       assertThat(pod.getMetadata().getAnnotations()).containsEntry("tke.cloud.tencent.com/networks", "tke-route-eni");
       Map<String, Quantity> requests = pod.getSpec().getContainers().get(0).getResources().getRequests();
       Map<String, Quantity> limits = pod.getSpec().getContainers().get(0).getResources().getLimits();
@@ -145,27 +80,27 @@ class WebhookEndToEndTest {
     String ns = "webhook-probe"; // a direct-access Service selects app=probe there
     V1Pod plain = Fixtures.pod("plain", "probe");
     plain.getSpec().terminationGracePeriodSeconds(30L); // Kubernetes' default; the fixtures use 5 s
-    V1Pod drained = core.createNamespacedPod(ns, plain).dryRun("All").execute();
+    V1Pod drained = stack.core().createNamespacedPod(ns, plain).dryRun("All").execute();
     assertThat(drained.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
         .as("clb-direct.webhook.drain.seconds, default 10").isEqualTo(10L);
 
     V1Pod own = Fixtures.pod("own", "probe");
     own.getSpec().getContainers().get(0).lifecycle(new V1Lifecycle().preStop(new V1LifecycleHandler()
         .httpGet(new V1HTTPGetAction().path("/quit").port(new IntOrString(Fixtures.CONTAINER_PORT)))));
-    V1Pod kept = core.createNamespacedPod(ns, own).dryRun("All").execute();
-    assertThat(hasGate(kept)).isTrue();
+    V1Pod kept = stack.core().createNamespacedPod(ns, own).dryRun("All").execute();
+    assertThat(Pods.hasGate(kept)).isTrue();
     assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep()).isNull();
     assertThat(kept.getSpec().getContainers().get(0).getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo("/quit");
 
     V1Pod optedOut = Fixtures.pod("opted-out", "probe");
     optedOut.getMetadata().putAnnotationsItem("clb-direct.io/drain", "false");
-    V1Pod undrained = core.createNamespacedPod(ns, optedOut).dryRun("All").execute();
-    assertThat(hasGate(undrained)).as("still gated").isTrue();
+    V1Pod undrained = stack.core().createNamespacedPod(ns, optedOut).dryRun("All").execute();
+    assertThat(Pods.hasGate(undrained)).as("still gated").isTrue();
     assertThat(undrained.getSpec().getContainers().get(0).getLifecycle()).isNull();
 
     V1Pod hasty = Fixtures.pod("hasty", "probe");
     hasty.getSpec().terminationGracePeriodSeconds(4L);
-    ApiResponse<V1Pod> answer = core.createNamespacedPod(ns, hasty).dryRun("All").executeWithHttpInfo();
+    ApiResponse<V1Pod> answer = stack.core().createNamespacedPod(ns, hasty).dryRun("All").executeWithHttpInfo();
     assertThat(answer.getData().getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
         .as("cut to the grace period, which the API server requires").isEqualTo(4L);
     List<String> warnings = answer.getHeaders().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Warning"))
@@ -176,27 +111,27 @@ class WebhookEndToEndTest {
   @Test
   void aPodNoDirectAccessServiceSelectsIsUntouched() throws Exception {
     String ns = "untouched";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
 
-    V1Pod created = core.createNamespacedPod(ns, Fixtures.pod("other", "other")).execute();
+    V1Pod created = stack.core().createNamespacedPod(ns, Fixtures.pod("other", "other")).execute();
 
     assertThat(created.getSpec().getReadinessGates()).isNullOrEmpty();
     assertThat(created.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(created.getSpec().getContainers().get(0).getResources().getRequests()).isNullOrEmpty();
     // And the kubelet makes it Ready with no gate to wait for.
-    Await.until(TIMEOUT, "Pod other Ready", () -> podReader.withApp(ns, "other").get(0),
+    Await.until(TIMEOUT, "Pod other Ready", () -> stack.pods().withApp(ns, "other").get(0),
         Pods::isReady);
   }
 
   @Test
   void gatedPodsStayNotReadyAndTheDeploymentUnavailableUntilTheGateIsTrue() throws Exception {
     String ns = "gate-holds";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, Fixtures.directAccessService("web", "web")).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
 
-    List<V1Pod> running = Await.until(TIMEOUT, "2 Running Pods with ContainersReady", () -> podReader.withApp(ns, "web"),
+    List<V1Pod> running = Await.until(TIMEOUT, "2 Running Pods with ContainersReady", () -> stack.pods().withApp(ns, "web"),
         list -> list.size() == 2 && list.stream().allMatch(pod ->
             Pods.condition(pod, "ContainersReady").map(c -> "True".equals(c.getStatus())).orElse(false)
                 && Pods.condition(pod, "Ready").isPresent()));
@@ -209,35 +144,22 @@ class WebhookEndToEndTest {
       assertThat(ready.getMessage()).isEqualTo("corresponding condition of pod readiness gate \"" + GATE + "\" does not exist.");
     }
     Thread.sleep(1000); // give the Deployment controller time to (wrongly) count them
-    V1Deployment held = apps.readNamespacedDeployment("web", ns).execute();
+    V1Deployment held = stack.apps().readNamespacedDeployment("web", ns).execute();
     assertThat(held.getStatus().getAvailableReplicas()).isNull();
-    assertThat(available(held)).isFalse();
+    assertThat(Deployments.available(held)).isFalse();
 
     setGate(running.get(0), "False");
-    Await.until(TIMEOUT, "Ready message naming the False gate", () -> podReader.read(ns, running.get(0).getMetadata().getName()),
+    Await.until(TIMEOUT, "Ready message naming the False gate", () -> stack.pods().read(ns, running.get(0).getMetadata().getName()),
         pod -> Pods.condition(pod, "Ready").map(c -> ("the status of pod readiness gate \"" + GATE + "\" is not \"True\", but False").equals(c.getMessage())).orElse(false));
 
     for (V1Pod pod : running) {
       setGate(pod, "True");
     }
-    V1Deployment ready = Await.until(TIMEOUT, "Deployment web Available", () -> {
-      try {
-        return apps.readNamespacedDeployment("web", ns).execute();
-      } catch (ApiException e) {
-        throw new IllegalStateException(e);
-      }
-    }, WebhookEndToEndTest::available);
+    V1Deployment ready = Await.until(TIMEOUT, "Deployment web Available", () -> stack.deployments().read(ns, "web"),
+        Deployments::available);
     assertThat(ready.getStatus().getAvailableReplicas()).isEqualTo(2);
-    assertThat(podReader.withApp(ns, "web")).allSatisfy(pod ->
+    assertThat(stack.pods().withApp(ns, "web")).allSatisfy(pod ->
         assertThat(Pods.condition(pod, "Ready").orElseThrow().getStatus()).isEqualTo("True"));
-  }
-
-  static boolean available(V1Deployment deployment) {
-    if (deployment.getStatus() == null || deployment.getStatus().getConditions() == null) {
-      return false;
-    }
-    return deployment.getStatus().getConditions().stream()
-        .filter(c -> "Available".equals(c.getType())).map(V1DeploymentCondition::getStatus).anyMatch("True"::equals);
   }
 
   /** What the gate-controller will do: a strategic-merge patch of one condition on pods/status. */
@@ -246,7 +168,7 @@ class WebhookEndToEndTest {
         {"status":{"conditions":[{"type":"%s","status":"%s","reason":"E2eTest","message":"set by the test"}]}}
         """.formatted(GATE, status);
     PatchUtils.patch(V1Pod.class,
-        () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), new V1Patch(patch)).buildCall(null),
-        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+        () -> stack.core().patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), new V1Patch(patch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, stack.admin());
   }
 }

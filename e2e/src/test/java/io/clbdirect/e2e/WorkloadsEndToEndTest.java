@@ -5,19 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.clbdirect.core.WellKnown;
-import io.clbdirect.e2e.app.ClbDirectProcess;
-import io.clbdirect.e2e.controlplane.ControlPlane;
-import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.kubelet.PodExit;
-import io.clbdirect.emulator.ClbEmulator;
-import io.clbdirect.emulator.EmulatorConfig;
 import io.kubernetes.client.custom.IntOrString;
-import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobSpec;
@@ -33,23 +24,18 @@ import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1StatefulSetSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Workloads beyond Deployments, now that kube-controller-manager runs its default controllers: a
@@ -57,7 +43,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * that has to get past clb-direct's finalizer; and the fake kubelet's Node kept Ready by its
  * heartbeats through it all.
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkloadsEndToEndTest {
 
@@ -73,83 +58,35 @@ class WorkloadsEndToEndTest {
   static final String JOB_RUNS_FOR = "20s";
   static final Duration PAST_NODE_GRACE = Duration.ofSeconds(60);
 
-  static ControlPlane plane;
-  static ClbEmulator clb;
-  static ClbDirectProcess clbDirect;
-  static FakeKubelet kubelet;
-  static CoreV1Api core;
-  static AppsV1Api apps;
-  static BatchV1Api batch;
-  static Pods pods;
-  static long kubeletStarted;
-
-  @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
-    core = new CoreV1Api(plane.adminClient());
-    apps = new AppsV1Api(plane.adminClient());
-    batch = new BatchV1Api(plane.adminClient());
-    pods = new Pods(core);
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDwork", "work-secret").withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(97));
-    Namespaces.create(core, SYSTEM);
-    Path work = Files.createDirectories(plane.workDir().resolve("workloads-e2e"));
-    List<String> args = new ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
-    args.addAll(ClbDirectProcess.gateControllerArguments(SYSTEM, "e2e", clb.endpoint()));
-    clbDirect = ClbDirectProcess.start(work, plane.adminKubeconfig(), SYSTEM, SYSTEM, args,
-        ClbDirectProcess.clbCredentials("AKIDwork", "work-secret"));
-    kubeletStarted = System.nanoTime();
-    kubelet = new FakeKubelet(plane.adminClient(Duration.ZERO), NODE, 23).start();
-  }
-
-  @AfterAll
-  static void stop() throws ApiException {
-    try {
-      // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
-      Namespaces.deleteCreatedAndAwait(core, SYSTEM);
-    } finally {
-      try {
-        if (kubelet != null) {
-          kubelet.close();
-        }
-        if (clbDirect != null) {
-          clbDirect.close();
-          new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(SYSTEM).execute();
-        }
-      } finally {
-        if (clb != null) {
-          clb.close();
-        }
-      }
-    }
-    Namespaces.deleteCreated(core);
-  }
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(97)
+      .kubelet(admin -> new FakeKubelet(admin, NODE, 23)).build();
 
   @Test
   @Order(1)
   void statefulSetPodsAreGatedBoundAndTheStatefulSetReady() throws Exception {
     String ns = "workloads-sts";
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     // The StatefulSet's governing Service (headless, not ours) and a direct-access one in front of the same Pods.
-    core.createNamespacedService(ns, new V1Service().metadata(new V1ObjectMeta().name("db"))
+    stack.core().createNamespacedService(ns, new V1Service().metadata(new V1ObjectMeta().name("db"))
         .spec(new V1ServiceSpec().clusterIP("None").selector(Map.of("app", "db"))
             .addPortsItem(new V1ServicePort().name("http").port(Fixtures.CONTAINER_PORT)))).execute();
-    core.createNamespacedService(ns, directAccess("db-public", "db")).execute();
-    awaitWebhookGates(ns, "db");
+    stack.core().createNamespacedService(ns, directAccess("db-public", "db")).execute();
+    stack.pods().awaitGatedDryRun(ns, "db", TIMEOUT);
 
     long created = System.nanoTime();
     // OrderedReady (the default): db-1 is created only once db-0 is Ready, so every gate is on the path.
-    apps.createNamespacedStatefulSet(ns, new V1StatefulSet().metadata(new V1ObjectMeta().name("db"))
+    stack.apps().createNamespacedStatefulSet(ns, new V1StatefulSet().metadata(new V1ObjectMeta().name("db"))
         .spec(new V1StatefulSetSpec().serviceName("db").replicas(3)
             .selector(new V1LabelSelector().matchLabels(Map.of("app", "db")))
             .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(Map.of("app", "db"))).spec(Fixtures.podSpec()))))
         .execute();
-    Await.until(TIMEOUT, "StatefulSet db with 3 ready replicas", () -> read(() -> apps.readNamespacedStatefulSet("db", ns).execute()),
+    Await.until(TIMEOUT, "StatefulSet db with 3 ready replicas", () -> Unchecked.get(() -> stack.apps().readNamespacedStatefulSet("db", ns).execute()),
         s -> s.getStatus() != null && Integer.valueOf(3).equals(s.getStatus().getReadyReplicas())
             && Integer.valueOf(3).equals(s.getStatus().getAvailableReplicas()));
-    System.out.printf("WORKLOADS StatefulSet of 3 (OrderedReady) created -> every gate True, 3/3 ready in %d ms%n", msSince(created));
+    System.out.printf("WORKLOADS StatefulSet of 3 (OrderedReady) created -> every gate True, 3/3 ready in %d ms%n", Elapsed.millisSince(created));
 
-    List<V1Pod> running = pods.withApp(ns, "db");
+    List<V1Pod> running = stack.pods().withApp(ns, "db");
     assertThat(running).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("db-0", "db-1", "db-2");
     assertThat(running).allSatisfy(pod -> {
       assertThat(pod.getSpec().getReadinessGates()).extracting(V1PodReadinessGate::getConditionType).contains(GATE);
@@ -167,10 +104,11 @@ class WorkloadsEndToEndTest {
   @Order(2)
   void jobPodsAreGatedBoundAndTheJobCompletes() throws Exception {
     String ns = "workloads-job";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, directAccess("batch", "batch")).execute();
-    awaitWebhookGates(ns, "batch");
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, directAccess("batch", "batch")).execute();
+    stack.pods().awaitGatedDryRun(ns, "batch", TIMEOUT);
 
+    BatchV1Api batch = new BatchV1Api(stack.admin());
     long created = System.nanoTime();
     V1PodTemplateSpec template = new V1PodTemplateSpec()
         .metadata(new V1ObjectMeta().labels(Map.of("app", "batch")).annotations(Map.of(PodExit.EXIT_AFTER_ANNOTATION, JOB_RUNS_FOR)))
@@ -179,10 +117,10 @@ class WorkloadsEndToEndTest {
         .spec(new V1JobSpec().completions(2).parallelism(2).backoffLimit(0).template(template))).execute();
 
     // Each Pod gated, bound and Ready while it runs (its containers end 20 s after it starts, Ready or not).
-    List<V1Pod> gated = Await.until(TIMEOUT, "both Job Pods with their gate True", () -> pods.withApp(ns, "batch"),
+    List<V1Pod> gated = Await.until(TIMEOUT, "both Job Pods with their gate True", () -> stack.pods().withApp(ns, "batch"),
         list -> list.size() == 2 && list.stream().allMatch(p -> Pods.condition(p, GATE).map(c -> "True".equals(c.getStatus())).orElse(false)
             && Pods.isReady(p)));
-    long gatesTrue = msSince(created);
+    long gatesTrue = Elapsed.millisSince(created);
     assertThat(gated).allSatisfy(pod -> {
       assertThat(pod.getSpec().getReadinessGates()).extracting(V1PodReadinessGate::getConditionType).contains(GATE);
       assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
@@ -190,39 +128,38 @@ class WorkloadsEndToEndTest {
     String lbId = service(ns, "batch").getMetadata().getAnnotations().get(LB_ANNOTATION);
     assertThat(targets(lbId)).as("both Job Pods bound and Alive").isEqualTo(aliveTargetsOf(gated));
 
-    V1Job done = Await.until(TIMEOUT, "Job work Complete", () -> read(() -> batch.readNamespacedJob("work", ns).execute()),
+    V1Job done = Await.until(TIMEOUT, "Job work Complete", () -> Unchecked.get(() -> batch.readNamespacedJob("work", ns).execute()),
         j -> condition(j, "Complete"));
-    long complete = msSince(created);
+    long complete = Elapsed.millisSince(created);
     assertThat(done.getStatus().getSucceeded()).isEqualTo(2);
-    assertThat(pods.withApp(ns, "batch")).hasSize(2).allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded"));
+    assertThat(stack.pods().withApp(ns, "batch")).hasSize(2).allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded"));
     Await.until(TIMEOUT, "the Succeeded Pods deregistered", () -> targets(lbId), Map::isEmpty);
     System.out.printf("WORKLOADS Job of 2 (containers exit after %s): gates True in %d ms, Complete in %d ms, targets deregistered %d ms later%n",
-        JOB_RUNS_FOR, gatesTrue, complete, msSince(created) - complete);
+        JOB_RUNS_FOR, gatesTrue, complete, Elapsed.millisSince(created) - complete);
   }
 
   @Test
   @Order(3)
   void deletingTheNamespaceGetsPastTheFinalizerAndDeletesTheLoadBalancer() throws Exception {
     String ns = "workloads-delete";
-    Namespaces.create(core, ns);
-    core.createNamespacedService(ns, directAccess("web", "web")).execute();
-    awaitWebhookGates(ns, "web");
-    apps.createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
+    Namespaces.create(stack.core(), ns);
+    stack.core().createNamespacedService(ns, directAccess("web", "web")).execute();
+    stack.pods().awaitGatedDryRun(ns, "web", TIMEOUT);
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", 2)).execute();
     V1Pod solo = Fixtures.pod("solo", "solo");
-    core.createNamespacedPod(ns, solo).execute();
-    Await.until(TIMEOUT, "Deployment web Available with 2 replicas", () -> read(() -> apps.readNamespacedDeployment("web", ns).execute()),
-        d -> WebhookEndToEndTest.available(d) && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas()));
-    Await.until(TIMEOUT, "Pod solo Ready", () -> pods.read(ns, "solo"), Pods::isReady);
+    stack.core().createNamespacedPod(ns, solo).execute();
+    stack.deployments().awaitAvailable(ns, "web", 2, TIMEOUT);
+    Await.until(TIMEOUT, "Pod solo Ready", () -> stack.pods().read(ns, "solo"), Pods::isReady);
     V1Service web = service(ns, "web");
     assertThat(web.getMetadata().getFinalizers()).contains("clb-direct.io/load-balancer");
     String lbId = web.getMetadata().getAnnotations().get(LB_ANNOTATION);
-    assertThat(GateControllerEndToEndTest.loadBalancerExists(clb, lbId)).isTrue();
+    assertThat(GateControllerEndToEndTest.loadBalancerExists(stack.clb(), lbId)).isTrue();
 
     long deleting = System.nanoTime();
-    core.deleteNamespace(ns).execute(); // what kubectl delete namespace sends
-    Await.until(NAMESPACE_DELETION_BOUND, "namespace " + ns + " gone", () -> Namespaces.read(core, ns), n -> n == null);
-    long gone = msSince(deleting);
-    assertThat(GateControllerEndToEndTest.loadBalancerExists(clb, lbId)).as("the load balancer clb-direct created for it").isFalse();
+    stack.core().deleteNamespace(ns).execute(); // what kubectl delete namespace sends
+    Await.until(NAMESPACE_DELETION_BOUND, "namespace " + ns + " gone", () -> Namespaces.read(stack.core(), ns), n -> n == null);
+    long gone = Elapsed.millisSince(deleting);
+    assertThat(GateControllerEndToEndTest.loadBalancerExists(stack.clb(), lbId)).as("the load balancer clb-direct created for it").isFalse();
     System.out.printf("WORKLOADS namespace with a direct-access Service (finalizer), a Deployment of 2 and a Pod deleted in %d ms "
         + "(bound %d s); its load balancer deleted%n", gone, NAMESPACE_DELETION_BOUND.toSeconds());
   }
@@ -232,13 +169,13 @@ class WorkloadsEndToEndTest {
   @Order(4)
   void theNodeStayedReadyOnItsHeartbeats() throws Exception {
     // Past the controller's grace period (50 s) and one of its 5 s monitoring rounds, whatever ran before.
-    long wait = PAST_NODE_GRACE.toMillis() - msSince(kubeletStarted);
+    long wait = PAST_NODE_GRACE.toMillis() - Elapsed.millisSince(stack.kubeletStartedNanos());
     if (wait > 0) {
       Thread.sleep(wait);
     }
-    V1Node node = core.readNode(NODE).execute();
+    V1Node node = stack.core().readNode(NODE).execute();
     V1NodeCondition ready = node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
-    long up = msSince(kubeletStarted);
+    long up = Elapsed.millisSince(stack.kubeletStartedNanos());
     assertThat(ready.getStatus()).isEqualTo("True");
     assertThat(ready.getLastTransitionTime()).as("never left Ready since the kubelet started")
         .isBefore(OffsetDateTime.now().minus(Duration.ofMillis(up)).plusSeconds(5));
@@ -252,27 +189,16 @@ class WorkloadsEndToEndTest {
     return service;
   }
 
-  /** The webhook registered and its Service cache caught up: a dry-run Pod with these labels gets the gate. */
-  static void awaitWebhookGates(String ns, String app) {
-    Await.until(TIMEOUT, "the webhook to gate a dry-run Pod in " + ns, () -> {
-      try {
-        return core.createNamespacedPod(ns, Fixtures.pod("probe", app)).dryRun("All").execute();
-      } catch (ApiException e) {
-        throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-      }
-    }, WebhookEndToEndTest::hasGate);
-  }
-
   static V1Service service(String ns, String name) {
     return Await.until(TIMEOUT, "the load balancer of Service " + ns + "/" + name + " recorded",
-        () -> read(() -> core.readNamespacedService(name, ns).execute()),
+        () -> Unchecked.get(() -> stack.core().readNamespacedService(name, ns).execute()),
         s -> s.getMetadata().getAnnotations() != null && s.getMetadata().getAnnotations().containsKey(LB_ANNOTATION));
   }
 
   /** Target ("eni:ip:port") to health, over every listener of the load balancer. */
   static Map<String, String> targets(String lbId) {
     Map<String, String> targets = new HashMap<>();
-    for (JsonElement lb : clb.stateView().getAsJsonArray("loadBalancers")) {
+    for (JsonElement lb : stack.clb().stateView().getAsJsonArray("loadBalancers")) {
       JsonObject l = lb.getAsJsonObject();
       if (l.get("loadBalancerId").getAsString().equals(lbId)) {
         for (JsonElement listener : l.getAsJsonArray("listeners")) {
@@ -294,19 +220,4 @@ class WorkloadsEndToEndTest {
     return conditions != null && conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  static long msSince(long nanos) {
-    return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
-  }
-
-  interface Call<T> {
-    T call() throws ApiException;
-  }
-
-  static <T> T read(Call<T> call) {
-    try {
-      return call.call();
-    } catch (ApiException e) {
-      throw new IllegalStateException(e.getCode() + " " + e.getResponseBody(), e);
-    }
-  }
 }

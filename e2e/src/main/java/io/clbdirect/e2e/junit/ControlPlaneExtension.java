@@ -23,6 +23,14 @@ public final class ControlPlaneExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return controlPlane(context);
+  }
+
+  /**
+   * The shared control plane, started on first use: for other extensions that start processes against
+   * it in their own callbacks, where no parameter can be resolved.
+   */
+  public static ControlPlane controlPlane(ExtensionContext context) {
     return context.getRoot().getStore(NAMESPACE)
         .computeIfAbsent(ControlPlane.class, type -> ControlPlane.start(ControlPlaneAssets.resolve(repository())), ControlPlane.class);
   }
