@@ -23,13 +23,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TKE's graceful deletion, as clb-direct honours it without TKE's kubelet: with
@@ -41,7 +39,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * of this test, so "the Pod object is gone" is a moment the test chooses, well after the kubelet has
  * stopped its containers; with the webhook's drain at 3 s a case takes about 10 s.
  */
-@ExtendWith(ControlPlaneExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GracefulDeletionEndToEndTest {
 
@@ -52,39 +49,21 @@ class GracefulDeletionEndToEndTest {
   static final int DRAIN_SECONDS = 3;
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  static ControlPlane plane;
-  static GateControllerRig rig;
-  static CoreV1Api core;
-  static Pods pods;
-
-  @BeforeAll
-  static void start(ControlPlane controlPlane) throws Exception {
-    plane = controlPlane;
-    core = new CoreV1Api(plane.adminClient());
-    pods = new Pods(core);
-    deleteTkeConfig(); // the first case runs without TKE's ConfigMap
-    rig = GateControllerRig.start(plane, SYSTEM, 92, admin -> new FakeKubelet(admin, "fake-node-grace", 17),
-        List.of("--clb-direct.webhook.drain.seconds=" + DRAIN_SECONDS));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (rig != null) {
-        rig.close();
-      }
-    } finally {
+  @RegisterExtension
+  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(92)
+      .args("--clb-direct.webhook.drain.seconds=" + DRAIN_SECONDS)
+      .kubelet(admin -> new FakeKubelet(admin, "fake-node-grace", 17))
+      .beforeStart(plane -> deleteTkeConfig(new CoreV1Api(plane.adminClient()))) // the first case runs without TKE's ConfigMap
       // Other test classes share this control plane: leave TKE's switches as they expect them (absent).
-      deleteTkeConfig();
-    }
-  }
+      .afterStop(plane -> deleteTkeConfig(new CoreV1Api(plane.adminClient())))
+      .build();
 
   @Test
   @Order(1)
   void theServiceAnnotationDrainsWithWeightZeroAndDeregistersWhenThePodIsGone() throws Exception {
     Workload web = workload("grace-annotation", Map.of(GRACE_DELETION, "true"));
     try {
-      V1Pod pod = pods.read(web.ns(), "web-0");
+      V1Pod pod = stack.pods().read(web.ns(), "web-0");
       assertThat(pod.getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
           .as("the wait that stands in for TKE's kubelet: the webhook's drain").isEqualTo(DRAIN_SECONDS);
       CoreV1Event note = awaitEvent(web.ns(), "GracefulDeletionByDrain");
@@ -123,16 +102,16 @@ class GracefulDeletionEndToEndTest {
       // A Service in the same namespace without the annotation proves the default has reached clb-direct.
       V1Service probe = Fixtures.directAccessService("probe", "nothing-selected");
       probe.getSpec().getPorts().get(0).port(Fixtures.CONTAINER_PORT + 1);
-      core.createNamespacedService(web.ns(), probe).execute();
+      stack.core().createNamespacedService(web.ns(), probe).execute();
       Await.until(TIMEOUT, "GracefulDeletionByDrain on Service probe", () -> events(web.ns(), "GracefulDeletionByDrain"),
           list -> list.stream().anyMatch(e -> "probe".equals(e.getInvolvedObject().getName())));
 
       long deleted = System.nanoTime();
-      core.deleteNamespacedPod("web-0", web.ns()).execute();
+      stack.core().deleteNamespacedPod("web-0", web.ns()).execute();
       Await.until(TIMEOUT, "target " + web.target() + " deregistered", () -> web.history().current(web.target()), Objects::isNull);
       assertThat(web.history().since(web.target(), deleted)).as("weights after the deletion (null: deregistered)")
           .containsExactly((Integer) null);
-      assertThat(pods.read(web.ns(), "web-0").getMetadata().getDeletionTimestamp()).as("deregistered while the Pod still exists")
+      assertThat(stack.pods().read(web.ns(), "web-0").getMetadata().getDeletionTimestamp()).as("deregistered while the Pod still exists")
           .isNotNull();
       assertThat(events(web.ns(), "GracefulDeletionByDrain")).noneMatch(e -> "web".equals(e.getInvolvedObject().getName()));
     } finally {
@@ -149,12 +128,12 @@ class GracefulDeletionEndToEndTest {
   private static void drainedThenDeregisteredWhenGone(Workload web) throws Exception {
     double[] before = deletionToChange();
     long deleted = System.nanoTime();
-    core.deleteNamespacedPod("web-0", web.ns()).execute();
+    stack.core().deleteNamespacedPod("web-0", web.ns()).execute();
 
     Await.until(TIMEOUT, "target " + web.target() + " at weight 0", () -> web.history().current(web.target()), w -> Integer.valueOf(0).equals(w));
     assertThat(web.history().since(web.target(), deleted)).as("weights after the deletion").containsExactly(0);
     Await.until(TIMEOUT, "the kubelet's final delete (grace period 0) after the drain",
-        () -> pods.read(web.ns(), "web-0").getMetadata().getDeletionGracePeriodSeconds(), grace -> Long.valueOf(0).equals(grace));
+        () -> stack.pods().read(web.ns(), "web-0").getMetadata().getDeletionGracePeriodSeconds(), grace -> Long.valueOf(0).equals(grace));
     Thread.sleep(1000);
     assertThat(web.history().current(web.target())).as("still bound at weight 0 while the Pod object exists").isEqualTo(0);
 
@@ -173,22 +152,22 @@ class GracefulDeletionEndToEndTest {
 
   /** A direct-access Service with these annotations and one Pod held by the test's finalizer, gate True. */
   private static Workload workload(String ns, Map<String, String> annotations) throws Exception {
-    Namespaces.create(core, ns);
+    Namespaces.create(stack.core(), ns);
     V1Service service = Fixtures.directAccessService("web", "web");
     Map<String, String> all = new HashMap<>(service.getMetadata().getAnnotations());
     all.putAll(annotations);
     service.getMetadata().annotations(all);
     service.getSpec().getPorts().get(0).port(Fixtures.CONTAINER_PORT);
-    core.createNamespacedService(ns, service).execute();
+    stack.core().createNamespacedService(ns, service).execute();
     V1Pod pod = Fixtures.pod("web-0", "web");
     pod.getMetadata().finalizers(List.of(HOLD));
-    core.createNamespacedPod(ns, pod).execute();
-    V1Pod ready = Await.until(TIMEOUT, "web-0 gate True in " + ns, () -> pods.read(ns, "web-0"),
+    stack.core().createNamespacedPod(ns, pod).execute();
+    V1Pod ready = Await.until(TIMEOUT, "web-0 gate True in " + ns, () -> stack.pods().read(ns, "web-0"),
         p -> Pods.condition(p, GATE).filter(c -> "True".equals(c.getStatus())).isPresent());
-    String lbId = Await.until(TIMEOUT, "the load balancer of " + ns + "/web", () -> Unchecked.get(() -> core.readNamespacedService("web", ns)
+    String lbId = Await.until(TIMEOUT, "the load balancer of " + ns + "/web", () -> Unchecked.get(() -> stack.core().readNamespacedService("web", ns)
         .execute()).getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id"), Objects::nonNull);
     String target = ready.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT;
-    TargetHistory history = new TargetHistory(rig.clb(), lbId);
+    TargetHistory history = new TargetHistory(stack.clb(), lbId);
     assertThat(history.current(target)).as("bound with the normal weight").isEqualTo(10);
     return new Workload(ns, lbId, target, history);
   }
@@ -257,7 +236,7 @@ class GracefulDeletionEndToEndTest {
   private static double[] deletionToChange() {
     double count = 0;
     double sum = 0;
-    for (String line : rig.clbDirect().management("/actuator/prometheus").split("\n")) {
+    for (String line : stack.clbDirect().management("/actuator/prometheus").split("\n")) {
       if (line.startsWith("clb_direct_gate_deletion_to_clb_change_seconds_count")) {
         count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       } else if (line.startsWith("clb_direct_gate_deletion_to_clb_change_seconds_sum")) {
@@ -272,12 +251,12 @@ class GracefulDeletionEndToEndTest {
   }
 
   private static List<CoreV1Event> events(String ns, String reason) {
-    return Unchecked.get(() -> core.listNamespacedEvent(ns).execute().getItems()).stream().filter(e -> reason.equals(e.getReason())).toList();
+    return Unchecked.get(() -> stack.core().listNamespacedEvent(ns).execute().getItems()).stream().filter(e -> reason.equals(e.getReason())).toList();
   }
 
   /** Drops the test's finalizer from every Pod of the namespace, so a failed case does not hold its namespace's deletion. */
   private static void release(String ns) throws ApiException {
-    for (V1Pod pod : pods.list(ns)) {
+    for (V1Pod pod : stack.pods().list(ns)) {
       if (pod.getMetadata().getFinalizers() != null && pod.getMetadata().getFinalizers().contains(HOLD)) {
         dropFinalizer(ns, pod.getMetadata().getName());
       }
@@ -286,8 +265,8 @@ class GracefulDeletionEndToEndTest {
 
   private static void dropFinalizer(String ns, String name) throws ApiException {
     try {
-      PatchUtils.patch(V1Pod.class, () -> core.patchNamespacedPod(name, ns, new V1Patch("{\"metadata\":{\"finalizers\":null}}")).buildCall(null),
-          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, plane.adminClient());
+      PatchUtils.patch(V1Pod.class, () -> stack.core().patchNamespacedPod(name, ns, new V1Patch("{\"metadata\":{\"finalizers\":null}}")).buildCall(null),
+          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, stack.admin());
     } catch (ApiException e) {
       if (e.getCode() != 404) {
         throw e;
@@ -299,16 +278,16 @@ class GracefulDeletionEndToEndTest {
     V1ConfigMap config = new V1ConfigMap().metadata(new V1ObjectMeta().name(WellKnown.TKE_CONFIG_NAME))
         .data(Map.of(WellKnown.POD_GRACEFUL_DELETION_KEY, value));
     try {
-      core.createNamespacedConfigMap(WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
+      stack.core().createNamespacedConfigMap(WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
     } catch (ApiException e) {
       if (e.getCode() != 409) {
         throw e;
       }
-      core.replaceNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
+      stack.core().replaceNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
     }
   }
 
-  private static void deleteTkeConfig() throws ApiException {
+  private static void deleteTkeConfig(CoreV1Api core) throws ApiException {
     try {
       core.deleteNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE).execute();
     } catch (ApiException e) {
