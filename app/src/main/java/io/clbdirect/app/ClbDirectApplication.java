@@ -10,13 +10,17 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Import;
 
 /**
- * The one clb-direct process. Each part is switched by its own property
- * ({@code clb-direct.webhook.enabled}, ...), so one image serves every deployment shape.
+ * The one clb-direct process. Each part is switched by its own property ({@code
+ * clb-direct.webhook.enabled}, ...), so one image serves every deployment shape.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(ClbDirectProperties.class)
-@Import({KubernetesClientConfiguration.class, SharedRulesConfiguration.class, WebhookConfiguration.class,
-    GateControllerConfiguration.class})
+@Import({
+  KubernetesClientConfiguration.class,
+  SharedRulesConfiguration.class,
+  WebhookConfiguration.class,
+  GateControllerConfiguration.class
+})
 public class ClbDirectApplication {
 
   public static void main(String[] args) {

@@ -26,12 +26,17 @@ public record ClbDirectProperties(
 
   public ClbDirectProperties {
     networkMode = networkMode == null ? "vpc-cni" : networkMode;
-    loadBalancerClass = loadBalancerClass == null ? ControllerScope.DEFAULT_LOAD_BALANCER_CLASS : loadBalancerClass;
-    ingressClasses = ingressClasses == null ? List.copyOf(ControllerScope.DEFAULT_INGRESS_CLASSES) : List.copyOf(ingressClasses);
+    loadBalancerClass =
+        loadBalancerClass == null ? ControllerScope.DEFAULT_LOAD_BALANCER_CLASS : loadBalancerClass;
+    ingressClasses =
+        ingressClasses == null
+            ? List.copyOf(ControllerScope.DEFAULT_INGRESS_CLASSES)
+            : List.copyOf(ingressClasses);
     claimClasslessIngresses = claimClasslessIngresses == null || claimClasslessIngresses;
   }
 
   public ControllerScope scope() {
-    return new ControllerScope(loadBalancerClass, java.util.Set.copyOf(ingressClasses), claimClasslessIngresses);
+    return new ControllerScope(
+        loadBalancerClass, java.util.Set.copyOf(ingressClasses), claimClasslessIngresses);
   }
 }

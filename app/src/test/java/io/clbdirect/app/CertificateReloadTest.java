@@ -37,7 +37,8 @@ class CertificateReloadTest {
         X509Certificate third = tls.rotate();
         awaitServed(tls, app.httpsPort(), third.getSerialNumber());
 
-        assertThat(List.of(first, second.getSerialNumber(), third.getSerialNumber())).doesNotHaveDuplicates();
+        assertThat(List.of(first, second.getSerialNumber(), third.getSerialNumber()))
+            .doesNotHaveDuplicates();
       }
     }
   }
@@ -52,6 +53,7 @@ class CertificateReloadTest {
       }
       Thread.sleep(100);
     } while (Instant.now().isBefore(deadline));
-    throw new AssertionError("server still presents serial " + served + " 20 s after the files changed to " + serial);
+    throw new AssertionError(
+        "server still presents serial " + served + " 20 s after the files changed to " + serial);
   }
 }

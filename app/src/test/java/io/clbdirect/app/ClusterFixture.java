@@ -2,14 +2,18 @@ package io.clbdirect.app;
 
 import io.clbdirect.app.support.FakeApiServer;
 
-/** The cluster the app tests see: namespace "shop" with one direct-access Service and one Ingress. */
+/**
+ * The cluster the app tests see: namespace "shop" with one direct-access Service and one Ingress.
+ */
 final class ClusterFixture {
 
   private ClusterFixture() {}
 
   static FakeApiServer serve(FakeApiServer api) {
-    return api
-        .list("/api/v1/services", "ServiceList", """
+    return api.list(
+            "/api/v1/services",
+            "ServiceList",
+            """
             [{"metadata":{"name":"web","namespace":"shop","resourceVersion":"1",
                           "annotations":{"service.cloud.tencent.com/direct-access":"true"}},
               "spec":{"type":"LoadBalancer","selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080}]}},
@@ -18,7 +22,10 @@ final class ClusterFixture {
              {"metadata":{"name":"db","namespace":"shop","resourceVersion":"3"},
               "spec":{"type":"ClusterIP","selector":{"app":"db"},"ports":[{"port":5432}]}}]
             """)
-        .list("/apis/networking.k8s.io/v1/ingresses", "IngressList", """
+        .list(
+            "/apis/networking.k8s.io/v1/ingresses",
+            "IngressList",
+            """
             [{"metadata":{"name":"gateway","namespace":"shop","resourceVersion":"4",
                           "annotations":{"ingress.cloud.tencent.com/direct-access":"true"}},
               "spec":{"ingressClassName":"qcloud","rules":[{"http":{"paths":[
@@ -36,6 +43,7 @@ final class ClusterFixture {
                     "object":{"apiVersion":"v1","kind":"Pod",
                               "metadata":{"generateName":"web-7d9c-","namespace":"shop","labels":%s},
                               "spec":{"containers":[{"name":"app","image":"nginx","ports":[{"containerPort":8080}]}]}}}}
-        """.formatted(uid, labelsJson);
+        """
+        .formatted(uid, labelsJson);
   }
 }

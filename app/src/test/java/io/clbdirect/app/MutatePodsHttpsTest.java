@@ -44,8 +44,12 @@ class MutatePodsHttpsTest {
     args.add("--clb-direct.network-mode=mixed");
     args.add("--clb-direct.webhook.max-request-bytes=64KB");
     app = RunningApp.start(args);
-    client = HttpClient.newBuilder().sslContext(tls.clientContext()).version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    client =
+        HttpClient.newBuilder()
+            .sslContext(tls.clientContext())
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     awaitReady();
   }
 
@@ -71,16 +75,24 @@ class MutatePodsHttpsTest {
   }
 
   static int readinessStatus() throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + "/actuator/health/readiness")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + app.managementPort()
+                                + "/actuator/health/readiness"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     return response.statusCode();
   }
 
   static HttpResponse<String> post(String contentType, byte[] body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + app.httpsPort() + "/mutate-pods"))
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + app.httpsPort() + "/mutate-pods"))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -96,33 +108,47 @@ class MutatePodsHttpsTest {
     HttpResponse<String> response = post(ClusterFixture.review("uid-web", "{\"app\":\"web\"}"));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     JsonObject review = JsonParser.parseString(response.body()).getAsJsonObject();
     assertThat(review.get("apiVersion").getAsString()).isEqualTo("admission.k8s.io/v1");
     JsonObject answer = review.getAsJsonObject("response");
     assertThat(answer.get("uid").getAsString()).isEqualTo("uid-web");
     assertThat(answer.get("allowed").getAsBoolean()).isTrue();
     assertThat(answer.get("patchType").getAsString()).isEqualTo("JSONPatch");
-    JsonArray patch = JsonParser.parseString(
-        new String(Base64.getDecoder().decode(answer.get("patch").getAsString()), StandardCharsets.UTF_8)).getAsJsonArray();
+    JsonArray patch =
+        JsonParser.parseString(
+                new String(
+                    Base64.getDecoder().decode(answer.get("patch").getAsString()),
+                    StandardCharsets.UTF_8))
+            .getAsJsonArray();
     List<String> paths = new ArrayList<>();
     patch.forEach(op -> paths.add(op.getAsJsonObject().get("path").getAsString()));
-    // The drain is on by default (clb-direct.webhook.drain.*): the fixture's container has no lifecycle.
-    assertThat(paths).containsExactly(
-        "/spec/readinessGates", "/metadata/annotations", "/spec/containers/0/resources", "/spec/containers/0/lifecycle");
+    // The drain is on by default (clb-direct.webhook.drain.*): the fixture's container has no
+    // lifecycle.
+    assertThat(paths)
+        .containsExactly(
+            "/spec/readinessGates",
+            "/metadata/annotations",
+            "/spec/containers/0/resources",
+            "/spec/containers/0/lifecycle");
   }
 
   @Test
   void patchesAPodBehindADirectAccessIngressBackend() throws Exception {
-    JsonObject answer = JsonParser.parseString(post(ClusterFixture.review("uid-api", "{\"app\":\"api\"}")).body())
-        .getAsJsonObject().getAsJsonObject("response");
+    JsonObject answer =
+        JsonParser.parseString(post(ClusterFixture.review("uid-api", "{\"app\":\"api\"}")).body())
+            .getAsJsonObject()
+            .getAsJsonObject("response");
     assertThat(answer.get("patchType").getAsString()).isEqualTo("JSONPatch");
   }
 
   @Test
   void leavesOtherPodsAlone() throws Exception {
-    JsonObject answer = JsonParser.parseString(post(ClusterFixture.review("uid-db", "{\"app\":\"db\"}")).body())
-        .getAsJsonObject().getAsJsonObject("response");
+    JsonObject answer =
+        JsonParser.parseString(post(ClusterFixture.review("uid-db", "{\"app\":\"db\"}")).body())
+            .getAsJsonObject()
+            .getAsJsonObject("response");
     assertThat(answer.get("allowed").getAsBoolean()).isTrue();
     assertThat(answer.has("patch")).isFalse();
     assertThat(answer.has("patchType")).isFalse();
@@ -132,18 +158,20 @@ class MutatePodsHttpsTest {
   void makesZeroApiCallsPerAdmission() throws Exception {
     // Informers have listed and opened one watch each; from here on the API must stay silent.
     Instant deadline = Instant.now().plusSeconds(10);
-    while (api.requests().stream().filter(r -> r.contains("watch=true")).count() < 3 && Instant.now().isBefore(deadline)) {
+    while (api.requests().stream().filter(r -> r.contains("watch=true")).count() < 3
+        && Instant.now().isBefore(deadline)) {
       Thread.sleep(50);
     }
     int before = api.requestCount();
     List<String> seenBefore = api.requests();
 
     for (int i = 0; i < 300; i++) {
-      String labels = switch (i % 3) {
-        case 0 -> "{\"app\":\"web\"}";
-        case 1 -> "{\"app\":\"api\"}";
-        default -> "{\"app\":\"db\"}";
-      };
+      String labels =
+          switch (i % 3) {
+            case 0 -> "{\"app\":\"web\"}";
+            case 1 -> "{\"app\":\"api\"}";
+            default -> "{\"app\":\"db\"}";
+          };
       assertThat(post(ClusterFixture.review("uid-" + i, labels)).statusCode()).isEqualTo(200);
     }
 
@@ -179,8 +207,10 @@ class MutatePodsHttpsTest {
 
   @Test
   void jsonWithCharsetIsAccepted() throws Exception {
-    HttpResponse<String> response = post("application/json; charset=utf-8",
-        ClusterFixture.review("u-cs", "{\"app\":\"db\"}").getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> response =
+        post(
+            "application/json; charset=utf-8",
+            ClusterFixture.review("u-cs", "{\"app\":\"db\"}").getBytes(StandardCharsets.UTF_8));
     assertThat(response.statusCode()).isEqualTo(200);
   }
 
@@ -190,7 +220,9 @@ class MutatePodsHttpsTest {
     assertThat(garbage.statusCode()).isEqualTo(400);
     assertThat(garbage.body()).contains("body is not valid JSON");
 
-    HttpResponse<String> noUid = post("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}");
+    HttpResponse<String> noUid =
+        post(
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}");
     assertThat(noUid.statusCode()).isEqualTo(400);
     assertThat(noUid.body()).contains("no uid");
 
@@ -201,14 +233,17 @@ class MutatePodsHttpsTest {
 
   @Test
   void reviewOfSomethingElseIsAllowedWithAWarning() throws Exception {
-    HttpResponse<String> response = post("""
+    HttpResponse<String> response =
+        post(
+            """
         {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",
          "request":{"uid":"u-cm","kind":{"group":"","version":"v1","kind":"ConfigMap"},"operation":"CREATE",
                     "object":{"kind":"ConfigMap","metadata":{"name":"x"}}}}
         """);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    JsonObject answer = JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("response");
+    JsonObject answer =
+        JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonObject("response");
     assertThat(answer.get("allowed").getAsBoolean()).isTrue();
     assertThat(answer.has("patch")).isFalse();
     assertThat(answer.getAsJsonArray("warnings").get(0).getAsString()).contains("expected a Pod");
@@ -218,15 +253,21 @@ class MutatePodsHttpsTest {
   void speaksTls12AndTls13Only() throws Exception {
     assertThat(tls.handshake(app.httpsPort()).protocol()).isEqualTo("TLSv1.3");
     assertThat(tls.handshake(app.httpsPort(), "TLSv1.2").protocol()).isEqualTo("TLSv1.2");
-    // TLS 1.1 is also disabled in the JDK's client defaults, so this proves the pair of ends refuses it.
-    assertThatThrownBy(() -> tls.handshake(app.httpsPort(), "TLSv1.1")).isInstanceOf(SSLHandshakeException.class);
+    // TLS 1.1 is also disabled in the JDK's client defaults, so this proves the pair of ends
+    // refuses it.
+    assertThatThrownBy(() -> tls.handshake(app.httpsPort(), "TLSv1.1"))
+        .isInstanceOf(SSLHandshakeException.class);
   }
 
   @Test
   void getIsNotAnswered() throws Exception {
-    HttpResponse<String> response = client.send(
-        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + app.httpsPort() + "/mutate-pods")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + app.httpsPort() + "/mutate-pods"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(405);
   }
 }

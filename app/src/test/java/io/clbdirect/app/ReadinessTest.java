@@ -43,7 +43,9 @@ class ReadinessTest {
         api.releaseLists();
         Instant deadline = Instant.now().plusSeconds(30);
         while (get(app.managementPort()).statusCode() != 200) {
-          assertThat(Instant.now()).as("ready within 30 s of the lists arriving").isBefore(deadline);
+          assertThat(Instant.now())
+              .as("ready within 30 s of the lists arriving")
+              .isBefore(deadline);
           Thread.sleep(100);
         }
         assertThat(get(app.managementPort()).body()).contains("\"webhook-topology\":\"synced\"");
@@ -55,9 +57,12 @@ class ReadinessTest {
   }
 
   private static HttpResponse<String> get(int port) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(HttpClient client, int port) throws Exception {
@@ -65,7 +70,9 @@ class ReadinessTest {
         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/mutate-pods"))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(ClusterFixture.review("uid-r", "{\"app\":\"web\"}")))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    ClusterFixture.review("uid-r", "{\"app\":\"web\"}")))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

@@ -7,7 +7,10 @@ import java.io.PrintStream;
 import java.util.Set;
 import java.util.function.Function;
 
-/** What every benchmark's main does: read its options (exit 2 on a bad one), run on a fresh control plane, stop it. */
+/**
+ * What every benchmark's main does: read its options (exit 2 on a bad one), run on a fresh control
+ * plane, stop it.
+ */
 final class BenchmarkMain {
 
   /** One benchmark's run, as its smoke test also calls it. */
@@ -18,7 +21,9 @@ final class BenchmarkMain {
 
   private BenchmarkMain() {}
 
-  static <S> void main(String name, String[] args, Set<String> options, Function<Options, S> settings, Run<S> run) throws Exception {
+  static <S> void main(
+      String name, String[] args, Set<String> options, Function<Options, S> settings, Run<S> run)
+      throws Exception {
     S parsed;
     try {
       parsed = settings.apply(Options.parse(args, options));
@@ -27,7 +32,8 @@ final class BenchmarkMain {
       System.exit(2);
       return;
     }
-    try (ControlPlane plane = ControlPlane.start(ControlPlaneAssets.resolve(ControlPlaneExtension.repository()))) {
+    try (ControlPlane plane =
+        ControlPlane.start(ControlPlaneAssets.resolve(ControlPlaneExtension.repository()))) {
       run.run(plane, parsed, System.out);
     }
   }

@@ -23,14 +23,27 @@ public final class CpuMeter {
 
   public Sample sample() {
     long[] machine = machineTicks();
-    return new Sample(System.nanoTime(), ownCpuNanos(), processTicks(serverPid), machine[0], machine[1]);
+    return new Sample(
+        System.nanoTime(), ownCpuNanos(), processTicks(serverPid), machine[0], machine[1]);
   }
 
-  /** Cores used between two samples: client (this JVM), server (clb-direct), machine (all, from /proc/stat). */
+  /**
+   * Cores used between two samples: client (this JVM), server (clb-direct), machine (all, from
+   * /proc/stat).
+   */
   public record Usage(
-      double clientCores, double serverCores, double machineBusyCores, double clientCpuSeconds, double serverCpuSeconds) {}
+      double clientCores,
+      double serverCores,
+      double machineBusyCores,
+      double clientCpuSeconds,
+      double serverCpuSeconds) {}
 
-  public record Sample(long wallNanos, long clientCpuNanos, long serverTicks, long machineBusyTicks, long machineTotalTicks) {
+  public record Sample(
+      long wallNanos,
+      long clientCpuNanos,
+      long serverTicks,
+      long machineBusyTicks,
+      long machineTotalTicks) {
 
     public Usage until(Sample later) {
       double wall = (later.wallNanos - wallNanos) / 1e9;
@@ -38,13 +51,15 @@ public final class CpuMeter {
       double server = (later.serverTicks - serverTicks) / TICKS_PER_SECOND;
       long total = later.machineTotalTicks - machineTotalTicks;
       int cpus = Runtime.getRuntime().availableProcessors();
-      double busyFraction = total > 0 ? (double) (later.machineBusyTicks - machineBusyTicks) / total : 0;
+      double busyFraction =
+          total > 0 ? (double) (later.machineBusyTicks - machineBusyTicks) / total : 0;
       return new Usage(client / wall, server / wall, busyFraction * cpus, client, server);
     }
   }
 
   private static long ownCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return 0;

@@ -13,14 +13,17 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the gate-controller benchmarks run on one control plane: the CLB emulator in this JVM (so its
- * health changes are timed on the benchmark's clock), a fake kubelet, and clb-direct with its
+ * What the gate-controller benchmarks run on one control plane: the CLB emulator in this JVM (so
+ * its health changes are timed on the benchmark's clock), a fake kubelet, and clb-direct with its
  * gate-controller talking to the emulator, started when the benchmark says (a cold start after the
  * workload exists, or before it). Closing stops them all, newest first.
  */
 final class DirectAccessRig implements AutoCloseable {
 
-  /** Pod IPs 127.&lt;octet&gt;.x.y: one octet per rig in this JVM, never the emulator's VIP octet (100). */
+  /**
+   * Pod IPs 127.&lt;octet&gt;.x.y: one octet per rig in this JVM, never the emulator's VIP octet
+   * (100).
+   */
   private static final AtomicInteger NEXT_POD_OCTET = new AtomicInteger(30);
 
   private final ControlPlane plane;
@@ -31,7 +34,13 @@ final class DirectAccessRig implements AutoCloseable {
   private final FakeKubelet kubelet;
   private MeasuredClbDirect app;
 
-  private DirectAccessRig(ControlPlane plane, String name, String secretId, String secretKey, ClbEmulator clb, FakeKubelet kubelet) {
+  private DirectAccessRig(
+      ControlPlane plane,
+      String name,
+      String secretId,
+      String secretKey,
+      ClbEmulator clb,
+      FakeKubelet kubelet) {
     this.plane = plane;
     this.name = name;
     this.secretId = secretId;
@@ -41,12 +50,13 @@ final class DirectAccessRig implements AutoCloseable {
   }
 
   /**
-   * Starts the emulator (from {@code emulator}, with generated credentials) and a fake kubelet whose
-   * Node is {@code <name>-node}.
+   * Starts the emulator (from {@code emulator}, with generated credentials) and a fake kubelet
+   * whose Node is {@code <name>-node}.
    *
    * @param emulator settings; its credentials are replaced by generated ones
    */
-  static DirectAccessRig start(ControlPlane plane, String name, EmulatorConfig emulator, boolean podListeners) {
+  static DirectAccessRig start(
+      ControlPlane plane, String name, EmulatorConfig emulator, boolean podListeners) {
     SecureRandom random = new SecureRandom();
     String secretId = "AKIDbench" + HexFormat.of().formatHex(random.generateSeed(8));
     String secretKey = HexFormat.of().formatHex(random.generateSeed(16));
@@ -70,14 +80,20 @@ final class DirectAccessRig implements AutoCloseable {
     }
   }
 
-  /** Starts clb-direct (webhook, bootstrapper, gate-controller against the emulator); returns once it is ready. */
+  /**
+   * Starts clb-direct (webhook, bootstrapper, gate-controller against the emulator); returns once
+   * it is ready.
+   */
   MeasuredClbDirect startClbDirect(List<String> extraArgs) throws Exception {
     if (app != null) {
       throw new IllegalStateException("clb-direct already started");
     }
-    List<String> args = new ArrayList<>(ClbDirectProcess.gateControllerArguments(name, name, clb.endpoint()));
+    List<String> args =
+        new ArrayList<>(ClbDirectProcess.gateControllerArguments(name, name, clb.endpoint()));
     args.addAll(extraArgs);
-    app = MeasuredClbDirect.start(plane, name, args, ClbDirectProcess.clbCredentials(secretId, secretKey));
+    app =
+        MeasuredClbDirect.start(
+            plane, name, args, ClbDirectProcess.clbCredentials(secretId, secretKey));
     return app;
   }
 

@@ -26,7 +26,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The objects the gate-controller benchmarks create: direct-access Services, their Pods and Deployments. */
+/**
+ * The objects the gate-controller benchmarks create: direct-access Services, their Pods and
+ * Deployments.
+ */
 final class DirectAccessWorkloads {
 
   static final String EXISTING_LB = "service.kubernetes.io/tke-existed-lbid";
@@ -35,63 +38,104 @@ final class DirectAccessWorkloads {
 
   private DirectAccessWorkloads() {}
 
-  static void namespace(ApiClient client, String name, Map<String, String> labels) throws ApiException {
-    new CoreV1Api(client).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name).labels(labels))).execute();
+  static void namespace(ApiClient client, String name, Map<String, String> labels)
+      throws ApiException {
+    new CoreV1Api(client)
+        .createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name).labels(labels)))
+        .execute();
   }
 
   /**
-   * A direct-access LoadBalancer Service selecting {@code app=<app>} on port {@code port} → the Pods'
-   * named port {@code http}, with graceful shutdown (targets drained before their Pods stop).
+   * A direct-access LoadBalancer Service selecting {@code app=<app>} on port {@code port} → the
+   * Pods' named port {@code http}, with graceful shutdown (targets drained before their Pods stop).
    *
-   * @param loadBalancerId an existing load balancer to put the listener on, or null for one of its own
+   * @param loadBalancerId an existing load balancer to put the listener on, or null for one of its
+   *     own
    */
   static V1Service service(String name, String app, int port, String loadBalancerId) {
-    Map<String, String> annotations = new HashMap<>(Map.of(WebhookWorkload.DIRECT_ACCESS, "true", GRACE_SHUTDOWN, "true"));
+    Map<String, String> annotations =
+        new HashMap<>(Map.of(WebhookWorkload.DIRECT_ACCESS, "true", GRACE_SHUTDOWN, "true"));
     if (loadBalancerId != null) {
       annotations.put(EXISTING_LB, loadBalancerId);
     }
-    return new V1Service().metadata(new V1ObjectMeta().name(name).annotations(annotations))
-        .spec(new V1ServiceSpec().type("LoadBalancer").selector(Map.of("app", app))
-            .addPortsItem(new V1ServicePort().name("http").port(port).targetPort(new IntOrString("http"))));
+    return new V1Service()
+        .metadata(new V1ObjectMeta().name(name).annotations(annotations))
+        .spec(
+            new V1ServiceSpec()
+                .type("LoadBalancer")
+                .selector(Map.of("app", app))
+                .addPortsItem(
+                    new V1ServicePort()
+                        .name("http")
+                        .port(port)
+                        .targetPort(new IntOrString("http"))));
   }
 
-  /** A Pod of {@code app} serving {@code http} on 8080; with {@code gate}, it carries the readiness gate itself (no webhook needed). */
+  /**
+   * A Pod of {@code app} serving {@code http} on 8080; with {@code gate}, it carries the readiness
+   * gate itself (no webhook needed).
+   */
   static V1Pod pod(String name, String app, boolean gate) {
     V1PodSpec spec = podSpec();
     if (gate) {
       spec.addReadinessGatesItem(new V1PodReadinessGate().conditionType(WebhookWorkload.GATE));
     }
-    return new V1Pod().metadata(new V1ObjectMeta().name(name).labels(Map.of("app", app))).spec(spec);
+    return new V1Pod()
+        .metadata(new V1ObjectMeta().name(name).labels(Map.of("app", app)))
+        .spec(spec);
   }
 
-  /** {@code replicas} Pods of {@code app}, rolled one surge Pod at a time with none unavailable (as the sandbox's example). */
+  /**
+   * {@code replicas} Pods of {@code app}, rolled one surge Pod at a time with none unavailable (as
+   * the sandbox's example).
+   */
   static V1Deployment deployment(String name, String app, int replicas) {
-    return new V1Deployment().metadata(new V1ObjectMeta().name(name))
-        .spec(new V1DeploymentSpec().replicas(replicas)
-            .selector(new V1LabelSelector().matchLabels(Map.of("app", app)))
-            .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(Map.of("app", app))).spec(podSpec())));
+    return new V1Deployment()
+        .metadata(new V1ObjectMeta().name(name))
+        .spec(
+            new V1DeploymentSpec()
+                .replicas(replicas)
+                .selector(new V1LabelSelector().matchLabels(Map.of("app", app)))
+                .template(
+                    new V1PodTemplateSpec()
+                        .metadata(new V1ObjectMeta().labels(Map.of("app", app)))
+                        .spec(podSpec())));
   }
 
   private static V1PodSpec podSpec() {
-    // overhead: client-java sends {} for an unset map, which the API server rejects without a RuntimeClass
-    return new V1PodSpec().overhead(null).terminationGracePeriodSeconds(30L)
-        .addContainersItem(new V1Container().name("web").image("example.com/web:1")
-            .addPortsItem(new V1ContainerPort().name("http").containerPort(CONTAINER_PORT)));
+    // overhead: client-java sends {} for an unset map, which the API server rejects without a
+    // RuntimeClass
+    return new V1PodSpec()
+        .overhead(null)
+        .terminationGracePeriodSeconds(30L)
+        .addContainersItem(
+            new V1Container()
+                .name("web")
+                .image("example.com/web:1")
+                .addPortsItem(new V1ContainerPort().name("http").containerPort(CONTAINER_PORT)));
   }
 
-  /** Waits until the Deployment's newest generation is rolled out: every replica updated and available, no old one left. */
-  static void awaitRolledOut(AppsV1Api apps, String ns, String name, int replicas, Duration timeout) throws ApiException {
+  /**
+   * Waits until the Deployment's newest generation is rolled out: every replica updated and
+   * available, no old one left.
+   */
+  static void awaitRolledOut(AppsV1Api apps, String ns, String name, int replicas, Duration timeout)
+      throws ApiException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       V1Deployment d = apps.readNamespacedDeployment(name, ns).execute();
       var st = d.getStatus();
-      if (st != null && st.getObservedGeneration() != null && st.getObservedGeneration() >= d.getMetadata().getGeneration()
-          && Integer.valueOf(replicas).equals(st.getUpdatedReplicas()) && Integer.valueOf(replicas).equals(st.getAvailableReplicas())
+      if (st != null
+          && st.getObservedGeneration() != null
+          && st.getObservedGeneration() >= d.getMetadata().getGeneration()
+          && Integer.valueOf(replicas).equals(st.getUpdatedReplicas())
+          && Integer.valueOf(replicas).equals(st.getAvailableReplicas())
           && Integer.valueOf(replicas).equals(st.getReplicas())) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Deployment " + ns + "/" + name + " not rolled out after " + timeout + ": " + st);
+        throw new IllegalStateException(
+            "Deployment " + ns + "/" + name + " not rolled out after " + timeout + ": " + st);
       }
       Sleep.millis(50);
     }
@@ -104,7 +148,9 @@ final class DirectAccessWorkloads {
     while (System.nanoTime() < deadline) {
       try {
         V1Service s = core.readNamespacedService(service, namespace).execute();
-        if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null && s.getStatus().getLoadBalancer().getIngress() != null
+        if (s.getStatus() != null
+            && s.getStatus().getLoadBalancer() != null
+            && s.getStatus().getLoadBalancer().getIngress() != null
             && !s.getStatus().getLoadBalancer().getIngress().isEmpty()) {
           return s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
         }
@@ -113,14 +159,15 @@ final class DirectAccessWorkloads {
       }
       Sleep.millis(100);
     }
-    throw new IllegalStateException("Service " + namespace + "/" + service + " got no VIP within " + timeout);
+    throw new IllegalStateException(
+        "Service " + namespace + "/" + service + " got no VIP within " + timeout);
   }
 
   /**
-   * Deletes what the namespaces hold now, without waiting for the namespace controller: Deployments,
-   * Pods, and Services with their finalizers dropped (clb-direct is stopped by then, so nothing would
-   * remove them, and a later benchmark's clb-direct must not find direct-access Services of a load
-   * balancer from an emulator long gone); then the namespaces themselves.
+   * Deletes what the namespaces hold now, without waiting for the namespace controller:
+   * Deployments, Pods, and Services with their finalizers dropped (clb-direct is stopped by then,
+   * so nothing would remove them, and a later benchmark's clb-direct must not find direct-access
+   * Services of a load balancer from an emulator long gone); then the namespaces themselves.
    */
   static void deleteNamespaces(ApiClient client, List<String> namespaces) {
     CoreV1Api core = new CoreV1Api(client);
@@ -131,13 +178,27 @@ final class DirectAccessWorkloads {
         core.deleteCollectionNamespacedPod(ns).gracePeriodSeconds(0).execute();
         core.deleteCollectionNamespacedService(ns).execute();
         for (V1Service left : core.listNamespacedService(ns).execute().getItems()) {
-          PatchUtils.patch(V1Service.class, () -> core.patchNamespacedService(left.getMetadata().getName(), ns,
-              new V1Patch("{\"metadata\":{\"finalizers\":null}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+          PatchUtils.patch(
+              V1Service.class,
+              () ->
+                  core.patchNamespacedService(
+                          left.getMetadata().getName(),
+                          ns,
+                          new V1Patch("{\"metadata\":{\"finalizers\":null}}"))
+                      .buildCall(null),
+              V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+              client);
         }
         core.deleteNamespace(ns).execute();
       } catch (ApiException e) {
         if (e.getCode() != 404) {
-          System.err.println("could not clean up namespace " + ns + ": " + e.getCode() + " " + e.getResponseBody());
+          System.err.println(
+              "could not clean up namespace "
+                  + ns
+                  + ": "
+                  + e.getCode()
+                  + " "
+                  + e.getResponseBody());
         }
       }
     }

@@ -20,18 +20,21 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Watches one namespace's Pods and the emulator's target health on the same clock (the emulator runs
- * in this JVM): when each target first turned Alive, when each Pod's readiness gate was first seen
- * True (watch delivery included), and every gate seen turning True while the CLB did not hold its Pod's
- * target Alive (a gate wrongly True: the rollout would go on before the load balancer can serve the Pod);
- * also when each Pod was first seen deleted.
+ * Watches one namespace's Pods and the emulator's target health on the same clock (the emulator
+ * runs in this JVM): when each target first turned Alive, when each Pod's readiness gate was first
+ * seen True (watch delivery included), and every gate seen turning True while the CLB did not hold
+ * its Pod's target Alive (a gate wrongly True: the rollout would go on before the load balancer can
+ * serve the Pod); also when each Pod was first seen deleted.
  */
 final class GateObserver implements AutoCloseable {
 
   /** One Pod's gate, as observed. */
   record Opened(String pod, String ip, Instant seenTrue) {}
 
-  /** A Pod first seen with a deletionTimestamp (watch delivery included, a few ms after the delete call). */
+  /**
+   * A Pod first seen with a deletionTimestamp (watch delivery included, a few ms after the delete
+   * call).
+   */
   record Deleted(String pod, String ip, Instant seen) {}
 
   private final ClbEmulator clb;
@@ -43,37 +46,44 @@ final class GateObserver implements AutoCloseable {
   private final Map<String, Deleted> deleted = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<String> wronglyTrue = new ConcurrentLinkedQueue<>();
 
-  /** @param client a client with no read timeout (the watch stays open) */
+  /**
+   * @param client a client with no read timeout (the watch stays open)
+   */
   GateObserver(ApiClient client, String namespace, ClbEmulator clb) {
     this(client, namespace, clb, true);
   }
 
   /**
-   * @param checkEachGate look up the Pod's targets in the emulator whenever a gate opens; a scale run
-   *     turns it off (thousands of lookups of thousands of targets would compete with what it measures)
-   *     and checks once at the end with {@link #targetsNotAlive}
+   * @param checkEachGate look up the Pod's targets in the emulator whenever a gate opens; a scale
+   *     run turns it off (thousands of lookups of thousands of targets would compete with what it
+   *     measures) and checks once at the end with {@link #targetsNotAlive}
    */
   GateObserver(ApiClient client, String namespace, ClbEmulator clb, boolean checkEachGate) {
     this.clb = clb;
     this.checkEachGate = checkEachGate;
     clb.state().addHealthListener(this::healthChanged);
     this.informers = new SharedInformerFactory(client);
-    this.pods = informers.sharedIndexInformerFor(
-        new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client), V1Pod.class, 0, namespace);
-    pods.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(V1Pod pod) {
-        seen(pod);
-      }
+    this.pods =
+        informers.sharedIndexInformerFor(
+            new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client),
+            V1Pod.class,
+            0,
+            namespace);
+    pods.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(V1Pod pod) {
+            seen(pod);
+          }
 
-      @Override
-      public void onUpdate(V1Pod old, V1Pod pod) {
-        seen(pod);
-      }
+          @Override
+          public void onUpdate(V1Pod old, V1Pod pod) {
+            seen(pod);
+          }
 
-      @Override
-      public void onDelete(V1Pod pod, boolean unknownFinalState) {}
-    });
+          @Override
+          public void onDelete(V1Pod pod, boolean unknownFinalState) {}
+        });
     informers.startAllRegisteredInformers();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!pods.hasSynced()) {
@@ -95,14 +105,15 @@ final class GateObserver implements AutoCloseable {
     Instant now = Instant.now();
     String name = pod.getMetadata().getName();
     if (pod.getMetadata().getDeletionTimestamp() != null) {
-      deleted.putIfAbsent(name, new Deleted(name, pod.getStatus() == null ? null : pod.getStatus().getPodIP(), now));
+      deleted.putIfAbsent(
+          name,
+          new Deleted(name, pod.getStatus() == null ? null : pod.getStatus().getPodIP(), now));
     }
     if (!gateTrue(pod) || opened.containsKey(name)) {
       return;
     }
     String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-    if (opened.putIfAbsent(name, new Opened(name, ip, now)) == null
-        && checkEachGate) {
+    if (opened.putIfAbsent(name, new Opened(name, ip, now)) == null && checkEachGate) {
       List<String> notAlive = targetsNotAlive(ip);
       if (!notAlive.isEmpty()) {
         wronglyTrue.add(name + " gate True while its targets were " + notAlive);
@@ -110,7 +121,9 @@ final class GateObserver implements AutoCloseable {
     }
   }
 
-  /** The CLB's targets at {@code ip} that are not Alive right now; "none bound" when there is none. */
+  /**
+   * The CLB's targets at {@code ip} that are not Alive right now; "none bound" when there is none.
+   */
   List<String> targetsNotAlive(String ip) {
     List<String> notAlive = new ArrayList<>();
     boolean any = false;
@@ -118,7 +131,8 @@ final class GateObserver implements AutoCloseable {
       if (ip != null && ip.equals(ref.target().eniIp())) {
         any = true;
         if (ref.target().health() != HealthStatus.Alive) {
-          notAlive.add(ref.listener().listenerId() + "/" + ref.target().key() + "=" + ref.target().health());
+          notAlive.add(
+              ref.listener().listenerId() + "/" + ref.target().key() + "=" + ref.target().health());
         }
       }
     }
@@ -126,8 +140,11 @@ final class GateObserver implements AutoCloseable {
   }
 
   static boolean gateTrue(V1Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-        .anyMatch(c -> WebhookWorkload.GATE.equals(c.getType()) && "True".equals(c.getStatus()));
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(
+                c -> WebhookWorkload.GATE.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** When the target {@code ip:port} first turned Alive, or null. */

@@ -14,12 +14,14 @@ import javax.net.ssl.SSLSocket;
 /**
  * One keep-alive HTTP/1.1 connection over TLS, used by one thread at a time: write a whole request,
  * read the whole response. Deliberately minimal (no pooling, redirects or compression) so that the
- * client costs little CPU next to the server it measures. The server's certificate is checked against
- * the trust the {@link SSLContext} carries and its name against the host (an IP SAN for 127.0.0.1).
+ * client costs little CPU next to the server it measures. The server's certificate is checked
+ * against the trust the {@link SSLContext} carries and its name against the host (an IP SAN for
+ * 127.0.0.1).
  */
 final class HttpsConnection implements AutoCloseable {
 
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
   /** The API server gives a webhook 10 s at most; a response slower than that is a failure. */
   private static final int READ_TIMEOUT_MILLIS = 10_000;
 
@@ -47,18 +49,32 @@ final class HttpsConnection implements AutoCloseable {
     this.in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
   }
 
-  /** The request line and headers for a JSON POST, to be followed by {@code contentLength} bytes. */
+  /**
+   * The request line and headers for a JSON POST, to be followed by {@code contentLength} bytes.
+   */
   static byte[] postHead(String host, int port, String path, int contentLength) {
-    return ("POST " + path + " HTTP/1.1\r\n"
-        + "Host: " + host + ":" + port + "\r\n"
-        + "User-Agent: clb-direct-bench\r\n"
-        + "Accept: application/json, */*\r\n"
-        + "Content-Type: application/json\r\n"
-        + "Content-Length: " + contentLength + "\r\n"
-        + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    return ("POST "
+            + path
+            + " HTTP/1.1\r\n"
+            + "Host: "
+            + host
+            + ":"
+            + port
+            + "\r\n"
+            + "User-Agent: clb-direct-bench\r\n"
+            + "Accept: application/json, */*\r\n"
+            + "Content-Type: application/json\r\n"
+            + "Content-Length: "
+            + contentLength
+            + "\r\n"
+            + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** The response to one request. {@code keepAlive} false means the server will close the connection. */
+  /**
+   * The response to one request. {@code keepAlive} false means the server will close the
+   * connection.
+   */
   record Response(int status, byte[] body, boolean keepAlive) {}
 
   /** Writes {@code request} (head and body) in one go and reads the response. */
@@ -102,7 +118,8 @@ final class HttpsConnection implements AutoCloseable {
         throw new EOFException("response body cut short");
       }
     } else {
-      throw new IOException("response without Content-Length or chunked encoding (status " + status + ")");
+      throw new IOException(
+          "response without Content-Length or chunked encoding (status " + status + ")");
     }
     return new Response(status, body, keepAlive);
   }
@@ -112,7 +129,9 @@ final class HttpsConnection implements AutoCloseable {
     while (true) {
       String sizeLine = readLine();
       int semicolon = sizeLine.indexOf(';');
-      int size = Integer.parseInt((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip(), 16);
+      int size =
+          Integer.parseInt(
+              (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip(), 16);
       if (size == 0) {
         // trailers until the empty line
         while (!readLine().isEmpty()) {

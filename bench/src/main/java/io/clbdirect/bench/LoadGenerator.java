@@ -13,14 +13,15 @@ import org.HdrHistogram.Histogram;
  * Load over a fixed pool of keep-alive HTTPS connections, one thread per connection (the connection
  * is never shared, so there is no client-side lock on the request path).
  *
- * <p><b>Open loop</b> ({@link #openLoop}): request {@code i} is due at {@code start + i / rate}. A free
- * connection takes the next request number, waits for its due time, sends it, and records latency from
- * the <em>due</em> time, not from when it was actually sent. When every connection is busy the next
- * request goes out late and that wait counts as latency: coordinated omission is corrected as in wrk2,
- * so a server that stalls for 100 ms shows 100 ms of queued requests, not one slow one.
+ * <p><b>Open loop</b> ({@link #openLoop}): request {@code i} is due at {@code start + i / rate}. A
+ * free connection takes the next request number, waits for its due time, sends it, and records
+ * latency from the <em>due</em> time, not from when it was actually sent. When every connection is
+ * busy the next request goes out late and that wait counts as latency: coordinated omission is
+ * corrected as in wrk2, so a server that stalls for 100 ms shows 100 ms of queued requests, not one
+ * slow one.
  *
- * <p><b>Closed loop</b> ({@link #closedLoop}): each connection sends its next request as soon as the
- * previous answer arrives; the completion rate is the saturation throughput.
+ * <p><b>Closed loop</b> ({@link #closedLoop}): each connection sends its next request as soon as
+ * the previous answer arrives; the completion rate is the saturation throughput.
  */
 public final class LoadGenerator {
 
@@ -64,7 +65,13 @@ public final class LoadGenerator {
    * @param duration how long requests are offered; a backlog left at the end is drained for at most
    *     another {@code duration} (capped at 10 s), then the rest is counted as not sent
    */
-  public StepResult openLoop(String endpoint, Requests requests, int rate, Duration duration, int connections, CpuMeter meter)
+  public StepResult openLoop(
+      String endpoint,
+      Requests requests,
+      int rate,
+      Duration duration,
+      int connections,
+      CpuMeter meter)
       throws IOException, InterruptedException {
     double intervalNanos = 1e9 / rate;
     long durationNanos = duration.toNanos();
@@ -75,52 +82,56 @@ public final class LoadGenerator {
     long end = start + durationNanos;
     long cutOff = end + graceNanos;
     for (Worker worker : workers) {
-      worker.start(() -> {
-        while (true) {
-          long i = sequence.getAndIncrement();
-          long due = start + (long) (i * intervalNanos);
-          if (due >= end) {
-            return;
-          }
-          long now = System.nanoTime();
-          if (now > cutOff) {
-            worker.notSent++;
-            continue;
-          }
-          while (now < due) {
-            LockSupport.parkNanos(due - now);
-            now = System.nanoTime();
-          }
-          if (now - due > LATE_NANOS) {
-            worker.late++;
-          }
-          worker.sendLag.recordValue(Math.min(Math.max(now - due, LOWEST_NANOS), HIGHEST_NANOS));
-          worker.exchange(requests.request(i), due);
-        }
-      });
+      worker.start(
+          () -> {
+            while (true) {
+              long i = sequence.getAndIncrement();
+              long due = start + (long) (i * intervalNanos);
+              if (due >= end) {
+                return;
+              }
+              long now = System.nanoTime();
+              if (now > cutOff) {
+                worker.notSent++;
+                continue;
+              }
+              while (now < due) {
+                LockSupport.parkNanos(due - now);
+                now = System.nanoTime();
+              }
+              if (now - due > LATE_NANOS) {
+                worker.late++;
+              }
+              worker.sendLag.recordValue(
+                  Math.min(Math.max(now - due, LOWEST_NANOS), HIGHEST_NANOS));
+              worker.exchange(requests.request(i), due);
+            }
+          });
     }
     CpuMeter.Sample before = meter.sample();
     return finish(endpoint, rate, connections, workers, before, meter, start);
   }
 
   /** Every connection sends back to back for {@code duration}. */
-  public StepResult closedLoop(String endpoint, Requests requests, Duration duration, int connections, CpuMeter meter)
+  public StepResult closedLoop(
+      String endpoint, Requests requests, Duration duration, int connections, CpuMeter meter)
       throws IOException, InterruptedException {
     AtomicLong sequence = new AtomicLong();
     List<Worker> workers = workers(connections);
     long start = System.nanoTime() + Duration.ofMillis(20).toNanos();
     long end = start + duration.toNanos();
     for (Worker worker : workers) {
-      worker.start(() -> {
-        long now;
-        while ((now = System.nanoTime()) < start) {
-          LockSupport.parkNanos(start - now);
-        }
-        while (System.nanoTime() < end) {
-          byte[] request = requests.request(sequence.getAndIncrement());
-          worker.exchange(request, System.nanoTime());
-        }
-      });
+      worker.start(
+          () -> {
+            long now;
+            while ((now = System.nanoTime()) < start) {
+              LockSupport.parkNanos(start - now);
+            }
+            while (System.nanoTime() < end) {
+              byte[] request = requests.request(sequence.getAndIncrement());
+              worker.exchange(request, System.nanoTime());
+            }
+          });
     }
     CpuMeter.Sample before = meter.sample();
     return finish(endpoint, 0, connections, workers, before, meter, start);
@@ -139,8 +150,15 @@ public final class LoadGenerator {
     return workers;
   }
 
-  private StepResult finish(String endpoint, int rate, int connections, List<Worker> workers,
-      CpuMeter.Sample before, CpuMeter meter, long start) throws InterruptedException {
+  private StepResult finish(
+      String endpoint,
+      int rate,
+      int connections,
+      List<Worker> workers,
+      CpuMeter.Sample before,
+      CpuMeter meter,
+      long start)
+      throws InterruptedException {
     Histogram all = new Histogram(LOWEST_NANOS, HIGHEST_NANOS, 3);
     Histogram sendLag = new Histogram(LOWEST_NANOS, HIGHEST_NANOS, 3);
     long reconnects = 0;
@@ -169,16 +187,28 @@ public final class LoadGenerator {
       lastDone = Math.max(lastDone, worker.lastDone);
     }
     double seconds = (lastDone - start) / 1e9;
-    return StepResult.of(endpoint, rate, connections, seconds, all, errors, notSent, late,
-        sendLag.getTotalCount() > 0 ? sendLag.getValueAtPercentile(99) / 1e6 : 0, reconnects, before.until(after));
+    return StepResult.of(
+        endpoint,
+        rate,
+        connections,
+        seconds,
+        all,
+        errors,
+        notSent,
+        late,
+        sendLag.getTotalCount() > 0 ? sendLag.getValueAtPercentile(99) / 1e6 : 0,
+        reconnects,
+        before.until(after));
   }
 
   /** A connection, its thread and its private counters (read only after the thread ends). */
   private final class Worker {
     private final String name;
     private final Histogram latency = new Histogram(LOWEST_NANOS, HIGHEST_NANOS, 3);
+
     /** Open loop: how late each request left (all connections busy, or this thread woke late). */
     private final Histogram sendLag = new Histogram(LOWEST_NANOS, HIGHEST_NANOS, 3);
+
     private long reconnects;
     private HttpsConnection connection;
     private Thread thread;
@@ -195,18 +225,24 @@ public final class LoadGenerator {
     }
 
     void start(Runnable loop) {
-      thread = new Thread(() -> {
-        try {
-          loop.run();
-        } catch (Throwable t) {
-          failure = t;
-        }
-      }, name);
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  loop.run();
+                } catch (Throwable t) {
+                  failure = t;
+                }
+              },
+              name);
       thread.setDaemon(true);
       thread.start();
     }
 
-    /** Sends one request; latency counts from {@code since}. Failures are counted, then a new connection. */
+    /**
+     * Sends one request; latency counts from {@code since}. Failures are counted, then a new
+     * connection.
+     */
     void exchange(byte[] request, long since) {
       try {
         if (connection == null) {
@@ -219,7 +255,11 @@ public final class LoadGenerator {
         if (response.status() == 200) {
           latency.recordValue(Math.min(Math.max(done - since, LOWEST_NANOS), HIGHEST_NANOS));
         } else {
-          error("HTTP " + response.status() + ": " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+          error(
+              "HTTP "
+                  + response.status()
+                  + ": "
+                  + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
         }
         if (!response.keepAlive()) {
           reconnect();

@@ -11,7 +11,13 @@ import java.util.Map;
 
 /** What the numbers were measured on, and how busy it was. Linux only (/proc). */
 public record Machine(
-    int nproc, String cpuModel, long memTotalMiB, String jdk, String os, Instant date, String loadAverageAtStart) {
+    int nproc,
+    String cpuModel,
+    long memTotalMiB,
+    String jdk,
+    String os,
+    Instant date,
+    String loadAverageAtStart) {
 
   public static Machine describe() {
     return new Machine(
@@ -19,7 +25,11 @@ public record Machine(
         readCpuModel(),
         readMemTotalKiB() / 1024,
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
         Instant.now().truncatedTo(ChronoUnit.SECONDS),
         loadAverage());
   }

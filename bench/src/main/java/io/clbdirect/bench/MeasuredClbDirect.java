@@ -22,8 +22,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * clb-direct as the benchmarks run it: the packaged jar as its own process in bootstrap url mode
  * against a {@link ControlPlane}, with its own namespace (Secret) and MutatingWebhookConfiguration.
- * Closing stops the process and deletes the configuration, so a shared control plane is left as found
- * (apart from namespaces, which need a controller that does not run there to go away).
+ * Closing stops the process and deletes the configuration, so a shared control plane is left as
+ * found (apart from namespaces, which need a controller that does not run there to go away).
  */
 public final class MeasuredClbDirect implements AutoCloseable {
 
@@ -31,23 +31,29 @@ public final class MeasuredClbDirect implements AutoCloseable {
   private final String configurationName;
   private final ClbDirectProcess process;
 
-  private MeasuredClbDirect(ControlPlane plane, String configurationName, ClbDirectProcess process) {
+  private MeasuredClbDirect(
+      ControlPlane plane, String configurationName, ClbDirectProcess process) {
     this.plane = plane;
     this.configurationName = configurationName;
     this.process = process;
   }
 
   /** Creates {@code namespace} if missing, then starts clb-direct; returns once it is ready. */
-  public static MeasuredClbDirect start(ControlPlane plane, String namespace, List<String> extraArgs) throws Exception {
+  public static MeasuredClbDirect start(
+      ControlPlane plane, String namespace, List<String> extraArgs) throws Exception {
     return start(plane, namespace, extraArgs, Map.of());
   }
 
-  /** @param env extra environment, e.g. {@link ClbDirectProcess#clbCredentials} */
-  public static MeasuredClbDirect start(ControlPlane plane, String namespace, List<String> extraArgs, Map<String, String> env)
+  /**
+   * @param env extra environment, e.g. {@link ClbDirectProcess#clbCredentials}
+   */
+  public static MeasuredClbDirect start(
+      ControlPlane plane, String namespace, List<String> extraArgs, Map<String, String> env)
       throws Exception {
     ensureNamespace(plane, namespace);
     Path work = Files.createDirectories(plane.workDir().resolve("bench-" + namespace));
-    ClbDirectProcess process = ClbDirectProcess.start(work, plane.adminKubeconfig(), namespace, namespace, extraArgs, env);
+    ClbDirectProcess process =
+        ClbDirectProcess.start(work, plane.adminKubeconfig(), namespace, namespace, extraArgs, env);
     return new MeasuredClbDirect(plane, namespace, process);
   }
 
@@ -59,7 +65,8 @@ public final class MeasuredClbDirect implements AutoCloseable {
       if (e.getCode() != 404) {
         throw e;
       }
-      core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace))).execute();
+      core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace)))
+          .execute();
     }
   }
 
@@ -71,7 +78,10 @@ public final class MeasuredClbDirect implements AutoCloseable {
     return configurationName;
   }
 
-  /** The JVM's pid: {@link ClbDirectProcess#pids()} lists the shell watchdog first, then its java child. */
+  /**
+   * The JVM's pid: {@link ClbDirectProcess#pids()} lists the shell watchdog first, then its java
+   * child.
+   */
   public long javaPid() {
     List<Long> pids = process.pids();
     for (Long pid : pids) {
@@ -87,15 +97,18 @@ public final class MeasuredClbDirect implements AutoCloseable {
   }
 
   /**
-   * Trust exactly what clb-direct registered: the caBundle of its MutatingWebhookConfiguration, as the
-   * API server does. The server certificate must chain to it and name 127.0.0.1.
+   * Trust exactly what clb-direct registered: the caBundle of its MutatingWebhookConfiguration, as
+   * the API server does. The server certificate must chain to it and name 127.0.0.1.
    */
   public SSLContext clientTls() throws Exception {
     V1MutatingWebhookConfiguration configuration =
-        new AdmissionregistrationV1Api(plane.adminClient()).readMutatingWebhookConfiguration(configurationName).execute();
+        new AdmissionregistrationV1Api(plane.adminClient())
+            .readMutatingWebhookConfiguration(configurationName)
+            .execute();
     byte[] pem = configuration.getWebhooks().get(0).getClientConfig().getCaBundle();
     if (pem == null || pem.length == 0) {
-      throw new IllegalStateException("MutatingWebhookConfiguration " + configurationName + " has no caBundle");
+      throw new IllegalStateException(
+          "MutatingWebhookConfiguration " + configurationName + " has no caBundle");
     }
     CaBundle bundle = CaBundle.parse(new String(pem, StandardCharsets.UTF_8));
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -104,7 +117,8 @@ public final class MeasuredClbDirect implements AutoCloseable {
     for (X509Certificate ca : bundle.certificates()) {
       trust.setCertificateEntry("ca-" + i++, ca);
     }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
@@ -115,10 +129,16 @@ public final class MeasuredClbDirect implements AutoCloseable {
   public void close() {
     process.close();
     try {
-      new AdmissionregistrationV1Api(plane.adminClient()).deleteMutatingWebhookConfiguration(configurationName).execute();
+      new AdmissionregistrationV1Api(plane.adminClient())
+          .deleteMutatingWebhookConfiguration(configurationName)
+          .execute();
     } catch (ApiException e) {
       if (e.getCode() != 404) {
-        System.err.println("could not delete MutatingWebhookConfiguration " + configurationName + ": " + e.getCode());
+        System.err.println(
+            "could not delete MutatingWebhookConfiguration "
+                + configurationName
+                + ": "
+                + e.getCode());
       }
     }
   }

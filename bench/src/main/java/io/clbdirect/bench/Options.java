@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code --name value} or {@code --name=value} command-line options with defaults; unknown names are
- * refused with the list of known ones, so a typo never silently runs the default.
+ * {@code --name value} or {@code --name=value} command-line options with defaults; unknown names
+ * are refused with the list of known ones, so a typo never silently runs the default.
  */
 public final class Options {
 
@@ -22,7 +22,8 @@ public final class Options {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
-        throw new IllegalArgumentException("options: " + String.join(", ", known.stream().sorted().map(k -> "--" + k).toList()));
+        throw new IllegalArgumentException(
+            "options: " + String.join(", ", known.stream().sorted().map(k -> "--" + k).toList()));
       }
       if (!arg.startsWith("--")) {
         throw new IllegalArgumentException("expected --option, got " + arg);
@@ -41,8 +42,11 @@ public final class Options {
         value = args[++i];
       }
       if (!known.contains(name)) {
-        throw new IllegalArgumentException("unknown option --" + name + "; known: "
-            + String.join(", ", known.stream().sorted().map(k -> "--" + k).toList()));
+        throw new IllegalArgumentException(
+            "unknown option --"
+                + name
+                + "; known: "
+                + String.join(", ", known.stream().sorted().map(k -> "--" + k).toList()));
       }
       options.values.put(name, value);
     }
@@ -94,10 +98,12 @@ public final class Options {
       return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
     }
     if (t.endsWith("s")) {
-      return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+      return Duration.ofMillis(
+          Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
     }
     if (t.endsWith("m")) {
-      return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
+      return Duration.ofMillis(
+          Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
     }
     return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
   }

@@ -3,6 +3,7 @@ package io.clbdirect.bench;
 import static io.clbdirect.bench.Report.f;
 
 import io.clbdirect.e2e.controlplane.ControlPlane;
+import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -13,10 +14,8 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
-import io.kubernetes.client.custom.Quantity;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,18 +28,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 
 /**
- * Issue 9, item 2: Pod creation through the real API server with and without the webhook. Both sides
- * run against the same API server, at the same time of the run, in alternating rounds: Pods in a
- * namespace where clb-direct's MutatingWebhookConfiguration applies (a direct-access Service selects
- * them, so each is mutated), and Pods in a namespace carrying the opt-out label
- * {@code clb-direct.io/webhook=disabled}, which the API server does not send to the webhook at all — the
- * baseline. Latency is the client's {@code POST .../pods} round trip; the difference of the medians is
- * what the webhook adds. See docs/benchmarks.md.
+ * Issue 9, item 2: Pod creation through the real API server with and without the webhook. Both
+ * sides run against the same API server, at the same time of the run, in alternating rounds: Pods
+ * in a namespace where clb-direct's MutatingWebhookConfiguration applies (a direct-access Service
+ * selects them, so each is mutated), and Pods in a namespace carrying the opt-out label {@code
+ * clb-direct.io/webhook=disabled}, which the API server does not send to the webhook at all — the
+ * baseline. Latency is the client's {@code POST .../pods} round trip; the difference of the medians
+ * is what the webhook adds. See docs/benchmarks.md.
  */
 public final class PodCreationBenchmark {
 
-  private static final Set<String> OPTIONS = Set.of("pods", "rounds", "concurrency", "services", "direct-access",
-      "results-dir", "name", "app-args");
+  private static final Set<String> OPTIONS =
+      Set.of(
+          "pods",
+          "rounds",
+          "concurrency",
+          "services",
+          "direct-access",
+          "results-dir",
+          "name",
+          "app-args");
   static final String OPT_OUT_LABEL = "clb-direct.io/webhook";
 
   /**
@@ -48,7 +55,14 @@ public final class PodCreationBenchmark {
    * @param rounds measured rounds per side (after one warm-up round each)
    * @param concurrency parallel creating clients
    */
-  public record Settings(int pods, int rounds, int concurrency, int services, int directAccess, Path resultsDir, String name,
+  public record Settings(
+      int pods,
+      int rounds,
+      int concurrency,
+      int services,
+      int directAccess,
+      Path resultsDir,
+      String name,
       List<String> appArgs) {
 
     public static Settings from(Options o) {
@@ -65,7 +79,14 @@ public final class PodCreationBenchmark {
   }
 
   /** One side's measurements over all measured rounds. */
-  public record Side(String name, long pods, double podsPerSecond, double p50Millis, double p99Millis, double maxMillis, boolean mutated) {}
+  public record Side(
+      String name,
+      long pods,
+      double podsPerSecond,
+      double p50Millis,
+      double p99Millis,
+      double maxMillis,
+      boolean mutated) {}
 
   public record Result(Side withWebhook, Side withoutWebhook, Map<String, Object> json, Path file) {
 
@@ -77,34 +98,51 @@ public final class PodCreationBenchmark {
   private PodCreationBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    BenchmarkMain.main("PodCreationBenchmark", args, OPTIONS, Settings::from, PodCreationBenchmark::run);
+    BenchmarkMain.main(
+        "PodCreationBenchmark", args, OPTIONS, Settings::from, PodCreationBenchmark::run);
   }
 
   public static Result run(ControlPlane plane, Settings s, PrintStream out) throws Exception {
     Machine machine = Machine.describe();
     String suffix = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-    WebhookWorkload gated = new WebhookWorkload("bench-create-gated-" + suffix, s.services(), s.directAccess());
+    WebhookWorkload gated =
+        new WebhookWorkload("bench-create-gated-" + suffix, s.services(), s.directAccess());
     gated.create(plane.adminClient());
     String plain = "bench-create-plain-" + suffix;
-    new CoreV1Api(plane.adminClient()).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(plain)
-        .labels(Map.of(OPT_OUT_LABEL, "disabled")))).execute();
+    new CoreV1Api(plane.adminClient())
+        .createNamespace(
+            new V1Namespace()
+                .metadata(new V1ObjectMeta().name(plain).labels(Map.of(OPT_OUT_LABEL, "disabled"))))
+        .execute();
     String loadAverageBefore = Machine.loadAverage();
-    List<String> appArgs = new ArrayList<>(List.of("--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail"));
+    List<String> appArgs =
+        new ArrayList<>(
+            List.of(
+                "--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail"));
     appArgs.addAll(s.appArgs());
-    try (MeasuredClbDirect app = MeasuredClbDirect.start(plane, "bench-create-" + suffix, appArgs)) {
+    try (MeasuredClbDirect app =
+        MeasuredClbDirect.start(plane, "bench-create-" + suffix, appArgs)) {
       ApiClient client = plane.adminClient();
       Histogram withWebhook = new Histogram(60_000_000_000L, 3);
       Histogram withoutWebhook = new Histogram(60_000_000_000L, 3);
       long[] elapsed = new long[2];
       AtomicInteger serial = new AtomicInteger();
       // Warm-up rounds (JIT, connection pools, the API server's webhook client), not recorded.
-      createRound(client, gated.namespace(), s.pods(), s.concurrency(), serial, new Histogram(60_000_000_000L, 3));
-      createRound(client, plain, s.pods(), s.concurrency(), serial, new Histogram(60_000_000_000L, 3));
+      createRound(
+          client,
+          gated.namespace(),
+          s.pods(),
+          s.concurrency(),
+          serial,
+          new Histogram(60_000_000_000L, 3));
+      createRound(
+          client, plain, s.pods(), s.concurrency(), serial, new Histogram(60_000_000_000L, 3));
       WebhookCalls before = WebhookCalls.read(client);
       WebhookCalls handledBefore = WebhookCalls.handled(app);
       for (int round = 0; round < s.rounds(); round++) {
         // Alternating, so a drift in the machine's load touches both sides alike.
-        elapsed[0] += createRound(client, gated.namespace(), s.pods(), s.concurrency(), serial, withWebhook);
+        elapsed[0] +=
+            createRound(client, gated.namespace(), s.pods(), s.concurrency(), serial, withWebhook);
         elapsed[1] += createRound(client, plain, s.pods(), s.concurrency(), serial, withoutWebhook);
       }
       WebhookCalls calls = WebhookCalls.read(client).since(before);
@@ -112,8 +150,11 @@ public final class PodCreationBenchmark {
       boolean gatedMutated = mutated(client, gated.namespace());
       boolean plainMutated = mutated(client, plain);
       if (!gatedMutated || plainMutated) {
-        throw new IllegalStateException("the comparison is void: Pods with the webhook mutated " + gatedMutated
-            + ", Pods without it mutated " + plainMutated);
+        throw new IllegalStateException(
+            "the comparison is void: Pods with the webhook mutated "
+                + gatedMutated
+                + ", Pods without it mutated "
+                + plainMutated);
       }
       Side on = side("with webhook", withWebhook, elapsed[0], true);
       Side off = side("without webhook (opted-out namespace)", withoutWebhook, elapsed[1], false);
@@ -121,43 +162,80 @@ public final class PodCreationBenchmark {
 
       machine.lines().forEach(out::println);
       out.println(f("load average: %s -> %s", loadAverageBefore, loadAverageAfter));
-      out.println(f("Pod creation through the API server: %d rounds x %d Pods per side, %d parallel clients, %d Services (%d direct-access)",
-          s.rounds(), s.pods(), s.concurrency(), s.services(), s.directAccess()));
+      out.println(
+          f(
+              "Pod creation through the API server: %d rounds x %d Pods per side, %d parallel clients, %d Services (%d direct-access)",
+              s.rounds(), s.pods(), s.concurrency(), s.services(), s.directAccess()));
       Report.Table table = new Report.Table("side", "Pods", "Pods/s", "p50 ms", "p99 ms", "max ms");
       for (Side side : List.of(on, off)) {
-        table.row(side.name(), side.pods(), f("%.0f", side.podsPerSecond()), f("%.2f", side.p50Millis()), f("%.2f", side.p99Millis()),
+        table.row(
+            side.name(),
+            side.pods(),
+            f("%.0f", side.podsPerSecond()),
+            f("%.2f", side.p50Millis()),
+            f("%.2f", side.p99Millis()),
             f("%.1f", side.maxMillis()));
       }
       table.print(out);
       double overhead = on.p50Millis() - off.p50Millis();
-      out.println(f("webhook overhead at p50: %.2f ms (target <= 2 ms); throughput ratio %.2f", overhead,
-          on.podsPerSecond() / off.podsPerSecond()));
-      out.println(f("the API server's own account of the webhook call (apiserver_admission_webhook_admission_duration_seconds): "
-          + "%d calls, mean %.2f ms; clb-direct's own (clb_direct_admission_duration): %d, mean %.2f ms", calls.count(),
-          calls.meanMillis(), handled.count(), handled.meanMillis()));
+      out.println(
+          f(
+              "webhook overhead at p50: %.2f ms (target <= 2 ms); throughput ratio %.2f",
+              overhead, on.podsPerSecond() / off.podsPerSecond()));
+      out.println(
+          f(
+              "the API server's own account of the webhook call (apiserver_admission_webhook_admission_duration_seconds): "
+                  + "%d calls, mean %.2f ms; clb-direct's own (clb_direct_admission_duration): %d, mean %.2f ms",
+              calls.count(), calls.meanMillis(), handled.count(), handled.meanMillis()));
 
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("machine", machine.json());
       json.put("loadAverage", Map.of("before", loadAverageBefore, "after", loadAverageAfter));
-      json.put("settings", Map.of("pods", s.pods(), "rounds", s.rounds(), "concurrency", s.concurrency(), "services", s.services(),
-          "directAccess", s.directAccess()));
+      json.put(
+          "settings",
+          Map.of(
+              "pods",
+              s.pods(),
+              "rounds",
+              s.rounds(),
+              "concurrency",
+              s.concurrency(),
+              "services",
+              s.services(),
+              "directAccess",
+              s.directAccess()));
       json.put("withWebhook", on);
       json.put("withoutWebhook", off);
       json.put("overheadP50Millis", overhead);
-      json.put("apiServerWebhookCalls", Map.of("count", calls.count(), "meanMillis", calls.meanMillis()));
-      json.put("clbDirectAdmissions", Map.of("count", handled.count(), "meanMillis", handled.meanMillis()));
+      json.put(
+          "apiServerWebhookCalls",
+          Map.of("count", calls.count(), "meanMillis", calls.meanMillis()));
+      json.put(
+          "clbDirectAdmissions",
+          Map.of("count", handled.count(), "meanMillis", handled.meanMillis()));
       json.put("targetOverheadP50Millis", 2.0);
       Path file = Report.writeJson(s.resultsDir(), s.name(), json);
       out.println("results: " + file);
       return new Result(on, off, json, file);
     } finally {
-      // Its Pods never run (no kubelet here), but a later benchmark's fake kubelet would bind and run them.
-      DirectAccessWorkloads.deleteNamespaces(plane.adminClient(), List.of(gated.namespace(), plain));
+      // Its Pods never run (no kubelet here), but a later benchmark's fake kubelet would bind and
+      // run them.
+      DirectAccessWorkloads.deleteNamespaces(
+          plane.adminClient(), List.of(gated.namespace(), plain));
     }
   }
 
-  /** Creates {@code pods} Pods with {@code concurrency} parallel clients; returns the wall-clock nanoseconds. */
-  static long createRound(ApiClient client, String namespace, int pods, int concurrency, AtomicInteger serial, Histogram latency)
+  /**
+   * Creates {@code pods} Pods with {@code concurrency} parallel clients; returns the wall-clock
+   * nanoseconds.
+   */
+  static long createRound(
+      ApiClient client,
+      String namespace,
+      int pods,
+      int concurrency,
+      AtomicInteger serial,
+      Histogram latency)
       throws Exception {
     CoreV1Api core = new CoreV1Api(client);
     AtomicInteger left = new AtomicInteger(pods);
@@ -166,18 +244,20 @@ public final class PodCreationBenchmark {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int c = 0; c < concurrency; c++) {
-        done.add(clients.submit(() -> {
-          while (left.getAndDecrement() > 0) {
-            V1Pod pod = pod("checkout-" + serial.incrementAndGet());
-            long sent = System.nanoTime();
-            core.createNamespacedPod(namespace, pod).execute();
-            long took = System.nanoTime() - sent;
-            synchronized (latency) {
-              latency.recordValue(took);
-            }
-          }
-          return null;
-        }));
+        done.add(
+            clients.submit(
+                () -> {
+                  while (left.getAndDecrement() > 0) {
+                    V1Pod pod = pod("checkout-" + serial.incrementAndGet());
+                    long sent = System.nanoTime();
+                    core.createNamespacedPod(namespace, pod).execute();
+                    long took = System.nanoTime() - sent;
+                    synchronized (latency) {
+                      latency.recordValue(took);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> future : done) {
         future.get();
@@ -188,46 +268,80 @@ public final class PodCreationBenchmark {
     }
   }
 
-  /** The Pod the webhook benchmark's review carries, in spirit: selected by the direct-access Service "checkout". */
+  /**
+   * The Pod the webhook benchmark's review carries, in spirit: selected by the direct-access
+   * Service "checkout".
+   */
   static V1Pod pod(String name) {
-    V1Container app = new V1Container().name("app").image("example.com/checkout:1.4.2")
-        .addPortsItem(new V1ContainerPort().name("http").containerPort(8080))
-        .resources(new V1ResourceRequirements().requests(Map.of("cpu", Quantity.fromString("250m"), "memory", Quantity.fromString("256Mi"))));
-    V1Container sidecar = new V1Container().name("log-shipper").image("example.com/shipper:2")
-        .resources(new V1ResourceRequirements().requests(Map.of("cpu", Quantity.fromString("50m"), "memory", Quantity.fromString("64Mi"))));
+    V1Container app =
+        new V1Container()
+            .name("app")
+            .image("example.com/checkout:1.4.2")
+            .addPortsItem(new V1ContainerPort().name("http").containerPort(8080))
+            .resources(
+                new V1ResourceRequirements()
+                    .requests(
+                        Map.of(
+                            "cpu",
+                            Quantity.fromString("250m"),
+                            "memory",
+                            Quantity.fromString("256Mi"))));
+    V1Container sidecar =
+        new V1Container()
+            .name("log-shipper")
+            .image("example.com/shipper:2")
+            .resources(
+                new V1ResourceRequirements()
+                    .requests(
+                        Map.of(
+                            "cpu",
+                            Quantity.fromString("50m"),
+                            "memory",
+                            Quantity.fromString("64Mi"))));
     return new V1Pod()
         .metadata(new V1ObjectMeta().name(name).labels(Map.of("app", "checkout", "tier", "web")))
-        // overhead: client-java sends {} for an unset map, which the API server rejects without a RuntimeClass
+        // overhead: client-java sends {} for an unset map, which the API server rejects without a
+        // RuntimeClass
         .spec(new V1PodSpec().overhead(null).addContainersItem(app).addContainersItem(sidecar));
   }
 
   /** Did the webhook give the namespace's Pods the readiness gate? (Guards the comparison.) */
   static boolean mutated(ApiClient client, String namespace) throws ApiException {
-    List<V1Pod> pods = new CoreV1Api(client).listNamespacedPod(namespace).limit(50).execute().getItems();
-    return !pods.isEmpty() && pods.stream().allMatch(p -> p.getSpec().getReadinessGates() != null
-        && p.getSpec().getReadinessGates().stream().anyMatch(g -> WebhookWorkload.GATE.equals(g.getConditionType())));
+    List<V1Pod> pods =
+        new CoreV1Api(client).listNamespacedPod(namespace).limit(50).execute().getItems();
+    return !pods.isEmpty()
+        && pods.stream()
+            .allMatch(
+                p ->
+                    p.getSpec().getReadinessGates() != null
+                        && p.getSpec().getReadinessGates().stream()
+                            .anyMatch(g -> WebhookWorkload.GATE.equals(g.getConditionType())));
   }
 
   /**
-   * The API server's histogram of its calls to clb-direct's webhook (from its /metrics): how much of
-   * the overhead is the call itself (serialising the review, the HTTPS round trip, the webhook's work)
-   * rather than what the API server does around it (applying the patch, validating the larger Pod).
+   * The API server's histogram of its calls to clb-direct's webhook (from its /metrics): how much
+   * of the overhead is the call itself (serialising the review, the HTTPS round trip, the webhook's
+   * work) rather than what the API server does around it (applying the patch, validating the larger
+   * Pod).
    */
   record WebhookCalls(long count, double sumSeconds) {
 
     static WebhookCalls read(ApiClient client) throws java.io.IOException {
-      okhttp3.Request request = new okhttp3.Request.Builder().url(client.getBasePath() + "/metrics").build();
+      okhttp3.Request request =
+          new okhttp3.Request.Builder().url(client.getBasePath() + "/metrics").build();
       long count = 0;
       double sum = 0;
       try (okhttp3.Response response = client.getHttpClient().newCall(request).execute()) {
         for (String line : response.body().string().split("\n")) {
-          if (!line.startsWith("apiserver_admission_webhook_admission_duration_seconds_") || !line.contains("name=\"pods.clb-direct.io\"")) {
+          if (!line.startsWith("apiserver_admission_webhook_admission_duration_seconds_")
+              || !line.contains("name=\"pods.clb-direct.io\"")) {
             continue;
           }
           double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           if (line.startsWith("apiserver_admission_webhook_admission_duration_seconds_count")) {
             count += (long) value;
-          } else if (line.startsWith("apiserver_admission_webhook_admission_duration_seconds_sum")) {
+          } else if (line.startsWith(
+              "apiserver_admission_webhook_admission_duration_seconds_sum")) {
             sum += value;
           }
         }
@@ -235,10 +349,14 @@ public final class PodCreationBenchmark {
       return new WebhookCalls(count, sum);
     }
 
-    /** The same from clb-direct's side: its admission timer, from the request read to the answer written. */
+    /**
+     * The same from clb-direct's side: its admission timer, from the request read to the answer
+     * written.
+     */
     static WebhookCalls handled(MeasuredClbDirect app) {
       PrometheusScrape scrape = PrometheusScrape.of(app);
-      return new WebhookCalls((long) scrape.sum("clb_direct_admission_duration_seconds_count"),
+      return new WebhookCalls(
+          (long) scrape.sum("clb_direct_admission_duration_seconds_count"),
           scrape.sum("clb_direct_admission_duration_seconds_sum"));
     }
 
@@ -252,7 +370,13 @@ public final class PodCreationBenchmark {
   }
 
   private static Side side(String name, Histogram latency, long elapsedNanos, boolean mutated) {
-    return new Side(name, latency.getTotalCount(), latency.getTotalCount() / (elapsedNanos / 1e9),
-        latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6, mutated);
+    return new Side(
+        name,
+        latency.getTotalCount(),
+        latency.getTotalCount() / (elapsedNanos / 1e9),
+        latency.getValueAtPercentile(50) / 1e6,
+        latency.getValueAtPercentile(99) / 1e6,
+        latency.getMaxValue() / 1e6,
+        mutated);
   }
 }

@@ -2,7 +2,10 @@ package io.clbdirect.bench;
 
 import java.util.function.Predicate;
 
-/** Sums of samples in a Prometheus text scrape (clb-direct's /actuator/prometheus, the API server's /metrics). */
+/**
+ * Sums of samples in a Prometheus text scrape (clb-direct's /actuator/prometheus, the API server's
+ * /metrics).
+ */
 final class PrometheusScrape {
 
   private final String text;
@@ -15,7 +18,10 @@ final class PrometheusScrape {
     return new PrometheusScrape(app.process().management("/actuator/prometheus"));
   }
 
-  /** The sum of every sample whose line starts with {@code prefix} (a name, or a name plus "{") and passes {@code labels}. */
+  /**
+   * The sum of every sample whose line starts with {@code prefix} (a name, or a name plus "{") and
+   * passes {@code labels}.
+   */
   double sum(String prefix, Predicate<String> labels) {
     double sum = 0;
     for (String line : text.split("\n")) {

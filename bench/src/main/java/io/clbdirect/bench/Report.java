@@ -25,7 +25,9 @@ public final class Report {
   public static Path writeJson(Path dir, String name, Map<String, Object> json) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve(name + ".json");
-    Files.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n",
+    Files.writeString(
+        file,
+        new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n",
         StandardCharsets.UTF_8);
     return file;
   }
@@ -75,9 +77,16 @@ public final class Report {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < widths.length; i++) {
         String cell = cells.get(i);
-        boolean right = alignNumbers && i > 0 && !cell.isEmpty() && (Character.isDigit(cell.charAt(0)) || cell.charAt(0) == '-');
+        boolean right =
+            alignNumbers
+                && i > 0
+                && !cell.isEmpty()
+                && (Character.isDigit(cell.charAt(0)) || cell.charAt(0) == '-');
         line.append(i == 0 ? "" : "  ");
-        line.append(right ? " ".repeat(widths[i] - cell.length()) + cell : cell + " ".repeat(widths[i] - cell.length()));
+        line.append(
+            right
+                ? " ".repeat(widths[i] - cell.length()) + cell
+                : cell + " ".repeat(widths[i] - cell.length()));
       }
       return line.toString().stripTrailing();
     }

@@ -24,21 +24,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Issue 9, item 6: start-up. Wall-clock from launching the clb-direct process to its first readiness
- * 200 (caches synced, certificate trusted), over several runs, each a first install (new namespace: the
- * bootstrapper makes the CA, the Secret and the webhook registration) followed by a restart (Secret and
- * registration already there); then, after an idle pause, the JVM's resident memory (VmRSS) and heap
- * in use (jvm_memory_used_bytes{area="heap"}). See docs/benchmarks.md.
+ * Issue 9, item 6: start-up. Wall-clock from launching the clb-direct process to its first
+ * readiness 200 (caches synced, certificate trusted), over several runs, each a first install (new
+ * namespace: the bootstrapper makes the CA, the Secret and the webhook registration) followed by a
+ * restart (Secret and registration already there); then, after an idle pause, the JVM's resident
+ * memory (VmRSS) and heap in use (jvm_memory_used_bytes{area="heap"}). See docs/benchmarks.md.
  */
 public final class StartupBenchmark {
 
-  private static final Set<String> OPTIONS = Set.of("runs", "services", "direct-access", "idle", "restarts",
-      "results-dir", "name", "app-args");
-  private static final Pattern STARTED = Pattern.compile("Started \\S+ in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
+  private static final Set<String> OPTIONS =
+      Set.of(
+          "runs",
+          "services",
+          "direct-access",
+          "idle",
+          "restarts",
+          "results-dir",
+          "name",
+          "app-args");
+  private static final Pattern STARTED =
+      Pattern.compile("Started \\S+ in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
   private static final Duration POLL = Duration.ofMillis(50);
 
-  public record Settings(int runs, int services, int directAccess, Duration idle, boolean restarts, Path resultsDir,
-      String name, List<String> appArgs) {
+  public record Settings(
+      int runs,
+      int services,
+      int directAccess,
+      Duration idle,
+      boolean restarts,
+      Path resultsDir,
+      String name,
+      List<String> appArgs) {
 
     public static Settings from(Options o) {
       return new Settings(
@@ -55,11 +71,21 @@ public final class StartupBenchmark {
 
   /**
    * One start. {@code readyMillis}: launch to the first readiness 200 seen by a 50 ms poller;
-   * {@code jvmMillis}/{@code contextMillis}: Spring Boot's own "process running for" and "Started in"
-   * (from its log) when it printed them; {@code cpuSecondsToReady}: CPU the JVM used until ready.
+   * {@code jvmMillis}/{@code contextMillis}: Spring Boot's own "process running for" and "Started
+   * in" (from its log) when it printed them; {@code cpuSecondsToReady}: CPU the JVM used until
+   * ready.
    */
-  public record Start(String kind, int run, long readyMillis, double jvmToContextSeconds, double contextSeconds,
-      double cpuSecondsToReady, long rssKiB, long rssPeakKiB, long heapUsedBytes, long nonHeapUsedBytes,
+  public record Start(
+      String kind,
+      int run,
+      long readyMillis,
+      double jvmToContextSeconds,
+      double contextSeconds,
+      double cpuSecondsToReady,
+      long rssKiB,
+      long rssPeakKiB,
+      long heapUsedBytes,
+      long nonHeapUsedBytes,
       boolean noopEndpointAbsent) {
 
     Map<String, Object> json() {
@@ -91,7 +117,8 @@ public final class StartupBenchmark {
     Machine machine = Machine.describe();
     String suffix = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     if (s.services() > 0) {
-      WebhookWorkload workload = new WebhookWorkload("bench-startup-pods-" + suffix, s.services(), s.directAccess());
+      WebhookWorkload workload =
+          new WebhookWorkload("bench-startup-pods-" + suffix, s.services(), s.directAccess());
       workload.create(plane.adminClient());
     }
     List<Start> starts = new ArrayList<>();
@@ -109,14 +136,34 @@ public final class StartupBenchmark {
     out.println();
     out.println("== clb-direct start-up benchmark (issue 9, item 6) ==");
     machine.lines().forEach(out::println);
-    out.println(f("cluster: %d Services (%d direct-access) for the informers to list; clb-direct runs with -Xmx256m "
-        + "(as ClbDirectProcess starts it); idle %s before reading memory", s.services(), s.directAccess(), s.idle()));
-    Report.Table table = new Report.Table("run", "kind", "ready ms", "JVM→Started s", "Started in s", "CPU s to ready",
-        "idle RSS MiB", "peak RSS MiB", "heap used MiB", "non-heap MiB");
+    out.println(
+        f(
+            "cluster: %d Services (%d direct-access) for the informers to list; clb-direct runs with -Xmx256m "
+                + "(as ClbDirectProcess starts it); idle %s before reading memory",
+            s.services(), s.directAccess(), s.idle()));
+    Report.Table table =
+        new Report.Table(
+            "run",
+            "kind",
+            "ready ms",
+            "JVM→Started s",
+            "Started in s",
+            "CPU s to ready",
+            "idle RSS MiB",
+            "peak RSS MiB",
+            "heap used MiB",
+            "non-heap MiB");
     for (Start start : starts) {
-      table.row(start.run(), start.kind(), start.readyMillis(), f("%.2f", start.jvmToContextSeconds()),
-          f("%.2f", start.contextSeconds()), f("%.2f", start.cpuSecondsToReady()), f("%.1f", start.rssKiB() / 1024.0),
-          f("%.1f", start.rssPeakKiB() / 1024.0), f("%.1f", start.heapUsedBytes() / 1048576.0),
+      table.row(
+          start.run(),
+          start.kind(),
+          start.readyMillis(),
+          f("%.2f", start.jvmToContextSeconds()),
+          f("%.2f", start.contextSeconds()),
+          f("%.2f", start.cpuSecondsToReady()),
+          f("%.1f", start.rssKiB() / 1024.0),
+          f("%.1f", start.rssPeakKiB() / 1024.0),
+          f("%.1f", start.heapUsedBytes() / 1048576.0),
           f("%.1f", start.nonHeapUsedBytes() / 1048576.0));
     }
     out.println();
@@ -135,11 +182,18 @@ public final class StartupBenchmark {
       m.put("readyMillis", median(ofKind, Start::readyMillis));
       m.put("cpuSecondsToReady", StepResult.round(median(ofKind, Start::cpuSecondsToReady)));
       m.put("idleRssMiB", StepResult.round(median(ofKind, x -> x.rssKiB() / 1024.0)));
-      m.put("idleHeapUsedMiB", StepResult.round(median(ofKind, x -> x.heapUsedBytes() / 1048576.0)));
+      m.put(
+          "idleHeapUsedMiB", StepResult.round(median(ofKind, x -> x.heapUsedBytes() / 1048576.0)));
       medians.put(kind, m);
-      out.println(f("  %-13s (%d runs): ready %.0f ms, CPU to ready %.2f s, idle RSS %.1f MiB, heap used %.1f MiB",
-          kind, ofKind.size(), median(ofKind, Start::readyMillis), median(ofKind, Start::cpuSecondsToReady),
-          median(ofKind, x -> x.rssKiB() / 1024.0), median(ofKind, x -> x.heapUsedBytes() / 1048576.0)));
+      out.println(
+          f(
+              "  %-13s (%d runs): ready %.0f ms, CPU to ready %.2f s, idle RSS %.1f MiB, heap used %.1f MiB",
+              kind,
+              ofKind.size(),
+              median(ofKind, Start::readyMillis),
+              median(ofKind, Start::cpuSecondsToReady),
+              median(ofKind, x -> x.rssKiB() / 1024.0),
+              median(ofKind, x -> x.heapUsedBytes() / 1048576.0)));
     }
     out.println("load average at end (1/5/15 min): " + Machine.loadAverage());
 
@@ -165,12 +219,19 @@ public final class StartupBenchmark {
   }
 
   private static String describe(Start s) {
-    return f("run %d %s: ready in %d ms, RSS %.1f MiB, heap %.1f MiB", s.run(), s.kind(), s.readyMillis(),
-        s.rssKiB() / 1024.0, s.heapUsedBytes() / 1048576.0);
+    return f(
+        "run %d %s: ready in %d ms, RSS %.1f MiB, heap %.1f MiB",
+        s.run(), s.kind(), s.readyMillis(), s.rssKiB() / 1024.0, s.heapUsedBytes() / 1048576.0);
   }
 
-  private static Start measure(ControlPlane plane, String namespace, String kind, int run, Settings s,
-      boolean deleteRegistration) throws Exception {
+  private static Start measure(
+      ControlPlane plane,
+      String namespace,
+      String kind,
+      int run,
+      Settings s,
+      boolean deleteRegistration)
+      throws Exception {
     ReadinessWatcher watcher = new ReadinessWatcher(namespace);
     watcher.start();
     long launched = System.nanoTime();
@@ -190,27 +251,46 @@ public final class StartupBenchmark {
       String metrics = app.process().management("/actuator/prometheus");
       Path log = plane.workDir().resolve("bench-" + namespace).resolve("clb-direct.log");
       double[] spring = springTimes(log);
-      keepLog(log, s.resultsDir().resolve(s.name() + "-logs").resolve("run-" + run + "-" + kind.replace(' ', '-') + ".log"));
+      keepLog(
+          log,
+          s.resultsDir()
+              .resolve(s.name() + "-logs")
+              .resolve("run-" + run + "-" + kind.replace(' ', '-') + ".log"));
       boolean noopAbsent = noopAbsent(app);
-      return new Start(kind, run, (readyAt - launched) / 1_000_000, spring[1], spring[0], cpuToReady,
-          status.getOrDefault("VmRSS", -1L), status.getOrDefault("VmHWM", -1L),
+      return new Start(
+          kind,
+          run,
+          (readyAt - launched) / 1_000_000,
+          spring[1],
+          spring[0],
+          cpuToReady,
+          status.getOrDefault("VmRSS", -1L),
+          status.getOrDefault("VmHWM", -1L),
           sumMetric(metrics, "jvm_memory_used_bytes", "area=\"heap\""),
-          sumMetric(metrics, "jvm_memory_used_bytes", "area=\"nonheap\""), noopAbsent);
+          sumMetric(metrics, "jvm_memory_used_bytes", "area=\"nonheap\""),
+          noopAbsent);
     } finally {
       if (deleteRegistration) {
         app.close();
       } else {
-        app.process().close(); // a restart follows: leave the Secret and the registration as a pod restart finds them
+        app.process()
+            .close(); // a restart follows: leave the Secret and the registration as a pod restart
+        // finds them
       }
     }
   }
 
-  /** Without the benchmark property, /noop must not exist (it answers 404 like any unknown path). */
+  /**
+   * Without the benchmark property, /noop must not exist (it answers 404 like any unknown path).
+   */
   private static boolean noopAbsent(MeasuredClbDirect app) {
     try {
-      LoadGenerator load = new LoadGenerator(app.clientTls(), "127.0.0.1", app.process().httpsPort());
+      LoadGenerator load =
+          new LoadGenerator(app.clientTls(), "127.0.0.1", app.process().httpsPort());
       byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      byte[] head = HttpsConnection.postHead("127.0.0.1", app.process().httpsPort(), WebhookBenchmark.NOOP, body.length);
+      byte[] head =
+          HttpsConnection.postHead(
+              "127.0.0.1", app.process().httpsPort(), WebhookBenchmark.NOOP, body.length);
       byte[] request = new byte[head.length + body.length];
       System.arraycopy(head, 0, request, 0, head.length);
       System.arraycopy(body, 0, request, head.length, body.length);
@@ -220,7 +300,10 @@ public final class StartupBenchmark {
     }
   }
 
-  /** The control plane's directory goes when it stops: keep each start's log for a look at where time went. */
+  /**
+   * The control plane's directory goes when it stops: keep each start's log for a look at where
+   * time went.
+   */
   private static void keepLog(Path log, Path copy) {
     try {
       Files.createDirectories(copy.getParent());
@@ -236,13 +319,18 @@ public final class StartupBenchmark {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith("Vm") && line.endsWith("kB")) {
         int colon = line.indexOf(':');
-        values.put(line.substring(0, colon), Long.parseLong(line.substring(colon + 1, line.length() - 2).strip()));
+        values.put(
+            line.substring(0, colon),
+            Long.parseLong(line.substring(colon + 1, line.length() - 2).strip()));
       }
     }
     return values;
   }
 
-  /** Sum of every sample of {@code name} whose labels contain {@code label}, in the Prometheus text format. */
+  /**
+   * Sum of every sample of {@code name} whose labels contain {@code label}, in the Prometheus text
+   * format.
+   */
   static long sumMetric(String metrics, String name, String label) {
     double sum = 0;
     for (String line : metrics.split("\n")) {
@@ -311,9 +399,13 @@ public final class StartupBenchmark {
             port = managementPort().orElse(null);
           }
           if (port != null) {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).timeout(Duration.ofSeconds(1)).build(),
-                HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response =
+                http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                        .timeout(Duration.ofSeconds(1))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() == 200) {
               firstReady.set(System.nanoTime());
               return;
@@ -333,7 +425,8 @@ public final class StartupBenchmark {
     }
 
     private Optional<Integer> managementPort() {
-      return ProcessHandle.current().descendants()
+      return ProcessHandle.current()
+          .descendants()
           .map(p -> p.info().arguments().orElse(new String[0]))
           .filter(args -> List.of(args).contains(namespaceArg) && List.of(args).contains("-jar"))
           .flatMap(args -> List.of(args).stream())

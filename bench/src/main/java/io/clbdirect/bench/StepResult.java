@@ -11,8 +11,8 @@ import org.HdrHistogram.Histogram;
  * @param offeredRate requests per second asked for, or 0 for a closed-loop (saturation) step
  * @param completed successful (HTTP 200) responses; latencies are theirs
  * @param errors non-200 answers and connection failures
- * @param notSent open loop only: requests whose send time came after the step's grace period
- *     (the server could not keep up and the backlog was cut off)
+ * @param notSent open loop only: requests whose send time came after the step's grace period (the
+ *     server could not keep up and the backlog was cut off)
  * @param lateSends open loop only: requests sent more than 1 ms after their intended time because
  *     every connection was busy or the machine woke the sending thread late; their wait is part of
  *     their latency (coordinated omission corrected)
@@ -42,8 +42,18 @@ public record StepResult(
     CpuMeter.Usage cpu,
     String loadAverageAfter) {
 
-  static StepResult of(String endpoint, int offeredRate, int connections, double seconds, Histogram latencyNanos,
-      long errors, long notSent, long lateSends, double sendLagP99Ms, long reconnects, CpuMeter.Usage cpu) {
+  static StepResult of(
+      String endpoint,
+      int offeredRate,
+      int connections,
+      double seconds,
+      Histogram latencyNanos,
+      long errors,
+      long notSent,
+      long lateSends,
+      double sendLagP99Ms,
+      long reconnects,
+      CpuMeter.Usage cpu) {
     long completed = latencyNanos.getTotalCount();
     return new StepResult(
         endpoint,

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Clients of a load balancer's VIP: each opens a new connection per request (so every request is a
- * fresh scheduling decision of the CLB), sends {@code GET /}, and counts a 200 as served and anything
- * else — refused, reset, timed out, closed without an answer, another status — as failed, by kind.
+ * fresh scheduling decision of the CLB), sends {@code GET /}, and counts a 200 as served and
+ * anything else — refused, reset, timed out, closed without an answer, another status — as failed,
+ * by kind.
  */
 final class VipTraffic implements AutoCloseable {
 
@@ -29,27 +30,30 @@ final class VipTraffic implements AutoCloseable {
   private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
   private final ExecutorService clients;
 
-  /** @param pauseMillis pause between one client's requests */
+  /**
+   * @param pauseMillis pause between one client's requests
+   */
   VipTraffic(String vip, int port, int clientCount, long pauseMillis) {
     this.vip = vip;
     this.port = port;
     this.clients = Executors.newFixedThreadPool(clientCount);
     for (int i = 0; i < clientCount; i++) {
-      clients.submit(() -> {
-        while (running.get()) {
-          String failure = request();
-          if (failure == null) {
-            served.incrementAndGet();
-          } else {
-            failures.computeIfAbsent(failure, k -> new AtomicLong()).incrementAndGet();
-          }
-          try {
-            Thread.sleep(pauseMillis);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      clients.submit(
+          () -> {
+            while (running.get()) {
+              String failure = request();
+              if (failure == null) {
+                served.incrementAndGet();
+              } else {
+                failures.computeIfAbsent(failure, k -> new AtomicLong()).incrementAndGet();
+              }
+              try {
+                Thread.sleep(pauseMillis);
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
+          });
     }
   }
 
@@ -58,14 +62,20 @@ final class VipTraffic implements AutoCloseable {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(vip, port), 2000);
       socket.setSoTimeout(3000);
-      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      socket
+          .getOutputStream()
+          .write(
+              "GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       if (answer.startsWith("HTTP/1.1 200")) {
         return null;
       }
       return answer.isEmpty() ? "closed without an answer" : answer.lines().findFirst().orElse("");
     } catch (IOException e) {
-      String message = e.getMessage() == null ? "" : e.getMessage().replaceAll("[0-9.:/]+", "").trim();
+      String message =
+          e.getMessage() == null ? "" : e.getMessage().replaceAll("[0-9.:/]+", "").trim();
       return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
     }
   }

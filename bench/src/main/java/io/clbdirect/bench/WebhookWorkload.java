@@ -14,18 +14,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The namespace the webhook benchmarks admit a Pod into: {@code services} Services of which
- * {@code directAccess} are direct-access LoadBalancers, created in the real API server so that
+ * The namespace the webhook benchmarks admit a Pod into: {@code services} Services of which {@code
+ * directAccess} are direct-access LoadBalancers, created in the real API server so that
  * clb-direct's informers hold them. One direct-access Service ({@value #SELECTING_SERVICE}) selects
- * the benchmark Pod, so every admission is a real mutation (readiness gate, and in mixed mode the ENI).
+ * the benchmark Pod, so every admission is a real mutation (readiness gate, and in mixed mode the
+ * ENI).
  */
 public final class WebhookWorkload {
 
   public static final String DIRECT_ACCESS = "service.cloud.tencent.com/direct-access";
   public static final String SELECTING_SERVICE = "checkout";
+
   /** The condition type of the readiness gate the webhook adds. */
   public static final String GATE = "cloud.tencent.com/load-balancer-backendgroup-ready";
-  /** Placeholder in the review for the request uid (36 characters, like a UUID), rewritten per request. */
+
+  /**
+   * Placeholder in the review for the request uid (36 characters, like a UUID), rewritten per
+   * request.
+   */
   private static final String UID_PLACEHOLDER = "00000000-0000-4000-8000-000000000000";
 
   private final String namespace;
@@ -34,7 +40,8 @@ public final class WebhookWorkload {
 
   public WebhookWorkload(String namespace, int services, int directAccess) {
     if (directAccess < 1 || directAccess > services) {
-      throw new IllegalArgumentException("need 1 <= direct-access (" + directAccess + ") <= services (" + services + ")");
+      throw new IllegalArgumentException(
+          "need 1 <= direct-access (" + directAccess + ") <= services (" + services + ")");
     }
     this.namespace = namespace;
     this.services = services;
@@ -54,10 +61,11 @@ public final class WebhookWorkload {
   }
 
   /**
-   * Creates the namespace and the Services. Service 0 is {@value #SELECTING_SERVICE} (direct access,
-   * selects the Pod); services 1 .. directAccess-1 are direct-access LoadBalancers selecting other apps;
-   * the rest are ordinary ClusterIP Services, one of which also selects the Pod (as a real app's
-   * internal Service would), so the Pod is selected by a Service the webhook must ignore too.
+   * Creates the namespace and the Services. Service 0 is {@value #SELECTING_SERVICE} (direct
+   * access, selects the Pod); services 1 .. directAccess-1 are direct-access LoadBalancers
+   * selecting other apps; the rest are ordinary ClusterIP Services, one of which also selects the
+   * Pod (as a real app's internal Service would), so the Pod is selected by a Service the webhook
+   * must ignore too.
    */
   public void create(ApiClient client) throws ApiException {
     CoreV1Api core = new CoreV1Api(client);
@@ -71,7 +79,8 @@ public final class WebhookWorkload {
       } else if (i == directAccess) {
         service = clusterIp("checkout-internal", Map.of("app", "checkout"));
       } else {
-        service = clusterIp("svc-" + i, Map.of("app", "svc-" + i, "tier", i % 2 == 0 ? "api" : "worker"));
+        service =
+            clusterIp("svc-" + i, Map.of("app", "svc-" + i, "tier", i % 2 == 0 ? "api" : "worker"));
       }
       core.createNamespacedService(namespace, service).execute();
     }
@@ -79,22 +88,38 @@ public final class WebhookWorkload {
 
   private static V1Service loadBalancer(String name, Map<String, String> selector) {
     return new V1Service()
-        .metadata(new V1ObjectMeta().name(name).labels(Map.of("app", name)).annotations(Map.of(DIRECT_ACCESS, "true")))
-        .spec(new V1ServiceSpec().type("LoadBalancer").selector(selector)
-            .addPortsItem(new V1ServicePort().name("http").port(80).targetPort(new IntOrString(8080)))
-            .addPortsItem(new V1ServicePort().name("https").port(443).targetPort(new IntOrString(8443))));
+        .metadata(
+            new V1ObjectMeta()
+                .name(name)
+                .labels(Map.of("app", name))
+                .annotations(Map.of(DIRECT_ACCESS, "true")))
+        .spec(
+            new V1ServiceSpec()
+                .type("LoadBalancer")
+                .selector(selector)
+                .addPortsItem(
+                    new V1ServicePort().name("http").port(80).targetPort(new IntOrString(8080)))
+                .addPortsItem(
+                    new V1ServicePort().name("https").port(443).targetPort(new IntOrString(8443))));
   }
 
   private static V1Service clusterIp(String name, Map<String, String> selector) {
     return new V1Service()
         .metadata(new V1ObjectMeta().name(name).labels(Map.of("app", name)))
-        .spec(new V1ServiceSpec().type("ClusterIP").selector(selector)
-            .addPortsItem(new V1ServicePort().name("http").port(80).targetPort(new IntOrString(8080))));
+        .spec(
+            new V1ServiceSpec()
+                .type("ClusterIP")
+                .selector(selector)
+                .addPortsItem(
+                    new V1ServicePort().name("http").port(80).targetPort(new IntOrString(8080))));
   }
 
   /** The AdmissionReview JSON; its request uid is rewritten per request by {@link Reviews}. */
   public byte[] review() {
-    return REVIEW.replace("${NAMESPACE}", namespace).replace("${UID}", UID_PLACEHOLDER).getBytes(StandardCharsets.UTF_8);
+    return REVIEW
+        .replace("${NAMESPACE}", namespace)
+        .replace("${UID}", UID_PLACEHOLDER)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   public Map<String, Object> json() {
@@ -107,8 +132,8 @@ public final class WebhookWorkload {
   }
 
   /**
-   * Whole HTTP requests for one path: the same review with a distinct request uid each time, as the API
-   * server would send (a copy of ~4 KB and 12 hex digits written per request).
+   * Whole HTTP requests for one path: the same review with a distinct request uid each time, as the
+   * API server would send (a copy of ~4 KB and 12 hex digits written per request).
    */
   public static final class Reviews implements LoadGenerator.Requests {
     private final byte[] template;
@@ -153,10 +178,11 @@ public final class WebhookWorkload {
 
   /**
    * A Pod as the ReplicaSet controller creates it and the API server sends it to a mutating webhook
-   * (defaults applied, no name yet): three containers with env, ports, resources,
-   * probes and mounts, labels, annotations, an owner and tolerations.
+   * (defaults applied, no name yet): three containers with env, ports, resources, probes and
+   * mounts, labels, annotations, an owner and tolerations.
    */
-  private static final String REVIEW = """
+  private static final String REVIEW =
+      """
       {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"${UID}",\
       "kind":{"group":"","version":"v1","kind":"Pod"},"resource":{"group":"","version":"v1","resource":"pods"},\
       "requestKind":{"group":"","version":"v1","kind":"Pod"},"requestResource":{"group":"","version":"v1","resource":"pods"},\

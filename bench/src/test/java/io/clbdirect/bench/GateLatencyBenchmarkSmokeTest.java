@@ -10,14 +10,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The gate-latency harness, briefly: every gate opens after its target is Alive, and each span is measured. */
+/**
+ * The gate-latency harness, briefly: every gate opens after its target is Alive, and each span is
+ * measured.
+ */
 @ExtendWith(ControlPlaneExtension.class)
 class GateLatencyBenchmarkSmokeTest {
 
   @Test
   void measuresFromTargetAliveToGateTrueForEveryPod(ControlPlane plane) throws Exception {
-    GateLatencyBenchmark.Settings settings = new GateLatencyBenchmark.Settings(4, Duration.ofMillis(200), 0.2,
-        Report.defaultResultsDir().resolveSibling("smoke-results"), "gate-latency-smoke", List.of());
+    GateLatencyBenchmark.Settings settings =
+        new GateLatencyBenchmark.Settings(
+            4,
+            Duration.ofMillis(200),
+            0.2,
+            Report.defaultResultsDir().resolveSibling("smoke-results"),
+            "gate-latency-smoke",
+            List.of());
 
     GateLatencyBenchmark.Result result = GateLatencyBenchmark.run(plane, settings, System.out);
 

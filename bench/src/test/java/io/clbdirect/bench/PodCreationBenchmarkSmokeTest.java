@@ -9,14 +9,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The Pod-creation benchmark's harness, briefly: both sides measured, only the webhook side mutated. */
+/**
+ * The Pod-creation benchmark's harness, briefly: both sides measured, only the webhook side
+ * mutated.
+ */
 @ExtendWith(ControlPlaneExtension.class)
 class PodCreationBenchmarkSmokeTest {
 
   @Test
   void measuresBothSidesAndOnlyTheWebhookSideIsMutated(ControlPlane plane) throws Exception {
-    PodCreationBenchmark.Settings settings = new PodCreationBenchmark.Settings(15, 1, 2, 20, 3,
-        Report.defaultResultsDir().resolveSibling("smoke-results"), "pod-creation-smoke", List.of());
+    PodCreationBenchmark.Settings settings =
+        new PodCreationBenchmark.Settings(
+            15,
+            1,
+            2,
+            20,
+            3,
+            Report.defaultResultsDir().resolveSibling("smoke-results"),
+            "pod-creation-smoke",
+            List.of());
 
     PodCreationBenchmark.Result result = PodCreationBenchmark.run(plane, settings, System.out);
 

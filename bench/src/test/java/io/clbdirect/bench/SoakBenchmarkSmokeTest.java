@@ -10,15 +10,28 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The soak harness, briefly: rollouts, CLB faults and a deleted webhook configuration in 40 s, and the books it keeps. */
+/**
+ * The soak harness, briefly: rollouts, CLB faults and a deleted webhook configuration in 40 s, and
+ * the books it keeps.
+ */
 @ExtendWith(ControlPlaneExtension.class)
 class SoakBenchmarkSmokeTest {
 
   @Test
-  void rollsUnderFaultsDeletesTheWebhookConfigurationAndKeepsTheBooks(ControlPlane plane) throws Exception {
-    SoakBenchmark.Settings settings = new SoakBenchmark.Settings(Duration.ofSeconds(40), 2, Duration.ofSeconds(15),
-        Duration.ofSeconds(15), 0.1, Duration.ofMillis(20), 1, Report.defaultResultsDir().resolveSibling("smoke-results"),
-        "soak-smoke", List.of());
+  void rollsUnderFaultsDeletesTheWebhookConfigurationAndKeepsTheBooks(ControlPlane plane)
+      throws Exception {
+    SoakBenchmark.Settings settings =
+        new SoakBenchmark.Settings(
+            Duration.ofSeconds(40),
+            2,
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(15),
+            0.1,
+            Duration.ofMillis(20),
+            1,
+            Report.defaultResultsDir().resolveSibling("smoke-results"),
+            "soak-smoke",
+            List.of());
 
     SoakBenchmark.Result result = SoakBenchmark.run(plane, settings, System.out);
 

@@ -39,12 +39,14 @@ public record CaBundle(List<X509Certificate> certificates) {
 
   /** Only the certificates in {@code keep}. */
   public CaBundle retainOnly(Collection<X509Certificate> keep) {
-    return new CaBundle(certificates.stream().filter(c -> keep.stream().anyMatch(k -> same(c, k))).toList());
+    return new CaBundle(
+        certificates.stream().filter(c -> keep.stream().anyMatch(k -> same(c, k))).toList());
   }
 
   /** Without certificates that have expired by {@code now}. */
   public CaBundle withoutExpired(Instant now) {
-    return new CaBundle(certificates.stream().filter(c -> !now.isAfter(c.getNotAfter().toInstant())).toList());
+    return new CaBundle(
+        certificates.stream().filter(c -> !now.isAfter(c.getNotAfter().toInstant())).toList());
   }
 
   public boolean contains(X509Certificate certificate) {
@@ -52,7 +54,8 @@ public record CaBundle(List<X509Certificate> certificates) {
   }
 
   public boolean sameAs(CaBundle other) {
-    return certificates.size() == other.certificates.size() && certificates.stream().allMatch(other::contains);
+    return certificates.size() == other.certificates.size()
+        && certificates.stream().allMatch(other::contains);
   }
 
   private static boolean same(X509Certificate a, X509Certificate b) {

@@ -45,8 +45,13 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
   /** Never the key: records print every component, and logs must not carry private keys. */
   @Override
   public String toString() {
-    return "CertificateAuthority[subject=" + certificate.getSubjectX500Principal().getName() + ", serial="
-        + certificate.getSerialNumber().toString(16) + ", notAfter=" + certificate.getNotAfter().toInstant() + "]";
+    return "CertificateAuthority[subject="
+        + certificate.getSubjectX500Principal().getName()
+        + ", serial="
+        + certificate.getSerialNumber().toString(16)
+        + ", notAfter="
+        + certificate.getNotAfter().toInstant()
+        + "]";
   }
 
   /** Backdating absorbs clock skew between clb-direct and the API server. */
@@ -62,10 +67,19 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  subject, serial(), Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, keys.getPublic())
+                  subject,
+                  serial(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(now.plus(validity)),
+                  subject,
+                  keys.getPublic())
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-              .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  extensions.createSubjectKeyIdentifier(keys.getPublic()));
       return new CertificateAuthority(sign(builder, keys.getPrivate()), keys.getPrivate());
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot generate a CA: " + e.getMessage(), e);
@@ -94,19 +108,38 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
       }
       List<GeneralName> names = new ArrayList<>();
       dnsNames.forEach(dns -> names.add(new GeneralName(GeneralName.dNSName, dns)));
-      ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress())));
-      String commonName = dnsNames.isEmpty() ? ipAddresses.get(0).getHostAddress() : dnsNames.get(0);
+      ipAddresses.forEach(
+          ip -> names.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress())));
+      String commonName =
+          dnsNames.isEmpty() ? ipAddresses.get(0).getHostAddress() : dnsNames.get(0);
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       PublicKey caKey = certificate.getPublicKey();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  certificate, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), name(commonName), keys.getPublic())
+                  certificate,
+                  serial(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(notAfter),
+                  name(commonName),
+                  keys.getPublic())
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-              .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
-              .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caKey))
-              .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+              .addExtension(
+                  Extension.subjectAlternativeName,
+                  false,
+                  new GeneralNames(names.toArray(GeneralName[]::new)))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  extensions.createAuthorityKeyIdentifier(caKey))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  extensions.createSubjectKeyIdentifier(keys.getPublic()));
       return new ServingCertificate(sign(builder, privateKey), keys.getPrivate(), certificate);
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot issue a serving certificate: " + e.getMessage(), e);
@@ -117,7 +150,8 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
    * Issues a client certificate, as the API server's {@code --client-ca-file} authentication reads
    * it: the common name is the user, each organization a group.
    */
-  public ServingCertificate issueClient(String user, List<String> groups, Duration validity, Clock clock) {
+  public ServingCertificate issueClient(
+      String user, List<String> groups, Duration validity, Clock clock) {
     try {
       KeyPair keys = newKeyPair();
       Instant now = clock.instant();
@@ -130,10 +164,18 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
       subject.addRDN(BCStyle.CN, user);
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  certificate, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject.build(), keys.getPublic())
+                  certificate,
+                  serial(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(notAfter),
+                  subject.build(),
+                  keys.getPublic())
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
       return new ServingCertificate(sign(builder, privateKey), keys.getPrivate(), certificate);
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot issue a client certificate: " + e.getMessage(), e);
@@ -165,13 +207,20 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
   }
 
   private static X500Name name(String commonName) {
-    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "clb-direct").addRDN(BCStyle.CN, commonName).build();
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.O, "clb-direct")
+        .addRDN(BCStyle.CN, commonName)
+        .build();
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) throws GeneralSecurityException {
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
+      throws GeneralSecurityException {
     try {
-      ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Providers.BC).build(signer);
-      return new JcaX509CertificateConverter().setProvider(Providers.BC).getCertificate(builder.build(contentSigner));
+      ContentSigner contentSigner =
+          new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Providers.BC).build(signer);
+      return new JcaX509CertificateConverter()
+          .setProvider(Providers.BC)
+          .getCertificate(builder.build(contentSigner));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
     }

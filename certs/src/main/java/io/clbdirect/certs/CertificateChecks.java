@@ -19,15 +19,20 @@ public final class CertificateChecks {
   private CertificateChecks() {}
 
   public static boolean validAt(X509Certificate certificate, Instant when) {
-    return !when.isBefore(certificate.getNotBefore().toInstant()) && !when.isAfter(certificate.getNotAfter().toInstant());
+    return !when.isBefore(certificate.getNotBefore().toInstant())
+        && !when.isAfter(certificate.getNotAfter().toInstant());
   }
 
   public static boolean isCa(X509Certificate certificate) {
     return certificate.getBasicConstraints() >= 0;
   }
 
-  /** The CA among {@code trusted} that signed {@code leaf}, if any (one level, as the API server checks). */
-  public static X509Certificate issuerIn(X509Certificate leaf, Collection<X509Certificate> trusted) {
+  /**
+   * The CA among {@code trusted} that signed {@code leaf}, if any (one level, as the API server
+   * checks).
+   */
+  public static X509Certificate issuerIn(
+      X509Certificate leaf, Collection<X509Certificate> trusted) {
     for (X509Certificate ca : trusted) {
       if (!isCa(ca) || !ca.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
         continue;
@@ -43,13 +48,15 @@ public final class CertificateChecks {
   }
 
   /** Would a client trusting only {@code bundle} accept {@code leaf} at {@code when}? */
-  public static boolean trustedBy(X509Certificate leaf, Collection<X509Certificate> bundle, Instant when) {
+  public static boolean trustedBy(
+      X509Certificate leaf, Collection<X509Certificate> bundle, Instant when) {
     X509Certificate issuer = issuerIn(leaf, bundle);
     return issuer != null && validAt(leaf, when) && validAt(issuer, when);
   }
 
   /** True when the leaf names every wanted DNS name and IP address. */
-  public static boolean covers(X509Certificate leaf, List<String> dnsNames, List<InetAddress> ipAddresses) {
+  public static boolean covers(
+      X509Certificate leaf, List<String> dnsNames, List<InetAddress> ipAddresses) {
     Set<String> dns = new HashSet<>();
     Set<String> ips = new HashSet<>();
     try {

@@ -18,7 +18,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
-/** PEM in and out. Keys are written as PKCS#8 ({@code PRIVATE KEY}), which every TLS stack reads. */
+/**
+ * PEM in and out. Keys are written as PKCS#8 ({@code PRIVATE KEY}), which every TLS stack reads.
+ */
 public final class Pem {
 
   private Pem() {}
@@ -59,7 +61,8 @@ public final class Pem {
   /**
    * Every certificate in a PEM text, in order.
    *
-   * @throws IllegalArgumentException when the text holds no certificate or something that is not one
+   * @throws IllegalArgumentException when the text holds no certificate or something that is not
+   *     one
    */
   public static List<X509Certificate> decodeCertificates(String pem) {
     List<X509Certificate> certificates = new ArrayList<>();
@@ -67,9 +70,11 @@ public final class Pem {
       Object object;
       while ((object = parser.readObject()) != null) {
         if (!(object instanceof X509CertificateHolder holder)) {
-          throw new IllegalArgumentException("expected CERTIFICATE blocks, found " + object.getClass().getSimpleName());
+          throw new IllegalArgumentException(
+              "expected CERTIFICATE blocks, found " + object.getClass().getSimpleName());
         }
-        certificates.add(new JcaX509CertificateConverter().setProvider(Providers.BC).getCertificate(holder));
+        certificates.add(
+            new JcaX509CertificateConverter().setProvider(Providers.BC).getCertificate(holder));
       }
     } catch (IOException | CertificateException e) {
       throw new IllegalArgumentException("malformed certificate PEM: " + e.getMessage(), e);
@@ -92,7 +97,8 @@ public final class Pem {
         return converter.getKeyPair(pair).getPrivate();
       }
       throw new IllegalArgumentException(
-          "expected a PRIVATE KEY block, found " + (object == null ? "nothing" : object.getClass().getSimpleName()));
+          "expected a PRIVATE KEY block, found "
+              + (object == null ? "nothing" : object.getClass().getSimpleName()));
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed private key PEM: " + e.getMessage(), e);
     }

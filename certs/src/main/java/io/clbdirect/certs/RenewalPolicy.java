@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * When certificates are renewed: at two thirds of their actual lifetime (NotBefore to NotAfter, so the
- * one-hour backdating counts), always judged against the wall clock. cert-manager once computed the
- * remaining third as NotBefore − NotAfter, a negative number, and renewed only after expiry; the tests
- * pin this arithmetic down.
+ * When certificates are renewed: at two thirds of their actual lifetime (NotBefore to NotAfter, so
+ * the one-hour backdating counts), always judged against the wall clock. cert-manager once computed
+ * the remaining third as NotBefore − NotAfter, a negative number, and renewed only after expiry;
+ * the tests pin this arithmetic down.
  *
  * @param caLifetime lifetime of a new CA (default 5 years)
  * @param leafLifetime lifetime of a new serving certificate (default 90 days), never past its CA's
@@ -22,13 +22,21 @@ public record RenewalPolicy(Duration caLifetime, Duration leafLifetime) {
   public RenewalPolicy {
     Objects.requireNonNull(caLifetime, "caLifetime");
     Objects.requireNonNull(leafLifetime, "leafLifetime");
-    if (caLifetime.compareTo(Duration.ofHours(1)) < 0 || leafLifetime.compareTo(Duration.ofMinutes(5)) < 0) {
+    if (caLifetime.compareTo(Duration.ofHours(1)) < 0
+        || leafLifetime.compareTo(Duration.ofMinutes(5)) < 0) {
       throw new IllegalArgumentException(
-          "certificate lifetimes too short: CA " + caLifetime + " (min 1h), serving " + leafLifetime + " (min 5m)");
+          "certificate lifetimes too short: CA "
+              + caLifetime
+              + " (min 1h), serving "
+              + leafLifetime
+              + " (min 5m)");
     }
     if (leafLifetime.compareTo(caLifetime) > 0) {
       throw new IllegalArgumentException(
-          "serving certificate lifetime " + leafLifetime + " exceeds the CA lifetime " + caLifetime);
+          "serving certificate lifetime "
+              + leafLifetime
+              + " exceeds the CA lifetime "
+              + caLifetime);
     }
   }
 

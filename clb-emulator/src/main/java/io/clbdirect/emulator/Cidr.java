@@ -4,19 +4,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An IPv4 block such as {@code 127.0.0.0/10}: {@code network} is its first address (as an unsigned int in
- * a Java int), {@code prefix} its length. Only literals are parsed; no lookup goes to DNS.
+ * An IPv4 block such as {@code 127.0.0.0/10}: {@code network} is its first address (as an unsigned
+ * int in a Java int), {@code prefix} its length. Only literals are parsed; no lookup goes to DNS.
  */
 public record Cidr(int network, int prefix) {
 
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern IPV4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
   public Cidr {
     if (prefix < 0 || prefix > 32) {
       throw new IllegalArgumentException("prefix length must be 0..32, got " + prefix);
     }
     if ((network & mask(prefix)) != network) {
-      throw new IllegalArgumentException(format(network) + "/" + prefix + " is not a network address (host bits set)");
+      throw new IllegalArgumentException(
+          format(network) + "/" + prefix + " is not a network address (host bits set)");
     }
   }
 
@@ -37,8 +39,14 @@ public record Cidr(int network, int prefix) {
       throw new IllegalArgumentException("'" + text + "': prefix length must be 0..32");
     }
     if ((address & mask(prefix)) != address) {
-      throw new IllegalArgumentException("'" + text + "' is not a network address (did you mean " + format(address & mask(prefix))
-          + "/" + prefix + "?)");
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a network address (did you mean "
+              + format(address & mask(prefix))
+              + "/"
+              + prefix
+              + "?)");
     }
     return new Cidr(address, prefix);
   }
@@ -64,7 +72,13 @@ public record Cidr(int network, int prefix) {
   }
 
   public static String format(int address) {
-    return (address >>> 24) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "." + (address & 255);
+    return (address >>> 24)
+        + "."
+        + ((address >>> 16) & 255)
+        + "."
+        + ((address >>> 8) & 255)
+        + "."
+        + (address & 255);
   }
 
   private static int mask(int prefix) {

@@ -11,8 +11,8 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 
 /**
- * The CLB emulator for embedding in tests: the API over HTTP on 127.0.0.1, real health checks of the
- * registered targets, and a real TCP data path on each load balancer's loopback VIP.
+ * The CLB emulator for embedding in tests: the API over HTTP on 127.0.0.1, real health checks of
+ * the registered targets, and a real TCP data path on each load balancer's loopback VIP.
  *
  * <pre>{@code
  * try (ClbEmulator clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDtest", "secret"))) {
@@ -47,7 +47,8 @@ public final class ClbEmulator implements AutoCloseable {
       emulator.traffic.start();
       return emulator;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the CLB emulator on 127.0.0.1:" + config.port(), e);
+      throw new UncheckedIOException(
+          "cannot start the CLB emulator on 127.0.0.1:" + config.port(), e);
     }
   }
 

@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param ruleQuota rules per listener
  * @param loadBalancerQuota load balancers per type (OPEN, INTERNAL)
  * @param seed seeds fault injection and ids, so a run can be reproduced
- * @param forceHealthy every probe passes without connecting: targets still go Unknown → Alive by the
- *     check's HealthNum and IntervalTime, but need no listener (scale benchmarks with thousands of Pods)
- * @param networks the account's VPCs, subnets and GlobalRouter cluster CIDRs (see {@link Networks}); the
- *     public VIP range 127.&lt;vipOctet&gt;.0.0/16 must lie outside all of them
+ * @param forceHealthy every probe passes without connecting: targets still go Unknown → Alive by
+ *     the check's HealthNum and IntervalTime, but need no listener (scale benchmarks with thousands
+ *     of Pods)
+ * @param networks the account's VPCs, subnets and GlobalRouter cluster CIDRs (see {@link
+ *     Networks}); the public VIP range 127.&lt;vipOctet&gt;.0.0/16 must lie outside all of them
  */
 public record EmulatorConfig(
     int port,
@@ -50,83 +51,254 @@ public record EmulatorConfig(
       throw new IllegalArgumentException("vip octet must be 1..254, got " + vipOctet);
     }
     if (healthTimeScale <= 0 || healthTimeScale > 10) {
-      throw new IllegalArgumentException("health time scale must be in (0, 10], got " + healthTimeScale);
+      throw new IllegalArgumentException(
+          "health time scale must be in (0, 10], got " + healthTimeScale);
     }
     Objects.requireNonNull(networks, "networks");
     Cidr publicVips = Cidr.parse("127." + vipOctet + ".0.0/16");
     for (Networks.Vpc vpc : networks.vpcs()) {
       if (Cidr.parse(vpc.cidr()).overlaps(publicVips)) {
-        throw new IllegalArgumentException("public VIPs " + publicVips + " (vip octet " + vipOctet + ") would lie in VPC " + vpc.vpcId()
-            + " (" + vpc.cidr() + "): public VIPs belong to no VPC; choose another vip octet or other networks");
+        throw new IllegalArgumentException(
+            "public VIPs "
+                + publicVips
+                + " (vip octet "
+                + vipOctet
+                + ") would lie in VPC "
+                + vpc.vpcId()
+                + " ("
+                + vpc.cidr()
+                + "): public VIPs belong to no VPC; choose another vip octet or other networks");
       }
     }
     for (Networks.ClusterCidr cluster : networks.clusterCidrs()) {
       if (Cidr.parse(cluster.cidr()).overlaps(publicVips)) {
-        throw new IllegalArgumentException("public VIPs " + publicVips + " (vip octet " + vipOctet + ") would lie in cluster CIDR "
-            + cluster.cidr() + ": choose another vip octet or other networks");
+        throw new IllegalArgumentException(
+            "public VIPs "
+                + publicVips
+                + " (vip octet "
+                + vipOctet
+                + ") would lie in cluster CIDR "
+                + cluster.cidr()
+                + ": choose another vip octet or other networks");
       }
     }
   }
 
   public static EmulatorConfig defaults(String secretId, String secretKey) {
-    return new EmulatorConfig(0, secretId, secretKey, Duration.ofMillis(500), 1.0, 100, 20, 200, 50, 50, 100, 0, false,
+    return new EmulatorConfig(
+        0,
+        secretId,
+        secretKey,
+        Duration.ofMillis(500),
+        1.0,
+        100,
+        20,
+        200,
+        50,
+        50,
+        100,
+        0,
+        false,
         Networks.defaults());
   }
 
   public EmulatorConfig withPort(int port) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   public EmulatorConfig withTaskDelay(Duration taskDelay) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   public EmulatorConfig withHealthTimeScale(double healthTimeScale) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   public EmulatorConfig withVipOctet(int vipOctet) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   public EmulatorConfig withRateLimit(double rateLimitPerSecond) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   public EmulatorConfig withTargetQuota(int targetQuota) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   public EmulatorConfig withSeed(long seed) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   public EmulatorConfig withLoadBalancerQuota(int loadBalancerQuota) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   /** See {@link #forceHealthy()}. */
   public EmulatorConfig withForcedHealth(boolean forceHealthy) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   public EmulatorConfig withCredentials(String secretId, String secretKey) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 
   /** See {@link Networks}; the defaults are {@link Networks#defaults()}. */
   public EmulatorConfig withNetworks(Networks networks) {
-    return new EmulatorConfig(port, secretId, secretKey, taskDelay, healthTimeScale, vipOctet, rateLimitPerSecond,
-        targetQuota, listenerQuota, ruleQuota, loadBalancerQuota, seed, forceHealthy, networks);
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks);
   }
 }

@@ -3,10 +3,14 @@ package io.clbdirect.emulator;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar clb-emulator.jar --port 18080 --secret-id ID --secret-key KEY [...]}; see --help. */
+/**
+ * {@code java -jar clb-emulator.jar --port 18080 --secret-id ID --secret-key KEY [...]}; see
+ * --help.
+ */
 public final class Main {
 
-  private static final String HELP = """
+  private static final String HELP =
+      """
       clb-emulator: the Tencent Cloud CLB API (2018-03-17) on 127.0.0.1, for tests and sandboxes.
 
         --port N               HTTP port on 127.0.0.1 (default 18080; 0 = any free port)
@@ -73,8 +77,22 @@ public final class Main {
       if (secretId == null || secretKey == null) {
         throw new IllegalArgumentException("--secret-id and --secret-key are required");
       }
-      config = new EmulatorConfig(port, secretId, secretKey, taskDelay, scale, vipOctet, rateLimit, targetQuota,
-          base.listenerQuota(), base.ruleQuota(), base.loadBalancerQuota(), seed, false, networks);
+      config =
+          new EmulatorConfig(
+              port,
+              secretId,
+              secretKey,
+              taskDelay,
+              scale,
+              vipOctet,
+              rateLimit,
+              targetQuota,
+              base.listenerQuota(),
+              base.ruleQuota(),
+              base.loadBalancerQuota(),
+              seed,
+              false,
+              networks);
     } catch (IllegalArgumentException e) {
       System.err.println("clb-emulator: " + e.getMessage() + "\n\n" + HELP);
       System.exit(2);
@@ -82,16 +100,26 @@ public final class Main {
     }
     ClbEmulator emulator = ClbEmulator.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      emulator.close();
-      stopped.countDown();
-    }));
-    System.out.println("clb-emulator listening on http://" + emulator.endpoint() + " (public VIPs 127." + vipOctet + ".x.y)");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  emulator.close();
+                  stopped.countDown();
+                }));
+    System.out.println(
+        "clb-emulator listening on http://"
+            + emulator.endpoint()
+            + " (public VIPs 127."
+            + vipOctet
+            + ".x.y)");
     for (Networks.Vpc vpc : networks.vpcs()) {
-      System.out.println("  " + (vpc.isDefault() ? "default VPC " : "VPC ") + vpc.vpcId() + " " + vpc.cidr());
+      System.out.println(
+          "  " + (vpc.isDefault() ? "default VPC " : "VPC ") + vpc.vpcId() + " " + vpc.cidr());
     }
     for (Networks.Subnet subnet : networks.subnets()) {
-      System.out.println("  subnet " + subnet.subnetId() + " " + subnet.cidr() + " in " + subnet.vpcId());
+      System.out.println(
+          "  subnet " + subnet.subnetId() + " " + subnet.cidr() + " in " + subnet.vpcId());
     }
     for (Networks.ClusterCidr cluster : networks.clusterCidrs()) {
       System.out.println("  cluster CIDR " + cluster.cidr() + " routed in " + cluster.vpcId());

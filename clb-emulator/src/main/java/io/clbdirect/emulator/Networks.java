@@ -8,16 +8,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The emulated account's networks: VPCs with their subnets, and the Pod CIDRs of GlobalRouter clusters
- * routed inside a VPC. Everything lies inside 127.0.0.0/8, so VIPs handed out from a subnet are real
- * loopback addresses the data path can listen on. CreateLoadBalancer places a load balancer in a VPC
- * (and an internal one in a subnet); RegisterTargets accepts an EniIp only inside the load balancer's
- * VPC, or, with SnatPro, inside any of these networks.
+ * The emulated account's networks: VPCs with their subnets, and the Pod CIDRs of GlobalRouter
+ * clusters routed inside a VPC. Everything lies inside 127.0.0.0/8, so VIPs handed out from a
+ * subnet are real loopback addresses the data path can listen on. CreateLoadBalancer places a load
+ * balancer in a VPC (and an internal one in a subnet); RegisterTargets accepts an EniIp only inside
+ * the load balancer's VPC, or, with SnatPro, inside any of these networks.
  *
- * <p>The emulator has one loopback address space, so VPCs and cluster CIDRs may not overlap one another
- * (real VPCs may reuse a range; here an address must say which network it is in).
+ * <p>The emulator has one loopback address space, so VPCs and cluster CIDRs may not overlap one
+ * another (real VPCs may reuse a range; here an address must say which network it is in).
  *
- * @param vpcs exactly one of them {@code isDefault} (where CreateLoadBalancer without VpcId puts the instance)
+ * @param vpcs exactly one of them {@code isDefault} (where CreateLoadBalancer without VpcId puts
+ *     the instance)
  * @param subnets each inside its VPC's CIDR, not overlapping the other subnets of that VPC
  * @param clusterCidrs Pod CIDRs of GlobalRouter clusters, each routed inside a VPC but in no subnet
  */
@@ -30,10 +31,11 @@ public record Networks(List<Vpc> vpcs, List<Subnet> subnets, List<ClusterCidr> c
   /** A GlobalRouter cluster's Pod CIDR, routed inside vpcId but not part of any subnet. */
   public record ClusterCidr(String cidr, String vpcId) {}
 
-  public static final String DEFAULT_VPC = "vpc-default1";      // 127.192.0.0/11, IsDefault
+  public static final String DEFAULT_VPC = "vpc-default1"; // 127.192.0.0/11, IsDefault
   public static final String DEFAULT_SUBNET = "subnet-default1"; // 127.192.0.0/16
-  public static final String CLUSTER_VPC = "vpc-cluster1";       // 127.0.0.0/10
-  public static final String CLUSTER_SUBNET = "subnet-cluster1"; // 127.60.0.0/16 (internal VIPs come from here)
+  public static final String CLUSTER_VPC = "vpc-cluster1"; // 127.0.0.0/10
+  public static final String CLUSTER_SUBNET =
+      "subnet-cluster1"; // 127.60.0.0/16 (internal VIPs come from here)
   public static final String GLOBAL_ROUTER_CIDR = "127.128.0.0/10"; // routed in vpc-cluster1
 
   private static final Cidr LOOPBACK = Cidr.parse("127.0.0.0/8");
@@ -52,16 +54,25 @@ public record Networks(List<Vpc> vpcs, List<Subnet> subnets, List<ClusterCidr> c
       Cidr block = loopback(vpc.cidr(), "VPC " + vpc.vpcId());
       for (int i = 0; i < vpcBlocks.size(); i++) {
         if (vpcBlocks.get(i).overlaps(block)) {
-          throw new IllegalArgumentException("VPC " + vpc.vpcId() + " (" + block + ") overlaps VPC " + vpcs.get(i).vpcId() + " ("
-              + vpcBlocks.get(i) + "): the emulator's networks share one loopback range, so they may not overlap");
+          throw new IllegalArgumentException(
+              "VPC "
+                  + vpc.vpcId()
+                  + " ("
+                  + block
+                  + ") overlaps VPC "
+                  + vpcs.get(i).vpcId()
+                  + " ("
+                  + vpcBlocks.get(i)
+                  + "): the emulator's networks share one loopback range, so they may not overlap");
         }
       }
       vpcBlocks.add(block);
     }
     long defaults = vpcs.stream().filter(Vpc::isDefault).count();
     if (defaults != 1) {
-      throw new IllegalArgumentException("exactly one VPC must be the default VPC (where CreateLoadBalancer without VpcId lands), found "
-          + defaults);
+      throw new IllegalArgumentException(
+          "exactly one VPC must be the default VPC (where CreateLoadBalancer without VpcId lands), found "
+              + defaults);
     }
     List<Cidr> subnetBlocks = new ArrayList<>();
     for (Subnet subnet : subnets) {
@@ -69,19 +80,46 @@ public record Networks(List<Vpc> vpcs, List<Subnet> subnets, List<ClusterCidr> c
       Cidr block = loopback(subnet.cidr(), "subnet " + subnet.subnetId());
       int vpcIndex = indexOfVpc(vpcs, subnet.vpcId());
       if (vpcIndex < 0) {
-        throw new IllegalArgumentException("subnet " + subnet.subnetId() + " names VPC " + subnet.vpcId() + ", which is not defined");
+        throw new IllegalArgumentException(
+            "subnet "
+                + subnet.subnetId()
+                + " names VPC "
+                + subnet.vpcId()
+                + ", which is not defined");
       }
       if (!vpcBlocks.get(vpcIndex).contains(block)) {
-        throw new IllegalArgumentException("subnet " + subnet.subnetId() + " (" + block + ") is not inside its VPC " + subnet.vpcId() + " ("
-            + vpcBlocks.get(vpcIndex) + ")");
+        throw new IllegalArgumentException(
+            "subnet "
+                + subnet.subnetId()
+                + " ("
+                + block
+                + ") is not inside its VPC "
+                + subnet.vpcId()
+                + " ("
+                + vpcBlocks.get(vpcIndex)
+                + ")");
       }
       if (block.prefix() > 30) {
-        throw new IllegalArgumentException("subnet " + subnet.subnetId() + " (" + block + ") is too small: a subnet needs a /30 or larger");
+        throw new IllegalArgumentException(
+            "subnet "
+                + subnet.subnetId()
+                + " ("
+                + block
+                + ") is too small: a subnet needs a /30 or larger");
       }
       for (int i = 0; i < subnetBlocks.size(); i++) {
         if (subnets.get(i).vpcId().equals(subnet.vpcId()) && subnetBlocks.get(i).overlaps(block)) {
-          throw new IllegalArgumentException("subnet " + subnet.subnetId() + " (" + block + ") overlaps subnet " + subnets.get(i).subnetId()
-              + " (" + subnetBlocks.get(i) + ") in VPC " + subnet.vpcId());
+          throw new IllegalArgumentException(
+              "subnet "
+                  + subnet.subnetId()
+                  + " ("
+                  + block
+                  + ") overlaps subnet "
+                  + subnets.get(i).subnetId()
+                  + " ("
+                  + subnetBlocks.get(i)
+                  + ") in VPC "
+                  + subnet.vpcId());
         }
       }
       subnetBlocks.add(block);
@@ -91,17 +129,25 @@ public record Networks(List<Vpc> vpcs, List<Subnet> subnets, List<ClusterCidr> c
       Objects.requireNonNull(cluster, "cluster CIDR");
       Cidr block = loopback(cluster.cidr(), "cluster CIDR " + cluster.cidr());
       if (indexOfVpc(vpcs, cluster.vpcId()) < 0) {
-        throw new IllegalArgumentException("cluster CIDR " + block + " names VPC " + cluster.vpcId() + ", which is not defined");
+        throw new IllegalArgumentException(
+            "cluster CIDR " + block + " names VPC " + cluster.vpcId() + ", which is not defined");
       }
       for (int i = 0; i < vpcBlocks.size(); i++) {
         if (vpcBlocks.get(i).overlaps(block)) {
-          throw new IllegalArgumentException("cluster CIDR " + block + " overlaps VPC " + vpcs.get(i).vpcId() + " (" + vpcBlocks.get(i)
-              + "): a GlobalRouter Pod CIDR lies outside every VPC range");
+          throw new IllegalArgumentException(
+              "cluster CIDR "
+                  + block
+                  + " overlaps VPC "
+                  + vpcs.get(i).vpcId()
+                  + " ("
+                  + vpcBlocks.get(i)
+                  + "): a GlobalRouter Pod CIDR lies outside every VPC range");
         }
       }
       for (Cidr other : clusterBlocks) {
         if (other.overlaps(block)) {
-          throw new IllegalArgumentException("cluster CIDR " + block + " overlaps cluster CIDR " + other);
+          throw new IllegalArgumentException(
+              "cluster CIDR " + block + " overlaps cluster CIDR " + other);
         }
       }
       clusterBlocks.add(block);
@@ -111,25 +157,33 @@ public record Networks(List<Vpc> vpcs, List<Subnet> subnets, List<ClusterCidr> c
   /** Exactly the networks documented on the constants above. */
   public static Networks defaults() {
     return new Networks(
-        List.of(new Vpc(DEFAULT_VPC, "127.192.0.0/11", true), new Vpc(CLUSTER_VPC, "127.0.0.0/10", false)),
-        List.of(new Subnet(DEFAULT_SUBNET, DEFAULT_VPC, "127.192.0.0/16"), new Subnet(CLUSTER_SUBNET, CLUSTER_VPC, "127.60.0.0/16")),
+        List.of(
+            new Vpc(DEFAULT_VPC, "127.192.0.0/11", true),
+            new Vpc(CLUSTER_VPC, "127.0.0.0/10", false)),
+        List.of(
+            new Subnet(DEFAULT_SUBNET, DEFAULT_VPC, "127.192.0.0/16"),
+            new Subnet(CLUSTER_SUBNET, CLUSTER_VPC, "127.60.0.0/16")),
         List.of(new ClusterCidr(GLOBAL_ROUTER_CIDR, CLUSTER_VPC)));
   }
 
   /**
    * The networks a {@code --networks} flag describes: comma-separated items, each one of
+   *
    * <ul>
    *   <li>{@code default-vpc:ID=CIDR} – the default VPC (exactly one);
    *   <li>{@code vpc:ID=CIDR} – another VPC;
    *   <li>{@code subnet:ID@VPC=CIDR} – a subnet of VPC;
    *   <li>{@code cluster-cidr:CIDR@VPC} – a GlobalRouter cluster's Pod CIDR routed in VPC.
    * </ul>
-   * For example {@code default-vpc:vpc-d=127.192.0.0/11,vpc:vpc-x=127.0.0.0/10,subnet:subnet-a@vpc-x=127.60.0.0/16,cluster-cidr:127.128.0.0/10@vpc-x}.
+   *
+   * For example {@code
+   * default-vpc:vpc-d=127.192.0.0/11,vpc:vpc-x=127.0.0.0/10,subnet:subnet-a@vpc-x=127.60.0.0/16,cluster-cidr:127.128.0.0/10@vpc-x}.
    * The spec replaces the defaults entirely.
    */
   public static Networks parse(String spec) {
     if (spec == null || spec.isBlank()) {
-      throw new IllegalArgumentException("an empty network spec: give at least default-vpc:ID=CIDR");
+      throw new IllegalArgumentException(
+          "an empty network spec: give at least default-vpc:ID=CIDR");
     }
     List<Vpc> vpcs = new ArrayList<>();
     List<Subnet> subnets = new ArrayList<>();
@@ -138,7 +192,10 @@ public record Networks(List<Vpc> vpcs, List<Subnet> subnets, List<ClusterCidr> c
       String item = raw.trim();
       int colon = item.indexOf(':');
       if (colon < 0) {
-        throw new IllegalArgumentException("network item '" + item + "' has no kind: use default-vpc:, vpc:, subnet: or cluster-cidr:");
+        throw new IllegalArgumentException(
+            "network item '"
+                + item
+                + "' has no kind: use default-vpc:, vpc:, subnet: or cluster-cidr:");
       }
       String kind = item.substring(0, colon);
       String rest = item.substring(colon + 1);
@@ -156,8 +213,13 @@ public record Networks(List<Vpc> vpcs, List<Subnet> subnets, List<ClusterCidr> c
           String[] cidrVpc = split(rest, '@', item, "CIDR@VPC");
           clusters.add(new ClusterCidr(cidrVpc[0], cidrVpc[1]));
         }
-        default -> throw new IllegalArgumentException("network item '" + item + "': unknown kind '" + kind
-            + "' (use default-vpc, vpc, subnet or cluster-cidr)");
+        default ->
+            throw new IllegalArgumentException(
+                "network item '"
+                    + item
+                    + "': unknown kind '"
+                    + kind
+                    + "' (use default-vpc, vpc, subnet or cluster-cidr)");
       }
     }
     return new Networks(vpcs, subnets, clusters);
@@ -200,7 +262,11 @@ public record Networks(List<Vpc> vpcs, List<Subnet> subnets, List<ClusterCidr> c
       throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }
     if (!LOOPBACK.contains(block)) {
-      throw new IllegalArgumentException(what + ": " + block + " is not inside 127.0.0.0/8 (the emulator only uses loopback addresses)");
+      throw new IllegalArgumentException(
+          what
+              + ": "
+              + block
+              + " is not inside 127.0.0.0/8 (the emulator only uses loopback addresses)");
     }
     return block;
   }

@@ -17,8 +17,13 @@ class AdminEndpointsTest extends EmulatorFixture {
   final HttpClient http = HttpClient.newHttpClient();
 
   HttpResponse<String> admin(String method, String path, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + clb.endpoint() + path));
-    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://" + clb.endpoint() + path));
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -27,28 +32,38 @@ class AdminEndpointsTest extends EmulatorFixture {
     String lb = createLoadBalancer("admin");
     createListener(lb, "TCP", 7000, null);
 
-    JsonObject state = JsonParser.parseString(admin("GET", "/admin/state", null).body()).getAsJsonObject();
+    JsonObject state =
+        JsonParser.parseString(admin("GET", "/admin/state", null).body()).getAsJsonObject();
 
     JsonObject first = state.getAsJsonArray("loadBalancers").get(0).getAsJsonObject();
     assertThat(first.get("loadBalancerId").getAsString()).isEqualTo(lb);
     assertThat(first.get("status").getAsString()).isEqualTo("running");
     assertThat(first.get("vip").getAsString()).startsWith("127.91.");
-    assertThat(first.getAsJsonArray("listeners").get(0).getAsJsonObject().get("port").getAsInt()).isEqualTo(7000);
+    assertThat(first.getAsJsonArray("listeners").get(0).getAsJsonObject().get("port").getAsInt())
+        .isEqualTo(7000);
   }
 
   @Test
   void faultsCanBeSetReadAndClearedOverHttp() throws Exception {
-    HttpResponse<String> set = admin("POST", "/admin/faults",
-        "{\"seed\":3,\"throttle\":false,\"actions\":{\"DescribeQuota\":{\"rate\":1.0,\"code\":\"InternalError\"}}}");
+    HttpResponse<String> set =
+        admin(
+            "POST",
+            "/admin/faults",
+            "{\"seed\":3,\"throttle\":false,\"actions\":{\"DescribeQuota\":{\"rate\":1.0,\"code\":\"InternalError\"}}}");
     assertThat(set.statusCode()).isEqualTo(200);
-    assertThat(JsonParser.parseString(admin("GET", "/admin/faults", null).body()).getAsJsonObject()
-        .getAsJsonObject("actions").has("DescribeQuota")).isTrue();
+    assertThat(
+            JsonParser.parseString(admin("GET", "/admin/faults", null).body())
+                .getAsJsonObject()
+                .getAsJsonObject("actions")
+                .has("DescribeQuota"))
+        .isTrue();
     assertCode(() -> client.DescribeQuota(new DescribeQuotaRequest()), "InternalError");
 
     assertThat(admin("DELETE", "/admin/faults", null).statusCode()).isEqualTo(200);
     assertThat(client.DescribeQuota(new DescribeQuotaRequest()).getQuotaSet()).isNotEmpty();
 
-    HttpResponse<String> bad = admin("POST", "/admin/faults", "{\"actions\":{\"X\":{\"rate\":2,\"code\":\"C\"}}}");
+    HttpResponse<String> bad =
+        admin("POST", "/admin/faults", "{\"actions\":{\"X\":{\"rate\":2,\"code\":\"C\"}}}");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("error rate must be within 0..1");
   }

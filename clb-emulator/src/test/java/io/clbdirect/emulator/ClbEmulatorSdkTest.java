@@ -4,20 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
-import com.tencentcloudapi.clb.v20180317.ClbClient;
 import com.tencentcloudapi.clb.v20180317.models.*;
-import com.tencentcloudapi.common.Credential;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
-import com.tencentcloudapi.common.profile.ClientProfile;
-import com.tencentcloudapi.common.profile.HttpProfile;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The unmodified SDK's ClbClient against the emulator, for every action and the documented errors. */
+/**
+ * The unmodified SDK's ClbClient against the emulator, for every action and the documented errors.
+ */
 class ClbEmulatorSdkTest extends EmulatorFixture {
 
   @Test
@@ -64,12 +54,15 @@ class ClbEmulatorSdkTest extends EmulatorFixture {
     RegisterTargetsRequest register = new RegisterTargetsRequest();
     register.setLoadBalancerId(lb);
     register.setListenerId(listener);
-    register.setTargets(new Target[] {eni("127.0.0.1", alive, 10L), eni("127.0.0.1", closedPort, 10L)});
+    register.setTargets(
+        new Target[] {eni("127.0.0.1", alive, 10L), eni("127.0.0.1", closedPort, 10L)});
     String task = client.RegisterTargets(register).getRequestId();
 
     // While the task runs the load balancer is locked.
-    assertThatThrownBy(() -> client.RegisterTargets(register)).isInstanceOfSatisfying(TencentCloudSDKException.class,
-        e -> assertThat(e.getErrorCode()).isEqualTo("FailedOperation.ResourceInOperating"));
+    assertThatThrownBy(() -> client.RegisterTargets(register))
+        .isInstanceOfSatisfying(
+            TencentCloudSDKException.class,
+            e -> assertThat(e.getErrorCode()).isEqualTo("FailedOperation.ResourceInOperating"));
     assertThat(await(task)).isZero();
 
     DescribeTargetsRequest targets = new DescribeTargetsRequest();
@@ -129,8 +122,10 @@ class ClbEmulatorSdkTest extends EmulatorFixture {
     noLocation.setLoadBalancerId(lb);
     noLocation.setListenerId(listener);
     noLocation.setTargets(new Target[] {eni("127.0.0.1", 9000, 10L)});
-    assertThatThrownBy(() -> client.RegisterTargets(noLocation)).isInstanceOfSatisfying(TencentCloudSDKException.class,
-        e -> assertThat(e.getErrorCode()).isEqualTo("MissingParameter"));
+    assertThatThrownBy(() -> client.RegisterTargets(noLocation))
+        .isInstanceOfSatisfying(
+            TencentCloudSDKException.class,
+            e -> assertThat(e.getErrorCode()).isEqualTo("MissingParameter"));
 
     BatchRegisterTargetsRequest batch = new BatchRegisterTargetsRequest();
     batch.setLoadBalancerId(lb);
@@ -149,7 +144,8 @@ class ClbEmulatorSdkTest extends EmulatorFixture {
     unknown.setPort(1L);
     batchTargets.add(unknown);
     batch.setTargets(batchTargets.toArray(BatchTarget[]::new));
-    assertThat(client.BatchRegisterTargets(batch).getFailListenerIdSet()).containsExactly("lbl-nothere");
+    assertThat(client.BatchRegisterTargets(batch).getFailListenerIdSet())
+        .containsExactly("lbl-nothere");
 
     // The quota here is 5 targets per rule: two more exceed it.
     RegisterTargetsRequest overQuota = new RegisterTargetsRequest();
@@ -157,13 +153,16 @@ class ClbEmulatorSdkTest extends EmulatorFixture {
     overQuota.setListenerId(listener);
     overQuota.setLocationId(location);
     overQuota.setTargets(new Target[] {eni("127.0.0.2", 1, 10L), eni("127.0.0.2", 2, 10L)});
-    assertThatThrownBy(() -> client.RegisterTargets(overQuota)).isInstanceOfSatisfying(TencentCloudSDKException.class,
-        e -> assertThat(e.getErrorCode()).isEqualTo("LimitExceeded"));
+    assertThatThrownBy(() -> client.RegisterTargets(overQuota))
+        .isInstanceOfSatisfying(
+            TencentCloudSDKException.class,
+            e -> assertThat(e.getErrorCode()).isEqualTo("LimitExceeded"));
 
     DescribeTargetHealthRequest health = new DescribeTargetHealthRequest();
     health.setLoadBalancerIds(new String[] {lb});
     health.setListenerIds(new String[] {listener});
-    RuleHealth ruleHealth = client.DescribeTargetHealth(health).getLoadBalancers()[0].getListeners()[0].getRules()[0];
+    RuleHealth ruleHealth =
+        client.DescribeTargetHealth(health).getLoadBalancers()[0].getListeners()[0].getRules()[0];
     assertThat(ruleHealth.getLocationId()).isEqualTo(location);
     assertThat(ruleHealth.getTargets()).hasSize(4);
 
@@ -185,7 +184,8 @@ class ClbEmulatorSdkTest extends EmulatorFixture {
     unbind.setLoadBalancerId(lb);
     unbind.setTargets(batchTargets.subList(0, 4).toArray(BatchTarget[]::new));
     assertThat(client.BatchDeregisterTargets(unbind).getFailListenerIdSet()).isEmpty();
-    assertThat(client.DescribeTargets(targets).getListeners()[0].getRules()[0].getTargets()).isEmpty();
+    assertThat(client.DescribeTargets(targets).getListeners()[0].getRules()[0].getTargets())
+        .isEmpty();
 
     DeleteRuleRequest deleteRule = new DeleteRuleRequest();
     deleteRule.setLoadBalancerId(lb);
@@ -198,7 +198,9 @@ class ClbEmulatorSdkTest extends EmulatorFixture {
     for (Quota q : quota.getQuotaSet()) {
       limits.put(q.getQuotaId(), q.getQuotaLimit());
     }
-    assertThat(limits).containsEntry("TOTAL_TARGET_BIND_QUOTA", 5L).containsEntry("TOTAL_LISTENER_QUOTA", 50L);
+    assertThat(limits)
+        .containsEntry("TOTAL_TARGET_BIND_QUOTA", 5L)
+        .containsEntry("TOTAL_LISTENER_QUOTA", 50L);
   }
 
   @Test
@@ -260,35 +262,47 @@ class ClbEmulatorSdkTest extends EmulatorFixture {
 
   @Test
   void signatureFailuresUnknownActionsAndThrottling() throws Exception {
-    assertCode(() -> client("wrong-key").DescribeQuota(new DescribeQuotaRequest()), "AuthFailure.SignatureFailure");
+    assertCode(
+        () -> client("wrong-key").DescribeQuota(new DescribeQuotaRequest()),
+        "AuthFailure.SignatureFailure");
 
     SignedHttp raw = new SignedHttp(clb.endpoint(), ID, KEY);
     assertThat(raw.post("DescribeQuota", "{}").has("QuotaSet")).isTrue();
-    assertThat(error(raw.post("DescribeQuota", "{}", "{}", Instant.now().minus(Duration.ofMinutes(6)))))
+    assertThat(
+            error(
+                raw.post("DescribeQuota", "{}", "{}", Instant.now().minus(Duration.ofMinutes(6)))))
         .isEqualTo("AuthFailure.SignatureExpire");
-    assertThat(error(raw.post("DescribeLoadBalancers", "{\"Limit\":1}", "{\"Limit\":2}", Instant.now())))
+    assertThat(
+            error(
+                raw.post("DescribeLoadBalancers", "{\"Limit\":1}", "{\"Limit\":2}", Instant.now())))
         .isEqualTo("AuthFailure.SignatureFailure");
-    assertThat(error(new SignedHttp(clb.endpoint(), "AKIDunknown", KEY).post("DescribeQuota", "{}")))
+    assertThat(
+            error(new SignedHttp(clb.endpoint(), "AKIDunknown", KEY).post("DescribeQuota", "{}")))
         .isEqualTo("AuthFailure.SecretIdNotFound");
     assertThat(error(raw.post("NoSuchAction", "{}"))).isEqualTo("InvalidAction");
     JsonObject answer = raw.post("DescribeQuota", "{}");
     assertThat(answer.get("RequestId").getAsString()).matches("[0-9a-f-]{36}");
 
-    try (ClbEmulator limited = ClbEmulator.start(EmulatorConfig.defaults(ID, KEY).withVipOctet(92))) {
+    try (ClbEmulator limited =
+        ClbEmulator.start(EmulatorConfig.defaults(ID, KEY).withVipOctet(92))) {
       SignedHttp limitedRaw = new SignedHttp(limited.endpoint(), ID, KEY);
       int calls = 60;
-      java.util.concurrent.atomic.AtomicInteger throttledCount = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger throttledCount =
+          new java.util.concurrent.atomic.AtomicInteger();
       long started = System.nanoTime();
       ExecutorService callers = Executors.newFixedThreadPool(4);
       try {
         List<java.util.concurrent.Future<?>> done = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
-          done.add(callers.submit(() -> {
-            if ("RequestLimitExceeded".equals(error(limitedRaw.post("DescribeQuota", "{}")))) {
-              throttledCount.incrementAndGet();
-            }
-            return null;
-          }));
+          done.add(
+              callers.submit(
+                  () -> {
+                    if ("RequestLimitExceeded"
+                        .equals(error(limitedRaw.post("DescribeQuota", "{}")))) {
+                      throttledCount.incrementAndGet();
+                    }
+                    return null;
+                  }));
         }
         for (java.util.concurrent.Future<?> future : done) {
           future.get();
@@ -300,8 +314,10 @@ class ClbEmulatorSdkTest extends EmulatorFixture {
       double seconds = (System.nanoTime() - started) / 1e9;
       // A bucket of 20 refilled at 20/s lets at most 20 + 20 x elapsed calls through.
       long allowedAtMost = (long) Math.ceil(20 + 20 * seconds);
-      assertThat(throttled).as("%d calls in %.2f s against 20/s", calls, seconds)
-          .isPositive().isGreaterThanOrEqualTo((int) (calls - allowedAtMost));
+      assertThat(throttled)
+          .as("%d calls in %.2f s against 20/s", calls, seconds)
+          .isPositive()
+          .isGreaterThanOrEqualTo((int) (calls - allowedAtMost));
     }
   }
 

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real traffic through a VIP, with real health checks deciding where it goes: only healthy targets
- * with weight above 0, and none to a target while it is Dead; session persistence per client IP; the
- * default domain for unknown hosts. Clients connect from several loopback addresses to be several IPs.
+ * with weight above 0, and none to a target while it is Dead; session persistence per client IP;
+ * the default domain for unknown hosts. Clients connect from several loopback addresses to be
+ * several IPs.
  */
 class DataPathTest extends EmulatorFixture {
 
@@ -44,7 +45,8 @@ class DataPathTest extends EmulatorFixture {
     }
     create.setPorts(new Long[] {(long) vipPort});
     create.setHealthCheck(tcpCheck());
-    com.tencentcloudapi.clb.v20180317.models.CreateListenerResponse created = client.CreateListener(create);
+    com.tencentcloudapi.clb.v20180317.models.CreateListenerResponse created =
+        client.CreateListener(create);
     String listener = created.getListenerIds()[0];
     await(created.getRequestId());
 
@@ -65,7 +67,8 @@ class DataPathTest extends EmulatorFixture {
 
     DescribeLoadBalancersRequest describe = new DescribeLoadBalancersRequest();
     describe.setLoadBalancerIds(new String[] {lb});
-    String vip = client.DescribeLoadBalancers(describe).getLoadBalancerSet()[0].getLoadBalancerVips()[0];
+    String vip =
+        client.DescribeLoadBalancers(describe).getLoadBalancerSet()[0].getLoadBalancerVips()[0];
 
     Map<String, Integer> both = send(vip, vipPort, 40);
     assertThat(both).containsEntry("a", 20).containsEntry("b", 20);
@@ -73,7 +76,9 @@ class DataPathTest extends EmulatorFixture {
     b.close();
     awaitHealth(lb, "127.0.0.1", bPort, "Dead");
     Map<String, Integer> onlyA = send(vip, vipPort, 40);
-    assertThat(onlyA).as("no connection reaches or fails on the Dead target").containsOnly(Map.entry("a", 40));
+    assertThat(onlyA)
+        .as("no connection reaches or fails on the Dead target")
+        .containsOnly(Map.entry("a", 40));
 
     com.tencentcloudapi.clb.v20180317.models.ModifyTargetWeightRequest weight =
         new com.tencentcloudapi.clb.v20180317.models.ModifyTargetWeightRequest();
@@ -82,7 +87,9 @@ class DataPathTest extends EmulatorFixture {
     weight.setTargets(new Target[] {eni("127.0.0.1", a, 0L)});
     await(client.ModifyTargetWeight(weight).getRequestId());
     Map<String, Integer> none = send(vip, vipPort, 10);
-    assertThat(none).as("weight 0 and Dead: every connection is closed at once").containsOnly(Map.entry("refused", 10));
+    assertThat(none)
+        .as("weight 0 and Dead: every connection is closed at once")
+        .containsOnly(Map.entry("refused", 10));
   }
 
   @Test
@@ -109,20 +116,28 @@ class DataPathTest extends EmulatorFixture {
     for (ServerSocket server : servers.values()) {
       awaitHealth(lb, "127.0.0.1", server.getLocalPort(), "Alive");
     }
-    assertThat(send(vip, vipPort, 10, "127.0.0.2")).as("no persistence: round robin").containsOnly(Map.entry("a", 5), Map.entry("b", 5));
+    assertThat(send(vip, vipPort, 10, "127.0.0.2"))
+        .as("no persistence: round robin")
+        .containsOnly(Map.entry("a", 5), Map.entry("b", 5));
 
     setSession(lb, listener, 30);
     Map<String, Integer> first = send(vip, vipPort, 10, "127.0.0.2");
     assertThat(first).as("one client IP, one target").hasSize(1).containsValue(10);
     String stuck = first.keySet().iterator().next();
     Map<String, Integer> second = send(vip, vipPort, 10, "127.0.0.3");
-    assertThat(second).as("another client IP is placed by round robin, then kept").hasSize(1).containsValue(10)
+    assertThat(second)
+        .as("another client IP is placed by round robin, then kept")
+        .hasSize(1)
+        .containsValue(10)
         .doesNotContainKey(stuck);
 
     servers.get(stuck).close();
     awaitHealth(lb, "127.0.0.1", servers.get(stuck).getLocalPort(), "Dead");
-    assertThat(send(vip, vipPort, 5, "127.0.0.2")).as("a Dead target loses its sessions").doesNotContainKey(stuck)
-        .containsValue(5).hasSize(1);
+    assertThat(send(vip, vipPort, 5, "127.0.0.2"))
+        .as("a Dead target loses its sessions")
+        .doesNotContainKey(stuck)
+        .containsValue(5)
+        .hasSize(1);
 
     setSession(lb, listener, 0);
     assertThat(describeListener(lb, listener).getSessionExpireTime()).isZero();
@@ -148,7 +163,9 @@ class DataPathTest extends EmulatorFixture {
     String shopRule = createRules(lb, listener, rule("shop.example.com", "/shop"))[0];
     registerOnRule(lb, listener, shopRule, shop);
     awaitHealth(lb, "127.0.0.1", shop, "Alive");
-    assertThat(get(vip, vipPort, "other.example.com", "/x", "127.0.0.1")).as("no default domain yet").startsWith("404 ");
+    assertThat(get(vip, vipPort, "other.example.com", "/x", "127.0.0.1"))
+        .as("no default domain yet")
+        .startsWith("404 ");
 
     RuleInput byVip = rule(vip, "/");
     byVip.setDefaultServer(true);
@@ -156,10 +173,14 @@ class DataPathTest extends EmulatorFixture {
     registerOnRule(lb, listener, defaultRule, fallback);
     awaitHealth(lb, "127.0.0.1", fallback, "Alive");
 
-    assertThat(get(vip, vipPort, "other.example.com", "/x", "127.0.0.1")).isEqualTo("200 fallback /x");
-    assertThat(get(vip, vipPort, vip + ":" + vipPort, "/y", "127.0.0.1")).isEqualTo("200 fallback /y");
-    assertThat(get(vip, vipPort, "shop.example.com", "/shop/cart", "127.0.0.1")).isEqualTo("200 shop /shop/cart");
-    assertThat(get(vip, vipPort, "shop.example.com", "/x", "127.0.0.1")).as("a known host with no matching Url")
+    assertThat(get(vip, vipPort, "other.example.com", "/x", "127.0.0.1"))
+        .isEqualTo("200 fallback /x");
+    assertThat(get(vip, vipPort, vip + ":" + vipPort, "/y", "127.0.0.1"))
+        .isEqualTo("200 fallback /y");
+    assertThat(get(vip, vipPort, "shop.example.com", "/shop/cart", "127.0.0.1"))
+        .isEqualTo("200 shop /shop/cart");
+    assertThat(get(vip, vipPort, "shop.example.com", "/x", "127.0.0.1"))
+        .as("a known host with no matching Url")
         .startsWith("404 ");
   }
 
@@ -176,7 +197,8 @@ class DataPathTest extends EmulatorFixture {
     registerOnRule(lb, listener, location, a, b);
     awaitHealth(lb, "127.0.0.1", a, "Alive");
     awaitHealth(lb, "127.0.0.1", b, "Alive");
-    assertThat(getMany(vip, vipPort, 10, "127.0.0.2")).containsOnly(Map.entry("200 a /", 5), Map.entry("200 b /", 5));
+    assertThat(getMany(vip, vipPort, 10, "127.0.0.2"))
+        .containsOnly(Map.entry("200 a /", 5), Map.entry("200 b /", 5));
 
     ModifyRuleRequest session = new ModifyRuleRequest();
     session.setLoadBalancerId(lb);
@@ -189,16 +211,19 @@ class DataPathTest extends EmulatorFixture {
     assertThat(getMany(vip, vipPort, 10, "127.0.0.3")).hasSize(1).containsValue(10);
   }
 
-  private void registerOnRule(String lb, String listener, String location, int... ports) throws Exception {
+  private void registerOnRule(String lb, String listener, String location, int... ports)
+      throws Exception {
     RegisterTargetsRequest register = new RegisterTargetsRequest();
     register.setLoadBalancerId(lb);
     register.setListenerId(listener);
     register.setLocationId(location);
-    register.setTargets(Arrays.stream(ports).mapToObj(port -> eni("127.0.0.1", port, 10L)).toArray(Target[]::new));
+    register.setTargets(
+        Arrays.stream(ports).mapToObj(port -> eni("127.0.0.1", port, 10L)).toArray(Target[]::new));
     assertThat(await(client.RegisterTargets(register).getRequestId())).isZero();
   }
 
-  private static Map<String, Integer> getMany(String vip, int port, int n, String from) throws IOException {
+  private static Map<String, Integer> getMany(String vip, int port, int n, String from)
+      throws IOException {
     Map<String, Integer> answers = new HashMap<>();
     for (int i = 0; i < n; i++) {
       answers.merge(get(vip, port, "app.example.com", "/", from), 1, Integer::sum);
@@ -207,13 +232,17 @@ class DataPathTest extends EmulatorFixture {
   }
 
   /** One GET through the VIP from the loopback address {@code from}: "status body". */
-  private static String get(String vip, int port, String host, String path, String from) throws IOException {
+  private static String get(String vip, int port, String host, String path, String from)
+      throws IOException {
     try (Socket socket = new Socket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
       socket.connect(new InetSocketAddress(vip, port), 2000);
       socket.setSoTimeout(3000);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       String status = response.lines().findFirst().orElse("");
       String body = response.substring(response.indexOf("\r\n\r\n") + 4).trim();
@@ -241,8 +270,12 @@ class DataPathTest extends EmulatorFixture {
     return send(vip, port, n, "127.0.0.1");
   }
 
-  /** Opens {@code n} short connections to the VIP from {@code from}; counts answers by backend name, or "refused". */
-  private static Map<String, Integer> send(String vip, int port, int n, String from) throws IOException {
+  /**
+   * Opens {@code n} short connections to the VIP from {@code from}; counts answers by backend name,
+   * or "refused".
+   */
+  private static Map<String, Integer> send(String vip, int port, int n, String from)
+      throws IOException {
     Map<String, Integer> answers = new HashMap<>();
     for (int i = 0; i < n; i++) {
       String answer;
@@ -260,5 +293,4 @@ class DataPathTest extends EmulatorFixture {
     }
     return answers;
   }
-
 }

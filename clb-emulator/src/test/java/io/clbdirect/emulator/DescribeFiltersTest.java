@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every documented request filter of DescribeLoadBalancers, DescribeTargets and DescribeListeners, each
- * with a value that matches and one that does not: a filter that matches nothing must return nothing,
- * so a client looking up its own load balancer by a filter never gets someone else's.
+ * Every documented request filter of DescribeLoadBalancers, DescribeTargets and DescribeListeners,
+ * each with a value that matches and one that does not: a filter that matches nothing must return
+ * nothing, so a client looking up its own load balancer by a filter never gets someone else's.
  */
 class DescribeFiltersTest extends EmulatorFixture {
 
@@ -84,7 +84,8 @@ class DescribeFiltersTest extends EmulatorFixture {
     DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
     setup.accept(request);
     DescribeLoadBalancersResponse response = client.DescribeLoadBalancers(request);
-    List<String> ids = Arrays.stream(response.getLoadBalancerSet()).map(LoadBalancer::getLoadBalancerId).toList();
+    List<String> ids =
+        Arrays.stream(response.getLoadBalancerSet()).map(LoadBalancer::getLoadBalancerId).toList();
     if (request.getOffset() == null && request.getLimit() == null) {
       assertThat(response.getTotalCount()).isEqualTo(ids.size());
     }
@@ -103,20 +104,25 @@ class DescribeFiltersTest extends EmulatorFixture {
 
   @Test
   void requestFieldsOfDescribeLoadBalancers() throws Exception {
-    assertThat(ids(r -> { })).as("newest first by default").containsExactly(c, b, a);
+    assertThat(ids(r -> {})).as("newest first by default").containsExactly(c, b, a);
     assertThat(ids(r -> r.setLoadBalancerIds(new String[] {a}))).containsExactly(a);
     assertThat(ids(r -> r.setLoadBalancerIds(new String[] {"lb-nothere"}))).isEmpty();
     assertThat(ids(r -> r.setLoadBalancerType("INTERNAL"))).containsExactly(c);
     assertThat(ids(r -> r.setLoadBalancerType("OPEN"))).containsExactly(b, a);
-    refused(r -> r.setLoadBalancerType("PUBLIC"), "InvalidParameterValue.Range", "LoadBalancerType");
+    refused(
+        r -> r.setLoadBalancerType("PUBLIC"), "InvalidParameterValue.Range", "LoadBalancerType");
     assertThat(ids(r -> r.setForward(1L))).containsExactly(c, b, a);
     assertThat(ids(r -> r.setForward(0L))).as("no classic load balancers").isEmpty();
     refused(r -> r.setForward(2L), "InvalidParameterValue.Range", "Forward");
-    assertThat(ids(r -> r.setLoadBalancerName("web"))).as("fuzzy: a substring").containsExactly(b, a);
+    assertThat(ids(r -> r.setLoadBalancerName("web")))
+        .as("fuzzy: a substring")
+        .containsExactly(b, a);
     assertThat(ids(r -> r.setLoadBalancerName("web-a"))).containsExactly(a);
     assertThat(ids(r -> r.setLoadBalancerName("Web-A"))).as("case-sensitive").isEmpty();
     assertThat(ids(r -> r.setDomain(a + ".clb.emulator.invalid"))).containsExactly(a);
-    assertThat(ids(r -> r.setDomain("clb.emulator"))).as("INTERNAL has no domain").containsExactly(b, a);
+    assertThat(ids(r -> r.setDomain("clb.emulator")))
+        .as("INTERNAL has no domain")
+        .containsExactly(b, a);
     assertThat(ids(r -> r.setDomain("example.com"))).isEmpty();
     assertThat(ids(r -> r.setLoadBalancerVips(new String[] {"127.60.0.2"}))).containsExactly(c);
     assertThat(ids(r -> r.setLoadBalancerVips(new String[] {"127.1.2.3"}))).isEmpty();
@@ -138,33 +144,52 @@ class DescribeFiltersTest extends EmulatorFixture {
     assertThat(ids(r -> r.setVpcId("0"))).as("no classic network").isEmpty();
     assertThat(ids(r -> r.setMasterZone("100001"))).containsExactly(a);
     assertThat(ids(r -> r.setMasterZone("100002"))).isEmpty();
-    refused(r -> r.setBackendPublicIps(new String[] {"1.2.3.4"}), "UnsupportedOperation", "BackendPublicIps");
+    refused(
+        r -> r.setBackendPublicIps(new String[] {"1.2.3.4"}),
+        "UnsupportedOperation",
+        "BackendPublicIps");
     refused(r -> r.setSecurityGroup("sg-12345678"), "UnsupportedOperation", "SecurityGroup");
   }
 
   @Test
   void orderPagesAndAdditionalFields() throws Exception {
-    assertThat(ids(r -> {
-      r.setOrderBy("LoadBalancerName");
-      r.setOrderType(0L);
-    })).containsExactly(c, a, b);
+    assertThat(
+            ids(
+                r -> {
+                  r.setOrderBy("LoadBalancerName");
+                  r.setOrderType(0L);
+                }))
+        .containsExactly(c, a, b);
     assertThat(ids(r -> r.setOrderBy("LoadBalancerName"))).containsExactly(b, a, c);
-    assertThat(ids(r -> {
-      r.setOrderBy("CreateTime");
-      r.setOrderType(0L);
-    })).containsExactly(a, b, c);
-    assertThat(ids(r -> {
-      r.setOrderBy("LoadBalancerType");
-      r.setOrderType(0L);
-    })).containsExactly(c, a, b);
-    assertThat(ids(r -> {
-      r.setOrderBy("Domain");
-      r.setOrderType(0L);
-    })).first().isEqualTo(c);
-    assertThat(ids(r -> {
-      r.setOffset(1L);
-      r.setLimit(1L);
-    })).containsExactly(b);
+    assertThat(
+            ids(
+                r -> {
+                  r.setOrderBy("CreateTime");
+                  r.setOrderType(0L);
+                }))
+        .containsExactly(a, b, c);
+    assertThat(
+            ids(
+                r -> {
+                  r.setOrderBy("LoadBalancerType");
+                  r.setOrderType(0L);
+                }))
+        .containsExactly(c, a, b);
+    assertThat(
+            ids(
+                r -> {
+                  r.setOrderBy("Domain");
+                  r.setOrderType(0L);
+                }))
+        .first()
+        .isEqualTo(c);
+    assertThat(
+            ids(
+                r -> {
+                  r.setOffset(1L);
+                  r.setLimit(1L);
+                }))
+        .containsExactly(b);
     refused(r -> r.setOrderBy("Name"), "InvalidParameterValue.Range", "OrderBy");
     refused(r -> r.setOrderType(2L), "InvalidParameterValue.Range", "OrderType");
     refused(r -> r.setLimit(101L), "InvalidParameterValue.Range", "Limit");
@@ -172,8 +197,13 @@ class DescribeFiltersTest extends EmulatorFixture {
     DescribeLoadBalancersRequest counted = new DescribeLoadBalancersRequest();
     counted.setAdditionalFields(new String[] {"TargetCount"});
     counted.setLoadBalancerIds(new String[] {a, b});
-    assertThat(client.DescribeLoadBalancers(counted).getLoadBalancerSet()).extracting(LoadBalancer::getTargetCount).containsExactly(0L, 1L);
-    refused(r -> r.setAdditionalFields(new String[] {"Everything"}), "InvalidParameterValue.Range", "AdditionalFields");
+    assertThat(client.DescribeLoadBalancers(counted).getLoadBalancerSet())
+        .extracting(LoadBalancer::getTargetCount)
+        .containsExactly(0L, 1L);
+    refused(
+        r -> r.setAdditionalFields(new String[] {"Everything"}),
+        "InvalidParameterValue.Range",
+        "AdditionalFields");
   }
 
   @Test
@@ -181,7 +211,8 @@ class DescribeFiltersTest extends EmulatorFixture {
     assertThat(byFilters(filter("charge-type", "POSTPAID_BY_HOUR"))).containsExactly(c, b, a);
     assertThat(byFilters(filter("charge-type", "PREPAID"))).isEmpty();
     assertThat(byFilters(filter("internet-charge-type", "BANDWIDTH_PACKAGE"))).containsExactly(b);
-    assertThat(byFilters(filter("internet-charge-type", "TRAFFIC_POSTPAID_BY_HOUR"))).containsExactly(a);
+    assertThat(byFilters(filter("internet-charge-type", "TRAFFIC_POSTPAID_BY_HOUR")))
+        .containsExactly(a);
     assertThat(byFilters(filter("internet-charge-type", "BANDWIDTH_PREPAID"))).isEmpty();
     assertThat(byFilters(filter("master-zone-id", "100001"))).containsExactly(a);
     assertThat(byFilters(filter("master-zone-id", "100002"))).isEmpty();
@@ -199,21 +230,42 @@ class DescribeFiltersTest extends EmulatorFixture {
     assertThat(byFilters(filter("sla-type", "clb.c4.xlarge"))).isEmpty();
     assertThat(byFilters(filter("exclusive", "0"))).containsExactly(c, b, a);
     assertThat(byFilters(filter("exclusive", "1"))).isEmpty();
-    assertThat(byFilters(filter("tag-key", "team"), filter("vip-isp", "CMCC"))).as("filters combine with AND").containsExactly(b);
+    assertThat(byFilters(filter("tag-key", "team"), filter("vip-isp", "CMCC")))
+        .as("filters combine with AND")
+        .containsExactly(b);
     assertThat(byFilters(filter("tag:team", "a"), filter("vip-isp", "CMCC"))).isEmpty();
 
-    refused(r -> r.setFilters(new Filter[] {filter("function-name", "hello")}), "UnsupportedOperation", "function-name");
-    refused(r -> r.setFilters(new Filter[] {filter("color", "red")}), "InvalidParameterValue.InvalidFilter", "color");
-    refused(r -> r.setFilters(new Filter[] {filter("tag-value", "a")}), "InvalidParameterValue.InvalidFilter", "tag-value");
-    refused(r -> r.setFilters(new Filter[] {filter("vip-isp", "ANY")}), "InvalidParameterValue.Range", "vip-isp");
-    refused(r -> r.setFilters(new Filter[] {filter("charge-type", "FREE")}), "InvalidParameterValue.Range", "charge-type");
-    refused(r -> r.setFilters(new Filter[] {filter("tag-key")}), "MissingParameter", "Filters.Values");
+    refused(
+        r -> r.setFilters(new Filter[] {filter("function-name", "hello")}),
+        "UnsupportedOperation",
+        "function-name");
+    refused(
+        r -> r.setFilters(new Filter[] {filter("color", "red")}),
+        "InvalidParameterValue.InvalidFilter",
+        "color");
+    refused(
+        r -> r.setFilters(new Filter[] {filter("tag-value", "a")}),
+        "InvalidParameterValue.InvalidFilter",
+        "tag-value");
+    refused(
+        r -> r.setFilters(new Filter[] {filter("vip-isp", "ANY")}),
+        "InvalidParameterValue.Range",
+        "vip-isp");
+    refused(
+        r -> r.setFilters(new Filter[] {filter("charge-type", "FREE")}),
+        "InvalidParameterValue.Range",
+        "charge-type");
+    refused(
+        r -> r.setFilters(new Filter[] {filter("tag-key")}), "MissingParameter", "Filters.Values");
     Filter[] eleven = new Filter[11];
     Arrays.fill(eleven, filter("tag-key", "team"));
     refused(r -> r.setFilters(eleven), "InvalidParameterValue.Length", "Filters");
     String[] many = new String[101];
     Arrays.fill(many, "x");
-    refused(r -> r.setFilters(new Filter[] {filter("tag-key", many)}), "InvalidParameterValue.Length", "tag-key");
+    refused(
+        r -> r.setFilters(new Filter[] {filter("tag-key", many)}),
+        "InvalidParameterValue.Length",
+        "tag-key");
   }
 
   @Test
@@ -236,27 +288,46 @@ class DescribeFiltersTest extends EmulatorFixture {
     web.setTargets(new Target[] {green, eni("127.0.0.2", 9001, 10L)});
     assertThat(await(client.RegisterTargets(web).getRequestId())).isZero();
 
-    assertThat(targets(r -> { })).containsExactly(aListener + ":127.0.0.1:8080", aListener + ":127.0.0.2:9000",
-        rules[0] + ":127.0.0.3:9000", rules[0] + ":127.0.0.2:9001", rules[1] + ":");
+    assertThat(targets(r -> {}))
+        .containsExactly(
+            aListener + ":127.0.0.1:8080",
+            aListener + ":127.0.0.2:9000",
+            rules[0] + ":127.0.0.3:9000",
+            rules[0] + ":127.0.0.2:9001",
+            rules[1] + ":");
     assertThat(targets(r -> r.setFilters(new Filter[] {filter("location-id", rules[0])})))
         .containsExactly(rules[0] + ":127.0.0.3:9000", rules[0] + ":127.0.0.2:9001");
-    assertThat(targets(r -> r.setFilters(new Filter[] {filter("location-id", "loc-nothere")}))).isEmpty();
+    assertThat(targets(r -> r.setFilters(new Filter[] {filter("location-id", "loc-nothere")})))
+        .isEmpty();
     assertThat(targets(r -> r.setFilters(new Filter[] {filter("private-ip-address", "127.0.0.2")})))
         .containsExactly(aListener + ":127.0.0.2:9000", rules[0] + ":127.0.0.2:9001");
-    assertThat(targets(r -> r.setFilters(new Filter[] {filter("private-ip-address", "127.0.0.99")}))).isEmpty();
-    assertThat(targets(r -> r.setFilters(new Filter[] {filter("tag", "green")}))).containsExactly(rules[0] + ":127.0.0.3:9000");
+    assertThat(
+            targets(r -> r.setFilters(new Filter[] {filter("private-ip-address", "127.0.0.99")})))
+        .isEmpty();
+    assertThat(targets(r -> r.setFilters(new Filter[] {filter("tag", "green")})))
+        .containsExactly(rules[0] + ":127.0.0.3:9000");
     assertThat(targets(r -> r.setFilters(new Filter[] {filter("tag", "red")}))).isEmpty();
-    assertThat(targets(r -> r.setFilters(new Filter[] {filter("tag", "blue"), filter("private-ip-address", "127.0.0.3")}))).isEmpty();
-    assertThat(targets(r -> r.setProtocol("HTTP"))).containsExactly(rules[0] + ":127.0.0.3:9000", rules[0] + ":127.0.0.2:9001",
-        rules[1] + ":");
-    assertThat(targets(r -> r.setPort(80L))).containsExactly(aListener + ":127.0.0.1:8080", aListener + ":127.0.0.2:9000");
+    assertThat(
+            targets(
+                r ->
+                    r.setFilters(
+                        new Filter[] {
+                          filter("tag", "blue"), filter("private-ip-address", "127.0.0.3")
+                        })))
+        .isEmpty();
+    assertThat(targets(r -> r.setProtocol("HTTP")))
+        .containsExactly(
+            rules[0] + ":127.0.0.3:9000", rules[0] + ":127.0.0.2:9001", rules[1] + ":");
+    assertThat(targets(r -> r.setPort(80L)))
+        .containsExactly(aListener + ":127.0.0.1:8080", aListener + ":127.0.0.2:9000");
     assertThat(targets(r -> r.setPort(82L))).isEmpty();
     assertThat(targets(r -> r.setListenerIds(new String[] {"lbl-nothere"}))).isEmpty();
 
     DescribeTargetsRequest bad = new DescribeTargetsRequest();
     bad.setLoadBalancerId(a);
     bad.setFilters(new Filter[] {filter("instance-id", "ins-1")});
-    assertError(() -> client.DescribeTargets(bad), "InvalidParameterValue.InvalidFilter", "instance-id");
+    assertError(
+        () -> client.DescribeTargets(bad), "InvalidParameterValue.InvalidFilter", "instance-id");
     bad.setFilters(null);
     bad.setProtocol("FTP");
     assertError(() -> client.DescribeTargets(bad), "InvalidParameterValue.Range", "Protocol");
@@ -270,7 +341,10 @@ class DescribeFiltersTest extends EmulatorFixture {
     assertError(() -> client.DescribeTargets(bad), "InvalidParameterValue.Length", "ListenerIds");
   }
 
-  /** DescribeTargets' answer flattened: "listener-or-rule:ip:port" per target, "rule:" for a rule without targets. */
+  /**
+   * DescribeTargets' answer flattened: "listener-or-rule:ip:port" per target, "rule:" for a rule
+   * without targets.
+   */
   List<String> targets(Consumer<DescribeTargetsRequest> setup) throws Exception {
     DescribeTargetsRequest request = new DescribeTargetsRequest();
     request.setLoadBalancerId(a);
@@ -279,7 +353,8 @@ class DescribeFiltersTest extends EmulatorFixture {
     for (ListenerBackend listener : client.DescribeTargets(request).getListeners()) {
       if (listener.getTargets() != null) {
         for (Backend t : listener.getTargets()) {
-          seen.add(listener.getListenerId() + ":" + t.getPrivateIpAddresses()[0] + ":" + t.getPort());
+          seen.add(
+              listener.getListenerId() + ":" + t.getPrivateIpAddresses()[0] + ":" + t.getPort());
         }
       }
       if (listener.getRules() != null) {
@@ -303,7 +378,9 @@ class DescribeFiltersTest extends EmulatorFixture {
     request.setLoadBalancerId(a);
     assertThat(client.DescribeListeners(request).getListeners()).hasSize(2);
     request.setProtocol("UDP");
-    assertThat(client.DescribeListeners(request).getListeners()).extracting(Listener::getProtocol).containsExactly("UDP");
+    assertThat(client.DescribeListeners(request).getListeners())
+        .extracting(Listener::getProtocol)
+        .containsExactly("UDP");
     request.setProtocol("TCP_SSL");
     assertThat(client.DescribeListeners(request).getListeners()).isEmpty();
     request.setProtocol(null);
@@ -313,7 +390,9 @@ class DescribeFiltersTest extends EmulatorFixture {
     assertThat(client.DescribeListeners(request).getListeners()).isEmpty();
     request.setPort(null);
     request.setListenerIds(new String[] {aListener});
-    assertThat(client.DescribeListeners(request).getListeners()).extracting(Listener::getListenerId).containsExactly(aListener);
+    assertThat(client.DescribeListeners(request).getListeners())
+        .extracting(Listener::getListenerId)
+        .containsExactly(aListener);
     request.setListenerIds(new String[] {"lbl-nothere"});
     assertThat(client.DescribeListeners(request).getListeners()).isEmpty();
     request.setListenerIds(null);

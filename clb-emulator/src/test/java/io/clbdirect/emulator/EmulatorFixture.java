@@ -12,7 +12,6 @@ import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import com.tencentcloudapi.common.profile.ClientProfile;
 import com.tencentcloudapi.common.profile.HttpProfile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,14 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /** An emulator with fast tasks and health checks, the SDK client, and loopback backends. */
 abstract class EmulatorFixture {
@@ -42,8 +38,15 @@ abstract class EmulatorFixture {
 
   @BeforeEach
   void start() {
-    clb = ClbEmulator.start(EmulatorConfig.defaults(ID, KEY).withTaskDelay(Duration.ofMillis(150))
-        .withHealthTimeScale(0.05).withTargetQuota(5).withVipOctet(91).withRateLimit(0).withSeed(42));
+    clb =
+        ClbEmulator.start(
+            EmulatorConfig.defaults(ID, KEY)
+                .withTaskDelay(Duration.ofMillis(150))
+                .withHealthTimeScale(0.05)
+                .withTargetQuota(5)
+                .withVipOctet(91)
+                .withRateLimit(0)
+                .withSeed(42));
     client = client(KEY);
   }
 
@@ -161,7 +164,10 @@ abstract class EmulatorFixture {
     return target;
   }
 
-  /** Probes every 3 s (150 ms at the fixture's time scale); the API wants TimeOut below IntervalTime. */
+  /**
+   * Probes every 3 s (150 ms at the fixture's time scale); the API wants TimeOut below
+   * IntervalTime.
+   */
   static HealthCheck tcpCheck() {
     HealthCheck check = new HealthCheck();
     check.setHealthSwitch(1L);
@@ -177,16 +183,19 @@ abstract class EmulatorFixture {
    * {@code /missing}, which get 404; {@code seen} receives every path requested.
    */
   int httpBackend(String name, List<String> seen) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
-    server.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().getPath();
-      seen.add(path);
-      byte[] body = (name + " " + path).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(path.startsWith("/missing") ? 404 : 200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
+    server.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          seen.add(path);
+          byte[] body = (name + " " + path).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(path.startsWith("/missing") ? 404 : 200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
     backends.add(() -> server.stop(0));
     return server.getAddress().getPort();
@@ -197,15 +206,17 @@ abstract class EmulatorFixture {
     ServerSocket server = new ServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
     backends.add(server);
-    backendThreads.submit(() -> {
-      while (!server.isClosed()) {
-        try (Socket socket = server.accept(); OutputStream out = socket.getOutputStream()) {
-          out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    backendThreads.submit(
+        () -> {
+          while (!server.isClosed()) {
+            try (Socket socket = server.accept();
+                OutputStream out = socket.getOutputStream()) {
+              out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+              return;
+            }
+          }
+        });
     return server.getLocalPort();
   }
 
@@ -236,7 +247,15 @@ abstract class EmulatorFixture {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("target " + ip + ":" + port + " never " + detail + "; last " + (last == null ? null : last.getHealthStatusDetail()));
+    throw new AssertionError(
+        "target "
+            + ip
+            + ":"
+            + port
+            + " never "
+            + detail
+            + "; last "
+            + (last == null ? null : last.getHealthStatusDetail()));
   }
 
   interface Call {
@@ -244,16 +263,20 @@ abstract class EmulatorFixture {
   }
 
   static void assertCode(Call call, String code) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(TencentCloudSDKException.class,
-        e -> assertThat(e.getErrorCode()).isEqualTo(code));
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            TencentCloudSDKException.class, e -> assertThat(e.getErrorCode()).isEqualTo(code));
   }
 
   /** The call fails with {@code code} and a message that names {@code mentioned} (a field, say). */
   static void assertError(Call call, String code, String mentioned) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(TencentCloudSDKException.class, e -> {
-      assertThat(e.getErrorCode()).isEqualTo(code);
-      assertThat(e.getMessage()).contains(mentioned);
-    });
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            TencentCloudSDKException.class,
+            e -> {
+              assertThat(e.getErrorCode()).isEqualTo(code);
+              assertThat(e.getMessage()).contains(mentioned);
+            });
   }
 
   static boolean failed(Call call) {
@@ -269,7 +292,8 @@ abstract class EmulatorFixture {
   }
 
   static String error(JsonObject response) {
-    return response.has("Error") ? response.getAsJsonObject("Error").get("Code").getAsString() : null;
+    return response.has("Error")
+        ? response.getAsJsonObject("Error").get("Code").getAsString()
+        : null;
   }
-
 }

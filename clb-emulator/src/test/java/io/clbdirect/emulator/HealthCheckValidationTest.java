@@ -13,36 +13,39 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The HealthCheck ranges of the API reference, enforced alike by CreateListener, CreateRule,
- * ModifyListener and ModifyRule: each bad value is InvalidParameterValue.Range naming its field, and
- * a refused call changes nothing and locks nothing (the next call is judged on its own).
+ * ModifyListener and ModifyRule: each bad value is InvalidParameterValue.Range naming its field,
+ * and a refused call changes nothing and locks nothing (the next call is judged on its own).
  */
 class HealthCheckValidationTest extends EmulatorFixture {
 
   record Bad(String field, Consumer<HealthCheck> set) {}
 
-  static final List<Bad> BAD = List.of(
-      new Bad("HealthSwitch", c -> c.setHealthSwitch(2L)),
-      new Bad("TimeOut", c -> c.setTimeOut(1L)),
-      new Bad("TimeOut", c -> c.setTimeOut(61L)),
-      new Bad("IntervalTime", c -> c.setIntervalTime(1L)),
-      new Bad("IntervalTime", c -> c.setIntervalTime(301L)),
-      new Bad("HealthNum", c -> c.setHealthNum(1L)),
-      new Bad("HealthNum", c -> c.setHealthNum(11L)),
-      new Bad("UnHealthNum", c -> c.setUnHealthNum(1L)),
-      new Bad("UnHealthNum", c -> c.setUnHealthNum(11L)),
-      new Bad("HttpCode", c -> c.setHttpCode(0L)),
-      new Bad("HttpCode", c -> c.setHttpCode(32L)),
-      new Bad("HttpCheckMethod", c -> c.setHttpCheckMethod("POST")),
-      new Bad("CheckType", c -> c.setCheckType("UDP")),
-      new Bad("CheckPort", c -> c.setCheckPort(0L)),
-      new Bad("CheckPort", c -> c.setCheckPort(65536L)),
-      // The SDK's HealthCheck documents that the timeout must be less than the interval.
-      new Bad("TimeOut", c -> {
-        c.setTimeOut(10L);
-        c.setIntervalTime(10L);
-      }),
-      // Against the default IntervalTime of 5 (or the current one when modifying).
-      new Bad("TimeOut", c -> c.setTimeOut(5L)));
+  static final List<Bad> BAD =
+      List.of(
+          new Bad("HealthSwitch", c -> c.setHealthSwitch(2L)),
+          new Bad("TimeOut", c -> c.setTimeOut(1L)),
+          new Bad("TimeOut", c -> c.setTimeOut(61L)),
+          new Bad("IntervalTime", c -> c.setIntervalTime(1L)),
+          new Bad("IntervalTime", c -> c.setIntervalTime(301L)),
+          new Bad("HealthNum", c -> c.setHealthNum(1L)),
+          new Bad("HealthNum", c -> c.setHealthNum(11L)),
+          new Bad("UnHealthNum", c -> c.setUnHealthNum(1L)),
+          new Bad("UnHealthNum", c -> c.setUnHealthNum(11L)),
+          new Bad("HttpCode", c -> c.setHttpCode(0L)),
+          new Bad("HttpCode", c -> c.setHttpCode(32L)),
+          new Bad("HttpCheckMethod", c -> c.setHttpCheckMethod("POST")),
+          new Bad("CheckType", c -> c.setCheckType("UDP")),
+          new Bad("CheckPort", c -> c.setCheckPort(0L)),
+          new Bad("CheckPort", c -> c.setCheckPort(65536L)),
+          // The SDK's HealthCheck documents that the timeout must be less than the interval.
+          new Bad(
+              "TimeOut",
+              c -> {
+                c.setTimeOut(10L);
+                c.setIntervalTime(10L);
+              }),
+          // Against the default IntervalTime of 5 (or the current one when modifying).
+          new Bad("TimeOut", c -> c.setTimeOut(5L)));
 
   static HealthCheck check(Bad bad) {
     HealthCheck check = new HealthCheck();
@@ -74,7 +77,10 @@ class HealthCheckValidationTest extends EmulatorFixture {
       request.setProtocol("TCP");
       request.setPorts(new Long[] {8000L});
       request.setHealthCheck(check(bad));
-      assertError(() -> client.CreateListener(request), "InvalidParameterValue.Range", "`" + bad.field() + "`");
+      assertError(
+          () -> client.CreateListener(request),
+          "InvalidParameterValue.Range",
+          "`" + bad.field() + "`");
     }
     String listener = createListener(lb, "TCP", 8000, edges());
     HealthCheck stored = describeListener(lb, listener).getHealthCheck();
@@ -89,12 +95,16 @@ class HealthCheckValidationTest extends EmulatorFixture {
     for (Bad bad : BAD) {
       RuleInput rule = rule("shop.example.com", "/");
       rule.setHealthCheck(check(bad));
-      assertError(() -> createRules(lb, listener, rule), "InvalidParameterValue.Range", "`" + bad.field() + "`");
+      assertError(
+          () -> createRules(lb, listener, rule),
+          "InvalidParameterValue.Range",
+          "`" + bad.field() + "`");
     }
     RuleInput rule = rule("shop.example.com", "/");
     rule.setHealthCheck(edges());
     String location = createRules(lb, listener, rule)[0];
-    assertThat(describeRule(lb, listener, location).getHealthCheck().getIntervalTime()).isEqualTo(300L);
+    assertThat(describeRule(lb, listener, location).getHealthCheck().getIntervalTime())
+        .isEqualTo(300L);
   }
 
   @Test
@@ -106,9 +116,14 @@ class HealthCheckValidationTest extends EmulatorFixture {
       request.setLoadBalancerId(lb);
       request.setListenerId(listener);
       request.setHealthCheck(check(bad));
-      assertError(() -> client.ModifyListener(request), "InvalidParameterValue.Range", "`" + bad.field() + "`");
+      assertError(
+          () -> client.ModifyListener(request),
+          "InvalidParameterValue.Range",
+          "`" + bad.field() + "`");
     }
-    assertThat(describeListener(lb, listener).getHealthCheck().getIntervalTime()).as("unchanged").isEqualTo(5L);
+    assertThat(describeListener(lb, listener).getHealthCheck().getIntervalTime())
+        .as("unchanged")
+        .isEqualTo(5L);
 
     ModifyListenerRequest request = new ModifyListenerRequest();
     request.setLoadBalancerId(lb);
@@ -129,7 +144,8 @@ class HealthCheckValidationTest extends EmulatorFixture {
       request.setListenerId(listener);
       request.setLocationId(location);
       request.setHealthCheck(check(bad));
-      assertError(() -> client.ModifyRule(request), "InvalidParameterValue.Range", "`" + bad.field() + "`");
+      assertError(
+          () -> client.ModifyRule(request), "InvalidParameterValue.Range", "`" + bad.field() + "`");
     }
 
     ModifyRuleRequest longer = new ModifyRuleRequest();

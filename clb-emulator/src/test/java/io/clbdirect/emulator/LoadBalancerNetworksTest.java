@@ -56,10 +56,13 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     assertThat(lb.getProjectId()).isZero();
     assertThat(lb.getSlaType()).isEmpty();
     assertThat(lb.getChargeType()).isEqualTo("POSTPAID_BY_HOUR");
-    assertThat(lb.getNetworkAttributes().getInternetChargeType()).isEqualTo("TRAFFIC_POSTPAID_BY_HOUR");
+    assertThat(lb.getNetworkAttributes().getInternetChargeType())
+        .isEqualTo("TRAFFIC_POSTPAID_BY_HOUR");
     assertThat(lb.getNetworkAttributes().getInternetMaxBandwidthOut()).isEqualTo(10L);
     assertThat(lb.getLoadBalancerPassToTarget()).isFalse();
-    assertThat(lb.getTargetCount()).as("an AdditionalFields field, absent unless asked for").isNull();
+    assertThat(lb.getTargetCount())
+        .as("an AdditionalFields field, absent unless asked for")
+        .isNull();
   }
 
   @Test
@@ -100,7 +103,10 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     assertThat(describe(create(chosen)).getLoadBalancerVips()).containsExactly("127.60.7.7");
     assertError(() -> client.CreateLoadBalancer(chosen), "ResourceInUse", "127.60.7.7");
     chosen.setVip("127.61.0.9");
-    assertError(() -> client.CreateLoadBalancer(chosen), "InvalidParameterValue", "not inside subnet subnet-cluster1");
+    assertError(
+        () -> client.CreateLoadBalancer(chosen),
+        "InvalidParameterValue",
+        "not inside subnet subnet-cluster1");
     chosen.setVip("127.60.0.1");
     assertError(() -> client.CreateLoadBalancer(chosen), "InvalidParameterValue", "reserved");
   }
@@ -109,22 +115,27 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
   void unknownVpcOrSubnetAndASubnetOfAnotherVpcAreRefusedByName() throws Exception {
     CreateLoadBalancerRequest unknownVpc = request("OPEN");
     unknownVpc.setVpcId("vpc-nothere");
-    assertError(() -> client.CreateLoadBalancer(unknownVpc), "InvalidParameterValue", "vpc-nothere");
+    assertError(
+        () -> client.CreateLoadBalancer(unknownVpc), "InvalidParameterValue", "vpc-nothere");
 
     CreateLoadBalancerRequest unknownSubnet = request("INTERNAL");
     unknownSubnet.setVpcId(Networks.CLUSTER_VPC);
     unknownSubnet.setSubnetId("subnet-nothere");
-    assertError(() -> client.CreateLoadBalancer(unknownSubnet), "InvalidParameterValue", "subnet-nothere");
+    assertError(
+        () -> client.CreateLoadBalancer(unknownSubnet), "InvalidParameterValue", "subnet-nothere");
 
     CreateLoadBalancerRequest otherVpc = request("INTERNAL");
     otherVpc.setVpcId(Networks.CLUSTER_VPC);
     otherVpc.setSubnetId(Networks.DEFAULT_SUBNET);
-    assertError(() -> client.CreateLoadBalancer(otherVpc), "InvalidParameterValue",
+    assertError(
+        () -> client.CreateLoadBalancer(otherVpc),
+        "InvalidParameterValue",
         "`SubnetId` subnet-default1 belongs to VPC vpc-default1, not to `VpcId` vpc-cluster1");
 
     CreateLoadBalancerRequest openWithSubnet = request("OPEN");
     openWithSubnet.setSubnetId(Networks.DEFAULT_SUBNET);
-    assertError(() -> client.CreateLoadBalancer(openWithSubnet), "InvalidParameterValue", "SubnetId");
+    assertError(
+        () -> client.CreateLoadBalancer(openWithSubnet), "InvalidParameterValue", "SubnetId");
   }
 
   @Test
@@ -141,7 +152,11 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     }
     String listener = createListener(lb, "TCP", vipPort, tcpCheck());
     int port = backend("inside", "127.0.0.1");
-    assertThat(await(client.RegisterTargets(register(lb, listener, eni("127.0.0.1", port, 10L))).getRequestId())).isZero();
+    assertThat(
+            await(
+                client.RegisterTargets(register(lb, listener, eni("127.0.0.1", port, 10L)))
+                    .getRequestId()))
+        .isZero();
     awaitHealth(lb, "127.0.0.1", port, "Alive");
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(vip, vipPort), 2000);
@@ -156,14 +171,28 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     String plain = createLoadBalancer("plain");
     String plainListener = createListener(plain, "TCP", 80, null);
     // 127.128.0.5 is a GlobalRouter Pod address: routed in the cluster VPC but outside its CIDR.
-    assertError(() -> client.RegisterTargets(register(plain, plainListener, eni("127.0.0.1", 8080, 10L), eni("127.128.0.5", 8080, 10L))),
-        "InvalidParameter", "EniIp 127.128.0.5 of load balancer " + plain + " is outside the load balancer's VPC vpc-cluster1 (127.0.0.0/10)"
-        + " and SnatPro is off");
-    assertError(() -> client.RegisterTargets(register(plain, plainListener, eni("127.192.0.9", 8080, 10L))), "InvalidParameter",
+    assertError(
+        () ->
+            client.RegisterTargets(
+                register(
+                    plain,
+                    plainListener,
+                    eni("127.0.0.1", 8080, 10L),
+                    eni("127.128.0.5", 8080, 10L))),
+        "InvalidParameter",
+        "EniIp 127.128.0.5 of load balancer "
+            + plain
+            + " is outside the load balancer's VPC vpc-cluster1 (127.0.0.0/10)"
+            + " and SnatPro is off");
+    assertError(
+        () -> client.RegisterTargets(register(plain, plainListener, eni("127.192.0.9", 8080, 10L))),
+        "InvalidParameter",
         "SnatPro is off");
     DescribeTargetsRequest targets = new DescribeTargetsRequest();
     targets.setLoadBalancerId(plain);
-    assertThat(client.DescribeTargets(targets).getListeners()[0].getTargets()).as("a refused call binds nothing").isEmpty();
+    assertThat(client.DescribeTargets(targets).getListeners()[0].getTargets())
+        .as("a refused call binds nothing")
+        .isEmpty();
 
     BatchTarget inside = new BatchTarget();
     inside.setListenerId(plainListener);
@@ -177,12 +206,16 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     batch.setLoadBalancerId(plain);
     batch.setTargets(new BatchTarget[] {inside, outside});
     assertError(() -> client.BatchRegisterTargets(batch), "InvalidParameter", "127.128.0.5");
-    assertThat(client.DescribeTargets(targets).getListeners()[0].getTargets()).as("the whole batch is refused").isEmpty();
+    assertThat(client.DescribeTargets(targets).getListeners()[0].getTargets())
+        .as("the whole batch is refused")
+        .isEmpty();
 
     Target instance = new Target();
     instance.setInstanceId("ins-anywhere");
     instance.setPort(8080L);
-    assertThat(await(client.RegisterTargets(register(plain, plainListener, instance)).getRequestId())).as("InstanceId is not checked")
+    assertThat(
+            await(client.RegisterTargets(register(plain, plainListener, instance)).getRequestId()))
+        .as("InstanceId is not checked")
         .isZero();
 
     CreateLoadBalancerRequest snat = request("OPEN");
@@ -191,11 +224,28 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     String withSnat = create(snat);
     assertThat(describe(withSnat).getSnatPro()).isTrue();
     String snatListener = createListener(withSnat, "TCP", 80, null);
-    assertThat(await(client.RegisterTargets(register(withSnat, snatListener, eni("127.128.0.5", 8080, 10L), eni("127.192.0.9", 8080, 10L),
-        eni("127.0.0.1", 8080, 10L))).getRequestId())).isZero();
-    assertError(() -> client.RegisterTargets(register(withSnat, snatListener, eni("127.100.0.1", 8080, 10L))), "InvalidParameter",
-        "EniIp 127.100.0.1 of load balancer " + withSnat + " is outside the load balancer's VPC vpc-cluster1 (127.0.0.0/10) and in no other");
-    assertError(() -> client.RegisterTargets(register(withSnat, snatListener, eni("10.0.0.7", 8080, 10L))), "InvalidParameter", "10.0.0.7");
+    assertThat(
+            await(
+                client.RegisterTargets(
+                        register(
+                            withSnat,
+                            snatListener,
+                            eni("127.128.0.5", 8080, 10L),
+                            eni("127.192.0.9", 8080, 10L),
+                            eni("127.0.0.1", 8080, 10L)))
+                    .getRequestId()))
+        .isZero();
+    assertError(
+        () ->
+            client.RegisterTargets(register(withSnat, snatListener, eni("127.100.0.1", 8080, 10L))),
+        "InvalidParameter",
+        "EniIp 127.100.0.1 of load balancer "
+            + withSnat
+            + " is outside the load balancer's VPC vpc-cluster1 (127.0.0.0/10) and in no other");
+    assertError(
+        () -> client.RegisterTargets(register(withSnat, snatListener, eni("10.0.0.7", 8080, 10L))),
+        "InvalidParameter",
+        "10.0.0.7");
     batch.setLoadBalancerId(withSnat);
     inside.setListenerId(snatListener);
     outside.setListenerId(snatListener);
@@ -233,7 +283,9 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     assertThat(lb.getLoadBalancerName()).isEqualTo("attributes");
     assertThat(lb.getMasterZone().getZone()).isEqualTo("ap-guangzhou-3");
     assertThat(lb.getMasterZone().getZoneRegion()).isEqualTo("ap-guangzhou");
-    assertThat(lb.getBackupZoneSet()).extracting(ZoneInfo::getZone).containsExactly("ap-guangzhou-4");
+    assertThat(lb.getBackupZoneSet())
+        .extracting(ZoneInfo::getZone)
+        .containsExactly("ap-guangzhou-4");
     assertThat(lb.getVipIsp()).isEqualTo("CMCC");
     assertThat(lb.getNetworkAttributes().getInternetChargeType()).isEqualTo("BANDWIDTH_PACKAGE");
     assertThat(lb.getNetworkAttributes().getInternetMaxBandwidthOut()).isEqualTo(4000L);
@@ -256,7 +308,9 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     assertThat(fullChain.getAddressIPVersion()).isEqualTo("ipv6");
     assertThat(fullChain.getIPv6Mode()).isEqualTo("IPv6FullChain");
     assertThat(fullChain.getSubnetId()).isEqualTo(Networks.DEFAULT_SUBNET);
-    assertThat(fullChain.getLoadBalancerVips()[0]).as("the VIP stays an IPv4 loopback address").startsWith("127.91.");
+    assertThat(fullChain.getLoadBalancerVips()[0])
+        .as("the VIP stays an IPv4 loopback address")
+        .startsWith("127.91.");
 
     CreateLoadBalancerRequest nat64 = request("OPEN");
     nat64.setAddressIPVersion("IPV6");
@@ -280,15 +334,24 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     InternetAccessible tooMuch = new InternetAccessible();
     tooMuch.setInternetMaxBandwidthOut(4000L);
     bandwidth.setInternetAccessible(tooMuch);
-    assertError(() -> client.CreateLoadBalancer(bandwidth), "InvalidParameterValue.Range", "InternetMaxBandwidthOut");
+    assertError(
+        () -> client.CreateLoadBalancer(bandwidth),
+        "InvalidParameterValue.Range",
+        "InternetMaxBandwidthOut");
     CreateLoadBalancerRequest charge = request("OPEN");
     InternetAccessible unknownCharge = new InternetAccessible();
     unknownCharge.setInternetChargeType("FREE");
     charge.setInternetAccessible(unknownCharge);
-    assertError(() -> client.CreateLoadBalancer(charge), "InvalidParameterValue.Range", "InternetChargeType");
+    assertError(
+        () -> client.CreateLoadBalancer(charge),
+        "InvalidParameterValue.Range",
+        "InternetChargeType");
     CreateLoadBalancerRequest version = request("OPEN");
     version.setAddressIPVersion("IPV5");
-    assertError(() -> client.CreateLoadBalancer(version), "InvalidParameterValue.Range", "AddressIPVersion");
+    assertError(
+        () -> client.CreateLoadBalancer(version),
+        "InvalidParameterValue.Range",
+        "AddressIPVersion");
     CreateLoadBalancerRequest zone = request("OPEN");
     zone.setZoneId("guangzhou");
     assertError(() -> client.CreateLoadBalancer(zone), "InvalidParameterValue", "ZoneId");
@@ -298,7 +361,8 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     CreateLoadBalancerRequest named = request("OPEN");
     named.setNumber(2L);
     named.setLoadBalancerName("two");
-    assertError(() -> client.CreateLoadBalancer(named), "InvalidParameterValue", "LoadBalancerName");
+    assertError(
+        () -> client.CreateLoadBalancer(named), "InvalidParameterValue", "LoadBalancerName");
     CreateLoadBalancerRequest forward = request("OPEN");
     forward.setForward(0L);
     assertError(() -> client.CreateLoadBalancer(forward), "InvalidParameterValue.Range", "Forward");
@@ -315,6 +379,7 @@ class LoadBalancerNetworksTest extends EmulatorFixture {
     assertError(() -> client.CreateLoadBalancer(snatIps), "UnsupportedOperation", "SnatIps");
     CreateLoadBalancerRequest publicVip = request("OPEN");
     publicVip.setVip("127.60.0.9");
-    assertError(() -> client.CreateLoadBalancer(publicVip), "InvalidParameterValue", "127.91.0.0/16");
+    assertError(
+        () -> client.CreateLoadBalancer(publicVip), "InvalidParameterValue", "127.91.0.0/16");
   }
 }

@@ -11,7 +11,10 @@ import com.tencentcloudapi.clb.v20180317.models.RegisterTargetsRequest;
 import com.tencentcloudapi.clb.v20180317.models.Target;
 import org.junit.jupiter.api.Test;
 
-/** ModifyListener through the SDK: partial updates, read back with DescribeListeners, and its refusals. */
+/**
+ * ModifyListener through the SDK: partial updates, read back with DescribeListeners, and its
+ * refusals.
+ */
 class ModifyListenerTest extends EmulatorFixture {
 
   ModifyListenerRequest modify(String lb, String listener) {
@@ -125,8 +128,12 @@ class ModifyListenerTest extends EmulatorFixture {
     String lb = createLoadBalancer("errors");
     String listener = createListener(lb, "TCP", 7000, null);
 
-    assertCode(() -> client.ModifyListener(modify("lb-missing0", listener)), "InvalidParameter.LBIdNotFound");
-    assertCode(() -> client.ModifyListener(modify(lb, "lbl-missing0")), "InvalidParameter.ListenerIdNotFound");
+    assertCode(
+        () -> client.ModifyListener(modify("lb-missing0", listener)),
+        "InvalidParameter.LBIdNotFound");
+    assertCode(
+        () -> client.ModifyListener(modify(lb, "lbl-missing0")),
+        "InvalidParameter.ListenerIdNotFound");
     assertCode(() -> client.ModifyListener(modify(lb, null)), "MissingParameter");
 
     ModifyListenerRequest ipHash = modify(lb, listener);
@@ -135,11 +142,15 @@ class ModifyListenerTest extends EmulatorFixture {
     for (long seconds : new long[] {29, 3601, -1}) {
       ModifyListenerRequest session = modify(lb, listener);
       session.setSessionExpireTime(seconds);
-      assertError(() -> client.ModifyListener(session), "InvalidParameterValue.Range", "`SessionExpireTime`");
+      assertError(
+          () -> client.ModifyListener(session),
+          "InvalidParameterValue.Range",
+          "`SessionExpireTime`");
     }
     ModifyListenerRequest longName = modify(lb, listener);
     longName.setListenerName("n".repeat(81));
-    assertError(() -> client.ModifyListener(longName), "InvalidParameterValue.Length", "`ListenerName`");
+    assertError(
+        () -> client.ModifyListener(longName), "InvalidParameterValue.Length", "`ListenerName`");
 
     // Nothing of the refused calls applied, and none of them left a task locking the load balancer.
     Listener unchanged = describeListener(lb, listener);
@@ -168,7 +179,9 @@ class ModifyListenerTest extends EmulatorFixture {
     off.setHealthCheck(switchOff);
     assertThat(apply(off)).isZero();
     assertThat(awaitHealth(lb, "127.0.0.1", port, "Close").getHealthStatus()).isTrue();
-    assertThat(describeListener(lb, listener).getHealthCheck().getHealthNum()).as("kept while off").isEqualTo(2L);
+    assertThat(describeListener(lb, listener).getHealthCheck().getHealthNum())
+        .as("kept while off")
+        .isEqualTo(2L);
 
     ModifyListenerRequest on = modify(lb, listener);
     HealthCheck switchOn = new HealthCheck();

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** CreateRule's attributes and ModifyRule through the SDK, read back as DescribeListeners' RuleOutput. */
+/**
+ * CreateRule's attributes and ModifyRule through the SDK, read back as DescribeListeners'
+ * RuleOutput.
+ */
 class ModifyRuleTest extends EmulatorFixture {
 
   ModifyRuleRequest modify(String lb, String listener, String location) {
@@ -52,7 +55,13 @@ class ModifyRuleTest extends EmulatorFixture {
     configured.setSessionExpireTime(86_400L);
     configured.setForwardType("HTTPS");
     configured.setDefaultServer(true);
-    String[] ids = createRules(lb, listener, configured, rule("shop.example.com", "/"), rule("other.example.com", "/"));
+    String[] ids =
+        createRules(
+            lb,
+            listener,
+            configured,
+            rule("shop.example.com", "/"),
+            rule("other.example.com", "/"));
 
     RuleOutput api = describeRule(lb, listener, ids[0]);
     assertThat(api.getDomain()).isEqualTo("shop.example.com");
@@ -72,8 +81,15 @@ class ModifyRuleTest extends EmulatorFixture {
     assertThat(root.getForwardType()).isEqualTo("HTTP");
     assertThat(root.getDefaultServer()).as("DefaultServer belongs to the domain").isTrue();
     HealthCheck defaults = root.getHealthCheck();
-    assertThat(List.of(defaults.getHealthSwitch(), defaults.getTimeOut(), defaults.getIntervalTime(), defaults.getHealthNum(),
-        defaults.getUnHealthNum(), defaults.getHttpCode())).containsExactly(1L, 2L, 5L, 3L, 3L, 2L);
+    assertThat(
+            List.of(
+                defaults.getHealthSwitch(),
+                defaults.getTimeOut(),
+                defaults.getIntervalTime(),
+                defaults.getHealthNum(),
+                defaults.getUnHealthNum(),
+                defaults.getHttpCode()))
+        .containsExactly(1L, 2L, 5L, 3L, 3L, 2L);
     assertThat(defaults.getCheckType()).isEqualTo("HTTP");
     assertThat(defaults.getHttpCheckPath()).isEqualTo("/");
     assertThat(describeRule(lb, listener, ids[2]).getDefaultServer()).isFalse();
@@ -124,13 +140,21 @@ class ModifyRuleTest extends EmulatorFixture {
     String lb = createLoadBalancer("errors");
     String listener = createListener(lb, "HTTP", 80, null);
     String tcp = createListener(lb, "TCP", 81, null);
-    String[] ids = createRules(lb, listener, rule("shop.example.com", "/a"), rule("shop.example.com", "/b"));
+    String[] ids =
+        createRules(lb, listener, rule("shop.example.com", "/a"), rule("shop.example.com", "/b"));
 
-    assertCode(() -> client.ModifyRule(modify("lb-missing0", listener, ids[0])), "InvalidParameter.LBIdNotFound");
-    assertCode(() -> client.ModifyRule(modify(lb, "lbl-missing0", ids[0])), "InvalidParameter.ListenerIdNotFound");
-    assertCode(() -> client.ModifyRule(modify(lb, listener, "loc-missing0")), "InvalidParameter.LocationNotFound");
+    assertCode(
+        () -> client.ModifyRule(modify("lb-missing0", listener, ids[0])),
+        "InvalidParameter.LBIdNotFound");
+    assertCode(
+        () -> client.ModifyRule(modify(lb, "lbl-missing0", ids[0])),
+        "InvalidParameter.ListenerIdNotFound");
+    assertCode(
+        () -> client.ModifyRule(modify(lb, listener, "loc-missing0")),
+        "InvalidParameter.LocationNotFound");
     assertCode(() -> client.ModifyRule(modify(lb, listener, null)), "MissingParameter");
-    assertCode(() -> client.ModifyRule(modify(lb, tcp, ids[0])), "InvalidParameter.ProtocolCheckFailed");
+    assertCode(
+        () -> client.ModifyRule(modify(lb, tcp, ids[0])), "InvalidParameter.ProtocolCheckFailed");
 
     ModifyRuleRequest clash = modify(lb, listener, ids[0]);
     clash.setUrl("/b");
@@ -144,7 +168,8 @@ class ModifyRuleTest extends EmulatorFixture {
     for (long seconds : new long[] {1, 29, 86_401}) {
       ModifyRuleRequest session = modify(lb, listener, ids[0]);
       session.setSessionExpireTime(seconds);
-      assertError(() -> client.ModifyRule(session), "InvalidParameterValue.Range", "`SessionExpireTime`");
+      assertError(
+          () -> client.ModifyRule(session), "InvalidParameterValue.Range", "`SessionExpireTime`");
     }
     ModifyRuleRequest forward = modify(lb, listener, ids[0]);
     forward.setForwardType("FTP");
@@ -152,16 +177,27 @@ class ModifyRuleTest extends EmulatorFixture {
 
     RuleInput badScheduler = rule("shop.example.com", "/c");
     badScheduler.setScheduler("wrr");
-    assertError(() -> createRules(lb, listener, badScheduler), "InvalidParameterValue.Range", "`Scheduler`");
+    assertError(
+        () -> createRules(lb, listener, badScheduler),
+        "InvalidParameterValue.Range",
+        "`Scheduler`");
     RuleInput badSession = rule("shop.example.com", "/c");
     badSession.setSessionExpireTime(10L);
-    assertError(() -> createRules(lb, listener, badSession), "InvalidParameterValue.Range", "`SessionExpireTime`");
+    assertError(
+        () -> createRules(lb, listener, badSession),
+        "InvalidParameterValue.Range",
+        "`SessionExpireTime`");
     RuleInput badForward = rule("shop.example.com", "/c");
     badForward.setForwardType("TCP");
-    assertError(() -> createRules(lb, listener, badForward), "InvalidParameterValue.Range", "`ForwardType`");
+    assertError(
+        () -> createRules(lb, listener, badForward),
+        "InvalidParameterValue.Range",
+        "`ForwardType`");
 
     // Nothing of the refused calls applied.
-    assertThat(describeListener(lb, listener).getRules()).extracting(RuleOutput::getUrl).containsExactly("/a", "/b");
+    assertThat(describeListener(lb, listener).getRules())
+        .extracting(RuleOutput::getUrl)
+        .containsExactly("/a", "/b");
   }
 
   @Test
@@ -172,7 +208,9 @@ class ModifyRuleTest extends EmulatorFixture {
     a.setDefaultServer(true);
     String aRoot = createRules(lb, listener, a)[0];
     String aApi = createRules(lb, listener, rule("a.example.com", "/api"))[0];
-    assertThat(describeRule(lb, listener, aApi).getDefaultServer()).as("a new rule of the default domain").isTrue();
+    assertThat(describeRule(lb, listener, aApi).getDefaultServer())
+        .as("a new rule of the default domain")
+        .isTrue();
 
     RuleInput b = rule("b.example.com", "/");
     b.setDefaultServer(true);
@@ -187,14 +225,16 @@ class ModifyRuleTest extends EmulatorFixture {
     d.setDefaultServer(true);
     assertError(() -> createRules(lb, listener, c, d), "InvalidParameter", "DefaultServer");
 
-    // Deleting the default domain's last rule ends it: a new rule of that domain is not the default.
+    // Deleting the default domain's last rule ends it: a new rule of that domain is not the
+    // default.
     DeleteRuleRequest delete = new DeleteRuleRequest();
     delete.setLoadBalancerId(lb);
     delete.setListenerId(listener);
     delete.setLocationIds(new String[] {bRoot});
     assertThat(await(client.DeleteRule(delete).getRequestId())).isZero();
     String bAgain = createRules(lb, listener, rule("b.example.com", "/"))[0];
-    assertThat(describeListener(lb, listener).getRules()).extracting(RuleOutput::getLocationId, RuleOutput::getDefaultServer)
+    assertThat(describeListener(lb, listener).getRules())
+        .extracting(RuleOutput::getLocationId, RuleOutput::getDefaultServer)
         .containsExactlyInAnyOrder(tuple(aRoot, false), tuple(aApi, false), tuple(bAgain, false));
   }
 
@@ -230,6 +270,7 @@ class ModifyRuleTest extends EmulatorFixture {
     off.setHealthCheck(switchOff);
     assertThat(apply(off)).isZero();
     awaitHealth(lb, "127.0.0.1", port, "Close");
-    assertThat(describeRule(lb, listener, location).getHealthCheck().getHttpCheckPath()).isEqualTo("/healthz");
+    assertThat(describeRule(lb, listener, location).getHealthCheck().getHttpCheckPath())
+        .isEqualTo("/healthz");
   }
 }

@@ -15,20 +15,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A loopback TCP relay in front of the emulator that keeps a copy of what clients send, so a test can see
- * the request shape the SDK really chose (method, Content-Type, where the parameters went) instead of
- * trusting its profile settings. Bytes pass through untouched, Host header included.
+ * A loopback TCP relay in front of the emulator that keeps a copy of what clients send, so a test
+ * can see the request shape the SDK really chose (method, Content-Type, where the parameters went)
+ * instead of trusting its profile settings. Bytes pass through untouched, Host header included.
  */
 final class RecordingRelay implements AutoCloseable {
 
   private final ServerSocket server;
   private final int target;
   private final List<ByteArrayOutputStream> sent = new CopyOnWriteArrayList<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "test-relay");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "test-relay");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   RecordingRelay(int targetPort) throws IOException {
     this.target = targetPort;
@@ -59,15 +61,20 @@ final class RecordingRelay implements AutoCloseable {
         Socket upstream = new Socket(InetAddress.getByName("127.0.0.1"), target);
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         sent.add(copy);
-        threads.submit(() -> pump(client.getInputStream(), upstream.getOutputStream(), copy, client, upstream));
-        threads.submit(() -> pump(upstream.getInputStream(), client.getOutputStream(), null, client, upstream));
+        threads.submit(
+            () ->
+                pump(client.getInputStream(), upstream.getOutputStream(), copy, client, upstream));
+        threads.submit(
+            () ->
+                pump(upstream.getInputStream(), client.getOutputStream(), null, client, upstream));
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private static Void pump(InputStream in, OutputStream out, ByteArrayOutputStream copy, Socket a, Socket b) {
+  private static Void pump(
+      InputStream in, OutputStream out, ByteArrayOutputStream copy, Socket a, Socket b) {
     byte[] buffer = new byte[8192];
     try {
       for (int n; (n = in.read(buffer)) >= 0; ) {

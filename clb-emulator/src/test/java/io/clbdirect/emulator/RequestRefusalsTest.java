@@ -7,10 +7,10 @@ import com.tencentcloudapi.clb.v20180317.models.*;
 import org.junit.jupiter.api.Test;
 
 /**
- * Samples of the rule that no request field is silently ignored, through the SDK and raw requests: a
- * documented field the emulator does not implement is UnsupportedOperation naming it and the action, an
- * undocumented one UnknownParameter naming it; and combinations the handlers would otherwise have to drop
- * or resolve by order are refused.
+ * Samples of the rule that no request field is silently ignored, through the SDK and raw requests:
+ * a documented field the emulator does not implement is UnsupportedOperation naming it and the
+ * action, an undocumented one UnknownParameter naming it; and combinations the handlers would
+ * otherwise have to drop or resolve by order are refused.
  */
 class RequestRefusalsTest extends EmulatorFixture {
 
@@ -24,10 +24,16 @@ class RequestRefusalsTest extends EmulatorFixture {
     HealthCheck check = tcpCheck();
     check.setSourceIpType(1L);
     create.setHealthCheck(check);
-    assertError(() -> client.CreateListener(create), "UnsupportedOperation", "`HealthCheck.SourceIpType` of CreateListener");
+    assertError(
+        () -> client.CreateListener(create),
+        "UnsupportedOperation",
+        "`HealthCheck.SourceIpType` of CreateListener");
     create.setHealthCheck(tcpCheck());
     create.setKeepaliveEnable(1L);
-    assertError(() -> client.CreateListener(create), "UnsupportedOperation", "`KeepaliveEnable` of CreateListener");
+    assertError(
+        () -> client.CreateListener(create),
+        "UnsupportedOperation",
+        "`KeepaliveEnable` of CreateListener");
 
     String l7 = createListener(lb, "HTTP", 81, null);
     CreateRuleRequest rule = new CreateRuleRequest();
@@ -36,7 +42,8 @@ class RequestRefusalsTest extends EmulatorFixture {
     RuleInput http2 = rule("a.example.com", "/");
     http2.setHttp2(true);
     rule.setRules(new RuleInput[] {http2});
-    assertError(() -> client.CreateRule(rule), "UnsupportedOperation", "`Rules[].Http2` of CreateRule");
+    assertError(
+        () -> client.CreateRule(rule), "UnsupportedOperation", "`Rules[].Http2` of CreateRule");
 
     String location = createRules(lb, l7, rule("a.example.com", "/"))[0];
     ModifyRuleRequest modify = new ModifyRuleRequest();
@@ -55,12 +62,18 @@ class RequestRefusalsTest extends EmulatorFixture {
     Target tagged = eni("127.0.0.1", 8080, 5L);
     tagged.setTag("blue");
     weight.setTargets(new Target[] {tagged});
-    assertError(() -> client.ModifyTargetWeight(weight), "UnsupportedOperation", "`Targets[].Tag` of ModifyTargetWeight");
+    assertError(
+        () -> client.ModifyTargetWeight(weight),
+        "UnsupportedOperation",
+        "`Targets[].Tag` of ModifyTargetWeight");
 
     DeleteLoadBalancerRequest delete = new DeleteLoadBalancerRequest();
     delete.setLoadBalancerIds(new String[] {lb});
     delete.setForceDelete(true);
-    assertError(() -> client.DeleteLoadBalancer(delete), "UnsupportedOperation", "`ForceDelete` of DeleteLoadBalancer");
+    assertError(
+        () -> client.DeleteLoadBalancer(delete),
+        "UnsupportedOperation",
+        "`ForceDelete` of DeleteLoadBalancer");
   }
 
   @Test
@@ -71,10 +84,18 @@ class RequestRefusalsTest extends EmulatorFixture {
     assertThat(answer.getAsJsonObject("Error").get("Message").getAsString()).contains("`Foo`");
     String lb = createLoadBalancer("unknown");
     String listener = createListener(lb, "TCP", 80, null);
-    JsonObject nested = raw.post("RegisterTargets", "{\"LoadBalancerId\":\"" + lb + "\",\"ListenerId\":\"" + listener
-        + "\",\"Targets\":[{\"EniIp\":\"127.0.0.1\",\"Port\":80,\"Colour\":\"red\"}]}");
+    JsonObject nested =
+        raw.post(
+            "RegisterTargets",
+            "{\"LoadBalancerId\":\""
+                + lb
+                + "\",\"ListenerId\":\""
+                + listener
+                + "\",\"Targets\":[{\"EniIp\":\"127.0.0.1\",\"Port\":80,\"Colour\":\"red\"}]}");
     assertThat(error(nested)).isEqualTo("UnknownParameter");
-    assertThat(nested.getAsJsonObject("Error").get("Message").getAsString()).contains("`Targets[].Colour`").contains("RegisterTargets");
+    assertThat(nested.getAsJsonObject("Error").get("Message").getAsString())
+        .contains("`Targets[].Colour`")
+        .contains("RegisterTargets");
   }
 
   @Test
@@ -114,7 +135,8 @@ class RequestRefusalsTest extends EmulatorFixture {
     onTcp.setListenerId(tcp);
     onTcp.setLocationId(location);
     onTcp.setTargets(new Target[] {eni("127.0.0.1", 8080, 10L)});
-    assertError(() -> client.RegisterTargets(onTcp), "InvalidParameter", "`LocationId` names a rule");
+    assertError(
+        () -> client.RegisterTargets(onTcp), "InvalidParameter", "`LocationId` names a rule");
     onTcp.setLocationId(null);
     Target typed = eni("127.0.0.1", 8080, 10L);
     typed.setType("VM");
@@ -150,7 +172,9 @@ class RequestRefusalsTest extends EmulatorFixture {
     health.setLocationIds(new String[] {location});
     LoadBalancerHealth[] lbs = client.DescribeTargetHealth(health).getLoadBalancers();
     assertThat(lbs[0].getListeners()).extracting(ListenerHealth::getListenerId).containsExactly(l7);
-    assertThat(lbs[0].getListeners()[0].getRules()).extracting(RuleHealth::getLocationId).containsExactly(location);
+    assertThat(lbs[0].getListeners()[0].getRules())
+        .extracting(RuleHealth::getLocationId)
+        .containsExactly(location);
     health.setLocationIds(new String[] {"loc-nothere"});
     assertThat(client.DescribeTargetHealth(health).getLoadBalancers()[0].getListeners()).isEmpty();
   }
@@ -166,6 +190,7 @@ class RequestRefusalsTest extends EmulatorFixture {
     assertThat(again.getDealName()).isEqualTo(first.getDealName());
     DescribeTaskStatusRequest status = new DescribeTaskStatusRequest();
     status.setDealName(again.getDealName());
-    assertThat(client.DescribeTaskStatus(status).getLoadBalancerIds()).containsExactly(first.getLoadBalancerIds());
+    assertThat(client.DescribeTaskStatus(status).getLoadBalancerIds())
+        .containsExactly(first.getLoadBalancerIds());
   }
 }

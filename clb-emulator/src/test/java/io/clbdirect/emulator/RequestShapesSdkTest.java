@@ -15,19 +15,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The unmodified SDK in every request shape it can send: TC3 over POST (JSON) and GET (query), and the v1
- * signature with HmacSHA1 and HmacSHA256 over POST (form body) and GET (query). A relay records what
- * really went over the wire, so each case proves its shape; results are checked with the TC3 POST client.
+ * The unmodified SDK in every request shape it can send: TC3 over POST (JSON) and GET (query), and
+ * the v1 signature with HmacSHA1 and HmacSHA256 over POST (form body) and GET (query). A relay
+ * records what really went over the wire, so each case proves its shape; results are checked with
+ * the TC3 POST client.
  */
 class RequestShapesSdkTest extends EmulatorFixture {
 
   enum Shape {
-    TC3_POST(HttpProfile.REQ_POST, ClientProfile.SIGN_TC3_256, "POST / HTTP/1.1", "application/json"),
-    TC3_GET(HttpProfile.REQ_GET, ClientProfile.SIGN_TC3_256, "GET /?", "Authorization: TC3-HMAC-SHA256"),
-    V1_SHA1_POST(HttpProfile.REQ_POST, ClientProfile.SIGN_SHA1, "POST / HTTP/1.1", "SignatureMethod=HmacSHA1"),
+    TC3_POST(
+        HttpProfile.REQ_POST, ClientProfile.SIGN_TC3_256, "POST / HTTP/1.1", "application/json"),
+    TC3_GET(
+        HttpProfile.REQ_GET,
+        ClientProfile.SIGN_TC3_256,
+        "GET /?",
+        "Authorization: TC3-HMAC-SHA256"),
+    V1_SHA1_POST(
+        HttpProfile.REQ_POST,
+        ClientProfile.SIGN_SHA1,
+        "POST / HTTP/1.1",
+        "SignatureMethod=HmacSHA1"),
     V1_SHA1_GET(HttpProfile.REQ_GET, ClientProfile.SIGN_SHA1, "GET /?", "SignatureMethod=HmacSHA1"),
-    V1_SHA256_POST(HttpProfile.REQ_POST, ClientProfile.SIGN_SHA256, "POST / HTTP/1.1", "SignatureMethod=HmacSHA256"),
-    V1_SHA256_GET(HttpProfile.REQ_GET, ClientProfile.SIGN_SHA256, "GET /?", "SignatureMethod=HmacSHA256");
+    V1_SHA256_POST(
+        HttpProfile.REQ_POST,
+        ClientProfile.SIGN_SHA256,
+        "POST / HTTP/1.1",
+        "SignatureMethod=HmacSHA256"),
+    V1_SHA256_GET(
+        HttpProfile.REQ_GET, ClientProfile.SIGN_SHA256, "GET /?", "SignatureMethod=HmacSHA256");
 
     final String method;
     final String signMethod;
@@ -46,7 +61,10 @@ class RequestShapesSdkTest extends EmulatorFixture {
     }
   }
 
-  /** The SDK configured for {@code shape}, through {@code relay}; with a token and a language, which v1 also signs. */
+  /**
+   * The SDK configured for {@code shape}, through {@code relay}; with a token and a language, which
+   * v1 also signs.
+   */
   static ClbClient client(Shape shape, RecordingRelay relay) {
     HttpProfile http = new HttpProfile();
     http.setEndpoint(relay.endpoint());
@@ -100,7 +118,8 @@ class RequestShapesSdkTest extends EmulatorFixture {
       CreateLoadBalancerRequest create = new CreateLoadBalancerRequest();
       create.setLoadBalancerType("OPEN");
       create.setLoadBalancerName("shape-" + shape.name().toLowerCase());
-      create.setTags(new TagInfo[] {tag("team", shape.name()), tag("clb-direct.io/cluster", "test")});
+      create.setTags(
+          new TagInfo[] {tag("team", shape.name()), tag("clb-direct.io/cluster", "test")});
       CreateLoadBalancerResponse created = sdk.CreateLoadBalancer(create);
       assertThat(await(sdk, created.getRequestId())).isZero();
       String lb = created.getLoadBalancerIds()[0];
@@ -112,14 +131,16 @@ class RequestShapesSdkTest extends EmulatorFixture {
       byId.setOffset(0L);
       LoadBalancer[] found = sdk.DescribeLoadBalancers(byId).getLoadBalancerSet();
       assertThat(found).extracting(LoadBalancer::getLoadBalancerId).containsExactly(lb);
-      assertThat(found[0].getTags()).extracting(TagInfo::getTagKey, TagInfo::getTagValue)
+      assertThat(found[0].getTags())
+          .extracting(TagInfo::getTagKey, TagInfo::getTagValue)
           .contains(tuple("team", shape.name()));
       Filter team = new Filter();
       team.setName("tag:team");
       team.setValues(new String[] {"nobody", shape.name()});
       DescribeLoadBalancersRequest byTag = new DescribeLoadBalancersRequest();
       byTag.setFilters(new Filter[] {team});
-      assertThat(sdk.DescribeLoadBalancers(byTag).getLoadBalancerSet()).extracting(LoadBalancer::getLoadBalancerId)
+      assertThat(sdk.DescribeLoadBalancers(byTag).getLoadBalancerSet())
+          .extracting(LoadBalancer::getLoadBalancerId)
           .containsExactly(lb);
 
       // Integers in an array and in a nested object: Ports.0, HealthCheck.IntervalTime.
@@ -139,13 +160,15 @@ class RequestShapesSdkTest extends EmulatorFixture {
       RegisterTargetsRequest register = new RegisterTargetsRequest();
       register.setLoadBalancerId(lb);
       register.setListenerId(listener);
-      register.setTargets(new Target[] {instance("ins-shape1", 9001, 20), instance("ins-shape2", 9002, 0)});
+      register.setTargets(
+          new Target[] {instance("ins-shape1", 9001, 20), instance("ins-shape2", 9002, 0)});
       assertThat(await(sdk, sdk.RegisterTargets(register).getRequestId())).isZero();
       DescribeTargetsRequest targets = new DescribeTargetsRequest();
       targets.setLoadBalancerId(lb);
       assertThat(client.DescribeTargets(targets).getListeners()[0].getTargets())
           .extracting(Backend::getInstanceId, Backend::getPort, Backend::getWeight)
-          .containsExactlyInAnyOrder(tuple("ins-shape1", 9001L, 20L), tuple("ins-shape2", 9002L, 0L));
+          .containsExactlyInAnyOrder(
+              tuple("ins-shape1", 9001L, 20L), tuple("ins-shape2", 9002L, 0L));
 
       // A boolean: Rules.0.DefaultServer=true in the flattened shapes.
       CreateListenerRequest web = new CreateListenerRequest();
@@ -163,7 +186,8 @@ class RequestShapesSdkTest extends EmulatorFixture {
       createRule.setRules(new RuleInput[] {rule});
       CreateRuleResponse rules = sdk.CreateRule(createRule);
       assertThat(await(sdk, rules.getRequestId())).isZero();
-      RuleOutput described = describeRule(lb, webListening.getListenerIds()[0], rules.getLocationIds()[0]);
+      RuleOutput described =
+          describeRule(lb, webListening.getListenerIds()[0], rules.getLocationIds()[0]);
       assertThat(described.getDefaultServer()).isTrue();
       assertThat(described.getSessionExpireTime()).isEqualTo(60L);
 
@@ -172,10 +196,16 @@ class RequestShapesSdkTest extends EmulatorFixture {
 
       String wire = relay.sent();
       assertThat(wire).contains(shape.requestLine, shape.marker);
-      assertThat(Pattern.compile("^Authorization: TC3", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE).matcher(wire).find())
-          .as("TC3 Authorization header sent").isEqualTo(!shape.v1());
+      assertThat(
+              Pattern.compile("^Authorization: TC3", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE)
+                  .matcher(wire)
+                  .find())
+          .as("TC3 Authorization header sent")
+          .isEqualTo(!shape.v1());
       if (shape.method.equals(HttpProfile.REQ_GET)) {
-        assertThat(wire).doesNotContain("POST /").contains("Targets.0.InstanceId=ins-shape1", "Tags.1.TagKey=");
+        assertThat(wire)
+            .doesNotContain("POST /")
+            .contains("Targets.0.InstanceId=ins-shape1", "Tags.1.TagKey=");
       } else {
         assertThat(wire).doesNotContain("GET /");
       }

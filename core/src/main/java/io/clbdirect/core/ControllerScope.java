@@ -8,8 +8,8 @@ import java.util.Set;
  * will actually bind: gating a Pod for a Service another controller owns would hold its rollout
  * forever (the stuck-gate failure users of other controllers hit).
  *
- * @param loadBalancerClass the {@code spec.loadBalancerClass} clb-direct answers to; a Service with no
- *     class is also clb-direct's, as it is for the cluster's default load-balancer controller
+ * @param loadBalancerClass the {@code spec.loadBalancerClass} clb-direct answers to; a Service with
+ *     no class is also clb-direct's, as it is for the cluster's default load-balancer controller
  * @param ingressClasses Ingress classes clb-direct answers to ({@code spec.ingressClassName} or the
  *     {@code kubernetes.io/ingress.class} annotation)
  * @param claimClasslessIngresses whether an Ingress naming no class is clb-direct's (TKE's default)

@@ -33,6 +33,8 @@ public record DirectAccessFrontend(
 
   /** Human-readable reference, e.g. {@code Service web} or {@code Ingress shop (Service web)}. */
   public String describe() {
-    return kind == Kind.SERVICE ? "Service " + name : "Ingress " + name + " (Service " + serviceName + ")";
+    return kind == Kind.SERVICE
+        ? "Service " + name
+        : "Ingress " + name + " (Service " + serviceName + ")";
   }
 }

@@ -38,62 +38,86 @@ public final class DirectAccessRules {
   }
 
   /**
-   * What a Service asks of clb-direct. A Service of another {@code spec.loadBalancerClass} is another
-   * controller's and never clb-direct's to judge; otherwise the annotation must read {@code "true"} or
-   * {@code "false"} (any letter case), and direct access needs {@code type: LoadBalancer}.
+   * What a Service asks of clb-direct. A Service of another {@code spec.loadBalancerClass} is
+   * another controller's and never clb-direct's to judge; otherwise the annotation must read {@code
+   * "true"} or {@code "false"} (any letter case), and direct access needs {@code type:
+   * LoadBalancer}.
    */
   public DirectAccessRequest classify(V1Service service) {
     if (service == null || service.getSpec() == null || service.getMetadata() == null) {
       return DirectAccessRequest.NOT_REQUESTED;
     }
-    String value = annotation(service.getMetadata().getAnnotations(), WellKnown.SERVICE_DIRECT_ACCESS);
-    if (value == null || !scope.ownsLoadBalancerClass(service.getSpec().getLoadBalancerClass()) || isFalse(value)) {
+    String value =
+        annotation(service.getMetadata().getAnnotations(), WellKnown.SERVICE_DIRECT_ACCESS);
+    if (value == null
+        || !scope.ownsLoadBalancerClass(service.getSpec().getLoadBalancerClass())
+        || isFalse(value)) {
       return DirectAccessRequest.NOT_REQUESTED;
     }
     if (!isTrue(value)) {
-      return DirectAccessRequest.unservable(DirectAccessRequest.Problem.INVALID_VALUE, invalidValue(WellKnown.SERVICE_DIRECT_ACCESS,
-          value, "Service"));
+      return DirectAccessRequest.unservable(
+          DirectAccessRequest.Problem.INVALID_VALUE,
+          invalidValue(WellKnown.SERVICE_DIRECT_ACCESS, value, "Service"));
     }
     String type = service.getSpec().getType() == null ? "ClusterIP" : service.getSpec().getType();
     if (!"LoadBalancer".equals(type)) {
-      return DirectAccessRequest.unservable(DirectAccessRequest.Problem.UNSUPPORTED_SERVICE_TYPE, WellKnown.SERVICE_DIRECT_ACCESS
-          + " is \"true\" on a Service of type " + type + ", but only a Service of type LoadBalancer gets a load balancer; "
-          + "change the type to LoadBalancer or remove the annotation. Nothing is bound");
+      return DirectAccessRequest.unservable(
+          DirectAccessRequest.Problem.UNSUPPORTED_SERVICE_TYPE,
+          WellKnown.SERVICE_DIRECT_ACCESS
+              + " is \"true\" on a Service of type "
+              + type
+              + ", but only a Service of type LoadBalancer gets a load balancer; "
+              + "change the type to LoadBalancer or remove the annotation. Nothing is bound");
     }
     return DirectAccessRequest.DIRECT_ACCESS;
   }
 
   /**
-   * What an Ingress asks of clb-direct: the annotation must read {@code "true"} or {@code "false"}, and
-   * an Ingress asking for direct access must be of a class clb-direct serves.
+   * What an Ingress asks of clb-direct: the annotation must read {@code "true"} or {@code "false"},
+   * and an Ingress asking for direct access must be of a class clb-direct serves.
    */
   public DirectAccessRequest classify(V1Ingress ingress) {
     if (ingress == null || ingress.getMetadata() == null) {
       return DirectAccessRequest.NOT_REQUESTED;
     }
-    String value = annotation(ingress.getMetadata().getAnnotations(), WellKnown.INGRESS_DIRECT_ACCESS);
+    String value =
+        annotation(ingress.getMetadata().getAnnotations(), WellKnown.INGRESS_DIRECT_ACCESS);
     if (value == null || isFalse(value)) {
       return DirectAccessRequest.NOT_REQUESTED;
     }
     if (!isTrue(value)) {
-      return DirectAccessRequest.unservable(DirectAccessRequest.Problem.INVALID_VALUE, invalidValue(WellKnown.INGRESS_DIRECT_ACCESS,
-          value, "Ingress"));
+      return DirectAccessRequest.unservable(
+          DirectAccessRequest.Problem.INVALID_VALUE,
+          invalidValue(WellKnown.INGRESS_DIRECT_ACCESS, value, "Ingress"));
     }
     String ingressClass = ingressClassOf(ingress);
     if (!scope.ownsIngressClass(ingressClass)) {
-      String which = ingressClass == null || ingressClass.isEmpty()
-          ? "this Ingress has no class and clb-direct.claim-classless-ingresses is false"
-          : "this Ingress is of class " + ingressClass + " and clb-direct serves " + new TreeSet<>(scope.ingressClasses())
-              + " (clb-direct.ingress-classes)";
-      return DirectAccessRequest.unservable(DirectAccessRequest.Problem.INGRESS_CLASS_NOT_SERVED, WellKnown.INGRESS_DIRECT_ACCESS
-          + " is \"true\", but " + which + "; set spec.ingressClassName to a class clb-direct serves, or remove the annotation "
-          + "if another controller serves this Ingress. clb-direct binds nothing for it");
+      String which =
+          ingressClass == null || ingressClass.isEmpty()
+              ? "this Ingress has no class and clb-direct.claim-classless-ingresses is false"
+              : "this Ingress is of class "
+                  + ingressClass
+                  + " and clb-direct serves "
+                  + new TreeSet<>(scope.ingressClasses())
+                  + " (clb-direct.ingress-classes)";
+      return DirectAccessRequest.unservable(
+          DirectAccessRequest.Problem.INGRESS_CLASS_NOT_SERVED,
+          WellKnown.INGRESS_DIRECT_ACCESS
+              + " is \"true\", but "
+              + which
+              + "; set spec.ingressClassName to a class clb-direct serves, or remove the annotation "
+              + "if another controller serves this Ingress. clb-direct binds nothing for it");
     }
     return DirectAccessRequest.DIRECT_ACCESS;
   }
 
   private static String invalidValue(String key, String value, String kind) {
-    return key + " is \"" + value + "\", expected \"true\" or \"false\"; the " + kind + " is not direct-access until it is "
+    return key
+        + " is \""
+        + value
+        + "\", expected \"true\" or \"false\"; the "
+        + kind
+        + " is not direct-access until it is "
         + "\"true\". Nothing is bound";
   }
 
@@ -153,8 +177,8 @@ public final class DirectAccessRules {
    *
    * @param services candidate Services of the namespace (non-direct-access ones are filtered out)
    * @param ingresses candidate Ingresses of the namespace (likewise)
-   * @param serviceByName looks up any Service of the namespace by name (Ingress backends need not be
-   *     direct-access Services themselves); returns null when there is none
+   * @param serviceByName looks up any Service of the namespace by name (Ingress backends need not
+   *     be direct-access Services themselves); returns null when there is none
    */
   public List<DirectAccessFrontend> frontends(
       Collection<V1Service> services,

@@ -2,8 +2,8 @@ package io.clbdirect.core;
 
 /**
  * A set of informer caches some component decides from. The process reports ready only when every
- * one has synced: deciding from a half-filled cache would, for the webhook, let Pods through without
- * their readiness gate.
+ * one has synced: deciding from a half-filled cache would, for the webhook, let Pods through
+ * without their readiness gate.
  */
 public interface InformerSync {
 

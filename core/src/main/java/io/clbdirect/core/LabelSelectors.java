@@ -8,8 +8,9 @@ public final class LabelSelectors {
   private LabelSelectors() {}
 
   /**
-   * True when every selector entry is among the labels. A missing or empty selector selects nothing:
-   * that is how Kubernetes treats a Service without a selector (no endpoints are managed for it).
+   * True when every selector entry is among the labels. A missing or empty selector selects
+   * nothing: that is how Kubernetes treats a Service without a selector (no endpoints are managed
+   * for it).
    */
   public static boolean selects(Map<String, String> selector, Map<String, String> labels) {
     if (selector == null || selector.isEmpty() || labels == null || labels.isEmpty()) {

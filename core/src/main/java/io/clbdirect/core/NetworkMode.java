@@ -32,8 +32,12 @@ public enum NetworkMode {
       }
     }
     throw new IllegalArgumentException(
-        "unknown network mode '" + value + "'; expected one of "
-            + Arrays.stream(values()).map(NetworkMode::configValue).collect(Collectors.joining(", ")));
+        "unknown network mode '"
+            + value
+            + "'; expected one of "
+            + Arrays.stream(values())
+                .map(NetworkMode::configValue)
+                .collect(Collectors.joining(", ")));
   }
 
   @Override

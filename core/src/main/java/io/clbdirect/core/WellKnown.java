@@ -1,8 +1,8 @@
 package io.clbdirect.core;
 
 /**
- * Names shared with TKE and with Kubernetes. They are an interface with users' manifests, so they are
- * spelled exactly as TKE documents them and never change.
+ * Names shared with TKE and with Kubernetes. They are an interface with users' manifests, so they
+ * are spelled exactly as TKE documents them and never change.
  */
 public final class WellKnown {
 
@@ -33,8 +33,8 @@ public final class WellKnown {
   public static final String GLOBAL_ROUTE_DIRECT_ACCESS_KEY = "GlobalRouteDirectAccess";
 
   /**
-   * Key in the TKE ConfigMap: the cluster default for graceful deletion, which a frontend's
-   * {@code enable-grace-deletion} annotation overrides either way.
+   * Key in the TKE ConfigMap: the cluster default for graceful deletion, which a frontend's {@code
+   * enable-grace-deletion} annotation overrides either way.
    */
   public static final String POD_GRACEFUL_DELETION_KEY = "EnablePodGracefulDeletion";
 
@@ -48,8 +48,9 @@ public final class WellKnown {
   public static final String POD_INJECT_ANNOTATION = "clb-direct.io/inject";
 
   /**
-   * Pod annotation: {@code "false"} opts a gated Pod out of the preStop drain the webhook injects (the
-   * gate is still added); {@code "true"} is the default. Anything else earns an admission warning.
+   * Pod annotation: {@code "false"} opts a gated Pod out of the preStop drain the webhook injects
+   * (the gate is still added); {@code "true"} is the default. Anything else earns an admission
+   * warning.
    */
   public static final String POD_DRAIN_ANNOTATION = "clb-direct.io/drain";
 

@@ -23,7 +23,8 @@ class DirectAccessRulesTest {
 
   private final DirectAccessRules rules = new DirectAccessRules(ControllerScope.defaults());
 
-  static V1Service service(String name, String type, String directAccess, Map<String, String> selector) {
+  static V1Service service(
+      String name, String type, String directAccess, Map<String, String> selector) {
     Map<String, String> annotations = new HashMap<>();
     if (directAccess != null) {
       annotations.put(WellKnown.SERVICE_DIRECT_ACCESS, directAccess);
@@ -44,21 +45,34 @@ class DirectAccessRulesTest {
           new V1HTTPIngressPath()
               .path("/" + backend)
               .pathType("Prefix")
-              .backend(new V1IngressBackend().service(new V1IngressServiceBackend().name(backend))));
+              .backend(
+                  new V1IngressBackend().service(new V1IngressServiceBackend().name(backend))));
     }
     return new V1Ingress()
         .metadata(new V1ObjectMeta().name(name).namespace("shop").annotations(annotations))
-        .spec(new V1IngressSpec().ingressClassName(className).addRulesItem(new V1IngressRule().http(http)));
+        .spec(
+            new V1IngressSpec()
+                .ingressClassName(className)
+                .addRulesItem(new V1IngressRule().http(http)));
   }
 
   @Test
   void directAccessServiceNeedsLoadBalancerTypeAndTrueAnnotation() {
-    assertThat(rules.isDirectAccessService(service("a", "LoadBalancer", "true", Map.of("app", "a")))).isTrue();
-    assertThat(rules.isDirectAccessService(service("a", "LoadBalancer", "TRUE", Map.of("app", "a")))).isTrue();
-    assertThat(rules.isDirectAccessService(service("a", "LoadBalancer", "false", Map.of("app", "a")))).isFalse();
-    assertThat(rules.isDirectAccessService(service("a", "LoadBalancer", null, Map.of("app", "a")))).isFalse();
-    assertThat(rules.isDirectAccessService(service("a", "ClusterIP", "true", Map.of("app", "a")))).isFalse();
-    assertThat(rules.isDirectAccessService(service("a", "NodePort", "true", Map.of("app", "a")))).isFalse();
+    assertThat(
+            rules.isDirectAccessService(service("a", "LoadBalancer", "true", Map.of("app", "a"))))
+        .isTrue();
+    assertThat(
+            rules.isDirectAccessService(service("a", "LoadBalancer", "TRUE", Map.of("app", "a"))))
+        .isTrue();
+    assertThat(
+            rules.isDirectAccessService(service("a", "LoadBalancer", "false", Map.of("app", "a"))))
+        .isFalse();
+    assertThat(rules.isDirectAccessService(service("a", "LoadBalancer", null, Map.of("app", "a"))))
+        .isFalse();
+    assertThat(rules.isDirectAccessService(service("a", "ClusterIP", "true", Map.of("app", "a"))))
+        .isFalse();
+    assertThat(rules.isDirectAccessService(service("a", "NodePort", "true", Map.of("app", "a"))))
+        .isFalse();
   }
 
   @Test
@@ -91,13 +105,31 @@ class DirectAccessRulesTest {
   @Test
   void backendServicesIncludeDefaultBackendAndEveryPathButNotResourceBackends() {
     V1Ingress ingress = ingress("i", "true", "qcloud", "web", "api", "web");
-    ingress.getSpec().defaultBackend(new V1IngressBackend().service(new V1IngressServiceBackend().name("fallback")));
-    ingress.getSpec().addRulesItem(new V1IngressRule().host("static.example.com").http(
-        new V1HTTPIngressRuleValue().addPathsItem(new V1HTTPIngressPath().path("/").pathType("Prefix")
-            .backend(new V1IngressBackend().resource(new V1TypedLocalObjectReference().kind("Bucket").name("b"))))));
+    ingress
+        .getSpec()
+        .defaultBackend(
+            new V1IngressBackend().service(new V1IngressServiceBackend().name("fallback")));
+    ingress
+        .getSpec()
+        .addRulesItem(
+            new V1IngressRule()
+                .host("static.example.com")
+                .http(
+                    new V1HTTPIngressRuleValue()
+                        .addPathsItem(
+                            new V1HTTPIngressPath()
+                                .path("/")
+                                .pathType("Prefix")
+                                .backend(
+                                    new V1IngressBackend()
+                                        .resource(
+                                            new V1TypedLocalObjectReference()
+                                                .kind("Bucket")
+                                                .name("b"))))));
     ingress.getSpec().addRulesItem(new V1IngressRule().host("nohttp.example.com"));
 
-    assertThat(DirectAccessRules.backendServiceNames(ingress)).containsExactly("api", "fallback", "web");
+    assertThat(DirectAccessRules.backendServiceNames(ingress))
+        .containsExactly("api", "fallback", "web");
   }
 
   @Test
@@ -114,8 +146,10 @@ class DirectAccessRulesTest {
 
     assertThat(frontends)
         .containsExactly(
-            new DirectAccessFrontend(DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web")),
-            new DirectAccessFrontend(DirectAccessFrontend.Kind.INGRESS, "shop", "api", Map.of("app", "api")));
+            new DirectAccessFrontend(
+                DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web")),
+            new DirectAccessFrontend(
+                DirectAccessFrontend.Kind.INGRESS, "shop", "api", Map.of("app", "api")));
     assertThat(frontends.get(1).describe()).isEqualTo("Ingress shop (Service api)");
     assertThat(frontends.get(0).selects(Map.of("app", "web", "pod-template-hash", "abc"))).isTrue();
   }

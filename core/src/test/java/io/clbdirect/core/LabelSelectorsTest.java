@@ -12,7 +12,8 @@ class LabelSelectorsTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        Arguments.of("subset selects", Map.of("app", "web"), Map.of("app", "web", "tier", "fe"), true),
+        Arguments.of(
+            "subset selects", Map.of("app", "web"), Map.of("app", "web", "tier", "fe"), true),
         Arguments.of("equal selects", Map.of("app", "web"), Map.of("app", "web"), true),
         Arguments.of("other value", Map.of("app", "web"), Map.of("app", "api"), false),
         Arguments.of("missing key", Map.of("app", "web", "v", "2"), Map.of("app", "web"), false),

@@ -18,7 +18,8 @@ class NetworkPlanTest {
     "global-router, true,  GATE_ONLY",
   })
   void followsTheDocumentedTable(String mode, boolean globalRoute, NetworkPlan expected) {
-    assertThat(NetworkPlan.decide(NetworkMode.fromConfigValue(mode), globalRoute)).isEqualTo(expected);
+    assertThat(NetworkPlan.decide(NetworkMode.fromConfigValue(mode), globalRoute))
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest

@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
 
-/** Polls a condition until it holds; on timeout, fails with a description of the last state seen. */
+/**
+ * Polls a condition until it holds; on timeout, fails with a description of the last state seen.
+ */
 public final class Await {
 
   private Await() {}
 
-  public static <T> T until(Duration timeout, String what, Supplier<T> probe, java.util.function.Predicate<T> done) {
+  public static <T> T until(
+      Duration timeout, String what, Supplier<T> probe, java.util.function.Predicate<T> done) {
     Instant deadline = Instant.now().plus(timeout);
     T last = null;
     RuntimeException lastError = null;
@@ -30,7 +33,9 @@ public final class Await {
         throw new IllegalStateException(e);
       }
     }
-    AssertionError failure = new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
+    AssertionError failure =
+        new AssertionError(
+            "timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
     if (lastError != null) {
       failure.initCause(lastError);
     }

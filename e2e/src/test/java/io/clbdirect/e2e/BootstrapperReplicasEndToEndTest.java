@@ -12,7 +12,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Two replicas: one writer through the Lease, both serving the Secret's leaf; the survivor takes over. */
+/**
+ * Two replicas: one writer through the Lease, both serving the Secret's leaf; the survivor takes
+ * over.
+ */
 class BootstrapperReplicasEndToEndTest {
 
   static final String NAMESPACE = "clb-direct-replicas-e2e";
@@ -20,8 +23,11 @@ class BootstrapperReplicasEndToEndTest {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @RegisterExtension
-  static final ClbDirectStack stack = ClbDirectStack.builder(NAMESPACE).args("--clb-direct.bootstrap.propagation-delay=2s")
-      .replicas("replica-a", "replica-b").build();
+  static final ClbDirectStack stack =
+      ClbDirectStack.builder(NAMESPACE)
+          .args("--clb-direct.bootstrap.propagation-delay=2s")
+          .replicas("replica-a", "replica-b")
+          .build();
 
   @Test
   void oneWriterBothServeAndTheSurvivorTakesOver() throws Exception {
@@ -29,7 +35,12 @@ class BootstrapperReplicasEndToEndTest {
     CoordinationV1Api coordination = new CoordinationV1Api(stack.admin());
     ClbDirectProcess a = stack.replica("replica-a");
     ClbDirectProcess b = stack.replica("replica-b");
-    String holder = coordination.readNamespacedLease("clb-direct", NAMESPACE).execute().getSpec().getHolderIdentity();
+    String holder =
+        coordination
+            .readNamespacedLease("clb-direct", NAMESPACE)
+            .execute()
+            .getSpec()
+            .getHolderIdentity();
     assertThat(holder).isIn("replica-a", "replica-b");
     assertThat(serial(a)).as("both replicas serve the Secret's one leaf").isEqualTo(serial(b));
 
@@ -40,24 +51,40 @@ class BootstrapperReplicasEndToEndTest {
     leader.close();
     long killed = System.nanoTime();
 
-    Await.until(TIMEOUT, "the survivor holding the Lease", () -> {
-      try {
-        return coordination.readNamespacedLease("clb-direct", NAMESPACE).execute().getSpec().getHolderIdentity();
-      } catch (ApiException e) {
-        throw new IllegalStateException(e);
-      }
-    }, survivorName::equals);
+    Await.until(
+        TIMEOUT,
+        "the survivor holding the Lease",
+        () -> {
+          try {
+            return coordination
+                .readNamespacedLease("clb-direct", NAMESPACE)
+                .execute()
+                .getSpec()
+                .getHolderIdentity();
+          } catch (ApiException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        survivorName::equals);
     long takeoverMs = Duration.ofNanos(System.nanoTime() - killed).toMillis();
     admission.deleteMutatingWebhookConfiguration(CONFIGURATION).execute();
-    V1MutatingWebhookConfiguration restored = Await.until(TIMEOUT, "configuration restored by the survivor", () -> {
-      try {
-        return admission.readMutatingWebhookConfiguration(CONFIGURATION).execute();
-      } catch (ApiException e) {
-        return null;
-      }
-    }, c -> c != null && ("https://127.0.0.1:" + survivor.httpsPort() + "/mutate-pods")
-        .equals(c.getWebhooks().get(0).getClientConfig().getUrl()));
-    System.out.println("FAILOVER leader stopped -> survivor leads in " + takeoverMs + " ms (lease 15 s)");
+    V1MutatingWebhookConfiguration restored =
+        Await.until(
+            TIMEOUT,
+            "configuration restored by the survivor",
+            () -> {
+              try {
+                return admission.readMutatingWebhookConfiguration(CONFIGURATION).execute();
+              } catch (ApiException e) {
+                return null;
+              }
+            },
+            c ->
+                c != null
+                    && ("https://127.0.0.1:" + survivor.httpsPort() + "/mutate-pods")
+                        .equals(c.getWebhooks().get(0).getClientConfig().getUrl()));
+    System.out.println(
+        "FAILOVER leader stopped -> survivor leads in " + takeoverMs + " ms (lease 15 s)");
     assertThat(restored.getWebhooks()).hasSize(1);
     assertThat(serial(survivor)).as("the survivor kept serving the same leaf").isEqualTo(before);
   }

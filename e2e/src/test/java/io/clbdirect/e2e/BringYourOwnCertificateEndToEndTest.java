@@ -29,37 +29,66 @@ class BringYourOwnCertificateEndToEndTest {
   static final String CONFIGURATION = "clb-direct-byo-e2e";
 
   @RegisterExtension
-  static final ClbDirectStack stack = ClbDirectStack.builder(NAMESPACE)
-      .beforeStart(BringYourOwnCertificateEndToEndTest::writeUsersSecret).build();
+  static final ClbDirectStack stack =
+      ClbDirectStack.builder(NAMESPACE)
+          .beforeStart(BringYourOwnCertificateEndToEndTest::writeUsersSecret)
+          .build();
 
   static CertificateAuthority usersCa;
   static ServingCertificate usersLeaf;
   static V1Secret created;
 
-  /** Before clb-direct starts, as cert-manager would have: clb-direct finds it and must not make its own. */
+  /**
+   * Before clb-direct starts, as cert-manager would have: clb-direct finds it and must not make its
+   * own.
+   */
   static void writeUsersSecret(ControlPlane plane) throws Exception {
     usersCa = CertificateAuthority.generate("users-own-ca", Duration.ofDays(30), Clock.systemUTC());
-    usersLeaf = usersCa.issueServing(List.of("clb-direct.clb-direct-byo-e2e.svc"),
-        List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(10), Clock.systemUTC());
-    created = new CoreV1Api(plane.adminClient()).createNamespacedSecret(NAMESPACE, new V1Secret()
-        .metadata(new V1ObjectMeta().name("clb-direct-webhook-tls").labels(Map.of("app", "from-cert-manager")))
-        .type("kubernetes.io/tls")
-        .data(Map.of(
-            "tls.crt", usersLeaf.certificatePem().getBytes(StandardCharsets.UTF_8),
-            "tls.key", usersLeaf.privateKeyPem().getBytes(StandardCharsets.UTF_8),
-            "ca.crt", usersLeaf.issuerPem().getBytes(StandardCharsets.UTF_8)))).execute();
+    usersLeaf =
+        usersCa.issueServing(
+            List.of("clb-direct.clb-direct-byo-e2e.svc"),
+            List.of(InetAddress.getByName("127.0.0.1")),
+            Duration.ofDays(10),
+            Clock.systemUTC());
+    created =
+        new CoreV1Api(plane.adminClient())
+            .createNamespacedSecret(
+                NAMESPACE,
+                new V1Secret()
+                    .metadata(
+                        new V1ObjectMeta()
+                            .name("clb-direct-webhook-tls")
+                            .labels(Map.of("app", "from-cert-manager")))
+                    .type("kubernetes.io/tls")
+                    .data(
+                        Map.of(
+                            "tls.crt", usersLeaf.certificatePem().getBytes(StandardCharsets.UTF_8),
+                            "tls.key", usersLeaf.privateKeyPem().getBytes(StandardCharsets.UTF_8),
+                            "ca.crt", usersLeaf.issuerPem().getBytes(StandardCharsets.UTF_8))))
+            .execute();
   }
 
   @Test
   void servesAndPublishesTheUsersCertificateWithoutEverWritingIt() throws Exception {
     AdmissionregistrationV1Api admission = new AdmissionregistrationV1Api(stack.admin());
-    assertThat(BootstrapperReplicasEndToEndTest.serial(stack.clbDirect())).isEqualTo(usersLeaf.certificate().getSerialNumber());
-    byte[] published = admission.readMutatingWebhookConfiguration(CONFIGURATION).execute()
-        .getWebhooks().get(0).getClientConfig().getCaBundle();
-    assertThat(CaBundle.parse(new String(published, StandardCharsets.UTF_8)).certificates()).containsExactly(usersCa.certificate());
+    assertThat(BootstrapperReplicasEndToEndTest.serial(stack.clbDirect()))
+        .isEqualTo(usersLeaf.certificate().getSerialNumber());
+    byte[] published =
+        admission
+            .readMutatingWebhookConfiguration(CONFIGURATION)
+            .execute()
+            .getWebhooks()
+            .get(0)
+            .getClientConfig()
+            .getCaBundle();
+    assertThat(CaBundle.parse(new String(published, StandardCharsets.UTF_8)).certificates())
+        .containsExactly(usersCa.certificate());
 
     Thread.sleep(3000);
-    V1Secret after = stack.core().readNamespacedSecret("clb-direct-webhook-tls", NAMESPACE).execute();
-    assertThat(after.getMetadata().getResourceVersion()).as("never written").isEqualTo(created.getMetadata().getResourceVersion());
+    V1Secret after =
+        stack.core().readNamespacedSecret("clb-direct-webhook-tls", NAMESPACE).execute();
+    assertThat(after.getMetadata().getResourceVersion())
+        .as("never written")
+        .isEqualTo(created.getMetadata().getResourceVersion());
   }
 }

@@ -33,17 +33,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *     .kubelet(admin -> new FakeKubelet(admin, "fake-node-3", 3)).build();
  * }</pre>
  *
- * <p>Before the class's tests, on the shared control plane ({@link ControlPlaneExtension}), in this order:
- * clb-direct's namespace (also the name of the webhook configuration it registers), the class's own
- * {@link Builder#beforeStart} step, the CLB emulator in this JVM when the gate-controller is on
- * ({@link EmulatedClb}), clb-direct as its own process (one per replica) and a fake kubelet.
- * It runs before the class's {@code @BeforeAll} methods.
+ * <p>Before the class's tests, on the shared control plane ({@link ControlPlaneExtension}), in this
+ * order: clb-direct's namespace (also the name of the webhook configuration it registers), the
+ * class's own {@link Builder#beforeStart} step, the CLB emulator in this JVM when the
+ * gate-controller is on ({@link EmulatedClb}), clb-direct as its own process (one per replica) and
+ * a fake kubelet. It runs before the class's {@code @BeforeAll} methods.
  *
- * <p>After them, and also when the start failed half-way: the namespaces the class made are deleted and
- * awaited while clb-direct and the kubelet still run, because they remove the finalizers and end the Pods
- * (see {@link Namespaces}); then the kubelet, clb-direct, its webhook configuration and the emulator are
- * stopped, and last the class's {@link Builder#afterStop} step. A failed step does not skip the later ones.
- * It runs after the class's {@code @AfterAll} methods, so those must not need anything stopped.
+ * <p>After them, and also when the start failed half-way: the namespaces the class made are deleted
+ * and awaited while clb-direct and the kubelet still run, because they remove the finalizers and
+ * end the Pods (see {@link Namespaces}); then the kubelet, clb-direct, its webhook configuration
+ * and the emulator are stopped, and last the class's {@link Builder#afterStop} step. A failed step
+ * does not skip the later ones. It runs after the class's {@code @AfterAll} methods, so those must
+ * not need anything stopped.
  */
 final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
 
@@ -83,7 +84,9 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     this.afterStop = builder.afterStop;
   }
 
-  /** @param system clb-direct's namespace and webhook configuration name, unique per class */
+  /**
+   * @param system clb-direct's namespace and webhook configuration name, unique per class
+   */
   static Builder builder(String system) {
     return new Builder(system);
   }
@@ -135,17 +138,23 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     appArgs.addAll(args);
     Path work = Files.createDirectories(plane.workDir().resolve(system));
     if (replicaNames.isEmpty()) {
-      replicas.put("", ClbDirectProcess.start(work, plane.adminKubeconfig(), system, system, appArgs, env));
+      replicas.put(
+          "", ClbDirectProcess.start(work, plane.adminKubeconfig(), system, system, appArgs, env));
     }
     for (String name : replicaNames) {
       // POD_NAME is the replica's identity in the Leases, as the Deployment's downward API sets it.
       Map<String, String> replicaEnv = new HashMap<>(env);
       replicaEnv.put("POD_NAME", name);
-      replicas.put(name, ClbDirectProcess.start(work.resolve(name), plane.adminKubeconfig(), system, system, appArgs, replicaEnv));
+      replicas.put(
+          name,
+          ClbDirectProcess.start(
+              work.resolve(name), plane.adminKubeconfig(), system, system, appArgs, replicaEnv));
     }
     if (kubeletFactory != null) {
       kubeletStartedNanos = System.nanoTime();
-      kubelet = kubeletFactory.apply(plane.adminClient(Duration.ZERO)); // assigned first: closed also when its start fails
+      kubelet =
+          kubeletFactory.apply(
+              plane.adminClient(Duration.ZERO)); // assigned first: closed also when its start fails
       kubelet.start();
       kubeletRunning = true;
     }
@@ -162,13 +171,15 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     }
     replicas.values().forEach(replica -> teardown.run(replica::close));
     if (!replicas.isEmpty()) {
-      // After clb-direct stopped, or it would restore it; with Fail it would block every later Pod creation.
+      // After clb-direct stopped, or it would restore it; with Fail it would block every later Pod
+      // creation.
       teardown.run(this::deleteWebhookConfiguration);
     }
     if (clb != null) {
       teardown.run(clb::close);
     }
-    // Without a kubelet no Pod ever ran (see above), nothing to wait for; with one, only clb-direct's namespace is left.
+    // Without a kubelet no Pod ever ran (see above), nothing to wait for; with one, only
+    // clb-direct's namespace is left.
     teardown.run(() -> Namespaces.deleteCreated(core));
     if (beforeStartRan) {
       ControlPlane controlPlane = plane;
@@ -197,7 +208,10 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     return plane;
   }
 
-  /** One admin client for the class's calls (each {@link ControlPlane#adminClient()} builds a new one). */
+  /**
+   * One admin client for the class's calls (each {@link ControlPlane#adminClient()} builds a new
+   * one).
+   */
   ApiClient admin() {
     return admin;
   }
@@ -234,7 +248,8 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
 
   private EmulatedClb emulated() {
     if (clb == null) {
-      throw new IllegalStateException("no CLB emulator: the stack of " + system + " runs without the gate-controller");
+      throw new IllegalStateException(
+          "no CLB emulator: the stack of " + system + " runs without the gate-controller");
     }
     return clb;
   }
@@ -247,7 +262,8 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
   ClbDirectProcess replica(String podName) {
     ClbDirectProcess replica = replicas.get(podName);
     if (replica == null) {
-      throw new IllegalStateException("no clb-direct replica '" + podName + "' in " + replicas.keySet());
+      throw new IllegalStateException(
+          "no clb-direct replica '" + podName + "' in " + replicas.keySet());
     }
     return replica;
   }
@@ -279,7 +295,10 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
       this.system = system;
     }
 
-    /** The gate-controller on, against a CLB emulator of VIPs 127.{@code vipOctet}.x.y: see {@link EmulatedClb}. */
+    /**
+     * The gate-controller on, against a CLB emulator of VIPs 127.{@code vipOctet}.x.y: see {@link
+     * EmulatedClb}.
+     */
     Builder gateController(int vipOctet) {
       this.vipOctet = vipOctet;
       return this;
@@ -291,13 +310,18 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
       return this;
     }
 
-    /** One clb-direct process per name, each with that {@code POD_NAME}; by default one, without. */
+    /**
+     * One clb-direct process per name, each with that {@code POD_NAME}; by default one, without.
+     */
     Builder replicas(String... podNames) {
       replicaNames.addAll(List.of(podNames));
       return this;
     }
 
-    /** Makes the (not yet started) fake kubelet from an admin client without read timeout (it watches). */
+    /**
+     * Makes the (not yet started) fake kubelet from an admin client without read timeout (it
+     * watches).
+     */
     Builder kubelet(Function<ApiClient, FakeKubelet> factory) {
       this.kubelet = factory;
       return this;
@@ -309,7 +333,9 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
       return this;
     }
 
-    /** Runs after everything stopped, whenever {@link #beforeStart} ran: to undo what it changed. */
+    /**
+     * Runs after everything stopped, whenever {@link #beforeStart} ran: to undo what it changed.
+     */
     Builder afterStop(Step step) {
       this.afterStop = step;
       return this;

@@ -24,8 +24,11 @@ class ControlPlaneTest {
   @Test
   void adminCanWriteAndAnUnboundUserIsForbidden(ControlPlane plane) throws Exception {
     CoreV1Api admin = new CoreV1Api(plane.adminClient());
-    admin.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name("harness-check"))).execute();
-    assertThat(admin.readNamespace("harness-check").execute().getMetadata().getName()).isEqualTo("harness-check");
+    admin
+        .createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name("harness-check")))
+        .execute();
+    assertThat(admin.readNamespace("harness-check").execute().getMetadata().getName())
+        .isEqualTo("harness-check");
 
     ApiClient nobody;
     try (FileReader reader = new FileReader(plane.kubeconfigFor("nobody", List.of()).toFile())) {
@@ -38,6 +41,8 @@ class ControlPlaneTest {
   @Test
   void everyProcessIsOnLoopbackAndAlive(ControlPlane plane) {
     assertThat(plane.apiServerUrl()).startsWith("https://127.0.0.1:");
-    assertThat(plane.processes()).hasSize(3).allSatisfy(process -> assertThat(process.isAlive()).isTrue());
+    assertThat(plane.processes())
+        .hasSize(3)
+        .allSatisfy(process -> assertThat(process.isAlive()).isTrue());
   }
 }

@@ -19,12 +19,16 @@ final class Deployments {
   }
 
   /**
-   * Waits until the Deployment is Available with exactly {@code replicas} available: with the fixtures'
-   * maxUnavailable 0 that is every replica Ready, so every gate True.
+   * Waits until the Deployment is Available with exactly {@code replicas} available: with the
+   * fixtures' maxUnavailable 0 that is every replica Ready, so every gate True.
    */
   V1Deployment awaitAvailable(String namespace, String name, int replicas, Duration timeout) {
-    return Await.until(timeout, "Deployment " + namespace + "/" + name + " Available with " + replicas + " replicas",
-        () -> read(namespace, name), d -> available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    return Await.until(
+        timeout,
+        "Deployment " + namespace + "/" + name + " Available with " + replicas + " replicas",
+        () -> read(namespace, name),
+        d ->
+            available(d) && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
   }
 
   /** The Deployment controller's own verdict: condition Available is True. */
@@ -33,6 +37,8 @@ final class Deployments {
       return false;
     }
     return deployment.getStatus().getConditions().stream()
-        .filter(c -> "Available".equals(c.getType())).map(V1DeploymentCondition::getStatus).anyMatch("True"::equals);
+        .filter(c -> "Available".equals(c.getType()))
+        .map(V1DeploymentCondition::getStatus)
+        .anyMatch("True"::equals);
   }
 }

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CLB emulator of one end-to-end class, in this JVM, with what goes with it: a credential of the
- * class's own, the history of every target it reported Alive, the official SDK's client, and the
- * arguments and environment that point clb-direct's gate-controller at it. Fast clocks: tasks finish in
- * 200 ms and health checks run at 0.1x their configured times.
+ * The CLB emulator of one end-to-end class, in this JVM, with what goes with it: a credential of
+ * the class's own, the history of every target it reported Alive, the official SDK's client, and
+ * the arguments and environment that point clb-direct's gate-controller at it. Fast clocks: tasks
+ * finish in 200 ms and health checks run at 0.1x their configured times.
  */
 final class EmulatedClb implements AutoCloseable {
 
@@ -33,17 +33,26 @@ final class EmulatedClb implements AutoCloseable {
     this.aliveHistory = new AliveHistory(emulator);
   }
 
-  /** @param vipOctet the emulator's VIPs are 127.{@code vipOctet}.x.y, apart from other classes' */
+  /**
+   * @param vipOctet the emulator's VIPs are 127.{@code vipOctet}.x.y, apart from other classes'
+   */
   static EmulatedClb start(String system, int vipOctet) {
     String secretId = "AKID" + system.replaceAll("[^a-z0-9]", "");
     String secretKey = system + "-secret";
-    return new EmulatedClb(ClbEmulator.start(EmulatorConfig.defaults(secretId, secretKey).withTaskDelay(Duration.ofMillis(200))
-        .withHealthTimeScale(0.1).withVipOctet(vipOctet)), secretId, secretKey);
+    return new EmulatedClb(
+        ClbEmulator.start(
+            EmulatorConfig.defaults(secretId, secretKey)
+                .withTaskDelay(Duration.ofMillis(200))
+                .withHealthTimeScale(0.1)
+                .withVipOctet(vipOctet)),
+        secretId,
+        secretKey);
   }
 
   /**
-   * The gate-controller on against this emulator, its Lease in {@code system}; the webhook registered with
-   * failure policy {@code Fail}, so that a failed call shows up as a failed creation.
+   * The gate-controller on against this emulator, its Lease in {@code system}; the webhook
+   * registered with failure policy {@code Fail}, so that a failed call shows up as a failed
+   * creation.
    */
   List<String> gateControllerArguments(String system) {
     List<String> args = new ArrayList<>(List.of("--clb-direct.bootstrap.failure-policy=Fail"));
@@ -51,7 +60,9 @@ final class EmulatedClb implements AutoCloseable {
     return args;
   }
 
-  /** The environment that carries the credential, as the install manifests pass it from a Secret. */
+  /**
+   * The environment that carries the credential, as the install manifests pass it from a Secret.
+   */
   Map<String, String> credentials() {
     return ClbDirectProcess.clbCredentials(secretId, secretKey);
   }
@@ -64,11 +75,22 @@ final class EmulatedClb implements AutoCloseable {
     return aliveHistory;
   }
 
-  /** The official SDK's client, signed with the emulator's credential: what a test reads the CLB with. */
+  /**
+   * The official SDK's client, signed with the emulator's credential: what a test reads the CLB
+   * with.
+   */
   ClbClient sdk() {
     if (sdk == null) {
-      sdk = ClbClientFactory.create(new ClbConnection("ap-guangzhou", emulator.endpoint(), false, secretId, secretKey,
-          Duration.ofSeconds(2), Duration.ofSeconds(10)));
+      sdk =
+          ClbClientFactory.create(
+              new ClbConnection(
+                  "ap-guangzhou",
+                  emulator.endpoint(),
+                  false,
+                  secretId,
+                  secretKey,
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(10)));
     }
     return sdk;
   }

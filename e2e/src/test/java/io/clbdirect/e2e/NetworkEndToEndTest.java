@@ -34,11 +34,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Where the load balancers land, end to end: the cluster's VPC, internal load balancers in a subnet,
- * creation parameters, SNAT Pro for GlobalRouter Pod IPs, and load balancers that cannot reach the Pods
- * refused. clb-direct runs in mixed mode on a node of a mixed cluster: with GlobalRouteDirectAccess off
- * the webhook asks for ENI IPs (127.7.x.y, inside the emulator's cluster VPC 127.0.0.0/10); switched on,
- * Pods keep GlobalRouter addresses (127.131.x.y, the cluster CIDR 127.128.0.0/10).
+ * Where the load balancers land, end to end: the cluster's VPC, internal load balancers in a
+ * subnet, creation parameters, SNAT Pro for GlobalRouter Pod IPs, and load balancers that cannot
+ * reach the Pods refused. clb-direct runs in mixed mode on a node of a mixed cluster: with
+ * GlobalRouteDirectAccess off the webhook asks for ENI IPs (127.7.x.y, inside the emulator's
+ * cluster VPC 127.0.0.0/10); switched on, Pods keep GlobalRouter addresses (127.131.x.y, the
+ * cluster CIDR 127.128.0.0/10).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkEndToEndTest {
@@ -46,17 +47,26 @@ class NetworkEndToEndTest {
   static final String SYSTEM = "clb-direct-network-e2e";
   static final String GATE = WellKnown.READINESS_GATE;
   static final Duration TIMEOUT = Duration.ofSeconds(90);
-  static final String SUBNET_ANNOTATION = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid";
+  static final String SUBNET_ANNOTATION =
+      "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid";
   static final String EXTENSIVE_ANNOTATION = "service.kubernetes.io/service.extensiveParameters";
 
   @RegisterExtension
-  static final ClbDirectStack stack = ClbDirectStack.builder(SYSTEM).gateController(98).args("--clb-direct.network-mode=mixed")
-      .kubelet(admin -> new FakeKubelet(admin, "fake-node-mixed", 7, 131))
-      .beforeStart(plane -> setGlobalRouteDirectAccess(false))
-      // Other test classes share this control plane: leave TKE's switch as they expect it (absent).
-      .afterStop(plane -> new CoreV1Api(plane.adminClient()).deleteNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME,
-          WellKnown.TKE_CONFIG_NAMESPACE).execute())
-      .build();
+  static final ClbDirectStack stack =
+      ClbDirectStack.builder(SYSTEM)
+          .gateController(98)
+          .args("--clb-direct.network-mode=mixed")
+          .kubelet(admin -> new FakeKubelet(admin, "fake-node-mixed", 7, 131))
+          .beforeStart(plane -> setGlobalRouteDirectAccess(false))
+          // Other test classes share this control plane: leave TKE's switch as they expect it
+          // (absent).
+          .afterStop(
+              plane ->
+                  new CoreV1Api(plane.adminClient())
+                      .deleteNamespacedConfigMap(
+                          WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE)
+                      .execute())
+          .build();
 
   @Test
   @Order(1)
@@ -67,16 +77,21 @@ class NetworkEndToEndTest {
     assertThat(lb.getVpcId()).as("never the DefaultVPC").isEqualTo(Networks.CLUSTER_VPC);
     assertThat(lb.getLoadBalancerType()).isEqualTo("OPEN");
     assertThat(lb.getSnatPro()).as("ENI IPs are VPC addresses").isNotEqualTo(Boolean.TRUE);
-    assertThat(stack.pods().withApp("net-public", "web")).hasSize(2).allSatisfy(pod -> {
-      assertThat(pod.getMetadata().getAnnotations()).containsEntry(WellKnown.ENI_NETWORKS_ANNOTATION, WellKnown.ENI_NETWORKS_VALUE);
-      assertThat(pod.getStatus().getPodIP()).startsWith("127.7.");
-    });
+    assertThat(stack.pods().withApp("net-public", "web"))
+        .hasSize(2)
+        .allSatisfy(
+            pod -> {
+              assertThat(pod.getMetadata().getAnnotations())
+                  .containsEntry(WellKnown.ENI_NETWORKS_ANNOTATION, WellKnown.ENI_NETWORKS_VALUE);
+              assertThat(pod.getStatus().getPodIP()).startsWith("127.7.");
+            });
   }
 
   @Test
   @Order(2)
   void anInternalServiceGetsItsVipFromTheSubnetAndServesThroughIt() throws Exception {
-    String lbId = readyWorkload("net-internal", Map.of(SUBNET_ANNOTATION, Networks.CLUSTER_SUBNET), 2);
+    String lbId =
+        readyWorkload("net-internal", Map.of(SUBNET_ANNOTATION, Networks.CLUSTER_SUBNET), 2);
 
     LoadBalancer lb = describe(lbId);
     assertThat(lb.getLoadBalancerType()).isEqualTo("INTERNAL");
@@ -84,10 +99,18 @@ class NetworkEndToEndTest {
     assertThat(lb.getVpcId()).isEqualTo(Networks.CLUSTER_VPC);
     String vip = lb.getLoadBalancerVips()[0];
     assertThat(vip).as("from subnet-cluster1, 127.60.0.0/16").startsWith("127.60.");
-    assertThat(service("net-internal").getStatus().getLoadBalancer().getIngress().get(0).getIp()).isEqualTo(vip);
-    HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-        .send(HttpRequest.newBuilder(URI.create("http://" + vip + ":" + Fixtures.CONTAINER_PORT + "/")).timeout(Duration.ofSeconds(3)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    assertThat(service("net-internal").getStatus().getLoadBalancer().getIngress().get(0).getIp())
+        .isEqualTo(vip);
+    HttpResponse<String> answer =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://" + vip + ":" + Fixtures.CONTAINER_PORT + "/"))
+                    .timeout(Duration.ofSeconds(3))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.headers().firstValue("X-Pod-Name")).isPresent();
   }
@@ -95,17 +118,26 @@ class NetworkEndToEndTest {
   @Test
   @Order(3)
   void extensiveParametersAreAppliedAtCreationAndABadOneCreatesNothing() throws Exception {
-    String lbId = readyWorkload("net-extensive", Map.of(EXTENSIVE_ANNOTATION, "{\"LoadBalancerName\":\"shop-front\",\"ProjectId\":7}"), 1);
+    String lbId =
+        readyWorkload(
+            "net-extensive",
+            Map.of(EXTENSIVE_ANNOTATION, "{\"LoadBalancerName\":\"shop-front\",\"ProjectId\":7}"),
+            1);
     LoadBalancer lb = describe(lbId);
     assertThat(lb.getLoadBalancerName()).isEqualTo("shop-front");
     assertThat(lb.getProjectId()).isEqualTo(7L);
 
     int before = loadBalancerCount();
     String ns = "net-bad-extensive";
-    apply(ns, Map.of(EXTENSIVE_ANNOTATION, "{\"ZoneID\":\"ap-guangzhou-3\",\"VpcId\":\"vpc-other\"}"), 1);
+    apply(
+        ns,
+        Map.of(EXTENSIVE_ANNOTATION, "{\"ZoneID\":\"ap-guangzhou-3\",\"VpcId\":\"vpc-other\"}"),
+        1);
     CoreV1Event event = awaitEvent(ns, "InvalidLoadBalancerParameters");
     assertThat(event.getType()).isEqualTo("Warning");
-    assertThat(event.getMessage()).contains("ZoneID is not a field of CreateLoadBalancer").contains("VpcId is set by clb-direct");
+    assertThat(event.getMessage())
+        .contains("ZoneID is not a field of CreateLoadBalancer")
+        .contains("VpcId is set by clb-direct");
     V1PodCondition held = awaitHeld(ns);
     assertThat(held.getMessage()).contains("ZoneID");
     assertThat(loadBalancerCount()).as("nothing created").isEqualTo(before);
@@ -116,7 +148,8 @@ class NetworkEndToEndTest {
   void aReusedLoadBalancerInAnotherVpcWithoutSnatProIsRefusedAndNothingIsBound() throws Exception {
     CreateLoadBalancerRequest create = new CreateLoadBalancerRequest();
     create.setLoadBalancerType("OPEN");
-    create.setLoadBalancerName("elsewhere"); // no VpcId: the API puts it in the account's DefaultVPC
+    create.setLoadBalancerName(
+        "elsewhere"); // no VpcId: the API puts it in the account's DefaultVPC
     String lbId = awaitRunning(stack.sdk().CreateLoadBalancer(create).getLoadBalancerIds()[0]);
     assertThat(describe(lbId).getVpcId()).isEqualTo(Networks.DEFAULT_VPC);
 
@@ -125,7 +158,10 @@ class NetworkEndToEndTest {
 
     CoreV1Event event = awaitEvent(ns, "LoadBalancerNetworkMismatch");
     assertThat(event.getType()).isEqualTo("Warning");
-    assertThat(event.getMessage()).contains(lbId).contains("VPC " + Networks.DEFAULT_VPC).contains("VPC " + Networks.CLUSTER_VPC)
+    assertThat(event.getMessage())
+        .contains(lbId)
+        .contains("VPC " + Networks.DEFAULT_VPC)
+        .contains("VPC " + Networks.CLUSTER_VPC)
         .contains("SNAT Pro is off");
     V1PodCondition held = awaitHeld(ns);
     assertThat(held.getMessage()).contains(Networks.DEFAULT_VPC).contains(Networks.CLUSTER_VPC);
@@ -137,17 +173,24 @@ class NetworkEndToEndTest {
   void globalRouterPodIpsGetSnatProAndAReusedLoadBalancerWithoutItIsRefused() throws Exception {
     setGlobalRouteDirectAccess(true);
     try {
-      // Informers carry the switch to the webhook and the gate-controller; a Pod admitted before it arrives
+      // Informers carry the switch to the webhook and the gate-controller; a Pod admitted before it
+      // arrives
       // would still get an ENI, which the assertions below would catch.
       Thread.sleep(1000);
       String lbId = readyWorkload("net-global-router", Map.of(), 2);
       LoadBalancer lb = describe(lbId);
       assertThat(lb.getSnatPro()).isTrue();
       assertThat(lb.getVpcId()).isEqualTo(Networks.CLUSTER_VPC);
-      assertThat(stack.pods().withApp("net-global-router", "web")).hasSize(2).allSatisfy(pod -> {
-        assertThat(pod.getMetadata().getAnnotations()).doesNotContainKey(WellKnown.ENI_NETWORKS_ANNOTATION);
-        assertThat(pod.getStatus().getPodIP()).as("a GlobalRouter address").startsWith("127.131.");
-      });
+      assertThat(stack.pods().withApp("net-global-router", "web"))
+          .hasSize(2)
+          .allSatisfy(
+              pod -> {
+                assertThat(pod.getMetadata().getAnnotations())
+                    .doesNotContainKey(WellKnown.ENI_NETWORKS_ANNOTATION);
+                assertThat(pod.getStatus().getPodIP())
+                    .as("a GlobalRouter address")
+                    .startsWith("127.131.");
+              });
 
       CreateLoadBalancerRequest create = new CreateLoadBalancerRequest();
       create.setLoadBalancerType("OPEN");
@@ -166,12 +209,23 @@ class NetworkEndToEndTest {
 
   // ---- helpers
 
-  /** A direct-access Service with these extra annotations and a Deployment, every gate True; returns the load balancer id. */
-  static String readyWorkload(String ns, Map<String, String> annotations, int replicas) throws Exception {
+  /**
+   * A direct-access Service with these extra annotations and a Deployment, every gate True; returns
+   * the load balancer id.
+   */
+  static String readyWorkload(String ns, Map<String, String> annotations, int replicas)
+      throws Exception {
     apply(ns, annotations, replicas);
     stack.deployments().awaitAvailable(ns, "web", replicas, TIMEOUT);
-    V1Service recorded = Await.until(TIMEOUT, "the VIP of " + ns + "/web", () -> service(ns), s -> s.getStatus().getLoadBalancer() != null
-        && s.getStatus().getLoadBalancer().getIngress() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
+    V1Service recorded =
+        Await.until(
+            TIMEOUT,
+            "the VIP of " + ns + "/web",
+            () -> service(ns),
+            s ->
+                s.getStatus().getLoadBalancer() != null
+                    && s.getStatus().getLoadBalancer().getIngress() != null
+                    && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
     return recorded.getMetadata().getAnnotations().get("service.kubernetes.io/loadbalance-id");
   }
 
@@ -181,22 +235,49 @@ class NetworkEndToEndTest {
     Map<String, String> all = new HashMap<>(web.getMetadata().getAnnotations());
     all.putAll(annotations);
     web.getMetadata().annotations(all);
-    web.getSpec().getPorts().get(0).port(Fixtures.CONTAINER_PORT).targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
+    web.getSpec()
+        .getPorts()
+        .get(0)
+        .port(Fixtures.CONTAINER_PORT)
+        .targetPort(new IntOrString(Fixtures.CONTAINER_PORT));
     stack.core().createNamespacedService(ns, web).execute();
-    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("web", "web", replicas)).execute();
+    stack
+        .apps()
+        .createNamespacedDeployment(ns, Fixtures.deployment("web", "web", replicas))
+        .execute();
   }
 
   static V1PodCondition awaitHeld(String ns) {
-    List<V1Pod> held = Await.until(TIMEOUT, "Pods of " + ns + " held with LoadBalancerUnusable", () -> stack.pods().withApp(ns, "web"),
-        list -> !list.isEmpty() && list.stream().allMatch(p -> Pods.condition(p, GATE)
-            .filter(c -> "False".equals(c.getStatus()) && "LoadBalancerUnusable".equals(c.getReason())).isPresent()));
+    List<V1Pod> held =
+        Await.until(
+            TIMEOUT,
+            "Pods of " + ns + " held with LoadBalancerUnusable",
+            () -> stack.pods().withApp(ns, "web"),
+            list ->
+                !list.isEmpty()
+                    && list.stream()
+                        .allMatch(
+                            p ->
+                                Pods.condition(p, GATE)
+                                    .filter(
+                                        c ->
+                                            "False".equals(c.getStatus())
+                                                && "LoadBalancerUnusable".equals(c.getReason()))
+                                    .isPresent()));
     held.forEach(p -> assertThat(Pods.isReady(p)).isFalse());
     return Pods.condition(held.get(0), GATE).orElseThrow();
   }
 
   static CoreV1Event awaitEvent(String ns, String reason) {
-    return Await.until(TIMEOUT, "a " + reason + " Event in " + ns, () -> Unchecked.get(() -> stack.core().listNamespacedEvent(ns).execute().getItems())
-        .stream().filter(e -> reason.equals(e.getReason())).findFirst().orElse(null), e -> e != null);
+    return Await.until(
+        TIMEOUT,
+        "a " + reason + " Event in " + ns,
+        () ->
+            Unchecked.get(() -> stack.core().listNamespacedEvent(ns).execute().getItems()).stream()
+                .filter(e -> reason.equals(e.getReason()))
+                .findFirst()
+                .orElse(null),
+        e -> e != null);
   }
 
   static V1Service service(String ns) {
@@ -210,7 +291,11 @@ class NetworkEndToEndTest {
   }
 
   static String awaitRunning(String lbId) {
-    Await.until(TIMEOUT, lbId + " running", () -> Unchecked.get(() -> describe(lbId)), lb -> Long.valueOf(1).equals(lb.getStatus()));
+    Await.until(
+        TIMEOUT,
+        lbId + " running",
+        () -> Unchecked.get(() -> describe(lbId)),
+        lb -> Long.valueOf(1).equals(lb.getStatus()));
     return lbId;
   }
 
@@ -227,15 +312,21 @@ class NetworkEndToEndTest {
   }
 
   static void setGlobalRouteDirectAccess(boolean on) throws ApiException {
-    V1ConfigMap config = new V1ConfigMap().metadata(new V1ObjectMeta().name(WellKnown.TKE_CONFIG_NAME))
-        .data(Map.of(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY, Boolean.toString(on)));
+    V1ConfigMap config =
+        new V1ConfigMap()
+            .metadata(new V1ObjectMeta().name(WellKnown.TKE_CONFIG_NAME))
+            .data(Map.of(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY, Boolean.toString(on)));
     try {
       stack.core().createNamespacedConfigMap(WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
     } catch (ApiException e) {
       if (e.getCode() != 409) {
         throw e;
       }
-      stack.core().replaceNamespacedConfigMap(WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE, config).execute();
+      stack
+          .core()
+          .replaceNamespacedConfigMap(
+              WellKnown.TKE_CONFIG_NAME, WellKnown.TKE_CONFIG_NAMESPACE, config)
+          .execute();
     }
   }
 }

@@ -14,19 +14,25 @@ final class PresentedCertificate {
   static X509Certificate at(int port) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String type) {}
+      context.init(
+          null,
+          new TrustManager[] {
+            new X509TrustManager() {
+              @Override
+              public void checkClientTrusted(X509Certificate[] chain, String type) {}
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String type) {}
+              @Override
+              public void checkServerTrusted(X509Certificate[] chain, String type) {}
 
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }}, null);
-      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+              @Override
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          null);
+      try (SSLSocket socket =
+          (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
         socket.setSoTimeout(5000);
         socket.startHandshake();
         return (X509Certificate) socket.getSession().getPeerCertificates()[0];

@@ -1,9 +1,9 @@
 package io.clbdirect.e2e;
 
 /**
- * Runs every step of a teardown even when an earlier one fails, so that one failed step (a namespace
- * that did not go away in time) does not leave processes running for the classes after it; then
- * throws the first failure with the later ones attached as suppressed.
+ * Runs every step of a teardown even when an earlier one fails, so that one failed step (a
+ * namespace that did not go away in time) does not leave processes running for the classes after
+ * it; then throws the first failure with the later ones attached as suppressed.
  */
 final class Teardown {
 

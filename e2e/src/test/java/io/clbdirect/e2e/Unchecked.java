@@ -2,7 +2,10 @@ package io.clbdirect.e2e;
 
 import io.kubernetes.client.openapi.ApiException;
 
-/** Calls whose checked exceptions a test can only fail on, for use inside {@link Await#until} probes. */
+/**
+ * Calls whose checked exceptions a test can only fail on, for use inside {@link Await#until}
+ * probes.
+ */
 final class Unchecked {
 
   private Unchecked() {}
@@ -11,7 +14,10 @@ final class Unchecked {
     T call() throws Exception;
   }
 
-  /** @throws IllegalStateException for a checked failure; for an API error it names the code and the body, what says why */
+  /**
+   * @throws IllegalStateException for a checked failure; for an API error it names the code and the
+   *     body, what says why
+   */
   static <T> T get(Call<T> call) {
     try {
       return call.call();

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Several controllers run and shut down as one, for one leadership term. client-java-extended's
- * {@code ControllerManager} does this too, but it also starts and stops the informer factory: clb-direct's
- * factory is shared with the webhook, which must keep its caches on every replica, leader or not.
+ * {@code ControllerManager} does this too, but it also starts and stops the informer factory:
+ * clb-direct's factory is shared with the webhook, which must keep its caches on every replica,
+ * leader or not.
  */
 public final class ControllerGroup implements Controller {
 
@@ -27,11 +28,14 @@ public final class ControllerGroup implements Controller {
     }
     this.name = name;
     this.controllers = List.copyOf(controllers);
-    this.threads = Executors.newFixedThreadPool(controllers.size(), runnable -> {
-      Thread thread = new Thread(runnable, name + "-controller");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.threads =
+        Executors.newFixedThreadPool(
+            controllers.size(),
+            runnable -> {
+              Thread thread = new Thread(runnable, name + "-controller");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** Runs every controller and returns when all of them have stopped. */
@@ -39,15 +43,16 @@ public final class ControllerGroup implements Controller {
   public void run() {
     CountDownLatch stopped = new CountDownLatch(controllers.size());
     for (Controller controller : controllers) {
-      threads.submit(() -> {
-        try {
-          controller.run();
-        } catch (Throwable t) {
-          log.error("controller of {} stopped unexpectedly", name, t);
-        } finally {
-          stopped.countDown();
-        }
-      });
+      threads.submit(
+          () -> {
+            try {
+              controller.run();
+            } catch (Throwable t) {
+              log.error("controller of {} stopped unexpectedly", name, t);
+            } finally {
+              stopped.countDown();
+            }
+          });
     }
     try {
       stopped.await();

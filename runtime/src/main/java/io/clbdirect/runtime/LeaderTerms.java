@@ -14,12 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a controller only while this replica holds a Lease, and again each time it wins the Lease back.
+ * Runs a controller only while this replica holds a Lease, and again each time it wins the Lease
+ * back.
  *
- * <p>client-java-extended's {@link LeaderElectingController} runs one term: when the Lease is lost it shuts
- * its controller down for good (the workqueue with it) and returns, the point at which a Go controller
- * exits its process. clb-direct cannot exit: the same process answers admissions on every replica. So each
- * term gets a controller built afresh by {@code newTerm}, and the election runs again after a term ends.
+ * <p>client-java-extended's {@link LeaderElectingController} runs one term: when the Lease is lost
+ * it shuts its controller down for good (the workqueue with it) and returns, the point at which a
+ * Go controller exits its process. clb-direct cannot exit: the same process answers admissions on
+ * every replica. So each term gets a controller built afresh by {@code newTerm}, and the election
+ * runs again after a term ends.
  */
 public final class LeaderTerms implements AutoCloseable {
 
@@ -33,21 +35,30 @@ public final class LeaderTerms implements AutoCloseable {
   private volatile boolean running;
   private volatile boolean leading;
 
-  /** @param newTerm builds the controller of one term; it is shut down when the term ends */
+  /**
+   * @param newTerm builds the controller of one term; it is shut down when the term ends
+   */
   public LeaderTerms(ApiClient client, LeaseSettings lease, Supplier<Controller> newTerm) {
-    this(() -> new LeaseLock(lease.namespace(), lease.name(), lease.identity(), client), lease, newTerm);
+    this(
+        () -> new LeaseLock(lease.namespace(), lease.name(), lease.identity(), client),
+        lease,
+        newTerm);
   }
 
-  /** @param lock a fresh lock per election (tests use an in-memory one) */
+  /**
+   * @param lock a fresh lock per election (tests use an in-memory one)
+   */
   public LeaderTerms(Supplier<Lock> lock, LeaseSettings lease, Supplier<Controller> newTerm) {
     this.lock = lock;
     this.lease = lease;
     this.newTerm = newTerm;
-    this.thread = Executors.newSingleThreadExecutor(runnable -> {
-      Thread t = new Thread(runnable, "clb-direct-leader-election-" + lease.name());
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread t = new Thread(runnable, "clb-direct-leader-election-" + lease.name());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public void start() {
@@ -57,8 +68,11 @@ public final class LeaderTerms implements AutoCloseable {
 
   private void elect() {
     while (running) {
-      LeaderElector current = new LeaderElector(new LeaderElectionConfig(lock.get(), lease.leaseDuration(), lease.renewDeadline(),
-          lease.retryPeriod()), e -> log.warn("leader election ({}): {}", lease.name(), e.toString()));
+      LeaderElector current =
+          new LeaderElector(
+              new LeaderElectionConfig(
+                  lock.get(), lease.leaseDuration(), lease.renewDeadline(), lease.retryPeriod()),
+              e -> log.warn("leader election ({}): {}", lease.name(), e.toString()));
       elector = current;
       Controller term = new Term(newTerm.get());
       try {

@@ -13,7 +13,12 @@ import java.util.Objects;
  * @param renewDeadline how long the holder keeps trying to renew before it gives up leading
  * @param retryPeriod how often the others try to take it
  */
-public record LeaseSettings(String namespace, String name, String identity, Duration leaseDuration, Duration renewDeadline,
+public record LeaseSettings(
+    String namespace,
+    String name,
+    String identity,
+    Duration leaseDuration,
+    Duration renewDeadline,
     Duration retryPeriod) {
 
   public LeaseSettings {
@@ -22,12 +27,22 @@ public record LeaseSettings(String namespace, String name, String identity, Dura
     Objects.requireNonNull(identity, "identity");
     if (renewDeadline.compareTo(leaseDuration) >= 0) {
       // Otherwise the holder could still believe it leads after the others may have taken over.
-      throw new IllegalArgumentException("the renew deadline must be shorter than the lease duration");
+      throw new IllegalArgumentException(
+          "the renew deadline must be shorter than the lease duration");
     }
   }
 
-  /** client-go's defaults scaled down as clb-direct has always run: lease 15 s, renew deadline 10 s, retry 2 s. */
+  /**
+   * client-go's defaults scaled down as clb-direct has always run: lease 15 s, renew deadline 10 s,
+   * retry 2 s.
+   */
   public static LeaseSettings of(String namespace, String name, String identity) {
-    return new LeaseSettings(namespace, name, identity, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    return new LeaseSettings(
+        namespace,
+        name,
+        identity,
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(2));
   }
 }

@@ -3,8 +3,8 @@ package io.clbdirect.runtime;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The one Spring adapter for clb-direct's long-running parts (the gate-controller, the bootstrapper):
- * started once the informer factory runs, stopped before it.
+ * The one Spring adapter for clb-direct's long-running parts (the gate-controller, the
+ * bootstrapper): started once the informer factory runs, stopped before it.
  */
 public final class ManagedLifecycle implements SmartLifecycle {
 
@@ -16,7 +16,10 @@ public final class ManagedLifecycle implements SmartLifecycle {
     void close();
   }
 
-  /** After the informer factory (which starts at {@code DEFAULT_PHASE - 1024}), before the web server. */
+  /**
+   * After the informer factory (which starts at {@code DEFAULT_PHASE - 1024}), before the web
+   * server.
+   */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
   private final Managed managed;

@@ -7,14 +7,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs a controller once its informer caches have synced, however long that takes, and not at all if it
- * is shut down first.
+ * Runs a controller once its informer caches have synced, however long that takes, and not at all
+ * if it is shut down first.
  *
- * <p>Use it instead of {@code ControllerBuilder.withReadyFunc}. client-java-extended's {@code DefaultController}
- * waits for its ready functions with {@code Wait.poll}, which spins a core in a loop without sleeping,
- * ignores both {@code shutdown()} and interrupts, and leaves its scheduler thread running afterwards.
- * After its ready timeout (30 s unless set) the controller gives up and returns, while its leader keeps
- * the Lease and does nothing. Here the wait sleeps between checks and ends with the term.
+ * <p>Use it instead of {@code ControllerBuilder.withReadyFunc}. client-java-extended's {@code
+ * DefaultController} waits for its ready functions with {@code Wait.poll}, which spins a core in a
+ * loop without sleeping, ignores both {@code shutdown()} and interrupts, and leaves its scheduler
+ * thread running afterwards. After its ready timeout (30 s unless set) the controller gives up and
+ * returns, while its leader keeps the Lease and does nothing. Here the wait sleeps between checks
+ * and ends with the term.
  */
 public final class StartWhenSynced implements Controller {
 

@@ -10,9 +10,10 @@ import java.util.concurrent.Executors;
 /**
  * Where watch events go: the workqueue of the current leadership term, or nowhere between terms.
  *
- * <p>client-java-extended's {@code ControllerBuilder.watch} adds an event handler to the shared informer
- * for every controller it builds, and a handler cannot be removed again. A controller's workqueue shuts
- * down with it, so each term needs a new one; handlers registered once feed whichever queue is current.
+ * <p>client-java-extended's {@code ControllerBuilder.watch} adds an event handler to the shared
+ * informer for every controller it builds, and a handler cannot be removed again. A controller's
+ * workqueue shuts down with it, so each term needs a new one; handlers registered once feed
+ * whichever queue is current.
  */
 public final class TermQueue {
 
@@ -28,11 +29,15 @@ public final class TermQueue {
 
   /** A fresh queue for a new term; events from now on go there. */
   public RateLimitingQueue<Request> newTerm() {
-    RateLimitingQueue<Request> queue = new DefaultRateLimitingQueue<>(Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "clb-direct-workqueue-delays");
-      thread.setDaemon(true);
-      return thread;
-    }), new ItemExponentialFailureRateLimiter<>(baseDelay, maxDelay));
+    RateLimitingQueue<Request> queue =
+        new DefaultRateLimitingQueue<>(
+            Executors.newSingleThreadExecutor(
+                runnable -> {
+                  Thread thread = new Thread(runnable, "clb-direct-workqueue-delays");
+                  thread.setDaemon(true);
+                  return thread;
+                }),
+            new ItemExponentialFailureRateLimiter<>(baseDelay, maxDelay));
     current = queue;
     return queue;
   }
@@ -58,7 +63,9 @@ public final class TermQueue {
     }
   }
 
-  /** Items waiting to be taken (not those being reconciled, nor those delayed), or 0 between terms. */
+  /**
+   * Items waiting to be taken (not those being reconciled, nor those delayed), or 0 between terms.
+   */
   public int waiting() {
     RateLimitingQueue<Request> queue = current;
     return queue == null ? 0 : queue.length();

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ForgettingReconcilerTest {
 
   private static final Request KEY = new Request("key");
-  private final RateLimitingQueue<Request> queue = new TermQueue(Duration.ofMillis(100), Duration.ofSeconds(10)).newTerm();
+  private final RateLimitingQueue<Request> queue =
+      new TermQueue(Duration.ofMillis(100), Duration.ofSeconds(10)).newTerm();
 
   @AfterEach
   void shutDown() {
@@ -29,7 +30,8 @@ class ForgettingReconcilerTest {
   @Test
   void aRecheckAfterADelayResetsTheBackoff() {
     failTwice();
-    new ForgettingReconciler(queue, request -> new Result(true, Duration.ofMinutes(1))).reconcile(KEY);
+    new ForgettingReconciler(queue, request -> new Result(true, Duration.ofMinutes(1)))
+        .reconcile(KEY);
     assertThat(queue.numRequeues(KEY)).isZero();
   }
 
@@ -45,6 +47,7 @@ class ForgettingReconcilerTest {
   @Test
   void theResultIsPassedOnUnchanged() {
     Result recheck = new Result(true, Duration.ofSeconds(7));
-    assertThat(new ForgettingReconciler(queue, request -> recheck).reconcile(KEY)).isSameAs(recheck);
+    assertThat(new ForgettingReconciler(queue, request -> recheck).reconcile(KEY))
+        .isSameAs(recheck);
   }
 }

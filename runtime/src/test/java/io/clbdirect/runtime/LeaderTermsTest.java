@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 
 class LeaderTermsTest {
 
-  /** One Lease in memory, shared by the replicas; a replica "partitioned" from it cannot read or write it. */
+  /**
+   * One Lease in memory, shared by the replicas; a replica "partitioned" from it cannot read or
+   * write it.
+   */
   private static final class MemoryLease {
     private LeaderElectionRecord record;
 
@@ -96,7 +99,13 @@ class LeaderTermsTest {
   }
 
   private static LeaseSettings fast(String identity) {
-    return new LeaseSettings("ns", "lease", identity, Duration.ofSeconds(2), Duration.ofMillis(1000), Duration.ofMillis(200));
+    return new LeaseSettings(
+        "ns",
+        "lease",
+        identity,
+        Duration.ofSeconds(2),
+        Duration.ofMillis(1000),
+        Duration.ofMillis(200));
   }
 
   @Test
@@ -106,17 +115,27 @@ class LeaderTermsTest {
     AtomicInteger aTerms = new AtomicInteger();
     AtomicInteger bTerms = new AtomicInteger();
     AtomicInteger aBuilt = new AtomicInteger();
-    try (LeaderTerms a = new LeaderTerms(() -> lease.lockFor("a", aCut), fast("a"), () -> {
-      aBuilt.incrementAndGet();
-      return new CountingController(aTerms);
-    })) {
+    try (LeaderTerms a =
+        new LeaderTerms(
+            () -> lease.lockFor("a", aCut),
+            fast("a"),
+            () -> {
+              aBuilt.incrementAndGet();
+              return new CountingController(aTerms);
+            })) {
       a.start();
       await(a::leading, "a leads first");
       assertThat(aTerms).hasValue(1);
 
-      LeaderTerms b = new LeaderTerms(() -> lease.lockFor("b", new AtomicBoolean()), fast("b"), () -> new CountingController(bTerms));
+      LeaderTerms b =
+          new LeaderTerms(
+              () -> lease.lockFor("b", new AtomicBoolean()),
+              fast("b"),
+              () -> new CountingController(bTerms));
       b.start();
-      aCut.set(true); // a can no longer renew: it must stop leading within its renew deadline, and b takes over
+      aCut.set(
+          true); // a can no longer renew: it must stop leading within its renew deadline, and b
+      // takes over
       await(() -> !a.leading(), "a stops leading");
       await(b::leading, "b takes over");
       assertThat(bTerms).hasValue(1);
@@ -125,7 +144,9 @@ class LeaderTermsTest {
       b.close(); // b goes away without releasing: a must win the Lease back once it expires
       await(a::leading, "a leads again");
       assertThat(aTerms).as("a runs a second term").hasValue(2);
-      assertThat(aBuilt.get()).as("each term's controller is built afresh").isGreaterThanOrEqualTo(2);
+      assertThat(aBuilt.get())
+          .as("each term's controller is built afresh")
+          .isGreaterThanOrEqualTo(2);
     }
   }
 
@@ -134,15 +155,21 @@ class LeaderTermsTest {
     MemoryLease lease = new MemoryLease();
     AtomicInteger terms = new AtomicInteger();
     CountingController[] built = new CountingController[1];
-    LeaderTerms a = new LeaderTerms(() -> lease.lockFor("a", new AtomicBoolean()), fast("a"), () -> {
-      built[0] = new CountingController(terms);
-      return built[0];
-    });
+    LeaderTerms a =
+        new LeaderTerms(
+            () -> lease.lockFor("a", new AtomicBoolean()),
+            fast("a"),
+            () -> {
+              built[0] = new CountingController(terms);
+              return built[0];
+            });
     a.start();
     await(a::leading, "a leads");
     CountingController running = built[0];
     a.close();
-    assertThat(running.stop.await(5, TimeUnit.SECONDS)).as("the term's controller is shut down").isTrue();
+    assertThat(running.stop.await(5, TimeUnit.SECONDS))
+        .as("the term's controller is shut down")
+        .isTrue();
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {

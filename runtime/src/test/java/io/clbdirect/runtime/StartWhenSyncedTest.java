@@ -50,7 +50,9 @@ class StartWhenSyncedTest {
     StartWhenSynced term = new StartWhenSynced(synced::get, controller, Duration.ofMillis(5));
     Future<?> running = thread.submit(term::run);
 
-    assertThat(controller.started.await(100, TimeUnit.MILLISECONDS)).as("started before the caches synced").isFalse();
+    assertThat(controller.started.await(100, TimeUnit.MILLISECONDS))
+        .as("started before the caches synced")
+        .isFalse();
     synced.set(true);
     assertThat(controller.started.await(5, TimeUnit.SECONDS)).as("started once they have").isTrue();
 
@@ -68,6 +70,8 @@ class StartWhenSyncedTest {
     term.shutdown();
     running.get(5, TimeUnit.SECONDS);
     assertThat(controller.started.getCount()).as("the controller never ran").isEqualTo(1);
-    assertThat(controller.stopped.getCount()).as("the controller was shut down (its workqueue with it)").isZero();
+    assertThat(controller.stopped.getCount())
+        .as("the controller was shut down (its workqueue with it)")
+        .isZero();
   }
 }

@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * {@code java -jar clb-direct.jar rotate-certificates [--ca] [--namespace=NS] [--secret-name=NAME]
- * [--kubeconfig=PATH]}: asks the running clb-direct to rotate its serving certificate now (and its CA
- * with {@code --ca}) by annotating the Secret; the leader does the rest and removes the annotation.
+ * [--kubeconfig=PATH]}: asks the running clb-direct to rotate its serving certificate now (and its
+ * CA with {@code --ca}) by annotating the Secret; the leader does the rest and removes the
+ * annotation.
  */
 public final class RotateCertificatesCommand {
 
@@ -28,7 +29,9 @@ public final class RotateCertificatesCommand {
 
   private RotateCertificatesCommand() {}
 
-  /** @return the process exit code: 0 done, 1 failed, 2 bad arguments */
+  /**
+   * @return the process exit code: 0 done, 1 failed, 2 bad arguments
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     boolean ca = false;
     String namespace = System.getenv().getOrDefault("POD_NAMESPACE", "clb-direct-system");
@@ -45,8 +48,12 @@ public final class RotateCertificatesCommand {
       } else if (arg.startsWith("--kubeconfig=")) {
         kubeconfig = Path.of(arg.substring("--kubeconfig=".length()));
       } else {
-        err.println("unknown argument " + arg + "\nusage: " + NAME
-            + " [--ca] [--namespace=NS] [--secret-name=NAME] [--kubeconfig=PATH]");
+        err.println(
+            "unknown argument "
+                + arg
+                + "\nusage: "
+                + NAME
+                + " [--ca] [--namespace=NS] [--secret-name=NAME] [--kubeconfig=PATH]");
         return 2;
       }
     }
@@ -55,8 +62,14 @@ public final class RotateCertificatesCommand {
       V1Secret secret = core.readNamespacedSecret(secretName, namespace).execute();
       Map<String, String> labels = secret.getMetadata().getLabels();
       if (labels == null || !"clb-direct".equals(labels.get(MANAGED_BY))) {
-        err.println("Secret " + namespace + "/" + secretName + " is not managed by clb-direct (no " + MANAGED_BY
-            + "=clb-direct label); rotate it where it comes from, e.g. cert-manager");
+        err.println(
+            "Secret "
+                + namespace
+                + "/"
+                + secretName
+                + " is not managed by clb-direct (no "
+                + MANAGED_BY
+                + "=clb-direct label); rotate it where it comes from, e.g. cert-manager");
         return 1;
       }
       String what = ca ? "ca" : "leaf";
@@ -64,13 +77,32 @@ public final class RotateCertificatesCommand {
       ApiClient client = core.getApiClient();
       final String ns = namespace;
       final String name = secretName;
-      PatchUtils.patch(V1Secret.class, () -> core.patchNamespacedSecret(name, ns, new V1Patch(patch)).buildCall(null),
-          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
-      out.println("requested " + (ca ? "CA and serving certificate" : "serving certificate") + " rotation on Secret "
-          + namespace + "/" + secretName + "; clb-direct removes " + ANNOTATION + " when it is done");
+      PatchUtils.patch(
+          V1Secret.class,
+          () -> core.patchNamespacedSecret(name, ns, new V1Patch(patch)).buildCall(null),
+          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+          client);
+      out.println(
+          "requested "
+              + (ca ? "CA and serving certificate" : "serving certificate")
+              + " rotation on Secret "
+              + namespace
+              + "/"
+              + secretName
+              + "; clb-direct removes "
+              + ANNOTATION
+              + " when it is done");
       return 0;
     } catch (ApiException e) {
-      err.println("cannot annotate Secret " + namespace + "/" + secretName + ": HTTP " + e.getCode() + " " + e.getResponseBody());
+      err.println(
+          "cannot annotate Secret "
+              + namespace
+              + "/"
+              + secretName
+              + ": HTTP "
+              + e.getCode()
+              + " "
+              + e.getResponseBody());
       return 1;
     } catch (IOException e) {
       err.println("cannot build a Kubernetes client: " + e.getMessage());

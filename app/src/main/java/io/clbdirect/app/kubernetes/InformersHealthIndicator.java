@@ -6,8 +6,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Part of the readiness group: the process is not ready until every cache it decides from has synced.
- * Liveness does not include it; a slow API server must not get the Pod restarted.
+ * Part of the readiness group: the process is not ready until every cache it decides from has
+ * synced. Liveness does not include it; a slow API server must not get the Pod restarted.
  */
 public class InformersHealthIndicator implements HealthIndicator {
 

@@ -33,7 +33,8 @@ public class KubernetesClientConfiguration {
   private static ClientBuilder builder(ClbDirectProperties properties) throws IOException {
     ClientBuilder builder;
     if (properties.kubeconfig() != null) {
-      try (Reader reader = Files.newBufferedReader(properties.kubeconfig(), StandardCharsets.UTF_8)) {
+      try (Reader reader =
+          Files.newBufferedReader(properties.kubeconfig(), StandardCharsets.UTF_8)) {
         KubeConfig config = KubeConfig.loadKubeConfig(reader);
         // Relative certificate paths in a kubeconfig are relative to the file itself.
         config.setFile(properties.kubeconfig().toAbsolutePath().toFile());

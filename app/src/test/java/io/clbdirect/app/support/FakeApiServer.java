@@ -31,21 +31,31 @@ public final class FakeApiServer implements AutoCloseable {
   private final CountDownLatch listsReleased;
   private final CountDownLatch closing = new CountDownLatch(1);
 
-  /** @param holdLists when true, LIST answers wait for {@link #releaseLists()} (caches stay unsynced) */
+  /**
+   * @param holdLists when true, LIST answers wait for {@link #releaseLists()} (caches stay
+   *     unsynced)
+   */
   public FakeApiServer(boolean holdLists) throws IOException {
     listsReleased = new CountDownLatch(holdLists ? 1 : 0);
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-        return answer(request);
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            return answer(request);
+          }
+        });
     server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
   /** Serves {@code itemsJson} (a JSON array) as the list at {@code path}, e.g. /api/v1/services. */
   public FakeApiServer list(String path, String kind, String itemsJson) {
-    lists.put(path, "{\"apiVersion\":\"v1\",\"kind\":\"" + kind + "\",\"metadata\":{\"resourceVersion\":\"100\"},\"items\":" + itemsJson + "}");
+    lists.put(
+        path,
+        "{\"apiVersion\":\"v1\",\"kind\":\""
+            + kind
+            + "\",\"metadata\":{\"resourceVersion\":\"100\"},\"items\":"
+            + itemsJson
+            + "}");
     return this;
   }
 
@@ -63,7 +73,8 @@ public final class FakeApiServer implements AutoCloseable {
 
   /** A kubeconfig pointing at this server, written to {@code dir}. */
   public Path writeKubeconfig(Path dir) throws IOException {
-    String kubeconfig = """
+    String kubeconfig =
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -80,7 +91,8 @@ public final class FakeApiServer implements AutoCloseable {
             cluster: fake
             user: test
         current-context: fake
-        """.formatted(server.getPort());
+        """
+            .formatted(server.getPort());
     Path file = dir.resolve("kubeconfig");
     Files.writeString(file, kubeconfig, StandardCharsets.UTF_8);
     return file;
@@ -104,10 +116,15 @@ public final class FakeApiServer implements AutoCloseable {
       return new MockResponse.Builder()
           .code(404)
           .addHeader("Content-Type", "application/json")
-          .body("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}")
+          .body(
+              "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}")
           .build();
     }
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body).build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "application/json")
+        .body(body)
+        .build();
   }
 
   @Override

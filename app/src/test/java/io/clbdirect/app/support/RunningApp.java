@@ -16,14 +16,17 @@ public final class RunningApp implements AutoCloseable {
   }
 
   public static RunningApp start(List<String> args) {
-    List<String> all = new ArrayList<>(List.of(
-        "--spring.profiles.active=tls-files",
-        "--server.port=0",
-        "--server.address=127.0.0.1",
-        "--management.server.port=0",
-        "--management.server.address=127.0.0.1"));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--spring.profiles.active=tls-files",
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--management.server.port=0",
+                "--management.server.address=127.0.0.1"));
     all.addAll(args);
-    return new RunningApp(SpringApplication.run(ClbDirectApplication.class, all.toArray(String[]::new)));
+    return new RunningApp(
+        SpringApplication.run(ClbDirectApplication.class, all.toArray(String[]::new)));
   }
 
   public int httpsPort() {

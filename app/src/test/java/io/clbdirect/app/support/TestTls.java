@@ -34,7 +34,11 @@ public final class TestTls {
   /** Issues a fresh leaf and replaces both files atomically, as a Secret volume update would. */
   public X509Certificate rotate() throws IOException {
     ServingCertificate leaf =
-        ca.issueServing(List.of("localhost"), List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(1), Clock.systemUTC());
+        ca.issueServing(
+            List.of("localhost"),
+            List.of(InetAddress.getByName("127.0.0.1")),
+            Duration.ofDays(1),
+            Clock.systemUTC());
     replace(keyFile, leaf.privateKeyPem());
     replace(certificateFile, leaf.certificatePem());
     return leaf.certificate();
@@ -57,7 +61,8 @@ public final class TestTls {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
       trust.setCertificateEntry("ca", ca.certificate());
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
@@ -67,16 +72,20 @@ public final class TestTls {
     }
   }
 
-  /** Opens a new TLS connection and returns the negotiated protocol and the server's certificate. */
+  /**
+   * Opens a new TLS connection and returns the negotiated protocol and the server's certificate.
+   */
   public Handshake handshake(int port, String... protocols) throws IOException {
-    try (SSLSocket socket = (SSLSocket) clientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+    try (SSLSocket socket =
+        (SSLSocket) clientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
       if (protocols.length > 0) {
         socket.setEnabledProtocols(protocols);
       }
       socket.setSoTimeout(5000);
       socket.startHandshake();
       return new Handshake(
-          socket.getSession().getProtocol(), (X509Certificate) socket.getSession().getPeerCertificates()[0]);
+          socket.getSession().getProtocol(),
+          (X509Certificate) socket.getSession().getPeerCertificates()[0]);
     }
   }
 

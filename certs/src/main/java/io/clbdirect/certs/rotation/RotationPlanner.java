@@ -15,17 +15,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Decides the next state of the serving material. Pure apart from key generation: the same inputs give
- * the same kind of decision.
+ * Decides the next state of the serving material. Pure apart from key generation: the same inputs
+ * give the same kind of decision.
  *
  * <p>A CA rotation is sequenced so no client ever meets a leaf it does not trust:
  *
  * <ol>
  *   <li><b>publish</b>: the new CA joins the bundle; the old CA still signs the served leaf;
- *   <li><b>switch</b>: once the webhook configuration's caBundle holds the new CA and the API server
- *       has had {@code propagationDelay} to pick it up, a leaf signed by the new CA is served;
- *   <li><b>retire</b>: after another {@code propagationDelay} (every replica serves the new leaf), the
- *       old CA leaves the bundle.
+ *   <li><b>switch</b>: once the webhook configuration's caBundle holds the new CA and the API
+ *       server has had {@code propagationDelay} to pick it up, a leaf signed by the new CA is
+ *       served;
+ *   <li><b>retire</b>: after another {@code propagationDelay} (every replica serves the new leaf),
+ *       the old CA leaves the bundle.
  * </ol>
  */
 public final class RotationPlanner {
@@ -43,7 +44,11 @@ public final class RotationPlanner {
    * @param policy lifetimes
    * @param propagationDelay how long the API server and the replicas get to see a change
    */
-  public record Desired(List<String> dnsNames, List<InetAddress> ipAddresses, RenewalPolicy policy, Duration propagationDelay) {
+  public record Desired(
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      RenewalPolicy policy,
+      Duration propagationDelay) {
     public Desired {
       dnsNames = List.copyOf(dnsNames);
       ipAddresses = List.copyOf(ipAddresses);
@@ -58,7 +63,11 @@ public final class RotationPlanner {
    * @param rotateRequest a pending "rotate now"
    * @param publishedBundle the caBundle the webhook configuration carries now, or null if none
    */
-  public record Current(ServingMaterial material, String problem, RotateRequest rotateRequest, CaBundle publishedBundle) {}
+  public record Current(
+      ServingMaterial material,
+      String problem,
+      RotateRequest rotateRequest,
+      CaBundle publishedBundle) {}
 
   /**
    * @param next material to write, or null to write nothing
@@ -78,7 +87,10 @@ public final class RotationPlanner {
     Instant inAMinute = now.plus(Duration.ofMinutes(1));
     ServingMaterial material = current.material();
     if (material == null) {
-      return new Plan(fresh(desired, now), current.problem() == null ? "created" : current.problem(), inAMinute);
+      return new Plan(
+          fresh(desired, now),
+          current.problem() == null ? "created" : current.problem(),
+          inAMinute);
     }
     X509Certificate ca = material.signingCa().certificate();
     if (!CertificateChecks.validAt(ca, now)) {
@@ -88,13 +100,19 @@ public final class RotationPlanner {
 
     if (material.rotatingCa()) {
       Instant switchAt = material.caPublishedAt().plus(desired.propagationDelay());
-      boolean published = current.publishedBundle() != null && current.publishedBundle().contains(material.nextCa().certificate());
+      boolean published =
+          current.publishedBundle() != null
+              && current.publishedBundle().contains(material.nextCa().certificate());
       if (published && !now.isBefore(switchAt)) {
         ServingCertificate leaf = issueLeaf(material.nextCa(), desired, now);
-        return new Plan(new ServingMaterial(material.bundle(), material.nextCa(), leaf, null, null, now),
-            "ca-rotation-leaf-switched", now.plus(desired.propagationDelay()));
+        return new Plan(
+            new ServingMaterial(material.bundle(), material.nextCa(), leaf, null, null, now),
+            "ca-rotation-leaf-switched",
+            now.plus(desired.propagationDelay()));
       }
-      return new Plan(null, published ? "ca-rotation-waiting-for-propagation" : "ca-rotation-waiting-for-caBundle",
+      return new Plan(
+          null,
+          published ? "ca-rotation-waiting-for-propagation" : "ca-rotation-waiting-for-caBundle",
           published ? switchAt : now.plus(Duration.ofSeconds(1)));
     }
 
@@ -102,16 +120,28 @@ public final class RotationPlanner {
       Instant retireAt = material.leafSwitchedAt().plus(desired.propagationDelay());
       if (!now.isBefore(retireAt)) {
         CaBundle retired = material.bundle().retainOnly(List.of(ca));
-        return new Plan(new ServingMaterial(retired, material.signingCa(), material.leaf(), null, null, null),
-            "ca-rotation-old-ca-retired", inAMinute);
+        return new Plan(
+            new ServingMaterial(retired, material.signingCa(), material.leaf(), null, null, null),
+            "ca-rotation-old-ca-retired",
+            inAMinute);
       }
       return new Plan(null, "ca-rotation-waiting-to-retire-old-ca", retireAt);
     }
 
     if (current.rotateRequest() == RotateRequest.CA || RenewalPolicy.dueForRenewal(ca, now)) {
-      CertificateAuthority next = CertificateAuthority.generate(CA_NAME, desired.policy().caLifetime(), clock(now));
-      return new Plan(new ServingMaterial(material.bundle().with(next.certificate()), material.signingCa(), material.leaf(),
-          next, now, null), current.rotateRequest() == RotateRequest.CA ? "ca-rotation-requested" : "ca-rotation-started",
+      CertificateAuthority next =
+          CertificateAuthority.generate(CA_NAME, desired.policy().caLifetime(), clock(now));
+      return new Plan(
+          new ServingMaterial(
+              material.bundle().with(next.certificate()),
+              material.signingCa(),
+              material.leaf(),
+              next,
+              now,
+              null),
+          current.rotateRequest() == RotateRequest.CA
+              ? "ca-rotation-requested"
+              : "ca-rotation-started",
           now.plus(Duration.ofSeconds(1)));
     }
 
@@ -128,23 +158,38 @@ public final class RotationPlanner {
     }
     CaBundle bundle = material.bundle().with(ca).withoutExpired(now);
     if (leafProblem != null) {
-      return new Plan(new ServingMaterial(bundle, material.signingCa(), issueLeaf(material.signingCa(), desired, now), null, null, null),
-          leafProblem, inAMinute);
+      return new Plan(
+          new ServingMaterial(
+              bundle,
+              material.signingCa(),
+              issueLeaf(material.signingCa(), desired, now),
+              null,
+              null,
+              null),
+          leafProblem,
+          inAMinute);
     }
     if (!bundle.sameAs(material.bundle())) {
-      return new Plan(new ServingMaterial(bundle, material.signingCa(), material.leaf(), null, null, null), "expired-ca-pruned", inAMinute);
+      return new Plan(
+          new ServingMaterial(bundle, material.signingCa(), material.leaf(), null, null, null),
+          "expired-ca-pruned",
+          inAMinute);
     }
-    Instant next = earliest(RenewalPolicy.renewalTime(ca), RenewalPolicy.renewalTime(leaf), inAMinute);
+    Instant next =
+        earliest(RenewalPolicy.renewalTime(ca), RenewalPolicy.renewalTime(leaf), inAMinute);
     return new Plan(null, "up-to-date", next);
   }
 
   private ServingMaterial fresh(Desired desired, Instant now) {
-    CertificateAuthority ca = CertificateAuthority.generate(CA_NAME, desired.policy().caLifetime(), clock(now));
+    CertificateAuthority ca =
+        CertificateAuthority.generate(CA_NAME, desired.policy().caLifetime(), clock(now));
     return ServingMaterial.of(ca, issueLeaf(ca, desired, now));
   }
 
-  private static ServingCertificate issueLeaf(CertificateAuthority ca, Desired desired, Instant now) {
-    return ca.issueServing(desired.dnsNames(), desired.ipAddresses(), desired.policy().leafLifetime(), clock(now));
+  private static ServingCertificate issueLeaf(
+      CertificateAuthority ca, Desired desired, Instant now) {
+    return ca.issueServing(
+        desired.dnsNames(), desired.ipAddresses(), desired.policy().leafLifetime(), clock(now));
   }
 
   private static Clock clock(Instant now) {

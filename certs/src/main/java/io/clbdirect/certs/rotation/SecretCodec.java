@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link ServingMaterial} to and from a {@code kubernetes.io/tls} Secret's data and annotations. The
- * standard keys ({@code tls.crt}, {@code tls.key}, {@code ca.crt}) are what every TLS consumer and
- * cert-manager use; the CA keys clb-direct needs to issue again live beside them.
+ * {@link ServingMaterial} to and from a {@code kubernetes.io/tls} Secret's data and annotations.
+ * The standard keys ({@code tls.crt}, {@code tls.key}, {@code ca.crt}) are what every TLS consumer
+ * and cert-manager use; the CA keys clb-direct needs to issue again live beside them.
  */
 public final class SecretCodec {
 
@@ -42,11 +42,13 @@ public final class SecretCodec {
     data.put(TLS_CRT, bytes(material.leaf().certificatePem()));
     data.put(TLS_KEY, bytes(material.leaf().privateKeyPem()));
     data.put(CA_CRT, bytes(material.bundle().pem()));
-    data.put(SIGNING_CA_CRT, bytes(Pem.encodeCertificates(List.of(material.signingCa().certificate()))));
+    data.put(
+        SIGNING_CA_CRT, bytes(Pem.encodeCertificates(List.of(material.signingCa().certificate()))));
     data.put(SIGNING_CA_KEY, bytes(Pem.encodePrivateKey(material.signingCa().privateKey())));
     Map<String, String> annotations = new HashMap<>();
     if (material.nextCa() != null) {
-      data.put(NEXT_CA_CRT, bytes(Pem.encodeCertificates(List.of(material.nextCa().certificate()))));
+      data.put(
+          NEXT_CA_CRT, bytes(Pem.encodeCertificates(List.of(material.nextCa().certificate()))));
       data.put(NEXT_CA_KEY, bytes(Pem.encodePrivateKey(material.nextCa().privateKey())));
       annotations.put(CA_PUBLISHED_AT, material.caPublishedAt().toString());
     }
@@ -70,13 +72,17 @@ public final class SecretCodec {
       X509Certificate leafCert = Pem.decodeCertificates(text(data, TLS_CRT)).get(0);
       PrivateKey leafKey = Pem.decodePrivateKey(text(data, TLS_KEY));
       CaBundle bundle = CaBundle.parse(text(data, CA_CRT));
-      CertificateAuthority signing = new CertificateAuthority(
-          Pem.decodeCertificates(text(data, SIGNING_CA_CRT)).get(0), Pem.decodePrivateKey(text(data, SIGNING_CA_KEY)));
+      CertificateAuthority signing =
+          new CertificateAuthority(
+              Pem.decodeCertificates(text(data, SIGNING_CA_CRT)).get(0),
+              Pem.decodePrivateKey(text(data, SIGNING_CA_KEY)));
       CertificateAuthority next = null;
       Instant publishedAt = null;
       if (data.containsKey(NEXT_CA_CRT)) {
-        next = new CertificateAuthority(
-            Pem.decodeCertificates(text(data, NEXT_CA_CRT)).get(0), Pem.decodePrivateKey(text(data, NEXT_CA_KEY)));
+        next =
+            new CertificateAuthority(
+                Pem.decodeCertificates(text(data, NEXT_CA_CRT)).get(0),
+                Pem.decodePrivateKey(text(data, NEXT_CA_KEY)));
         publishedAt = instant(annotations, CA_PUBLISHED_AT);
         if (publishedAt == null) {
           throw new MalformedSecretException("next CA present without " + CA_PUBLISHED_AT);
@@ -86,22 +92,32 @@ public final class SecretCodec {
       if (issuer == null) {
         throw new MalformedSecretException("tls.crt is not signed by the signing CA");
       }
-      return new ServingMaterial(bundle, signing, new ServingCertificate(leafCert, leafKey, signing.certificate()),
-          next, publishedAt, instant(annotations, LEAF_SWITCHED_AT));
+      return new ServingMaterial(
+          bundle,
+          signing,
+          new ServingCertificate(leafCert, leafKey, signing.certificate()),
+          next,
+          publishedAt,
+          instant(annotations, LEAF_SWITCHED_AT));
     } catch (IllegalArgumentException e) {
       throw new MalformedSecretException(e.getMessage());
     }
   }
 
-  /** The leaf and bundle of any TLS Secret (also one clb-direct does not manage, e.g. cert-manager's). */
-  public static ServingCertificate readLeaf(Map<String, byte[]> data) throws MalformedSecretException {
+  /**
+   * The leaf and bundle of any TLS Secret (also one clb-direct does not manage, e.g.
+   * cert-manager's).
+   */
+  public static ServingCertificate readLeaf(Map<String, byte[]> data)
+      throws MalformedSecretException {
     if (data == null) {
       throw new MalformedSecretException("Secret has no data");
     }
     try {
       List<X509Certificate> chain = Pem.decodeCertificates(text(data, TLS_CRT));
       X509Certificate issuer = chain.size() > 1 ? chain.get(1) : null;
-      return new ServingCertificate(chain.get(0), Pem.decodePrivateKey(text(data, TLS_KEY)), issuer);
+      return new ServingCertificate(
+          chain.get(0), Pem.decodePrivateKey(text(data, TLS_KEY)), issuer);
     } catch (IllegalArgumentException e) {
       throw new MalformedSecretException(e.getMessage());
     }
@@ -123,7 +139,8 @@ public final class SecretCodec {
     return new String(value, StandardCharsets.UTF_8);
   }
 
-  private static Instant instant(Map<String, String> annotations, String key) throws MalformedSecretException {
+  private static Instant instant(Map<String, String> annotations, String key)
+      throws MalformedSecretException {
     String value = annotations == null ? null : annotations.get(key);
     if (value == null) {
       return null;
@@ -139,7 +156,10 @@ public final class SecretCodec {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The Secret cannot be read as clb-direct's serving material; the message says why (never key bytes). */
+  /**
+   * The Secret cannot be read as clb-direct's serving material; the message says why (never key
+   * bytes).
+   */
   public static final class MalformedSecretException extends Exception {
     public MalformedSecretException(String message) {
       super(message);

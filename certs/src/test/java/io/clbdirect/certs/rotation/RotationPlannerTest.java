@@ -24,8 +24,11 @@ class RotationPlannerTest {
 
   static Desired desired(List<String> names) {
     try {
-      return new Desired(names, List.of(InetAddress.getByName("127.0.0.1")),
-          new RenewalPolicy(Duration.ofDays(365), Duration.ofDays(30)), DELAY);
+      return new Desired(
+          names,
+          List.of(InetAddress.getByName("127.0.0.1")),
+          new RenewalPolicy(Duration.ofDays(365), Duration.ofDays(30)),
+          DELAY);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e);
     }
@@ -41,15 +44,24 @@ class RotationPlannerTest {
 
     assertThat(plan.reason()).isEqualTo("created");
     ServingMaterial material = plan.next();
-    assertThat(material.bundle().certificates()).containsExactly(material.signingCa().certificate());
-    assertThat(CertificateChecks.trustedBy(material.leaf().certificate(), material.bundle().certificates(), T0)).isTrue();
-    assertThat(CertificateChecks.covers(material.leaf().certificate(), desired.dnsNames(), desired.ipAddresses())).isTrue();
-    assertThat(material.leaf().certificate().getNotAfter().toInstant()).isEqualTo(T0.plus(Duration.ofDays(30)));
+    assertThat(material.bundle().certificates())
+        .containsExactly(material.signingCa().certificate());
+    assertThat(
+            CertificateChecks.trustedBy(
+                material.leaf().certificate(), material.bundle().certificates(), T0))
+        .isTrue();
+    assertThat(
+            CertificateChecks.covers(
+                material.leaf().certificate(), desired.dnsNames(), desired.ipAddresses()))
+        .isTrue();
+    assertThat(material.leaf().certificate().getNotAfter().toInstant())
+        .isEqualTo(T0.plus(Duration.ofDays(30)));
   }
 
   @Test
   void malformedSecretIsReissuedNamingTheProblem() {
-    Plan plan = planner.plan(new Current(null, "missing tls.key", RotateRequest.NONE, null), desired, T0);
+    Plan plan =
+        planner.plan(new Current(null, "missing tls.key", RotateRequest.NONE, null), desired, T0);
     assertThat(plan.writes()).isTrue();
     assertThat(plan.reason()).isEqualTo("missing tls.key");
   }
@@ -57,7 +69,11 @@ class RotationPlannerTest {
   @Test
   void healthyMaterialIsLeftAloneAndRecheckedWithinAMinute() {
     ServingMaterial material = created();
-    Plan plan = planner.plan(new Current(material, null, RotateRequest.NONE, material.bundle()), desired, T0.plusSeconds(30));
+    Plan plan =
+        planner.plan(
+            new Current(material, null, RotateRequest.NONE, material.bundle()),
+            desired,
+            T0.plusSeconds(30));
     assertThat(plan.writes()).isFalse();
     assertThat(plan.reason()).isEqualTo("up-to-date");
     assertThat(plan.recheckAt()).isBeforeOrEqualTo(T0.plusSeconds(90));
@@ -69,24 +85,46 @@ class RotationPlannerTest {
     Instant beforeRenewal = T0.plus(Duration.ofDays(19));
     Instant afterRenewal = T0.plus(Duration.ofDays(21));
 
-    assertThat(planner.plan(new Current(material, null, RotateRequest.NONE, material.bundle()), desired, beforeRenewal).writes()).isFalse();
-    Plan plan = planner.plan(new Current(material, null, RotateRequest.NONE, material.bundle()), desired, afterRenewal);
+    assertThat(
+            planner
+                .plan(
+                    new Current(material, null, RotateRequest.NONE, material.bundle()),
+                    desired,
+                    beforeRenewal)
+                .writes())
+        .isFalse();
+    Plan plan =
+        planner.plan(
+            new Current(material, null, RotateRequest.NONE, material.bundle()),
+            desired,
+            afterRenewal);
 
     assertThat(plan.reason()).isEqualTo("leaf-renewed");
     assertThat(plan.next().signingCa()).isEqualTo(material.signingCa());
     assertThat(plan.next().leaf().certificate()).isNotEqualTo(material.leaf().certificate());
-    assertThat(CertificateChecks.trustedBy(plan.next().leaf().certificate(), material.bundle().certificates(), afterRenewal)).isTrue();
+    assertThat(
+            CertificateChecks.trustedBy(
+                plan.next().leaf().certificate(), material.bundle().certificates(), afterRenewal))
+        .isTrue();
   }
 
   @Test
   void changedNamesOrARotateRequestReissueTheLeaf() {
     ServingMaterial material = created();
-    Plan renamed = planner.plan(new Current(material, null, RotateRequest.NONE, material.bundle()),
-        desired(List.of("clb-direct", "clb-direct.elsewhere.svc")), T0.plusSeconds(10));
+    Plan renamed =
+        planner.plan(
+            new Current(material, null, RotateRequest.NONE, material.bundle()),
+            desired(List.of("clb-direct", "clb-direct.elsewhere.svc")),
+            T0.plusSeconds(10));
     assertThat(renamed.reason()).isEqualTo("leaf-names-changed");
-    Plan requested = planner.plan(new Current(material, null, RotateRequest.LEAF, material.bundle()), desired, T0.plusSeconds(10));
+    Plan requested =
+        planner.plan(
+            new Current(material, null, RotateRequest.LEAF, material.bundle()),
+            desired,
+            T0.plusSeconds(10));
     assertThat(requested.reason()).isEqualTo("leaf-rotation-requested");
-    assertThat(requested.next().leaf().certificate().getSerialNumber()).isNotEqualTo(material.leaf().certificate().getSerialNumber());
+    assertThat(requested.next().leaf().certificate().getSerialNumber())
+        .isNotEqualTo(material.leaf().certificate().getSerialNumber());
   }
 
   /**
@@ -100,27 +138,36 @@ class RotationPlannerTest {
 
     // 1. publish: new CA joins the bundle, leaf untouched.
     Instant t1 = T0.plus(Duration.ofMinutes(10));
-    Plan publish = planner.plan(new Current(v1, null, RotateRequest.CA, apiserverBundle), desired, t1);
+    Plan publish =
+        planner.plan(new Current(v1, null, RotateRequest.CA, apiserverBundle), desired, t1);
     assertThat(publish.reason()).isEqualTo("ca-rotation-requested");
     ServingMaterial v2 = publish.next();
     assertThat(v2.leaf()).isEqualTo(v1.leaf());
-    assertThat(v2.bundle().certificates()).containsExactly(v1.signingCa().certificate(), v2.nextCa().certificate());
+    assertThat(v2.bundle().certificates())
+        .containsExactly(v1.signingCa().certificate(), v2.nextCa().certificate());
     assertServedLeafTrusted(v2, List.of(apiserverBundle, v2.bundle()), t1);
 
     // The webhook configuration has not been updated yet: no switch, however long we wait.
-    Plan early = planner.plan(new Current(v2, null, RotateRequest.NONE, apiserverBundle), desired, t1.plus(Duration.ofHours(1)));
+    Plan early =
+        planner.plan(
+            new Current(v2, null, RotateRequest.NONE, apiserverBundle),
+            desired,
+            t1.plus(Duration.ofHours(1)));
     assertThat(early.writes()).isFalse();
     assertThat(early.reason()).isEqualTo("ca-rotation-waiting-for-caBundle");
 
     // caBundle updated, but the API server gets propagationDelay to see it.
     apiserverBundle = v2.bundle();
-    Plan waiting = planner.plan(new Current(v2, null, RotateRequest.NONE, apiserverBundle), desired, t1.plusSeconds(2));
+    Plan waiting =
+        planner.plan(
+            new Current(v2, null, RotateRequest.NONE, apiserverBundle), desired, t1.plusSeconds(2));
     assertThat(waiting.writes()).isFalse();
     assertThat(waiting.recheckAt()).isEqualTo(t1.plus(DELAY));
 
     // 2. switch: leaf signed by the new CA; both CAs still published.
     Instant t2 = t1.plus(DELAY);
-    Plan switched = planner.plan(new Current(v2, null, RotateRequest.NONE, apiserverBundle), desired, t2);
+    Plan switched =
+        planner.plan(new Current(v2, null, RotateRequest.NONE, apiserverBundle), desired, t2);
     assertThat(switched.reason()).isEqualTo("ca-rotation-leaf-switched");
     ServingMaterial v3 = switched.next();
     assertThat(v3.signingCa()).isEqualTo(v2.nextCa());
@@ -131,23 +178,40 @@ class RotationPlannerTest {
     assertServedLeafTrusted(v2, List.of(v3.bundle()), t2);
 
     // 3. retire: only after another propagationDelay.
-    assertThat(planner.plan(new Current(v3, null, RotateRequest.NONE, v3.bundle()), desired, t2.plusSeconds(1)).writes()).isFalse();
+    assertThat(
+            planner
+                .plan(
+                    new Current(v3, null, RotateRequest.NONE, v3.bundle()),
+                    desired,
+                    t2.plusSeconds(1))
+                .writes())
+        .isFalse();
     Instant t3 = t2.plus(DELAY);
-    Plan retired = planner.plan(new Current(v3, null, RotateRequest.NONE, v3.bundle()), desired, t3);
+    Plan retired =
+        planner.plan(new Current(v3, null, RotateRequest.NONE, v3.bundle()), desired, t3);
     assertThat(retired.reason()).isEqualTo("ca-rotation-old-ca-retired");
     ServingMaterial v4 = retired.next();
     assertThat(v4.bundle().certificates()).containsExactly(v3.signingCa().certificate());
     assertThat(v4.leafSwitchedAt()).isNull();
     assertServedLeafTrusted(v4, List.of(v3.bundle(), v4.bundle()), t3);
 
-    assertThat(planner.plan(new Current(v4, null, RotateRequest.NONE, v4.bundle()), desired, t3.plusSeconds(1)).writes()).isFalse();
+    assertThat(
+            planner
+                .plan(
+                    new Current(v4, null, RotateRequest.NONE, v4.bundle()),
+                    desired,
+                    t3.plusSeconds(1))
+                .writes())
+        .isFalse();
   }
 
   @Test
   void caRotationStartsOnItsOwnAtTwoThirdsOfTheCaLife() {
     ServingMaterial material = created();
     Instant due = T0.plus(Duration.ofDays(244));
-    Plan plan = planner.plan(new Current(material, null, RotateRequest.NONE, material.bundle()), desired, due);
+    Plan plan =
+        planner.plan(
+            new Current(material, null, RotateRequest.NONE, material.bundle()), desired, due);
     assertThat(plan.reason()).isEqualTo("ca-rotation-started");
     assertThat(plan.next().nextCa()).isNotNull();
   }
@@ -155,7 +219,11 @@ class RotationPlannerTest {
   @Test
   void anExpiredCaIsReplacedOutright() {
     ServingMaterial material = created();
-    Plan plan = planner.plan(new Current(material, null, RotateRequest.NONE, material.bundle()), desired, T0.plus(Duration.ofDays(400)));
+    Plan plan =
+        planner.plan(
+            new Current(material, null, RotateRequest.NONE, material.bundle()),
+            desired,
+            T0.plus(Duration.ofDays(400)));
     assertThat(plan.reason()).isEqualTo("ca-expired");
     assertThat(plan.next().signingCa()).isNotEqualTo(material.signingCa());
   }
@@ -163,8 +231,17 @@ class RotationPlannerTest {
   @Test
   void codecRoundTripsEveryPhase() throws Exception {
     ServingMaterial v1 = created();
-    ServingMaterial v2 = planner.plan(new Current(v1, null, RotateRequest.CA, v1.bundle()), desired, T0.plusSeconds(60)).next();
-    ServingMaterial v3 = planner.plan(new Current(v2, null, RotateRequest.NONE, v2.bundle()), desired, T0.plusSeconds(120)).next();
+    ServingMaterial v2 =
+        planner
+            .plan(new Current(v1, null, RotateRequest.CA, v1.bundle()), desired, T0.plusSeconds(60))
+            .next();
+    ServingMaterial v3 =
+        planner
+            .plan(
+                new Current(v2, null, RotateRequest.NONE, v2.bundle()),
+                desired,
+                T0.plusSeconds(120))
+            .next();
     for (ServingMaterial material : List.of(v1, v2, v3)) {
       SecretCodec.SecretContent content = SecretCodec.encode(material);
       ServingMaterial back = SecretCodec.decode(content.data(), content.annotations());
@@ -184,21 +261,28 @@ class RotationPlannerTest {
     SecretCodec.SecretContent content = SecretCodec.encode(material);
     java.util.Map<String, byte[]> data = new java.util.HashMap<>(content.data());
     data.remove(SecretCodec.TLS_KEY);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecretCodec.decode(data, content.annotations()))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SecretCodec.decode(data, content.annotations()))
         .hasMessage("missing tls.key");
 
     java.util.Map<String, byte[]> swapped = new java.util.HashMap<>(content.data());
     ServingMaterial other = created();
     swapped.put(SecretCodec.TLS_CRT, SecretCodec.encode(other).data().get(SecretCodec.TLS_CRT));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecretCodec.decode(swapped, content.annotations()))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SecretCodec.decode(swapped, content.annotations()))
         .hasMessageContaining("not signed by the signing CA")
         .hasMessageNotContaining("PRIVATE");
   }
 
-  private static void assertServedLeafTrusted(ServingMaterial material, List<CaBundle> bundles, Instant when) {
+  private static void assertServedLeafTrusted(
+      ServingMaterial material, List<CaBundle> bundles, Instant when) {
     for (CaBundle bundle : bundles) {
-      assertThat(CertificateChecks.trustedBy(material.leaf().certificate(), bundle.certificates(), when))
-          .as("leaf %s trusted by a bundle of %d CAs", material.leaf().certificate().getSerialNumber(), bundle.certificates().size())
+      assertThat(
+              CertificateChecks.trustedBy(
+                  material.leaf().certificate(), bundle.certificates(), when))
+          .as(
+              "leaf %s trusted by a bundle of %d CAs",
+              material.leaf().certificate().getSerialNumber(), bundle.certificates().size())
           .isTrue();
     }
   }

@@ -15,7 +15,8 @@ public final class ApiError extends RuntimeException {
   }
 
   public static ApiError missing(String field) {
-    return new ApiError("MissingParameter", "The request is missing a required parameter `" + field + "`.");
+    return new ApiError(
+        "MissingParameter", "The request is missing a required parameter `" + field + "`.");
   }
 
   public static ApiError lbNotFound(String id) {
@@ -23,7 +24,8 @@ public final class ApiError extends RuntimeException {
   }
 
   public static ApiError listenerNotFound(String id) {
-    return new ApiError("InvalidParameter.ListenerIdNotFound", "some ListenerId " + id + " not found");
+    return new ApiError(
+        "InvalidParameter.ListenerIdNotFound", "some ListenerId " + id + " not found");
   }
 
   public static ApiError locationNotFound(String id) {
@@ -31,6 +33,7 @@ public final class ApiError extends RuntimeException {
   }
 
   public static ApiError tooMany(String field, int max) {
-    return new ApiError("InvalidParameterValue.Length", "`" + field + "` holds more than " + max + " items.");
+    return new ApiError(
+        "InvalidParameterValue.Length", "`" + field + "` holds more than " + max + " items.");
   }
 }

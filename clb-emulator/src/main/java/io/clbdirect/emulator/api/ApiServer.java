@@ -25,10 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * HTTP edge of the emulated API on 127.0.0.1: every request shape Tencent serves (see {@link RequestShape}),
- * answered like CLB (HTTP 200, {@code {"Response":{...,"RequestId"}}}, errors in {@code Response.Error}),
- * plus the admin paths {@code /admin/state} and {@code /admin/faults}. Reading and verifying a call is
- * {@link CallReader}'s job; this class only moves bytes and applies the checks every call shares.
+ * HTTP edge of the emulated API on 127.0.0.1: every request shape Tencent serves (see {@link
+ * RequestShape}), answered like CLB (HTTP 200, {@code {"Response":{...,"RequestId"}}}, errors in
+ * {@code Response.Error}), plus the admin paths {@code /admin/state} and {@code /admin/faults}.
+ * Reading and verifying a call is {@link CallReader}'s job; this class only moves bytes and applies
+ * the checks every call shares.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -41,14 +42,18 @@ public final class ApiServer implements AutoCloseable {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
   }
+
   private static final int MAX_BODY = 10 * 1024 * 1024;
 
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newFixedThreadPool(8, runnable -> {
-    Thread thread = new Thread(runnable, "clb-emulator-api");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newFixedThreadPool(
+          8,
+          runnable -> {
+            Thread thread = new Thread(runnable, "clb-emulator-api");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
   private final ClbState state;
   private final ClbApi api;
@@ -58,7 +63,9 @@ public final class ApiServer implements AutoCloseable {
   private final Supplier<JsonObject> stateView;
   private final Tasks tasks;
 
-  public ApiServer(EmulatorConfig config, ClbState state, FaultInjector faults, Supplier<JsonObject> stateView) throws IOException {
+  public ApiServer(
+      EmulatorConfig config, ClbState state, FaultInjector faults, Supplier<JsonObject> stateView)
+      throws IOException {
     this.state = state;
     this.faults = faults;
     this.stateView = stateView;
@@ -66,7 +73,9 @@ public final class ApiServer implements AutoCloseable {
     this.api = new ClbApi(state, config, faults, tasks);
     this.calls = new CallReader(Map.of(config.secretId(), config.secretKey()));
     this.rateLimiter = new RateLimiter(config.rateLimitPerSecond());
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 128);
+    this.server =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 128);
     server.setExecutor(threads);
     server.createContext("/", this::api);
     server.createContext("/admin/state", this::adminState);
@@ -109,13 +118,21 @@ public final class ApiServer implements AutoCloseable {
   private JsonObject answer(HttpExchange exchange, String requestId) throws IOException {
     byte[] body = readBody(exchange.getRequestBody());
     Map<String, String> headers = new HashMap<>();
-    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-    IncomingRequest request = new IncomingRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-        exchange.getRequestURI().getRawQuery(), headers, body);
+    exchange
+        .getRequestHeaders()
+        .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+    IncomingRequest request =
+        new IncomingRequest(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getPath(),
+            exchange.getRequestURI().getRawQuery(),
+            headers,
+            body);
     ApiCall call = calls.read(request, state.clock().instant());
     String action = call.action();
     if (!VERSION.equals(call.version())) {
-      throw new ApiError("NoSuchVersion", "Version " + call.version() + " is not supported; use " + VERSION + ".");
+      throw new ApiError(
+          "NoSuchVersion", "Version " + call.version() + " is not supported; use " + VERSION + ".");
     }
     if (!api.knows(action)) {
       throw new ApiError("InvalidAction", "The action `" + action + "` is not supported.");
@@ -128,14 +145,16 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     if (faults.throttleAll() || !rateLimiter.tryAcquire(action, System.nanoTime())) {
-      throw new ApiError("RequestLimitExceeded", "The number of requests exceeds the frequency limit.");
+      throw new ApiError(
+          "RequestLimitExceeded", "The number of requests exceeds the frequency limit.");
     }
     String injected = faults.errorFor(action);
     if (injected != null) {
       throw new ApiError(injected, "injected fault for " + action);
     }
     JsonObject params = call.params().get();
-    JsonObject result = Params.readingFrom(call.source(), () -> api.call(action, params, requestId));
+    JsonObject result =
+        Params.readingFrom(call.source(), () -> api.call(action, params, requestId));
     state.changed();
     return result;
   }
@@ -156,10 +175,15 @@ public final class ApiServer implements AutoCloseable {
   private void adminFaults(HttpExchange exchange) throws IOException {
     try {
       switch (exchange.getRequestMethod()) {
-        case "GET" -> { }
+        case "GET" -> {}
         case "DELETE" -> faults.reset();
-        case "POST" -> FaultRequests.apply(JsonParser.parseString(new String(readBody(exchange.getRequestBody()),
-            StandardCharsets.UTF_8)).getAsJsonObject(), faults, state.clock());
+        case "POST" ->
+            FaultRequests.apply(
+                JsonParser.parseString(
+                        new String(readBody(exchange.getRequestBody()), StandardCharsets.UTF_8))
+                    .getAsJsonObject(),
+                faults,
+                state.clock());
         default -> {
           send(exchange, 405, "{\"error\":\"use GET, POST or DELETE\"}");
           return;

@@ -25,10 +25,10 @@ import java.util.function.Predicate;
 
 /**
  * The CLB actions. Each takes the request body and returns the response fields (the server adds the
- * envelope and RequestId). Validation errors are immediate; asynchronous writes take effect when their
- * task completes (see {@link Tasks}). Before a handler runs, {@link RequestFields} refuses any field it
- * would not read. Choices where the real API is undocumented are marked "choice:" and listed in
- * docs/clb-emulator.md.
+ * envelope and RequestId). Validation errors are immediate; asynchronous writes take effect when
+ * their task completes (see {@link Tasks}). Before a handler runs, {@link RequestFields} refuses
+ * any field it would not read. Choices where the real API is undocumented are marked "choice:" and
+ * listed in docs/clb-emulator.md.
  */
 public final class ClbApi {
 
@@ -40,8 +40,10 @@ public final class ClbApi {
   private final Map<String, BiFunction<Params, String, JsonObject>> actions = new LinkedHashMap<>();
   private final Set<String> writes = new HashSet<>();
   private final Map<String, List<String>> clientTokens = new LinkedHashMap<>();
+
   /** The task (DealName) of the call that created a ClientToken's load balancers. */
   private final Map<String, String> clientTokenDeals = new LinkedHashMap<>();
+
   private final Vips vips;
   private final TargetNetworks targetNetworks;
 
@@ -111,20 +113,25 @@ public final class ClbApi {
   private JsonObject createLoadBalancer(Params p, String requestId) {
     String token = p.optString("ClientToken");
     if (token != null && token.length() > 64) {
-      throw new ApiError("InvalidParameter.ClientTokenLimitExceeded", "ClientToken is longer than 64 characters.");
+      throw new ApiError(
+          "InvalidParameter.ClientTokenLimitExceeded", "ClientToken is longer than 64 characters.");
     }
     if (token != null && clientTokens.containsKey(token)) {
       // Idempotent retry: the same ClientToken returns what the first call created.
       JsonObject response = new JsonObject();
-      response.add("LoadBalancerIds", Views.strings(clientTokens.get(token).toArray(String[]::new)));
+      response.add(
+          "LoadBalancerIds", Views.strings(clientTokens.get(token).toArray(String[]::new)));
       response.addProperty("DealName", clientTokenDeals.get(token));
       return response;
     }
     LoadBalancerCreation spec = LoadBalancerCreation.read(p, config.networks());
     String type = spec.type();
-    long sameType = state.loadBalancers().values().stream().filter(lb -> lb.type().equals(type)).count();
+    long sameType =
+        state.loadBalancers().values().stream().filter(lb -> lb.type().equals(type)).count();
     if (sameType + spec.number() > config.loadBalancerQuota()) {
-      throw new ApiError("LimitExceeded", "Quota of " + config.loadBalancerQuota() + " " + type + " load balancers exceeded.");
+      throw new ApiError(
+          "LimitExceeded",
+          "Quota of " + config.loadBalancerQuota() + " " + type + " load balancers exceeded.");
     }
     boolean internal = type.equals("INTERNAL");
     Set<String> used = new HashSet<>();
@@ -139,10 +146,21 @@ public final class ClbApi {
     List<LoadBalancer> created = new ArrayList<>();
     for (int i = 0; i < spec.number(); i++) {
       String id = newId("lb-");
-      String vip = spec.vip() != null ? spec.vip() : internal ? vips.nextInSubnet(spec.subnet(), used) : vips.nextPublic(used);
+      String vip =
+          spec.vip() != null
+              ? spec.vip()
+              : internal ? vips.nextInSubnet(spec.subnet(), used) : vips.nextPublic(used);
       used.add(vip);
-      LoadBalancer lb = new LoadBalancer(id, spec.name() == null ? id : spec.name(), type, vip, now(), spec.tags(), token,
-          spec.attributes());
+      LoadBalancer lb =
+          new LoadBalancer(
+              id,
+              spec.name() == null ? id : spec.name(),
+              type,
+              vip,
+              now(),
+              spec.tags(),
+              token,
+              spec.attributes());
       state.loadBalancers().put(id, lb);
       created.add(lb);
     }
@@ -170,7 +188,8 @@ public final class ClbApi {
     for (String id : wanted) {
       lbs.add(writable(id));
     }
-    tasks.start(requestId, lbs, () -> lbs.forEach(lb -> state.loadBalancers().remove(lb.loadBalancerId())));
+    tasks.start(
+        requestId, lbs, () -> lbs.forEach(lb -> state.loadBalancers().remove(lb.loadBalancerId())));
     return new JsonObject();
   }
 
@@ -202,7 +221,9 @@ public final class ClbApi {
     LoadBalancer lb = writable(p.string("LoadBalancerId"));
     String protocol = p.string("Protocol");
     if (!Set.of("TCP", "UDP", "HTTP", "HTTPS").contains(protocol)) {
-      throw new ApiError("InvalidParameter.ProtocolCheckFailed", "Protocol " + protocol + " is not supported by the emulator.");
+      throw new ApiError(
+          "InvalidParameter.ProtocolCheckFailed",
+          "Protocol " + protocol + " is not supported by the emulator.");
     }
     List<Integer> ports = p.ints("Ports");
     if (ports.isEmpty()) {
@@ -211,73 +232,121 @@ public final class ClbApi {
     List<String> names = p.strings("ListenerNames");
     names.forEach(name -> Attributes.text("ListenerNames", name, 80));
     if (!names.isEmpty() && names.size() != ports.size()) {
-      // choice: names pair with Ports in order; a count that does not match is refused rather than cut or padded.
-      throw new ApiError("InvalidParameter", "`ListenerNames` holds " + names.size() + " names for " + ports.size() + " `Ports`.");
+      // choice: names pair with Ports in order; a count that does not match is refused rather than
+      // cut or padded.
+      throw new ApiError(
+          "InvalidParameter",
+          "`ListenerNames` holds " + names.size() + " names for " + ports.size() + " `Ports`.");
     }
     if (lb.listeners().size() + ports.size() > config.listenerQuota()) {
-      throw new ApiError("LimitExceeded", "Quota of " + config.listenerQuota() + " listeners per load balancer exceeded.");
+      throw new ApiError(
+          "LimitExceeded",
+          "Quota of " + config.listenerQuota() + " listeners per load balancer exceeded.");
     }
     Set<Integer> seen = new HashSet<>();
     for (int port : ports) {
       if (port < 1 || port > 65535) {
         throw new ApiError("InvalidParameterValue.Range", "Port " + port + " is out of range.");
       }
-      boolean clash = !seen.add(port) || lb.listeners().values().stream().anyMatch(l -> l.port() == port
-          && ("UDP".equals(l.protocol()) == "UDP".equals(protocol)));
+      boolean clash =
+          !seen.add(port)
+              || lb.listeners().values().stream()
+                  .anyMatch(
+                      l ->
+                          l.port() == port
+                              && ("UDP".equals(l.protocol()) == "UDP".equals(protocol)));
       if (clash) {
-        throw new ApiError("InvalidParameter.PortCheckFailed", "Port " + port + " is already used by a listener.");
+        throw new ApiError(
+            "InvalidParameter.PortCheckFailed", "Port " + port + " is already used by a listener.");
       }
     }
     boolean layer7 = protocol.equals("HTTP") || protocol.equals("HTTPS");
     if (layer7) {
       refusePerRuleAttributes(p);
     }
-    HealthCheckConfig check = layer7 ? null : Attributes.healthCheck(p.object("HealthCheck"), HealthCheckConfig.defaultsFor(protocol));
+    HealthCheckConfig check =
+        layer7
+            ? null
+            : Attributes.healthCheck(
+                p.object("HealthCheck"), HealthCheckConfig.defaultsFor(protocol));
     String scheduler = Attributes.scheduler(p, "WRR", Attributes.LISTENER_SCHEDULERS);
     int session = Attributes.sessionExpireTime(p, 0, Attributes.LISTENER_SESSION_MAX);
     List<Listener> created = new ArrayList<>();
     for (int i = 0; i < ports.size(); i++) {
       String id = newId("lbl-");
-      Listener listener = new Listener(id, i < names.size() ? names.get(i) : id, protocol, ports.get(i), check, scheduler, now());
+      Listener listener =
+          new Listener(
+              id,
+              i < names.size() ? names.get(i) : id,
+              protocol,
+              ports.get(i),
+              check,
+              scheduler,
+              now());
       listener.setSessionExpireTime(session);
       created.add(listener);
     }
-    tasks.start(requestId, List.of(lb), () -> created.forEach(l -> lb.listeners().put(l.listenerId(), l)));
+    tasks.start(
+        requestId, List.of(lb), () -> created.forEach(l -> lb.listeners().put(l.listenerId(), l)));
     JsonObject response = new JsonObject();
-    response.add("ListenerIds", Views.strings(created.stream().map(Listener::listenerId).toArray(String[]::new)));
+    response.add(
+        "ListenerIds",
+        Views.strings(created.stream().map(Listener::listenerId).toArray(String[]::new)));
     return response;
   }
 
-  /** Only the fields given change; in HealthCheck, only the sub-fields given (see {@link Attributes#healthCheck}). */
+  /**
+   * Only the fields given change; in HealthCheck, only the sub-fields given (see {@link
+   * Attributes#healthCheck}).
+   */
   private JsonObject modifyListener(Params p, String requestId) {
     LoadBalancer lb = writable(p.string("LoadBalancerId"));
     Listener listener = listener(lb, p.string("ListenerId"));
     if (listener.layer7()) {
       refusePerRuleAttributes(p);
     }
-    String name = p.has("ListenerName") ? Attributes.text("ListenerName", p.optString("ListenerName"), 80) : listener.name();
-    HealthCheckConfig check = listener.layer7() ? null : Attributes.healthCheck(p.object("HealthCheck"),
-        listener.healthCheck() != null ? listener.healthCheck() : HealthCheckConfig.defaultsFor(listener.protocol()));
-    String scheduler = Attributes.scheduler(p, listener.scheduler(), Attributes.LISTENER_SCHEDULERS);
-    int session = Attributes.sessionExpireTime(p, listener.sessionExpireTime(), Attributes.LISTENER_SESSION_MAX);
-    tasks.start(requestId, List.of(lb), () -> {
-      listener.setName(name);
-      listener.setHealthCheck(check);
-      listener.setScheduler(scheduler);
-      listener.setSessionExpireTime(session);
-    });
+    String name =
+        p.has("ListenerName")
+            ? Attributes.text("ListenerName", p.optString("ListenerName"), 80)
+            : listener.name();
+    HealthCheckConfig check =
+        listener.layer7()
+            ? null
+            : Attributes.healthCheck(
+                p.object("HealthCheck"),
+                listener.healthCheck() != null
+                    ? listener.healthCheck()
+                    : HealthCheckConfig.defaultsFor(listener.protocol()));
+    String scheduler =
+        Attributes.scheduler(p, listener.scheduler(), Attributes.LISTENER_SCHEDULERS);
+    int session =
+        Attributes.sessionExpireTime(
+            p, listener.sessionExpireTime(), Attributes.LISTENER_SESSION_MAX);
+    tasks.start(
+        requestId,
+        List.of(lb),
+        () -> {
+          listener.setName(name);
+          listener.setHealthCheck(check);
+          listener.setScheduler(scheduler);
+          listener.setSessionExpireTime(session);
+        });
     return new JsonObject();
   }
 
   /**
-   * choice: on an HTTP/HTTPS listener, HealthCheck, Scheduler and SessionExpireTime belong to each rule
-   * (the API reference: "L7 is per rule"); CreateListener and ModifyListener refuse them rather than
-   * drop them silently.
+   * choice: on an HTTP/HTTPS listener, HealthCheck, Scheduler and SessionExpireTime belong to each
+   * rule (the API reference: "L7 is per rule"); CreateListener and ModifyListener refuse them
+   * rather than drop them silently.
    */
   private static void refusePerRuleAttributes(Params p) {
     for (String field : List.of("HealthCheck", "Scheduler", "SessionExpireTime")) {
       if (p.has(field)) {
-        throw new ApiError("InvalidParameter", "`" + field + "` of an HTTP/HTTPS listener is set per rule: use CreateRule or ModifyRule.");
+        throw new ApiError(
+            "InvalidParameter",
+            "`"
+                + field
+                + "` of an HTTP/HTTPS listener is set per rule: use CreateRule or ModifyRule.");
       }
     }
   }
@@ -293,14 +362,16 @@ public final class ClbApi {
     LoadBalancer lb = writable(p.string("LoadBalancerId"));
     Listener listener = listener(lb, p.string("ListenerId"));
     if (!listener.layer7()) {
-      throw new ApiError("InvalidParameter.ProtocolCheckFailed", "Rules need an HTTP or HTTPS listener.");
+      throw new ApiError(
+          "InvalidParameter.ProtocolCheckFailed", "Rules need an HTTP or HTTPS listener.");
     }
     List<Params> inputs = p.objects("Rules");
     if (inputs.isEmpty()) {
       throw ApiError.missing("Rules");
     }
     if (listener.rules().size() + inputs.size() > config.ruleQuota()) {
-      throw new ApiError("LimitExceeded", "Quota of " + config.ruleQuota() + " rules per listener exceeded.");
+      throw new ApiError(
+          "LimitExceeded", "Quota of " + config.ruleQuota() + " rules per listener exceeded.");
     }
     List<Rule> created = new ArrayList<>();
     Set<String> keys = new HashSet<>();
@@ -311,11 +382,14 @@ public final class ClbApi {
       String domain = input.optString("Domain");
       List<String> domains = input.strings("Domains");
       if (domain != null && !domains.isEmpty()) {
-        // The reference: pass Domain for a one-domain rule or Domains for a multi-domain one, not both.
+        // The reference: pass Domain for a one-domain rule or Domains for a multi-domain one, not
+        // both.
         throw new ApiError("InvalidParameter", "Give `Domain` or `Domains`, not both.");
       }
       if (domains.size() > 1) {
-        throw new ApiError("UnsupportedOperation", "`Rules[].Domains` with more than one domain (a multi-domain rule) is not implemented by the emulator.");
+        throw new ApiError(
+            "UnsupportedOperation",
+            "`Rules[].Domains` with more than one domain (a multi-domain rule) is not implemented by the emulator.");
       }
       if (domain == null && !domains.isEmpty()) {
         domain = Attributes.text("Domains", domains.get(0), 80);
@@ -324,11 +398,22 @@ public final class ClbApi {
         throw ApiError.missing("Domain");
       }
       if (!keys.add(domain + url)) {
-        throw new ApiError("InvalidParameterValue.Duplicate", "A rule for " + domain + url + " already exists.");
+        throw new ApiError(
+            "InvalidParameterValue.Duplicate", "A rule for " + domain + url + " already exists.");
       }
-      HealthCheckConfig check = Attributes.healthCheck(input.object("HealthCheck"), HealthCheckConfig.defaultsFor(listener.protocol()));
-      Rule rule = new Rule(newId("loc-"), domain, url, check, Attributes.scheduler(input, "WRR", Attributes.RULE_SCHEDULERS), now());
-      rule.setSessionExpireTime(Attributes.sessionExpireTime(input, 0, Attributes.RULE_SESSION_MAX));
+      HealthCheckConfig check =
+          Attributes.healthCheck(
+              input.object("HealthCheck"), HealthCheckConfig.defaultsFor(listener.protocol()));
+      Rule rule =
+          new Rule(
+              newId("loc-"),
+              domain,
+              url,
+              check,
+              Attributes.scheduler(input, "WRR", Attributes.RULE_SCHEDULERS),
+              now());
+      rule.setSessionExpireTime(
+          Attributes.sessionExpireTime(input, 0, Attributes.RULE_SESSION_MAX));
       rule.setForwardType(Attributes.forwardType(input, "HTTP"));
       if (Boolean.TRUE.equals(input.optBoolean("DefaultServer"))) {
         defaultDomains.add(domain);
@@ -336,50 +421,75 @@ public final class ClbApi {
       created.add(rule);
     }
     if (defaultDomains.size() > 1) {
-      // choice: a listener has one default domain; a request naming two is refused, not resolved by order.
-      throw new ApiError("InvalidParameter", "Only one domain per listener can be the DefaultServer, got " + defaultDomains + ".");
+      // choice: a listener has one default domain; a request naming two is refused, not resolved by
+      // order.
+      throw new ApiError(
+          "InvalidParameter",
+          "Only one domain per listener can be the DefaultServer, got " + defaultDomains + ".");
     }
     String newDefault = defaultDomains.isEmpty() ? null : defaultDomains.iterator().next();
-    tasks.start(requestId, List.of(lb), () -> {
-      String previousDefault = listener.defaultDomain();
-      created.forEach(r -> listener.rules().put(r.locationId(), r));
-      // choice: DefaultServer true moves the default to this domain; absent or false leaves it where it
-      // was, and new rules of the default domain join it (DefaultServer belongs to the domain).
-      String defaultDomain = newDefault != null ? newDefault : previousDefault;
-      if (defaultDomain != null) {
-        listener.setDefaultDomain(defaultDomain);
-      }
-    });
+    tasks.start(
+        requestId,
+        List.of(lb),
+        () -> {
+          String previousDefault = listener.defaultDomain();
+          created.forEach(r -> listener.rules().put(r.locationId(), r));
+          // choice: DefaultServer true moves the default to this domain; absent or false leaves it
+          // where it
+          // was, and new rules of the default domain join it (DefaultServer belongs to the domain).
+          String defaultDomain = newDefault != null ? newDefault : previousDefault;
+          if (defaultDomain != null) {
+            listener.setDefaultDomain(defaultDomain);
+          }
+        });
     JsonObject response = new JsonObject();
-    response.add("LocationIds", Views.strings(created.stream().map(Rule::locationId).toArray(String[]::new)));
+    response.add(
+        "LocationIds",
+        Views.strings(created.stream().map(Rule::locationId).toArray(String[]::new)));
     return response;
   }
 
-  /** Only the fields given change; in HealthCheck, only the sub-fields given (see {@link Attributes#healthCheck}). */
+  /**
+   * Only the fields given change; in HealthCheck, only the sub-fields given (see {@link
+   * Attributes#healthCheck}).
+   */
   private JsonObject modifyRule(Params p, String requestId) {
     LoadBalancer lb = writable(p.string("LoadBalancerId"));
     Listener listener = listener(lb, p.string("ListenerId"));
     if (!listener.layer7()) {
-      throw new ApiError("InvalidParameter.ProtocolCheckFailed", "Rules need an HTTP or HTTPS listener.");
+      throw new ApiError(
+          "InvalidParameter.ProtocolCheckFailed", "Rules need an HTTP or HTTPS listener.");
     }
     Rule rule = rule(listener, p.string("LocationId"));
     String url = p.has("Url") ? Attributes.text("Url", p.optString("Url"), 200) : rule.url();
-    boolean clash = listener.rules().values().stream().anyMatch(r -> r != rule && r.domain().equals(rule.domain()) && r.url().equals(url));
+    boolean clash =
+        listener.rules().values().stream()
+            .anyMatch(r -> r != rule && r.domain().equals(rule.domain()) && r.url().equals(url));
     if (clash) {
-      throw new ApiError("InvalidParameterValue.Duplicate", "A rule for " + rule.domain() + url + " already exists.");
+      throw new ApiError(
+          "InvalidParameterValue.Duplicate",
+          "A rule for " + rule.domain() + url + " already exists.");
     }
-    HealthCheckConfig check = Attributes.healthCheck(p.object("HealthCheck"),
-        rule.healthCheck() != null ? rule.healthCheck() : HealthCheckConfig.defaultsFor(listener.protocol()));
+    HealthCheckConfig check =
+        Attributes.healthCheck(
+            p.object("HealthCheck"),
+            rule.healthCheck() != null
+                ? rule.healthCheck()
+                : HealthCheckConfig.defaultsFor(listener.protocol()));
     String scheduler = Attributes.scheduler(p, rule.scheduler(), Attributes.RULE_SCHEDULERS);
-    int session = Attributes.sessionExpireTime(p, rule.sessionExpireTime(), Attributes.RULE_SESSION_MAX);
+    int session =
+        Attributes.sessionExpireTime(p, rule.sessionExpireTime(), Attributes.RULE_SESSION_MAX);
     String forwardType = Attributes.forwardType(p, rule.forwardType());
-    tasks.start(requestId, List.of(lb), () -> {
-      rule.setUrl(url);
-      rule.setHealthCheck(check);
-      rule.setScheduler(scheduler);
-      rule.setSessionExpireTime(session);
-      rule.setForwardType(forwardType);
-    });
+    tasks.start(
+        requestId,
+        List.of(lb),
+        () -> {
+          rule.setUrl(url);
+          rule.setHealthCheck(check);
+          rule.setScheduler(scheduler);
+          rule.setSessionExpireTime(session);
+          rule.setForwardType(forwardType);
+        });
     return new JsonObject();
   }
 
@@ -388,7 +498,8 @@ public final class ClbApi {
     Listener listener = listener(lb, p.string("ListenerId"));
     List<String> doomed = new ArrayList<>();
     if (!p.strings("LocationIds").isEmpty() && (p.has("Domain") || p.has("Url"))) {
-      // choice: the reference offers LocationIds or Domain+Url; both at once are refused, not resolved by order.
+      // choice: the reference offers LocationIds or Domain+Url; both at once are refused, not
+      // resolved by order.
       throw new ApiError("InvalidParameter", "Give `LocationIds` or `Domain` and `Url`, not both.");
     }
     if (!p.strings("LocationIds").isEmpty()) {
@@ -406,10 +517,11 @@ public final class ClbApi {
   // ---- targets
 
   /**
-   * The filters narrow what is shown: {@code location-id} keeps only those rules (an L4 listener has
-   * none, so it drops out); {@code private-ip-address} (an EniIp, or the address registered for an
-   * InstanceId) and {@code tag} keep only matching targets. choice: with any of the three, a listener or
-   * rule left without a match is left out, so a filter that matches nothing returns nothing.
+   * The filters narrow what is shown: {@code location-id} keeps only those rules (an L4 listener
+   * has none, so it drops out); {@code private-ip-address} (an EniIp, or the address registered for
+   * an InstanceId) and {@code tag} keep only matching targets. choice: with any of the three, a
+   * listener or rule left without a match is left out, so a filter that matches nothing returns
+   * nothing.
    */
   private JsonObject describeTargets(Params p, String requestId) {
     LoadBalancer lb = existing(p.string("LoadBalancerId"));
@@ -422,7 +534,8 @@ public final class ClbApi {
     List<String> locations = null;
     List<String> addresses = null;
     List<String> tags = null;
-    for (Filters.Filter filter : Filters.read(p, "DescribeTargets", TARGET_FILTERS::contains, Map.of(), Map.of())) {
+    for (Filters.Filter filter :
+        Filters.read(p, "DescribeTargets", TARGET_FILTERS::contains, Map.of(), Map.of())) {
       switch (filter.name()) {
         case "location-id" -> locations = narrow(locations, filter.values());
         case "private-ip-address" -> addresses = narrow(addresses, filter.values());
@@ -433,8 +546,10 @@ public final class ClbApi {
     boolean filtered = locations != null || targetFilters;
     List<String> ips = addresses;
     List<String> tagValues = tags;
-    Predicate<Target> shown = t -> (ips == null || ips.contains(LoadBalancerQuery.address(t, state::instanceAddress)))
-        && (tagValues == null || (t.tag() != null && tagValues.contains(t.tag())));
+    Predicate<Target> shown =
+        t ->
+            (ips == null || ips.contains(LoadBalancerQuery.address(t, state::instanceAddress)))
+                && (tagValues == null || (t.tag() != null && tagValues.contains(t.tag())));
     JsonArray listeners = new JsonArray();
     for (Listener listener : lb.listeners().values()) {
       if ((!wanted.isEmpty() && !wanted.contains(listener.listenerId()))
@@ -450,7 +565,8 @@ public final class ClbApi {
         JsonArray rules = new JsonArray();
         for (Rule rule : listener.rules().values()) {
           JsonArray targets = backends(rule.targets(), shown);
-          if ((locations != null && !locations.contains(rule.locationId())) || (targetFilters && targets.isEmpty())) {
+          if ((locations != null && !locations.contains(rule.locationId()))
+              || (targetFilters && targets.isEmpty())) {
             continue;
           }
           JsonObject r = new JsonObject();
@@ -478,20 +594,30 @@ public final class ClbApi {
     return response;
   }
 
-  private static final Set<String> TARGET_FILTERS = Set.of("location-id", "private-ip-address", "tag");
-  private static final Set<String> LISTENER_PROTOCOLS = Set.of("TCP", "UDP", "HTTP", "HTTPS", "TCP_SSL", "QUIC");
+  private static final Set<String> TARGET_FILTERS =
+      Set.of("location-id", "private-ip-address", "tag");
+  private static final Set<String> LISTENER_PROTOCOLS =
+      Set.of("TCP", "UDP", "HTTP", "HTTPS", "TCP_SSL", "QUIC");
 
   /** Two filters of the same name must both match: their values intersect. */
   private static List<String> narrow(List<String> current, List<String> values) {
     return current == null ? values : current.stream().filter(values::contains).toList();
   }
 
-  /** DescribeListeners' and DescribeTargets' {@code Protocol}: one of the documented protocols, or null. */
+  /**
+   * DescribeListeners' and DescribeTargets' {@code Protocol}: one of the documented protocols, or
+   * null.
+   */
   private static String listenerProtocol(Params p) {
     String protocol = p.optString("Protocol");
     if (protocol != null && !LISTENER_PROTOCOLS.contains(protocol)) {
-      throw new ApiError("InvalidParameterValue.Range", "`Protocol` must be one of " + String.join(", ", LISTENER_PROTOCOLS.stream().sorted().toList())
-          + ", got " + protocol + ".");
+      throw new ApiError(
+          "InvalidParameterValue.Range",
+          "`Protocol` must be one of "
+              + String.join(", ", LISTENER_PROTOCOLS.stream().sorted().toList())
+              + ", got "
+              + protocol
+              + ".");
     }
     return protocol;
   }
@@ -500,7 +626,8 @@ public final class ClbApi {
   private static Integer listenerPort(Params p) {
     Integer port = p.optInt("Port");
     if (port != null && (port < 1 || port > 65535)) {
-      throw new ApiError("InvalidParameterValue.Range", "`Port` must be 1..65535, got " + port + ".");
+      throw new ApiError(
+          "InvalidParameterValue.Range", "`Port` must be 1..65535, got " + port + ".");
     }
     return port;
   }
@@ -522,20 +649,25 @@ public final class ClbApi {
     String eniIp = t.optString("EniIp");
     String instanceId = t.optString("InstanceId");
     if ((eniIp == null) == (instanceId == null)) {
-      throw new ApiError("InvalidParameter.FormatError", "Each target needs exactly one of `EniIp` and `InstanceId`.");
+      throw new ApiError(
+          "InvalidParameter.FormatError",
+          "Each target needs exactly one of `EniIp` and `InstanceId`.");
     }
     int port = t.integer("Port");
     if (port < 1 || port > 65535) {
-      throw new ApiError("InvalidParameterValue.Range", "Target port " + port + " is out of range.");
+      throw new ApiError(
+          "InvalidParameterValue.Range", "Target port " + port + " is out of range.");
     }
     Integer weight = t.optInt("Weight");
     if (weight != null && (weight < 0 || weight > 100)) {
       throw new ApiError("InvalidParameterValue.Range", "Weight must be 0..100.");
     }
-    // The reference: Type (CVM or ENI) "作为入参时，目前本参数暂不生效" (has no effect as input yet); checked, not used.
+    // The reference: Type (CVM or ENI) "作为入参时，目前本参数暂不生效" (has no effect as input yet); checked, not
+    // used.
     String type = t.optString("Type");
     if (type != null && !type.equals("CVM") && !type.equals("ENI")) {
-      throw new ApiError("InvalidParameterValue.Range", "Target `Type` must be CVM or ENI, got " + type + ".");
+      throw new ApiError(
+          "InvalidParameterValue.Range", "Target `Type` must be CVM or ENI, got " + type + ".");
     }
     return new TargetSpec(eniIp, instanceId, port, weight, t.optString("Tag"));
   }
@@ -553,21 +685,33 @@ public final class ClbApi {
     for (Params t : raw) {
       TargetSpec spec = targetSpec(t);
       if (!keys.add(spec.key())) {
-        throw new ApiError("InvalidParameterValue.Duplicate", "Target " + spec.key() + " appears twice.");
+        throw new ApiError(
+            "InvalidParameterValue.Duplicate", "Target " + spec.key() + " appears twice.");
       }
       specs.add(spec);
     }
     return specs;
   }
 
-  /** The target map a request addresses: the L4 listener's, or an L7 rule's (LocationId, else Domain+Url). */
+  /**
+   * The target map a request addresses: the L4 listener's, or an L7 rule's (LocationId, else
+   * Domain+Url).
+   */
   private Map<String, Target> targetsOf(Listener listener, Params p) {
     if (!listener.layer7()) {
       for (String field : List.of("LocationId", "Domain", "Url")) {
         if (p.has(field)) {
-          // choice: a rule on a TCP/UDP listener is refused rather than ignored (its targets belong to the listener).
-          throw new ApiError("InvalidParameter", "`" + field + "` names a rule, but listener " + listener.listenerId() + " is "
-              + listener.protocol() + ": its targets belong to the listener.");
+          // choice: a rule on a TCP/UDP listener is refused rather than ignored (its targets belong
+          // to the listener).
+          throw new ApiError(
+              "InvalidParameter",
+              "`"
+                  + field
+                  + "` names a rule, but listener "
+                  + listener.listenerId()
+                  + " is "
+                  + listener.protocol()
+                  + ": its targets belong to the listener.");
         }
       }
       return listener.targets();
@@ -579,8 +723,13 @@ public final class ClbApi {
     if (p.has("Domain") && p.has("Url")) {
       return ruleByDomainUrl(listener, p.optString("Domain"), p.optString("Url")).targets();
     }
-    throw new ApiError("MissingParameter", "The request is missing a required parameter `LocationId` (or `Domain` and `Url`): listener "
-        + listener.listenerId() + " is " + listener.protocol() + ".");
+    throw new ApiError(
+        "MissingParameter",
+        "The request is missing a required parameter `LocationId` (or `Domain` and `Url`): listener "
+            + listener.listenerId()
+            + " is "
+            + listener.protocol()
+            + ".");
   }
 
   private JsonObject changeTargets(Params p, String requestId, boolean register) {
@@ -592,14 +741,19 @@ public final class ClbApi {
       checkNetworks(lb, specs);
       long added = specs.stream().filter(s -> !targets.containsKey(s.key())).count();
       if (targets.size() + added > config.targetQuota()) {
-        throw new ApiError("LimitExceeded", "Quota of " + config.targetQuota() + " targets per listener or rule exceeded.");
+        throw new ApiError(
+            "LimitExceeded",
+            "Quota of " + config.targetQuota() + " targets per listener or rule exceeded.");
       }
     }
     tasks.start(requestId, List.of(lb), () -> apply(targets, specs, register));
     return new JsonObject();
   }
 
-  /** EniIp targets must lie in the load balancer's VPC, or (with SnatPro) in a known network: see {@link TargetNetworks}. */
+  /**
+   * EniIp targets must lie in the load balancer's VPC, or (with SnatPro) in a known network: see
+   * {@link TargetNetworks}.
+   */
   private void checkNetworks(LoadBalancer lb, List<TargetSpec> specs) {
     for (TargetSpec spec : specs) {
       if (spec.eniIp() != null) {
@@ -608,12 +762,23 @@ public final class ClbApi {
     }
   }
 
-  /** choice: registering a bound target is a no-op (weight unchanged); deregistering an unbound one too. */
+  /**
+   * choice: registering a bound target is a no-op (weight unchanged); deregistering an unbound one
+   * too.
+   */
   private void apply(Map<String, Target> targets, List<TargetSpec> specs, boolean register) {
     for (TargetSpec spec : specs) {
       if (register) {
-        targets.computeIfAbsent(spec.key(), k -> new Target(spec.eniIp(), spec.instanceId(), spec.port(),
-            spec.weight() == null ? 10 : spec.weight(), spec.tag(), now()));
+        targets.computeIfAbsent(
+            spec.key(),
+            k ->
+                new Target(
+                    spec.eniIp(),
+                    spec.instanceId(),
+                    spec.port(),
+                    spec.weight() == null ? 10 : spec.weight(),
+                    spec.tag(),
+                    now()));
       } else {
         targets.remove(spec.key());
       }
@@ -629,9 +794,12 @@ public final class ClbApi {
     if (raw.size() > 500) {
       throw ApiError.tooMany("Targets", 500);
     }
-    // choice: synchronous (as Tencent's own controller treats it); per listener, a listener or rule that
-    // does not exist, or a quota overflow, puts the ListenerId in FailListenerIdSet and the rest applies.
-    // choice: a target address the load balancer may not bind refuses the whole call (before anything
+    // choice: synchronous (as Tencent's own controller treats it); per listener, a listener or rule
+    // that
+    // does not exist, or a quota overflow, puts the ListenerId in FailListenerIdSet and the rest
+    // applies.
+    // choice: a target address the load balancer may not bind refuses the whole call (before
+    // anything
     // applies), as a malformed target does; only listener-level failures go to FailListenerIdSet.
     List<TargetSpec> specs = new ArrayList<>();
     for (Params t : raw) {
@@ -651,7 +819,8 @@ public final class ClbApi {
       Map<String, Target> targets = null;
       if (listener != null) {
         if (!listener.layer7()) {
-          // choice: a LocationId on a TCP/UDP listener fails that listener, as an unknown rule does.
+          // choice: a LocationId on a TCP/UDP listener fails that listener, as an unknown rule
+          // does.
           targets = t.has("LocationId") ? null : listener.targets();
         } else if (t.has("LocationId") && listener.rules().containsKey(t.optString("LocationId"))) {
           targets = listener.rules().get(t.optString("LocationId")).targets();
@@ -668,7 +837,12 @@ public final class ClbApi {
     for (Map.Entry<String, List<TargetSpec>> entry : byLocation.entrySet()) {
       Map<String, Target> targets = maps.get(entry.getKey());
       if (register) {
-        long added = entry.getValue().stream().map(TargetSpec::key).distinct().filter(k -> !targets.containsKey(k)).count();
+        long added =
+            entry.getValue().stream()
+                .map(TargetSpec::key)
+                .distinct()
+                .filter(k -> !targets.containsKey(k))
+                .count();
         if (targets.size() + added > config.targetQuota()) {
           failed.add(entry.getKey().substring(0, entry.getKey().indexOf('/')));
           continue;
@@ -679,7 +853,8 @@ public final class ClbApi {
     JsonObject response = new JsonObject();
     response.add("FailListenerIdSet", Views.strings(failed.toArray(String[]::new)));
     response.addProperty("Message", failed.isEmpty() ? "" : "some listeners failed");
-    // No state.changed() here: this runs under the state lock, and a change listener (the data path)
+    // No state.changed() here: this runs under the state lock, and a change listener (the data
+    // path)
     // takes its own monitor and then the state lock: a lock-order deadlock the scale benchmark hit.
     // ApiServer announces the change once the call has returned and the lock is released.
     return response;
@@ -696,9 +871,11 @@ public final class ClbApi {
       Target target = targets.get(spec.key());
       if (target == null) {
         // choice: changing the weight of a target that is not bound is an error.
-        throw new ApiError("InvalidParameter", "Target " + spec.key() + " is not bound to this listener or rule.");
+        throw new ApiError(
+            "InvalidParameter", "Target " + spec.key() + " is not bound to this listener or rule.");
       }
-      int weight = spec.weight() != null ? spec.weight() : defaultWeight != null ? defaultWeight : 10;
+      int weight =
+          spec.weight() != null ? spec.weight() : defaultWeight != null ? defaultWeight : 10;
       if (weight < 0 || weight > 100) {
         throw new ApiError("InvalidParameterValue.Range", "Weight must be 0..100.");
       }
@@ -728,13 +905,18 @@ public final class ClbApi {
       for (TargetSpec spec : specs) {
         Target target = targets.get(spec.key());
         if (target == null) {
-          throw new ApiError("InvalidParameter", "Target " + spec.key() + " is not bound to listener " + listener.listenerId() + ".");
+          throw new ApiError(
+              "InvalidParameter",
+              "Target " + spec.key() + " is not bound to listener " + listener.listenerId() + ".");
         }
-        changes.put(target, spec.weight() != null ? spec.weight() : defaultWeight != null ? defaultWeight : 10);
+        changes.put(
+            target,
+            spec.weight() != null ? spec.weight() : defaultWeight != null ? defaultWeight : 10);
       }
     }
     if (total > 500) {
-      throw new ApiError("InvalidParameterValue.Length", "ModifyList holds more than 500 targets in total.");
+      throw new ApiError(
+          "InvalidParameterValue.Length", "ModifyList holds more than 500 targets in total.");
     }
     tasks.start(requestId, List.of(lb), () -> changes.forEach(Target::setWeight));
     return new JsonObject();
@@ -795,7 +977,8 @@ public final class ClbApi {
     return response;
   }
 
-  private JsonObject ruleHealth(String locationId, String domain, String url, Map<String, Target> targets) {
+  private JsonObject ruleHealth(
+      String locationId, String domain, String url, Map<String, Target> targets) {
     JsonObject rule = new JsonObject();
     rule.addProperty("LocationId", locationId);
     rule.addProperty("Domain", domain);
@@ -803,7 +986,8 @@ public final class ClbApi {
     rule.addProperty("RuleId", locationId);
     JsonArray health = new JsonArray();
     for (Target target : targets.values()) {
-      String ip = target.eniIp() != null ? target.eniIp() : state.instanceAddress(target.instanceId());
+      String ip =
+          target.eniIp() != null ? target.eniIp() : state.instanceAddress(target.instanceId());
       health.add(Views.targetHealth(target, ip));
     }
     rule.add("Targets", health);
@@ -814,11 +998,20 @@ public final class ClbApi {
     String taskId = p.optString("TaskId");
     String dealName = p.optString("DealName");
     if (taskId == null && dealName == null) {
-      throw new ApiError("MissingParameter", "The request is missing a required parameter: one of `TaskId` and `DealName`.");
+      throw new ApiError(
+          "MissingParameter",
+          "The request is missing a required parameter: one of `TaskId` and `DealName`.");
     }
     if (taskId != null && dealName != null && !taskId.equals(dealName)) {
-      // choice: the reference wants one of the two; two different ones are refused, not resolved by order.
-      throw new ApiError("InvalidParameter", "`TaskId` " + taskId + " and `DealName` " + dealName + " name different tasks: give one.");
+      // choice: the reference wants one of the two; two different ones are refused, not resolved by
+      // order.
+      throw new ApiError(
+          "InvalidParameter",
+          "`TaskId` "
+              + taskId
+              + " and `DealName` "
+              + dealName
+              + " name different tasks: give one.");
     }
     taskId = taskId != null ? taskId : dealName;
     Task task = state.tasks().get(taskId);
@@ -835,8 +1028,10 @@ public final class ClbApi {
 
   private JsonObject describeQuota() {
     JsonArray set = new JsonArray();
-    long open = state.loadBalancers().values().stream().filter(lb -> lb.type().equals("OPEN")).count();
-    long internal = state.loadBalancers().values().stream().filter(lb -> lb.type().equals("INTERNAL")).count();
+    long open =
+        state.loadBalancers().values().stream().filter(lb -> lb.type().equals("OPEN")).count();
+    long internal =
+        state.loadBalancers().values().stream().filter(lb -> lb.type().equals("INTERNAL")).count();
     set.add(quota("TOTAL_OPEN_CLB_QUOTA", open, config.loadBalancerQuota()));
     set.add(quota("TOTAL_INTERNAL_CLB_QUOTA", internal, config.loadBalancerQuota()));
     set.add(quota("TOTAL_LISTENER_QUOTA", null, config.listenerQuota()));
@@ -871,8 +1066,11 @@ public final class ClbApi {
   private LoadBalancer writable(String id) {
     LoadBalancer lb = existing(id);
     if (lb.lockingTaskId() != null || faults.locked(id, now())) {
-      throw new ApiError("FailedOperation.ResourceInOperating", "Your task is working (" + (lb.lockingTaskId() == null
-          ? "injected lock" : lb.lockingTaskId()) + "). Pls wait for the task to complete and try again.");
+      throw new ApiError(
+          "FailedOperation.ResourceInOperating",
+          "Your task is working ("
+              + (lb.lockingTaskId() == null ? "injected lock" : lb.lockingTaskId())
+              + "). Pls wait for the task to complete and try again.");
     }
     return lb;
   }
@@ -894,7 +1092,9 @@ public final class ClbApi {
   }
 
   private static Rule ruleByDomainUrl(Listener listener, String domain, String url) {
-    return listener.rules().values().stream().filter(r -> r.domain().equals(domain) && r.url().equals(url)).findFirst()
+    return listener.rules().values().stream()
+        .filter(r -> r.domain().equals(domain) && r.url().equals(url))
+        .findFirst()
         .orElseThrow(() -> ApiError.locationNotFound(domain + url));
   }
 
@@ -914,5 +1114,4 @@ public final class ClbApi {
   boolean isWrite(String action) {
     return writes.contains(action);
   }
-
 }

@@ -8,10 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The admin fault API's JSON:
- * {@code {"seed":7,"latencyMillis":50,"throttle":true,
- *  "actions":{"RegisterTargets":{"rate":0.3,"code":"InternalError"}},
- *  "lock":{"lb-abc":5000}}} (lock: milliseconds from now).
+ * The admin fault API's JSON: {@code {"seed":7,"latencyMillis":50,"throttle":true,
+ * "actions":{"RegisterTargets":{"rate":0.3,"code":"InternalError"}}, "lock":{"lb-abc":5000}}}
+ * (lock: milliseconds from now).
  */
 final class FaultRequests {
 
@@ -30,12 +29,14 @@ final class FaultRequests {
     if (request.has("actions")) {
       for (Map.Entry<String, JsonElement> action : request.getAsJsonObject("actions").entrySet()) {
         JsonObject fault = action.getValue().getAsJsonObject();
-        faults.failAction(action.getKey(), fault.get("rate").getAsDouble(), fault.get("code").getAsString());
+        faults.failAction(
+            action.getKey(), fault.get("rate").getAsDouble(), fault.get("code").getAsString());
       }
     }
     if (request.has("lock")) {
       for (Map.Entry<String, JsonElement> lock : request.getAsJsonObject("lock").entrySet()) {
-        faults.lockLoadBalancer(lock.getKey(), clock.instant().plus(Duration.ofMillis(lock.getValue().getAsLong())));
+        faults.lockLoadBalancer(
+            lock.getKey(), clock.instant().plus(Duration.ofMillis(lock.getValue().getAsLong())));
       }
     }
   }
@@ -46,12 +47,15 @@ final class FaultRequests {
     view.addProperty("latencyMillis", faults.latencyMillis());
     view.addProperty("throttle", faults.throttleAll());
     JsonObject actions = new JsonObject();
-    faults.actionFaults().forEach((action, fault) -> {
-      JsonObject f = new JsonObject();
-      f.addProperty("rate", fault.rate());
-      f.addProperty("code", fault.code());
-      actions.add(action, f);
-    });
+    faults
+        .actionFaults()
+        .forEach(
+            (action, fault) -> {
+              JsonObject f = new JsonObject();
+              f.addProperty("rate", fault.rate());
+              f.addProperty("code", fault.code());
+              actions.add(action, f);
+            });
     view.add("actions", actions);
     JsonObject locks = new JsonObject();
     faults.lockedLoadBalancers().forEach((lb, until) -> locks.addProperty(lb, until.toString()));

@@ -8,10 +8,11 @@ import java.util.function.Predicate;
 
 /**
  * A request's {@code Filters[]}, read with the reference's limits: at most 10 filters, each with a
- * {@code Name} and 1–100 {@code Values} (both required). Filters combine with AND, the values of one
- * filter with OR. A name the action does not document is {@code InvalidParameterValue.InvalidFilter};
- * one it documents but the emulator does not model is {@code UnsupportedOperation}; a value outside a
- * filter's documented choices is {@code InvalidParameterValue.Range}. All name the filter.
+ * {@code Name} and 1–100 {@code Values} (both required). Filters combine with AND, the values of
+ * one filter with OR. A name the action does not document is {@code
+ * InvalidParameterValue.InvalidFilter}; one it documents but the emulator does not model is {@code
+ * UnsupportedOperation}; a value outside a filter's documented choices is {@code
+ * InvalidParameterValue.Range}. All name the filter.
  */
 final class Filters {
 
@@ -28,7 +29,11 @@ final class Filters {
    * @param notModelled documented names the emulator refuses, with the reason
    * @param choices for some known names, the values the reference allows
    */
-  static List<Filter> read(Params p, String action, Predicate<String> known, Map<String, String> notModelled,
+  static List<Filter> read(
+      Params p,
+      String action,
+      Predicate<String> known,
+      Map<String, String> notModelled,
       Map<String, Set<String>> choices) {
     List<Params> raw = p.objects("Filters");
     if (raw.size() > 10) {
@@ -42,24 +47,45 @@ final class Filters {
       }
       List<String> values = filter.strings("Values");
       if (values.isEmpty()) {
-        throw new ApiError("MissingParameter", "The request is missing a required parameter `Filters.Values` (filter `" + name + "`).");
+        throw new ApiError(
+            "MissingParameter",
+            "The request is missing a required parameter `Filters.Values` (filter `"
+                + name
+                + "`).");
       }
       if (values.size() > 100) {
-        throw new ApiError("InvalidParameterValue.Length", "Filter `" + name + "` holds more than 100 values.");
+        throw new ApiError(
+            "InvalidParameterValue.Length", "Filter `" + name + "` holds more than 100 values.");
       }
       if (notModelled.containsKey(name)) {
-        throw new ApiError("UnsupportedOperation", "Filter `" + name + "` of " + action + " is not implemented by the emulator: "
-            + notModelled.get(name) + ".");
+        throw new ApiError(
+            "UnsupportedOperation",
+            "Filter `"
+                + name
+                + "` of "
+                + action
+                + " is not implemented by the emulator: "
+                + notModelled.get(name)
+                + ".");
       }
       if (!known.test(name)) {
-        throw new ApiError("InvalidParameterValue.InvalidFilter", "Filter `" + name + "` is not a filter of " + action + ".");
+        throw new ApiError(
+            "InvalidParameterValue.InvalidFilter",
+            "Filter `" + name + "` is not a filter of " + action + ".");
       }
       Set<String> allowed = choices.get(name);
       if (allowed != null) {
         for (String value : values) {
           if (!allowed.contains(value)) {
-            throw new ApiError("InvalidParameterValue.Range", "Filter `" + name + "` takes " + String.join(", ", allowed.stream().sorted().toList())
-                + ", got " + value + ".");
+            throw new ApiError(
+                "InvalidParameterValue.Range",
+                "Filter `"
+                    + name
+                    + "` takes "
+                    + String.join(", ", allowed.stream().sorted().toList())
+                    + ", got "
+                    + value
+                    + ".");
           }
         }
       }

@@ -9,23 +9,25 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Tencent's flattened parameter form, as query strings and v1 form bodies carry it, and the JSON object
- * the actions read: {@code Targets.0.EniIp=10.0.0.1&Targets.0.Port=80&Tags.0.TagKey=k} is
- * {@code {"Targets":[{"EniIp":"10.0.0.1","Port":"80"}],"Tags":[{"TagKey":"k"}]}}. A numeric segment is
- * an array index, and arrays must be whole ({@code Values.1} without {@code Values.0} is refused): an
- * action reading {@code Targets} cannot tell a hole from a client bug. Values stay strings; {@link Params}
- * reads them as numbers or booleans where the action asks for one.
+ * Tencent's flattened parameter form, as query strings and v1 form bodies carry it, and the JSON
+ * object the actions read: {@code Targets.0.EniIp=10.0.0.1&Targets.0.Port=80&Tags.0.TagKey=k} is
+ * {@code {"Targets":[{"EniIp":"10.0.0.1","Port":"80"}],"Tags":[{"TagKey":"k"}]}}. A numeric segment
+ * is an array index, and arrays must be whole ({@code Values.1} without {@code Values.0} is
+ * refused): an action reading {@code Targets} cannot tell a hole from a client bug. Values stay
+ * strings; {@link Params} reads them as numbers or booleans where the action asks for one.
  */
 final class FlattenedParams {
 
   private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
   /** Nine digits at most: an index that large is a gap anyway, and it must fit an int. */
   private static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
 
-  private FlattenedParams() {
-  }
+  private FlattenedParams() {}
 
-  /** @throws ApiError InvalidParameter.FormatError naming the key that cannot be placed */
+  /**
+   * @throws ApiError InvalidParameter.FormatError naming the key that cannot be placed
+   */
   static JsonObject unflatten(Map<String, String> flat) {
     Node root = new Node("", "");
     root.indexed = false;
@@ -41,7 +43,9 @@ final class FlattenedParams {
     return root.toJson().getAsJsonObject();
   }
 
-  /** The inverse of {@link #unflatten}, for non-empty arrays and objects (empty ones have no keys). */
+  /**
+   * The inverse of {@link #unflatten}, for non-empty arrays and objects (empty ones have no keys).
+   */
   static Map<String, String> flatten(JsonObject object) {
     Map<String, String> flat = new LinkedHashMap<>();
     flatten("", object, flat);
@@ -51,10 +55,16 @@ final class FlattenedParams {
   private static void flatten(String prefix, JsonElement element, Map<String, String> flat) {
     if (element.isJsonObject()) {
       for (Map.Entry<String, JsonElement> entry : element.getAsJsonObject().entrySet()) {
-        if (entry.getKey().isEmpty() || entry.getKey().contains(".") || DIGITS.matcher(entry.getKey()).matches()) {
-          throw new IllegalArgumentException("`" + entry.getKey() + "` cannot be a flattened field name");
+        if (entry.getKey().isEmpty()
+            || entry.getKey().contains(".")
+            || DIGITS.matcher(entry.getKey()).matches()) {
+          throw new IllegalArgumentException(
+              "`" + entry.getKey() + "` cannot be a flattened field name");
         }
-        flatten(prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey(), entry.getValue(), flat);
+        flatten(
+            prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey(),
+            entry.getValue(),
+            flat);
       }
     } else if (element.isJsonArray()) {
       JsonArray array = element.getAsJsonArray();
@@ -92,23 +102,29 @@ final class FlattenedParams {
         throw format(key, "starts with an index; a parameter needs a name");
       }
       if (index && !INDEX.matcher(segment).matches()) {
-        throw format(key, "has the index `" + segment + "`; indices are 0, 1, 2, ... without leading zeros");
+        throw format(
+            key, "has the index `" + segment + "`; indices are 0, 1, 2, ... without leading zeros");
       }
       if (value != null) {
-        throw format(key, "puts items under `" + path + "`, which `" + firstKey + "` sets to a value");
+        throw format(
+            key, "puts items under `" + path + "`, which `" + firstKey + "` sets to a value");
       }
       if (indexed == null) {
         indexed = index;
       } else if (indexed != index) {
         String other = children.values().iterator().next().firstKey;
-        throw format(key, "mixes index and name segments under `" + path + "` (compare `" + other + "`)");
+        throw format(
+            key, "mixes index and name segments under `" + path + "` (compare `" + other + "`)");
       }
-      return children.computeIfAbsent(segment, s -> new Node(path.isEmpty() ? s : path + "." + s, key));
+      return children.computeIfAbsent(
+          segment, s -> new Node(path.isEmpty() ? s : path + "." + s, key));
     }
 
     void setValue(String text, String key) {
       if (!children.isEmpty()) {
-        throw format(key, "sets a value where `" + children.values().iterator().next().firstKey + "` puts items");
+        throw format(
+            key,
+            "sets a value where `" + children.values().iterator().next().firstKey + "` puts items");
       }
       value = text;
     }
@@ -122,8 +138,13 @@ final class FlattenedParams {
         for (int i = 0; i < children.size(); i++) {
           Node item = children.get(Integer.toString(i));
           if (item == null) {
-            throw format(firstKeyAfter(i), "leaves a gap: `" + path + "` has no item " + i
-                + "; indices run 0, 1, 2, ... without gaps");
+            throw format(
+                firstKeyAfter(i),
+                "leaves a gap: `"
+                    + path
+                    + "` has no item "
+                    + i
+                    + "; indices run 0, 1, 2, ... without gaps");
           }
           array.add(item.toJson());
         }

@@ -4,19 +4,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An HTTP request to the API as it arrived: nothing decoded, nothing trusted yet. The raw query is kept
- * as received because TC3 signs it byte for byte (the Java SDK writes it in HashMap order).
+ * An HTTP request to the API as it arrived: nothing decoded, nothing trusted yet. The raw query is
+ * kept as received because TC3 signs it byte for byte (the Java SDK writes it in HashMap order).
  *
  * @param headers first value of each header, names lower-case
  * @param rawQuery null when the URL has no {@code ?}
  */
-record IncomingRequest(String method, String path, String rawQuery, Map<String, String> headers, byte[] body) {
+record IncomingRequest(
+    String method, String path, String rawQuery, Map<String, String> headers, byte[] body) {
 
   String header(String name) {
     return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
-  /** The Content-Type without its parameters ({@code ; charset=utf-8}), lower case; null when absent. */
+  /**
+   * The Content-Type without its parameters ({@code ; charset=utf-8}), lower case; null when
+   * absent.
+   */
   String mediaType() {
     String type = header("Content-Type");
     if (type == null || type.isBlank()) {
@@ -33,6 +37,9 @@ record IncomingRequest(String method, String path, String rawQuery, Map<String, 
   /** How the request reads in an error message: {@code POST / with Content-Type text/plain}. */
   String describe() {
     String type = header("Content-Type");
-    return method + " " + path + (type == null ? " without a Content-Type" : " with Content-Type " + type);
+    return method
+        + " "
+        + path
+        + (type == null ? " without a Content-Type" : " with Content-Type " + type);
   }
 }

@@ -17,26 +17,36 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * DescribeLoadBalancers: every documented request filter, combined with AND, then OrderBy/OrderType,
- * Offset and Limit. Matching, where the reference says "fuzzy", is a case-sensitive substring match
- * (so {@code LoadBalancerName: "web"} also returns {@code web-2}: a caller looking up its own instance
- * must compare the name exactly); everything else is exact. A filter that matches nothing returns
- * nothing. The filter {@code function-name} names things the emulator does not model and is refused
- * with {@code UnsupportedOperation}, as {@link RequestFields} refuses {@code BackendPublicIps} and
- * {@code SecurityGroup}.
+ * DescribeLoadBalancers: every documented request filter, combined with AND, then
+ * OrderBy/OrderType, Offset and Limit. Matching, where the reference says "fuzzy", is a
+ * case-sensitive substring match (so {@code LoadBalancerName: "web"} also returns {@code web-2}: a
+ * caller looking up its own instance must compare the name exactly); everything else is exact. A
+ * filter that matches nothing returns nothing. The filter {@code function-name} names things the
+ * emulator does not model and is refused with {@code UnsupportedOperation}, as {@link
+ * RequestFields} refuses {@code BackendPublicIps} and {@code SecurityGroup}.
  */
 final class LoadBalancerQuery {
 
-  static final Set<String> ORDER_BY = Set.of("LoadBalancerName", "CreateTime", "Domain", "LoadBalancerType");
-  private static final Set<String> FILTERS = Set.of("charge-type", "internet-charge-type", "master-zone-id", "tag-key", "vip-isp",
-      "sla-type", "exclusive");
-  private static final Map<String, String> FILTERS_NOT_MODELLED = Map.of("function-name", "the emulator binds no SCF functions");
-  private static final Map<String, Set<String>> FILTER_CHOICES = Map.of(
-      "charge-type", Set.of("PREPAID", "POSTPAID_BY_HOUR"),
-      "internet-charge-type", LoadBalancerCreation.INTERNET_CHARGE_TYPES,
-      "vip-isp", Set.of("BGP", "CMCC", "CTCC", "CUCC", "INTERNAL"),
-      "sla-type", LoadBalancerCreation.SLA_TYPES,
-      "exclusive", Set.of("0", "1"));
+  static final Set<String> ORDER_BY =
+      Set.of("LoadBalancerName", "CreateTime", "Domain", "LoadBalancerType");
+  private static final Set<String> FILTERS =
+      Set.of(
+          "charge-type",
+          "internet-charge-type",
+          "master-zone-id",
+          "tag-key",
+          "vip-isp",
+          "sla-type",
+          "exclusive");
+  private static final Map<String, String> FILTERS_NOT_MODELLED =
+      Map.of("function-name", "the emulator binds no SCF functions");
+  private static final Map<String, Set<String>> FILTER_CHOICES =
+      Map.of(
+          "charge-type", Set.of("PREPAID", "POSTPAID_BY_HOUR"),
+          "internet-charge-type", LoadBalancerCreation.INTERNET_CHARGE_TYPES,
+          "vip-isp", Set.of("BGP", "CMCC", "CTCC", "CUCC", "INTERNAL"),
+          "sla-type", LoadBalancerCreation.SLA_TYPES,
+          "exclusive", Set.of("0", "1"));
 
   private LoadBalancerQuery() {}
 
@@ -44,7 +54,8 @@ final class LoadBalancerQuery {
    * @param all every load balancer, in creation order
    * @param instanceAddress the address registered for an InstanceId (null when none)
    */
-  static JsonObject describe(Params p, Collection<LoadBalancer> all, Function<String, String> instanceAddress) {
+  static JsonObject describe(
+      Params p, Collection<LoadBalancer> all, Function<String, String> instanceAddress) {
     List<Predicate<LoadBalancer>> tests = new ArrayList<>();
     List<String> ids = p.strings("LoadBalancerIds");
     if (ids.size() > 20) {
@@ -54,13 +65,16 @@ final class LoadBalancerQuery {
       tests.add(lb -> ids.contains(lb.loadBalancerId()));
     }
     if (p.has("LoadBalancerType")) {
-      String type = oneOf(p.optString("LoadBalancerType"), "LoadBalancerType", Set.of("OPEN", "INTERNAL"));
+      String type =
+          oneOf(p.optString("LoadBalancerType"), "LoadBalancerType", Set.of("OPEN", "INTERNAL"));
       tests.add(lb -> lb.type().equals(type));
     }
     if (p.has("Forward")) {
       int forward = p.optInt("Forward");
       if (forward != 0 && forward != 1) {
-        throw new ApiError("InvalidParameterValue.Range", "`Forward` must be 0 (classic) or 1, got " + forward + ".");
+        throw new ApiError(
+            "InvalidParameterValue.Range",
+            "`Forward` must be 0 (classic) or 1, got " + forward + ".");
       }
       // Every emulated instance is a CLB (1); there are no classic ones.
       tests.add(lb -> forward == 1);
@@ -79,12 +93,17 @@ final class LoadBalancerQuery {
     }
     List<String> backends = p.strings("BackendPrivateIps");
     if (!backends.isEmpty()) {
-      tests.add(lb -> targets(lb).stream().anyMatch(t -> backends.contains(address(t, instanceAddress))));
+      tests.add(
+          lb -> targets(lb).stream().anyMatch(t -> backends.contains(address(t, instanceAddress))));
     }
     if (p.has("SearchKey")) {
       String key = p.optString("SearchKey");
-      tests.add(lb -> lb.name().contains(key) || lb.loadBalancerId().contains(key) || lb.vip().contains(key)
-          || (!Views.domain(lb).isEmpty() && Views.domain(lb).contains(key)));
+      tests.add(
+          lb ->
+              lb.name().contains(key)
+                  || lb.loadBalancerId().contains(key)
+                  || lb.vip().contains(key)
+                  || (!Views.domain(lb).isEmpty() && Views.domain(lb).contains(key)));
     }
     if (p.has("ProjectId")) {
       long project = p.optInt("ProjectId");
@@ -93,7 +112,8 @@ final class LoadBalancerQuery {
     if (p.has("WithRs")) {
       int withRs = p.optInt("WithRs");
       if (withRs < -1 || withRs > 1) {
-        throw new ApiError("InvalidParameterValue.Range", "`WithRs` must be -1, 0 or 1, got " + withRs + ".");
+        throw new ApiError(
+            "InvalidParameterValue.Range", "`WithRs` must be -1, 0 or 1, got " + withRs + ".");
       }
       if (withRs != -1) {
         tests.add(lb -> (lb.targetCount() > 0) == (withRs == 1));
@@ -107,14 +127,21 @@ final class LoadBalancerQuery {
       String zone = p.optString("MasterZone");
       tests.add(lb -> zone.equals(lb.attributes().masterZone()));
     }
-    for (Filters.Filter filter : Filters.read(p, "DescribeLoadBalancers", name -> FILTERS.contains(name) || isTagFilter(name),
-        FILTERS_NOT_MODELLED, FILTER_CHOICES)) {
+    for (Filters.Filter filter :
+        Filters.read(
+            p,
+            "DescribeLoadBalancers",
+            name -> FILTERS.contains(name) || isTagFilter(name),
+            FILTERS_NOT_MODELLED,
+            FILTER_CHOICES)) {
       tests.add(filterTest(filter));
     }
     boolean targetCount = false;
     for (String field : p.strings("AdditionalFields")) {
       if (!field.equals("TargetCount")) {
-        throw new ApiError("InvalidParameterValue.Range", "`AdditionalFields` takes TargetCount, got " + field + ".");
+        throw new ApiError(
+            "InvalidParameterValue.Range",
+            "`AdditionalFields` takes TargetCount, got " + field + ".");
       }
       targetCount = true;
     }
@@ -123,10 +150,13 @@ final class LoadBalancerQuery {
     if (limit < 1 || limit > 100 || offset < 0) {
       throw new ApiError("InvalidParameterValue.Range", "Limit must be 1..100 and Offset >= 0.");
     }
-    String orderBy = p.has("OrderBy") ? oneOf(p.optString("OrderBy"), "OrderBy", ORDER_BY) : "CreateTime";
+    String orderBy =
+        p.has("OrderBy") ? oneOf(p.optString("OrderBy"), "OrderBy", ORDER_BY) : "CreateTime";
     int orderType = p.optInt("OrderType") == null ? 1 : p.optInt("OrderType");
     if (orderType != 0 && orderType != 1) {
-      throw new ApiError("InvalidParameterValue.Range", "`OrderType` must be 0 (ascending) or 1 (descending), got " + orderType + ".");
+      throw new ApiError(
+          "InvalidParameterValue.Range",
+          "`OrderType` must be 0 (ascending) or 1 (descending), got " + orderType + ".");
     }
 
     List<LoadBalancer> matching = new ArrayList<>();
@@ -136,19 +166,23 @@ final class LoadBalancerQuery {
       }
     }
     // A stable sort over creation order; descending reverses it all, so ties come newest first.
-    Comparator<LoadBalancer> order = switch (orderBy) {
-      case "LoadBalancerName" -> Comparator.comparing(LoadBalancer::name);
-      case "Domain" -> Comparator.comparing(Views::domain);
-      case "LoadBalancerType" -> Comparator.comparing(LoadBalancer::type);
-      default -> Comparator.comparing(LoadBalancer::createTime);
-    };
+    Comparator<LoadBalancer> order =
+        switch (orderBy) {
+          case "LoadBalancerName" -> Comparator.comparing(LoadBalancer::name);
+          case "Domain" -> Comparator.comparing(Views::domain);
+          case "LoadBalancerType" -> Comparator.comparing(LoadBalancer::type);
+          default -> Comparator.comparing(LoadBalancer::createTime);
+        };
     matching.sort(order);
     if (orderType == 1) {
       Collections.reverse(matching);
     }
     JsonArray set = new JsonArray();
     boolean withTargetCount = targetCount;
-    matching.stream().skip(offset).limit(limit).forEach(lb -> set.add(Views.loadBalancer(lb, withTargetCount)));
+    matching.stream()
+        .skip(offset)
+        .limit(limit)
+        .forEach(lb -> set.add(Views.loadBalancer(lb, withTargetCount)));
     JsonObject response = new JsonObject();
     response.addProperty("TotalCount", matching.size());
     response.add("LoadBalancerSet", set);
@@ -195,8 +229,15 @@ final class LoadBalancerQuery {
 
   private static String oneOf(String value, String field, Set<String> allowed) {
     if (!allowed.contains(value)) {
-      throw new ApiError("InvalidParameterValue.Range", "`" + field + "` must be one of " + String.join(", ", allowed.stream().sorted().toList())
-          + ", got " + value + ".");
+      throw new ApiError(
+          "InvalidParameterValue.Range",
+          "`"
+              + field
+              + "` must be one of "
+              + String.join(", ", allowed.stream().sorted().toList())
+              + ", got "
+              + value
+              + ".");
     }
     return value;
   }

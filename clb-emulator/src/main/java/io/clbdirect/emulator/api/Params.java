@@ -9,21 +9,27 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Reads request fields with the API's error codes for missing or malformed ones. A JSON body carries
- * typed values and is read strictly; a flattened form (a query string or a v1 form body) carries only
- * strings, so there a number is a decimal string and a boolean is {@code "true"} or {@code "false"}.
+ * Reads request fields with the API's error codes for missing or malformed ones. A JSON body
+ * carries typed values and is read strictly; a flattened form (a query string or a v1 form body)
+ * carries only strings, so there a number is a decimal string and a boolean is {@code "true"} or
+ * {@code "false"}.
  */
 final class Params {
 
   /** Where the parameters came from, which decides how their values are typed. */
-  enum Source { JSON, FORM }
+  enum Source {
+    JSON,
+    FORM
+  }
 
   /**
-   * The source of the request being answered on this thread. ClbApi builds the root Params from a bare
-   * JsonObject, synchronously on the calling thread, so the edge sets the source around that call
-   * ({@link #readingFrom}) instead of threading it through every action; nested Params inherit theirs.
+   * The source of the request being answered on this thread. ClbApi builds the root Params from a
+   * bare JsonObject, synchronously on the calling thread, so the edge sets the source around that
+   * call ({@link #readingFrom}) instead of threading it through every action; nested Params inherit
+   * theirs.
    */
   private static final ThreadLocal<Source> READING = ThreadLocal.withInitial(() -> Source.JSON);
+
   private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+");
 
   private final JsonObject body;
@@ -38,7 +44,10 @@ final class Params {
     this.source = source;
   }
 
-  /** Runs {@code call}, during which new root Params read their values as coming from {@code source}. */
+  /**
+   * Runs {@code call}, during which new root Params read their values as coming from {@code
+   * source}.
+   */
   static <T> T readingFrom(Source source, Supplier<T> call) {
     Source before = READING.get();
     READING.set(source);
@@ -143,7 +152,10 @@ final class Params {
     return values;
   }
 
-  /** JSON: as Gson reads a number (today's rule); a form: a decimal string that fits an int, nothing else. */
+  /**
+   * JSON: as Gson reads a number (today's rule); a form: a decimal string that fits an int, nothing
+   * else.
+   */
   private int toInt(JsonElement value, String field, String expected) {
     if (source == Source.FORM) {
       String text = value.isJsonPrimitive() ? value.getAsString() : "";
@@ -191,10 +203,13 @@ final class Params {
   }
 
   JsonArray array(String field) {
-    return has(field) && body.get(field).isJsonArray() ? body.getAsJsonArray(field) : new JsonArray();
+    return has(field) && body.get(field).isJsonArray()
+        ? body.getAsJsonArray(field)
+        : new JsonArray();
   }
 
   static ApiError format(String field, String expected) {
-    return new ApiError("InvalidParameter.FormatError", "`" + field + "` must be " + expected + ".");
+    return new ApiError(
+        "InvalidParameter.FormatError", "`" + field + "` must be " + expected + ".");
   }
 }

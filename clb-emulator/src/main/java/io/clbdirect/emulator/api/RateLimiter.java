@@ -12,7 +12,9 @@ final class RateLimiter {
   private final double perSecond;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-  /** @param perSecond requests per second per action; 0 or less turns limiting off */
+  /**
+   * @param perSecond requests per second per action; 0 or less turns limiting off
+   */
   RateLimiter(double perSecond) {
     this.perSecond = perSecond;
   }
@@ -21,7 +23,9 @@ final class RateLimiter {
     if (perSecond <= 0) {
       return true;
     }
-    return buckets.computeIfAbsent(action, a -> new Bucket(perSecond, nowNanos)).tryAcquire(perSecond, nowNanos);
+    return buckets
+        .computeIfAbsent(action, a -> new Bucket(perSecond, nowNanos))
+        .tryAcquire(perSecond, nowNanos);
   }
 
   private static final class Bucket {

@@ -11,143 +11,510 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which request fields exist and which the emulator implements, checked before any action runs, so that
- * no field is silently ignored: a field the API reference does not document is {@code UnknownParameter};
- * one it documents but the emulator does not implement is {@code UnsupportedOperation}; both name the
- * field (as a path such as {@code Rules[].HealthCheck.SourceIpType}) and the action. Nested objects and
- * lists of objects are checked field by field. A JSON null counts as absent. The public common
- * parameters (Action, Version, Region, …), which a v1 form request carries among its fields, are not
- * request fields and pass.
+ * Which request fields exist and which the emulator implements, checked before any action runs, so
+ * that no field is silently ignored: a field the API reference does not document is {@code
+ * UnknownParameter}; one it documents but the emulator does not implement is {@code
+ * UnsupportedOperation}; both name the field (as a path such as {@code
+ * Rules[].HealthCheck.SourceIpType}) and the action. Nested objects and lists of objects are
+ * checked field by field. A JSON null counts as absent. The public common parameters (Action,
+ * Version, Region, …), which a v1 form request carries among its fields, are not request fields and
+ * pass.
  */
 final class RequestFields {
 
   /**
-   * The documented request shapes: each type's fields, {@code "Name"} for a value or a list of values,
-   * {@code "Name:Type"} for an object, {@code "Name:Type[]"} for a list of objects. Generated once from
-   * tencentcloud-cli's {@code tccli/services/clb/v20180317/api.json} at commit 6e53beb (2026-08-21), the
-   * current API reference; it holds every {@code @SerializedName} field of the tencentcloud-sdk-java
-   * 3.1.1436 request models of these actions, plus the newer CreateLoadBalancer.AvailableZoneAffinityInfo.
+   * The documented request shapes: each type's fields, {@code "Name"} for a value or a list of
+   * values, {@code "Name:Type"} for an object, {@code "Name:Type[]"} for a list of objects.
+   * Generated once from tencentcloud-cli's {@code tccli/services/clb/v20180317/api.json} at commit
+   * 6e53beb (2026-08-21), the current API reference; it holds every {@code @SerializedName} field
+   * of the tencentcloud-sdk-java 3.1.1436 request models of these actions, plus the newer
+   * CreateLoadBalancer.AvailableZoneAffinityInfo.
    */
-  private static final Map<String, Map<String, Field>> SHAPES = shapes(
-      shape("DescribeLoadBalancersRequest", "LoadBalancerIds", "LoadBalancerType", "Forward", "LoadBalancerName", "Domain",
-          "LoadBalancerVips", "BackendPublicIps", "BackendPrivateIps", "Offset", "Limit", "OrderBy", "OrderType", "SearchKey",
-          "ProjectId", "WithRs", "VpcId", "SecurityGroup", "MasterZone", "Filters:Filter[]", "AdditionalFields"),
-      shape("Filter", "Name", "Values"),
-      shape("CreateLoadBalancerRequest", "LoadBalancerType", "Forward", "LoadBalancerName", "VpcId", "SubnetId", "ProjectId",
-          "AddressIPVersion", "Number", "MasterZoneId", "ZoneId", "InternetAccessible:InternetAccessible", "VipIsp",
-          "Tags:TagInfo[]", "Vip", "BandwidthPackageId", "ExclusiveCluster:ExclusiveCluster", "SlaType", "ClusterIds",
-          "ClientToken", "SnatPro", "SnatIps:SnatIp[]", "ClusterTag", "SlaveZoneId", "EipAddressId", "LoadBalancerPassToTarget",
-          "DynamicVip", "Egress", "LBChargePrepaid:LBChargePrepaid", "LBChargeType", "AccessLogTopicId", "AdvancedRoute",
-          "AvailableZoneAffinityInfo:AvailableZoneAffinityInfo"),
-      shape("InternetAccessible", "InternetChargeType", "InternetMaxBandwidthOut", "BandwidthpkgSubType"),
-      shape("TagInfo", "TagKey", "TagValue"),
-      shape("ExclusiveCluster", "L4Clusters:ClusterItem[]", "L7Clusters:ClusterItem[]", "ClassicalCluster:ClusterItem"),
-      shape("ClusterItem", "ClusterId", "ClusterName", "Zone"),
-      shape("SnatIp", "SubnetId", "Ip"),
-      shape("LBChargePrepaid", "RenewFlag", "Period"),
-      shape("AvailableZoneAffinityInfo", "Enable", "ExitRatio", "ReentryRatio"),
-      shape("DeleteLoadBalancerRequest", "LoadBalancerIds", "ForceDelete"),
-      shape("DescribeListenersRequest", "LoadBalancerId", "ListenerIds", "Protocol", "Port"),
-      shape("CreateListenerRequest", "LoadBalancerId", "Ports", "Protocol", "ListenerNames", "HealthCheck:HealthCheck",
-          "Certificate:CertificateInput", "SessionExpireTime", "Scheduler", "SniSwitch", "TargetType", "SessionType",
-          "KeepaliveEnable", "EndPort", "DeregisterTargetRst", "MultiCertInfo:MultiCertInfo", "MaxConn", "MaxCps",
-          "IdleConnectTimeout", "ProxyProtocol", "SnatEnable", "FullEndPorts", "H2cSwitch", "SslCloseSwitch", "DataCompressMode",
-          "RescheduleTargetZeroWeight", "RescheduleUnhealthy", "RescheduleExpandTarget", "RescheduleStartTime",
-          "RescheduleInterval"),
-      shape("HealthCheck", "HealthSwitch", "TimeOut", "IntervalTime", "HealthNum", "UnHealthNum", "HttpCode", "HttpCheckPath",
-          "HttpCheckDomain", "HttpCheckMethod", "CheckPort", "ContextType", "SendContext", "RecvContext", "CheckType",
-          "HttpVersion", "SourceIpType", "ExtendedCode"),
-      shape("CertificateInput", "SSLMode", "SSLVerifyClient", "CertId", "CertCaId", "CertName", "CertKey", "CertContent",
-          "CertCaName", "CertCaContent"),
-      shape("MultiCertInfo", "SSLMode", "CertList:CertInfo[]", "SSLVerifyClient"),
-      shape("CertInfo", "CertId", "CertName", "CertContent", "CertKey"),
-      shape("ModifyListenerRequest", "LoadBalancerId", "ListenerId", "ListenerName", "SessionExpireTime",
-          "HealthCheck:HealthCheck", "Certificate:CertificateInput", "Scheduler", "SniSwitch", "TargetType", "KeepaliveEnable",
-          "DeregisterTargetRst", "SessionType", "MultiCertInfo:MultiCertInfo", "MaxConn", "MaxCps", "IdleConnectTimeout",
-          "ProxyProtocol", "SnatEnable", "DataCompressMode", "RescheduleTargetZeroWeight", "RescheduleUnhealthy",
-          "RescheduleExpandTarget", "RescheduleStartTime", "RescheduleInterval"),
-      shape("DeleteListenerRequest", "LoadBalancerId", "ListenerId"),
-      shape("CreateRuleRequest", "LoadBalancerId", "ListenerId", "Rules:RuleInput[]"),
-      shape("RuleInput", "Url", "Domain", "SessionExpireTime", "HealthCheck:HealthCheck", "Certificate:CertificateInput",
-          "Scheduler", "ForwardType", "DefaultServer", "Http2", "TargetType", "TrpcCallee", "TrpcFunc", "Quic", "Domains",
-          "MultiCertInfo:MultiCertInfo", "CookieName"),
-      shape("ModifyRuleRequest", "LoadBalancerId", "ListenerId", "LocationId", "Url", "HealthCheck:HealthCheck", "Scheduler",
-          "SessionExpireTime", "ForwardType", "TrpcCallee", "TrpcFunc", "OAuth:OAuth", "CookieName"),
-      shape("OAuth", "OAuthEnable", "OAuthFailureStatus"),
-      shape("DeleteRuleRequest", "LoadBalancerId", "ListenerId", "LocationIds", "Domain", "Url", "NewDefaultServerDomain"),
-      shape("DescribeTargetsRequest", "LoadBalancerId", "ListenerIds", "Protocol", "Port", "Filters:Filter[]"),
-      shape("RegisterTargetsRequest", "LoadBalancerId", "ListenerId", "Targets:Target[]", "LocationId", "Domain", "Url"),
-      shape("Target", "Port", "Type", "InstanceId", "Weight", "EniIp", "Tag"),
-      shape("DeregisterTargetsRequest", "LoadBalancerId", "ListenerId", "Targets:Target[]", "LocationId", "Domain", "Url"),
-      shape("BatchRegisterTargetsRequest", "LoadBalancerId", "Targets:BatchTarget[]"),
-      shape("BatchTarget", "ListenerId", "Port", "InstanceId", "EniIp", "Weight", "LocationId", "Tag"),
-      shape("BatchDeregisterTargetsRequest", "LoadBalancerId", "Targets:BatchTarget[]"),
-      shape("ModifyTargetWeightRequest", "LoadBalancerId", "ListenerId", "Targets:Target[]", "LocationId", "Domain", "Url",
-          "Weight"),
-      shape("BatchModifyTargetWeightRequest", "LoadBalancerId", "ModifyList:RsWeightRule[]"),
-      shape("RsWeightRule", "ListenerId", "Targets:Target[]", "LocationId", "Domain", "Url", "Weight"),
-      shape("DescribeTargetHealthRequest", "LoadBalancerIds", "ListenerIds", "LocationIds"),
-      shape("DescribeTaskStatusRequest", "TaskId", "DealName"),
-      shape("DescribeQuotaRequest")
-);
+  private static final Map<String, Map<String, Field>> SHAPES =
+      shapes(
+          shape(
+              "DescribeLoadBalancersRequest",
+              "LoadBalancerIds",
+              "LoadBalancerType",
+              "Forward",
+              "LoadBalancerName",
+              "Domain",
+              "LoadBalancerVips",
+              "BackendPublicIps",
+              "BackendPrivateIps",
+              "Offset",
+              "Limit",
+              "OrderBy",
+              "OrderType",
+              "SearchKey",
+              "ProjectId",
+              "WithRs",
+              "VpcId",
+              "SecurityGroup",
+              "MasterZone",
+              "Filters:Filter[]",
+              "AdditionalFields"),
+          shape("Filter", "Name", "Values"),
+          shape(
+              "CreateLoadBalancerRequest",
+              "LoadBalancerType",
+              "Forward",
+              "LoadBalancerName",
+              "VpcId",
+              "SubnetId",
+              "ProjectId",
+              "AddressIPVersion",
+              "Number",
+              "MasterZoneId",
+              "ZoneId",
+              "InternetAccessible:InternetAccessible",
+              "VipIsp",
+              "Tags:TagInfo[]",
+              "Vip",
+              "BandwidthPackageId",
+              "ExclusiveCluster:ExclusiveCluster",
+              "SlaType",
+              "ClusterIds",
+              "ClientToken",
+              "SnatPro",
+              "SnatIps:SnatIp[]",
+              "ClusterTag",
+              "SlaveZoneId",
+              "EipAddressId",
+              "LoadBalancerPassToTarget",
+              "DynamicVip",
+              "Egress",
+              "LBChargePrepaid:LBChargePrepaid",
+              "LBChargeType",
+              "AccessLogTopicId",
+              "AdvancedRoute",
+              "AvailableZoneAffinityInfo:AvailableZoneAffinityInfo"),
+          shape(
+              "InternetAccessible",
+              "InternetChargeType",
+              "InternetMaxBandwidthOut",
+              "BandwidthpkgSubType"),
+          shape("TagInfo", "TagKey", "TagValue"),
+          shape(
+              "ExclusiveCluster",
+              "L4Clusters:ClusterItem[]",
+              "L7Clusters:ClusterItem[]",
+              "ClassicalCluster:ClusterItem"),
+          shape("ClusterItem", "ClusterId", "ClusterName", "Zone"),
+          shape("SnatIp", "SubnetId", "Ip"),
+          shape("LBChargePrepaid", "RenewFlag", "Period"),
+          shape("AvailableZoneAffinityInfo", "Enable", "ExitRatio", "ReentryRatio"),
+          shape("DeleteLoadBalancerRequest", "LoadBalancerIds", "ForceDelete"),
+          shape("DescribeListenersRequest", "LoadBalancerId", "ListenerIds", "Protocol", "Port"),
+          shape(
+              "CreateListenerRequest",
+              "LoadBalancerId",
+              "Ports",
+              "Protocol",
+              "ListenerNames",
+              "HealthCheck:HealthCheck",
+              "Certificate:CertificateInput",
+              "SessionExpireTime",
+              "Scheduler",
+              "SniSwitch",
+              "TargetType",
+              "SessionType",
+              "KeepaliveEnable",
+              "EndPort",
+              "DeregisterTargetRst",
+              "MultiCertInfo:MultiCertInfo",
+              "MaxConn",
+              "MaxCps",
+              "IdleConnectTimeout",
+              "ProxyProtocol",
+              "SnatEnable",
+              "FullEndPorts",
+              "H2cSwitch",
+              "SslCloseSwitch",
+              "DataCompressMode",
+              "RescheduleTargetZeroWeight",
+              "RescheduleUnhealthy",
+              "RescheduleExpandTarget",
+              "RescheduleStartTime",
+              "RescheduleInterval"),
+          shape(
+              "HealthCheck",
+              "HealthSwitch",
+              "TimeOut",
+              "IntervalTime",
+              "HealthNum",
+              "UnHealthNum",
+              "HttpCode",
+              "HttpCheckPath",
+              "HttpCheckDomain",
+              "HttpCheckMethod",
+              "CheckPort",
+              "ContextType",
+              "SendContext",
+              "RecvContext",
+              "CheckType",
+              "HttpVersion",
+              "SourceIpType",
+              "ExtendedCode"),
+          shape(
+              "CertificateInput",
+              "SSLMode",
+              "SSLVerifyClient",
+              "CertId",
+              "CertCaId",
+              "CertName",
+              "CertKey",
+              "CertContent",
+              "CertCaName",
+              "CertCaContent"),
+          shape("MultiCertInfo", "SSLMode", "CertList:CertInfo[]", "SSLVerifyClient"),
+          shape("CertInfo", "CertId", "CertName", "CertContent", "CertKey"),
+          shape(
+              "ModifyListenerRequest",
+              "LoadBalancerId",
+              "ListenerId",
+              "ListenerName",
+              "SessionExpireTime",
+              "HealthCheck:HealthCheck",
+              "Certificate:CertificateInput",
+              "Scheduler",
+              "SniSwitch",
+              "TargetType",
+              "KeepaliveEnable",
+              "DeregisterTargetRst",
+              "SessionType",
+              "MultiCertInfo:MultiCertInfo",
+              "MaxConn",
+              "MaxCps",
+              "IdleConnectTimeout",
+              "ProxyProtocol",
+              "SnatEnable",
+              "DataCompressMode",
+              "RescheduleTargetZeroWeight",
+              "RescheduleUnhealthy",
+              "RescheduleExpandTarget",
+              "RescheduleStartTime",
+              "RescheduleInterval"),
+          shape("DeleteListenerRequest", "LoadBalancerId", "ListenerId"),
+          shape("CreateRuleRequest", "LoadBalancerId", "ListenerId", "Rules:RuleInput[]"),
+          shape(
+              "RuleInput",
+              "Url",
+              "Domain",
+              "SessionExpireTime",
+              "HealthCheck:HealthCheck",
+              "Certificate:CertificateInput",
+              "Scheduler",
+              "ForwardType",
+              "DefaultServer",
+              "Http2",
+              "TargetType",
+              "TrpcCallee",
+              "TrpcFunc",
+              "Quic",
+              "Domains",
+              "MultiCertInfo:MultiCertInfo",
+              "CookieName"),
+          shape(
+              "ModifyRuleRequest",
+              "LoadBalancerId",
+              "ListenerId",
+              "LocationId",
+              "Url",
+              "HealthCheck:HealthCheck",
+              "Scheduler",
+              "SessionExpireTime",
+              "ForwardType",
+              "TrpcCallee",
+              "TrpcFunc",
+              "OAuth:OAuth",
+              "CookieName"),
+          shape("OAuth", "OAuthEnable", "OAuthFailureStatus"),
+          shape(
+              "DeleteRuleRequest",
+              "LoadBalancerId",
+              "ListenerId",
+              "LocationIds",
+              "Domain",
+              "Url",
+              "NewDefaultServerDomain"),
+          shape(
+              "DescribeTargetsRequest",
+              "LoadBalancerId",
+              "ListenerIds",
+              "Protocol",
+              "Port",
+              "Filters:Filter[]"),
+          shape(
+              "RegisterTargetsRequest",
+              "LoadBalancerId",
+              "ListenerId",
+              "Targets:Target[]",
+              "LocationId",
+              "Domain",
+              "Url"),
+          shape("Target", "Port", "Type", "InstanceId", "Weight", "EniIp", "Tag"),
+          shape(
+              "DeregisterTargetsRequest",
+              "LoadBalancerId",
+              "ListenerId",
+              "Targets:Target[]",
+              "LocationId",
+              "Domain",
+              "Url"),
+          shape("BatchRegisterTargetsRequest", "LoadBalancerId", "Targets:BatchTarget[]"),
+          shape(
+              "BatchTarget",
+              "ListenerId",
+              "Port",
+              "InstanceId",
+              "EniIp",
+              "Weight",
+              "LocationId",
+              "Tag"),
+          shape("BatchDeregisterTargetsRequest", "LoadBalancerId", "Targets:BatchTarget[]"),
+          shape(
+              "ModifyTargetWeightRequest",
+              "LoadBalancerId",
+              "ListenerId",
+              "Targets:Target[]",
+              "LocationId",
+              "Domain",
+              "Url",
+              "Weight"),
+          shape("BatchModifyTargetWeightRequest", "LoadBalancerId", "ModifyList:RsWeightRule[]"),
+          shape(
+              "RsWeightRule",
+              "ListenerId",
+              "Targets:Target[]",
+              "LocationId",
+              "Domain",
+              "Url",
+              "Weight"),
+          shape("DescribeTargetHealthRequest", "LoadBalancerIds", "ListenerIds", "LocationIds"),
+          shape("DescribeTaskStatusRequest", "TaskId", "DealName"),
+          shape("DescribeQuotaRequest"));
 
-  private static final Set<String> COMMON_PARAMETERS = Set.of("Action", "Version", "Region", "Timestamp", "Nonce", "SecretId",
-      "Signature", "SignatureMethod", "Token", "Language", "RequestClient");
+  private static final Set<String> COMMON_PARAMETERS =
+      Set.of(
+          "Action",
+          "Version",
+          "Region",
+          "Timestamp",
+          "Nonce",
+          "SecretId",
+          "Signature",
+          "SignatureMethod",
+          "Token",
+          "Language",
+          "RequestClient");
 
-  private static final String[] HEALTH_CHECK = {"HealthSwitch", "TimeOut", "IntervalTime", "HealthNum", "UnHealthNum", "HttpCode",
-      "HttpCheckPath", "HttpCheckDomain", "HttpCheckMethod", "CheckPort", "CheckType"};
+  private static final String[] HEALTH_CHECK = {
+    "HealthSwitch",
+    "TimeOut",
+    "IntervalTime",
+    "HealthNum",
+    "UnHealthNum",
+    "HttpCode",
+    "HttpCheckPath",
+    "HttpCheckDomain",
+    "HttpCheckMethod",
+    "CheckPort",
+    "CheckType"
+  };
   private static final String[] TARGET = {"Port", "Type", "InstanceId", "Weight", "EniIp"};
-  private static final String[] BATCH_TARGET = {"ListenerId", "Port", "InstanceId", "EniIp", "Weight", "LocationId", "Tag"};
+  private static final String[] BATCH_TARGET = {
+    "ListenerId", "Port", "InstanceId", "EniIp", "Weight", "LocationId", "Tag"
+  };
 
-  /** What each served action implements, as paths; everything else documented is refused by name. */
-  private static final Map<String, Set<String>> IMPLEMENTED = Map.ofEntries(
-      Map.entry("DescribeLoadBalancers", paths(List.of("LoadBalancerIds", "LoadBalancerType", "Forward", "LoadBalancerName", "Domain",
-          "LoadBalancerVips", "BackendPrivateIps", "Offset", "Limit", "OrderBy", "OrderType", "SearchKey", "ProjectId", "WithRs", "VpcId",
-          "MasterZone", "Filters", "AdditionalFields"), under("Filters[].", "Name", "Values"))),
-      Map.entry("CreateLoadBalancer", paths(List.of("LoadBalancerType", "Forward", "LoadBalancerName", "VpcId", "SubnetId", "ProjectId",
-          "AddressIPVersion", "Number", "MasterZoneId", "ZoneId", "InternetAccessible", "VipIsp", "Tags", "Vip", "SlaType", "ClientToken",
-          "SnatPro", "SlaveZoneId", "LoadBalancerPassToTarget", "LBChargeType"),
-          under("InternetAccessible.", "InternetChargeType", "InternetMaxBandwidthOut", "BandwidthpkgSubType"),
-          under("Tags[].", "TagKey", "TagValue"))),
-      Map.entry("DeleteLoadBalancer", paths(List.of("LoadBalancerIds"))),
-      Map.entry("DescribeListeners", paths(List.of("LoadBalancerId", "ListenerIds", "Protocol", "Port"))),
-      Map.entry("CreateListener", paths(List.of("LoadBalancerId", "Ports", "Protocol", "ListenerNames", "HealthCheck", "SessionExpireTime",
-          "Scheduler"), under("HealthCheck.", HEALTH_CHECK))),
-      Map.entry("ModifyListener", paths(List.of("LoadBalancerId", "ListenerId", "ListenerName", "SessionExpireTime", "HealthCheck",
-          "Scheduler"), under("HealthCheck.", HEALTH_CHECK))),
-      Map.entry("DeleteListener", paths(List.of("LoadBalancerId", "ListenerId"))),
-      Map.entry("CreateRule", paths(List.of("LoadBalancerId", "ListenerId", "Rules"), under("Rules[].", "Url", "Domain", "Domains",
-          "SessionExpireTime", "HealthCheck", "Scheduler", "ForwardType", "DefaultServer"), under("Rules[].HealthCheck.", HEALTH_CHECK))),
-      Map.entry("ModifyRule", paths(List.of("LoadBalancerId", "ListenerId", "LocationId", "Url", "HealthCheck", "Scheduler",
-          "SessionExpireTime", "ForwardType"), under("HealthCheck.", HEALTH_CHECK))),
-      Map.entry("DeleteRule", paths(List.of("LoadBalancerId", "ListenerId", "LocationIds", "Domain", "Url"))),
-      Map.entry("DescribeTargets", paths(List.of("LoadBalancerId", "ListenerIds", "Protocol", "Port", "Filters"),
-          under("Filters[].", "Name", "Values"))),
-      Map.entry("RegisterTargets", paths(List.of("LoadBalancerId", "ListenerId", "Targets", "LocationId", "Domain", "Url"),
-          under("Targets[].", TARGET), List.of("Targets[].Tag"))),
-      Map.entry("DeregisterTargets", paths(List.of("LoadBalancerId", "ListenerId", "Targets", "LocationId", "Domain", "Url"),
-          under("Targets[].", TARGET), List.of("Targets[].Tag"))),
-      Map.entry("BatchRegisterTargets", paths(List.of("LoadBalancerId", "Targets"), under("Targets[].", BATCH_TARGET))),
-      Map.entry("BatchDeregisterTargets", paths(List.of("LoadBalancerId", "Targets"), under("Targets[].", BATCH_TARGET))),
-      Map.entry("ModifyTargetWeight", paths(List.of("LoadBalancerId", "ListenerId", "Targets", "LocationId", "Domain", "Url", "Weight"),
-          under("Targets[].", TARGET))),
-      Map.entry("BatchModifyTargetWeight", paths(List.of("LoadBalancerId", "ModifyList"), under("ModifyList[].", "ListenerId", "Targets",
-          "LocationId", "Domain", "Url", "Weight"), under("ModifyList[].Targets[].", TARGET))),
-      Map.entry("DescribeTargetHealth", paths(List.of("LoadBalancerIds", "ListenerIds", "LocationIds"))),
-      Map.entry("DescribeTaskStatus", paths(List.of("TaskId", "DealName"))),
-      Map.entry("DescribeQuota", paths()));
+  /**
+   * What each served action implements, as paths; everything else documented is refused by name.
+   */
+  private static final Map<String, Set<String>> IMPLEMENTED =
+      Map.ofEntries(
+          Map.entry(
+              "DescribeLoadBalancers",
+              paths(
+                  List.of(
+                      "LoadBalancerIds",
+                      "LoadBalancerType",
+                      "Forward",
+                      "LoadBalancerName",
+                      "Domain",
+                      "LoadBalancerVips",
+                      "BackendPrivateIps",
+                      "Offset",
+                      "Limit",
+                      "OrderBy",
+                      "OrderType",
+                      "SearchKey",
+                      "ProjectId",
+                      "WithRs",
+                      "VpcId",
+                      "MasterZone",
+                      "Filters",
+                      "AdditionalFields"),
+                  under("Filters[].", "Name", "Values"))),
+          Map.entry(
+              "CreateLoadBalancer",
+              paths(
+                  List.of(
+                      "LoadBalancerType",
+                      "Forward",
+                      "LoadBalancerName",
+                      "VpcId",
+                      "SubnetId",
+                      "ProjectId",
+                      "AddressIPVersion",
+                      "Number",
+                      "MasterZoneId",
+                      "ZoneId",
+                      "InternetAccessible",
+                      "VipIsp",
+                      "Tags",
+                      "Vip",
+                      "SlaType",
+                      "ClientToken",
+                      "SnatPro",
+                      "SlaveZoneId",
+                      "LoadBalancerPassToTarget",
+                      "LBChargeType"),
+                  under(
+                      "InternetAccessible.",
+                      "InternetChargeType",
+                      "InternetMaxBandwidthOut",
+                      "BandwidthpkgSubType"),
+                  under("Tags[].", "TagKey", "TagValue"))),
+          Map.entry("DeleteLoadBalancer", paths(List.of("LoadBalancerIds"))),
+          Map.entry(
+              "DescribeListeners",
+              paths(List.of("LoadBalancerId", "ListenerIds", "Protocol", "Port"))),
+          Map.entry(
+              "CreateListener",
+              paths(
+                  List.of(
+                      "LoadBalancerId",
+                      "Ports",
+                      "Protocol",
+                      "ListenerNames",
+                      "HealthCheck",
+                      "SessionExpireTime",
+                      "Scheduler"),
+                  under("HealthCheck.", HEALTH_CHECK))),
+          Map.entry(
+              "ModifyListener",
+              paths(
+                  List.of(
+                      "LoadBalancerId",
+                      "ListenerId",
+                      "ListenerName",
+                      "SessionExpireTime",
+                      "HealthCheck",
+                      "Scheduler"),
+                  under("HealthCheck.", HEALTH_CHECK))),
+          Map.entry("DeleteListener", paths(List.of("LoadBalancerId", "ListenerId"))),
+          Map.entry(
+              "CreateRule",
+              paths(
+                  List.of("LoadBalancerId", "ListenerId", "Rules"),
+                  under(
+                      "Rules[].",
+                      "Url",
+                      "Domain",
+                      "Domains",
+                      "SessionExpireTime",
+                      "HealthCheck",
+                      "Scheduler",
+                      "ForwardType",
+                      "DefaultServer"),
+                  under("Rules[].HealthCheck.", HEALTH_CHECK))),
+          Map.entry(
+              "ModifyRule",
+              paths(
+                  List.of(
+                      "LoadBalancerId",
+                      "ListenerId",
+                      "LocationId",
+                      "Url",
+                      "HealthCheck",
+                      "Scheduler",
+                      "SessionExpireTime",
+                      "ForwardType"),
+                  under("HealthCheck.", HEALTH_CHECK))),
+          Map.entry(
+              "DeleteRule",
+              paths(List.of("LoadBalancerId", "ListenerId", "LocationIds", "Domain", "Url"))),
+          Map.entry(
+              "DescribeTargets",
+              paths(
+                  List.of("LoadBalancerId", "ListenerIds", "Protocol", "Port", "Filters"),
+                  under("Filters[].", "Name", "Values"))),
+          Map.entry(
+              "RegisterTargets",
+              paths(
+                  List.of("LoadBalancerId", "ListenerId", "Targets", "LocationId", "Domain", "Url"),
+                  under("Targets[].", TARGET),
+                  List.of("Targets[].Tag"))),
+          Map.entry(
+              "DeregisterTargets",
+              paths(
+                  List.of("LoadBalancerId", "ListenerId", "Targets", "LocationId", "Domain", "Url"),
+                  under("Targets[].", TARGET),
+                  List.of("Targets[].Tag"))),
+          Map.entry(
+              "BatchRegisterTargets",
+              paths(List.of("LoadBalancerId", "Targets"), under("Targets[].", BATCH_TARGET))),
+          Map.entry(
+              "BatchDeregisterTargets",
+              paths(List.of("LoadBalancerId", "Targets"), under("Targets[].", BATCH_TARGET))),
+          Map.entry(
+              "ModifyTargetWeight",
+              paths(
+                  List.of(
+                      "LoadBalancerId",
+                      "ListenerId",
+                      "Targets",
+                      "LocationId",
+                      "Domain",
+                      "Url",
+                      "Weight"),
+                  under("Targets[].", TARGET))),
+          Map.entry(
+              "BatchModifyTargetWeight",
+              paths(
+                  List.of("LoadBalancerId", "ModifyList"),
+                  under(
+                      "ModifyList[].",
+                      "ListenerId",
+                      "Targets",
+                      "LocationId",
+                      "Domain",
+                      "Url",
+                      "Weight"),
+                  under("ModifyList[].Targets[].", TARGET))),
+          Map.entry(
+              "DescribeTargetHealth",
+              paths(List.of("LoadBalancerIds", "ListenerIds", "LocationIds"))),
+          Map.entry("DescribeTaskStatus", paths(List.of("TaskId", "DealName"))),
+          Map.entry("DescribeQuota", paths()));
 
   /** Why some documented fields are refused, where it is more than "not implemented". */
-  private static final Map<String, String> REASONS = Map.of(
-      "DescribeLoadBalancers BackendPublicIps", "the emulator's targets have no public IPs",
-      "DescribeLoadBalancers SecurityGroup", "the emulator models no security groups",
-      "DeleteLoadBalancer ForceDelete", "the emulator models none of the checks that ForceDelete overrides",
-      "ModifyTargetWeight Targets[].Tag", "a target's Tag is set when it is registered",
-      "BatchModifyTargetWeight ModifyList[].Targets[].Tag", "a target's Tag is set when it is registered");
+  private static final Map<String, String> REASONS =
+      Map.of(
+          "DescribeLoadBalancers BackendPublicIps", "the emulator's targets have no public IPs",
+          "DescribeLoadBalancers SecurityGroup", "the emulator models no security groups",
+          "DeleteLoadBalancer ForceDelete",
+              "the emulator models none of the checks that ForceDelete overrides",
+          "ModifyTargetWeight Targets[].Tag", "a target's Tag is set when it is registered",
+          "BatchModifyTargetWeight ModifyList[].Targets[].Tag",
+              "a target's Tag is set when it is registered");
 
   private RequestFields() {}
 
-  /** Refuses {@code body} if it holds an undocumented or unimplemented field; the first one found is named. */
+  /**
+   * Refuses {@code body} if it holds an undocumented or unimplemented field; the first one found is
+   * named.
+   */
   static void check(String action, JsonObject body) {
     Set<String> implemented = IMPLEMENTED.get(action);
     if (implemented == null) {
@@ -156,7 +523,8 @@ final class RequestFields {
     check(action, action + "Request", "", body, implemented);
   }
 
-  private static void check(String action, String type, String prefix, JsonObject body, Set<String> implemented) {
+  private static void check(
+      String action, String type, String prefix, JsonObject body, Set<String> implemented) {
     Map<String, Field> fields = SHAPES.get(type);
     for (Map.Entry<String, JsonElement> entry : body.entrySet()) {
       String name = entry.getKey();
@@ -167,12 +535,21 @@ final class RequestFields {
       String path = prefix + name;
       Field field = fields.get(name);
       if (field == null) {
-        throw new ApiError("UnknownParameter", "The parameter `" + path + "` is not a parameter of " + action + ".");
+        throw new ApiError(
+            "UnknownParameter",
+            "The parameter `" + path + "` is not a parameter of " + action + ".");
       }
       if (!implemented.contains(path)) {
         String reason = REASONS.get(action + " " + path);
-        throw new ApiError("UnsupportedOperation", "`" + path + "` of " + action + " is not implemented by the emulator"
-            + (reason == null ? "" : ": " + reason) + ".");
+        throw new ApiError(
+            "UnsupportedOperation",
+            "`"
+                + path
+                + "` of "
+                + action
+                + " is not implemented by the emulator"
+                + (reason == null ? "" : ": " + reason)
+                + ".");
       }
       if (field.type() == null) {
         continue;
@@ -217,7 +594,10 @@ final class RequestFields {
     }
   }
 
-  /** A documented field: {@code type} is its object type (null for a value), {@code list} whether it is a list of them. */
+  /**
+   * A documented field: {@code type} is its object type (null for a value), {@code list} whether it
+   * is a list of them.
+   */
   private record Field(String type, boolean list) {}
 
   private static Map.Entry<String, Map<String, Field>> shape(String type, String... fields) {
@@ -229,14 +609,17 @@ final class RequestFields {
       } else {
         String nested = field.substring(colon + 1);
         boolean list = nested.endsWith("[]");
-        shape.put(field.substring(0, colon), new Field(list ? nested.substring(0, nested.length() - 2) : nested, list));
+        shape.put(
+            field.substring(0, colon),
+            new Field(list ? nested.substring(0, nested.length() - 2) : nested, list));
       }
     }
     return Map.entry(type, Collections.unmodifiableMap(shape));
   }
 
   @SafeVarargs
-  private static Map<String, Map<String, Field>> shapes(Map.Entry<String, Map<String, Field>>... shapes) {
+  private static Map<String, Map<String, Field>> shapes(
+      Map.Entry<String, Map<String, Field>>... shapes) {
     Map<String, Map<String, Field>> all = new LinkedHashMap<>();
     for (Map.Entry<String, Map<String, Field>> shape : shapes) {
       all.put(shape.getKey(), shape.getValue());

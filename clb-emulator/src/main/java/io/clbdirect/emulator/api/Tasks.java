@@ -18,11 +18,13 @@ final class Tasks implements AutoCloseable {
 
   private final ClbState state;
   private final Duration delay;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "clb-emulator-tasks");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "clb-emulator-tasks");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   Tasks(ClbState state, Duration delay) {
     this.state = state;
@@ -31,7 +33,11 @@ final class Tasks implements AutoCloseable {
 
   /** Caller holds the state lock and has checked the load balancers are not locked. */
   Task start(String taskId, List<LoadBalancer> locked, Runnable effect) {
-    Task task = new Task(taskId, locked.stream().map(LoadBalancer::loadBalancerId).toList(), state.clock().instant());
+    Task task =
+        new Task(
+            taskId,
+            locked.stream().map(LoadBalancer::loadBalancerId).toList(),
+            state.clock().instant());
     state.tasks().put(taskId, task);
     locked.forEach(lb -> lb.setLockingTaskId(taskId));
     timer.schedule(() -> complete(task, locked, effect), delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -39,20 +45,22 @@ final class Tasks implements AutoCloseable {
   }
 
   private void complete(Task task, List<LoadBalancer> locked, Runnable effect) {
-    state.locked(() -> {
-      try {
-        effect.run();
-        task.finish(true, "");
-      } catch (RuntimeException e) {
-        task.finish(false, e.getMessage());
-      } finally {
-        locked.forEach(lb -> {
-          if (task.id().equals(lb.lockingTaskId())) {
-            lb.setLockingTaskId(null);
+    state.locked(
+        () -> {
+          try {
+            effect.run();
+            task.finish(true, "");
+          } catch (RuntimeException e) {
+            task.finish(false, e.getMessage());
+          } finally {
+            locked.forEach(
+                lb -> {
+                  if (task.id().equals(lb.lockingTaskId())) {
+                    lb.setLockingTaskId(null);
+                  }
+                });
           }
         });
-      }
-    });
     state.changed();
   }
 

@@ -22,25 +22,32 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Tc3Verifier {
 
   static final Duration MAX_SKEW = Duration.ofMinutes(5);
-  private static final Pattern AUTHORIZATION = Pattern.compile(
-      "TC3-HMAC-SHA256 Credential=([^/]+)/(\\d{4}-\\d{2}-\\d{2})/([^/]+)/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})");
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final Pattern AUTHORIZATION =
+      Pattern.compile(
+          "TC3-HMAC-SHA256 Credential=([^/]+)/(\\d{4}-\\d{2}-\\d{2})/([^/]+)/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})");
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
   private final Map<String, String> secrets;
 
-  /** @param secrets SecretId to SecretKey */
+  /**
+   * @param secrets SecretId to SecretKey
+   */
   public Tc3Verifier(Map<String, String> secrets) {
     this.secrets = Map.copyOf(secrets);
   }
 
   /** A request as it arrived. {@code headers} are looked up lower-case. */
-  public record SignedRequest(String method, String path, String query, Map<String, String> headers, byte[] body) {
+  public record SignedRequest(
+      String method, String path, String query, Map<String, String> headers, byte[] body) {
     String header(String name) {
       return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
   }
 
-  /** @throws ApiError AuthFailure.* when the request is not correctly signed by a known key, now */
+  /**
+   * @throws ApiError AuthFailure.* when the request is not correctly signed by a known key, now
+   */
   public void verify(SignedRequest request, Instant now) {
     String authorization = request.header("Authorization");
     if (authorization == null || authorization.isBlank()) {
@@ -48,7 +55,9 @@ public final class Tc3Verifier {
     }
     Matcher matcher = AUTHORIZATION.matcher(authorization.trim());
     if (!matcher.matches()) {
-      throw new ApiError("AuthFailure.InvalidAuthorization", "Authorization header is not a TC3-HMAC-SHA256 credential.");
+      throw new ApiError(
+          "AuthFailure.InvalidAuthorization",
+          "Authorization header is not a TC3-HMAC-SHA256 credential.");
     }
     String secretId = matcher.group(1);
     String date = matcher.group(2);
@@ -57,43 +66,78 @@ public final class Tc3Verifier {
     String signature = matcher.group(5);
     String secretKey = secrets.get(secretId);
     if (secretKey == null) {
-      throw new ApiError("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.");
+      throw new ApiError(
+          "AuthFailure.SecretIdNotFound",
+          "The SecretId is not found, please ensure that your SecretId is correct.");
     }
     long timestamp;
     try {
       timestamp = Long.parseLong(request.header("X-TC-Timestamp"));
     } catch (NumberFormatException | NullPointerException e) {
-      throw new ApiError("AuthFailure.InvalidAuthorization", "X-TC-Timestamp is missing or not a number.");
+      throw new ApiError(
+          "AuthFailure.InvalidAuthorization", "X-TC-Timestamp is missing or not a number.");
     }
     Instant signedAt = Instant.ofEpochSecond(timestamp);
     if (Duration.between(signedAt, now).abs().compareTo(MAX_SKEW) > 0) {
-      throw new ApiError("AuthFailure.SignatureExpire", "Signature expired, timestamp is " + timestamp
-          + ", server time is " + now.getEpochSecond() + ".");
+      throw new ApiError(
+          "AuthFailure.SignatureExpire",
+          "Signature expired, timestamp is "
+              + timestamp
+              + ", server time is "
+              + now.getEpochSecond()
+              + ".");
     }
     if (!DATE.format(signedAt).equals(date)) {
-      throw new ApiError("AuthFailure.SignatureFailure", "The credential date does not match X-TC-Timestamp.");
+      throw new ApiError(
+          "AuthFailure.SignatureFailure", "The credential date does not match X-TC-Timestamp.");
     }
     StringBuilder canonicalHeaders = new StringBuilder();
     for (String name : signedHeaders.split(";")) {
       String value = request.header(name);
-      canonicalHeaders.append(name).append(':').append(value == null ? "" : value.trim()).append('\n');
+      canonicalHeaders
+          .append(name)
+          .append(':')
+          .append(value == null ? "" : value.trim())
+          .append('\n');
     }
-    String payloadHash = "UNSIGNED-PAYLOAD".equals(request.header("X-TC-Content-SHA256"))
-        ? sha256Hex("UNSIGNED-PAYLOAD".getBytes(StandardCharsets.UTF_8))
-        : sha256Hex(request.body());
-    String canonicalRequest = request.method() + "\n" + request.path() + "\n" + (request.query() == null ? "" : request.query())
-        + "\n" + canonicalHeaders + "\n" + signedHeaders + "\n" + payloadHash;
+    String payloadHash =
+        "UNSIGNED-PAYLOAD".equals(request.header("X-TC-Content-SHA256"))
+            ? sha256Hex("UNSIGNED-PAYLOAD".getBytes(StandardCharsets.UTF_8))
+            : sha256Hex(request.body());
+    String canonicalRequest =
+        request.method()
+            + "\n"
+            + request.path()
+            + "\n"
+            + (request.query() == null ? "" : request.query())
+            + "\n"
+            + canonicalHeaders
+            + "\n"
+            + signedHeaders
+            + "\n"
+            + payloadHash;
     String scope = date + "/" + service + "/tc3_request";
-    String stringToSign = "TC3-HMAC-SHA256\n" + timestamp + "\n" + scope + "\n"
-        + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
+    String stringToSign =
+        "TC3-HMAC-SHA256\n"
+            + timestamp
+            + "\n"
+            + scope
+            + "\n"
+            + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
     String expected = sign(secretKey, date, service, stringToSign);
-    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
-      throw new ApiError("AuthFailure.SignatureFailure",
+    if (!MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII),
+        signature.getBytes(StandardCharsets.US_ASCII))) {
+      throw new ApiError(
+          "AuthFailure.SignatureFailure",
           "The provided credentials could not be validated. Please check your signature is correct.");
     }
   }
 
-  /** The signature a client with {@code secretKey} would send. Public for tests and the test vectors. */
+  /**
+   * The signature a client with {@code secretKey} would send. Public for tests and the test
+   * vectors.
+   */
   public static String sign(String secretKey, String date, String service, String stringToSign) {
     byte[] kDate = hmac(("TC3" + secretKey).getBytes(StandardCharsets.UTF_8), date);
     byte[] kService = hmac(kDate, service);

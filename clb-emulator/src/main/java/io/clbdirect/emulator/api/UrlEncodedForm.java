@@ -14,10 +14,11 @@ import java.util.Map;
  */
 final class UrlEncodedForm {
 
-  private UrlEncodedForm() {
-  }
+  private UrlEncodedForm() {}
 
-  /** @param raw still percent-encoded; null or empty gives no parameters */
+  /**
+   * @param raw still percent-encoded; null or empty gives no parameters
+   */
   static Map<String, String> parse(String raw) {
     Map<String, String> params = new LinkedHashMap<>();
     if (raw == null || raw.isEmpty()) {
@@ -29,12 +30,14 @@ final class UrlEncodedForm {
       }
       int equals = pair.indexOf('=');
       if (equals <= 0) {
-        throw new ApiError("InvalidParameter.FormatError", "`" + pair + "` is not a name=value pair.");
+        throw new ApiError(
+            "InvalidParameter.FormatError", "`" + pair + "` is not a name=value pair.");
       }
       String name = decode(pair.substring(0, equals));
       String value = decode(pair.substring(equals + 1));
       if (params.putIfAbsent(name, value) != null) {
-        throw new ApiError("InvalidParameter.FormatError", "`" + name + "` is given more than once.");
+        throw new ApiError(
+            "InvalidParameter.FormatError", "`" + name + "` is given more than once.");
       }
     }
     return Collections.unmodifiableMap(params);
@@ -44,7 +47,8 @@ final class UrlEncodedForm {
     try {
       return URLDecoder.decode(text, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new ApiError("InvalidParameter.FormatError", "`" + text + "` is not correctly percent-encoded.");
+      throw new ApiError(
+          "InvalidParameter.FormatError", "`" + text + "` is not correctly percent-encoded.");
     }
   }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
 /** The API's JSON shapes for the model (PascalCase, as the SDK's @SerializedName expects). */
 final class Views {
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private Views() {}
 
@@ -25,11 +26,11 @@ final class Views {
   }
 
   /**
-   * A LoadBalancer as the SDK model names its fields. choice: AddressIPVersion is reported as the output
-   * model documents it (ipv4 | ipv6, with IPv6Mode IPv6Nat64 | IPv6FullChain), though the VIP itself is
-   * always an IPv4 loopback address; a zone given as a number fills MasterZone.ZoneId, a zone name fills
-   * MasterZone.Zone (the emulator has no zone catalogue to fill the other). TargetCount only when
-   * {@code withTargetCount} (AdditionalFields TargetCount).
+   * A LoadBalancer as the SDK model names its fields. choice: AddressIPVersion is reported as the
+   * output model documents it (ipv4 | ipv6, with IPv6Mode IPv6Nat64 | IPv6FullChain), though the
+   * VIP itself is always an IPv4 loopback address; a zone given as a number fills
+   * MasterZone.ZoneId, a zone name fills MasterZone.Zone (the emulator has no zone catalogue to
+   * fill the other). TargetCount only when {@code withTargetCount} (AdditionalFields TargetCount).
    */
   static JsonObject loadBalancer(LoadBalancer lb, boolean withTargetCount) {
     LoadBalancerAttributes a = lb.attributes();
@@ -57,7 +58,8 @@ final class Views {
     json.add("SecureGroups", new JsonArray());
     json.addProperty("AddressIPVersion", a.addressIPVersion().equals("IPV4") ? "ipv4" : "ipv6");
     if (!a.addressIPVersion().equals("IPV4")) {
-      json.addProperty("IPv6Mode", a.addressIPVersion().equals("IPV6") ? "IPv6Nat64" : "IPv6FullChain");
+      json.addProperty(
+          "IPv6Mode", a.addressIPVersion().equals("IPV6") ? "IPv6Nat64" : "IPv6FullChain");
     }
     json.addProperty("VipIsp", a.vipIsp());
     if (a.masterZone() != null) {
@@ -91,8 +93,8 @@ final class Views {
   }
 
   /**
-   * choice: an OPEN load balancer's domain is {@code <id>.clb.emulator.invalid} (the reserved .invalid
-   * TLD never resolves); an INTERNAL one has none ("").
+   * choice: an OPEN load balancer's domain is {@code <id>.clb.emulator.invalid} (the reserved
+   * .invalid TLD never resolves); an INTERNAL one has none ("").
    */
   static String domain(LoadBalancer lb) {
     return lb.type().equals("OPEN") ? lb.loadBalancerId() + ".clb.emulator.invalid" : "";
@@ -134,8 +136,8 @@ final class Views {
   }
 
   /**
-   * An L4 listener carries its HealthCheck, Scheduler and SessionExpireTime; an L7 listener carries them
-   * per rule (RuleOutput), so the listener itself reports none of them.
+   * An L4 listener carries its HealthCheck, Scheduler and SessionExpireTime; an L7 listener carries
+   * them per rule (RuleOutput), so the listener itself reports none of them.
    */
   static JsonObject listener(Listener listener) {
     JsonObject json = new JsonObject();
@@ -183,7 +185,8 @@ final class Views {
     json.addProperty("InstanceId", target.instanceId() != null ? target.instanceId() : "");
     json.addProperty("Port", target.port());
     json.addProperty("Weight", target.weight());
-    json.add("PrivateIpAddresses", target.eniIp() != null ? strings(target.eniIp()) : new JsonArray());
+    json.add(
+        "PrivateIpAddresses", target.eniIp() != null ? strings(target.eniIp()) : new JsonArray());
     json.addProperty("RegisteredTime", time(target.registeredTime()));
     if (target.tag() != null) {
       json.addProperty("Tag", target.tag());

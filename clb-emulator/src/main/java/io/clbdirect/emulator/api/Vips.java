@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Hands out VIPs: public ones as 127.&lt;vipOctet&gt;.x.y (x 0–255, y 1–254, in order), internal ones from
- * the load balancer's subnet. choice: in a subnet the first two addresses (network, gateway) and the last
- * (broadcast) are never handed out, as in a Tencent VPC subnet; addresses are taken in order after the
- * last one handed out (wrapping around), so a deleted load balancer's VIP is not reused at once. Callers
- * hold the state lock and pass the VIPs in use.
+ * Hands out VIPs: public ones as 127.&lt;vipOctet&gt;.x.y (x 0–255, y 1–254, in order), internal
+ * ones from the load balancer's subnet. choice: in a subnet the first two addresses (network,
+ * gateway) and the last (broadcast) are never handed out, as in a Tencent VPC subnet; addresses are
+ * taken in order after the last one handed out (wrapping around), so a deleted load balancer's VIP
+ * is not reused at once. Callers hold the state lock and pass the VIPs in use.
  */
 final class Vips {
 
@@ -34,7 +34,8 @@ final class Vips {
         return vip;
       }
     }
-    throw new ApiError("ResourceInsufficient", "No public VIP is free in 127." + vipOctet + ".0.0/16.");
+    throw new ApiError(
+        "ResourceInsufficient", "No public VIP is free in 127." + vipOctet + ".0.0/16.");
   }
 
   String nextInSubnet(Networks.Subnet subnet, Set<String> used) {
@@ -50,16 +51,28 @@ final class Vips {
         return vip;
       }
     }
-    throw new ApiError("ResourceInsufficient", "Subnet " + subnet.subnetId() + " (" + subnet.cidr() + ") has no free address for a VIP.");
+    throw new ApiError(
+        "ResourceInsufficient",
+        "Subnet " + subnet.subnetId() + " (" + subnet.cidr() + ") has no free address for a VIP.");
   }
 
-  /** A requested public VIP: inside 127.&lt;vipOctet&gt;.0.0/16 with a last octet 1–254, and free. */
+  /**
+   * A requested public VIP: inside 127.&lt;vipOctet&gt;.0.0/16 with a last octet 1–254, and free.
+   */
   void checkPublic(String vip, Set<String> used) {
     Integer address = Cidr.ipv4(vip);
     Cidr range = Cidr.parse("127." + vipOctet + ".0.0/16");
-    if (address == null || !range.contains(address) || (address & 255) == 0 || (address & 255) == 255) {
-      throw new ApiError("InvalidParameterValue", "`Vip` " + vip + " is not a public VIP of the emulator (" + range
-          + ", last octet 1-254).");
+    if (address == null
+        || !range.contains(address)
+        || (address & 255) == 0
+        || (address & 255) == 255) {
+      throw new ApiError(
+          "InvalidParameterValue",
+          "`Vip` "
+              + vip
+              + " is not a public VIP of the emulator ("
+              + range
+              + ", last octet 1-254).");
     }
     free(vip, used);
   }
@@ -69,11 +82,20 @@ final class Vips {
     Integer address = Cidr.ipv4(vip);
     Cidr block = Cidr.parse(subnet.cidr());
     if (address == null || !block.contains(address)) {
-      throw new ApiError("InvalidParameterValue", "`Vip` " + vip + " is not inside subnet " + subnet.subnetId() + " (" + block + ").");
+      throw new ApiError(
+          "InvalidParameterValue",
+          "`Vip` " + vip + " is not inside subnet " + subnet.subnetId() + " (" + block + ").");
     }
     if (address == block.network() || address == block.network() + 1 || address == block.last()) {
-      throw new ApiError("InvalidParameterValue", "`Vip` " + vip + " is reserved in subnet " + subnet.subnetId() + " (" + block
-          + "): its network, gateway and broadcast addresses are not handed out.");
+      throw new ApiError(
+          "InvalidParameterValue",
+          "`Vip` "
+              + vip
+              + " is reserved in subnet "
+              + subnet.subnetId()
+              + " ("
+              + block
+              + "): its network, gateway and broadcast addresses are not handed out.");
     }
     free(vip, used);
   }
@@ -81,7 +103,8 @@ final class Vips {
   private static void free(String vip, Set<String> used) {
     if (used.contains(vip)) {
       // choice: an occupied VIP is ResourceInUse (the reference only says creation fails).
-      throw new ApiError("ResourceInUse", "`Vip` " + vip + " is already used by another load balancer.");
+      throw new ApiError(
+          "ResourceInUse", "`Vip` " + vip + " is already used by another load balancer.");
     }
   }
 }

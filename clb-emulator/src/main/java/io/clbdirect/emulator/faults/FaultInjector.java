@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FaultInjector {
 
-  /** @param rate 0..1, the share of calls of the action that fail with {@code code} */
+  /**
+   * @param rate 0..1, the share of calls of the action that fail with {@code code}
+   */
   public record ActionFault(double rate, String code) {
     public ActionFault {
       if (rate < 0 || rate > 1) {
@@ -48,7 +50,10 @@ public final class FaultInjector {
     this.throttleAll = throttleAll;
   }
 
-  /** Writes to {@code loadBalancerId} fail with FailedOperation.ResourceInOperating until {@code until}. */
+  /**
+   * Writes to {@code loadBalancerId} fail with FailedOperation.ResourceInOperating until {@code
+   * until}.
+   */
   public void lockLoadBalancer(String loadBalancerId, Instant until) {
     lockedUntil.put(loadBalancerId, until);
   }
@@ -69,7 +74,10 @@ public final class FaultInjector {
     return throttleAll;
   }
 
-  /** The error code to answer {@code action} with this time, or null. Draws from the seeded sequence. */
+  /**
+   * The error code to answer {@code action} with this time, or null. Draws from the seeded
+   * sequence.
+   */
   public synchronized String errorFor(String action) {
     ActionFault fault = actionFaults.get(action);
     if (fault == null || fault.rate() == 0) {

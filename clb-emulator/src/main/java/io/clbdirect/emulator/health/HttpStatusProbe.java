@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * One HTTP health-check exchange, written by hand on a plain socket: {@code GET|HEAD path HTTP/1.1},
- * {@code Host}, {@code Connection: close}, then only the status line is read. A socket rather than
- * java.net.http.HttpClient because the whole exchange (connect included) must fit one deadline and the
- * socket must be closable from outside when the checker stops. Plain HTTP only: an HTTPS check type
- * is probed without TLS.
+ * One HTTP health-check exchange, written by hand on a plain socket: {@code GET|HEAD path
+ * HTTP/1.1}, {@code Host}, {@code Connection: close}, then only the status line is read. A socket
+ * rather than java.net.http.HttpClient because the whole exchange (connect included) must fit one
+ * deadline and the socket must be closable from outside when the checker stops. Plain HTTP only: an
+ * HTTPS check type is probed without TLS.
  */
 final class HttpStatusProbe {
 
@@ -25,12 +25,14 @@ final class HttpStatusProbe {
   private HttpStatusProbe() {}
 
   /**
-   * Connects {@code socket} to {@code address}, sends the check's request and returns the response's
-   * status code, all within {@code timeout}.
+   * Connects {@code socket} to {@code address}, sends the check's request and returns the
+   * response's status code, all within {@code timeout}.
    *
    * @throws IOException on refusal, timeout, or a reply that is not an HTTP status line
    */
-  static int status(Socket socket, InetSocketAddress address, HealthCheckConfig check, Duration timeout) throws IOException {
+  static int status(
+      Socket socket, InetSocketAddress address, HealthCheckConfig check, Duration timeout)
+      throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     socket.connect(address, millisLeft(deadline));
     OutputStream out = socket.getOutputStream();
@@ -42,15 +44,23 @@ final class HttpStatusProbe {
   static String request(HealthCheckConfig check, InetSocketAddress address) throws IOException {
     String method = "HEAD".equalsIgnoreCase(check.httpCheckMethod()) ? "HEAD" : "GET";
     String path = blank(check.httpCheckPath()) ? "/" : check.httpCheckPath();
-    String host = blank(check.httpCheckDomain())
-        ? address.getAddress().getHostAddress() + ":" + address.getPort()
-        : check.httpCheckDomain();
-    // A space or line break would split the request line or smuggle a header: such a check cannot be sent.
-    if (!path.chars().allMatch(c -> c > ' ' && c < 127) || !host.chars().allMatch(c -> c > ' ' && c < 127)) {
+    String host =
+        blank(check.httpCheckDomain())
+            ? address.getAddress().getHostAddress() + ":" + address.getPort()
+            : check.httpCheckDomain();
+    // A space or line break would split the request line or smuggle a header: such a check cannot
+    // be sent.
+    if (!path.chars().allMatch(c -> c > ' ' && c < 127)
+        || !host.chars().allMatch(c -> c > ' ' && c < 127)) {
       throw new IOException("health check path or domain is not sendable: " + path + " / " + host);
     }
-    return method + " " + path + " HTTP/1.1\r\n"
-        + "Host: " + host + "\r\n"
+    return method
+        + " "
+        + path
+        + " HTTP/1.1\r\n"
+        + "Host: "
+        + host
+        + "\r\n"
         + "User-Agent: clb-emulator-health-check\r\n"
         + "Connection: close\r\n"
         + "\r\n";
@@ -64,7 +74,10 @@ final class HttpStatusProbe {
     return Integer.parseInt(parts[1]);
   }
 
-  /** Reads up to the first line feed, re-arming the read timeout so the whole read ends by {@code deadline}. */
+  /**
+   * Reads up to the first line feed, re-arming the read timeout so the whole read ends by {@code
+   * deadline}.
+   */
   private static String readStatusLine(Socket socket, long deadline) throws IOException {
     InputStream in = socket.getInputStream();
     StringBuilder line = new StringBuilder();

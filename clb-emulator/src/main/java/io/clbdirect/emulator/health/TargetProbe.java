@@ -13,13 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Probes one target once and says whether it passed. The address is the one the data path would use
- * (the ENI IP, or the address registered for an instance id), the port is the check's CheckPort or else
- * the target's. An HTTP check passes when the status falls in the check's accepted classes; every other
- * check type is a TCP connect that passes when the connection is established. A target without a
- * loopback address (an unregistered instance id, or an address outside 127.0.0.0/8) always fails.
+ * (the ENI IP, or the address registered for an instance id), the port is the check's CheckPort or
+ * else the target's. An HTTP check passes when the status falls in the check's accepted classes;
+ * every other check type is a TCP connect that passes when the connection is established. A target
+ * without a loopback address (an unregistered instance id, or an address outside 127.0.0.0/8)
+ * always fails.
  *
- * <p>Sockets in use are tracked so {@link #close()} can cut probes that would otherwise wait out their
- * timeout (up to 60 s in real time).
+ * <p>Sockets in use are tracked so {@link #close()} can cut probes that would otherwise wait out
+ * their timeout (up to 60 s in real time).
  */
 final class TargetProbe implements AutoCloseable {
 
@@ -31,7 +32,10 @@ final class TargetProbe implements AutoCloseable {
     this.state = state;
   }
 
-  /** Runs {@code check} against {@code ref}'s target within {@code timeout}; blocks for at most that long. */
+  /**
+   * Runs {@code check} against {@code ref}'s target within {@code timeout}; blocks for at most that
+   * long.
+   */
   boolean passes(TargetRef ref, HealthCheckConfig check, Duration timeout) {
     int port = check.checkPort() != null ? check.checkPort() : ref.target().port();
     InetSocketAddress address = LoopbackAddress.of(ref.address(state::instanceAddress), port);

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Everything the emulated CLB account holds. One lock guards it all: the emulator serves tests, where
- * simplicity beats throughput. Readers outside the API (health checker, data path) take snapshots.
+ * Everything the emulated CLB account holds. One lock guards it all: the emulator serves tests,
+ * where simplicity beats throughput. Readers outside the API (health checker, data path) take
+ * snapshots.
  */
 public final class ClbState {
 
@@ -59,7 +60,9 @@ public final class ClbState {
     return tasks;
   }
 
-  /** Lets InstanceId targets be reached: maps an instance id to the address to probe and forward to. */
+  /**
+   * Lets InstanceId targets be reached: maps an instance id to the address to probe and forward to.
+   */
   public void registerInstanceAddress(String instanceId, String address) {
     instanceAddresses.put(instanceId, address);
   }
@@ -70,22 +73,23 @@ public final class ClbState {
 
   /** Every target of every running load balancer, with its effective health check. */
   public List<TargetRef> targetSnapshot() {
-    return locked(() -> {
-      List<TargetRef> all = new ArrayList<>();
-      for (LoadBalancer lb : loadBalancers.values()) {
-        for (Listener listener : lb.listeners().values()) {
-          for (Target target : listener.targets().values()) {
-            all.add(new TargetRef(lb, listener, null, target, listener.healthCheck()));
-          }
-          for (Rule rule : listener.rules().values()) {
-            for (Target target : rule.targets().values()) {
-              all.add(new TargetRef(lb, listener, rule, target, rule.healthCheck()));
+    return locked(
+        () -> {
+          List<TargetRef> all = new ArrayList<>();
+          for (LoadBalancer lb : loadBalancers.values()) {
+            for (Listener listener : lb.listeners().values()) {
+              for (Target target : listener.targets().values()) {
+                all.add(new TargetRef(lb, listener, null, target, listener.healthCheck()));
+              }
+              for (Rule rule : listener.rules().values()) {
+                for (Target target : rule.targets().values()) {
+                  all.add(new TargetRef(lb, listener, rule, target, rule.healthCheck()));
+                }
+              }
             }
           }
-        }
-      }
-      return all;
-    });
+          return all;
+        });
   }
 
   /** Called after every change to load balancers, listeners or targets (never under the lock). */
@@ -95,7 +99,8 @@ public final class ClbState {
 
   public void changed() {
     if (Thread.holdsLock(lock)) {
-      // Listeners (the data path) take their own monitor, then this lock: calling them from under it
+      // Listeners (the data path) take their own monitor, then this lock: calling them from under
+      // it
       // deadlocks against a listener already running (seen in the scale benchmark).
       throw new IllegalStateException("ClbState.changed() called under the state lock");
     }
@@ -104,12 +109,18 @@ public final class ClbState {
     }
   }
 
-  /** Called with every health status change of a target (never under the lock, on the health checker's threads). */
+  /**
+   * Called with every health status change of a target (never under the lock, on the health
+   * checker's threads).
+   */
   public void addHealthListener(Consumer<HealthChange> listener) {
     healthListeners.add(listener);
   }
 
-  /** Tells the health listeners, then the change listeners. Never under the lock, like {@link #changed()}. */
+  /**
+   * Tells the health listeners, then the change listeners. Never under the lock, like {@link
+   * #changed()}.
+   */
   public void healthChanged(List<HealthChange> changes) {
     for (HealthChange change : changes) {
       for (Consumer<HealthChange> listener : healthListeners) {

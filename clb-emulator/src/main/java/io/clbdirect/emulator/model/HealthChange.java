@@ -9,13 +9,26 @@ import java.time.Instant;
  * @param locationId null for an L4 listener's target
  * @param address the ENI IP, or the instance id for an instance target
  */
-public record HealthChange(String loadBalancerId, String listenerId, String locationId, String address, int port,
-    HealthStatus from, HealthStatus to, Instant at) {
+public record HealthChange(
+    String loadBalancerId,
+    String listenerId,
+    String locationId,
+    String address,
+    int port,
+    HealthStatus from,
+    HealthStatus to,
+    Instant at) {
 
   public static HealthChange of(TargetRef ref, HealthStatus from, HealthStatus to, Instant at) {
     Target target = ref.target();
-    return new HealthChange(ref.loadBalancer().loadBalancerId(), ref.listener().listenerId(),
+    return new HealthChange(
+        ref.loadBalancer().loadBalancerId(),
+        ref.listener().listenerId(),
         ref.rule() == null ? null : ref.rule().locationId(),
-        target.eniIp() != null ? target.eniIp() : target.instanceId(), target.port(), from, to, at);
+        target.eniIp() != null ? target.eniIp() : target.instanceId(),
+        target.port(),
+        from,
+        to,
+        at);
   }
 }

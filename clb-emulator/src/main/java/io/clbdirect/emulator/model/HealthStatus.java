@@ -1,6 +1,8 @@
 package io.clbdirect.emulator.model;
 
-/** {@code HealthStatusDetail}; {@code HealthStatus} (the Boolean) is true only for ALIVE and CLOSE. */
+/**
+ * {@code HealthStatusDetail}; {@code HealthStatus} (the Boolean) is true only for ALIVE and CLOSE.
+ */
 public enum HealthStatus {
   /** Not probed enough yet for a verdict. */
   Unknown,

@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A listener: L4 (TCP/UDP) with its own targets, health check, scheduler and session persistence, or L7
- * (HTTP/HTTPS) with rules that carry those per rule. Name and L4 attributes change in place
- * (ModifyListener); readers outside the state lock (health checker, data path) see them through volatile
- * fields.
+ * A listener: L4 (TCP/UDP) with its own targets, health check, scheduler and session persistence,
+ * or L7 (HTTP/HTTPS) with rules that carry those per rule. Name and L4 attributes change in place
+ * (ModifyListener); readers outside the state lock (health checker, data path) see them through
+ * volatile fields.
  */
 public final class Listener {
 
@@ -23,7 +23,13 @@ public final class Listener {
   private final Map<String, Target> targets = new LinkedHashMap<>();
   private final Map<String, Rule> rules = new LinkedHashMap<>();
 
-  public Listener(String listenerId, String name, String protocol, int port, HealthCheckConfig healthCheck, String scheduler,
+  public Listener(
+      String listenerId,
+      String name,
+      String protocol,
+      int port,
+      HealthCheckConfig healthCheck,
+      String scheduler,
       Instant createTime) {
     this.listenerId = listenerId;
     this.name = name;
@@ -88,14 +94,22 @@ public final class Listener {
     this.sessionExpireTime = sessionExpireTime;
   }
 
-  /** The domain whose rules serve requests for a Host no rule domain matches, or null. Callers hold the state lock. */
+  /**
+   * The domain whose rules serve requests for a Host no rule domain matches, or null. Callers hold
+   * the state lock.
+   */
   public String defaultDomain() {
-    return rules.values().stream().filter(Rule::defaultServer).map(Rule::domain).findFirst().orElse(null);
+    return rules.values().stream()
+        .filter(Rule::defaultServer)
+        .map(Rule::domain)
+        .findFirst()
+        .orElse(null);
   }
 
   /**
-   * Makes {@code domain} the listener's one default domain: DefaultServer belongs to a domain, not to a
-   * single rule, so every rule of it is flagged and every other rule is not. Callers hold the state lock.
+   * Makes {@code domain} the listener's one default domain: DefaultServer belongs to a domain, not
+   * to a single rule, so every rule of it is flagged and every other rule is not. Callers hold the
+   * state lock.
    */
   public void setDefaultDomain(String domain) {
     rules.values().forEach(rule -> rule.setDefaultServer(rule.domain().equals(domain)));

@@ -21,14 +21,38 @@ public final class LoadBalancer {
   private final Map<String, Listener> listeners = new LinkedHashMap<>();
   private volatile String lockingTaskId;
 
-  /** An instance in the default VPC with the default attributes (for tests that build the model directly). */
-  public LoadBalancer(String loadBalancerId, String name, String type, String vip, Instant createTime, Map<String, String> tags,
+  /**
+   * An instance in the default VPC with the default attributes (for tests that build the model
+   * directly).
+   */
+  public LoadBalancer(
+      String loadBalancerId,
+      String name,
+      String type,
+      String vip,
+      Instant createTime,
+      Map<String, String> tags,
       String clientToken) {
-    this(loadBalancerId, name, type, vip, createTime, tags, clientToken, LoadBalancerAttributes.defaults(type, Networks.DEFAULT_VPC));
+    this(
+        loadBalancerId,
+        name,
+        type,
+        vip,
+        createTime,
+        tags,
+        clientToken,
+        LoadBalancerAttributes.defaults(type, Networks.DEFAULT_VPC));
   }
 
-  public LoadBalancer(String loadBalancerId, String name, String type, String vip, Instant createTime, Map<String, String> tags,
-      String clientToken, LoadBalancerAttributes attributes) {
+  public LoadBalancer(
+      String loadBalancerId,
+      String name,
+      String type,
+      String vip,
+      Instant createTime,
+      Map<String, String> tags,
+      String clientToken,
+      LoadBalancerAttributes attributes) {
     this.attributes = attributes;
     this.loadBalancerId = loadBalancerId;
     this.name = name;

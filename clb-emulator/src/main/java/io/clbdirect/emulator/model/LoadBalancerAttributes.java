@@ -3,17 +3,20 @@ package io.clbdirect.emulator.model;
 import java.util.Objects;
 
 /**
- * What CreateLoadBalancer fixed about an instance besides its name, type, VIP and tags; DescribeLoadBalancers
- * reports all of it.
+ * What CreateLoadBalancer fixed about an instance besides its name, type, VIP and tags;
+ * DescribeLoadBalancers reports all of it.
  *
  * @param vpcId the VPC the instance (and its targets, without SnatPro) belongs to
  * @param subnetId the subnet its VIP came from (INTERNAL, or OPEN IPv6FullChain); null otherwise
  * @param snatPro whether targets outside the VPC may be bound (cross-VPC binding)
- * @param addressIPVersion {@code IPV4}, {@code IPV6} (NAT64) or {@code IPv6FullChain} as requested; the VIP stays IPv4
- * @param masterZone ZoneId or MasterZoneId as given (a numeric id such as 100001 or a name such as ap-guangzhou-1), or null
+ * @param addressIPVersion {@code IPV4}, {@code IPV6} (NAT64) or {@code IPv6FullChain} as requested;
+ *     the VIP stays IPv4
+ * @param masterZone ZoneId or MasterZoneId as given (a numeric id such as 100001 or a name such as
+ *     ap-guangzhou-1), or null
  * @param backupZone SlaveZoneId as given, or null
  * @param vipIsp BGP, CMCC, CTCC or CUCC for OPEN; INTERNAL for internal instances
- * @param internetChargeType InternetAccessible.InternetChargeType, or null (INTERNAL without SlaType)
+ * @param internetChargeType InternetAccessible.InternetChargeType, or null (INTERNAL without
+ *     SlaType)
  * @param internetMaxBandwidthOut InternetAccessible.InternetMaxBandwidthOut in Mbps, or null
  * @param bandwidthpkgSubType InternetAccessible.BandwidthpkgSubType, or null
  * @param projectId 0 is the default project
@@ -45,10 +48,26 @@ public record LoadBalancerAttributes(
     Objects.requireNonNull(chargeType, "chargeType");
   }
 
-  /** What CreateLoadBalancer gives a {@code type} instance in {@code vpcId} when no other field is set. */
+  /**
+   * What CreateLoadBalancer gives a {@code type} instance in {@code vpcId} when no other field is
+   * set.
+   */
   public static LoadBalancerAttributes defaults(String type, String vpcId) {
     boolean open = !"INTERNAL".equals(type);
-    return new LoadBalancerAttributes(vpcId, null, false, "IPV4", null, null, open ? "BGP" : "INTERNAL",
-        open ? "TRAFFIC_POSTPAID_BY_HOUR" : null, open ? 10L : null, null, 0, "", false, "POSTPAID_BY_HOUR");
+    return new LoadBalancerAttributes(
+        vpcId,
+        null,
+        false,
+        "IPV4",
+        null,
+        null,
+        open ? "BGP" : "INTERNAL",
+        open ? "TRAFFIC_POSTPAID_BY_HOUR" : null,
+        open ? 10L : null,
+        null,
+        0,
+        "",
+        false,
+        "POSTPAID_BY_HOUR");
   }
 }

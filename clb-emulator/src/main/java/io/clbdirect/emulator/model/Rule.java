@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An L7 forwarding rule (host + path) of an HTTP/HTTPS listener; its id is the LocationId. Url, health
- * check, scheduler, session persistence and forward type change in place (ModifyRule); readers outside
- * the state lock see them through volatile fields.
+ * An L7 forwarding rule (host + path) of an HTTP/HTTPS listener; its id is the LocationId. Url,
+ * health check, scheduler, session persistence and forward type change in place (ModifyRule);
+ * readers outside the state lock see them through volatile fields.
  */
 public final class Rule {
 
@@ -22,7 +22,13 @@ public final class Rule {
   private volatile boolean defaultServer;
   private final Map<String, Target> targets = new LinkedHashMap<>();
 
-  public Rule(String locationId, String domain, String url, HealthCheckConfig healthCheck, String scheduler, Instant createTime) {
+  public Rule(
+      String locationId,
+      String domain,
+      String url,
+      HealthCheckConfig healthCheck,
+      String scheduler,
+      Instant createTime) {
     this.locationId = locationId;
     this.domain = domain;
     this.url = url;
@@ -86,7 +92,10 @@ public final class Rule {
     this.forwardType = forwardType;
   }
 
-  /** Is this rule's domain the listener's default domain? Kept in step by {@link Listener#setDefaultDomain}. */
+  /**
+   * Is this rule's domain the listener's default domain? Kept in step by {@link
+   * Listener#setDefaultDomain}.
+   */
   public boolean defaultServer() {
     return defaultServer;
   }

@@ -3,8 +3,8 @@ package io.clbdirect.emulator.model;
 import java.time.Instant;
 
 /**
- * One backend of a listener (L4) or rule (L7). Identity is {@link #key()}; weight and health change in
- * place. Health fields are written only by the health checker, under the state's lock.
+ * One backend of a listener (L4) or rule (L7). Identity is {@link #key()}; weight and health change
+ * in place. Health fields are written only by the health checker, under the state's lock.
  */
 public final class Target {
 
@@ -20,7 +20,8 @@ public final class Target {
   private Instant nextProbeAt = Instant.EPOCH;
   private HealthCheckConfig bookedWith;
 
-  public Target(String eniIp, String instanceId, int port, int weight, String tag, Instant registeredTime) {
+  public Target(
+      String eniIp, String instanceId, int port, int weight, String tag, Instant registeredTime) {
     this.eniIp = eniIp;
     this.instanceId = instanceId;
     this.port = port;
@@ -109,9 +110,9 @@ public final class Target {
   }
 
   /**
-   * Is a probe with {@code check} due at {@code now}? Yes once the booked time has come, and at once when
-   * the check differs from the one the booking was made with: a modified check (say IntervalTime 300
-   * down to 5) must not wait out the old interval.
+   * Is a probe with {@code check} due at {@code now}? Yes once the booked time has come, and at
+   * once when the check differs from the one the booking was made with: a modified check (say
+   * IntervalTime 300 down to 5) must not wait out the old interval.
    */
   public boolean probeDue(Instant now, HealthCheckConfig check) {
     return !check.equals(bookedWith) || !now.isBefore(nextProbeAt);

@@ -1,8 +1,8 @@
 package io.clbdirect.emulator.traffic;
 
 import io.clbdirect.emulator.model.ClbState;
-import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Rule;
 import io.clbdirect.emulator.model.Target;
 import io.clbdirect.emulator.model.TargetRef;
@@ -15,14 +15,16 @@ import java.util.Map;
 
 /**
  * Picks the backend for each new connection of one L4 listener or L7 rule. Eligible are its current
- * targets that are healthy (Alive, or Close when the check is off), have a weight above zero and have
- * a loopback address (an ENI IP, or the address registered for an instance id); among those, smooth
- * weighted round robin, unless session persistence (SessionExpireTime above 0) keeps the client IP on
- * the target it had (see {@link StickySessions}). Targets and SessionExpireTime are read afresh on every
- * pick, so health, weight and attribute changes steer the very next connection.
+ * targets that are healthy (Alive, or Close when the check is off), have a weight above zero and
+ * have a loopback address (an ENI IP, or the address registered for an instance id); among those,
+ * smooth weighted round robin, unless session persistence (SessionExpireTime above 0) keeps the
+ * client IP on the target it had (see {@link StickySessions}). Targets and SessionExpireTime are
+ * read afresh on every pick, so health, weight and attribute changes steer the very next
+ * connection.
  *
- * <p>choice: the Scheduler (WRR, LEAST_CONN, IP_HASH) is stored and reported but every scheduler picks
- * by weighted round robin here; tests of a controller need the weights honoured, not the algorithm.
+ * <p>choice: the Scheduler (WRR, LEAST_CONN, IP_HASH) is stored and reported but every scheduler
+ * picks by weighted round robin here; tests of a controller need the weights honoured, not the
+ * algorithm.
  */
 final class BackendChooser {
 
@@ -37,7 +39,9 @@ final class BackendChooser {
     this(state, loadBalancer, listener, null);
   }
 
-  /** @param rule the L7 rule whose targets to choose from, or null for the L4 listener's own */
+  /**
+   * @param rule the L7 rule whose targets to choose from, or null for the L4 listener's own
+   */
   BackendChooser(ClbState state, LoadBalancer loadBalancer, Listener listener, Rule rule) {
     this.state = state;
     this.loadBalancer = loadBalancer;
@@ -45,7 +49,9 @@ final class BackendChooser {
     this.rule = rule;
   }
 
-  /** The backend for the next connection from {@code client}, or null when no target is eligible. */
+  /**
+   * The backend for the next connection from {@code client}, or null when no target is eligible.
+   */
   InetSocketAddress next(InetAddress client) {
     Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
     Map<String, Integer> weights = new LinkedHashMap<>();
@@ -57,21 +63,31 @@ final class BackendChooser {
         weights.put(candidate.key(), candidate.weight());
       }
     }
-    String chosen = sessions.choose(client, state.clock().instant(), pick.sessionExpireTime(), addresses.keySet(),
-        () -> rotation.next(weights));
+    String chosen =
+        sessions.choose(
+            client,
+            state.clock().instant(),
+            pick.sessionExpireTime(),
+            addresses.keySet(),
+            () -> rotation.next(weights));
     return chosen == null ? null : addresses.get(chosen);
   }
 
-  /** Runs under the state lock: copies what the pick needs so the lock is not held while resolving. */
+  /**
+   * Runs under the state lock: copies what the pick needs so the lock is not held while resolving.
+   */
   private Pick pick() {
     List<Candidate> candidates = new ArrayList<>();
     for (Target target : (rule == null ? listener.targets() : rule.targets()).values()) {
       if (target.health().healthy() && target.weight() > 0) {
-        String host = new TargetRef(loadBalancer, listener, rule, target, null).address(state::instanceAddress);
+        String host =
+            new TargetRef(loadBalancer, listener, rule, target, null)
+                .address(state::instanceAddress);
         candidates.add(new Candidate(target.key(), host, target.port(), target.weight()));
       }
     }
-    return new Pick(candidates, rule == null ? listener.sessionExpireTime() : rule.sessionExpireTime());
+    return new Pick(
+        candidates, rule == null ? listener.sessionExpireTime() : rule.sessionExpireTime());
   }
 
   private record Pick(List<Candidate> candidates, int sessionExpireTime) {}

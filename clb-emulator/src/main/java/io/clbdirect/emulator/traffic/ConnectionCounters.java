@@ -2,7 +2,10 @@ package io.clbdirect.emulator.traffic;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Per-listener tallies of accepted client connections: handed to a backend, or closed for want of one. */
+/**
+ * Per-listener tallies of accepted client connections: handed to a backend, or closed for want of
+ * one.
+ */
 final class ConnectionCounters {
 
   private final AtomicLong forwarded = new AtomicLong();

@@ -16,11 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The L7 data path of an HTTP listener: reads the request head, picks the rule by Host (exact, or a
- * {@code *.} wildcard; a Host no rule domain matches goes to the default domain's rules, DefaultServer)
- * and the longest URL prefix, then a healthy weight>0 target of that rule (see {@link BackendChooser}),
- * and hands the connection over with the head replayed. No rule matches: 404; no eligible target:
- * 503 — both answered by the emulator, as the CLB would. A kept-alive connection stays with the target
- * its first request chose.
+ * {@code *.} wildcard; a Host no rule domain matches goes to the default domain's rules,
+ * DefaultServer) and the longest URL prefix, then a healthy weight>0 target of that rule (see
+ * {@link BackendChooser}), and hands the connection over with the head replayed. No rule matches:
+ * 404; no eligible target: 503 — both answered by the emulator, as the CLB would. A kept-alive
+ * connection stays with the target its first request chose.
  */
 final class HttpRouter implements Route {
 
@@ -52,10 +52,15 @@ final class HttpRouter implements Route {
     String host = header(text, "host");
     Rule rule = state.locked(() -> match(List.copyOf(listener.rules().values()), host, path));
     if (rule == null) {
-      answer(client, "404 Not Found", "no rule of listener " + listener.listenerId() + " matches " + host + path);
+      answer(
+          client,
+          "404 Not Found",
+          "no rule of listener " + listener.listenerId() + " matches " + host + path);
       return Decision.REFUSE;
     }
-    BackendChooser chooser = choosers.computeIfAbsent(rule.locationId(), id -> new BackendChooser(state, loadBalancer, listener, rule));
+    BackendChooser chooser =
+        choosers.computeIfAbsent(
+            rule.locationId(), id -> new BackendChooser(state, loadBalancer, listener, rule));
     var backend = chooser.next(client.getInetAddress());
     if (backend == null) {
       answer(client, "503 Service Unavailable", "no healthy target for rule " + rule.locationId());
@@ -65,18 +70,21 @@ final class HttpRouter implements Route {
   }
 
   /**
-   * Longest URL prefix among the rules whose domain matches the host; when no rule's domain matches it,
-   * among the rules of the default domain (DefaultServer), as nginx's default server takes requests for
-   * unknown hosts. A host that matches a domain but none of its URLs gets no rule (404). Callers hold the
-   * state lock.
+   * Longest URL prefix among the rules whose domain matches the host; when no rule's domain matches
+   * it, among the rules of the default domain (DefaultServer), as nginx's default server takes
+   * requests for unknown hosts. A host that matches a domain but none of its URLs gets no rule
+   * (404). Callers hold the state lock.
    */
   static Rule match(List<Rule> rules, String host, String path) {
     String bareHost = host == null ? "" : host.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
-    List<Rule> forHost = rules.stream().filter(rule -> domainMatches(rule.domain(), bareHost)).toList();
-    List<Rule> candidates = forHost.isEmpty() ? rules.stream().filter(Rule::defaultServer).toList() : forHost;
+    List<Rule> forHost =
+        rules.stream().filter(rule -> domainMatches(rule.domain(), bareHost)).toList();
+    List<Rule> candidates =
+        forHost.isEmpty() ? rules.stream().filter(Rule::defaultServer).toList() : forHost;
     Rule best = null;
     for (Rule rule : candidates) {
-      if (path.startsWith(rule.url()) && (best == null || rule.url().length() > best.url().length())) {
+      if (path.startsWith(rule.url())
+          && (best == null || rule.url().length() > best.url().length())) {
         best = rule;
       }
     }
@@ -85,7 +93,8 @@ final class HttpRouter implements Route {
 
   private static boolean domainMatches(String ruleDomain, String bareHost) {
     String domain = ruleDomain.toLowerCase(Locale.ROOT);
-    return domain.equals(bareHost) || (domain.startsWith("*.") && bareHost.endsWith(domain.substring(1)));
+    return domain.equals(bareHost)
+        || (domain.startsWith("*.") && bareHost.endsWith(domain.substring(1)));
   }
 
   private static byte[] readHead(InputStream in) throws IOException {
@@ -117,8 +126,12 @@ final class HttpRouter implements Route {
 
   private static void answer(Socket client, String status, String message) {
     byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-    String response = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-        + "\r\nConnection: close\r\n\r\n";
+    String response =
+        "HTTP/1.1 "
+            + status
+            + "\r\nContent-Type: text/plain\r\nContent-Length: "
+            + body.length
+            + "\r\nConnection: close\r\n\r\n";
     try {
       client.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
       client.getOutputStream().write(body);

@@ -2,7 +2,9 @@ package io.clbdirect.emulator.traffic;
 
 import java.net.Socket;
 
-/** L4: the listener's next eligible target for the client's IP, nothing read from the client first. */
+/**
+ * L4: the listener's next eligible target for the client's IP, nothing read from the client first.
+ */
 record L4Route(BackendChooser chooser) implements Route {
 
   @Override

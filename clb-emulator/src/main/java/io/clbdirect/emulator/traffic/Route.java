@@ -8,7 +8,8 @@ import java.net.Socket;
 interface Route {
 
   /**
-   * @param backend where to connect, or null to refuse (the route may already have answered the client)
+   * @param backend where to connect, or null to refuse (the route may already have answered the
+   *     client)
    * @param prefix bytes read from the client that the backend must receive first
    */
   record Decision(InetSocketAddress backend, byte[] prefix) {

@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * nginx's smooth weighted round robin: each pick adds every candidate's weight to its running score,
- * takes the highest score (the earliest candidate on a tie) and subtracts the total weight from the
- * winner. Over any window of {@code sum(weights)} picks each candidate is chosen exactly
+ * nginx's smooth weighted round robin: each pick adds every candidate's weight to its running
+ * score, takes the highest score (the earliest candidate on a tie) and subtracts the total weight
+ * from the winner. Over any window of {@code sum(weights)} picks each candidate is chosen exactly
  * {@code weight} times, and heavy candidates are spread out rather than bunched: weights 5,1,1 for
  * a,b,c give a a b a c a a.
  *
@@ -22,8 +22,8 @@ public final class SmoothWeightedRoundRobin<K> {
   /**
    * Picks one candidate.
    *
-   * @param weights candidates with their weights, in the order that breaks ties (pass a LinkedHashMap
-   *     for determinism); weights of zero or less are never chosen
+   * @param weights candidates with their weights, in the order that breaks ties (pass a
+   *     LinkedHashMap for determinism); weights of zero or less are never chosen
    * @return the chosen candidate, or null when none has a positive weight
    */
   public synchronized K next(Map<K, Integer> weights) {

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 /**
  * Pipes bytes both ways between a client and its backend on two threads. When one direction reaches
  * end of stream the other socket's output is shut down (a half-close travels through, so
- * request-then-EOF protocols work); the pair is closed when both directions are done, or at once when
- * either side fails or {@link #close()} is called.
+ * request-then-EOF protocols work); the pair is closed when both directions are done, or at once
+ * when either side fails or {@link #close()} is called.
  */
 final class Splice implements AutoCloseable {
 

@@ -1,8 +1,8 @@
 package io.clbdirect.emulator.traffic;
 
 import io.clbdirect.emulator.model.ClbState;
-import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.LoadBalancer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -19,21 +19,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The data path for TCP listeners: every TCP listener of every running load balancer (status 1) gets a
- * real server socket on {@code vip:port}, bound to exactly that loopback address; each accepted
- * connection goes to one of the listener's targets and bytes flow both ways until the ends close.
+ * The data path for TCP listeners: every TCP listener of every running load balancer (status 1)
+ * gets a real server socket on {@code vip:port}, bound to exactly that loopback address; each
+ * accepted connection goes to one of the listener's targets and bytes flow both ways until the ends
+ * close.
  *
- * <p>Backend choice: among the listener's current targets that are healthy (Alive, or Close when the
- * check is off) with weight above zero and a loopback address, by smooth weighted round robin per
- * listener, or the target the client IP had while its session lasts (SessionExpireTime, see
- * {@link BackendChooser}). With none eligible, or when the backend refuses within 2 s, the client is closed at once.
- * A target that turns Dead or drops to weight 0 only stops getting new connections: connections
- * already spliced to it are not cut. Removing a listener (or its load balancer, or stopping the load
- * balancer) closes its port and the connections it forwarded.
+ * <p>Backend choice: among the listener's current targets that are healthy (Alive, or Close when
+ * the check is off) with weight above zero and a loopback address, by smooth weighted round robin
+ * per listener, or the target the client IP had while its session lasts (SessionExpireTime, see
+ * {@link BackendChooser}). With none eligible, or when the backend refuses within 2 s, the client
+ * is closed at once. A target that turns Dead or drops to weight 0 only stops getting new
+ * connections: connections already spliced to it are not cut. Removing a listener (or its load
+ * balancer, or stopping the load balancer) closes its port and the connections it forwarded.
  *
- * <p>HTTP listeners are served too, through {@link HttpRouter} (rule by Host and longest URL prefix).
- * Not served: UDP and HTTPS listeners (no TLS termination in the emulator). VIPs or
- * target addresses outside 127.0.0.0/8 are never bound or connected to (see {@link LoopbackAddress}).
+ * <p>HTTP listeners are served too, through {@link HttpRouter} (rule by Host and longest URL
+ * prefix). Not served: UDP and HTTPS listeners (no TLS termination in the emulator). VIPs or target
+ * addresses outside 127.0.0.0/8 are never bound or connected to (see {@link LoopbackAddress}).
  *
  * <p>{@link #reconcile()} follows the state; {@link #start()} hooks it to every state change.
  */
@@ -42,13 +43,21 @@ public final class TcpForwarder implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TcpForwarder.class.getName());
 
   private final ClbState state;
-  private final ExecutorService threads = Executors.newCachedThreadPool(daemonThreads("clb-tcp-forwarder-"));
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(daemonThreads("clb-tcp-forwarder-"));
+
   /** Open ports by listener id; guarded by {@code this}. */
   private final Map<String, VipPort> ports = new HashMap<>();
-  /** Listener ids whose bind failure was already logged, so each change does not log it again; guarded by {@code this}. */
+
+  /**
+   * Listener ids whose bind failure was already logged, so each change does not log it again;
+   * guarded by {@code this}.
+   */
   private final Set<String> reportedFailures = new HashSet<>();
+
   /** Outlive the ports, so a test or admin view can read a removed listener's totals. */
   private final Map<String, ConnectionCounters> counters = new ConcurrentHashMap<>();
+
   private boolean started;
   private boolean closed;
 
@@ -96,13 +105,17 @@ public final class TcpForwarder implements AutoCloseable {
     return c == null ? 0 : c.forwarded();
   }
 
-  /** Connections of {@code listenerId} closed at once: no eligible target, or the backend refused. */
+  /**
+   * Connections of {@code listenerId} closed at once: no eligible target, or the backend refused.
+   */
   public long refused(String listenerId) {
     ConnectionCounters c = counters.get(listenerId);
     return c == null ? 0 : c.refused();
   }
 
-  /** Closes every port and connection and stops the threads. The forwarder cannot be started again. */
+  /**
+   * Closes every port and connection and stops the threads. The forwarder cannot be started again.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -118,7 +131,10 @@ public final class TcpForwarder implements AutoCloseable {
     }
   }
 
-  /** Runs under the state lock. Listeners whose VIP is not a loopback literal are skipped (logged once when opened). */
+  /**
+   * Runs under the state lock. Listeners whose VIP is not a loopback literal are skipped (logged
+   * once when opened).
+   */
   private Map<String, Wanted> servedListeners() {
     Map<String, Wanted> wanted = new LinkedHashMap<>();
     for (LoadBalancer lb : state.loadBalancers().values()) {
@@ -137,16 +153,27 @@ public final class TcpForwarder implements AutoCloseable {
   private void open(String listenerId, Wanted want) {
     InetSocketAddress endpoint = want.endpoint();
     if (endpoint == null) {
-      reportOnce(listenerId, "not serving listener " + listenerId + ": VIP " + want.vip() + " port "
-          + want.listener().port() + " is not a 127.0.0.0/8 address", null);
+      reportOnce(
+          listenerId,
+          "not serving listener "
+              + listenerId
+              + ": VIP "
+              + want.vip()
+              + " port "
+              + want.listener().port()
+              + " is not a 127.0.0.0/8 address",
+          null);
       return;
     }
-    ConnectionCounters listenerCounters = counters.computeIfAbsent(listenerId, id -> new ConnectionCounters());
-    Route route = "HTTP".equals(want.listener().protocol())
-        ? new HttpRouter(state, want.loadBalancer(), want.listener())
-        : new L4Route(new BackendChooser(state, want.loadBalancer(), want.listener()));
+    ConnectionCounters listenerCounters =
+        counters.computeIfAbsent(listenerId, id -> new ConnectionCounters());
+    Route route =
+        "HTTP".equals(want.listener().protocol())
+            ? new HttpRouter(state, want.loadBalancer(), want.listener())
+            : new L4Route(new BackendChooser(state, want.loadBalancer(), want.listener()));
     try {
-      ports.put(listenerId, VipPort.open(want.listener(), endpoint, route, listenerCounters, threads));
+      ports.put(
+          listenerId, VipPort.open(want.listener(), endpoint, route, listenerCounters, threads));
       reportedFailures.remove(listenerId);
     } catch (IOException e) {
       // Retried on the next change: the port may be held by another process or listener for now.

@@ -14,17 +14,23 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One TCP listener's port on its VIP: accepts clients, picks a backend for each, connects and splices.
- * A client is closed at once when no target is eligible or the backend refuses. Closing the port also
- * closes every connection it forwarded: the connections live and die with the listener.
+ * One TCP listener's port on its VIP: accepts clients, picks a backend for each, connects and
+ * splices. A client is closed at once when no target is eligible or the backend refuses. Closing
+ * the port also closes every connection it forwarded: the connections live and die with the
+ * listener.
  */
 final class VipPort implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(VipPort.class.getName());
   private static final int BACKEND_CONNECT_TIMEOUT_MILLIS = 2_000;
   private static final int ACCEPT_BACKLOG = 128;
-  /** Pause after an accept failure that is not a close (e.g. out of file descriptors), so the loop does not spin. */
+
+  /**
+   * Pause after an accept failure that is not a close (e.g. out of file descriptors), so the loop
+   * does not spin.
+   */
   private static final long ACCEPT_RETRY_PAUSE_MILLIS = 50;
+
   /** Bound on waiting for the accept loop to see the close; it normally takes microseconds. */
   private static final long ACCEPT_EXIT_WAIT_MILLIS = 1_000;
 
@@ -38,8 +44,13 @@ final class VipPort implements AutoCloseable {
   private final CountDownLatch acceptLoopExited = new CountDownLatch(1);
   private volatile boolean closed;
 
-  private VipPort(Listener listener, InetSocketAddress endpoint, ServerSocket server, Route route,
-      ConnectionCounters counters, ExecutorService threads) {
+  private VipPort(
+      Listener listener,
+      InetSocketAddress endpoint,
+      ServerSocket server,
+      Route route,
+      ConnectionCounters counters,
+      ExecutorService threads) {
     this.listener = listener;
     this.endpoint = endpoint;
     this.server = server;
@@ -49,11 +60,17 @@ final class VipPort implements AutoCloseable {
   }
 
   /** Binds {@code endpoint} and starts accepting on one of {@code threads}. */
-  static VipPort open(Listener listener, InetSocketAddress endpoint, Route route, ConnectionCounters counters,
-      ExecutorService threads) throws IOException {
+  static VipPort open(
+      Listener listener,
+      InetSocketAddress endpoint,
+      Route route,
+      ConnectionCounters counters,
+      ExecutorService threads)
+      throws IOException {
     ServerSocket server = new ServerSocket();
     try {
-      // A listener re-created on the same port must be able to bind while old connections sit in TIME_WAIT.
+      // A listener re-created on the same port must be able to bind while old connections sit in
+      // TIME_WAIT.
       server.setReuseAddress(true);
       server.bind(endpoint, ACCEPT_BACKLOG);
       VipPort port = new VipPort(listener, endpoint, server, route, counters, threads);
@@ -148,8 +165,9 @@ final class VipPort implements AutoCloseable {
 
   /**
    * Stops accepting and closes every connection this port forwarded. On return the port refuses
-   * connections: closing a server socket only signals a thread blocked in accept, and the kernel keeps
-   * listening (and completing handshakes) until that thread has left accept, so this waits for it.
+   * connections: closing a server socket only signals a thread blocked in accept, and the kernel
+   * keeps listening (and completing handshakes) until that thread has left accept, so this waits
+   * for it.
    */
   @Override
   public void close() {
@@ -161,7 +179,13 @@ final class VipPort implements AutoCloseable {
     }
     try {
       if (!acceptLoopExited.await(ACCEPT_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-        LOG.log(Level.WARNING, "accept loop on " + endpoint + " did not stop within " + ACCEPT_EXIT_WAIT_MILLIS + " ms");
+        LOG.log(
+            Level.WARNING,
+            "accept loop on "
+                + endpoint
+                + " did not stop within "
+                + ACCEPT_EXIT_WAIT_MILLIS
+                + " ms");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

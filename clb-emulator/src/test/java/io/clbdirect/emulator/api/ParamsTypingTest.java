@@ -22,16 +22,35 @@ class ParamsTypingTest {
   }
 
   static void formatError(ThrowingCallable call, String field) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(ApiError.class, e -> {
-      assertThat(e.code()).isEqualTo("InvalidParameter.FormatError");
-      assertThat(e.getMessage()).contains("`" + field + "`");
-    });
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            ApiError.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("InvalidParameter.FormatError");
+              assertThat(e.getMessage()).contains("`" + field + "`");
+            });
   }
 
   @Test
   void formStringsReadAsIntegersAndBooleans() {
-    Params p = form("Port", "8080", "Negative", "-3", "DefaultServer", "true", "Off", "false", "Ports.0", "80", "Ports.1", "443",
-        "Rules.0.HealthCheck.TimeOut", "2", "Rules.0.DefaultServer", "false");
+    Params p =
+        form(
+            "Port",
+            "8080",
+            "Negative",
+            "-3",
+            "DefaultServer",
+            "true",
+            "Off",
+            "false",
+            "Ports.0",
+            "80",
+            "Ports.1",
+            "443",
+            "Rules.0.HealthCheck.TimeOut",
+            "2",
+            "Rules.0.DefaultServer",
+            "false");
     assertThat(p.optInt("Port")).isEqualTo(8080);
     assertThat(p.integer("Negative")).isEqualTo(-3);
     assertThat(p.optBoolean("DefaultServer")).isTrue();
@@ -46,8 +65,32 @@ class ParamsTypingTest {
 
   @Test
   void formRefusesAnythingButDecimalsAndTrueFalse() {
-    Params p = form("A", "8o", "B", "1.5", "C", "99999999999", "D", "", "E", "+1", "F", "TRUE", "G", "1", "H", "yes",
-        "Ports.0", "80", "Ports.1", "x", "Ids.0.X", "y", "Obj.K", "v");
+    Params p =
+        form(
+            "A",
+            "8o",
+            "B",
+            "1.5",
+            "C",
+            "99999999999",
+            "D",
+            "",
+            "E",
+            "+1",
+            "F",
+            "TRUE",
+            "G",
+            "1",
+            "H",
+            "yes",
+            "Ports.0",
+            "80",
+            "Ports.1",
+            "x",
+            "Ids.0.X",
+            "y",
+            "Obj.K",
+            "v");
     for (String field : new String[] {"A", "B", "C", "D", "E", "Obj"}) {
       formatError(() -> p.optInt(field), field);
     }
@@ -61,7 +104,8 @@ class ParamsTypingTest {
 
   @Test
   void jsonKeepsTodaysStrictTyping() {
-    Params p = json("{\"Port\":80,\"Flag\":true,\"Text\":\"true\",\"Ports\":[80,81],\"Obj\":{\"K\":1}}");
+    Params p =
+        json("{\"Port\":80,\"Flag\":true,\"Text\":\"true\",\"Ports\":[80,81],\"Obj\":{\"K\":1}}");
     assertThat(p.optInt("Port")).isEqualTo(80);
     assertThat(p.optBoolean("Flag")).isTrue();
     assertThat(p.ints("Ports")).containsExactly(80, 81);
@@ -74,7 +118,8 @@ class ParamsTypingTest {
   void rootParamsTakeTheSourceSetAroundTheCall() {
     JsonObject body = FlattenedParams.unflatten(FlattenedParamsTest.form("Flag", "true"));
     assertThat(new Params(body).source()).isEqualTo(Params.Source.JSON);
-    Boolean read = Params.readingFrom(Params.Source.FORM, () -> new Params(body).optBoolean("Flag"));
+    Boolean read =
+        Params.readingFrom(Params.Source.FORM, () -> new Params(body).optBoolean("Flag"));
     assertThat(read).isTrue();
     assertThat(new Params(body).source()).isEqualTo(Params.Source.JSON);
     formatError(() -> new Params(body).optBoolean("Flag"), "Flag");

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No request field can be silently ignored: every field of the SDK's request model of every served
- * action (tencentcloud-sdk-java 3.1.1436, read by reflection, nested models included) is documented in
- * {@link RequestFields}, so it is either implemented or refused by name; every documented field that is
- * not implemented is refused with UnsupportedOperation, every implemented one passes, and an undocumented
- * one is UnknownParameter.
+ * action (tencentcloud-sdk-java 3.1.1436, read by reflection, nested models included) is documented
+ * in {@link RequestFields}, so it is either implemented or refused by name; every documented field
+ * that is not implemented is refused with UnsupportedOperation, every implemented one passes, and
+ * an undocumented one is UnknownParameter.
  */
 class RequestFieldsTest {
 
@@ -32,7 +32,8 @@ class RequestFieldsTest {
   void theRecordedActionsAreExactlyTheServedOnes() throws Exception {
     ClbState state = new ClbState(Clock.systemUTC());
     try (Tasks tasks = new Tasks(state, Duration.ofMillis(10))) {
-      ClbApi api = new ClbApi(state, EmulatorConfig.defaults("id", "key"), new FaultInjector(), tasks);
+      ClbApi api =
+          new ClbApi(state, EmulatorConfig.defaults("id", "key"), new FaultInjector(), tasks);
       assertThat(RequestFields.actions()).containsExactlyInAnyOrderElementsOf(api.actions());
     }
   }
@@ -43,8 +44,12 @@ class RequestFieldsTest {
       Set<String> sdk = sdkPaths(Class.forName(MODELS + action + "Request"), "");
       assertThat(sdk).as(action + ": the SDK model's fields").isNotNull();
       Set<String> documented = RequestFields.documented(action);
-      assertThat(documented).as(action + ": every SDK 3.1.1436 field is documented, so implemented or refused").containsAll(sdk);
-      assertThat(documented).as(action + ": only documented fields are implemented").containsAll(RequestFields.implemented(action));
+      assertThat(documented)
+          .as(action + ": every SDK 3.1.1436 field is documented, so implemented or refused")
+          .containsAll(sdk);
+      assertThat(documented)
+          .as(action + ": only documented fields are implemented")
+          .containsAll(RequestFields.implemented(action));
     }
   }
 
@@ -56,14 +61,20 @@ class RequestFieldsTest {
       for (String path : RequestFields.documented(action)) {
         JsonObject body = body(path);
         if (implemented.contains(path)) {
-          assertThatCode(() -> RequestFields.check(action, body)).as(action + " " + path).doesNotThrowAnyException();
+          assertThatCode(() -> RequestFields.check(action, body))
+              .as(action + " " + path)
+              .doesNotThrowAnyException();
         } else {
           refused++;
           String named = firstRefused(path, implemented);
-          assertThatThrownBy(() -> RequestFields.check(action, body)).as(action + " " + path).isInstanceOfSatisfying(ApiError.class, e -> {
-            assertThat(e.code()).isEqualTo("UnsupportedOperation");
-            assertThat(e.getMessage()).contains("`" + named + "`").contains(action);
-          });
+          assertThatThrownBy(() -> RequestFields.check(action, body))
+              .as(action + " " + path)
+              .isInstanceOfSatisfying(
+                  ApiError.class,
+                  e -> {
+                    assertThat(e.code()).isEqualTo("UnsupportedOperation");
+                    assertThat(e.getMessage()).contains("`" + named + "`").contains(action);
+                  });
         }
       }
     }
@@ -75,9 +86,12 @@ class RequestFieldsTest {
     for (String action : RequestFields.actions()) {
       assertUnknown(action, "Bogus");
       for (String path : RequestFields.implemented(action)) {
-        // Inside every implemented object or list of objects, an unknown field is named with its path.
-        if (RequestFields.documented(action).stream().anyMatch(p -> p.startsWith(path + ".") || p.startsWith(path + "[]."))) {
-          boolean list = RequestFields.documented(action).stream().anyMatch(p -> p.startsWith(path + "[]."));
+        // Inside every implemented object or list of objects, an unknown field is named with its
+        // path.
+        if (RequestFields.documented(action).stream()
+            .anyMatch(p -> p.startsWith(path + ".") || p.startsWith(path + "[]."))) {
+          boolean list =
+              RequestFields.documented(action).stream().anyMatch(p -> p.startsWith(path + "[]."));
           assertUnknown(action, path + (list ? "[]." : ".") + "Bogus");
         }
       }
@@ -93,10 +107,14 @@ class RequestFieldsTest {
     body.addProperty("Region", "ap-guangzhou");
     body.add("Egress", com.google.gson.JsonNull.INSTANCE);
     assertThatCode(() -> RequestFields.check("DescribeQuota", body)).doesNotThrowAnyException();
-    assertThatCode(() -> RequestFields.check("CreateLoadBalancer", body)).doesNotThrowAnyException();
+    assertThatCode(() -> RequestFields.check("CreateLoadBalancer", body))
+        .doesNotThrowAnyException();
   }
 
-  /** The field a refusal names: the path itself, or the outermost object on it that is refused (Certificate for Certificate.CertId). */
+  /**
+   * The field a refusal names: the path itself, or the outermost object on it that is refused
+   * (Certificate for Certificate.CertId).
+   */
   private static String firstRefused(String path, Set<String> implemented) {
     for (int dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) {
       String prefix = path.substring(0, dot);
@@ -109,10 +127,14 @@ class RequestFieldsTest {
   }
 
   private static void assertUnknown(String action, String path) {
-    assertThatThrownBy(() -> RequestFields.check(action, body(path))).as(action + " " + path).isInstanceOfSatisfying(ApiError.class, e -> {
-      assertThat(e.code()).isEqualTo("UnknownParameter");
-      assertThat(e.getMessage()).contains("`" + path + "`").contains(action);
-    });
+    assertThatThrownBy(() -> RequestFields.check(action, body(path)))
+        .as(action + " " + path)
+        .isInstanceOfSatisfying(
+            ApiError.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("UnknownParameter");
+              assertThat(e.getMessage()).contains("`" + path + "`").contains(action);
+            });
   }
 
   /** A request holding just {@code path}: {@code A[].B.C} becomes {"A":[{"B":{"C":"x"}}]}. */
@@ -140,7 +162,10 @@ class RequestFieldsTest {
     }
   }
 
-  /** The SDK model's field paths, as RequestFields writes them ({@code Name[].Sub} for a list of objects). */
+  /**
+   * The SDK model's field paths, as RequestFields writes them ({@code Name[].Sub} for a list of
+   * objects).
+   */
   private static Set<String> sdkPaths(Class<?> model, String prefix) {
     Set<String> paths = new LinkedHashSet<>();
     for (Field field : model.getDeclaredFields()) {
@@ -150,7 +175,8 @@ class RequestFieldsTest {
       }
       String path = prefix + name.value();
       paths.add(path);
-      Class<?> type = field.getType().isArray() ? field.getType().getComponentType() : field.getType();
+      Class<?> type =
+          field.getType().isArray() ? field.getType().getComponentType() : field.getType();
       if (type.getName().startsWith(MODELS)) {
         paths.addAll(sdkPaths(type, path + (field.getType().isArray() ? "[]." : ".")));
       }

@@ -30,18 +30,23 @@ class V1VerifierTest {
   }
 
   /**
-   * Tencent Cloud API "Signature" page (签名方法 v1), §2.1-2.4, e.g. https://www.tencentcloud.com/document/api/1278/73613
-   * (its Markdown source in tencentyun/qcloud-documents spells out the EXAMPLE SecretId and key): CVM
-   * DescribeInstances over GET, HmacSHA1, gives {@code EliP9YW3pW28FpsEdkXt/+WcGeI=}. (An older revision of
-   * the English page printed {@code v9MVG3fopp/gCsLSZ4gMFeYGgDU=}, which this key does not give.)
+   * Tencent Cloud API "Signature" page (签名方法 v1), §2.1-2.4, e.g.
+   * https://www.tencentcloud.com/document/api/1278/73613 (its Markdown source in
+   * tencentyun/qcloud-documents spells out the EXAMPLE SecretId and key): CVM DescribeInstances
+   * over GET, HmacSHA1, gives {@code EliP9YW3pW28FpsEdkXt/+WcGeI=}. (An older revision of the
+   * English page printed {@code v9MVG3fopp/gCsLSZ4gMFeYGgDU=}, which this key does not give.)
    */
   @Test
   void reproducesTheDocumentedExample() {
-    String plain = V1Verifier.stringToSign("GET", "cvm.tencentcloudapi.com", "/", documentedParams());
-    assertThat(plain).isEqualTo("GETcvm.tencentcloudapi.com/?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Limit=20"
-        + "&Nonce=11886&Offset=0&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE&Timestamp=1465185768"
-        + "&Version=2017-03-12");
-    assertThat(V1Verifier.sign(DOC_KEY, "HmacSHA1", plain)).isEqualTo("EliP9YW3pW28FpsEdkXt/+WcGeI=");
+    String plain =
+        V1Verifier.stringToSign("GET", "cvm.tencentcloudapi.com", "/", documentedParams());
+    assertThat(plain)
+        .isEqualTo(
+            "GETcvm.tencentcloudapi.com/?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Limit=20"
+                + "&Nonce=11886&Offset=0&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE&Timestamp=1465185768"
+                + "&Version=2017-03-12");
+    assertThat(V1Verifier.sign(DOC_KEY, "HmacSHA1", plain))
+        .isEqualTo("EliP9YW3pW28FpsEdkXt/+WcGeI=");
 
     Map<String, String> signed = documentedParams();
     signed.put("Signature", "EliP9YW3pW28FpsEdkXt/+WcGeI=");
@@ -57,30 +62,45 @@ class V1VerifierTest {
     if (algorithm != null) {
       params.put("SignatureMethod", algorithm);
     }
-    params.put("Signature", V1Verifier.sign(DOC_KEY, algorithm == null ? "HmacSHA1" : algorithm,
-        V1Verifier.stringToSign(method, "127.0.0.1:18080", "/", params)));
+    params.put(
+        "Signature",
+        V1Verifier.sign(
+            DOC_KEY,
+            algorithm == null ? "HmacSHA1" : algorithm,
+            V1Verifier.stringToSign(method, "127.0.0.1:18080", "/", params)));
     return params;
   }
 
   void fails(Map<String, String> params, Instant now, String code, String mentioned) {
     assertThatThrownBy(() -> verifier.verify("POST", "127.0.0.1:18080", "/", params, now))
-        .isInstanceOfSatisfying(ApiError.class, e -> {
-          assertThat(e.code()).isEqualTo(code);
-          assertThat(e.getMessage()).contains(mentioned);
-        });
+        .isInstanceOfSatisfying(
+            ApiError.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(code);
+              assertThat(e.getMessage()).contains(mentioned);
+            });
   }
 
   @Test
   void acceptsBothAlgorithmsAndTheDefault() {
     verifier.verify("POST", "127.0.0.1:18080", "/", signed("POST", "HmacSHA256"), signedAt);
     verifier.verify("POST", "127.0.0.1:18080", "/", signed("POST", "HmacSHA1"), signedAt);
-    verifier.verify("POST", "127.0.0.1:18080", "/", signed("POST", null), signedAt.plusSeconds(300));
+    verifier.verify(
+        "POST", "127.0.0.1:18080", "/", signed("POST", null), signedAt.plusSeconds(300));
   }
 
   @Test
   void refusesEveryBadSignature() {
-    fails(signed("POST", "HmacSHA256"), signedAt.plusSeconds(301), "AuthFailure.SignatureExpire", "expired");
-    fails(signed("POST", "HmacSHA256"), signedAt.minusSeconds(360), "AuthFailure.SignatureExpire", "expired");
+    fails(
+        signed("POST", "HmacSHA256"),
+        signedAt.plusSeconds(301),
+        "AuthFailure.SignatureExpire",
+        "expired");
+    fails(
+        signed("POST", "HmacSHA256"),
+        signedAt.minusSeconds(360),
+        "AuthFailure.SignatureExpire",
+        "expired");
     fails(signed("GET", "HmacSHA256"), signedAt, "AuthFailure.SignatureFailure", "signature");
 
     Map<String, String> tampered = signed("POST", "HmacSHA1");
@@ -92,9 +112,12 @@ class V1VerifierTest {
     Map<String, String> unknown = signed("POST", "HmacSHA1");
     unknown.put("SecretId", "AKIDnobody");
     fails(unknown, signedAt, "AuthFailure.SecretIdNotFound", "SecretId");
-    assertThatThrownBy(() -> new V1Verifier(Map.of(DOC_ID, "another-key")).verify("POST", "127.0.0.1:18080", "/",
-        signed("POST", "HmacSHA1"), signedAt))
-        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("AuthFailure.SignatureFailure"));
+    assertThatThrownBy(
+            () ->
+                new V1Verifier(Map.of(DOC_ID, "another-key"))
+                    .verify("POST", "127.0.0.1:18080", "/", signed("POST", "HmacSHA1"), signedAt))
+        .isInstanceOfSatisfying(
+            ApiError.class, e -> assertThat(e.code()).isEqualTo("AuthFailure.SignatureFailure"));
   }
 
   @Test

@@ -8,8 +8,8 @@ import io.clbdirect.emulator.model.ClbState;
 import io.clbdirect.emulator.model.HealthChange;
 import io.clbdirect.emulator.model.HealthCheckConfig;
 import io.clbdirect.emulator.model.HealthStatus;
-import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Rule;
 import io.clbdirect.emulator.model.Target;
 import java.io.IOException;
@@ -37,9 +37,13 @@ class HealthCheckerTest {
 
   /** 2 s configured becomes 100 ms, 4 s becomes 200 ms. */
   private static final double FAST = 0.05;
+
   /** Interval 100 ms, timeout 200 ms, two results in a row decide. */
-  private static final HealthCheckConfig TCP = new HealthCheckConfig(true, 4, 2, 2, 2, "TCP", 31, "/", null, "GET", null);
-  private static final HealthCheckConfig TCP_OFF = new HealthCheckConfig(false, 4, 2, 2, 2, "TCP", 31, "/", null, "GET", null);
+  private static final HealthCheckConfig TCP =
+      new HealthCheckConfig(true, 4, 2, 2, 2, "TCP", 31, "/", null, "GET", null);
+
+  private static final HealthCheckConfig TCP_OFF =
+      new HealthCheckConfig(false, 4, 2, 2, 2, "TCP", 31, "/", null, "GET", null);
   private static final Duration PATIENCE = Duration.ofSeconds(4);
 
   private final ClbState state = new ClbState(Clock.systemUTC());
@@ -48,7 +52,8 @@ class HealthCheckerTest {
 
   @BeforeEach
   void runningLoadBalancer() {
-    loadBalancer = new LoadBalancer("lb-1", "test", "OPEN", "127.0.0.1", Instant.now(), Map.of(), null);
+    loadBalancer =
+        new LoadBalancer("lb-1", "test", "OPEN", "127.0.0.1", Instant.now(), Map.of(), null);
     loadBalancer.setStatus(1);
     state.locked(() -> state.loadBalancers().put(loadBalancer.loadBalancerId(), loadBalancer));
   }
@@ -69,7 +74,8 @@ class HealthCheckerTest {
   }
 
   @Test
-  void aTcpTargetIsUnknownThenAliveThenDeadWhenItsServiceStopsAndAliveWhenItReturns() throws Exception {
+  void aTcpTargetIsUnknownThenAliveThenDeadWhenItsServiceStopsAndAliveWhenItReturns()
+      throws Exception {
     TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
     int port = service.port();
     startChecker(FAST);
@@ -82,15 +88,19 @@ class HealthCheckerTest {
     closeLater(TcpAcceptor.closingOn(port));
     awaitHealth(target, HealthStatus.Alive);
 
-    assertThat(seen).containsExactly(HealthStatus.Unknown, HealthStatus.Alive, HealthStatus.Dead, HealthStatus.Alive);
+    assertThat(seen)
+        .containsExactly(
+            HealthStatus.Unknown, HealthStatus.Alive, HealthStatus.Dead, HealthStatus.Alive);
   }
 
   @Test
-  void anHttpCheckPassesOnlyForAcceptedStatusClassesAndSendsTheConfiguredRequest() throws Exception {
+  void anHttpCheckPassesOnlyForAcceptedStatusClassesAndSendsTheConfiguredRequest()
+      throws Exception {
     AtomicReference<String> request = new AtomicReference<>();
     int ok = httpServer(200, request);
     int unavailable = httpServer(503, new AtomicReference<>());
-    HealthCheckConfig http = new HealthCheckConfig(true, 4, 2, 2, 2, "HTTP", 2, "/healthz", "app.example", "HEAD", null);
+    HealthCheckConfig http =
+        new HealthCheckConfig(true, 4, 2, 2, 2, "HTTP", 2, "/healthz", "app.example", "HEAD", null);
     Listener listener = listener("lbl-1", http);
     startChecker(FAST);
 
@@ -105,7 +115,8 @@ class HealthCheckerTest {
   @Test
   void anHttpCheckWithoutAnAnswerWithinTheTimeoutFails() throws Exception {
     TcpAcceptor hanging = closeLater(TcpAcceptor.silent());
-    HealthCheckConfig http = new HealthCheckConfig(true, 4, 2, 2, 2, "HTTP", 31, "/", null, "GET", null);
+    HealthCheckConfig http =
+        new HealthCheckConfig(true, 4, 2, 2, 2, "HTTP", 31, "/", null, "GET", null);
     startChecker(FAST);
 
     Target target = addTarget(listener("lbl-1", http), "127.0.0.1", null, hanging.port());
@@ -115,7 +126,8 @@ class HealthCheckerTest {
   }
 
   @Test
-  void aDisabledCheckMeansCloseWithoutProbingAndSwitchingItOnStartsOverAtUnknown() throws Exception {
+  void aDisabledCheckMeansCloseWithoutProbingAndSwitchingItOnStartsOverAtUnknown()
+      throws Exception {
     TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
     Listener listener = listener("lbl-1", TCP_OFF);
     startChecker(FAST);
@@ -130,7 +142,9 @@ class HealthCheckerTest {
     state.changed();
     awaitHealth(target, HealthStatus.Alive);
 
-    assertThat(seen).containsExactly(HealthStatus.Unknown, HealthStatus.Close, HealthStatus.Unknown, HealthStatus.Alive);
+    assertThat(seen)
+        .containsExactly(
+            HealthStatus.Unknown, HealthStatus.Close, HealthStatus.Unknown, HealthStatus.Alive);
   }
 
   @Test
@@ -138,13 +152,15 @@ class HealthCheckerTest {
     TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
     TcpAcceptor checkPort = closeLater(TcpAcceptor.closingOn(0));
     // Real time: after the first probe the next one is 300 s away.
-    HealthCheckConfig slow = new HealthCheckConfig(true, 2, 300, 2, 2, "TCP", 31, "/", null, "GET", null);
+    HealthCheckConfig slow =
+        new HealthCheckConfig(true, 2, 300, 2, 2, "TCP", 31, "/", null, "GET", null);
     startChecker(1.0);
     Listener listener = listener("lbl-1", slow);
     addTarget(listener, "127.0.0.1", null, service.port());
     awaitCondition("the first probe", () -> service.accepted() == 1);
 
-    listener.setHealthCheck(new HealthCheckConfig(true, 2, 300, 2, 2, "TCP", 31, "/", null, "GET", checkPort.port()));
+    listener.setHealthCheck(
+        new HealthCheckConfig(true, 2, 300, 2, 2, "TCP", 31, "/", null, "GET", checkPort.port()));
 
     awaitCondition("a probe of the new CheckPort", () -> checkPort.accepted() == 1);
     assertThat(service.accepted()).isEqualTo(1);
@@ -159,12 +175,14 @@ class HealthCheckerTest {
     List<HealthStatus> seen = recordTransitions(target);
     awaitHealth(target, HealthStatus.Alive);
 
-    listener.setHealthCheck(new HealthCheckConfig(true, 4, 2, 3, 3, "TCP", 31, "/", null, "GET", null));
+    listener.setHealthCheck(
+        new HealthCheckConfig(true, 4, 2, 3, 3, "TCP", 31, "/", null, "GET", null));
     state.changed();
     Thread.sleep(300); // three intervals: a reset would have shown Unknown until three passes
     assertThat(target.health()).isEqualTo(HealthStatus.Alive);
 
-    listener.setHealthCheck(new HealthCheckConfig(true, 4, 2, 3, 3, "TCP", 31, "/", null, "GET", freePort()));
+    listener.setHealthCheck(
+        new HealthCheckConfig(true, 4, 2, 3, 3, "TCP", 31, "/", null, "GET", freePort()));
     awaitHealth(target, HealthStatus.Dead);
 
     assertThat(seen).containsExactly(HealthStatus.Unknown, HealthStatus.Alive, HealthStatus.Dead);
@@ -174,9 +192,12 @@ class HealthCheckerTest {
   void theResultOfAProbeRunWithASupersededCheckIsDropped() throws Exception {
     TcpAcceptor hanging = closeLater(TcpAcceptor.silent());
     TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
-    // At this scale the old check's probe hangs 1 s for a status line; the new check probes every 0.5 s.
-    HealthCheckConfig old = new HealthCheckConfig(true, 4, 300, 2, 2, "HTTP", 31, "/", null, "GET", null);
-    HealthCheckConfig current = new HealthCheckConfig(true, 1, 2, 2, 2, "TCP", 31, "/", null, "GET", service.port());
+    // At this scale the old check's probe hangs 1 s for a status line; the new check probes every
+    // 0.5 s.
+    HealthCheckConfig old =
+        new HealthCheckConfig(true, 4, 300, 2, 2, "HTTP", 31, "/", null, "GET", null);
+    HealthCheckConfig current =
+        new HealthCheckConfig(true, 1, 2, 2, 2, "TCP", 31, "/", null, "GET", service.port());
     Listener listener = listener("lbl-1", old);
     Target target = new Target("127.0.0.1", null, hanging.port(), 10, null, Instant.now());
     // One failure so far: one more under the old check would make it Dead.
@@ -189,7 +210,9 @@ class HealthCheckerTest {
     listener.setHealthCheck(current);
     awaitHealth(target, HealthStatus.Alive);
 
-    assertThat(seen).as("the old probe's failure did not count").containsExactly(HealthStatus.Unknown, HealthStatus.Alive);
+    assertThat(seen)
+        .as("the old probe's failure did not count")
+        .containsExactly(HealthStatus.Unknown, HealthStatus.Alive);
   }
 
   @Test
@@ -204,7 +227,8 @@ class HealthCheckerTest {
   @Test
   void theCheckPortIsProbedInsteadOfTheTargetPort() throws Exception {
     TcpAcceptor service = closeLater(TcpAcceptor.closingOn(0));
-    HealthCheckConfig onCheckPort = new HealthCheckConfig(true, 4, 2, 2, 2, "TCP", 31, "/", null, "GET", service.port());
+    HealthCheckConfig onCheckPort =
+        new HealthCheckConfig(true, 4, 2, 2, 2, "TCP", 31, "/", null, "GET", service.port());
     startChecker(FAST);
 
     Target target = addTarget(listener("lbl-1", onCheckPort), "127.0.0.1", null, freePort());
@@ -238,8 +262,14 @@ class HealthCheckerTest {
   void ruleTargetsFollowTheRuleCheck() throws Exception {
     int ok = httpServer(204, new AtomicReference<>());
     Listener https = listener("lbl-https", null);
-    Rule rule = new Rule("loc-1", "app.example", "/", new HealthCheckConfig(true, 4, 2, 2, 2, "HTTP", 2, "/", null, "GET", null),
-        "WRR", Instant.now());
+    Rule rule =
+        new Rule(
+            "loc-1",
+            "app.example",
+            "/",
+            new HealthCheckConfig(true, 4, 2, 2, 2, "HTTP", 2, "/", null, "GET", null),
+            "WRR",
+            Instant.now());
     state.locked(() -> https.rules().put(rule.locationId(), rule));
     startChecker(FAST);
 
@@ -254,7 +284,8 @@ class HealthCheckerTest {
   void closeCutsAProbeWaitingOutItsTimeoutAndDropsItsResult() throws Exception {
     TcpAcceptor hanging = closeLater(TcpAcceptor.silent());
     // Real time: this probe would wait 30 s for a status line.
-    HealthCheckConfig slow = new HealthCheckConfig(true, 30, 5, 2, 2, "HTTP", 31, "/", null, "GET", null);
+    HealthCheckConfig slow =
+        new HealthCheckConfig(true, 30, 5, 2, 2, "HTTP", 31, "/", null, "GET", null);
     HealthChecker checker = startChecker(1.0);
     Target target = addTarget(listener("lbl-1", slow), "127.0.0.1", null, hanging.port());
     awaitCondition("the probe connected", () -> hanging.accepted() == 1);
@@ -274,7 +305,8 @@ class HealthCheckerTest {
     awaitHealth(target, HealthStatus.Alive);
 
     checker.close();
-    // The acceptor counts a connection when its thread accepts it, which can trail the probe's connect.
+    // The acceptor counts a connection when its thread accepts it, which can trail the probe's
+    // connect.
     Thread.sleep(200);
     int probesSoFar = service.accepted();
     Thread.sleep(300); // three intervals in which a running checker would have probed
@@ -295,16 +327,19 @@ class HealthCheckerTest {
     // The status is set under the lock; listeners hear of it just after.
     awaitCondition("the change reported", () -> !changes.isEmpty());
 
-    assertThat(changes).singleElement().satisfies(change -> {
-      assertThat(change.loadBalancerId()).isEqualTo("lb-1");
-      assertThat(change.listenerId()).isEqualTo("lbl-1");
-      assertThat(change.locationId()).isNull();
-      assertThat(change.address()).isEqualTo("127.0.0.1");
-      assertThat(change.port()).isEqualTo(service.port());
-      assertThat(change.from()).isEqualTo(HealthStatus.Unknown);
-      assertThat(change.to()).isEqualTo(HealthStatus.Alive);
-      assertThat(change.at()).isBetween(before, Instant.now());
-    });
+    assertThat(changes)
+        .singleElement()
+        .satisfies(
+            change -> {
+              assertThat(change.loadBalancerId()).isEqualTo("lb-1");
+              assertThat(change.listenerId()).isEqualTo("lbl-1");
+              assertThat(change.locationId()).isNull();
+              assertThat(change.address()).isEqualTo("127.0.0.1");
+              assertThat(change.port()).isEqualTo(service.port());
+              assertThat(change.from()).isEqualTo(HealthStatus.Unknown);
+              assertThat(change.to()).isEqualTo(HealthStatus.Alive);
+              assertThat(change.at()).isBetween(before, Instant.now());
+            });
   }
 
   @Test
@@ -332,7 +367,8 @@ class HealthCheckerTest {
 
   @Test
   void scalesConfiguredSecondsButNeverToZero() {
-    try (HealthChecker checker = new HealthChecker(state, 0.1); HealthChecker slow = new HealthChecker(state, 10)) {
+    try (HealthChecker checker = new HealthChecker(state, 0.1);
+        HealthChecker slow = new HealthChecker(state, 10)) {
       assertThat(checker.scaled(5)).isEqualTo(Duration.ofMillis(500));
       assertThat(checker.scaled(0)).isEqualTo(Duration.ofMillis(1));
       assertThat(slow.scaled(2)).isEqualTo(Duration.ofSeconds(20));
@@ -346,7 +382,15 @@ class HealthCheckerTest {
   }
 
   private Listener listener(String id, HealthCheckConfig check) {
-    Listener listener = new Listener(id, id, check != null && check.http() ? "HTTP" : "TCP", 80, check, "WRR", Instant.now());
+    Listener listener =
+        new Listener(
+            id,
+            id,
+            check != null && check.http() ? "HTTP" : "TCP",
+            80,
+            check,
+            "WRR",
+            Instant.now());
     state.locked(() -> loadBalancer.listeners().put(id, listener));
     return listener;
   }
@@ -358,20 +402,26 @@ class HealthCheckerTest {
     return target;
   }
 
-  /** Every distinct status the target passes through, starting with the current one, as the checker announces changes. */
+  /**
+   * Every distinct status the target passes through, starting with the current one, as the checker
+   * announces changes.
+   */
   private List<HealthStatus> recordTransitions(Target target) {
     List<HealthStatus> seen = new CopyOnWriteArrayList<>(List.of(target.health()));
-    state.addChangeListener(() -> {
-      HealthStatus now = target.health();
-      if (seen.get(seen.size() - 1) != now) {
-        seen.add(now);
-      }
-    });
+    state.addChangeListener(
+        () -> {
+          HealthStatus now = target.health();
+          if (seen.get(seen.size() - 1) != now) {
+            seen.add(now);
+          }
+        });
     return seen;
   }
 
   private void awaitHealth(Target target, HealthStatus expected) {
-    awaitCondition(target.key() + " " + expected + " (is " + target.health() + ")", () -> target.health() == expected);
+    awaitCondition(
+        target.key() + " " + expected + " (is " + target.health() + ")",
+        () -> target.health() == expected);
   }
 
   private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
@@ -389,15 +439,25 @@ class HealthCheckerTest {
     }
   }
 
-  /** An HTTP server on 127.0.0.1 answering every request with {@code status}; records the last request. */
+  /**
+   * An HTTP server on 127.0.0.1 answering every request with {@code status}; records the last
+   * request.
+   */
   private int httpServer(int status, AtomicReference<String> lastRequest) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    server.createContext("/", exchange -> {
-      lastRequest.set(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " Host="
-          + exchange.getRequestHeaders().getFirst("Host"));
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          lastRequest.set(
+              exchange.getRequestMethod()
+                  + " "
+                  + exchange.getRequestURI()
+                  + " Host="
+                  + exchange.getRequestHeaders().getFirst("Host"));
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
     server.start();
     closeLater(() -> server.stop(0));
     return server.getAddress().getPort();

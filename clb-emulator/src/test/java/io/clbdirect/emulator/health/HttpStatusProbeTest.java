@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class HttpStatusProbeTest {
 
-  private static final InetSocketAddress TARGET = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+  private static final InetSocketAddress TARGET =
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
 
   @Test
   void defaultsToGetSlashWithTheTargetAsHost() throws IOException {
     assertThat(HttpStatusProbe.request(check(null, null, null), TARGET))
-        .isEqualTo("GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: clb-emulator-health-check\r\nConnection: close\r\n\r\n");
+        .isEqualTo(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: clb-emulator-health-check\r\nConnection: close\r\n\r\n");
   }
 
   @Test
@@ -27,16 +29,20 @@ class HttpStatusProbeTest {
 
   @Test
   void refusesToSendAPathOrDomainThatWouldBreakTheRequest() {
-    assertThatThrownBy(() -> HttpStatusProbe.request(check("GET", "/a b", null), TARGET)).isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> HttpStatusProbe.request(check("GET", "/", "x\r\nEvil: 1"), TARGET)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> HttpStatusProbe.request(check("GET", "/a b", null), TARGET))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> HttpStatusProbe.request(check("GET", "/", "x\r\nEvil: 1"), TARGET))
+        .isInstanceOf(IOException.class);
   }
 
   @Test
   void readsTheStatusCodeOfAnHttp1StatusLine() throws IOException {
     assertThat(HttpStatusProbe.parseStatus("HTTP/1.1 503 Service Unavailable")).isEqualTo(503);
     assertThat(HttpStatusProbe.parseStatus("HTTP/1.0 200")).isEqualTo(200);
-    assertThatThrownBy(() -> HttpStatusProbe.parseStatus("SSH-2.0-OpenSSH_9.2")).isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> HttpStatusProbe.parseStatus("HTTP/1.1 OK")).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> HttpStatusProbe.parseStatus("SSH-2.0-OpenSSH_9.2"))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> HttpStatusProbe.parseStatus("HTTP/1.1 OK"))
+        .isInstanceOf(IOException.class);
   }
 
   private static HealthCheckConfig check(String method, String path, String domain) {

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A probe target on 127.0.0.1: accepts every connection and counts it. It either closes each at once (a
- * healthy TCP service), or holds them open without a word (a service that hangs, for HTTP timeouts).
+ * A probe target on 127.0.0.1: accepts every connection and counts it. It either closes each at
+ * once (a healthy TCP service), or holds them open without a word (a service that hangs, for HTTP
+ * timeouts).
  */
 final class TcpAcceptor implements AutoCloseable {
 

@@ -14,19 +14,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A backend on 127.0.0.1 that greets each connection with its name and a newline, then echoes until the
- * client half-closes, then closes. The greeting tells a test which backend a connection reached; the
- * echo and close exercise both directions of the splice.
+ * A backend on 127.0.0.1 that greets each connection with its name and a newline, then echoes until
+ * the client half-closes, then closes. The greeting tells a test which backend a connection
+ * reached; the echo and close exercise both directions of the splice.
  */
 final class BackendServer implements AutoCloseable {
 
   private final String name;
   private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "test-backend");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "test-backend");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
   private BackendServer(String name, ServerSocket server) {

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The L7 data path: host and longest path prefix pick the rule, health and weight pick the target. */
+/**
+ * The L7 data path: host and longest path prefix pick the rule, health and weight pick the target.
+ */
 class HttpRouterTest {
 
   static final String VIP = "127.94.0.1";
@@ -41,14 +43,18 @@ class HttpRouterTest {
   int port;
 
   int backend(String name) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
-    server.createContext("/", exchange -> {
-      byte[] body = (name + " " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body =
+              (name + " " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
     backends.add(server);
     return server.getAddress().getPort();
@@ -68,8 +74,22 @@ class HttpRouterTest {
     lb = new LoadBalancer("lb-l7", "l7", "OPEN", VIP, Instant.now(), Map.of(), null);
     lb.setStatus(1);
     Listener listener = new Listener("lbl-80", "http", "HTTP", port, null, "WRR", Instant.now());
-    api = new Rule("loc-api", "shop.example.com", "/api", HealthCheckConfig.defaultsFor("HTTP"), "WRR", Instant.now());
-    root = new Rule("loc-root", "shop.example.com", "/", HealthCheckConfig.defaultsFor("HTTP"), "WRR", Instant.now());
+    api =
+        new Rule(
+            "loc-api",
+            "shop.example.com",
+            "/api",
+            HealthCheckConfig.defaultsFor("HTTP"),
+            "WRR",
+            Instant.now());
+    root =
+        new Rule(
+            "loc-root",
+            "shop.example.com",
+            "/",
+            HealthCheckConfig.defaultsFor("HTTP"),
+            "WRR",
+            Instant.now());
     listener.rules().put(api.locationId(), api);
     listener.rules().put(root.locationId(), root);
     lb.listeners().put(listener.listenerId(), listener);
@@ -88,8 +108,11 @@ class HttpRouterTest {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(VIP, port), 2000);
       socket.setSoTimeout(3000);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       InputStream in = socket.getInputStream();
       String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       String status = response.lines().findFirst().orElse("");
@@ -102,14 +125,16 @@ class HttpRouterTest {
   void longestPrefixOfTheMatchingHostWins() throws IOException {
     int apiServer = backend("api");
     int webServer = backend("web");
-    state.locked(() -> {
-      api.targets().put("a", target(apiServer, HealthStatus.Alive, 10));
-      root.targets().put("w", target(webServer, HealthStatus.Alive, 10));
-    });
+    state.locked(
+        () -> {
+          api.targets().put("a", target(apiServer, HealthStatus.Alive, 10));
+          root.targets().put("w", target(webServer, HealthStatus.Alive, 10));
+        });
 
     assertThat(get("shop.example.com", "/api/orders")).isEqualTo("200 api /api/orders");
     assertThat(get("SHOP.example.com:" + port, "/index.html")).isEqualTo("200 web /index.html");
-    assertThat(get("other.example.com", "/api")).startsWith("404 no rule of listener lbl-80 matches other.example.com/api");
+    assertThat(get("other.example.com", "/api"))
+        .startsWith("404 no rule of listener lbl-80 matches other.example.com/api");
   }
 
   @Test
@@ -117,11 +142,12 @@ class HttpRouterTest {
     int alive = backend("alive");
     int dead = backend("dead");
     int drained = backend("drained");
-    state.locked(() -> {
-      api.targets().put("alive", target(alive, HealthStatus.Alive, 10));
-      api.targets().put("dead", target(dead, HealthStatus.Dead, 10));
-      api.targets().put("drained", target(drained, HealthStatus.Alive, 0));
-    });
+    state.locked(
+        () -> {
+          api.targets().put("alive", target(alive, HealthStatus.Alive, 10));
+          api.targets().put("dead", target(dead, HealthStatus.Dead, 10));
+          api.targets().put("drained", target(drained, HealthStatus.Alive, 0));
+        });
     Map<String, Integer> answers = new HashMap<>();
     for (int i = 0; i < 10; i++) {
       answers.merge(get("shop.example.com", "/api"), 1, Integer::sum);
@@ -129,7 +155,8 @@ class HttpRouterTest {
     assertThat(answers).containsOnly(Map.entry("200 alive /api", 10));
 
     state.locked(() -> api.targets().remove("alive"));
-    assertThat(get("shop.example.com", "/api")).startsWith("503 no healthy target for rule loc-api");
+    assertThat(get("shop.example.com", "/api"))
+        .startsWith("503 no healthy target for rule loc-api");
   }
 
   @Test
@@ -138,16 +165,21 @@ class HttpRouterTest {
     Rule shop = new Rule("loc-s", "shop.example.com", "/shop", null, "WRR", Instant.now());
     Rule fallback = new Rule("loc-f", "127.94.0.1", "/", null, "WRR", Instant.now());
     Rule fallbackApi = new Rule("loc-fa", "127.94.0.1", "/api", null, "WRR", Instant.now());
-    List.of(shop, fallback, fallbackApi).forEach(rule -> listener.rules().put(rule.locationId(), rule));
+    List.of(shop, fallback, fallbackApi)
+        .forEach(rule -> listener.rules().put(rule.locationId(), rule));
     List<Rule> rules = List.copyOf(listener.rules().values());
 
-    assertThat(HttpRouter.match(rules, "unknown.example.com", "/api/x")).as("no default domain").isNull();
+    assertThat(HttpRouter.match(rules, "unknown.example.com", "/api/x"))
+        .as("no default domain")
+        .isNull();
 
     listener.setDefaultDomain("127.94.0.1");
     assertThat(HttpRouter.match(rules, "unknown.example.com", "/api/x")).isSameAs(fallbackApi);
     assertThat(HttpRouter.match(rules, null, "/x")).isSameAs(fallback);
     assertThat(HttpRouter.match(rules, "shop.example.com", "/shop/1")).isSameAs(shop);
-    assertThat(HttpRouter.match(rules, "shop.example.com", "/api")).as("a known host keeps to its own rules").isNull();
+    assertThat(HttpRouter.match(rules, "shop.example.com", "/api"))
+        .as("a known host keeps to its own rules")
+        .isNull();
   }
 
   @Test

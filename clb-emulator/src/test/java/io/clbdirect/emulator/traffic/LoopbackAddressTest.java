@@ -20,15 +20,16 @@ class LoopbackAddressTest {
 
   @ParameterizedTest
   @CsvSource({
-      "10.0.0.7, 80",
-      "128.0.0.1, 80",
-      "localhost, 80",
-      "::1, 80",
-      "127.0.0.256, 80",
-      "127.0.0, 80",
-      "127.0.0.1, 0",
-      "127.0.0.1, 65536",
-      "'', 80"})
+    "10.0.0.7, 80",
+    "128.0.0.1, 80",
+    "localhost, 80",
+    "::1, 80",
+    "127.0.0.256, 80",
+    "127.0.0, 80",
+    "127.0.0.1, 0",
+    "127.0.0.1, 65536",
+    "'', 80"
+  })
   void refusesEverythingElse(String ip, int port) {
     assertThat(LoopbackAddress.of(ip, port)).isNull();
   }

@@ -16,7 +16,8 @@ class SmoothWeightedRoundRobinTest {
   void weightsFiveOneOneGiveTheClassicSpreadSequenceAndRepeatIt() {
     Map<String, Integer> weights = weights("a", 5, "b", 1, "c", 1);
 
-    assertThat(picks(weights, 14)).containsExactly("a", "a", "b", "a", "c", "a", "a", "a", "a", "b", "a", "c", "a", "a");
+    assertThat(picks(weights, 14))
+        .containsExactly("a", "a", "b", "a", "c", "a", "a", "a", "a", "b", "a", "c", "a", "a");
   }
 
   @Test

@@ -10,16 +10,26 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Session persistence by client IP: kept while eligible and within the expiry, which each connection restarts. */
+/**
+ * Session persistence by client IP: kept while eligible and within the expiry, which each
+ * connection restarts.
+ */
 class StickySessionsTest {
 
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   final StickySessions<String> sessions = new StickySessions<>();
+
   /** What the placement (round robin in the data path) hands out next. */
   final Deque<String> placements = new ArrayDeque<>();
 
-  String choose(String client, long secondsAfterT0, int expire, Set<String> eligible) throws Exception {
-    return sessions.choose(InetAddress.getByName(client), T0.plusSeconds(secondsAfterT0), expire, eligible, placements::poll);
+  String choose(String client, long secondsAfterT0, int expire, Set<String> eligible)
+      throws Exception {
+    return sessions.choose(
+        InetAddress.getByName(client),
+        T0.plusSeconds(secondsAfterT0),
+        expire,
+        eligible,
+        placements::poll);
   }
 
   @Test
@@ -53,7 +63,9 @@ class StickySessionsTest {
     assertThat(choose("127.0.0.2", 0, 30, all)).isEqualTo("a");
     assertThat(choose("127.0.0.2", 1, 0, all)).isEqualTo("b");
     assertThat(choose("127.0.0.2", 2, 0, all)).isEqualTo("c");
-    assertThat(choose("127.0.0.2", 3, 30, all)).as("the old session was dropped when persistence went off").isEqualTo("d");
+    assertThat(choose("127.0.0.2", 3, 30, all))
+        .as("the old session was dropped when persistence went off")
+        .isEqualTo("d");
   }
 
   @Test

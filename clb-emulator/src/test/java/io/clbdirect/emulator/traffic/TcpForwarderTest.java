@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clbdirect.emulator.model.ClbState;
 import io.clbdirect.emulator.model.HealthCheckConfig;
 import io.clbdirect.emulator.model.HealthStatus;
-import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Target;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -37,6 +37,7 @@ class TcpForwarderTest {
 
   /** An unusual loopback address, so the VIP cannot clash with services on 127.0.0.1. */
   private static final String VIP = "127.93.0.1";
+
   private static final String LISTENER_ID = "lbl-tcp";
 
   private final ClbState state = new ClbState(Clock.systemUTC());
@@ -90,7 +91,8 @@ class TcpForwarderTest {
     BackendServer zeroWeight = closeLater(BackendServer.start("zero-weight"));
     BackendServer unknown = closeLater(BackendServer.start("unknown"));
     BackendServer checkOff = closeLater(BackendServer.start("check-off"));
-    addTcpListener(vipPort,
+    addTcpListener(
+        vipPort,
         target(alive, 1, HealthStatus.Alive),
         target(dead, 10, HealthStatus.Dead),
         target(zeroWeight, 0, HealthStatus.Alive),
@@ -111,8 +113,10 @@ class TcpForwarderTest {
       client.getOutputStream().write("hello\nworld\n".getBytes(StandardCharsets.UTF_8));
       client.shutdownOutput();
 
-      // The backend echoes until it sees our EOF, then closes: all of it arrives only if the half-close got through.
-      assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("a\nhello\nworld\n");
+      // The backend echoes until it sees our EOF, then closes: all of it arrives only if the
+      // half-close got through.
+      assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo("a\nhello\nworld\n");
     }
   }
 
@@ -152,10 +156,11 @@ class TcpForwarderTest {
       BufferedReader fromB = reader(toB);
       assertThat(fromB.readLine()).isEqualTo("b");
 
-      state.locked(() -> {
-        targetA.setHealth(HealthStatus.Alive);
-        targetB.setHealth(HealthStatus.Dead);
-      });
+      state.locked(
+          () -> {
+            targetA.setHealth(HealthStatus.Alive);
+            targetB.setHealth(HealthStatus.Dead);
+          });
       state.changed();
 
       assertThat(connectMany(4)).containsExactlyEntriesOf(Map.of("a", 4L));
@@ -199,8 +204,20 @@ class TcpForwarderTest {
     BackendServer a = closeLater(BackendServer.start("a"));
     int httpPort = freePort(VIP);
     // HTTPS would need TLS termination, which the emulator does not do: the port stays closed.
-    state.locked(() -> loadBalancer.listeners().put("lbl-https",
-        new Listener("lbl-https", "https", "HTTPS", httpPort, HealthCheckConfig.defaultsFor("HTTPS"), "WRR", Instant.now())));
+    state.locked(
+        () ->
+            loadBalancer
+                .listeners()
+                .put(
+                    "lbl-https",
+                    new Listener(
+                        "lbl-https",
+                        "https",
+                        "HTTPS",
+                        httpPort,
+                        HealthCheckConfig.defaultsFor("HTTPS"),
+                        "WRR",
+                        Instant.now())));
     loadBalancer.setStatus(0);
     addTcpListener(vipPort, target(a, 1, HealthStatus.Alive));
 
@@ -240,7 +257,15 @@ class TcpForwarderTest {
   }
 
   private void addTcpListener(int port, Target... targets) {
-    Listener listener = new Listener(LISTENER_ID, "tcp", "TCP", port, HealthCheckConfig.defaultsFor("TCP"), "WRR", Instant.now());
+    Listener listener =
+        new Listener(
+            LISTENER_ID,
+            "tcp",
+            "TCP",
+            port,
+            HealthCheckConfig.defaultsFor("TCP"),
+            "WRR",
+            Instant.now());
     for (Target target : targets) {
       listener.targets().put(target.key(), target);
     }
@@ -249,7 +274,14 @@ class TcpForwarderTest {
   }
 
   private void setHealth(HealthStatus health) {
-    state.locked(() -> loadBalancer.listeners().get(LISTENER_ID).targets().values().forEach(t -> t.setHealth(health)));
+    state.locked(
+        () ->
+            loadBalancer
+                .listeners()
+                .get(LISTENER_ID)
+                .targets()
+                .values()
+                .forEach(t -> t.setHealth(health)));
   }
 
   private static Target target(BackendServer backend, int weight, HealthStatus health) {
@@ -292,7 +324,9 @@ class TcpForwarderTest {
     }
   }
 
-  /** The forwarder closed the connection: end of stream, or a reset if it closed with data unread. */
+  /**
+   * The forwarder closed the connection: end of stream, or a reset if it closed with data unread.
+   */
   private static void assertClosedByPeer(Socket socket) throws IOException {
     socket.setSoTimeout(2_000);
     try {
@@ -303,7 +337,8 @@ class TcpForwarderTest {
   }
 
   private static BufferedReader reader(Socket socket) throws IOException {
-    return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    return new BufferedReader(
+        new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
   }
 
   private static int freePort(String address) throws IOException {

@@ -6,10 +6,10 @@ import java.util.Objects;
  * Turns a TkeServiceConfig entry into CLB attributes: all of them for a listener or rule clb-direct
  * creates, only the differing ones for an existing one. Pure.
  *
- * <p>A health check with {@code enable: false} becomes {@code healthSwitch 0} alone: its other fields
- * are neither sent nor compared, because they do nothing while the check is off and comparing them would
- * modify a listener for no effect. Session persistence becomes {@code sessionExpireTime}: 0 when
- * disabled, the configured time or TKE's default 30 when enabled.
+ * <p>A health check with {@code enable: false} becomes {@code healthSwitch 0} alone: its other
+ * fields are neither sent nor compared, because they do nothing while the check is off and
+ * comparing them would modify a listener for no effect. Session persistence becomes {@code
+ * sessionExpireTime}: 0 when disabled, the configured time or TKE's default 30 when enabled.
  */
 public final class ClbAttributeMapping {
 
@@ -40,8 +40,8 @@ public final class ClbAttributeMapping {
 
   /**
    * The attributes the entry sets that {@code current} does not already have, for ModifyListener or
-   * ModifyRule. Names (scheduler, method, forward type, check domain) compare ignoring letter case, so a
-   * CLB that reports them in another case is not modified over and over.
+   * ModifyRule. Names (scheduler, method, forward type, check domain) compare ignoring letter case,
+   * so a CLB that reports them in another case is not modified over and over.
    *
    * @param current what the CLB reports; {@link ClbAttributes#NONE} when it reports nothing
    */

@@ -2,10 +2,11 @@ package io.clbdirect.core.tkeconfig;
 
 /**
  * Listener or rule attributes as the CLB API names them ({@code HealthCheck.HealthSwitch}, {@code
- * TimeOut}, ..., {@code SessionExpireTime}, {@code Scheduler}, {@code ForwardType}), without depending on
- * the Tencent SDK. Types are the API's ({@code Long} numbers, {@code String} names), so the
- * gate-controller copies fields to and from SDK models without conversion. Every component is nullable:
- * null means unknown (describing the CLB) or "do not send" (as a change or at creation).
+ * TimeOut}, ..., {@code SessionExpireTime}, {@code Scheduler}, {@code ForwardType}), without
+ * depending on the Tencent SDK. Types are the API's ({@code Long} numbers, {@code String} names),
+ * so the gate-controller copies fields to and from SDK models without conversion. Every component
+ * is nullable: null means unknown (describing the CLB) or "do not send" (as a change or at
+ * creation).
  *
  * @param healthSwitch 1 = health check on, 0 = off
  * @param timeout {@code HealthCheck.TimeOut}

@@ -1,8 +1,8 @@
 package io.clbdirect.core.tkeconfig;
 
 /**
- * What one TkeServiceConfig entry (an L4 listener or an L7 rule) asks of the CLB. Every component is
- * nullable: null means "not set", and the CLB's current value is then left alone.
+ * What one TkeServiceConfig entry (an L4 listener or an L7 rule) asks of the CLB. Every component
+ * is nullable: null means "not set", and the CLB's current value is then left alone.
  *
  * @param healthCheck the health check, or null
  * @param session session persistence, or null

@@ -3,8 +3,8 @@ package io.clbdirect.core.tkeconfig;
 import java.util.Objects;
 
 /**
- * One entry of {@code spec.loadBalancer.l4Listeners}: the settings of the listener with this protocol
- * and port.
+ * One entry of {@code spec.loadBalancer.l4Listeners}: the settings of the listener with this
+ * protocol and port.
  */
 public record L4Listener(Protocol protocol, int port, ClbSettings settings) {
 

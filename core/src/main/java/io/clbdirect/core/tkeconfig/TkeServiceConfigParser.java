@@ -16,21 +16,21 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads a whole TkeServiceConfig resource (apiVersion, kind, metadata, spec: the JSON the API server
- * serves, e.g. {@code DynamicKubernetesObject.getRaw()}) into a {@link TkeServiceConfigSpec}, or into
- * errors that each name the offending field, e.g. {@code
- * spec.loadBalancer.l4Listeners[1].healthCheck.timeout: 70 is out of range 2–60}. Pure, and never throws
- * for bad input.
+ * Reads a whole TkeServiceConfig resource (apiVersion, kind, metadata, spec: the JSON the API
+ * server serves, e.g. {@code DynamicKubernetesObject.getRaw()}) into a {@link
+ * TkeServiceConfigSpec}, or into errors that each name the offending field, e.g. {@code
+ * spec.loadBalancer.l4Listeners[1].healthCheck.timeout: 70 is out of range 2–60}. Pure, and never
+ * throws for bad input.
  *
  * <p>Fields clb-direct does not apply are ignored, so configs written for TKE (with {@code
- * internetMaxBandwidthOut}, {@code keepaliveEnable}, ...) still apply. JSON {@code null} counts as not
- * set, as the API server prunes it. A config is applied whole or not at all: one error and there is no
- * spec, so no listener is changed on the strength of a config the user got wrong.
+ * internetMaxBandwidthOut}, {@code keepaliveEnable}, ...) still apply. JSON {@code null} counts as
+ * not set, as the API server prunes it. A config is applied whole or not at all: one error and
+ * there is no spec, so no listener is changed on the strength of a config the user got wrong.
  *
  * <p>The ranges are TKE's. They are also in the CRD's schema ({@code
- * manifests/crd/tkeserviceconfigs.cloud.tencent.com.yaml}); a test proves both agree. The session time
- * keeps TKE's 30–3600 on L7 rules too, although the CLB would take up to 86400 there: a config valid
- * here then stays valid on TKE, and back.
+ * manifests/crd/tkeserviceconfigs.cloud.tencent.com.yaml}); a test proves both agree. The session
+ * time keeps TKE's 30–3600 on L7 rules too, although the CLB would take up to 86400 there: a config
+ * valid here then stays valid on TKE, and back.
  */
 public final class TkeServiceConfigParser {
 
@@ -61,8 +61,10 @@ public final class TkeServiceConfigParser {
   private static final Range HTTP_CODE = new Range(1, 31);
   private static final Range SESSION_EXPIRE_TIME = new Range(30, 3600);
 
-  private static final List<L4Listener.Protocol> L4_PROTOCOLS = List.of(L4Listener.Protocol.values());
-  private static final List<L7Listener.Protocol> L7_PROTOCOLS = List.of(L7Listener.Protocol.values());
+  private static final List<L4Listener.Protocol> L4_PROTOCOLS =
+      List.of(L4Listener.Protocol.values());
+  private static final List<L7Listener.Protocol> L7_PROTOCOLS =
+      List.of(L7Listener.Protocol.values());
   private static final List<Scheduler> L4_SCHEDULERS = List.of(Scheduler.WRR, Scheduler.LEAST_CONN);
   private static final List<Scheduler> L7_SCHEDULERS = List.of(Scheduler.values());
   private static final List<ForwardType> FORWARD_TYPES = List.of(ForwardType.values());
@@ -182,7 +184,8 @@ public final class TkeServiceConfigParser {
     Integer unHealthNum = node.integer("unHealthNum", CHECK_COUNT, Need.OPTIONAL);
     Integer timeout = node.integer("timeout", TIMEOUT, Need.OPTIONAL);
     if (timeout != null && intervalTime != null && timeout >= intervalTime) {
-      // The CLB refuses a check that times out no sooner than the next one starts; say so here, once,
+      // The CLB refuses a check that times out no sooner than the next one starts; say so here,
+      // once,
       // rather than as a CloudApiError on every retry.
       node.error("timeout", timeout + " must be less than intervalTime " + intervalTime);
     }
@@ -198,7 +201,8 @@ public final class TkeServiceConfigParser {
       node.error("httpCheckPath", quote(httpCheckPath) + " must start with \"/\"");
     }
     String httpCheckDomain = node.string("httpCheckDomain", Need.OPTIONAL);
-    HttpCheckMethod httpCheckMethod = node.oneOf("httpCheckMethod", HTTP_CHECK_METHODS, Need.OPTIONAL);
+    HttpCheckMethod httpCheckMethod =
+        node.oneOf("httpCheckMethod", HTTP_CHECK_METHODS, Need.OPTIONAL);
     return enable == null
         ? null
         : new HealthCheck(
@@ -218,7 +222,8 @@ public final class TkeServiceConfigParser {
       return null;
     }
     Boolean enable = node.bool("enable", Need.REQUIRED);
-    Integer sessionExpireTime = node.integer("sessionExpireTime", SESSION_EXPIRE_TIME, Need.OPTIONAL);
+    Integer sessionExpireTime =
+        node.integer("sessionExpireTime", SESSION_EXPIRE_TIME, Need.OPTIONAL);
     return enable == null ? null : new Session(enable, sessionExpireTime);
   }
 
@@ -249,7 +254,8 @@ public final class TkeServiceConfigParser {
   private record Range(int min, int max) {
 
     boolean contains(BigDecimal value) {
-      return value.compareTo(BigDecimal.valueOf(min)) >= 0 && value.compareTo(BigDecimal.valueOf(max)) <= 0;
+      return value.compareTo(BigDecimal.valueOf(min)) >= 0
+          && value.compareTo(BigDecimal.valueOf(max)) <= 0;
     }
 
     @Override
@@ -403,7 +409,8 @@ public final class TkeServiceConfigParser {
         BigDecimal number = value.getAsBigDecimal();
         return number.stripTrailingZeros().scale() <= 0 ? number : null;
       } catch (NumberFormatException e) {
-        // NaN, Infinity (Gson's lenient reader lets them through) or an exponent beyond Gson's limit.
+        // NaN, Infinity (Gson's lenient reader lets them through) or an exponent beyond Gson's
+        // limit.
         return null;
       }
     }

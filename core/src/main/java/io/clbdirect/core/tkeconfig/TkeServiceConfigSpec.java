@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The part of a TkeServiceConfig's {@code spec.loadBalancer} that clb-direct applies, and which entry
- * applies to which CLB listener or rule. Listeners and rules without an entry are left alone.
+ * The part of a TkeServiceConfig's {@code spec.loadBalancer} that clb-direct applies, and which
+ * entry applies to which CLB listener or rule. Listeners and rules without an entry are left alone.
  */
 public record TkeServiceConfigSpec(List<L4Listener> l4Listeners, List<L7Listener> l7Listeners) {
 
@@ -17,8 +17,8 @@ public record TkeServiceConfigSpec(List<L4Listener> l4Listeners, List<L7Listener
   /**
    * The settings for an L4 listener.
    *
-   * @param protocol the listener's protocol as the CLB names it ({@code TCP}, {@code UDP}, ...; letter
-   *     case ignored); protocols a TkeServiceConfig cannot name never match
+   * @param protocol the listener's protocol as the CLB names it ({@code TCP}, {@code UDP}, ...;
+   *     letter case ignored); protocols a TkeServiceConfig cannot name never match
    */
   public Optional<ClbSettings> settingsForL4Listener(String protocol, int port) {
     for (L4Listener listener : l4Listeners) {
@@ -30,15 +30,17 @@ public record TkeServiceConfigSpec(List<L4Listener> l4Listeners, List<L7Listener
   }
 
   /**
-   * The settings for a rule of an L7 listener. The CLB identifies a rule by domain and URL; URLs must be
-   * equal, domains equal ignoring letter case (they are host names).
+   * The settings for a rule of an L7 listener. The CLB identifies a rule by domain and URL; URLs
+   * must be equal, domains equal ignoring letter case (they are host names).
    *
-   * <p>An entry with domain {@code ""} means the load balancer's VIP: clb-direct, like TKE, gives rules
-   * of Ingress paths without a host the VIP as their domain. So {@code ""} matches a rule whose domain is
-   * {@code vip}. An entry naming the VIP literally is more specific and wins over the {@code ""} one.
+   * <p>An entry with domain {@code ""} means the load balancer's VIP: clb-direct, like TKE, gives
+   * rules of Ingress paths without a host the VIP as their domain. So {@code ""} matches a rule
+   * whose domain is {@code vip}. An entry naming the VIP literally is more specific and wins over
+   * the {@code ""} one.
    *
    * @param protocol the listener's protocol ({@code HTTP} or {@code HTTPS}, letter case ignored)
-   * @param vip the load balancer's VIP, or null when it has none yet (then {@code ""} matches nothing)
+   * @param vip the load balancer's VIP, or null when it has none yet (then {@code ""} matches
+   *     nothing)
    */
   public Optional<ClbSettings> settingsForL7Rule(
       String protocol, int port, String domain, String url, String vip) {

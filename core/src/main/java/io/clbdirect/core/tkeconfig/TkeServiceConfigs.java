@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Names of TKE's TkeServiceConfig resource and of the annotations that reference it. Spelled exactly as
- * TKE documents them, so configs written for TKE keep working.
+ * Names of TKE's TkeServiceConfig resource and of the annotations that reference it. Spelled
+ * exactly as TKE documents them, so configs written for TKE keep working.
  */
 public final class TkeServiceConfigs {
 
@@ -30,7 +30,8 @@ public final class TkeServiceConfigs {
    * Empty when the annotation is absent or blank: a blank value is how users switch a reference off
    * without deleting the annotation, so it is no reference rather than a bad one.
    */
-  public static Optional<String> referencedName(Map<String, String> annotations, String annotationKey) {
+  public static Optional<String> referencedName(
+      Map<String, String> annotations, String annotationKey) {
     if (annotations == null) {
       return Optional.empty();
     }

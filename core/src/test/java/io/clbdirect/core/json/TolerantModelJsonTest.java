@@ -34,7 +34,8 @@ class TolerantModelJsonTest {
 
   @Test
   void readsKnownFieldsAndIgnoresUnknownOnes() {
-    V1Pod pod = TolerantModelJson.read(JsonParser.parseString(POD_FROM_A_NEWER_SERVER), V1Pod.class);
+    V1Pod pod =
+        TolerantModelJson.read(JsonParser.parseString(POD_FROM_A_NEWER_SERVER), V1Pod.class);
 
     assertThat(pod.getMetadata().getName()).isEqualTo("web-1");
     assertThat(pod.getMetadata().getLabels()).containsEntry("app", "web");
@@ -43,14 +44,23 @@ class TolerantModelJsonTest {
     assertThat(pod.getSpec().getHostNetwork()).isFalse();
     assertThat(pod.getSpec().getContainers().get(0).getResources().getRequests())
         .containsEntry("cpu", Quantity.fromString("250m"));
-    assertThat(pod.getSpec().getContainers().get(0).getLivenessProbe().getHttpGet().getPort().getStrValue())
+    assertThat(
+            pod.getSpec()
+                .getContainers()
+                .get(0)
+                .getLivenessProbe()
+                .getHttpGet()
+                .getPort()
+                .getStrValue())
         .isEqualTo("http");
   }
 
   @Test
   void wrongShapeOfAKnownFieldIsOneExceptionType() {
     assertThatThrownBy(
-            () -> TolerantModelJson.read(JsonParser.parseString("{\"spec\":{\"containers\":\"nope\"}}"), V1Pod.class))
+            () ->
+                TolerantModelJson.read(
+                    JsonParser.parseString("{\"spec\":{\"containers\":\"nope\"}}"), V1Pod.class))
         .isInstanceOf(JsonParseException.class);
   }
 }

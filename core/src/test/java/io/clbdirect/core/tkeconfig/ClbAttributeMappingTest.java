@@ -13,14 +13,26 @@ class ClbAttributeMappingTest {
 
   private static final ClbSettings L7_ALL_SET =
       new ClbSettings(
-          new HealthCheck(true, 10, 3, 4, 5, 2, "/healthz", "health.example.com", HttpCheckMethod.GET),
+          new HealthCheck(
+              true, 10, 3, 4, 5, 2, "/healthz", "health.example.com", HttpCheckMethod.GET),
           new Session(true, 600),
           Scheduler.IP_HASH,
           ForwardType.HTTPS);
 
   private static final ClbAttributes L7_ALL_SET_ON_CLB =
       new ClbAttributes(
-          1L, 5L, 10L, 3L, 4L, 2L, "/healthz", "health.example.com", "GET", 600L, "IP_HASH", "HTTPS");
+          1L,
+          5L,
+          10L,
+          3L,
+          4L,
+          2L,
+          "/healthz",
+          "health.example.com",
+          "GET",
+          600L,
+          "IP_HASH",
+          "HTTPS");
 
   /** A TCP listener as the CLB creates it: check on with its defaults, no session, WRR. */
   private static final ClbAttributes TCP_DEFAULTS = l4(1L, 2L, 5L, 0L, "WRR");
@@ -35,9 +47,24 @@ class ClbAttributeMappingTest {
 
   /** L4 attributes; the check counts and HTTP fields unknown. */
   private static ClbAttributes l4(
-      Long healthSwitch, Long timeout, Long intervalTime, Long sessionExpireTime, String scheduler) {
+      Long healthSwitch,
+      Long timeout,
+      Long intervalTime,
+      Long sessionExpireTime,
+      String scheduler) {
     return new ClbAttributes(
-        healthSwitch, timeout, intervalTime, null, null, null, null, null, null, sessionExpireTime, scheduler, null);
+        healthSwitch,
+        timeout,
+        intervalTime,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        sessionExpireTime,
+        scheduler,
+        null);
   }
 
   private static Long sessionOnCreate(Session session) {
@@ -60,10 +87,14 @@ class ClbAttributeMappingTest {
   void aDisabledHealthCheckIsTheSwitchAloneItsOtherFieldsDoNothing() {
     ClbSettings off =
         l4Settings(
-            new HealthCheck(false, 10, 3, 4, 5, 2, "/healthz", "h.example.com", HttpCheckMethod.GET), null, null);
+            new HealthCheck(
+                false, 10, 3, 4, 5, 2, "/healthz", "h.example.com", HttpCheckMethod.GET),
+            null,
+            null);
 
     assertThat(ClbAttributeMapping.forCreate(off)).isEqualTo(l4(0L, null, null, null, null));
-    assertThat(ClbAttributeMapping.diff(off, TCP_DEFAULTS).attributes()).isEqualTo(l4(0L, null, null, null, null));
+    assertThat(ClbAttributeMapping.diff(off, TCP_DEFAULTS).attributes())
+        .isEqualTo(l4(0L, null, null, null, null));
     assertThat(ClbAttributeMapping.diff(off, l4(0L, 2L, 5L, 0L, "WRR")).isEmpty())
         .as("already off: the other fields differ but are not compared")
         .isTrue();
@@ -94,7 +125,18 @@ class ClbAttributeMappingTest {
   void namesCompareIgnoringCaseSoACaseChangingClbIsNotModifiedForever() {
     ClbAttributes otherCase =
         new ClbAttributes(
-            1L, 5L, 10L, 3L, 4L, 2L, "/healthz", "Health.Example.com", "get", 600L, "ip_hash", "https");
+            1L,
+            5L,
+            10L,
+            3L,
+            4L,
+            2L,
+            "/healthz",
+            "Health.Example.com",
+            "get",
+            600L,
+            "ip_hash",
+            "https");
 
     assertThat(ClbAttributeMapping.diff(L7_ALL_SET, otherCase).isEmpty()).isTrue();
   }
@@ -103,15 +145,29 @@ class ClbAttributeMappingTest {
   void theCheckPathIsCaseSensitive() {
     ClbAttributes upperPath =
         new ClbAttributes(
-            1L, 5L, 10L, 3L, 4L, 2L, "/HEALTHZ", "health.example.com", "GET", 600L, "IP_HASH", "HTTPS");
+            1L,
+            5L,
+            10L,
+            3L,
+            4L,
+            2L,
+            "/HEALTHZ",
+            "health.example.com",
+            "GET",
+            600L,
+            "IP_HASH",
+            "HTTPS");
 
     assertThat(ClbAttributeMapping.diff(L7_ALL_SET, upperPath).attributes())
-        .isEqualTo(new ClbAttributes(null, null, null, null, null, null, "/healthz", null, null, null, null, null));
+        .isEqualTo(
+            new ClbAttributes(
+                null, null, null, null, null, null, "/healthz", null, null, null, null, null));
   }
 
   @Test
   void differingAttributesAndOnlyThoseAreChanged() {
-    ClbSettings settings = l4Settings(tcpCheck(true, 10, 2), new Session(true, null), Scheduler.LEAST_CONN);
+    ClbSettings settings =
+        l4Settings(tcpCheck(true, 10, 2), new Session(true, null), Scheduler.LEAST_CONN);
 
     AttributeChanges changes = ClbAttributeMapping.diff(settings, TCP_DEFAULTS);
 
@@ -129,6 +185,7 @@ class ClbAttributeMappingTest {
 
   @Test
   void whatTheClbDoesNotReportIsSentAsSet() {
-    assertThat(ClbAttributeMapping.diff(L7_ALL_SET, ClbAttributes.NONE).attributes()).isEqualTo(L7_ALL_SET_ON_CLB);
+    assertThat(ClbAttributeMapping.diff(L7_ALL_SET, ClbAttributes.NONE).attributes())
+        .isEqualTo(L7_ALL_SET_ON_CLB);
   }
 }

@@ -13,8 +13,8 @@ final class Examples {
   private static final Pattern SEGMENT = Pattern.compile("([^.\\[]+)(?:\\[(\\d+)])?");
 
   /**
-   * Sets every field the CRD schema knows (the CRD test relies on that), each at least once at index
-   * 0, and nothing else. Values sit at or near the edges of their ranges.
+   * Sets every field the CRD schema knows (the CRD test relies on that), each at least once at
+   * index 0, and nothing else. Values sit at or near the edges of their ranges.
    */
   static final String FULL =
       """
@@ -59,7 +59,8 @@ final class Examples {
   }
 
   /**
-   * The object a dotted path with indexes ({@code spec.loadBalancer.l4Listeners[0].healthCheck}) names.
+   * The object a dotted path with indexes ({@code spec.loadBalancer.l4Listeners[0].healthCheck})
+   * names.
    */
   static JsonObject at(JsonObject root, String path) {
     JsonElement current = root;
@@ -68,7 +69,8 @@ final class Examples {
       current = current.getAsJsonObject().get(segment.group(1));
       if (current != null && segment.group(2) != null) {
         int index = Integer.parseInt(segment.group(2));
-        current = index < current.getAsJsonArray().size() ? current.getAsJsonArray().get(index) : null;
+        current =
+            index < current.getAsJsonArray().size() ? current.getAsJsonArray().get(index) : null;
       }
       if (current == null) {
         throw new AssertionError("the example has nothing at " + path);

@@ -28,19 +28,24 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The CRD's schema and the parser enforce the same rules, so what the API server accepts clb-direct
  * applies, and what clb-direct rejects the API server already refused. Checked black-box: every
- * constraint found in the schema is tried against the parser at its edges, and every keyword the test
- * does not know how to try fails the test, so a constraint cannot be added to one side only.
+ * constraint found in the schema is tried against the parser at its edges, and every keyword the
+ * test does not know how to try fails the test, so a constraint cannot be added to one side only.
  */
 class TkeServiceConfigCrdTest {
 
-  static final Path CRD = Path.of("..", "manifests", "crd", "tkeserviceconfigs.cloud.tencent.com.yaml");
+  static final Path CRD =
+      Path.of("..", "manifests", "crd", "tkeserviceconfigs.cloud.tencent.com.yaml");
 
   private static final Set<String> OBJECT_KEYWORDS =
-      Set.of("type", "description", "properties", "required", "x-kubernetes-preserve-unknown-fields");
+      Set.of(
+          "type", "description", "properties", "required", "x-kubernetes-preserve-unknown-fields");
   private static final Set<String> ARRAY_KEYWORDS =
-      Set.of("type", "description", "items", "x-kubernetes-list-type", "x-kubernetes-list-map-keys");
-  private static final Set<String> INTEGER_KEYWORDS = Set.of("type", "description", "minimum", "maximum");
-  private static final Set<String> STRING_KEYWORDS = Set.of("type", "description", "enum", "pattern", "minLength");
+      Set.of(
+          "type", "description", "items", "x-kubernetes-list-type", "x-kubernetes-list-map-keys");
+  private static final Set<String> INTEGER_KEYWORDS =
+      Set.of("type", "description", "minimum", "maximum");
+  private static final Set<String> STRING_KEYWORDS =
+      Set.of("type", "description", "enum", "pattern", "minLength");
   private static final Set<String> BOOLEAN_KEYWORDS = Set.of("type", "description");
 
   private static final Map<String, Object> DEFINITION = load();
@@ -108,11 +113,14 @@ class TkeServiceConfigCrdTest {
 
   @Test
   void everyFieldOfTheFullExampleIsInTheSchema() {
-    // With the factory below, which needs every schema field in the example, the two name the same fields.
-    assertFieldsKnown(full().get("spec"), map(map(rootSchema().get("properties")).get("spec")), "spec");
+    // With the factory below, which needs every schema field in the example, the two name the same
+    // fields.
+    assertFieldsKnown(
+        full().get("spec"), map(map(rootSchema().get("properties")).get("spec")), "spec");
   }
 
-  private static void assertFieldsKnown(JsonElement value, Map<String, Object> schema, String path) {
+  private static void assertFieldsKnown(
+      JsonElement value, Map<String, Object> schema, String path) {
     if (value.isJsonObject()) {
       Map<String, Object> properties = map(schema.get("properties"));
       for (Map.Entry<String, JsonElement> field : value.getAsJsonObject().entrySet()) {
@@ -169,8 +177,11 @@ class TkeServiceConfigCrdTest {
               path + "." + required + " is required",
               () -> {
                 JsonObject resource = full();
-                assertThat(at(resource, path).remove((String) required)).as("in the example").isNotNull();
-                assertThat(errorsOf(resource)).containsExactly(path + "." + required + ": is required");
+                assertThat(at(resource, path).remove((String) required))
+                    .as("in the example")
+                    .isNotNull();
+                assertThat(errorsOf(resource))
+                    .containsExactly(path + "." + required + ": is required");
               }));
     }
     if (Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"))) {
@@ -184,7 +195,8 @@ class TkeServiceConfigCrdTest {
                     .isEqualTo(TkeServiceConfigParser.parse(full()));
               }));
     }
-    Map<String, Object> properties = schema.get("properties") == null ? Map.of() : map(schema.get("properties"));
+    Map<String, Object> properties =
+        schema.get("properties") == null ? Map.of() : map(schema.get("properties"));
     properties.forEach((name, child) -> walk(map(child), path + "." + name, tests));
   }
 
@@ -195,7 +207,8 @@ class TkeServiceConfigCrdTest {
               path + " has one entry per protocol and port",
               () -> {
                 assertThat(schema.get("x-kubernetes-list-type")).isEqualTo("map");
-                assertThat(list(schema.get("x-kubernetes-list-map-keys"))).containsExactly("protocol", "port");
+                assertThat(list(schema.get("x-kubernetes-list-map-keys")))
+                    .containsExactly("protocol", "port");
                 JsonObject resource = full();
                 JsonArray entries = at(resource, parentOf(path)).getAsJsonArray(keyOf(path));
                 entries.add(entries.get(0).deepCopy());
@@ -221,13 +234,17 @@ class TkeServiceConfigCrdTest {
               assertAccepted(path, new JsonPrimitive(min));
               assertAccepted(path, new JsonPrimitive(max));
               String outOfRange = " is out of range " + min + "–" + max;
-              assertRejected(path, new JsonPrimitive(min - 1), path + ": " + (min - 1) + outOfRange);
-              assertRejected(path, new JsonPrimitive(max + 1), path + ": " + (max + 1) + outOfRange);
+              assertRejected(
+                  path, new JsonPrimitive(min - 1), path + ": " + (min - 1) + outOfRange);
+              assertRejected(
+                  path, new JsonPrimitive(max + 1), path + ": " + (max + 1) + outOfRange);
             }));
     tests.add(
         dynamicTest(
             path + " is an integer",
-            () -> assertRejected(path, new JsonPrimitive("1"), path + ": must be an integer, got \"1\"")));
+            () ->
+                assertRejected(
+                    path, new JsonPrimitive("1"), path + ": must be an integer, got \"1\"")));
   }
 
   private static void string(Map<String, Object> schema, String path, List<DynamicTest> tests) {
@@ -240,8 +257,12 @@ class TkeServiceConfigCrdTest {
                 for (Object value : allowed) {
                   assertAccepted(path, new JsonPrimitive((String) value));
                 }
-                String names = allowed.stream().map(String::valueOf).collect(Collectors.joining(", "));
-                assertRejected(path, new JsonPrimitive("NOT_AN_OPTION"), path + ": \"NOT_AN_OPTION\" is not one of " + names);
+                String names =
+                    allowed.stream().map(String::valueOf).collect(Collectors.joining(", "));
+                assertRejected(
+                    path,
+                    new JsonPrimitive("NOT_AN_OPTION"),
+                    path + ": \"NOT_AN_OPTION\" is not one of " + names);
               }));
     }
     if (schema.containsKey("pattern")) {
@@ -249,9 +270,12 @@ class TkeServiceConfigCrdTest {
           dynamicTest(
               path + " matches " + schema.get("pattern"),
               () -> {
-                assertThat(schema.get("pattern")).as("the one pattern the parser knows").isEqualTo("^/");
+                assertThat(schema.get("pattern"))
+                    .as("the one pattern the parser knows")
+                    .isEqualTo("^/");
                 assertAccepted(path, new JsonPrimitive("/x"));
-                assertRejected(path, new JsonPrimitive("x"), path + ": \"x\" must start with \"/\"");
+                assertRejected(
+                    path, new JsonPrimitive("x"), path + ": \"x\" must start with \"/\"");
               }));
     }
     if (schema.containsKey("minLength")) {
@@ -265,7 +289,10 @@ class TkeServiceConfigCrdTest {
               }));
     }
     if (allowed.isEmpty() && !schema.containsKey("pattern") && !schema.containsKey("minLength")) {
-      tests.add(dynamicTest(path + " is any string", () -> assertAccepted(path, new JsonPrimitive("any string"))));
+      tests.add(
+          dynamicTest(
+              path + " is any string",
+              () -> assertAccepted(path, new JsonPrimitive("any string"))));
     }
     tests.add(
         dynamicTest(
@@ -280,7 +307,8 @@ class TkeServiceConfigCrdTest {
             () -> {
               assertAccepted(path, new JsonPrimitive(true));
               assertAccepted(path, new JsonPrimitive(false));
-              assertRejected(path, new JsonPrimitive("true"), path + ": must be true or false, got \"true\"");
+              assertRejected(
+                  path, new JsonPrimitive("true"), path + ": must be true or false, got \"true\"");
             }));
   }
 
@@ -301,7 +329,9 @@ class TkeServiceConfigCrdTest {
   }
 
   private static void assertAccepted(String path, JsonElement value) {
-    assertThat(TkeServiceConfigParser.parse(withValue(path, value)).errors()).as(path + " = " + value).isEmpty();
+    assertThat(TkeServiceConfigParser.parse(withValue(path, value)).errors())
+        .as(path + " = " + value)
+        .isEmpty();
   }
 
   private static void assertRejected(String path, JsonElement value, String error) {

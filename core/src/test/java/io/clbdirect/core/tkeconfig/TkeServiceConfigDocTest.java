@@ -29,8 +29,10 @@ class TkeServiceConfigDocTest {
     Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
     while (blocks.find()) {
       for (Object document : yaml.loadAll(blocks.group(1))) {
-        if (document instanceof Map<?, ?> object && TkeServiceConfigs.KIND.equals(object.get("kind"))) {
-          assertThat(object.get("apiVersion")).isEqualTo(TkeServiceConfigs.GROUP + "/" + TkeServiceConfigs.VERSION);
+        if (document instanceof Map<?, ?> object
+            && TkeServiceConfigs.KIND.equals(object.get("kind"))) {
+          assertThat(object.get("apiVersion"))
+              .isEqualTo(TkeServiceConfigs.GROUP + "/" + TkeServiceConfigs.VERSION);
           JsonObject json = new Gson().toJsonTree(object).getAsJsonObject();
           TkeServiceConfigParser.Result result = TkeServiceConfigParser.parse(json);
           assertThat(result.errors()).isEmpty();
@@ -48,14 +50,20 @@ class TkeServiceConfigDocTest {
 
     ClbSettings service = specs.get(0).settingsForL4Listener("TCP", 80).orElseThrow();
     assertThat(ClbAttributeMapping.forCreate(service))
-        .isEqualTo(new ClbAttributes(1L, 5L, 10L, null, null, null, null, null, null, 600L, null, null));
+        .isEqualTo(
+            new ClbAttributes(1L, 5L, 10L, null, null, null, null, null, null, 600L, null, null));
 
     String vip = "203.0.113.7";
-    ClbSettings api = specs.get(1).settingsForL7Rule("HTTP", 80, "shop.example.com", "/api", vip).orElseThrow();
+    ClbSettings api =
+        specs.get(1).settingsForL7Rule("HTTP", 80, "shop.example.com", "/api", vip).orElseThrow();
     assertThat(ClbAttributeMapping.forCreate(api))
-        .isEqualTo(new ClbAttributes(1L, 2L, 5L, null, null, 2L, "/healthz", null, "GET", null, "LEAST_CONN", null));
+        .isEqualTo(
+            new ClbAttributes(
+                1L, 2L, 5L, null, null, 2L, "/healthz", null, "GET", null, "LEAST_CONN", null));
     ClbSettings hostless = specs.get(1).settingsForL7Rule("HTTP", 80, vip, "/", vip).orElseThrow();
-    assertThat(ClbAttributeMapping.forCreate(hostless)).isEqualTo(
-        new ClbAttributes(null, null, null, null, null, null, null, null, null, 0L, null, null));
+    assertThat(ClbAttributeMapping.forCreate(hostless))
+        .isEqualTo(
+            new ClbAttributes(
+                null, null, null, null, null, null, null, null, null, 0L, null, null));
   }
 }

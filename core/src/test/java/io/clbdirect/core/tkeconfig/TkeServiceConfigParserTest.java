@@ -87,13 +87,17 @@ class TkeServiceConfigParserTest {
                             "",
                             List.of(
                                 new L7Listener.Rule(
-                                    "/", new ClbSettings(null, new Session(true, null), null, null)))))),
+                                    "/",
+                                    new ClbSettings(null, new Session(true, null), null, null)))))),
                 new L7Listener(
                     L7Listener.Protocol.HTTPS,
                     443,
                     List.of(
                         new L7Listener.Domain(
-                            "", List.of(new L7Listener.Rule("/", new ClbSettings(null, null, null, null))))))));
+                            "",
+                            List.of(
+                                new L7Listener.Rule(
+                                    "/", new ClbSettings(null, null, null, null))))))));
 
     assertThat(valid(full())).isEqualTo(expected);
   }
@@ -131,7 +135,8 @@ class TkeServiceConfigParserTest {
     assertThat(valid(json("{\"metadata\": {\"name\": \"x\"}}"))).isEqualTo(empty);
     assertThat(valid(json("{\"spec\": {}}"))).isEqualTo(empty);
     assertThat(valid(withLoadBalancer("{}"))).isEqualTo(empty);
-    assertThat(valid(withLoadBalancer("{\"l4Listeners\": [], \"l7Listeners\": []}"))).isEqualTo(empty);
+    assertThat(valid(withLoadBalancer("{\"l4Listeners\": [], \"l7Listeners\": []}")))
+        .isEqualTo(empty);
   }
 
   @Test
@@ -165,7 +170,11 @@ class TkeServiceConfigParserTest {
     assertThat(spec.l7Listeners()).isEmpty();
     assertThat(spec.l4Listeners().get(0).settings())
         .isEqualTo(
-            new ClbSettings(new HealthCheck(true, null, null, null, null, null, null, null, null), null, null, null));
+            new ClbSettings(
+                new HealthCheck(true, null, null, null, null, null, null, null, null),
+                null,
+                null,
+                null));
   }
 
   @Test
@@ -182,16 +191,19 @@ class TkeServiceConfigParserTest {
     at(resource, L4 + "[1]").add("healthCheck", json("{\"enable\": true, \"timeout\": 70}"));
 
     assertThat(errors(resource))
-        .containsExactly("spec.loadBalancer.l4Listeners[1].healthCheck.timeout: 70 is out of range 2–60");
+        .containsExactly(
+            "spec.loadBalancer.l4Listeners[1].healthCheck.timeout: 70 is out of range 2–60");
   }
 
   @Test
   void aTimeoutNoShorterThanTheIntervalIsRefusedAsTheClbWould() {
     JsonObject resource = full();
-    at(resource, L4 + "[1]").add("healthCheck", json("{\"enable\": true, \"timeout\": 10, \"intervalTime\": 10}"));
+    at(resource, L4 + "[1]")
+        .add("healthCheck", json("{\"enable\": true, \"timeout\": 10, \"intervalTime\": 10}"));
 
     assertThat(errors(resource))
-        .containsExactly("spec.loadBalancer.l4Listeners[1].healthCheck.timeout: 10 must be less than intervalTime 10");
+        .containsExactly(
+            "spec.loadBalancer.l4Listeners[1].healthCheck.timeout: 10 must be less than intervalTime 10");
   }
 
   @Test
@@ -230,7 +242,8 @@ class TkeServiceConfigParserTest {
 
   @Test
   void wrongShapesHigherUpAreReportedToo() {
-    assertThat(errors(json("{\"spec\": []}"))).containsExactly("spec: must be an object, got a list");
+    assertThat(errors(json("{\"spec\": []}")))
+        .containsExactly("spec: must be an object, got a list");
     assertThat(errors(json("{\"spec\": {\"loadBalancer\": \"lb-1\"}}")))
         .containsExactly("spec.loadBalancer: must be an object, got \"lb-1\"");
     assertThat(errors(withLoadBalancer("{\"l4Listeners\": {\"protocol\": \"TCP\"}}")))
@@ -298,7 +311,8 @@ class TkeServiceConfigParserTest {
   @Test
   void checkPathMustStartWithSlashAndUrlMustNotBeEmpty() {
     JsonObject resource = full();
-    at(resource, L7 + "[0].domains[0].rules[0].healthCheck").addProperty("httpCheckPath", "healthz");
+    at(resource, L7 + "[0].domains[0].rules[0].healthCheck")
+        .addProperty("httpCheckPath", "healthz");
     at(resource, L7 + "[0].domains[1].rules[0]").addProperty("url", "");
 
     assertThat(errors(resource))
@@ -343,23 +357,32 @@ class TkeServiceConfigParserTest {
     String listener = "spec.loadBalancer.l7Listeners[0]";
     assertThat(result.errors())
         .containsExactly(
-            listener + ".domains[0].rules[2]: duplicates " + listener
+            listener
+                + ".domains[0].rules[2]: duplicates "
+                + listener
                 + ".domains[0].rules[0] (domain \"a.example.com\", url \"/api\")",
-            listener + ".domains[1].rules[0]: duplicates " + listener
+            listener
+                + ".domains[1].rules[0]: duplicates "
+                + listener
                 + ".domains[0].rules[0] (domain \"A.Example.com\", url \"/api\")",
-            listener + ".domains[3].rules[0]: duplicates " + listener
+            listener
+                + ".domains[3].rules[0]: duplicates "
+                + listener
                 + ".domains[2].rules[0] (domain \"\", url \"/api\")");
   }
 
   @Test
   void aMissingResourceIsAnErrorNotAnException() {
-    assertThat(TkeServiceConfigParser.parse(null).errors()).containsExactly("the resource is missing");
+    assertThat(TkeServiceConfigParser.parse(null).errors())
+        .containsExactly("the resource is missing");
   }
 
   @Test
   void aResultHasASpecOrErrors() {
     TkeServiceConfigSpec spec = new TkeServiceConfigSpec(List.of(), List.of());
-    assertThatThrownBy(() -> new Result(spec, List.of("x"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Result(null, List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Result(spec, List.of("x")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Result(null, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

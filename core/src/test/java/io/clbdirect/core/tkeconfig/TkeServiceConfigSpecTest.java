@@ -33,7 +33,8 @@ class TkeServiceConfigSpecTest {
     return SPEC.settingsForL4Listener(protocol, port).map(ClbSettings::scheduler);
   }
 
-  private static Optional<Scheduler> l7(String protocol, int port, String domain, String url, String vip) {
+  private static Optional<Scheduler> l7(
+      String protocol, int port, String domain, String url, String vip) {
     return SPEC.settingsForL7Rule(protocol, port, domain, url, vip).map(ClbSettings::scheduler);
   }
 
@@ -55,7 +56,9 @@ class TkeServiceConfigSpecTest {
     assertThat(l7("https", 443, "Shop.Example.COM", "/api", VIP))
         .as("protocol and host name in any case")
         .contains(Scheduler.IP_HASH);
-    assertThat(l7("HTTP", 80, "shop.example.com", "/API", VIP)).as("URLs are case-sensitive").isEmpty();
+    assertThat(l7("HTTP", 80, "shop.example.com", "/API", VIP))
+        .as("URLs are case-sensitive")
+        .isEmpty();
     assertThat(l7("HTTP", 80, "shop.example.com", "/api/", VIP)).as("URLs match exactly").isEmpty();
     assertThat(l7("HTTP", 80, "other.example.com", "/api", VIP)).isEmpty();
     assertThat(l7("HTTP", 8080, "shop.example.com", "/api", VIP)).isEmpty();
@@ -66,7 +69,9 @@ class TkeServiceConfigSpecTest {
   @Test
   void anEmptyDomainIsTheVipWhichHostlessIngressRulesUse() {
     assertThat(l7("HTTP", 80, VIP, "/", VIP)).contains(Scheduler.LEAST_CONN);
-    assertThat(l7("HTTP", 80, "", "/", VIP)).as("also a rule literally without domain").contains(Scheduler.LEAST_CONN);
+    assertThat(l7("HTTP", 80, "", "/", VIP))
+        .as("also a rule literally without domain")
+        .contains(Scheduler.LEAST_CONN);
     assertThat(l7("HTTP", 80, "10.0.0.9", "/", VIP)).as("another load balancer's VIP").isEmpty();
     assertThat(l7("HTTP", 80, "shop.example.com", "/", VIP)).as("not a wildcard").isEmpty();
     assertThat(l7("HTTP", 80, VIP, "/", null)).as("no VIP known yet").isEmpty();

@@ -1,7 +1,7 @@
 package io.clbdirect.e2e.app;
 
-import io.clbdirect.emulator.Networks;
 import io.clbdirect.e2e.controlplane.ManagedProcess;
+import io.clbdirect.emulator.Networks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -40,18 +40,24 @@ public final class ClbDirectProcess implements AutoCloseable {
     String configured = System.getProperty("clbdirect.appJar");
     Path jar = configured != null ? Path.of(configured) : Path.of("app/target/clb-direct.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("clb-direct jar not found at " + jar.toAbsolutePath()
-          + "; build it first: ./mvnw -B -DskipTests -pl app -am package");
+      throw new IllegalStateException(
+          "clb-direct jar not found at "
+              + jar.toAbsolutePath()
+              + "; build it first: ./mvnw -B -DskipTests -pl app -am package");
     }
     return jar;
   }
 
   /**
-   * Starts clb-direct with its bootstrapper in url mode: it creates its own CA and serving certificate
-   * in a Secret in {@code namespace} (which must exist) and registers the MutatingWebhookConfiguration
-   * {@code configurationName} pointing at itself on 127.0.0.1.
+   * Starts clb-direct with its bootstrapper in url mode: it creates its own CA and serving
+   * certificate in a Secret in {@code namespace} (which must exist) and registers the
+   * MutatingWebhookConfiguration {@code configurationName} pointing at itself on 127.0.0.1.
    */
-  public static ClbDirectProcess start(Path workDir, Path kubeconfig, String namespace, String configurationName,
+  public static ClbDirectProcess start(
+      Path workDir,
+      Path kubeconfig,
+      String namespace,
+      String configurationName,
       List<String> extraArgs) {
     return start(workDir, kubeconfig, namespace, configurationName, extraArgs, Map.of());
   }
@@ -62,9 +68,17 @@ public final class ClbDirectProcess implements AutoCloseable {
     return all;
   }
 
-  /** @param env extra environment, e.g. {@code POD_NAME} to fix the replica's leader-election identity */
-  public static ClbDirectProcess start(Path workDir, Path kubeconfig, String namespace, String configurationName,
-      List<String> extraArgs, Map<String, String> env) {
+  /**
+   * @param env extra environment, e.g. {@code POD_NAME} to fix the replica's leader-election
+   *     identity
+   */
+  public static ClbDirectProcess start(
+      Path workDir,
+      Path kubeconfig,
+      String namespace,
+      String configurationName,
+      List<String> extraArgs,
+      Map<String, String> env) {
     try {
       Files.createDirectories(workDir);
       int httpsPort = freePort();
@@ -74,18 +88,23 @@ public final class ClbDirectProcess implements AutoCloseable {
       // shipped heap, 256 MiB, is the default.
       List<String> jvm = extraArgs.stream().filter(a -> a.startsWith("-X")).toList();
       List<String> command = new ArrayList<>(List.of(java));
-      command.addAll(jvm.stream().anyMatch(a -> a.startsWith("-Xmx")) ? jvm : prepend("-Xmx256m", jvm));
-      command.addAll(List.of("-jar", packagedJar().toAbsolutePath().toString(),
-          "--server.address=127.0.0.1",
-          "--server.port=" + httpsPort,
-          "--management.server.address=127.0.0.1",
-          "--management.server.port=" + managementPort,
-          "--clb-direct.kubeconfig=" + kubeconfig,
-          "--clb-direct.bootstrap.namespace=" + namespace,
-          "--clb-direct.bootstrap.configuration-name=" + configurationName,
-          "--clb-direct.bootstrap.url=https://127.0.0.1:" + httpsPort + "/mutate-pods"));
+      command.addAll(
+          jvm.stream().anyMatch(a -> a.startsWith("-Xmx")) ? jvm : prepend("-Xmx256m", jvm));
+      command.addAll(
+          List.of(
+              "-jar",
+              packagedJar().toAbsolutePath().toString(),
+              "--server.address=127.0.0.1",
+              "--server.port=" + httpsPort,
+              "--management.server.address=127.0.0.1",
+              "--management.server.port=" + managementPort,
+              "--clb-direct.kubeconfig=" + kubeconfig,
+              "--clb-direct.bootstrap.namespace=" + namespace,
+              "--clb-direct.bootstrap.configuration-name=" + configurationName,
+              "--clb-direct.bootstrap.url=https://127.0.0.1:" + httpsPort + "/mutate-pods"));
       command.addAll(extraArgs.stream().filter(a -> !a.startsWith("-X")).toList());
-      ManagedProcess process = ManagedProcess.start("clb-direct", command, workDir.resolve("clb-direct.log"), env);
+      ManagedProcess process =
+          ManagedProcess.start("clb-direct", command, workDir.resolve("clb-direct.log"), env);
       ClbDirectProcess app = new ClbDirectProcess(process, httpsPort, managementPort);
       try {
         app.awaitReady(Duration.ofSeconds(90));
@@ -100,11 +119,12 @@ public final class ClbDirectProcess implements AutoCloseable {
   }
 
   /**
-   * Arguments that switch the gate-controller on against a CLB emulator (plain HTTP) at {@code endpoint},
-   * with its Lease in {@code namespace}, in the emulator's cluster VPC ({@link Networks#CLUSTER_VPC});
-   * the credentials go in the environment, see {@link #clbCredentials}.
+   * Arguments that switch the gate-controller on against a CLB emulator (plain HTTP) at {@code
+   * endpoint}, with its Lease in {@code namespace}, in the emulator's cluster VPC ({@link
+   * Networks#CLUSTER_VPC}); the credentials go in the environment, see {@link #clbCredentials}.
    */
-  public static List<String> gateControllerArguments(String namespace, String clusterName, String endpoint) {
+  public static List<String> gateControllerArguments(
+      String namespace, String clusterName, String endpoint) {
     return List.of(
         "--clb-direct.gate-controller.enabled=true",
         "--clb-direct.gate-controller.cluster-name=" + clusterName,
@@ -114,7 +134,9 @@ public final class ClbDirectProcess implements AutoCloseable {
         "--clb-direct.clb.vpc-id=" + Networks.CLUSTER_VPC);
   }
 
-  /** The environment that carries CLB credentials, as the install manifests pass them from a Secret. */
+  /**
+   * The environment that carries CLB credentials, as the install manifests pass them from a Secret.
+   */
   public static Map<String, String> clbCredentials(String secretId, String secretKey) {
     return Map.of("CLB_DIRECT_CLB_SECRET_ID", secretId, "CLB_DIRECT_CLB_SECRET_KEY", secretKey);
   }
@@ -139,9 +161,13 @@ public final class ClbDirectProcess implements AutoCloseable {
   /** GET on the management port, e.g. /actuator/prometheus. */
   public String management(String path) {
     try {
-      return HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -170,9 +196,14 @@ public final class ClbDirectProcess implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       process.requireAlive();
       try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return;
         }
@@ -190,7 +221,8 @@ public final class ClbDirectProcess implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("clb-direct not ready within " + timeout + ": " + last + "\n" + process.logTail(40));
+    throw new IllegalStateException(
+        "clb-direct not ready within " + timeout + ": " + last + "\n" + process.logTail(40));
   }
 
   private static int freePort() throws IOException {

@@ -36,18 +36,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * etcd + kube-apiserver + kube-controller-manager on free loopback ports, in a temporary directory,
- * with RBAC on and client-certificate authentication. {@link #close()} stops all three and deletes the
- * directory; the processes' watchdogs stop them if this JVM dies first.
+ * with RBAC on and client-certificate authentication. {@link #close()} stops all three and deletes
+ * the directory; the processes' watchdogs stop them if this JVM dies first.
  */
 public final class ControlPlane implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
   /**
-   * kube-controller-manager's default set, as on a real cluster: StatefulSets, Jobs, namespace deletion,
-   * node lifecycle and the rest work. Which of them cannot do anything on loopback, and why, is in
-   * docs/testing.md. There is still no scheduler: the fake kubelet binds Pods.
+   * kube-controller-manager's default set, as on a real cluster: StatefulSets, Jobs, namespace
+   * deletion, node lifecycle and the rest work. Which of them cannot do anything on loopback, and
+   * why, is in docs/testing.md. There is still no scheduler: the fake kubelet binds Pods.
    */
   public static final String CONTROLLERS = "*";
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path workDir;
@@ -60,7 +62,8 @@ public final class ControlPlane implements AutoCloseable {
   private ControlPlane(Path workDir, Path logDir) {
     this.workDir = workDir;
     this.logDir = logDir;
-    this.ca = CertificateAuthority.generate("clb-direct-e2e-ca", Duration.ofDays(7), Clock.systemUTC());
+    this.ca =
+        CertificateAuthority.generate("clb-direct-e2e-ca", Duration.ofDays(7), Clock.systemUTC());
   }
 
   public static ControlPlane start(ControlPlaneAssets assets) {
@@ -84,8 +87,11 @@ public final class ControlPlane implements AutoCloseable {
     try {
       long started = System.nanoTime();
       plane.startAll(assets);
-      log.info("control plane ready at {} in {} ms (work dir {})", plane.apiServerUrl(),
-          ManagedProcess.timeSince(started).toMillis(), workDir);
+      log.info(
+          "control plane ready at {} in {} ms (work dir {})",
+          plane.apiServerUrl(),
+          ManagedProcess.timeSince(started).toMillis(),
+          workDir);
       return plane;
     } catch (RuntimeException e) {
       plane.close();
@@ -113,7 +119,8 @@ public final class ControlPlane implements AutoCloseable {
   /** An admin client with the given read timeout (0 for clients that hold watches open). */
   public ApiClient adminClient(Duration readTimeout) {
     try {
-      KubeConfig config = KubeConfig.loadKubeConfig(new StringReader(Files.readString(adminKubeconfig)));
+      KubeConfig config =
+          KubeConfig.loadKubeConfig(new StringReader(Files.readString(adminKubeconfig)));
       return ClientBuilder.kubeconfig(config).setReadTimeout(readTimeout).build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -125,8 +132,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * Writes a kubeconfig for another user, authenticated by a client certificate this control plane's
-   * CA signs. The user has no rights until RBAC grants them.
+   * Writes a kubeconfig for another user, authenticated by a client certificate this control
+   * plane's CA signs. The user has no rights until RBAC grants them.
    */
   public Path kubeconfigFor(String user, List<String> groups) {
     ServingCertificate client = ca.issueClient(user, groups, Duration.ofDays(7), Clock.systemUTC());
@@ -138,14 +145,21 @@ public final class ControlPlane implements AutoCloseable {
   private void startAll(ControlPlaneAssets assets) {
     Path pki = mkdir(workDir.resolve("pki"));
     write(pki.resolve("ca.crt"), caCertificatePem());
-    // For the CSR signing controller: certificates approved through the certificates API are issued by
+    // For the CSR signing controller: certificates approved through the certificates API are issued
+    // by
     // the same CA the API server trusts for client certificates, as with kubeadm.
     write(pki.resolve("ca.key"), Pem.encodePrivateKey(ca.privateKey()));
-    ServingCertificate serving = ca.issueServing(
-        List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"),
-        List.of(address("127.0.0.1"), address("10.0.0.1")),
-        Duration.ofDays(7),
-        Clock.systemUTC());
+    ServingCertificate serving =
+        ca.issueServing(
+            List.of(
+                "localhost",
+                "kubernetes",
+                "kubernetes.default",
+                "kubernetes.default.svc",
+                "kubernetes.default.svc.cluster.local"),
+            List.of(address("127.0.0.1"), address("10.0.0.1")),
+            Duration.ofDays(7),
+            Clock.systemUTC());
     write(pki.resolve("apiserver.crt"), serving.certificatePem());
     write(pki.resolve("apiserver.key"), serving.privateKeyPem());
     KeyPair serviceAccount = CertificateAuthority.generateKeyPair();
@@ -158,69 +172,89 @@ public final class ControlPlane implements AutoCloseable {
     String etcdUrl = "http://127.0.0.1:" + etcdPort;
     String peerUrl = "http://127.0.0.1:" + etcdPeerPort;
 
-    ManagedProcess etcd = launch("etcd", List.of(
-        assets.etcd().toString(),
-        "--name=e2e",
-        "--data-dir=" + mkdir(workDir.resolve("etcd")),
-        "--listen-client-urls=" + etcdUrl,
-        "--advertise-client-urls=" + etcdUrl,
-        "--listen-peer-urls=" + peerUrl,
-        "--initial-advertise-peer-urls=" + peerUrl,
-        "--initial-cluster=e2e=" + peerUrl,
-        // Test data is throw-away: skipping fsync makes etcd several times faster on small disks.
-        "--unsafe-no-fsync=true",
-        "--log-level=warn"));
+    ManagedProcess etcd =
+        launch(
+            "etcd",
+            List.of(
+                assets.etcd().toString(),
+                "--name=e2e",
+                "--data-dir=" + mkdir(workDir.resolve("etcd")),
+                "--listen-client-urls=" + etcdUrl,
+                "--advertise-client-urls=" + etcdUrl,
+                "--listen-peer-urls=" + peerUrl,
+                "--initial-advertise-peer-urls=" + peerUrl,
+                "--initial-cluster=e2e=" + peerUrl,
+                // Test data is throw-away: skipping fsync makes etcd several times faster on small
+                // disks.
+                "--unsafe-no-fsync=true",
+                "--log-level=warn"));
     awaitHttp(etcd, etcdUrl + "/health", "\"health\":\"true\"");
 
-    ManagedProcess apiserver = launch("kube-apiserver", List.of(
-        assets.kubeApiserver().toString(),
-        "--etcd-servers=" + etcdUrl,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        "--secure-port=" + apiserverPort,
-        "--cert-dir=" + mkdir(workDir.resolve("apiserver-certs")),
-        "--tls-cert-file=" + pki.resolve("apiserver.crt"),
-        "--tls-private-key-file=" + pki.resolve("apiserver.key"),
-        "--client-ca-file=" + pki.resolve("ca.crt"),
-        "--authorization-mode=RBAC",
-        // /16: the scale benchmark makes 500 Services (a /24 holds 254).
-        "--service-cluster-ip-range=10.0.0.0/16",
-        "--service-account-issuer=https://127.0.0.1:" + apiserverPort,
-        "--service-account-key-file=" + pki.resolve("sa.pub"),
-        "--service-account-signing-key-file=" + pki.resolve("sa.key"),
-        // ServiceAccount admission is on (the default): Pods get serviceAccountName and the projected
-        // kube-api-access volume, as on a real cluster; the serviceaccount controller makes each
-        // namespace's "default" account, the root-CA publisher its kube-root-ca.crt ConfigMap, and the
-        // fake kubelet mounts both before it starts a Pod, as a kubelet does.
-        "--allow-privileged=true",
-        "--profiling=false"));
+    ManagedProcess apiserver =
+        launch(
+            "kube-apiserver",
+            List.of(
+                assets.kubeApiserver().toString(),
+                "--etcd-servers=" + etcdUrl,
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                "--secure-port=" + apiserverPort,
+                "--cert-dir=" + mkdir(workDir.resolve("apiserver-certs")),
+                "--tls-cert-file=" + pki.resolve("apiserver.crt"),
+                "--tls-private-key-file=" + pki.resolve("apiserver.key"),
+                "--client-ca-file=" + pki.resolve("ca.crt"),
+                "--authorization-mode=RBAC",
+                // /16: the scale benchmark makes 500 Services (a /24 holds 254).
+                "--service-cluster-ip-range=10.0.0.0/16",
+                "--service-account-issuer=https://127.0.0.1:" + apiserverPort,
+                "--service-account-key-file=" + pki.resolve("sa.pub"),
+                "--service-account-signing-key-file=" + pki.resolve("sa.key"),
+                // ServiceAccount admission is on (the default): Pods get serviceAccountName and the
+                // projected
+                // kube-api-access volume, as on a real cluster; the serviceaccount controller makes
+                // each
+                // namespace's "default" account, the root-CA publisher its kube-root-ca.crt
+                // ConfigMap, and the
+                // fake kubelet mounts both before it starts a Pod, as a kubelet does.
+                "--allow-privileged=true",
+                "--profiling=false"));
 
-    ServingCertificate admin = ca.issueClient("clb-direct-e2e-admin", List.of("system:masters"), Duration.ofDays(7), Clock.systemUTC());
+    ServingCertificate admin =
+        ca.issueClient(
+            "clb-direct-e2e-admin",
+            List.of("system:masters"),
+            Duration.ofDays(7),
+            Clock.systemUTC());
     adminKubeconfig = workDir.resolve("admin.kubeconfig");
     write(adminKubeconfig, kubeconfig(admin));
     awaitReadyz(apiserver);
     awaitDefaultNamespace(apiserver);
 
-    ManagedProcess controllerManager = launch("kube-controller-manager", List.of(
-        assets.kubeControllerManager().toString(),
-        "--kubeconfig=" + adminKubeconfig,
-        "--controllers=" + CONTROLLERS,
-        // serviceaccount-token (legacy token Secrets) signs with the API server's key; the root-CA
-        // publisher puts this CA into every namespace's kube-root-ca.crt.
-        "--service-account-private-key-file=" + pki.resolve("sa.key"),
-        "--root-ca-file=" + pki.resolve("ca.crt"),
-        "--cluster-signing-cert-file=" + pki.resolve("ca.crt"),
-        "--cluster-signing-key-file=" + pki.resolve("ca.key"),
-        "--leader-elect=false",
-        "--bind-address=127.0.0.1",
-        "--secure-port=0",
-        "--use-service-account-credentials=false"));
+    ManagedProcess controllerManager =
+        launch(
+            "kube-controller-manager",
+            List.of(
+                assets.kubeControllerManager().toString(),
+                "--kubeconfig=" + adminKubeconfig,
+                "--controllers=" + CONTROLLERS,
+                // serviceaccount-token (legacy token Secrets) signs with the API server's key; the
+                // root-CA
+                // publisher puts this CA into every namespace's kube-root-ca.crt.
+                "--service-account-private-key-file=" + pki.resolve("sa.key"),
+                "--root-ca-file=" + pki.resolve("ca.crt"),
+                "--cluster-signing-cert-file=" + pki.resolve("ca.crt"),
+                "--cluster-signing-key-file=" + pki.resolve("ca.key"),
+                "--leader-elect=false",
+                "--bind-address=127.0.0.1",
+                "--secure-port=0",
+                "--use-service-account-credentials=false"));
     sleepQuietly(Duration.ofMillis(500));
     controllerManager.requireAlive();
   }
 
   private ManagedProcess launch(String name, List<String> command) {
-    ManagedProcess process = ManagedProcess.start(name, command, logDir.resolve(name + ".log"), Map.of());
+    ManagedProcess process =
+        ManagedProcess.start(name, command, logDir.resolve(name + ".log"), Map.of());
     processes.add(process);
     return process;
   }
@@ -246,7 +280,8 @@ public final class ControlPlane implements AutoCloseable {
             cluster: e2e
             user: %s
         current-context: e2e
-        """.formatted(
+        """
+        .formatted(
             apiServerUrl(),
             b64.encodeToString(caCertificatePem().getBytes(StandardCharsets.UTF_8)),
             client.certificate().getSubjectX500Principal().getName(),
@@ -262,8 +297,10 @@ public final class ControlPlane implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       process.requireAlive();
       try {
-        HttpResponse<String> response = http.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200 && response.body().contains(expected)) {
           return;
         }
@@ -276,8 +313,16 @@ public final class ControlPlane implements AutoCloseable {
       }
       sleepQuietly(Duration.ofMillis(100));
     }
-    throw new IllegalStateException(process.name() + " not healthy at " + url + " within " + START_TIMEOUT + ": " + last
-        + "\n" + process.logTail(30));
+    throw new IllegalStateException(
+        process.name()
+            + " not healthy at "
+            + url
+            + " within "
+            + START_TIMEOUT
+            + ": "
+            + last
+            + "\n"
+            + process.logTail(30));
   }
 
   private void awaitReadyz(ManagedProcess apiserver) {
@@ -286,8 +331,11 @@ public final class ControlPlane implements AutoCloseable {
     String last = "no answer";
     while (Instant.now().isBefore(deadline)) {
       apiserver.requireAlive();
-      try (Response response = client.getHttpClient()
-          .newCall(new Request.Builder().url(apiServerUrl() + "/readyz").build()).execute()) {
+      try (Response response =
+          client
+              .getHttpClient()
+              .newCall(new Request.Builder().url(apiServerUrl() + "/readyz").build())
+              .execute()) {
         if (response.code() == 200) {
           return;
         }
@@ -297,7 +345,13 @@ public final class ControlPlane implements AutoCloseable {
       }
       sleepQuietly(Duration.ofMillis(200));
     }
-    throw new IllegalStateException("kube-apiserver not ready within " + START_TIMEOUT + ": " + last + "\n" + apiserver.logTail(30));
+    throw new IllegalStateException(
+        "kube-apiserver not ready within "
+            + START_TIMEOUT
+            + ": "
+            + last
+            + "\n"
+            + apiserver.logTail(30));
   }
 
   private void awaitDefaultNamespace(ManagedProcess apiserver) {

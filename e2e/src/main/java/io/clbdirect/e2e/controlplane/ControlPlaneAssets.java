@@ -10,14 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the control-plane binaries: {@code KUBE_ASSETS} if set, else whatever
- * {@code hack/control-plane.sh build} prints (it builds them from Go modules on first use, then reuses
- * its cache). Never skips: if they cannot be had, the error says why and what to install.
+ * Finds the control-plane binaries: {@code KUBE_ASSETS} if set, else whatever {@code
+ * hack/control-plane.sh build} prints (it builds them from Go modules on first use, then reuses its
+ * cache). Never skips: if they cannot be had, the error says why and what to install.
  */
 public record ControlPlaneAssets(Path directory) {
 
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneAssets.class);
-  private static final List<String> BINARIES = List.of("etcd", "kube-apiserver", "kube-controller-manager");
+  private static final List<String> BINARIES =
+      List.of("etcd", "kube-apiserver", "kube-controller-manager");
   private static volatile ControlPlaneAssets resolved;
 
   public Path etcd() {
@@ -60,26 +61,36 @@ public record ControlPlaneAssets(Path directory) {
       throw new IllegalStateException(e);
     }
     long started = System.nanoTime();
-    log.info("resolving control-plane binaries with {} build (a first build takes many minutes)", script);
+    log.info(
+        "resolving control-plane binaries with {} build (a first build takes many minutes)",
+        script);
     try {
-      Process build = new ProcessBuilder("bash", script.toString(), "build")
-          .redirectError(ProcessBuilder.Redirect.appendTo(output.toFile()))
-          .redirectOutput(ProcessBuilder.Redirect.PIPE)
-          .start();
+      Process build =
+          new ProcessBuilder("bash", script.toString(), "build")
+              .redirectError(ProcessBuilder.Redirect.appendTo(output.toFile()))
+              .redirectOutput(ProcessBuilder.Redirect.PIPE)
+              .start();
       String stdout = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!build.waitFor(90, TimeUnit.MINUTES)) {
         build.destroyForcibly();
-        throw new IllegalStateException("control-plane build did not finish in 90 minutes; log: " + output);
+        throw new IllegalStateException(
+            "control-plane build did not finish in 90 minutes; log: " + output);
       }
       if (build.exitValue() != 0) {
         throw new IllegalStateException(
-            "hack/control-plane.sh build failed (exit " + build.exitValue() + "); the e2e tests need etcd, "
-                + "kube-apiserver and kube-controller-manager. Its output:\n" + tail(output)
+            "hack/control-plane.sh build failed (exit "
+                + build.exitValue()
+                + "); the e2e tests need etcd, "
+                + "kube-apiserver and kube-controller-manager. Its output:\n"
+                + tail(output)
                 + "\nInstall Go >= 1.24 or set KUBE_ASSETS to a directory holding the binaries.");
       }
       String[] lines = stdout.strip().split("\n");
       Path directory = Path.of(lines[lines.length - 1].strip());
-      log.info("control-plane binaries in {} (resolved in {} s)", directory, ManagedProcess.timeSince(started).toSeconds());
+      log.info(
+          "control-plane binaries in {} (resolved in {} s)",
+          directory,
+          ManagedProcess.timeSince(started).toSeconds());
       return verified(directory, "hack/control-plane.sh");
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
@@ -92,7 +103,8 @@ public record ControlPlaneAssets(Path directory) {
   private static ControlPlaneAssets verified(Path directory, String source) {
     for (String binary : BINARIES) {
       if (!Files.isExecutable(directory.resolve(binary))) {
-        throw new IllegalStateException(source + " gave " + directory + ", which has no executable " + binary);
+        throw new IllegalStateException(
+            source + " gave " + directory + ", which has no executable " + binary);
       }
     }
     return new ControlPlaneAssets(directory);

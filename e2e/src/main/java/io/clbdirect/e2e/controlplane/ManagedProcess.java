@@ -24,9 +24,11 @@ public final class ManagedProcess implements AutoCloseable {
 
   /**
    * Runs "$@" in the background, then every 0.5 s checks that the JVM (pid $1) still lives; on its
-   * death, or on SIGTERM to the watchdog (our own stop), the child gets SIGTERM, then SIGKILL after 5 s.
+   * death, or on SIGTERM to the watchdog (our own stop), the child gets SIGTERM, then SIGKILL after
+   * 5 s.
    */
-  private static final String WATCHDOG = """
+  private static final String WATCHDOG =
+      """
       jvm=$1; shift
       "$@" &
       child=$!
@@ -47,10 +49,15 @@ public final class ManagedProcess implements AutoCloseable {
     this.logFile = logFile;
   }
 
-  public static ManagedProcess start(String name, List<String> command, Path logFile, Map<String, String> env) {
-    List<String> wrapped = new ArrayList<>(List.of("bash", "-c", WATCHDOG, "watchdog", Long.toString(ProcessHandle.current().pid())));
+  public static ManagedProcess start(
+      String name, List<String> command, Path logFile, Map<String, String> env) {
+    List<String> wrapped =
+        new ArrayList<>(
+            List.of(
+                "bash", "-c", WATCHDOG, "watchdog", Long.toString(ProcessHandle.current().pid())));
     wrapped.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(wrapped).redirectErrorStream(true).redirectOutput(logFile.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(wrapped).redirectErrorStream(true).redirectOutput(logFile.toFile());
     builder.environment().putAll(env);
     try {
       log.info("starting {}: {}", name, String.join(" ", command));
@@ -64,12 +71,18 @@ public final class ManagedProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** The watchdog's and the child's process ids, for a supervisor outside this JVM (the sandbox script). */
+  /**
+   * The watchdog's and the child's process ids, for a supervisor outside this JVM (the sandbox
+   * script).
+   */
   public List<Long> pids() {
     List<Long> pids = new ArrayList<>();
     pids.add(process.pid());
     // The watchdog's own "sleep 0.5" comes and goes; only the long-lived child counts.
-    process.descendants().filter(p -> !p.info().command().orElse("").endsWith("/sleep")).forEach(p -> pids.add(p.pid()));
+    process
+        .descendants()
+        .filter(p -> !p.info().command().orElse("").endsWith("/sleep"))
+        .forEach(p -> pids.add(p.pid()));
     return pids;
   }
 
@@ -95,11 +108,19 @@ public final class ManagedProcess implements AutoCloseable {
   public void requireAlive() {
     if (!process.isAlive()) {
       throw new IllegalStateException(
-          name + " exited with code " + process.exitValue() + "; last output (" + logFile + "):\n" + logTail(30));
+          name
+              + " exited with code "
+              + process.exitValue()
+              + "; last output ("
+              + logFile
+              + "):\n"
+              + logTail(30));
     }
   }
 
-  /** SIGKILL to the child itself, as a crash or an OOM kill would end it; the watchdog then exits. */
+  /**
+   * SIGKILL to the child itself, as a crash or an OOM kill would end it; the watchdog then exits.
+   */
   public void kill() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     try {

@@ -9,12 +9,14 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives tests a running {@link ControlPlane}: started on first use, shared by every test class in the
- * JVM (a start costs seconds), and closed by JUnit when the run ends, whether tests passed or not.
+ * Gives tests a running {@link ControlPlane}: started on first use, shared by every test class in
+ * the JVM (a start costs seconds), and closed by JUnit when the run ends, whether tests passed or
+ * not.
  */
 public final class ControlPlaneExtension implements ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ControlPlaneExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(ControlPlaneExtension.class);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -27,12 +29,17 @@ public final class ControlPlaneExtension implements ParameterResolver {
   }
 
   /**
-   * The shared control plane, started on first use: for other extensions that start processes against
-   * it in their own callbacks, where no parameter can be resolved.
+   * The shared control plane, started on first use: for other extensions that start processes
+   * against it in their own callbacks, where no parameter can be resolved.
    */
   public static ControlPlane controlPlane(ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .computeIfAbsent(ControlPlane.class, type -> ControlPlane.start(ControlPlaneAssets.resolve(repository())), ControlPlane.class);
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .computeIfAbsent(
+            ControlPlane.class,
+            type -> ControlPlane.start(ControlPlaneAssets.resolve(repository())),
+            ControlPlane.class);
   }
 
   /** The repository root, to find hack/control-plane.sh: set by Maven, else found from the cwd. */
@@ -46,6 +53,8 @@ public final class ControlPlaneExtension implements ParameterResolver {
         return dir;
       }
     }
-    throw new IllegalStateException("cannot find the repository root (hack/control-plane.sh) from " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "cannot find the repository root (hack/control-plane.sh) from "
+            + Path.of("").toAbsolutePath());
   }
 }

@@ -45,33 +45,39 @@ import org.slf4j.LoggerFactory;
  * whose network is real:
  *
  * <ul>
- *   <li>registers the Node (Ready) and keeps it alive with the kubelet's Lease and status heartbeats
- *       ({@link NodeHeartbeat}); binds every unscheduled Pod to it (there is no scheduler);
- *   <li>mounts each Pod's volume sources before starting it, as the kubelet must ({@link VolumeMounter}):
- *       until then the Pod is Pending in ContainerCreating, without an IP;
- *   <li>gives each Pod a unique 127.x.y.z IP and, per TCP container port, a real HTTP listener there,
- *       switchable per Pod ({@link Serving});
+ *   <li>registers the Node (Ready) and keeps it alive with the kubelet's Lease and status
+ *       heartbeats ({@link NodeHeartbeat}); binds every unscheduled Pod to it (there is no
+ *       scheduler);
+ *   <li>mounts each Pod's volume sources before starting it, as the kubelet must ({@link
+ *       VolumeMounter}): until then the Pod is Pending in ContainerCreating, without an IP;
+ *   <li>gives each Pod a unique 127.x.y.z IP and, per TCP container port, a real HTTP listener
+ *       there, switchable per Pod ({@link Serving});
  *   <li>reports Running, container statuses, PodScheduled/Initialized/ContainersReady, and computes
  *       {@code Ready} as the kubelet does ({@link PodReadiness}), again whenever a gate condition
  *       changes;
  *   <li>ends containers that end on their own ({@link PodExit}: an exit-after annotation, or
  *       activeDeadlineSeconds): the listeners close and the Pod is Succeeded or Failed;
- *   <li>finishes graceful deletion as the kubelet does ({@link Termination}): each container runs its
- *       {@code preStop} hook (sleep, httpGet; exec is refused), all containers concurrently, then gets
- *       "SIGTERM", which closes its listeners at once; all bounded by the grace period. Then the Pod is
- *       deleted with grace period 0. A Pod without hooks stops serving at once.
+ *   <li>finishes graceful deletion as the kubelet does ({@link Termination}): each container runs
+ *       its {@code preStop} hook (sleep, httpGet; exec is refused), all containers concurrently,
+ *       then gets "SIGTERM", which closes its listeners at once; all bounded by the grace period.
+ *       Then the Pod is deleted with grace period 0. A Pod without hooks stops serving at once.
  * </ul>
  *
- * {@link #close()} is a kubelet that dies: the heartbeats stop and the Node stays, so the node-lifecycle
- * controller marks it NotReady after its grace period and evicts what still runs there 300 s later (each
- * test class deletes its namespaces before it closes its kubelet, so nothing does).
+ * {@link #close()} is a kubelet that dies: the heartbeats stop and the Node stays, so the
+ * node-lifecycle controller marks it NotReady after its grace period and evicts what still runs
+ * there 300 s later (each test class deletes its namespaces before it closes its kubelet, so
+ * nothing does).
  *
- * One worker thread handles one Pod key at a time, like a controller's workqueue.
+ * <p>One worker thread handles one Pod key at a time, like a controller's workqueue.
  */
 public final class FakeKubelet implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FakeKubelet.class);
-  /** How soon a Pod whose volumes could not be mounted is tried again (the kubelet's pod workers resync). */
+
+  /**
+   * How soon a Pod whose volumes could not be mounted is tried again (the kubelet's pod workers
+   * resync).
+   */
   private static final Duration MOUNT_RETRY = Duration.ofMillis(500);
 
   private final String nodeName;
@@ -80,20 +86,34 @@ public final class FakeKubelet implements AutoCloseable {
   private final SharedInformerFactory informers;
   private final SharedIndexInformer<V1Pod> pods;
   private final LoopbackAddresses addresses;
+
   /** GlobalRouter Pod IPs on a node of a mixed cluster; null on a VPC-CNI node. */
   private LoopbackAddresses globalRouterAddresses;
+
   private final Map<String, PodEndpoints> endpoints = new ConcurrentHashMap<>();
   private final Map<String, Duration> shutdownDelays = new ConcurrentHashMap<>();
-  /** Pods being terminated, by key: their termination under way (null once it is being finished). */
+
+  /**
+   * Pods being terminated, by key: their termination under way (null once it is being finished).
+   */
   private final Map<String, Termination.Run> terminating = new ConcurrentHashMap<>();
+
   private final Set<String> notReadyContainers = ConcurrentHashMap.newKeySet();
-  /** Pods whose containers ended ({@link PodExit}), by key, until their status says so: the Pod's uid and why. */
+
+  /**
+   * Pods whose containers ended ({@link PodExit}), by key, until their status says so: the Pod's
+   * uid and why.
+   */
   private final Map<String, Map.Entry<String, PodExit.Cause>> ended = new ConcurrentHashMap<>();
+
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("fake-kubelet-worker"));
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("fake-kubelet-timers"));
-  private final ExecutorService listenerThreads = Executors.newCachedThreadPool(daemon("fake-pod-listener"));
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(daemon("fake-kubelet-worker"));
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(daemon("fake-kubelet-timers"));
+  private final ExecutorService listenerThreads =
+      Executors.newCachedThreadPool(daemon("fake-pod-listener"));
   private final NodeHeartbeat heartbeat;
   private final VolumeMounter volumes;
   private final Termination termination;
@@ -117,42 +137,54 @@ public final class FakeKubelet implements AutoCloseable {
     this.volumes = new VolumeMounter(client);
     this.termination = new Termination(LifecycleHttp.timer(timers), new LifecycleHttp());
     this.informers = new SharedInformerFactory(client);
-    this.pods = informers.sharedIndexInformerFor(
-        new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client), V1Pod.class, 0);
-    pods.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(V1Pod pod) {
-        enqueue(key(pod));
-      }
+    this.pods =
+        informers.sharedIndexInformerFor(
+            new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client),
+            V1Pod.class,
+            0);
+    pods.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(V1Pod pod) {
+            enqueue(key(pod));
+          }
 
-      @Override
-      public void onUpdate(V1Pod old, V1Pod pod) {
-        enqueue(key(pod));
-      }
+          @Override
+          public void onUpdate(V1Pod old, V1Pod pod) {
+            enqueue(key(pod));
+          }
 
-      @Override
-      public void onDelete(V1Pod pod, boolean unknownFinalState) {
-        enqueue(key(pod));
-      }
-    });
+          @Override
+          public void onDelete(V1Pod pod, boolean unknownFinalState) {
+            enqueue(key(pod));
+          }
+        });
   }
 
   /**
-   * Plays a GlobalRouter node of a mixed (or GlobalRouter) cluster: a Pod gets an ENI IP from the VPC
-   * range of {@code addressOctet} only when it asks for one (the {@code tke.cloud.tencent.com/networks:
-   * tke-route-eni} annotation the webhook injects), as TKE's ENI agent does; every other Pod gets a
-   * GlobalRouter address, 127.{@code globalRouterOctet}.x.y, from the cluster CIDR.
+   * Plays a GlobalRouter node of a mixed (or GlobalRouter) cluster: a Pod gets an ENI IP from the
+   * VPC range of {@code addressOctet} only when it asks for one (the {@code
+   * tke.cloud.tencent.com/networks: tke-route-eni} annotation the webhook injects), as TKE's ENI
+   * agent does; every other Pod gets a GlobalRouter address, 127.{@code globalRouterOctet}.x.y,
+   * from the cluster CIDR.
    */
   public FakeKubelet(ApiClient client, String nodeName, int addressOctet, int globalRouterOctet) {
     this(client, nodeName, addressOctet, new LoopbackAddresses(globalRouterOctet));
   }
 
-  private FakeKubelet(ApiClient client, String nodeName, int addressOctet, LoopbackAddresses globalRouterAddresses) {
+  private FakeKubelet(
+      ApiClient client,
+      String nodeName,
+      int addressOctet,
+      LoopbackAddresses globalRouterAddresses) {
     this(client, nodeName, addressOctet);
     this.globalRouterAddresses = globalRouterAddresses;
   }
 
-  /** Registers the Node, starts its heartbeats and watching Pods, and returns once the Pod cache has synced. */
+  /**
+   * Registers the Node, starts its heartbeats and watching Pods, and returns once the Pod cache has
+   * synced.
+   */
   public FakeKubelet start() {
     heartbeat.register();
     heartbeat.start();
@@ -182,7 +214,8 @@ public final class FakeKubelet implements AutoCloseable {
   public void serve(String namespace, String name, Serving mode) {
     PodEndpoints pod = endpoints.get(namespace + "/" + name);
     if (pod == null) {
-      throw new IllegalArgumentException("no running Pod " + namespace + "/" + name + " on " + nodeName);
+      throw new IllegalArgumentException(
+          "no running Pod " + namespace + "/" + name + " on " + nodeName);
     }
     pod.serve(mode);
   }
@@ -198,15 +231,18 @@ public final class FakeKubelet implements AutoCloseable {
     enqueue(key);
   }
 
-  /** How Pods started from now on serve at first (e.g. CLOSED to make a rollout's new Pods unhealthy). */
+  /**
+   * How Pods started from now on serve at first (e.g. CLOSED to make a rollout's new Pods
+   * unhealthy).
+   */
   public void setDefaultServing(Serving serving) {
     this.defaultServing = Objects.requireNonNull(serving);
   }
 
   /**
-   * Whether Pods started from now on open their listeners (default yes). Without them a Pod still gets
-   * its IP, Running and Ready, but costs no socket or thread: for scale runs of thousands of Pods
-   * against a CLB emulator whose health is forced.
+   * Whether Pods started from now on open their listeners (default yes). Without them a Pod still
+   * gets its IP, Running and Ready, but costs no socket or thread: for scale runs of thousands of
+   * Pods against a CLB emulator whose health is forced.
    */
   public void setListening(boolean listening) {
     this.listening = listening;
@@ -230,7 +266,8 @@ public final class FakeKubelet implements AutoCloseable {
   /**
    * {@link #setDefaultShutdownDelay} for one Pod.
    *
-   * @deprecated give the Pod a {@code lifecycle.preStop.sleep} instead; see {@link #setDefaultShutdownDelay}.
+   * @deprecated give the Pod a {@code lifecycle.preStop.sleep} instead; see {@link
+   *     #setDefaultShutdownDelay}.
    */
   @Deprecated
   public void setShutdownDelay(String namespace, String name, Duration delay) {
@@ -316,7 +353,10 @@ public final class FakeKubelet implements AutoCloseable {
       if (unmounted != null) {
         if (!PodStatusPatch.isWaiting(pod, PodStatusPatch.CONTAINER_CREATING, unmounted)) {
           log.info("fake kubelet: Pod {} waits: {}", key, unmounted);
-          patchStatus(pod, PodStatusPatch.waiting(pod, PodStatusPatch.CONTAINER_CREATING, unmounted, PodStatusPatch.now()));
+          patchStatus(
+              pod,
+              PodStatusPatch.waiting(
+                  pod, PodStatusPatch.CONTAINER_CREATING, unmounted, PodStatusPatch.now()));
         }
         timers.schedule(() -> enqueue(key), MOUNT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         return;
@@ -331,32 +371,45 @@ public final class FakeKubelet implements AutoCloseable {
     reportStatus(pod, running);
   }
 
-  /** Schedules the end of a Pod's containers, just started, when {@link PodExit} says they end on their own. */
+  /**
+   * Schedules the end of a Pod's containers, just started, when {@link PodExit} says they end on
+   * their own.
+   */
   private void planExit(String key, V1Pod pod) {
     Instant now = Instant.now();
     OffsetDateTime startTime = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
     PodExit.Planned planned;
     try {
-      planned = PodExit.plan(pod, startTime == null ? now : startTime.toInstant(), now).orElse(null);
+      planned =
+          PodExit.plan(pod, startTime == null ? now : startTime.toInstant(), now).orElse(null);
     } catch (IllegalArgumentException e) {
-      log.warn("fake kubelet: Pod {}: {}; its containers run until it is deleted", key, e.getMessage());
+      log.warn(
+          "fake kubelet: Pod {}: {}; its containers run until it is deleted", key, e.getMessage());
       return;
     }
     if (planned == null) {
-      if (pod.getMetadata().getAnnotations() != null && pod.getMetadata().getAnnotations().containsKey(PodExit.EXIT_AFTER_ANNOTATION)) {
-        log.warn("fake kubelet: Pod {} has restartPolicy Always: a kubelet would restart its exited containers, which this "
-            + "one does not play; {} is ignored", key, PodExit.EXIT_AFTER_ANNOTATION);
+      if (pod.getMetadata().getAnnotations() != null
+          && pod.getMetadata().getAnnotations().containsKey(PodExit.EXIT_AFTER_ANNOTATION)) {
+        log.warn(
+            "fake kubelet: Pod {} has restartPolicy Always: a kubelet would restart its exited containers, which this "
+                + "one does not play; {} is ignored",
+            key,
+            PodExit.EXIT_AFTER_ANNOTATION);
       }
       return;
     }
     String uid = pod.getMetadata().getUid();
-    timers.schedule(() -> endContainers(key, uid, planned.cause()), Math.max(0, Duration.between(now, planned.at()).toMillis()),
+    timers.schedule(
+        () -> endContainers(key, uid, planned.cause()),
+        Math.max(0, Duration.between(now, planned.at()).toMillis()),
         TimeUnit.MILLISECONDS);
   }
 
   private void endContainers(String key, String uid, PodExit.Cause cause) {
     V1Pod pod = pods.getIndexer().getByKey(key);
-    if (pod == null || !uid.equals(pod.getMetadata().getUid()) || pod.getMetadata().getDeletionTimestamp() != null) {
+    if (pod == null
+        || !uid.equals(pod.getMetadata().getUid())
+        || pod.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
     ended.put(key, Map.entry(uid, cause));
@@ -365,16 +418,23 @@ public final class FakeKubelet implements AutoCloseable {
   }
 
   private void bind(V1Pod pod) throws ApiException {
-    V1Binding binding = new V1Binding()
-        .metadata(new V1ObjectMeta().name(pod.getMetadata().getName()).namespace(pod.getMetadata().getNamespace()))
-        .target(new V1ObjectReference().apiVersion("v1").kind("Node").name(nodeName));
+    V1Binding binding =
+        new V1Binding()
+            .metadata(
+                new V1ObjectMeta()
+                    .name(pod.getMetadata().getName())
+                    .namespace(pod.getMetadata().getNamespace()))
+            .target(new V1ObjectReference().apiVersion("v1").kind("Node").name(nodeName));
     // The API server answers pods/binding with a Status, which client-java's generated V1Binding
     // reader rejects; so send the call and check the HTTP code ourselves.
-    Call call = core.createNamespacedPodBinding(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), binding)
-        .buildCall(null);
+    Call call =
+        core.createNamespacedPodBinding(
+                pod.getMetadata().getName(), pod.getMetadata().getNamespace(), binding)
+            .buildCall(null);
     try (okhttp3.Response response = call.execute()) {
       if (response.code() != 201 && response.code() != 409) {
-        throw new ApiException(response.code(), "binding " + key(pod) + " failed: " + response.body().string());
+        throw new ApiException(
+            response.code(), "binding " + key(pod) + " failed: " + response.body().string());
       }
     } catch (java.io.IOException e) {
       throw new ApiException(e);
@@ -387,7 +447,10 @@ public final class FakeKubelet implements AutoCloseable {
       return addresses;
     }
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    boolean eni = annotations != null && WellKnown.ENI_NETWORKS_VALUE.equals(annotations.get(WellKnown.ENI_NETWORKS_ANNOTATION));
+    boolean eni =
+        annotations != null
+            && WellKnown.ENI_NETWORKS_VALUE.equals(
+                annotations.get(WellKnown.ENI_NETWORKS_ANNOTATION));
     return eni ? addresses : globalRouterAddresses;
   }
 
@@ -403,14 +466,20 @@ public final class FakeKubelet implements AutoCloseable {
         }
       }
     }
-    PodEndpoints started = new PodEndpoints(pod.getMetadata().getName(), addressesFor(pod).allocate(), ports, listenerThreads);
+    PodEndpoints started =
+        new PodEndpoints(
+            pod.getMetadata().getName(), addressesFor(pod).allocate(), ports, listenerThreads);
     Serving initial = defaultServing;
     List<Integer> failed = initial == Serving.CLOSED || !listening ? List.of() : started.open();
     if (initial != Serving.OK) {
       started.serve(initial);
     }
     if (!failed.isEmpty()) {
-      log.warn("fake kubelet: Pod {} could not listen on {}:{}", key(pod), started.ip().getHostAddress(), failed);
+      log.warn(
+          "fake kubelet: Pod {} could not listen on {}:{}",
+          key(pod),
+          started.ip().getHostAddress(),
+          failed);
     }
     return started;
   }
@@ -430,15 +499,19 @@ public final class FakeKubelet implements AutoCloseable {
     boolean over = PodStatusPatch.isEnded(pod) || ended.containsKey(key);
     PodEndpoints running = endpoints.get(key);
     if (over || running == null) {
-      terminating.put(key, termination.start(key, List.of(), Duration.ZERO, Duration.ZERO, c -> { }));
+      terminating.put(
+          key, termination.start(key, List.of(), Duration.ZERO, Duration.ZERO, c -> {}));
       timers.execute(() -> terminate(key));
       return;
     }
     Duration grace = Termination.gracePeriod(pod);
     Duration extra = shutdownDelays.getOrDefault(key, defaultShutdownDelay);
-    List<Termination.Container> containers = Termination.containers(pod, running.ip().getHostAddress());
+    List<Termination.Container> containers =
+        Termination.containers(pod, running.ip().getHostAddress());
     log.debug("fake kubelet: Pod {} terminating, grace period {} s", key, grace.toSeconds());
-    Termination.Run run = termination.start(key, containers, grace, extra, container -> running.stop(container.ports()));
+    Termination.Run run =
+        termination.start(
+            key, containers, grace, extra, container -> running.stop(container.ports()));
     terminating.put(key, run);
     run.done().whenComplete((ignored, error) -> timers.execute(() -> terminate(key)));
   }
@@ -452,8 +525,10 @@ public final class FakeKubelet implements AutoCloseable {
     try {
       core.deleteNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace())
           .gracePeriodSeconds(0)
-          .body(new V1DeleteOptions().gracePeriodSeconds(0L)
-              .preconditions(new V1Preconditions().uid(pod.getMetadata().getUid())))
+          .body(
+              new V1DeleteOptions()
+                  .gracePeriodSeconds(0L)
+                  .preconditions(new V1Preconditions().uid(pod.getMetadata().getUid())))
           .execute();
     } catch (ApiException e) {
       if (e.getCode() != 404 && e.getCode() != 409 && running) {
@@ -465,38 +540,53 @@ public final class FakeKubelet implements AutoCloseable {
 
   private void reportStatus(V1Pod pod, PodEndpoints running) throws ApiException {
     String key = key(pod);
-    List<String> containerNames = pod.getSpec().getContainers().stream().map(V1Container::getName).toList();
+    List<String> containerNames =
+        pod.getSpec().getContainers().stream().map(V1Container::getName).toList();
     boolean containersReady = !notReadyContainers.contains(key);
     List<String> unready = containersReady ? List.of() : containerNames;
-    List<V1PodCondition> current = pod.getStatus() == null ? List.of() : pod.getStatus().getConditions();
+    List<V1PodCondition> current =
+        pod.getStatus() == null ? List.of() : pod.getStatus().getConditions();
     V1PodCondition ready = PodReadiness.ready(unready, pod.getSpec().getReadinessGates(), current);
-    V1PodCondition containers = containersReady
-        ? new V1PodCondition().type("ContainersReady").status("True")
-        : new V1PodCondition().type("ContainersReady").status("False").reason(PodReadiness.CONTAINERS_NOT_READY)
-            .message(ready.getMessage());
-    List<V1PodCondition> desired = List.of(
-        new V1PodCondition().type("PodScheduled").status("True"),
-        new V1PodCondition().type("Initialized").status("True"),
-        containers,
-        ready);
+    V1PodCondition containers =
+        containersReady
+            ? new V1PodCondition().type("ContainersReady").status("True")
+            : new V1PodCondition()
+                .type("ContainersReady")
+                .status("False")
+                .reason(PodReadiness.CONTAINERS_NOT_READY)
+                .message(ready.getMessage());
+    List<V1PodCondition> desired =
+        List.of(
+            new V1PodCondition().type("PodScheduled").status("True"),
+            new V1PodCondition().type("Initialized").status("True"),
+            containers,
+            ready);
     String ip = running.ip().getHostAddress();
-    boolean upToDate = pod.getStatus() != null
-        && "Running".equals(pod.getStatus().getPhase())
-        && ip.equals(pod.getStatus().getPodIP())
-        && desired.stream().allMatch(want -> same(want, PodReadiness.find(current, want.getType())))
-        && pod.getStatus().getContainerStatuses() != null
-        && pod.getStatus().getContainerStatuses().stream().allMatch(s -> Boolean.valueOf(containersReady).equals(s.getReady()));
+    boolean upToDate =
+        pod.getStatus() != null
+            && "Running".equals(pod.getStatus().getPhase())
+            && ip.equals(pod.getStatus().getPodIP())
+            && desired.stream()
+                .allMatch(want -> same(want, PodReadiness.find(current, want.getType())))
+            && pod.getStatus().getContainerStatuses() != null
+            && pod.getStatus().getContainerStatuses().stream()
+                .allMatch(s -> Boolean.valueOf(containersReady).equals(s.getReady()));
     if (upToDate) {
       return;
     }
-    patchStatus(pod, PodStatusPatch.running(pod, ip, containersReady, desired, PodStatusPatch.now()));
+    patchStatus(
+        pod, PodStatusPatch.running(pod, ip, containersReady, desired, PodStatusPatch.now()));
   }
 
   private void patchStatus(V1Pod pod, JsonObject patch) throws ApiException {
     PatchUtils.patch(
         V1Pod.class,
-        () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
-            new V1Patch(patch.toString())).buildCall(null),
+        () ->
+            core.patchNamespacedPodStatus(
+                    pod.getMetadata().getName(),
+                    pod.getMetadata().getNamespace(),
+                    new V1Patch(patch.toString()))
+                .buildCall(null),
         V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
         client);
   }

@@ -30,47 +30,63 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization} header. The response status is not looked at. Headers: {@code User-Agent:
  * kube-lifecycle/1.34} and {@code Accept: *}{@code /*} unless the hook sets them, then the hook's.
  *
- * Differences: a {@code Host} header (and the other headers Java's client reserves) cannot be set and
- * is dropped with a WARN; redirects are not followed (the kubelet follows same-host ones; either way
- * the hook has returned).
+ * <p>Differences: a {@code Host} header (and the other headers Java's client reserves) cannot be
+ * set and is dropped with a WARN; redirects are not followed (the kubelet follows same-host ones;
+ * either way the hook has returned).
  */
 public final class LifecycleHttp implements Termination.HttpHook {
 
   private static final Logger log = LoggerFactory.getLogger(LifecycleHttp.class);
   static final String USER_AGENT = "kube-lifecycle/1.34";
-  private static final Set<String> RESERVED = Set.of("host", "connection", "content-length", "expect", "upgrade");
+  private static final Set<String> RESERVED =
+      Set.of("host", "connection", "content-length", "expect", "upgrade");
 
   private final HttpClient client;
 
   public LifecycleHttp() {
-    this.client = HttpClient.newBuilder()
-        .sslContext(insecure())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .sslContext(insecure())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   @Override
   public CompletableFuture<Integer> get(Termination.HttpGet hook) {
-    return send(hook, hook.uri(), true).exceptionallyCompose(error -> {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if ("https".equalsIgnoreCase(hook.uri().getScheme()) && cause instanceof SSLException) {
-        // runHTTPHandler: "HTTPS request to lifecycle hook got HTTP response, retrying with HTTP."
-        log.info("fake kubelet: HTTPS lifecycle hook {} failed ({}), retrying with HTTP", hook.uri(), cause.getMessage());
-        URI http = URI.create("http" + hook.uri().toString().substring("https".length()));
-        return send(hook, http, false);
-      }
-      return CompletableFuture.failedFuture(cause);
-    });
+    return send(hook, hook.uri(), true)
+        .exceptionallyCompose(
+            error -> {
+              Throwable cause =
+                  error instanceof CompletionException && error.getCause() != null
+                      ? error.getCause()
+                      : error;
+              if ("https".equalsIgnoreCase(hook.uri().getScheme())
+                  && cause instanceof SSLException) {
+                // runHTTPHandler: "HTTPS request to lifecycle hook got HTTP response, retrying with
+                // HTTP."
+                log.info(
+                    "fake kubelet: HTTPS lifecycle hook {} failed ({}), retrying with HTTP",
+                    hook.uri(),
+                    cause.getMessage());
+                URI http = URI.create("http" + hook.uri().toString().substring("https".length()));
+                return send(hook, http, false);
+              }
+              return CompletableFuture.failedFuture(cause);
+            });
   }
 
-  private CompletableFuture<Integer> send(Termination.HttpGet hook, URI uri, boolean withAuthorization) {
+  private CompletableFuture<Integer> send(
+      Termination.HttpGet hook, URI uri, boolean withAuthorization) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
     boolean userAgent = false;
     boolean accept = false;
     for (Map.Entry<String, String> header : hook.headers()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
       if (RESERVED.contains(name)) {
-        log.warn("fake kubelet: lifecycle hook {}: header {} cannot be sent by this client; dropped", uri, header.getKey());
+        log.warn(
+            "fake kubelet: lifecycle hook {}: header {} cannot be sent by this client; dropped",
+            uri,
+            header.getKey());
         continue;
       }
       if (!withAuthorization && "authorization".equals(name)) {
@@ -86,7 +102,9 @@ public final class LifecycleHttp implements Termination.HttpHook {
     if (!accept) {
       request.header("Accept", "*/*");
     }
-    return client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    return client
+        .sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+        .thenApply(HttpResponse::statusCode);
   }
 
   /** A {@link Termination.Timer} on a scheduler. */
@@ -97,7 +115,8 @@ public final class LifecycleHttp implements Termination.HttpHook {
         fired.complete(null);
         return fired;
       }
-      var task = scheduler.schedule(() -> fired.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
+      var task =
+          scheduler.schedule(() -> fired.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
       fired.whenComplete((ignored, error) -> task.cancel(false));
       return fired;
     };
@@ -113,7 +132,9 @@ public final class LifecycleHttp implements Termination.HttpHook {
     }
   }
 
-  /** InsecureSkipVerify: no certificate and, being an extended trust manager, no host name check. */
+  /**
+   * InsecureSkipVerify: no certificate and, being an extended trust manager, no host name check.
+   */
   private static final class TrustAll extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}

@@ -6,15 +6,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hands out unique 127.x.y.z addresses. Linux routes all of 127.0.0.0/8 to the loopback device, so
- * each can be bound without any network setup. Starts at 127.1.0.1 to keep clear of 127.0.0.1, where
- * the control plane and clb-direct listen.
+ * each can be bound without any network setup. Starts at 127.1.0.1 to keep clear of 127.0.0.1,
+ * where the control plane and clb-direct listen.
  */
 final class LoopbackAddresses {
 
   private final AtomicInteger next = new AtomicInteger();
   private final int second;
 
-  /** @param second the second octet, so several kubelets in one JVM never collide */
+  /**
+   * @param second the second octet, so several kubelets in one JVM never collide
+   */
   LoopbackAddresses(int second) {
     if (second < 1 || second > 254) {
       throw new IllegalArgumentException("second octet must be 1..254, got " + second);

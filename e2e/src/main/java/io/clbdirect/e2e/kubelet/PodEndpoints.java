@@ -19,8 +19,8 @@ import java.util.concurrent.Executor;
 /**
  * The "containers" of one Pod: for each TCP container port, a real HTTP listener on the Pod's own
  * loopback IP. It answers any TCP connect, and HTTP GET with 200 (or 503 while failing), naming the
- * Pod, so a caller can tell which Pod served it. Paths under {@value #MISSING_PATH} answer 404, like an
- * application without that route: a load-balancer health check pointed there fails.
+ * Pod, so a caller can tell which Pod served it. Paths under {@value #MISSING_PATH} answer 404,
+ * like an application without that route: a load-balancer health check pointed there fails.
  */
 final class PodEndpoints {
 
@@ -32,8 +32,10 @@ final class PodEndpoints {
   private final List<Integer> ports;
   private final Executor executor;
   private final Map<Integer, HttpServer> servers = new LinkedHashMap<>();
+
   /** Ports whose container got SIGTERM: they never open again. */
   private final Set<Integer> stopped = new HashSet<>();
+
   private volatile Serving serving = Serving.OK;
 
   PodEndpoints(String podName, InetAddress ip, List<Integer> ports, Executor executor) {
@@ -98,7 +100,10 @@ final class PodEndpoints {
 
   private void answer(HttpExchange exchange) throws IOException {
     byte[] body = (podName + "\n").getBytes(StandardCharsets.UTF_8);
-    int status = serving != Serving.OK ? 503 : exchange.getRequestURI().getPath().startsWith(MISSING_PATH) ? 404 : 200;
+    int status =
+        serving != Serving.OK
+            ? 503
+            : exchange.getRequestURI().getPath().startsWith(MISSING_PATH) ? 404 : 200;
     exchange.getResponseHeaders().add("Content-Type", "text/plain");
     exchange.getResponseHeaders().add("X-Pod-Name", podName);
     exchange.sendResponseHeaders(status, body.length);

@@ -10,26 +10,30 @@ import java.util.regex.Pattern;
 
 /**
  * When a fake Pod's containers end on their own, which real containers do and fake ones cannot by
- * themselves. Pure. Two causes, the earlier wins, whether or not the Pod is Ready (a gated Pod that is
- * not Ready still runs):
+ * themselves. Pure. Two causes, the earlier wins, whether or not the Pod is Ready (a gated Pod that
+ * is not Ready still runs):
  *
  * <ul>
- *   <li>the annotation {@value #EXIT_AFTER_ANNOTATION} (e.g. {@code 3s}, {@code 500ms}, {@code 2m}),
- *       counted from the containers' start: every container exits with code 0, as a Job's work that
- *       is done. With {@code restartPolicy: Never} or {@code OnFailure} the Pod is {@code Succeeded}.
- *       Under {@code Always} a kubelet would restart the container, which the fake kubelet does not
- *       play: the annotation is ignored there;
- *   <li>{@code spec.activeDeadlineSeconds}, counted from the Pod's {@code startTime} (when the kubelet
- *       first took it, volumes still mounting) as the kubelet enforces it: the containers are killed
- *       (exit code 137) and the Pod is {@code Failed} with reason {@code DeadlineExceeded}.
+ *   <li>the annotation {@value #EXIT_AFTER_ANNOTATION} (e.g. {@code 3s}, {@code 500ms}, {@code
+ *       2m}), counted from the containers' start: every container exits with code 0, as a Job's
+ *       work that is done. With {@code restartPolicy: Never} or {@code OnFailure} the Pod is {@code
+ *       Succeeded}. Under {@code Always} a kubelet would restart the container, which the fake
+ *       kubelet does not play: the annotation is ignored there;
+ *   <li>{@code spec.activeDeadlineSeconds}, counted from the Pod's {@code startTime} (when the
+ *       kubelet first took it, volumes still mounting) as the kubelet enforces it: the containers
+ *       are killed (exit code 137) and the Pod is {@code Failed} with reason {@code
+ *       DeadlineExceeded}.
  * </ul>
  */
 public final class PodExit {
 
   public static final String EXIT_AFTER_ANNOTATION = "fake-kubelet.clb-direct.io/exit-after";
+
   /** The kubelet's own words (pkg/kubelet/active_deadline.go). */
   static final String DEADLINE_REASON = "DeadlineExceeded";
-  static final String DEADLINE_MESSAGE = "Pod was active on the node longer than the specified deadline";
+
+  static final String DEADLINE_MESSAGE =
+      "Pod was active on the node longer than the specified deadline";
   private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h)\\s*");
 
   /** How the containers ended. */
@@ -52,7 +56,8 @@ public final class PodExit {
    * @throws IllegalArgumentException when the annotation is set but is not a duration this reads
    */
   public static Optional<Planned> plan(V1Pod pod, Instant podStarted, Instant containersStarted) {
-    Optional<Planned> exit = exitAfter(pod).map(after -> new Planned(containersStarted.plus(after), Cause.COMPLETED));
+    Optional<Planned> exit =
+        exitAfter(pod).map(after -> new Planned(containersStarted.plus(after), Cause.COMPLETED));
     Long deadline = pod.getSpec().getActiveDeadlineSeconds();
     if (deadline == null) {
       return exit;
@@ -80,7 +85,8 @@ public final class PodExit {
   static Duration parse(String value) {
     Matcher m = DURATION.matcher(value);
     if (!m.matches()) {
-      throw new IllegalArgumentException(EXIT_AFTER_ANNOTATION + ": \"" + value + "\" is not a duration like 500ms, 3s, 2m or 1h");
+      throw new IllegalArgumentException(
+          EXIT_AFTER_ANNOTATION + ": \"" + value + "\" is not a duration like 500ms, 3s, 2m or 1h");
     }
     long amount = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

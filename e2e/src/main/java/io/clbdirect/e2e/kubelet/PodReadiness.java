@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The Pod's {@code Ready} condition exactly as the kubelet computes it
- * (pkg/kubelet/status/generate.go): ContainersReady first, then every readiness gate's condition must
- * exist and be True; reasons and messages are the kubelet's own. Pure.
+ * (pkg/kubelet/status/generate.go): ContainersReady first, then every readiness gate's condition
+ * must exist and be True; reasons and messages are the kubelet's own. Pure.
  */
 public final class PodReadiness {
 
@@ -24,23 +24,37 @@ public final class PodReadiness {
    * @return the {@code Ready} condition without timestamps
    */
   public static V1PodCondition ready(
-      List<String> unreadyContainers, List<V1PodReadinessGate> gates, List<V1PodCondition> conditions) {
+      List<String> unreadyContainers,
+      List<V1PodReadinessGate> gates,
+      List<V1PodCondition> conditions) {
     if (!unreadyContainers.isEmpty()) {
-      return new V1PodCondition().type("Ready").status("False").reason(CONTAINERS_NOT_READY)
+      return new V1PodCondition()
+          .type("Ready")
+          .status("False")
+          .reason(CONTAINERS_NOT_READY)
           .message("containers with unready status: [" + String.join(" ", unreadyContainers) + "]");
     }
     List<String> unready = new ArrayList<>();
     for (V1PodReadinessGate gate : gates == null ? List.<V1PodReadinessGate>of() : gates) {
       V1PodCondition condition = find(conditions, gate.getConditionType());
       if (condition == null) {
-        unready.add("corresponding condition of pod readiness gate \"" + gate.getConditionType() + "\" does not exist.");
+        unready.add(
+            "corresponding condition of pod readiness gate \""
+                + gate.getConditionType()
+                + "\" does not exist.");
       } else if (!"True".equals(condition.getStatus())) {
-        unready.add("the status of pod readiness gate \"" + gate.getConditionType() + "\" is not \"True\", but "
-            + condition.getStatus());
+        unready.add(
+            "the status of pod readiness gate \""
+                + gate.getConditionType()
+                + "\" is not \"True\", but "
+                + condition.getStatus());
       }
     }
     if (!unready.isEmpty()) {
-      return new V1PodCondition().type("Ready").status("False").reason(READINESS_GATES_NOT_READY)
+      return new V1PodCondition()
+          .type("Ready")
+          .status("False")
+          .reason(READINESS_GATES_NOT_READY)
           .message(String.join(", ", unready));
     }
     return new V1PodCondition().type("Ready").status("True");

@@ -22,8 +22,12 @@ final class PodStatusPatch {
 
   static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
   static final String CONTAINER_CREATING = "ContainerCreating";
-  /** The kubelet's reasons for a Pod whose containers all ended (pkg/kubelet/status/generate.go). */
+
+  /**
+   * The kubelet's reasons for a Pod whose containers all ended (pkg/kubelet/status/generate.go).
+   */
   static final String POD_COMPLETED = "PodCompleted";
+
   static final String POD_FAILED = "PodFailed";
 
   private PodStatusPatch() {}
@@ -32,20 +36,33 @@ final class PodStatusPatch {
     return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(RFC3339);
   }
 
-  /** Scheduled, but the containers cannot start yet: Pending, every container waiting with {@code reason}. */
+  /**
+   * Scheduled, but the containers cannot start yet: Pending, every container waiting with {@code
+   * reason}.
+   */
   static JsonObject waiting(V1Pod pod, String reason, String message, String now) {
     List<String> names = pod.getSpec().getContainers().stream().map(V1Container::getName).toList();
-    V1PodCondition ready = PodReadiness.ready(names, pod.getSpec().getReadinessGates(), conditions(pod));
+    V1PodCondition ready =
+        PodReadiness.ready(names, pod.getSpec().getReadinessGates(), conditions(pod));
     JsonObject status = new JsonObject();
     status.addProperty("phase", "Pending");
     status.addProperty("hostIP", "127.0.0.1");
     status.add("hostIPs", ips("127.0.0.1"));
     startTime(pod, status, now);
-    status.add("conditions", conditions(pod, now, List.of(
-        condition("PodScheduled", "True", null, null),
-        condition("Initialized", "True", null, null),
-        condition("ContainersReady", "False", PodReadiness.CONTAINERS_NOT_READY, ready.getMessage()),
-        ready)));
+    status.add(
+        "conditions",
+        conditions(
+            pod,
+            now,
+            List.of(
+                condition("PodScheduled", "True", null, null),
+                condition("Initialized", "True", null, null),
+                condition(
+                    "ContainersReady",
+                    "False",
+                    PodReadiness.CONTAINERS_NOT_READY,
+                    ready.getMessage()),
+                ready)));
     JsonArray statuses = new JsonArray();
     for (V1Container container : pod.getSpec().getContainers()) {
       JsonObject state = new JsonObject();
@@ -61,14 +78,24 @@ final class PodStatusPatch {
 
   /** Whether the Pod already shows what {@link #waiting} would post. */
   static boolean isWaiting(V1Pod pod, String reason, String message) {
-    List<V1ContainerStatus> statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
-    return pod.getStatus() != null && "Pending".equals(pod.getStatus().getPhase()) && statuses != null && !statuses.isEmpty()
-        && statuses.stream().allMatch(s -> s.getState() != null && s.getState().getWaiting() != null
-            && reason.equals(s.getState().getWaiting().getReason()) && Objects.equals(message, s.getState().getWaiting().getMessage()));
+    List<V1ContainerStatus> statuses =
+        pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+    return pod.getStatus() != null
+        && "Pending".equals(pod.getStatus().getPhase())
+        && statuses != null
+        && !statuses.isEmpty()
+        && statuses.stream()
+            .allMatch(
+                s ->
+                    s.getState() != null
+                        && s.getState().getWaiting() != null
+                        && reason.equals(s.getState().getWaiting().getReason())
+                        && Objects.equals(message, s.getState().getWaiting().getMessage()));
   }
 
   /** Running on {@code ip}, with the given ContainersReady and Ready conditions. */
-  static JsonObject running(V1Pod pod, String ip, boolean containersReady, List<V1PodCondition> desired, String now) {
+  static JsonObject running(
+      V1Pod pod, String ip, boolean containersReady, List<V1PodCondition> desired, String now) {
     JsonObject status = new JsonObject();
     status.addProperty("phase", "Running");
     status.addProperty("hostIP", "127.0.0.1");
@@ -90,9 +117,10 @@ final class PodStatusPatch {
   }
 
   /**
-   * Every container ended: Succeeded (exit code 0, {@code Completed}) or, past
-   * {@code activeDeadlineSeconds}, Failed with the kubelet's reason and message (exit code 137). Ready
-   * and ContainersReady are False with {@code PodCompleted} / {@code PodFailed}, whatever the gates say.
+   * Every container ended: Succeeded (exit code 0, {@code Completed}) or, past {@code
+   * activeDeadlineSeconds}, Failed with the kubelet's reason and message (exit code 137). Ready and
+   * ContainersReady are False with {@code PodCompleted} / {@code PodFailed}, whatever the gates
+   * say.
    */
   static JsonObject ended(V1Pod pod, PodExit.Cause cause, String now) {
     boolean completed = cause == PodExit.Cause.COMPLETED;
@@ -103,11 +131,16 @@ final class PodStatusPatch {
       status.addProperty("reason", PodExit.DEADLINE_REASON);
       status.addProperty("message", PodExit.DEADLINE_MESSAGE);
     }
-    status.add("conditions", conditions(pod, now, List.of(
-        condition("PodScheduled", "True", null, null),
-        condition("Initialized", "True", completed ? POD_COMPLETED : null, null),
-        condition("ContainersReady", "False", reason, null),
-        condition("Ready", "False", reason, null))));
+    status.add(
+        "conditions",
+        conditions(
+            pod,
+            now,
+            List.of(
+                condition("PodScheduled", "True", null, null),
+                condition("Initialized", "True", completed ? POD_COMPLETED : null, null),
+                condition("ContainersReady", "False", reason, null),
+                condition("Ready", "False", reason, null))));
     JsonArray statuses = new JsonArray();
     for (V1Container container : pod.getSpec().getContainers()) {
       JsonObject state = new JsonObject();
@@ -148,8 +181,11 @@ final class PodStatusPatch {
       condition.addProperty("reason", want.getReason());
       condition.addProperty("message", want.getMessage());
       boolean transition = have == null || !want.getStatus().equals(have.getStatus());
-      condition.addProperty("lastTransitionTime",
-          transition || have.getLastTransitionTime() == null ? now : have.getLastTransitionTime().format(RFC3339));
+      condition.addProperty(
+          "lastTransitionTime",
+          transition || have.getLastTransitionTime() == null
+              ? now
+              : have.getLastTransitionTime().format(RFC3339));
       conditions.add(condition);
     }
     return conditions;
@@ -161,12 +197,18 @@ final class PodStatusPatch {
     }
   }
 
-  /** When the container started running, kept from the current status so that it does not move on every update. */
+  /**
+   * When the container started running, kept from the current status so that it does not move on
+   * every update.
+   */
   private static String startedAt(V1Pod pod, String container, String now) {
-    List<V1ContainerStatus> statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+    List<V1ContainerStatus> statuses =
+        pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
     if (statuses != null) {
       for (V1ContainerStatus status : statuses) {
-        if (container.equals(status.getName()) && status.getState() != null && status.getState().getRunning() != null
+        if (container.equals(status.getName())
+            && status.getState() != null
+            && status.getState().getRunning() != null
             && status.getState().getRunning().getStartedAt() != null) {
           return status.getState().getRunning().getStartedAt().format(RFC3339);
         }
@@ -175,7 +217,8 @@ final class PodStatusPatch {
     return now;
   }
 
-  private static JsonObject containerStatus(V1Pod pod, V1Container container, boolean ready, boolean started, JsonObject state) {
+  private static JsonObject containerStatus(
+      V1Pod pod, V1Container container, boolean ready, boolean started, JsonObject state) {
     JsonObject status = new JsonObject();
     status.addProperty("name", container.getName());
     status.addProperty("image", container.getImage());

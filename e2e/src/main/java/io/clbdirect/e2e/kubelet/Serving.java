@@ -10,12 +10,14 @@ public enum Serving {
   CLOSED;
 
   /**
-   * Pod annotation switching the mode from outside the JVM (the sandbox: {@code kubectl annotate pod
-   * web-… fake-kubelet.clb-direct.io/serving=closed}); values ok, failing, closed.
+   * Pod annotation switching the mode from outside the JVM (the sandbox: {@code kubectl annotate
+   * pod web-… fake-kubelet.clb-direct.io/serving=closed}); values ok, failing, closed.
    */
   public static final String ANNOTATION = "fake-kubelet.clb-direct.io/serving";
 
-  /** @return the mode the annotation asks for, or null when there is none or it is not a mode */
+  /**
+   * @return the mode the annotation asks for, or null when there is none or it is not a mode
+   */
   static Serving fromAnnotation(java.util.Map<String, String> annotations) {
     String value = annotations == null ? null : annotations.get(ANNOTATION);
     if (value == null) {

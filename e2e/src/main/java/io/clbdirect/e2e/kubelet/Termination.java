@@ -24,30 +24,35 @@ import org.slf4j.LoggerFactory;
  * {@code executePreStopHook} and {@code lifecycle/handlers.go}:
  *
  * <ul>
- *   <li>the grace period is the Pod's {@code metadata.deletionGracePeriodSeconds}, else
- *       {@code spec.terminationGracePeriodSeconds}, else 2 s ({@code setTerminationGracePeriod});
+ *   <li>the grace period is the Pod's {@code metadata.deletionGracePeriodSeconds}, else {@code
+ *       spec.terminationGracePeriodSeconds}, else 2 s ({@code setTerminationGracePeriod});
  *   <li>every container is stopped concurrently ({@code killContainersWithSyncResult});
  *   <li>a container with a {@code preStop} hook runs it first, if the grace period is above 0; the
- *       kubelet waits for it at most the grace period ({@code time.After(gracePeriod)}), then goes on
- *       whether the hook finished, failed (logged, a {@code FailedPreStopHook} event) or is still running;
- *   <li>then SIGTERM: the fake app exits at once, so that container's listeners close. The kubelet's
- *       stop window after SIGTERM, at least 2 s ({@code minimumGracePeriodInSeconds}), is therefore
- *       never used: a fake app never needs SIGKILL.
+ *       kubelet waits for it at most the grace period ({@code time.After(gracePeriod)}), then goes
+ *       on whether the hook finished, failed (logged, a {@code FailedPreStopHook} event) or is
+ *       still running;
+ *   <li>then SIGTERM: the fake app exits at once, so that container's listeners close. The
+ *       kubelet's stop window after SIGTERM, at least 2 s ({@code minimumGracePeriodInSeconds}), is
+ *       therefore never used: a fake app never needs SIGKILL.
  * </ul>
  *
- * Hook actions: {@code sleep} waits; {@code httpGet} sends one GET (see {@link HttpHook}); {@code exec}
- * cannot run here (no real containers) and is treated as done, with a WARN; {@code tcpSocket} is not
- * a lifecycle handler the kubelet supports (deprecated, kept only for API compatibility): its
- * {@code Run} fails it as an invalid handler, so here too it fails at once.
+ * Hook actions: {@code sleep} waits; {@code httpGet} sends one GET (see {@link HttpHook}); {@code
+ * exec} cannot run here (no real containers) and is treated as done, with a WARN; {@code tcpSocket}
+ * is not a lifecycle handler the kubelet supports (deprecated, kept only for API compatibility):
+ * its {@code Run} fails it as an invalid handler, so here too it fails at once.
  *
- * Time and HTTP are injected so the order can be tested without a control plane.
+ * <p>Time and HTTP are injected so the order can be tested without a control plane.
  */
 public final class Termination {
 
   private static final Logger log = LoggerFactory.getLogger(Termination.class);
 
-  /** The kubelet's fallback grace period when a Pod carries none ({@code minimumGracePeriodInSeconds}). */
+  /**
+   * The kubelet's fallback grace period when a Pod carries none ({@code
+   * minimumGracePeriodInSeconds}).
+   */
   static final Duration FALLBACK_GRACE = Duration.ofSeconds(2);
+
   static final String EXEC_REFUSED =
       "exec preStop hooks cannot run on the fake kubelet: no real containers; treated as done";
 
@@ -68,7 +73,9 @@ public final class Termination {
 
   public record Sleep(Duration duration) implements Hook {}
 
-  /** @param headers the hook's httpHeaders, in order */
+  /**
+   * @param headers the hook's httpHeaders, in order
+   */
   public record HttpGet(URI uri, List<Map.Entry<String, String>> headers) implements Hook {}
 
   public record Exec(List<String> command) implements Hook {}
@@ -101,9 +108,13 @@ public final class Termination {
     this.http = http;
   }
 
-  /** The grace period the kubelet uses for this Pod's containers ({@code setTerminationGracePeriod}). */
+  /**
+   * The grace period the kubelet uses for this Pod's containers ({@code
+   * setTerminationGracePeriod}).
+   */
   public static Duration gracePeriod(V1Pod pod) {
-    Long deletion = pod.getMetadata() == null ? null : pod.getMetadata().getDeletionGracePeriodSeconds();
+    Long deletion =
+        pod.getMetadata() == null ? null : pod.getMetadata().getDeletionGracePeriodSeconds();
     if (deletion != null) {
       return Duration.ofSeconds(deletion);
     }
@@ -111,7 +122,10 @@ public final class Termination {
     return spec != null ? Duration.ofSeconds(spec) : FALLBACK_GRACE;
   }
 
-  /** The Pod's containers, each with its resolved preStop hook; an httpGet without host goes to {@code podIp}. */
+  /**
+   * The Pod's containers, each with its resolved preStop hook; an httpGet without host goes to
+   * {@code podIp}.
+   */
   public static List<Container> containers(V1Pod pod, String podIp) {
     List<Container> containers = new ArrayList<>();
     for (V1Container container : pod.getSpec().getContainers()) {
@@ -123,8 +137,10 @@ public final class Termination {
           }
         }
       }
-      V1LifecycleHandler preStop = container.getLifecycle() == null ? null : container.getLifecycle().getPreStop();
-      containers.add(new Container(container.getName(), hook(preStop, container, podIp), List.copyOf(ports)));
+      V1LifecycleHandler preStop =
+          container.getLifecycle() == null ? null : container.getLifecycle().getPreStop();
+      containers.add(
+          new Container(container.getName(), hook(preStop, container, podIp), List.copyOf(ports)));
     }
     return containers;
   }
@@ -133,7 +149,8 @@ public final class Termination {
     if (handler == null) {
       return new NoHook();
     }
-    // The kubelet's handlerRunner.Run checks exec, then httpGet, then sleep; anything else is invalid.
+    // The kubelet's handlerRunner.Run checks exec, then httpGet, then sleep; anything else is
+    // invalid.
     if (handler.getExec() != null) {
       List<String> command = handler.getExec().getCommand();
       return new Exec(command == null ? List.of() : List.copyOf(command));
@@ -146,7 +163,8 @@ public final class Termination {
       return new Sleep(Duration.ofSeconds(seconds == null ? 0 : seconds));
     }
     if (handler.getTcpSocket() != null) {
-      return new Invalid("tcpSocket is not supported as a lifecycle handler (deprecated; the kubelet fails it)");
+      return new Invalid(
+          "tcpSocket is not supported as a lifecycle handler (deprecated; the kubelet fails it)");
     }
     return new Invalid("invalid handler: no action set");
   }
@@ -159,7 +177,10 @@ public final class Termination {
     } catch (IllegalArgumentException e) {
       return new Invalid(e.getMessage());
     }
-    String scheme = action.getScheme() == null || action.getScheme().isEmpty() ? "http" : action.getScheme().toLowerCase();
+    String scheme =
+        action.getScheme() == null || action.getScheme().isEmpty()
+            ? "http"
+            : action.getScheme().toLowerCase();
     String path = action.getPath() == null ? "" : action.getPath();
     if (!path.startsWith("/")) {
       path = "/" + path;
@@ -174,13 +195,17 @@ public final class Termination {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     if (action.getHttpHeaders() != null) {
       for (V1HTTPHeader header : action.getHttpHeaders()) {
-        headers.add(Map.entry(header.getName(), header.getValue() == null ? "" : header.getValue()));
+        headers.add(
+            Map.entry(header.getName(), header.getValue() == null ? "" : header.getValue()));
       }
     }
     return new HttpGet(uri, List.copyOf(headers));
   }
 
-  /** The kubelet's {@code probe.ResolveContainerPort}: a number, or a container port's name, or a number as a string. */
+  /**
+   * The kubelet's {@code probe.ResolveContainerPort}: a number, or a container port's name, or a
+   * number as a string.
+   */
   static int resolvePort(IntOrString port, V1Container container) {
     if (port == null) {
       throw new IllegalArgumentException("httpGet without a port");
@@ -204,7 +229,8 @@ public final class Termination {
         try {
           resolved = Integer.parseInt(name);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("couldn't find port: " + name + " in container " + container.getName());
+          throw new IllegalArgumentException(
+              "couldn't find port: " + name + " in container " + container.getName());
         }
       }
     }
@@ -223,7 +249,12 @@ public final class Termination {
    *     delay; {@link Duration#ZERO} for none): its SIGTERM waits for both, within the grace period
    * @param sigterm called once per container, after its hook: close its listeners
    */
-  public Run start(String pod, List<Container> containers, Duration grace, Duration extraSleep, Consumer<Container> sigterm) {
+  public Run start(
+      String pod,
+      List<Container> containers,
+      Duration grace,
+      Duration extraSleep,
+      Consumer<Container> sigterm) {
     return new Run(pod, containers, grace, extraSleep, sigterm);
   }
 
@@ -233,14 +264,23 @@ public final class Termination {
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> done;
 
-    private Run(String pod, List<Container> containers, Duration grace, Duration extraSleep, Consumer<Container> sigterm) {
+    private Run(
+        String pod,
+        List<Container> containers,
+        Duration grace,
+        Duration extraSleep,
+        Consumer<Container> sigterm) {
       List<CompletableFuture<Void>> stops = new ArrayList<>();
-      CompletableFuture<Void> cutOff = grace.isZero() || grace.isNegative() ? null : timer.after(grace);
+      CompletableFuture<Void> cutOff =
+          grace.isZero() || grace.isNegative() ? null : timer.after(grace);
       for (Container container : containers) {
-        stops.add(stop(pod, container, grace, extraSleep, cutOff).thenAccept(outcome -> {
-          outcomes.put(container.name(), outcome);
-          sigterm.accept(container);
-        }));
+        stops.add(
+            stop(pod, container, grace, extraSleep, cutOff)
+                .thenAccept(
+                    outcome -> {
+                      outcomes.put(container.name(), outcome);
+                      sigterm.accept(container);
+                    }));
       }
       done = CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
     }
@@ -260,7 +300,11 @@ public final class Termination {
       aborted.complete(null);
     }
 
-    private CompletableFuture<Outcome> stop(String pod, Container container, Duration grace, Duration extraSleep,
+    private CompletableFuture<Outcome> stop(
+        String pod,
+        Container container,
+        Duration grace,
+        Duration extraSleep,
         CompletableFuture<Void> cutOff) {
       boolean hasHook = !(container.hook() instanceof NoHook);
       boolean hasExtra = extraSleep != null && extraSleep.compareTo(Duration.ZERO) > 0;
@@ -268,26 +312,33 @@ public final class Termination {
       if (cutOff == null || (!hasHook && !hasExtra)) {
         return CompletableFuture.completedFuture(Outcome.NO_HOOK);
       }
-      CompletableFuture<Outcome> hook = hasHook ? run(pod, container) : CompletableFuture.completedFuture(Outcome.DONE);
+      CompletableFuture<Outcome> hook =
+          hasHook ? run(pod, container) : CompletableFuture.completedFuture(Outcome.DONE);
       if (hasExtra) {
         CompletableFuture<Void> extra = timer.after(extraSleep);
         hook = hook.thenCombine(extra, (outcome, ignored) -> outcome);
       }
       CompletableFuture<Outcome> result = new CompletableFuture<>();
       CompletableFuture<Outcome> running = hook;
-      running.whenComplete((outcome, error) -> result.complete(error == null ? outcome : Outcome.FAILED));
-      cutOff.thenRun(() -> {
-        if (result.complete(Outcome.CUT_OFF)) {
-          log.info("fake kubelet: Pod {} container {}: PreStop hook not completed in grace period ({} s)", pod,
-              container.name(), grace.toSeconds());
-          running.cancel(true);
-        }
-      });
-      aborted.thenRun(() -> {
-        if (result.complete(Outcome.ABORTED)) {
-          running.cancel(true);
-        }
-      });
+      running.whenComplete(
+          (outcome, error) -> result.complete(error == null ? outcome : Outcome.FAILED));
+      cutOff.thenRun(
+          () -> {
+            if (result.complete(Outcome.CUT_OFF)) {
+              log.info(
+                  "fake kubelet: Pod {} container {}: PreStop hook not completed in grace period ({} s)",
+                  pod,
+                  container.name(),
+                  grace.toSeconds());
+              running.cancel(true);
+            }
+          });
+      aborted.thenRun(
+          () -> {
+            if (result.complete(Outcome.ABORTED)) {
+              running.cancel(true);
+            }
+          });
       return result;
     }
 
@@ -304,22 +355,40 @@ public final class Termination {
           sent = CompletableFuture.failedFuture(e);
         }
         // The kubelet does not look at the status: any answer is a hook that returned.
-        return sent.handle((status, error) -> {
-          if (error != null) {
-            log.warn("fake kubelet: Pod {} container {}: HTTP lifecycle hook ({}) failed - error: {}; stopping the container",
-                pod, container.name(), get.uri(), rootMessage(error));
-            return Outcome.FAILED;
-          }
-          log.debug("fake kubelet: Pod {} container {}: HTTP lifecycle hook {} answered {}", pod, container.name(), get.uri(), status);
-          return Outcome.DONE;
-        });
+        return sent.handle(
+            (status, error) -> {
+              if (error != null) {
+                log.warn(
+                    "fake kubelet: Pod {} container {}: HTTP lifecycle hook ({}) failed - error: {}; stopping the container",
+                    pod,
+                    container.name(),
+                    get.uri(),
+                    rootMessage(error));
+                return Outcome.FAILED;
+              }
+              log.debug(
+                  "fake kubelet: Pod {} container {}: HTTP lifecycle hook {} answered {}",
+                  pod,
+                  container.name(),
+                  get.uri(),
+                  status);
+              return Outcome.DONE;
+            });
       }
       if (hook instanceof Exec exec) {
-        log.warn("fake kubelet: Pod {} container {}: {} (command {})", pod, container.name(), EXEC_REFUSED, exec.command());
+        log.warn(
+            "fake kubelet: Pod {} container {}: {} (command {})",
+            pod,
+            container.name(),
+            EXEC_REFUSED,
+            exec.command());
         return CompletableFuture.completedFuture(Outcome.DONE);
       }
       Invalid invalid = (Invalid) hook;
-      log.warn("fake kubelet: Pod {} container {}: PreStop hook failed: {}; stopping the container", pod, container.name(),
+      log.warn(
+          "fake kubelet: Pod {} container {}: PreStop hook failed: {}; stopping the container",
+          pod,
+          container.name(),
           invalid.reason());
       return CompletableFuture.completedFuture(Outcome.FAILED);
     }

@@ -5,8 +5,8 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.AuthenticationV1TokenRequest;
 import io.kubernetes.client.openapi.models.V1BoundObjectReference;
-import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1ServiceAccountTokenProjection;
 import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
 import io.kubernetes.client.openapi.models.V1Volume;
@@ -17,18 +17,21 @@ import okhttp3.Call;
 import okhttp3.Response;
 
 /**
- * What the kubelet must have before it starts a Pod's containers (and gives it an IP): each volume's
- * source. Nothing is written anywhere (the containers are fake), but the lookups are the kubelet's, so
- * a Pod waits in {@code ContainerCreating} where a real one would: a ConfigMap or Secret that does not
- * exist (unless {@code optional}), a ServiceAccount token the API server will not issue (the
- * {@code kube-api-access-*} volume ServiceAccount admission adds: a TokenRequest bound to the Pod, and
- * {@code kube-root-ca.crt} from the root-CA publisher), or a PersistentVolumeClaim that is not Bound
- * (nothing provisions volumes here). Other volume types (emptyDir, hostPath, downwardAPI...) need
- * nothing.
+ * What the kubelet must have before it starts a Pod's containers (and gives it an IP): each
+ * volume's source. Nothing is written anywhere (the containers are fake), but the lookups are the
+ * kubelet's, so a Pod waits in {@code ContainerCreating} where a real one would: a ConfigMap or
+ * Secret that does not exist (unless {@code optional}), a ServiceAccount token the API server will
+ * not issue (the {@code kube-api-access-*} volume ServiceAccount admission adds: a TokenRequest
+ * bound to the Pod, and {@code kube-root-ca.crt} from the root-CA publisher), or a
+ * PersistentVolumeClaim that is not Bound (nothing provisions volumes here). Other volume types
+ * (emptyDir, hostPath, downwardAPI...) need nothing.
  */
 final class VolumeMounter {
 
-  /** The kubelet's default for a projected token (pkg/volume/projected: 1 h, plus the 7 s admission adds). */
+  /**
+   * The kubelet's default for a projected token (pkg/volume/projected: 1 h, plus the 7 s admission
+   * adds).
+   */
   private static final long DEFAULT_TOKEN_SECONDS = 3607;
 
   private final CoreV1Api core;
@@ -43,10 +46,12 @@ final class VolumeMounter {
    */
   String mount(V1Pod pod) throws ApiException {
     String ns = pod.getMetadata().getNamespace();
-    for (V1Volume volume : pod.getSpec().getVolumes() == null ? List.<V1Volume>of() : pod.getSpec().getVolumes()) {
+    for (V1Volume volume :
+        pod.getSpec().getVolumes() == null ? List.<V1Volume>of() : pod.getSpec().getVolumes()) {
       String missing = null;
       if (volume.getConfigMap() != null) {
-        missing = configMap(ns, volume.getConfigMap().getName(), volume.getConfigMap().getOptional());
+        missing =
+            configMap(ns, volume.getConfigMap().getName(), volume.getConfigMap().getOptional());
       } else if (volume.getSecret() != null) {
         missing = secret(ns, volume.getSecret().getSecretName(), volume.getSecret().getOptional());
       } else if (volume.getPersistentVolumeClaim() != null) {
@@ -82,21 +87,42 @@ final class VolumeMounter {
 
   /** A TokenRequest bound to the Pod, as the kubelet makes for a projected token. */
   private String token(V1Pod pod, V1ServiceAccountTokenProjection projection) throws ApiException {
-    String account = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
-    V1TokenRequestSpec spec = new V1TokenRequestSpec()
-        .audiences(projection.getAudience() == null ? List.of() : List.of(projection.getAudience()))
-        .expirationSeconds(projection.getExpirationSeconds() == null ? DEFAULT_TOKEN_SECONDS : projection.getExpirationSeconds())
-        .boundObjectRef(new V1BoundObjectReference().apiVersion("v1").kind("Pod")
-            .name(pod.getMetadata().getName()).uid(pod.getMetadata().getUid()));
-    // Sent raw: only the HTTP code matters, and the answer holds nothing the fake containers could use.
-    Call call = core.createNamespacedServiceAccountToken(account, pod.getMetadata().getNamespace(),
-        new AuthenticationV1TokenRequest().spec(spec)).buildCall(null);
+    String account =
+        pod.getSpec().getServiceAccountName() == null
+            ? "default"
+            : pod.getSpec().getServiceAccountName();
+    V1TokenRequestSpec spec =
+        new V1TokenRequestSpec()
+            .audiences(
+                projection.getAudience() == null ? List.of() : List.of(projection.getAudience()))
+            .expirationSeconds(
+                projection.getExpirationSeconds() == null
+                    ? DEFAULT_TOKEN_SECONDS
+                    : projection.getExpirationSeconds())
+            .boundObjectRef(
+                new V1BoundObjectReference()
+                    .apiVersion("v1")
+                    .kind("Pod")
+                    .name(pod.getMetadata().getName())
+                    .uid(pod.getMetadata().getUid()));
+    // Sent raw: only the HTTP code matters, and the answer holds nothing the fake containers could
+    // use.
+    Call call =
+        core.createNamespacedServiceAccountToken(
+                account,
+                pod.getMetadata().getNamespace(),
+                new AuthenticationV1TokenRequest().spec(spec))
+            .buildCall(null);
     int code = code(call);
     if (code == 201 || code == 200) {
       return null;
     }
     if (code == 404 || code == 403) {
-      return "failed to fetch token: serviceaccount \"" + account + "\" could not issue a token (" + code + ")";
+      return "failed to fetch token: serviceaccount \""
+          + account
+          + "\" could not issue a token ("
+          + code
+          + ")";
     }
     throw new ApiException(code, "TokenRequest for " + account + " answered " + code);
   }
@@ -105,7 +131,11 @@ final class VolumeMounter {
     try {
       V1PersistentVolumeClaim pvc = core.readNamespacedPersistentVolumeClaim(claim, ns).execute();
       boolean bound = pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase());
-      return bound ? null : "persistentvolumeclaim \"" + claim + "\" is not bound (nothing provisions volumes here)";
+      return bound
+          ? null
+          : "persistentvolumeclaim \""
+              + claim
+              + "\" is not bound (nothing provisions volumes here)";
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         return "persistentvolumeclaim \"" + claim + "\" not found";
@@ -115,11 +145,15 @@ final class VolumeMounter {
   }
 
   private String configMap(String ns, String name, Boolean optional) throws ApiException {
-    return Boolean.TRUE.equals(optional) ? null : missing("configmap", name, core.readNamespacedConfigMap(name, ns).buildCall(null));
+    return Boolean.TRUE.equals(optional)
+        ? null
+        : missing("configmap", name, core.readNamespacedConfigMap(name, ns).buildCall(null));
   }
 
   private String secret(String ns, String name, Boolean optional) throws ApiException {
-    return Boolean.TRUE.equals(optional) ? null : missing("secret", name, core.readNamespacedSecret(name, ns).buildCall(null));
+    return Boolean.TRUE.equals(optional)
+        ? null
+        : missing("secret", name, core.readNamespacedSecret(name, ns).buildCall(null));
   }
 
   /** Sent raw: only whether it exists matters, not a model of it. */

@@ -27,7 +27,8 @@ class PodReadinessTest {
 
   @Test
   void unreadyContainersWinOverGates() {
-    V1PodCondition ready = PodReadiness.ready(List.of("app", "sidecar"), List.of(gate("g")), List.of());
+    V1PodCondition ready =
+        PodReadiness.ready(List.of("app", "sidecar"), List.of(gate("g")), List.of());
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("ContainersNotReady");
     assertThat(ready.getMessage()).isEqualTo("containers with unready status: [app sidecar]");
@@ -38,22 +39,33 @@ class PodReadinessTest {
     V1PodCondition ready = PodReadiness.ready(List.of(), List.of(gate("gate1")), List.of());
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("ReadinessGatesNotReady");
-    assertThat(ready.getMessage()).isEqualTo("corresponding condition of pod readiness gate \"gate1\" does not exist.");
+    assertThat(ready.getMessage())
+        .isEqualTo("corresponding condition of pod readiness gate \"gate1\" does not exist.");
   }
 
   @Test
   void falseGateConditionAndSeveralGatesJoinedByComma() {
-    V1PodCondition ready = PodReadiness.ready(List.of(), List.of(gate("gate1"), gate("gate2"), gate("gate3")),
-        List.of(condition("gate1", "False"), condition("gate3", "True")));
-    assertThat(ready.getMessage()).isEqualTo(
-        "the status of pod readiness gate \"gate1\" is not \"True\", but False, "
-            + "corresponding condition of pod readiness gate \"gate2\" does not exist.");
+    V1PodCondition ready =
+        PodReadiness.ready(
+            List.of(),
+            List.of(gate("gate1"), gate("gate2"), gate("gate3")),
+            List.of(condition("gate1", "False"), condition("gate3", "True")));
+    assertThat(ready.getMessage())
+        .isEqualTo(
+            "the status of pod readiness gate \"gate1\" is not \"True\", but False, "
+                + "corresponding condition of pod readiness gate \"gate2\" does not exist.");
   }
 
   @Test
   void allGatesTrue() {
-    V1PodCondition ready = PodReadiness.ready(List.of(), List.of(gate("gate1"), gate("gate2")),
-        List.of(condition("gate1", "True"), condition("gate2", "True"), condition("Ready", "False")));
+    V1PodCondition ready =
+        PodReadiness.ready(
+            List.of(),
+            List.of(gate("gate1"), gate("gate2")),
+            List.of(
+                condition("gate1", "True"),
+                condition("gate2", "True"),
+                condition("Ready", "False")));
     assertThat(ready.getStatus()).isEqualTo("True");
   }
 }

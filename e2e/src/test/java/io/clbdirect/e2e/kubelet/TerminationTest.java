@@ -30,12 +30,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The kubelet's termination order, on a fake clock: hooks first, SIGTERM after each, within the grace period. */
+/**
+ * The kubelet's termination order, on a fake clock: hooks first, SIGTERM after each, within the
+ * grace period.
+ */
 class TerminationTest {
 
   /** A clock that moves only when told. */
@@ -95,19 +97,33 @@ class TerminationTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Termination.class)).detachAppender(logs);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Termination.class))
+        .detachAppender(logs);
     for (AutoCloseable c : toClose) {
       c.close();
     }
   }
 
-  Termination.Run start(List<Termination.Container> containers, Duration grace, Duration extra, Termination.HttpHook http) {
-    return new Termination(timer, http).start("ns/p", containers, grace, extra,
-        c -> sigterms.add(new Sigterm(c.name(), timer.now())));
+  Termination.Run start(
+      List<Termination.Container> containers,
+      Duration grace,
+      Duration extra,
+      Termination.HttpHook http) {
+    return new Termination(timer, http)
+        .start(
+            "ns/p",
+            containers,
+            grace,
+            extra,
+            c -> sigterms.add(new Sigterm(c.name(), timer.now())));
   }
 
   Termination.Run start(List<Termination.Container> containers, Duration grace) {
-    return start(containers, grace, Duration.ZERO, hook -> CompletableFuture.failedFuture(new AssertionError("no HTTP here")));
+    return start(
+        containers,
+        grace,
+        Duration.ZERO,
+        hook -> CompletableFuture.failedFuture(new AssertionError("no HTTP here")));
   }
 
   static Termination.Container container(String name, Termination.Hook hook) {
@@ -120,7 +136,8 @@ class TerminationTest {
 
   @Test
   void aContainerWithoutHookGetsSigtermAtOnce() {
-    Termination.Run run = start(List.of(container("app", new Termination.NoHook())), Duration.ofSeconds(30));
+    Termination.Run run =
+        start(List.of(container("app", new Termination.NoHook())), Duration.ofSeconds(30));
 
     assertThat(sigterms).containsExactly(new Sigterm("app", 0));
     assertThat(run.done()).isDone();
@@ -141,26 +158,39 @@ class TerminationTest {
 
   @Test
   void containersRunTheirHooksConcurrentlyEachGettingSigtermAfterItsOwn() {
-    Termination.Run run = start(List.of(
-        container("slow", sleep(5)), container("quick", sleep(2)), container("plain", new Termination.NoHook())),
-        Duration.ofSeconds(30));
+    Termination.Run run =
+        start(
+            List.of(
+                container("slow", sleep(5)),
+                container("quick", sleep(2)),
+                container("plain", new Termination.NoHook())),
+            Duration.ofSeconds(30));
 
     timer.advance(Duration.ofSeconds(10));
-    assertThat(sigterms).containsExactly(new Sigterm("plain", 0), new Sigterm("quick", 2000), new Sigterm("slow", 5000));
+    assertThat(sigterms)
+        .containsExactly(
+            new Sigterm("plain", 0), new Sigterm("quick", 2000), new Sigterm("slow", 5000));
     assertThat(run.done()).isDone();
   }
 
   @Test
   void aHookStillRunningWhenTheGracePeriodExpiresIsCutOff() {
-    Termination.Run run = start(List.of(container("app", sleep(60)), container("other", sleep(3))), Duration.ofSeconds(10));
+    Termination.Run run =
+        start(
+            List.of(container("app", sleep(60)), container("other", sleep(3))),
+            Duration.ofSeconds(10));
 
     timer.advance(Duration.ofMillis(9999));
     assertThat(sigterms).containsExactly(new Sigterm("other", 3000));
     timer.advance(Duration.ofMillis(1));
     assertThat(sigterms).containsExactly(new Sigterm("other", 3000), new Sigterm("app", 10000));
-    assertThat(run.outcomes()).containsEntry("app", Termination.Outcome.CUT_OFF).containsEntry("other", Termination.Outcome.DONE);
-    assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
-        .anyMatch(m -> m.contains("container app: PreStop hook not completed in grace period (10 s)"));
+    assertThat(run.outcomes())
+        .containsEntry("app", Termination.Outcome.CUT_OFF)
+        .containsEntry("other", Termination.Outcome.DONE);
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(
+            m -> m.contains("container app: PreStop hook not completed in grace period (10 s)"));
   }
 
   @Test
@@ -173,19 +203,32 @@ class TerminationTest {
 
   @Test
   void execIsRefusedWithAWarningAndTreatedAsDone() {
-    Termination.Run run = start(List.of(container("app", new Termination.Exec(List.of("sh", "-c", "sleep 10")))),
-        Duration.ofSeconds(30));
+    Termination.Run run =
+        start(
+            List.of(container("app", new Termination.Exec(List.of("sh", "-c", "sleep 10")))),
+            Duration.ofSeconds(30));
 
     assertThat(sigterms).containsExactly(new Sigterm("app", 0));
     assertThat(run.outcomes()).containsEntry("app", Termination.Outcome.DONE);
-    assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
-        .anyMatch(m -> m.contains("exec preStop hooks cannot run on the fake kubelet: no real containers; treated as done"));
+    assertThat(logs.list)
+        .filteredOn(e -> e.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(
+            m ->
+                m.contains(
+                    "exec preStop hooks cannot run on the fake kubelet: no real containers; treated as done"));
   }
 
   @Test
   void aTcpSocketHookFailsAtOnceAsTheKubeletsInvalidHandler() {
-    V1Container spec = new V1Container().name("app").lifecycle(new V1Lifecycle().preStop(
-        new V1LifecycleHandler().tcpSocket(new V1TCPSocketAction().port(new IntOrString(8080)))));
+    V1Container spec =
+        new V1Container()
+            .name("app")
+            .lifecycle(
+                new V1Lifecycle()
+                    .preStop(
+                        new V1LifecycleHandler()
+                            .tcpSocket(new V1TCPSocketAction().port(new IntOrString(8080)))));
     Termination.Hook hook = Termination.hook(spec.getLifecycle().getPreStop(), spec, "127.0.0.1");
     assertThat(hook).isInstanceOf(Termination.Invalid.class);
 
@@ -196,17 +239,30 @@ class TerminationTest {
 
   @Test
   void theDeprecatedShutdownDelayIsOneMoreSleepBesideEachContainersHook() {
-    Termination.Run run = start(List.of(container("short", sleep(1)), container("long", sleep(5)),
-        container("plain", new Termination.NoHook())), Duration.ofSeconds(30), Duration.ofSeconds(3), hook -> null);
+    Termination.Run run =
+        start(
+            List.of(
+                container("short", sleep(1)),
+                container("long", sleep(5)),
+                container("plain", new Termination.NoHook())),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(3),
+            hook -> null);
 
     timer.advance(Duration.ofSeconds(10));
-    assertThat(sigterms).containsExactly(new Sigterm("short", 3000), new Sigterm("plain", 3000), new Sigterm("long", 5000));
+    assertThat(sigterms)
+        .containsExactly(
+            new Sigterm("short", 3000), new Sigterm("plain", 3000), new Sigterm("long", 5000));
     assertThat(run.done()).isDone();
   }
 
   @Test
   void theShutdownDelayIsBoundedByTheGracePeriodToo() {
-    start(List.of(container("app", new Termination.NoHook())), Duration.ofSeconds(2), Duration.ofSeconds(300), hook -> null);
+    start(
+        List.of(container("app", new Termination.NoHook())),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(300),
+        hook -> null);
 
     timer.advance(Duration.ofSeconds(10));
     assertThat(sigterms).containsExactly(new Sigterm("app", 2000));
@@ -234,32 +290,69 @@ class TerminationTest {
 
   @Test
   void portsResolveAsTheKubeletsResolveContainerPort() {
-    V1Container c = new V1Container().name("app").addPortsItem(new V1ContainerPort().name("http").containerPort(8080));
+    V1Container c =
+        new V1Container()
+            .name("app")
+            .addPortsItem(new V1ContainerPort().name("http").containerPort(8080));
     assertThat(Termination.resolvePort(new IntOrString(9090), c)).isEqualTo(9090);
     assertThat(Termination.resolvePort(new IntOrString("http"), c)).isEqualTo(8080);
     assertThat(Termination.resolvePort(new IntOrString("7070"), c)).isEqualTo(7070);
-    assertThatThrownBy(() -> Termination.resolvePort(new IntOrString("admin"), c)).hasMessageContaining("couldn't find port: admin");
-    assertThatThrownBy(() -> Termination.resolvePort(new IntOrString(0), c)).hasMessageContaining("invalid port number");
+    assertThatThrownBy(() -> Termination.resolvePort(new IntOrString("admin"), c))
+        .hasMessageContaining("couldn't find port: admin");
+    assertThatThrownBy(() -> Termination.resolvePort(new IntOrString(0), c))
+        .hasMessageContaining("invalid port number");
   }
 
   @Test
   void containersReadEachHookFromTheSpecAndAHostlessHttpGetGoesToThePodIp() {
-    V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name("p")).spec(new V1PodSpec()
-        .addContainersItem(new V1Container().name("web").addPortsItem(new V1ContainerPort().name("http").containerPort(8080))
-            .lifecycle(new V1Lifecycle().preStop(new V1LifecycleHandler().httpGet(new V1HTTPGetAction()
-                .port(new IntOrString("http")).path("drain").addHttpHeadersItem(new V1HTTPHeader().name("X-A").value("1"))))))
-        .addContainersItem(new V1Container().name("side")
-            .lifecycle(new V1Lifecycle().preStop(new V1LifecycleHandler().sleep(new V1SleepAction().seconds(7L)))))
-        .addContainersItem(new V1Container().name("shell")
-            .lifecycle(new V1Lifecycle().preStop(new V1LifecycleHandler().exec(new V1ExecAction().addCommandItem("true")))))
-        .addContainersItem(new V1Container().name("plain")));
+    V1Pod pod =
+        new V1Pod()
+            .metadata(new V1ObjectMeta().name("p"))
+            .spec(
+                new V1PodSpec()
+                    .addContainersItem(
+                        new V1Container()
+                            .name("web")
+                            .addPortsItem(new V1ContainerPort().name("http").containerPort(8080))
+                            .lifecycle(
+                                new V1Lifecycle()
+                                    .preStop(
+                                        new V1LifecycleHandler()
+                                            .httpGet(
+                                                new V1HTTPGetAction()
+                                                    .port(new IntOrString("http"))
+                                                    .path("drain")
+                                                    .addHttpHeadersItem(
+                                                        new V1HTTPHeader()
+                                                            .name("X-A")
+                                                            .value("1"))))))
+                    .addContainersItem(
+                        new V1Container()
+                            .name("side")
+                            .lifecycle(
+                                new V1Lifecycle()
+                                    .preStop(
+                                        new V1LifecycleHandler()
+                                            .sleep(new V1SleepAction().seconds(7L)))))
+                    .addContainersItem(
+                        new V1Container()
+                            .name("shell")
+                            .lifecycle(
+                                new V1Lifecycle()
+                                    .preStop(
+                                        new V1LifecycleHandler()
+                                            .exec(new V1ExecAction().addCommandItem("true")))))
+                    .addContainersItem(new V1Container().name("plain")));
 
     List<Termination.Container> containers = Termination.containers(pod, "127.2.0.9");
-    assertThat(containers).extracting(Termination.Container::hook).containsExactly(
-        new Termination.HttpGet(java.net.URI.create("http://127.2.0.9:8080/drain"), List.of(Map.entry("X-A", "1"))),
-        new Termination.Sleep(Duration.ofSeconds(7)),
-        new Termination.Exec(List.of("true")),
-        new Termination.NoHook());
+    assertThat(containers)
+        .extracting(Termination.Container::hook)
+        .containsExactly(
+            new Termination.HttpGet(
+                java.net.URI.create("http://127.2.0.9:8080/drain"), List.of(Map.entry("X-A", "1"))),
+            new Termination.Sleep(Duration.ofSeconds(7)),
+            new Termination.Exec(List.of("true")),
+            new Termination.NoHook());
     assertThat(containers.get(0).ports()).containsExactly(8080);
   }
 
@@ -286,16 +379,28 @@ class TerminationTest {
   @SuppressWarnings("unchecked")
   void anHttpGetHookSendsOneRequestAndSigtermFollowsItsAnswer() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
-    HttpServer server = server(exchange -> {
-      seen.add(exchange.getRequestURI().getPath() + " UA=" + exchange.getRequestHeaders().getFirst("User-Agent")
-          + " X-A=" + exchange.getRequestHeaders().getFirst("X-A"));
-      exchange.sendResponseHeaders(500, -1); // the kubelet does not look at the status
-      exchange.close();
-    });
+    HttpServer server =
+        server(
+            exchange -> {
+              seen.add(
+                  exchange.getRequestURI().getPath()
+                      + " UA="
+                      + exchange.getRequestHeaders().getFirst("User-Agent")
+                      + " X-A="
+                      + exchange.getRequestHeaders().getFirst("X-A"));
+              exchange.sendResponseHeaders(500, -1); // the kubelet does not look at the status
+              exchange.close();
+            });
     int port = server.getAddress().getPort();
 
-    Termination.Run run = start(List.of(container("app", get("http://127.0.0.1:" + port + "/drain", Map.entry("X-A", "1")))),
-        Duration.ofSeconds(30), Duration.ZERO, new LifecycleHttp());
+    Termination.Run run =
+        start(
+            List.of(
+                container(
+                    "app", get("http://127.0.0.1:" + port + "/drain", Map.entry("X-A", "1")))),
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            new LifecycleHttp());
     awaitDone(run);
 
     assertThat(seen).containsExactly("/drain UA=kube-lifecycle/1.34 X-A=1");
@@ -307,17 +412,25 @@ class TerminationTest {
   @SuppressWarnings("unchecked")
   void aFailedHttpGetIsLoggedAndTheContainerStoppedAnyway() throws Exception {
     int closed;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket =
+        new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       closed = socket.getLocalPort();
     }
-    Termination.Run run = start(List.of(container("app", get("http://127.0.0.1:" + closed + "/drain"))),
-        Duration.ofSeconds(30), Duration.ZERO, new LifecycleHttp());
+    Termination.Run run =
+        start(
+            List.of(container("app", get("http://127.0.0.1:" + closed + "/drain"))),
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            new LifecycleHttp());
     awaitDone(run);
 
     assertThat(run.outcomes()).containsEntry("app", Termination.Outcome.FAILED);
     assertThat(sigterms).extracting(Sigterm::container).containsExactly("app");
-    assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
-        .anyMatch(m -> m.contains("HTTP lifecycle hook (http://127.0.0.1:" + closed + "/drain) failed"));
+    assertThat(logs.list)
+        .filteredOn(e -> e.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(
+            m -> m.contains("HTTP lifecycle hook (http://127.0.0.1:" + closed + "/drain) failed"));
   }
 
   @Test
@@ -325,23 +438,33 @@ class TerminationTest {
   void anHttpGetThatNeverAnswersIsCutOffByTheGracePeriodOnly() throws Exception {
     CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    HttpServer server = server(exchange -> {
-      arrived.countDown();
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      exchange.close();
-    });
+    HttpServer server =
+        server(
+            exchange -> {
+              arrived.countDown();
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              exchange.close();
+            });
     toClose.add(0, release::countDown);
-    Termination.Run run = start(List.of(container("app", get("http://127.0.0.1:" + server.getAddress().getPort() + "/slow"))),
-        Duration.ofSeconds(30), Duration.ZERO, new LifecycleHttp());
+    Termination.Run run =
+        start(
+            List.of(
+                container(
+                    "app", get("http://127.0.0.1:" + server.getAddress().getPort() + "/slow"))),
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            new LifecycleHttp());
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
 
     Thread.sleep(300);
     timer.advance(Duration.ofMillis(29999));
-    assertThat(sigterms).as("no timeout of its own: the request waits for as long as the grace period").isEmpty();
+    assertThat(sigterms)
+        .as("no timeout of its own: the request waits for as long as the grace period")
+        .isEmpty();
     timer.advance(Duration.ofMillis(1));
     awaitDone(run);
     assertThat(run.outcomes()).containsEntry("app", Termination.Outcome.CUT_OFF);
@@ -349,8 +472,8 @@ class TerminationTest {
   }
 
   /**
-   * A plain HTTP server, which answers a TLS ClientHello with an HTTP 400 as Go's does: the kubelet's
-   * "HTTPS request to lifecycle hook got HTTP response, retrying with HTTP".
+   * A plain HTTP server, which answers a TLS ClientHello with an HTTP 400 as Go's does: the
+   * kubelet's "HTTPS request to lifecycle hook got HTTP response, retrying with HTTP".
    */
   @Test
   @SuppressWarnings("unchecked")
@@ -358,40 +481,61 @@ class TerminationTest {
     List<String> requests = new CopyOnWriteArrayList<>();
     ServerSocket listener = new ServerSocket(0, 4, java.net.InetAddress.getByName("127.0.0.1"));
     toClose.add(listener);
-    Thread serving = new Thread(() -> {
-      try {
-        while (true) {
-          try (java.net.Socket socket = listener.accept()) {
-            var in = socket.getInputStream();
-            int first = in.read();
-            var out = socket.getOutputStream();
-            if (first == 0x16) {
-              requests.add("TLS ClientHello");
-              out.write("HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
-              out.flush();
-              continue;
-            }
-            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in));
-            StringBuilder head = new StringBuilder().append((char) first);
-            for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
-              head.append(line).append('\n');
-            }
-            requests.add(head.toString().lines().filter(l -> l.startsWith("GET") || l.toLowerCase().startsWith("authorization"))
-                .reduce((a, b) -> a + " | " + b).orElse(""));
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes());
-            out.flush();
-          }
-        }
-      } catch (java.io.IOException closed) {
-        // the test is over
-      }
-    });
+    Thread serving =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  try (java.net.Socket socket = listener.accept()) {
+                    var in = socket.getInputStream();
+                    int first = in.read();
+                    var out = socket.getOutputStream();
+                    if (first == 0x16) {
+                      requests.add("TLS ClientHello");
+                      out.write("HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
+                      out.flush();
+                      continue;
+                    }
+                    var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in));
+                    StringBuilder head = new StringBuilder().append((char) first);
+                    for (String line = reader.readLine();
+                        line != null && !line.isEmpty();
+                        line = reader.readLine()) {
+                      head.append(line).append('\n');
+                    }
+                    requests.add(
+                        head.toString()
+                            .lines()
+                            .filter(
+                                l ->
+                                    l.startsWith("GET")
+                                        || l.toLowerCase().startsWith("authorization"))
+                            .reduce((a, b) -> a + " | " + b)
+                            .orElse(""));
+                    out.write(
+                        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .getBytes());
+                    out.flush();
+                  }
+                }
+              } catch (java.io.IOException closed) {
+                // the test is over
+              }
+            });
     serving.setDaemon(true);
     serving.start();
 
-    Termination.Run run = start(List.of(container("app", get("https://127.0.0.1:" + listener.getLocalPort() + "/drain",
-            Map.entry("Authorization", "Bearer x")))),
-        Duration.ofSeconds(30), Duration.ZERO, new LifecycleHttp());
+    Termination.Run run =
+        start(
+            List.of(
+                container(
+                    "app",
+                    get(
+                        "https://127.0.0.1:" + listener.getLocalPort() + "/drain",
+                        Map.entry("Authorization", "Bearer x")))),
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            new LifecycleHttp());
     awaitDone(run);
 
     assertThat(run.outcomes()).containsEntry("app", Termination.Outcome.DONE);

@@ -18,19 +18,28 @@ import java.util.Map;
  */
 public record ApiResource(String apiVersion, String plural, boolean namespaced) {
 
-  private static final Map<String, ApiResource> KINDS = Map.ofEntries(
-      Map.entry("Namespace", new ApiResource("v1", "namespaces", false)),
-      Map.entry("ServiceAccount", new ApiResource("v1", "serviceaccounts", true)),
-      Map.entry("ConfigMap", new ApiResource("v1", "configmaps", true)),
-      Map.entry("Secret", new ApiResource("v1", "secrets", true)),
-      Map.entry("Service", new ApiResource("v1", "services", true)),
-      Map.entry("Deployment", new ApiResource("apps/v1", "deployments", true)),
-      Map.entry("PodDisruptionBudget", new ApiResource("policy/v1", "poddisruptionbudgets", true)),
-      Map.entry("ClusterRole", new ApiResource("rbac.authorization.k8s.io/v1", "clusterroles", false)),
-      Map.entry("ClusterRoleBinding", new ApiResource("rbac.authorization.k8s.io/v1", "clusterrolebindings", false)),
-      Map.entry("Role", new ApiResource("rbac.authorization.k8s.io/v1", "roles", true)),
-      Map.entry("RoleBinding", new ApiResource("rbac.authorization.k8s.io/v1", "rolebindings", true)),
-      Map.entry("CustomResourceDefinition", new ApiResource("apiextensions.k8s.io/v1", "customresourcedefinitions", false)));
+  private static final Map<String, ApiResource> KINDS =
+      Map.ofEntries(
+          Map.entry("Namespace", new ApiResource("v1", "namespaces", false)),
+          Map.entry("ServiceAccount", new ApiResource("v1", "serviceaccounts", true)),
+          Map.entry("ConfigMap", new ApiResource("v1", "configmaps", true)),
+          Map.entry("Secret", new ApiResource("v1", "secrets", true)),
+          Map.entry("Service", new ApiResource("v1", "services", true)),
+          Map.entry("Deployment", new ApiResource("apps/v1", "deployments", true)),
+          Map.entry(
+              "PodDisruptionBudget", new ApiResource("policy/v1", "poddisruptionbudgets", true)),
+          Map.entry(
+              "ClusterRole",
+              new ApiResource("rbac.authorization.k8s.io/v1", "clusterroles", false)),
+          Map.entry(
+              "ClusterRoleBinding",
+              new ApiResource("rbac.authorization.k8s.io/v1", "clusterrolebindings", false)),
+          Map.entry("Role", new ApiResource("rbac.authorization.k8s.io/v1", "roles", true)),
+          Map.entry(
+              "RoleBinding", new ApiResource("rbac.authorization.k8s.io/v1", "rolebindings", true)),
+          Map.entry(
+              "CustomResourceDefinition",
+              new ApiResource("apiextensions.k8s.io/v1", "customresourcedefinitions", false)));
 
   /** Field manager of everything the test applies. */
   public static final String FIELD_MANAGER = "clb-direct-manifests-e2e";
@@ -40,18 +49,32 @@ public record ApiResource(String apiVersion, String plural, boolean namespaced) 
     String kind = object.get("kind").getAsString();
     ApiResource resource = KINDS.get(kind);
     if (resource == null) {
-      throw new UnsupportedOperationException("kind " + kind + " is not known to ManifestsEndToEndTest; add it to "
-          + ApiResource.class.getName());
+      throw new UnsupportedOperationException(
+          "kind "
+              + kind
+              + " is not known to ManifestsEndToEndTest; add it to "
+              + ApiResource.class.getName());
     }
     String apiVersion = object.get("apiVersion").getAsString();
     if (!resource.apiVersion().equals(apiVersion)) {
-      throw new IllegalArgumentException(kind + " " + name(object) + " has apiVersion " + apiVersion + ", expected "
-          + resource.apiVersion());
+      throw new IllegalArgumentException(
+          kind
+              + " "
+              + name(object)
+              + " has apiVersion "
+              + apiVersion
+              + ", expected "
+              + resource.apiVersion());
     }
     boolean hasNamespace = object.getAsJsonObject("metadata").has("namespace");
     if (resource.namespaced() != hasNamespace) {
-      throw new IllegalArgumentException(kind + " " + name(object) + (resource.namespaced()
-          ? " names no namespace (manifests/ sets every namespace explicitly)" : " is cluster-scoped but names a namespace"));
+      throw new IllegalArgumentException(
+          kind
+              + " "
+              + name(object)
+              + (resource.namespaced()
+                  ? " names no namespace (manifests/ sets every namespace explicitly)"
+                  : " is cluster-scoped but names a namespace"));
     }
     return resource;
   }
@@ -61,16 +84,20 @@ public record ApiResource(String apiVersion, String plural, boolean namespaced) 
   }
 
   public String version() {
-    return apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
+    return apiVersion.contains("/")
+        ? apiVersion.substring(apiVersion.indexOf('/') + 1)
+        : apiVersion;
   }
 
   /**
    * Server-side apply of the object as it is (what {@code kubectl apply --server-side} sends), with
    * {@code dryRun=All} when asked: validated, defaulted and admitted, nothing stored.
    */
-  public static KubernetesApiResponse<DynamicKubernetesObject> apply(ApiClient client, JsonObject object, boolean dryRun) {
+  public static KubernetesApiResponse<DynamicKubernetesObject> apply(
+      ApiClient client, JsonObject object, boolean dryRun) {
     ApiResource resource = of(object);
-    DynamicKubernetesApi api = new DynamicKubernetesApi(resource.group(), resource.version(), resource.plural(), client);
+    DynamicKubernetesApi api =
+        new DynamicKubernetesApi(resource.group(), resource.version(), resource.plural(), client);
     PatchOptions options = new PatchOptions().fieldManager(FIELD_MANAGER).force(true);
     if (dryRun) {
       options.dryRun("All");

@@ -29,28 +29,37 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Renders a kustomization the way {@code kustomize build} (and so {@code kubectl apply -k}) does, for
- * the few features manifests/ uses: {@code resources} (files, possibly multi-document, and
- * directories holding a kustomization of their own) and {@code images} ({@code name}, {@code newName},
- * {@code newTag}, {@code digest}, applied to every {@code containers[]} / {@code initContainers[]}
- * image). Anything else fails loudly, so the rendering the e2e test checks is exactly what users get.
+ * Renders a kustomization the way {@code kustomize build} (and so {@code kubectl apply -k}) does,
+ * for the few features manifests/ uses: {@code resources} (files, possibly multi-document, and
+ * directories holding a kustomization of their own) and {@code images} ({@code name}, {@code
+ * newName}, {@code newTag}, {@code digest}, applied to every {@code containers[]} / {@code
+ * initContainers[]} image). Anything else fails loudly, so the rendering the e2e test checks is
+ * exactly what users get.
  *
- * <p>YAML is read by snakeyaml (YAML 1.1) while kustomize reads YAML 1.2; plain scalars on which the
- * two disagree ({@code yes}, {@code on}, {@code 0644}, dates...) are rejected rather than guessed.
+ * <p>YAML is read by snakeyaml (YAML 1.1) while kustomize reads YAML 1.2; plain scalars on which
+ * the two disagree ({@code yes}, {@code on}, {@code 0644}, dates...) are rejected rather than
+ * guessed.
  */
 public final class Kustomization {
 
-  private static final Set<String> SUPPORTED_FIELDS = Set.of("apiVersion", "kind", "resources", "images");
-  private static final Set<String> SUPPORTED_IMAGE_FIELDS = Set.of("name", "newName", "newTag", "digest");
-  private static final List<String> FILE_NAMES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+  private static final Set<String> SUPPORTED_FIELDS =
+      Set.of("apiVersion", "kind", "resources", "images");
+  private static final Set<String> SUPPORTED_IMAGE_FIELDS =
+      Set.of("name", "newName", "newTag", "digest");
+  private static final List<String> FILE_NAMES =
+      List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
   private static final Pattern YAML_12_BOOL = Pattern.compile("true|True|TRUE|false|False|FALSE");
   private static final Pattern YAML_12_INT = Pattern.compile("-?(0|[1-9][0-9]*)");
-  private static final Pattern YAML_12_FLOAT = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]*)?([eE][-+]?[0-9]+)?");
+  private static final Pattern YAML_12_FLOAT =
+      Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]*)?([eE][-+]?[0-9]+)?");
   private static final Gson GSON = new Gson();
 
   private Kustomization() {}
 
-  /** The objects {@code kustomize build dir} would print, as JSON, in the order the resources list them. */
+  /**
+   * The objects {@code kustomize build dir} would print, as JSON, in the order the resources list
+   * them.
+   */
   public static List<JsonObject> render(Path dir) {
     Path file = kustomizationFile(dir);
     List<Object> documents = loadDocuments(file);
@@ -64,9 +73,16 @@ public final class Kustomization {
       }
     }
     if (!unsupported.isEmpty()) {
-      throw new UnsupportedOperationException(file + " uses kustomize field(s) " + unsupported + " that ManifestsEndToEndTest "
-          + "does not implement (only " + SUPPORTED_FIELDS + "): implement them in " + Kustomization.class.getName()
-          + " or keep the kustomization simpler");
+      throw new UnsupportedOperationException(
+          file
+              + " uses kustomize field(s) "
+              + unsupported
+              + " that ManifestsEndToEndTest "
+              + "does not implement (only "
+              + SUPPORTED_FIELDS
+              + "): implement them in "
+              + Kustomization.class.getName()
+              + " or keep the kustomization simpler");
     }
     require(file, "apiVersion", "kustomize.config.k8s.io/v1beta1", kustomization.get("apiVersion"));
     require(file, "kind", "Kustomization", kustomization.get("kind"));
@@ -74,12 +90,19 @@ public final class Kustomization {
     List<JsonObject> objects = new ArrayList<>();
     for (Object entry : list(file, "resources", kustomization.get("resources"))) {
       if (!(entry instanceof String resource) || resource.isBlank()) {
-        throw new IllegalArgumentException(file + ": resources entries must be paths, got " + entry);
+        throw new IllegalArgumentException(
+            file + ": resources entries must be paths, got " + entry);
       }
-      if (resource.contains("://") || resource.startsWith("/") || Path.of(resource).normalize().startsWith("..")
+      if (resource.contains("://")
+          || resource.startsWith("/")
+          || Path.of(resource).normalize().startsWith("..")
           || resource.contains("?")) {
-        throw new UnsupportedOperationException(file + ": resource " + resource + " is remote or outside the kustomization root; "
-            + "ManifestsEndToEndTest renders local paths under the root only");
+        throw new UnsupportedOperationException(
+            file
+                + ": resource "
+                + resource
+                + " is remote or outside the kustomization root; "
+                + "ManifestsEndToEndTest renders local paths under the root only");
       }
       Path path = dir.resolve(resource).normalize();
       if (Files.isDirectory(path)) {
@@ -101,16 +124,26 @@ public final class Kustomization {
 
     for (Object entry : list(file, "images", kustomization.get("images"))) {
       if (!(entry instanceof Map<?, ?> image)) {
-        throw new IllegalArgumentException(file + ": images entries must be mappings, got " + entry);
+        throw new IllegalArgumentException(
+            file + ": images entries must be mappings, got " + entry);
       }
       for (Object key : image.keySet()) {
         if (!SUPPORTED_IMAGE_FIELDS.contains(String.valueOf(key))) {
-          throw new UnsupportedOperationException(file + ": images field " + key + " is not implemented (only "
-              + SUPPORTED_IMAGE_FIELDS + ")");
+          throw new UnsupportedOperationException(
+              file
+                  + ": images field "
+                  + key
+                  + " is not implemented (only "
+                  + SUPPORTED_IMAGE_FIELDS
+                  + ")");
         }
       }
-      ImageOverride override = new ImageOverride(string(image.get("name")), string(image.get("newName")),
-          string(image.get("newTag")), string(image.get("digest")));
+      ImageOverride override =
+          new ImageOverride(
+              string(image.get("name")),
+              string(image.get("newName")),
+              string(image.get("newTag")),
+              string(image.get("digest")));
       if (override.name() == null) {
         throw new IllegalArgumentException(file + ": an images entry has no name");
       }
@@ -121,7 +154,8 @@ public final class Kustomization {
     for (JsonObject object : objects) {
       String id = id(object);
       if (!ids.add(id)) {
-        throw new IllegalArgumentException(dir + ": " + id + " appears twice (kustomize refuses that)");
+        throw new IllegalArgumentException(
+            dir + ": " + id + " appears twice (kustomize refuses that)");
       }
     }
     return objects;
@@ -133,7 +167,13 @@ public final class Kustomization {
     String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
     JsonObject metadata = object.getAsJsonObject("metadata");
     String namespace = metadata.has("namespace") ? metadata.get("namespace").getAsString() : "";
-    return group + "/" + object.get("kind").getAsString() + " " + namespace + "/" + metadata.get("name").getAsString();
+    return group
+        + "/"
+        + object.get("kind").getAsString()
+        + " "
+        + namespace
+        + "/"
+        + metadata.get("name").getAsString();
   }
 
   /** Every document of a YAML file, after rejecting scalars YAML 1.1 and 1.2 read differently. */
@@ -163,16 +203,25 @@ public final class Kustomization {
       }
     } else if (node instanceof SequenceNode sequence) {
       sequence.getValue().forEach(child -> rejectAmbiguousScalars(file, child));
-    } else if (node instanceof ScalarNode scalar && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN) {
+    } else if (node instanceof ScalarNode scalar
+        && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN) {
       Tag tag = scalar.getTag();
       String value = scalar.getValue();
-      boolean ambiguous = (Tag.BOOL.equals(tag) && !YAML_12_BOOL.matcher(value).matches())
-          || (Tag.INT.equals(tag) && !YAML_12_INT.matcher(value).matches())
-          || (Tag.FLOAT.equals(tag) && !YAML_12_FLOAT.matcher(value).matches())
-          || Tag.TIMESTAMP.equals(tag);
+      boolean ambiguous =
+          (Tag.BOOL.equals(tag) && !YAML_12_BOOL.matcher(value).matches())
+              || (Tag.INT.equals(tag) && !YAML_12_INT.matcher(value).matches())
+              || (Tag.FLOAT.equals(tag) && !YAML_12_FLOAT.matcher(value).matches())
+              || Tag.TIMESTAMP.equals(tag);
       if (ambiguous) {
-        throw new IllegalArgumentException(file + " line " + (scalar.getStartMark().getLine() + 1) + ": the plain scalar '"
-            + value + "' means " + tag.getValue() + " in YAML 1.1 but not in YAML 1.2 (kustomize); quote it");
+        throw new IllegalArgumentException(
+            file
+                + " line "
+                + (scalar.getStartMark().getLine() + 1)
+                + ": the plain scalar '"
+                + value
+                + "' means "
+                + tag.getValue()
+                + " in YAML 1.1 but not in YAML 1.2 (kustomize); quote it");
       }
     }
   }
@@ -180,7 +229,8 @@ public final class Kustomization {
   private static Path kustomizationFile(Path dir) {
     List<Path> found = FILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).toList();
     if (found.size() != 1) {
-      throw new IllegalArgumentException(dir + ": expected exactly one of " + FILE_NAMES + ", found " + found);
+      throw new IllegalArgumentException(
+          dir + ": expected exactly one of " + FILE_NAMES + ", found " + found);
     }
     return found.get(0);
   }
@@ -197,7 +247,8 @@ public final class Kustomization {
 
   private static void require(Path file, String field, String expected, Object actual) {
     if (!expected.equals(actual)) {
-      throw new IllegalArgumentException(file + ": " + field + " must be " + expected + ", is " + actual);
+      throw new IllegalArgumentException(
+          file + ": " + field + " must be " + expected + ", is " + actual);
     }
   }
 
@@ -216,7 +267,8 @@ public final class Kustomization {
 
     void applyTo(JsonElement element) {
       if (element instanceof JsonObject object) {
-        for (Map.Entry<String, JsonElement> field : new LinkedHashMap<>(object.asMap()).entrySet()) {
+        for (Map.Entry<String, JsonElement> field :
+            new LinkedHashMap<>(object.asMap()).entrySet()) {
           if ((field.getKey().equals("containers") || field.getKey().equals("initContainers"))
               && field.getValue() instanceof JsonArray containers) {
             for (JsonElement container : containers) {

@@ -15,11 +15,17 @@ import java.util.Objects;
  * @param taskTimeout how long a task may run before clb-direct gives up on that write
  */
 public record ClbCallPolicy(
-    int requestsPerSecond, int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration taskPoll, Duration taskTimeout) {
+    int requestsPerSecond,
+    int maxAttempts,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    Duration taskPoll,
+    Duration taskTimeout) {
 
   public ClbCallPolicy {
     if (requestsPerSecond < 1 || requestsPerSecond > 20) {
-      throw new IllegalArgumentException("requestsPerSecond must be 1..20 (the API allows 20), got " + requestsPerSecond);
+      throw new IllegalArgumentException(
+          "requestsPerSecond must be 1..20 (the API allows 20), got " + requestsPerSecond);
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
@@ -29,11 +35,18 @@ public record ClbCallPolicy(
     Objects.requireNonNull(taskPoll);
     Objects.requireNonNull(taskTimeout);
     if (maxBackoff.compareTo(Duration.ofSeconds(30)) > 0) {
-      throw new IllegalArgumentException("maxBackoff above 30 s would stall rollouts; got " + maxBackoff);
+      throw new IllegalArgumentException(
+          "maxBackoff above 30 s would stall rollouts; got " + maxBackoff);
     }
   }
 
   public static ClbCallPolicy defaults() {
-    return new ClbCallPolicy(15, 8, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(60));
+    return new ClbCallPolicy(
+        15,
+        8,
+        Duration.ofMillis(200),
+        Duration.ofSeconds(30),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(60));
   }
 }

@@ -5,7 +5,9 @@ import com.tencentcloudapi.common.Credential;
 import com.tencentcloudapi.common.profile.ClientProfile;
 import com.tencentcloudapi.common.profile.HttpProfile;
 
-/** Builds the official SDK's CLB client for a connection; the SDK signs (TC3-HMAC-SHA256) and sends. */
+/**
+ * Builds the official SDK's CLB client for a connection; the SDK signs (TC3-HMAC-SHA256) and sends.
+ */
 public final class ClbClientFactory {
 
   private ClbClientFactory() {}
@@ -20,6 +22,9 @@ public final class ClbClientFactory {
     http.setWriteTimeout((int) connection.readTimeout().toSeconds());
     ClientProfile profile = new ClientProfile();
     profile.setHttpProfile(http);
-    return new ClbClient(new Credential(connection.secretId(), connection.secretKey()), connection.region(), profile);
+    return new ClbClient(
+        new Credential(connection.secretId(), connection.secretKey()),
+        connection.region(),
+        profile);
   }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
  * Where and how to reach the CLB API.
  *
  * @param region e.g. {@code ap-guangzhou}
- * @param endpoint host[:port]; {@code clb.tencentcloudapi.com} in production, the emulator's
- *     {@code 127.0.0.1:port} in tests and the sandbox
+ * @param endpoint host[:port]; {@code clb.tencentcloudapi.com} in production, the emulator's {@code
+ *     127.0.0.1:port} in tests and the sandbox
  * @param https false only for the loopback emulator
  * @param secretId API key id
  * @param secretKey API key secret; never logged
@@ -43,7 +43,14 @@ public record ClbConnection(
 
   @Override
   public String toString() {
-    return "ClbConnection[region=" + region + ", endpoint=" + endpoint + ", https=" + https
-        + ", secretId=" + secretId + ", secretKey=***]";
+    return "ClbConnection[region="
+        + region
+        + ", endpoint="
+        + endpoint
+        + ", https="
+        + https
+        + ", secretId="
+        + secretId
+        + ", secretKey=***]";
   }
 }

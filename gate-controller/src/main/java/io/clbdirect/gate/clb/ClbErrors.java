@@ -7,8 +7,12 @@ import java.util.Set;
 public final class ClbErrors {
 
   /** A write raced another task, throttling, or the API's own trouble: all pass with time. */
-  static final Set<String> RETRYABLE = Set.of(
-      "FailedOperation.ResourceInOperating", "RequestLimitExceeded", "InternalError", "ResourceUnavailable");
+  static final Set<String> RETRYABLE =
+      Set.of(
+          "FailedOperation.ResourceInOperating",
+          "RequestLimitExceeded",
+          "InternalError",
+          "ResourceUnavailable");
 
   private ClbErrors() {}
 
@@ -17,13 +21,19 @@ public final class ClbErrors {
       return false;
     }
     String code = sdk.getErrorCode();
-    // The SDK reports transport failures (timeouts, refused connections, non-200) without an API code.
-    return code == null || code.isEmpty() || code.equals("ServerSideError") || code.equals("ClientSideError")
+    // The SDK reports transport failures (timeouts, refused connections, non-200) without an API
+    // code.
+    return code == null
+        || code.isEmpty()
+        || code.equals("ServerSideError")
+        || code.equals("ClientSideError")
         || RETRYABLE.contains(code);
   }
 
   public static String code(Throwable error) {
-    if (error instanceof TencentCloudSDKException sdk && sdk.getErrorCode() != null && !sdk.getErrorCode().isEmpty()) {
+    if (error instanceof TencentCloudSDKException sdk
+        && sdk.getErrorCode() != null
+        && !sdk.getErrorCode().isEmpty()) {
       return sdk.getErrorCode();
     }
     return "Transport";

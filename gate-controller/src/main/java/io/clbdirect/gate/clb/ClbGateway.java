@@ -21,9 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Every CLB call goes through here: a client-side rate limit per action (resilience4j RateLimiter),
- * retries with exponential backoff and jitter capped at 30 s for retryable codes (resilience4j Retry),
- * one writer at a time per load balancer, and asynchronous writes awaited through DescribeTaskStatus.
- * Counts calls, errors and throttles per action.
+ * retries with exponential backoff and jitter capped at 30 s for retryable codes (resilience4j
+ * Retry), one writer at a time per load balancer, and asynchronous writes awaited through
+ * DescribeTaskStatus. Counts calls, errors and throttles per action.
  */
 public final class ClbGateway {
 
@@ -47,41 +47,55 @@ public final class ClbGateway {
     this.policy = policy;
     this.meters = meters;
     this.clock = clock;
-    this.limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
-        .limitForPeriod(policy.requestsPerSecond())
-        .limitRefreshPeriod(Duration.ofSeconds(1))
-        .timeoutDuration(Duration.ofMinutes(1))
-        .build());
-    this.retryConfig = RetryConfig.custom()
-        .maxAttempts(policy.maxAttempts())
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(policy.initialBackoff(), 2.0, 0.5, policy.maxBackoff()))
-        .retryOnException(ClbErrors::retryable)
-        .build();
+    this.limiters =
+        RateLimiterRegistry.of(
+            RateLimiterConfig.custom()
+                .limitForPeriod(policy.requestsPerSecond())
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ofMinutes(1))
+                .build());
+    this.retryConfig =
+        RetryConfig.custom()
+            .maxAttempts(policy.maxAttempts())
+            .intervalFunction(
+                IntervalFunction.ofExponentialRandomBackoff(
+                    policy.initialBackoff(), 2.0, 0.5, policy.maxBackoff()))
+            .retryOnException(ClbErrors::retryable)
+            .build();
   }
 
   /** A read, or a synchronous write: paced and retried. */
   public <T> T call(String action, SdkCall<T> call) throws ClbOperationException {
     Retry retry = Retry.of(action, retryConfig);
-    retry.getEventPublisher().onRetry(event -> count("clb_direct_clb_retries_total", action, ClbErrors.code(event.getLastThrowable())));
+    retry
+        .getEventPublisher()
+        .onRetry(
+            event ->
+                count(
+                    "clb_direct_clb_retries_total",
+                    action,
+                    ClbErrors.code(event.getLastThrowable())));
     RateLimiter limiter = limiters.rateLimiter(action);
     try {
-      return retry.executeCheckedSupplier(() -> {
-        if (!limiter.acquirePermission()) {
-          count("clb_direct_clb_throttles_total", action, "client");
-          throw new TencentCloudSDKException("client-side rate limit wait timed out", "", "RequestLimitExceeded");
-        }
-        count("clb_direct_clb_calls_total", action, null);
-        try {
-          return call.call(client);
-        } catch (TencentCloudSDKException e) {
-          String code = ClbErrors.code(e);
-          count("clb_direct_clb_errors_total", action, code);
-          if ("RequestLimitExceeded".equals(code)) {
-            count("clb_direct_clb_throttles_total", action, "server");
-          }
-          throw e;
-        }
-      });
+      return retry.executeCheckedSupplier(
+          () -> {
+            if (!limiter.acquirePermission()) {
+              count("clb_direct_clb_throttles_total", action, "client");
+              throw new TencentCloudSDKException(
+                  "client-side rate limit wait timed out", "", "RequestLimitExceeded");
+            }
+            count("clb_direct_clb_calls_total", action, null);
+            try {
+              return call.call(client);
+            } catch (TencentCloudSDKException e) {
+              String code = ClbErrors.code(e);
+              count("clb_direct_clb_errors_total", action, code);
+              if ("RequestLimitExceeded".equals(code)) {
+                count("clb_direct_clb_throttles_total", action, "server");
+              }
+              throw e;
+            }
+          });
     } catch (TencentCloudSDKException e) {
       throw new ClbOperationException(action, ClbErrors.code(e), e.getMessage(), e);
     } catch (ClbOperationException e) {
@@ -92,12 +106,13 @@ public final class ClbGateway {
   }
 
   /**
-   * An asynchronous write to one load balancer: waits its turn on that load balancer, sends (retrying
-   * a busy load balancer), then waits until the task has finished.
+   * An asynchronous write to one load balancer: waits its turn on that load balancer, sends
+   * (retrying a busy load balancer), then waits until the task has finished.
    *
    * @param call returns the RequestId, which is the task id
    */
-  public void write(String action, String loadBalancerId, SdkCall<String> call) throws ClbOperationException {
+  public void write(String action, String loadBalancerId, SdkCall<String> call)
+      throws ClbOperationException {
     ReentrantLock lock = writeLocks.computeIfAbsent(loadBalancerId, id -> new ReentrantLock());
     lock.lock();
     try {
@@ -109,12 +124,13 @@ public final class ClbGateway {
   }
 
   /**
-   * A synchronous write to one load balancer (BatchRegisterTargets, BatchDeregisterTargets): no task to
-   * wait for, but it still waits its turn behind this replica's other writes to that load balancer. Sent
-   * while one of our own tasks runs there, it would only earn ResourceInOperating and a retry (the scale
-   * benchmark counted 66 of them in 116 calls with four workers).
+   * A synchronous write to one load balancer (BatchRegisterTargets, BatchDeregisterTargets): no
+   * task to wait for, but it still waits its turn behind this replica's other writes to that load
+   * balancer. Sent while one of our own tasks runs there, it would only earn ResourceInOperating
+   * and a retry (the scale benchmark counted 66 of them in 116 calls with four workers).
    */
-  public <T> T writeNow(String action, String loadBalancerId, SdkCall<T> call) throws ClbOperationException {
+  public <T> T writeNow(String action, String loadBalancerId, SdkCall<T> call)
+      throws ClbOperationException {
     ReentrantLock lock = writeLocks.computeIfAbsent(loadBalancerId, id -> new ReentrantLock());
     lock.lock();
     try {
@@ -128,7 +144,8 @@ public final class ClbGateway {
    * Repeats a read until its answer is {@code done}, as often and as long as a task is polled; for
    * writes whose completion shows in the resource rather than in a task (a load balancer's Status).
    */
-  public <T> T poll(String action, SdkCall<T> read, java.util.function.Predicate<T> done) throws ClbOperationException {
+  public <T> T poll(String action, SdkCall<T> read, java.util.function.Predicate<T> done)
+      throws ClbOperationException {
     Instant deadline = clock.instant().plus(policy.taskTimeout());
     while (true) {
       T answer = call(action, read);
@@ -136,23 +153,26 @@ public final class ClbGateway {
         return answer;
       }
       if (clock.instant().isAfter(deadline)) {
-        throw new ClbOperationException(action, "TaskTimeout", action + " not done after " + policy.taskTimeout(), null);
+        throw new ClbOperationException(
+            action, "TaskTimeout", action + " not done after " + policy.taskTimeout(), null);
       }
       try {
         Thread.sleep(policy.taskPoll().toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ClbOperationException(action, "Interrupted", "interrupted waiting for " + action, e);
+        throw new ClbOperationException(
+            action, "Interrupted", "interrupted waiting for " + action, e);
       }
     }
   }
 
   /**
-   * Polls DescribeTaskStatus until the task succeeded; a failed or endless task is an error. The first
-   * poll waits one {@code taskPoll} (a task is never done the instant it is accepted), and each wait is
-   * half as long again as the last, up to 2 s: a 300 ms task costs two polls instead of three, a 5 s one
-   * six instead of 25. DescribeTaskStatus has the same 20/s budget as every action, and at a cold start
-   * with hundreds of listeners to create it was the most-called one (docs/benchmarks.md, item 4).
+   * Polls DescribeTaskStatus until the task succeeded; a failed or endless task is an error. The
+   * first poll waits one {@code taskPoll} (a task is never done the instant it is accepted), and
+   * each wait is half as long again as the last, up to 2 s: a 300 ms task costs two polls instead
+   * of three, a 5 s one six instead of 25. DescribeTaskStatus has the same 20/s budget as every
+   * action, and at a cold start with hundreds of listeners to create it was the most-called one
+   * (docs/benchmarks.md, item 4).
    */
   public void awaitTask(String action, String taskId) throws ClbOperationException {
     Instant deadline = clock.instant().plus(policy.taskTimeout());
@@ -162,20 +182,29 @@ public final class ClbGateway {
     while (true) {
       pause(action, wait);
       wait = nextPoll(wait);
-      DescribeTaskStatusResponse status = call("DescribeTaskStatus", c -> c.DescribeTaskStatus(request));
+      DescribeTaskStatusResponse status =
+          call("DescribeTaskStatus", c -> c.DescribeTaskStatus(request));
       if (status.getStatus() == 0) {
         return;
       }
       if (status.getStatus() == 1) {
-        throw new ClbOperationException(action, "TaskFailed", "task " + taskId + " failed: " + status.getMessage(), null);
+        throw new ClbOperationException(
+            action, "TaskFailed", "task " + taskId + " failed: " + status.getMessage(), null);
       }
       if (clock.instant().isAfter(deadline)) {
-        throw new ClbOperationException(action, "TaskTimeout", "task " + taskId + " still running after " + policy.taskTimeout(), null);
+        throw new ClbOperationException(
+            action,
+            "TaskTimeout",
+            "task " + taskId + " still running after " + policy.taskTimeout(),
+            null);
       }
     }
   }
 
-  /** The wait before the next task poll: half as long again, at most 2 s (and never shorter than the first). */
+  /**
+   * The wait before the next task poll: half as long again, at most 2 s (and never shorter than the
+   * first).
+   */
   static Duration nextPoll(Duration wait) {
     Duration longer = wait.plus(wait.dividedBy(2));
     Duration capped = longer.compareTo(MAX_POLL) > 0 ? MAX_POLL : longer;
@@ -187,7 +216,8 @@ public final class ClbGateway {
       Thread.sleep(wait.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ClbOperationException(action, "Interrupted", "interrupted waiting for " + action, e);
+      throw new ClbOperationException(
+          action, "Interrupted", "interrupted waiting for " + action, e);
     }
   }
 

@@ -31,7 +31,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Targets and their health in the decision model's terms, and call plans carried out. The CLB edge. */
+/**
+ * Targets and their health in the decision model's terms, and call plans carried out. The CLB edge.
+ */
 public final class ClbTargets {
 
   /** DescribeTargetHealth takes at most 30 load balancers per call. */
@@ -43,8 +45,12 @@ public final class ClbTargets {
     this.clb = clb;
   }
 
-  /** Bound ENI targets of the given listeners, with weights: per L4 listener, or per rule of an L7 one. */
-  public Map<BackendGroup, Map<TargetAddress, Integer>> bound(String lbId, Collection<String> listenerIds) throws ClbOperationException {
+  /**
+   * Bound ENI targets of the given listeners, with weights: per L4 listener, or per rule of an L7
+   * one.
+   */
+  public Map<BackendGroup, Map<TargetAddress, Integer>> bound(
+      String lbId, Collection<String> listenerIds) throws ClbOperationException {
     Map<BackendGroup, Map<TargetAddress, Integer>> bound = new HashMap<>();
     if (listenerIds.isEmpty()) {
       return bound;
@@ -53,16 +59,24 @@ public final class ClbTargets {
     for (int start = 0; start < ids.size(); start += 20) {
       DescribeTargetsRequest request = new DescribeTargetsRequest();
       request.setLoadBalancerId(lbId);
-      request.setListenerIds(ids.subList(start, Math.min(ids.size(), start + 20)).toArray(String[]::new));
-      ListenerBackend[] listeners = clb.call("DescribeTargets", c -> c.DescribeTargets(request)).getListeners();
+      request.setListenerIds(
+          ids.subList(start, Math.min(ids.size(), start + 20)).toArray(String[]::new));
+      ListenerBackend[] listeners =
+          clb.call("DescribeTargets", c -> c.DescribeTargets(request)).getListeners();
       for (ListenerBackend listener : listeners == null ? new ListenerBackend[0] : listeners) {
         if (listener.getRules() != null) {
           for (RuleTargets rule : listener.getRules()) {
-            putEni(bound.computeIfAbsent(new BackendGroup(lbId, listener.getListenerId(), rule.getLocationId()), g -> new HashMap<>()),
+            putEni(
+                bound.computeIfAbsent(
+                    new BackendGroup(lbId, listener.getListenerId(), rule.getLocationId()),
+                    g -> new HashMap<>()),
                 rule.getTargets());
           }
         } else {
-          putEni(bound.computeIfAbsent(new BackendGroup(lbId, listener.getListenerId(), null), g -> new HashMap<>()), listener.getTargets());
+          putEni(
+              bound.computeIfAbsent(
+                  new BackendGroup(lbId, listener.getListenerId(), null), g -> new HashMap<>()),
+              listener.getTargets());
         }
       }
     }
@@ -71,8 +85,11 @@ public final class ClbTargets {
 
   private static void putEni(Map<TargetAddress, Integer> targets, Backend[] backends) {
     for (Backend backend : backends == null ? new Backend[0] : backends) {
-      if (backend.getPrivateIpAddresses() != null && backend.getPrivateIpAddresses().length > 0 && "ENI".equalsIgnoreCase(backend.getType())) {
-        targets.put(new TargetAddress(backend.getPrivateIpAddresses()[0], backend.getPort().intValue()),
+      if (backend.getPrivateIpAddresses() != null
+          && backend.getPrivateIpAddresses().length > 0
+          && "ENI".equalsIgnoreCase(backend.getType())) {
+        targets.put(
+            new TargetAddress(backend.getPrivateIpAddresses()[0], backend.getPort().intValue()),
             backend.getWeight() == null ? 10 : backend.getWeight().intValue());
       }
     }
@@ -81,21 +98,24 @@ public final class ClbTargets {
   /**
    * What one health read found.
    *
-   * @param missing load balancers that no longer exist (deleted out of band): their frontends must be reconciled
+   * @param missing load balancers that no longer exist (deleted out of band): their frontends must
+   *     be reconciled
    */
-  public record HealthRead(Map<BackendGroup, Map<TargetAddress, HealthState>> health, Set<String> missing) {}
+  public record HealthRead(
+      Map<BackendGroup, Map<TargetAddress, HealthState>> health, Set<String> missing) {}
 
   /**
-   * Health of every target of the given load balancers, 30 per call. A load balancer deleted out of band
-   * fails the whole call ({@code InvalidParameter.LBIdNotFound}); the batch is then read again without
-   * it, so one deleted load balancer never blinds the health of all the others.
+   * Health of every target of the given load balancers, 30 per call. A load balancer deleted out of
+   * band fails the whole call ({@code InvalidParameter.LBIdNotFound}); the batch is then read again
+   * without it, so one deleted load balancer never blinds the health of all the others.
    */
   public HealthRead health(Collection<String> lbIds) throws ClbOperationException {
     Map<BackendGroup, Map<TargetAddress, HealthState>> health = new HashMap<>();
     Set<String> missing = new TreeSet<>();
     List<String> ids = List.copyOf(lbIds);
     for (int start = 0; start < ids.size(); start += HEALTH_BATCH) {
-      List<String> batch = new ArrayList<>(ids.subList(start, Math.min(ids.size(), start + HEALTH_BATCH)));
+      List<String> batch =
+          new ArrayList<>(ids.subList(start, Math.min(ids.size(), start + HEALTH_BATCH)));
       LoadBalancerHealth[] lbs;
       try {
         lbs = readHealth(batch);
@@ -109,15 +129,26 @@ public final class ClbTargets {
         lbs = batch.isEmpty() ? new LoadBalancerHealth[0] : readHealth(batch);
       }
       for (LoadBalancerHealth lb : lbs == null ? new LoadBalancerHealth[0] : lbs) {
-        for (ListenerHealth listener : lb.getListeners() == null ? new ListenerHealth[0] : lb.getListeners()) {
-          // L4 listeners report their targets through one rule too, with no URL: the group is the listener.
-          boolean layer7 = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
-          for (RuleHealth rule : listener.getRules() == null ? new RuleHealth[0] : listener.getRules()) {
-            Map<TargetAddress, HealthState> targets = health.computeIfAbsent(
-                new BackendGroup(lb.getLoadBalancerId(), listener.getListenerId(), layer7 ? rule.getLocationId() : null), g -> new HashMap<>());
-            for (TargetHealth target : rule.getTargets() == null ? new TargetHealth[0] : rule.getTargets()) {
+        for (ListenerHealth listener :
+            lb.getListeners() == null ? new ListenerHealth[0] : lb.getListeners()) {
+          // L4 listeners report their targets through one rule too, with no URL: the group is the
+          // listener.
+          boolean layer7 =
+              "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
+          for (RuleHealth rule :
+              listener.getRules() == null ? new RuleHealth[0] : listener.getRules()) {
+            Map<TargetAddress, HealthState> targets =
+                health.computeIfAbsent(
+                    new BackendGroup(
+                        lb.getLoadBalancerId(),
+                        listener.getListenerId(),
+                        layer7 ? rule.getLocationId() : null),
+                    g -> new HashMap<>());
+            for (TargetHealth target :
+                rule.getTargets() == null ? new TargetHealth[0] : rule.getTargets()) {
               if (target.getIP() != null && target.getPort() != null) {
-                targets.put(new TargetAddress(target.getIP(), target.getPort().intValue()),
+                targets.put(
+                    new TargetAddress(target.getIP(), target.getPort().intValue()),
                     HealthState.of(target.getHealthStatusDetail(), target.getHealthStatus()));
               }
             }
@@ -131,7 +162,8 @@ public final class ClbTargets {
   private LoadBalancerHealth[] readHealth(List<String> lbIds) throws ClbOperationException {
     DescribeTargetHealthRequest request = new DescribeTargetHealthRequest();
     request.setLoadBalancerIds(lbIds.toArray(String[]::new));
-    return clb.call("DescribeTargetHealth", c -> c.DescribeTargetHealth(request)).getLoadBalancers();
+    return clb.call("DescribeTargetHealth", c -> c.DescribeTargetHealth(request))
+        .getLoadBalancers();
   }
 
   /** Which of these load balancers exist, 20 per DescribeLoadBalancers. */
@@ -139,9 +171,12 @@ public final class ClbTargets {
     Set<String> existing = new HashSet<>();
     for (int start = 0; start < lbIds.size(); start += 20) {
       DescribeLoadBalancersRequest request = new DescribeLoadBalancersRequest();
-      request.setLoadBalancerIds(lbIds.subList(start, Math.min(lbIds.size(), start + 20)).toArray(String[]::new));
+      request.setLoadBalancerIds(
+          lbIds.subList(start, Math.min(lbIds.size(), start + 20)).toArray(String[]::new));
       request.setLimit(20L);
-      LoadBalancer[] found = clb.call("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(request)).getLoadBalancerSet();
+      LoadBalancer[] found =
+          clb.call("DescribeLoadBalancers", c -> c.DescribeLoadBalancers(request))
+              .getLoadBalancerSet();
       for (LoadBalancer lb : found == null ? new LoadBalancer[0] : found) {
         existing.add(lb.getLoadBalancerId());
       }
@@ -156,20 +191,35 @@ public final class ClbTargets {
       case BatchRegisterTargets -> {
         BatchRegisterTargetsRequest request = new BatchRegisterTargetsRequest();
         request.setLoadBalancerId(call.loadBalancerId());
-        request.setTargets(call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
-        yield failed(clb.writeNow(call.action().name(), call.loadBalancerId(), c -> c.BatchRegisterTargets(request)).getFailListenerIdSet());
+        request.setTargets(
+            call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
+        yield failed(
+            clb.writeNow(
+                    call.action().name(),
+                    call.loadBalancerId(),
+                    c -> c.BatchRegisterTargets(request))
+                .getFailListenerIdSet());
       }
       case BatchDeregisterTargets -> {
         BatchDeregisterTargetsRequest request = new BatchDeregisterTargetsRequest();
         request.setLoadBalancerId(call.loadBalancerId());
-        request.setTargets(call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
-        yield failed(clb.writeNow(call.action().name(), call.loadBalancerId(), c -> c.BatchDeregisterTargets(request)).getFailListenerIdSet());
+        request.setTargets(
+            call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
+        yield failed(
+            clb.writeNow(
+                    call.action().name(),
+                    call.loadBalancerId(),
+                    c -> c.BatchDeregisterTargets(request))
+                .getFailListenerIdSet());
       }
       case BatchModifyTargetWeight -> {
         BatchModifyTargetWeightRequest request = new BatchModifyTargetWeightRequest();
         request.setLoadBalancerId(call.loadBalancerId());
         request.setModifyList(weightRules(call.items()));
-        clb.write(call.action().name(), call.loadBalancerId(), c -> c.BatchModifyTargetWeight(request).getRequestId());
+        clb.write(
+            call.action().name(),
+            call.loadBalancerId(),
+            c -> c.BatchModifyTargetWeight(request).getRequestId());
         yield List.of();
       }
     };
@@ -193,24 +243,32 @@ public final class ClbTargets {
   private static RsWeightRule[] weightRules(List<CallPlan.Item> items) {
     Map<String, List<CallPlan.Item>> byGroupAndWeight = new LinkedHashMap<>();
     for (CallPlan.Item item : items) {
-      byGroupAndWeight.computeIfAbsent(item.group().listenerId() + "|" + item.group().locationId() + "|" + item.weight(),
-          k -> new ArrayList<>()).add(item);
+      byGroupAndWeight
+          .computeIfAbsent(
+              item.group().listenerId() + "|" + item.group().locationId() + "|" + item.weight(),
+              k -> new ArrayList<>())
+          .add(item);
     }
     List<RsWeightRule> rules = new ArrayList<>();
     for (List<CallPlan.Item> group : byGroupAndWeight.values()) {
       for (int start = 0; start < group.size(); start += CallPlan.WEIGHT_TARGETS_PER_RULE) {
-        List<CallPlan.Item> chunk = group.subList(start, Math.min(group.size(), start + CallPlan.WEIGHT_TARGETS_PER_RULE));
+        List<CallPlan.Item> chunk =
+            group.subList(start, Math.min(group.size(), start + CallPlan.WEIGHT_TARGETS_PER_RULE));
         RsWeightRule rule = new RsWeightRule();
         rule.setListenerId(chunk.get(0).group().listenerId());
         rule.setLocationId(chunk.get(0).group().locationId());
         rule.setWeight((long) chunk.get(0).weight());
-        rule.setTargets(chunk.stream().map(i -> {
-          Target target = new Target();
-          target.setEniIp(i.target().ip());
-          target.setPort((long) i.target().port());
-          target.setWeight((long) i.weight());
-          return target;
-        }).toArray(Target[]::new));
+        rule.setTargets(
+            chunk.stream()
+                .map(
+                    i -> {
+                      Target target = new Target();
+                      target.setEniIp(i.target().ip());
+                      target.setPort((long) i.target().port());
+                      target.setWeight((long) i.weight());
+                      return target;
+                    })
+                .toArray(Target[]::new));
         rules.add(rule);
       }
     }

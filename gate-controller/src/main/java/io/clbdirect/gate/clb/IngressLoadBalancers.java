@@ -8,8 +8,8 @@ import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.RuleInput;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
 import io.clbdirect.gate.decide.FrontendAnnotations;
-import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,17 +17,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An Ingress's load balancer, its HTTP listener on port 80 and the listener's forwarding rules. Reuses
- * the load balancer named by {@code kubernetes.io/ingress.existLbId}, or the one recorded in
+ * An Ingress's load balancer, its HTTP listener on port 80 and the listener's forwarding rules.
+ * Reuses the load balancer named by {@code kubernetes.io/ingress.existLbId}, or the one recorded in
  * {@code kubernetes.io/ingress.qcloud-loadbalance-id}; creates one otherwise.
  */
 public final class IngressLoadBalancers {
 
-  public static final String EXISTING_LB_ANNOTATION = FrontendAnnotations.INGRESS.existingLoadBalancer();
+  public static final String EXISTING_LB_ANNOTATION =
+      FrontendAnnotations.INGRESS.existingLoadBalancer();
   public static final String RECORDED_LB_ANNOTATION = "kubernetes.io/ingress.qcloud-loadbalance-id";
   public static final String PROTOCOL = "HTTP";
   public static final int PORT = 80;
-  /** CreateRule takes rules in one call; kept well below the per-listener rule quota (50 by default). */
+
+  /**
+   * CreateRule takes rules in one call; kept well below the per-listener rule quota (50 by
+   * default).
+   */
   public static final int RULES_PER_CALL = 20;
 
   private final LoadBalancers loadBalancers;
@@ -42,20 +47,37 @@ public final class IngressLoadBalancers {
    * @param plan how to create the load balancer should there be none
    * @param podIpsOutsideVpc Pod IPs come from a GlobalRouter cluster CIDR (SNAT Pro needed)
    */
-  public LoadBalancer ensureLoadBalancer(V1Ingress ingress, LoadBalancerSpecs.Decision plan, boolean podIpsOutsideVpc)
+  public LoadBalancer ensureLoadBalancer(
+      V1Ingress ingress, LoadBalancerSpecs.Decision plan, boolean podIpsOutsideVpc)
       throws ClbOperationException, LoadBalancerRefused {
-    Map<String, String> annotations = ingress.getMetadata().getAnnotations() == null ? Map.of() : ingress.getMetadata().getAnnotations();
-    return loadBalancers.resolve(annotations.get(EXISTING_LB_ANNOTATION), EXISTING_LB_ANNOTATION, annotations.get(RECORDED_LB_ANNOTATION),
-        LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid(),
-        ingress.getMetadata().getNamespace() + "-" + ingress.getMetadata().getName(), plan, podIpsOutsideVpc);
+    Map<String, String> annotations =
+        ingress.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : ingress.getMetadata().getAnnotations();
+    return loadBalancers.resolve(
+        annotations.get(EXISTING_LB_ANNOTATION),
+        EXISTING_LB_ANNOTATION,
+        annotations.get(RECORDED_LB_ANNOTATION),
+        LoadBalancers.TAG_INGRESS_UID,
+        ingress.getMetadata().getUid(),
+        ingress.getMetadata().getNamespace() + "-" + ingress.getMetadata().getName(),
+        plan,
+        podIpsOutsideVpc);
   }
 
-  /** @see LoadBalancers#creationNote */
-  public static String creationNote(LoadBalancer lb, LoadBalancerSpecs.Decision plan, V1Ingress ingress) {
-    return LoadBalancers.creationNote(lb, plan, LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid()).orElse(null);
+  /**
+   * @see LoadBalancers#creationNote
+   */
+  public static String creationNote(
+      LoadBalancer lb, LoadBalancerSpecs.Decision plan, V1Ingress ingress) {
+    return LoadBalancers.creationNote(
+            lb, plan, LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid())
+        .orElse(null);
   }
 
-  /** @return the HTTP:80 listener, or null */
+  /**
+   * @return the HTTP:80 listener, or null
+   */
   public Listener listener(String lbId) throws ClbOperationException {
     return LoadBalancers.find(loadBalancers.listeners(lbId), PROTOCOL, PORT);
   }
@@ -72,11 +94,17 @@ public final class IngressLoadBalancers {
   }
 
   /**
-   * Creates rules with an HTTP health check on {@code /} accepting 2xx and 3xx, every 5 s, 3 to flip —
-   * the frontend's settings override any of it. Rules whose domain is the VIP (host-less paths) make
-   * the VIP the listener's default server, so requests for any Host reach them, as in Kubernetes.
+   * Creates rules with an HTTP health check on {@code /} accepting 2xx and 3xx, every 5 s, 3 to
+   * flip — the frontend's settings override any of it. Rules whose domain is the VIP (host-less
+   * paths) make the VIP the listener's default server, so requests for any Host reach them, as in
+   * Kubernetes.
    */
-  public void createRules(String lbId, Listener listener, String vip, Collection<RuleKey> keys, ListenerSettings settings)
+  public void createRules(
+      String lbId,
+      Listener listener,
+      String vip,
+      Collection<RuleKey> keys,
+      ListenerSettings settings)
       throws ClbOperationException {
     List<RuleKey> all = List.copyOf(keys);
     for (int start = 0; start < all.size(); start += RULES_PER_CALL) {
@@ -84,22 +112,27 @@ public final class IngressLoadBalancers {
       CreateRuleRequest request = new CreateRuleRequest();
       request.setLoadBalancerId(lbId);
       request.setListenerId(listener.getListenerId());
-      request.setRules(chunk.stream().map(key -> {
-        RuleInput input = new RuleInput();
-        input.setDomain(key.domain());
-        input.setUrl(key.url());
-        input.setHealthCheck(defaultHealthCheck());
-        if (key.domain().equals(vip)) {
-          input.setDefaultServer(true);
-        }
-        settings.onCreate(PROTOCOL, PORT, vip, key, input);
-        return input;
-      }).toArray(RuleInput[]::new));
+      request.setRules(
+          chunk.stream()
+              .map(
+                  key -> {
+                    RuleInput input = new RuleInput();
+                    input.setDomain(key.domain());
+                    input.setUrl(key.url());
+                    input.setHealthCheck(defaultHealthCheck());
+                    if (key.domain().equals(vip)) {
+                      input.setDefaultServer(true);
+                    }
+                    settings.onCreate(PROTOCOL, PORT, vip, key, input);
+                    return input;
+                  })
+              .toArray(RuleInput[]::new));
       loadBalancers.gateway().write("CreateRule", lbId, c -> c.CreateRule(request).getRequestId());
     }
   }
 
-  public void deleteRules(String lbId, Listener listener, Collection<String> locationIds) throws ClbOperationException {
+  public void deleteRules(String lbId, Listener listener, Collection<String> locationIds)
+      throws ClbOperationException {
     if (locationIds.isEmpty()) {
       return;
     }
@@ -111,19 +144,27 @@ public final class IngressLoadBalancers {
   }
 
   /** Deletes the load balancer when it was made for this Ingress; says whether it did. */
-  public boolean deleteIfCreatedFor(LoadBalancer lb, V1Ingress ingress) throws ClbOperationException {
-    return loadBalancers.deleteIfCreatedFor(lb, LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid());
+  public boolean deleteIfCreatedFor(LoadBalancer lb, V1Ingress ingress)
+      throws ClbOperationException {
+    return loadBalancers.deleteIfCreatedFor(
+        lb, LoadBalancers.TAG_INGRESS_UID, ingress.getMetadata().getUid());
   }
 
-  /** @return the load balancer the Ingress uses, or null */
+  /**
+   * @return the load balancer the Ingress uses, or null
+   */
   public LoadBalancer recorded(V1Ingress ingress) throws ClbOperationException {
     String lbId = recordedId(ingress);
     return lbId == null ? null : loadBalancers.describe(lbId);
   }
 
   private static String recordedId(V1Ingress ingress) {
-    Map<String, String> annotations = ingress.getMetadata().getAnnotations() == null ? Map.of() : ingress.getMetadata().getAnnotations();
-    return annotations.getOrDefault(EXISTING_LB_ANNOTATION, annotations.get(RECORDED_LB_ANNOTATION));
+    Map<String, String> annotations =
+        ingress.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : ingress.getMetadata().getAnnotations();
+    return annotations.getOrDefault(
+        EXISTING_LB_ANNOTATION, annotations.get(RECORDED_LB_ANNOTATION));
   }
 
   public static HealthCheck defaultHealthCheck() {

@@ -4,9 +4,9 @@ import io.clbdirect.gate.decide.BackendObservation;
 
 /**
  * A frontend's load balancer cannot be used or made as asked: the one it names does not exist, its
- * creation parameters are invalid, the CLB API refused them, or it cannot reach the cluster's Pod IPs. Unlike a failed call, retrying soon
- * changes nothing; the user has to act, so it is reported as a Warning Event with this reason and on
- * every waiting Pod's gate.
+ * creation parameters are invalid, the CLB API refused them, or it cannot reach the cluster's Pod
+ * IPs. Unlike a failed call, retrying soon changes nothing; the user has to act, so it is reported
+ * as a Warning Event with this reason and on every waiting Pod's gate.
  */
 public final class LoadBalancerRefused extends Exception {
 
@@ -15,13 +15,20 @@ public final class LoadBalancerRefused extends Exception {
   private final String eventReason;
   private final BackendObservation.State gateState;
 
-  /** A load balancer that cannot serve the Pods as asked: the waiting Pods say {@code LoadBalancerUnusable}. */
+  /**
+   * A load balancer that cannot serve the Pods as asked: the waiting Pods say {@code
+   * LoadBalancerUnusable}.
+   */
   public LoadBalancerRefused(String eventReason, String message) {
     this(eventReason, message, BackendObservation.State.REFUSED);
   }
 
-  /** @param gateState what the waiting Pods' gates say: {@link BackendObservation.State#refusal() a refusal} */
-  public LoadBalancerRefused(String eventReason, String message, BackendObservation.State gateState) {
+  /**
+   * @param gateState what the waiting Pods' gates say: {@link BackendObservation.State#refusal() a
+   *     refusal}
+   */
+  public LoadBalancerRefused(
+      String eventReason, String message, BackendObservation.State gateState) {
     super(message);
     if (!gateState.refusal()) {
       throw new IllegalArgumentException(gateState + " is not a refusal");
@@ -31,14 +38,17 @@ public final class LoadBalancerRefused extends Exception {
   }
 
   /**
-   * e.g. {@code LoadBalancerNetworkMismatch}, {@code InvalidLoadBalancerParameters}, {@code LoadBalancerCreationRefused},
-   * {@code LoadBalancerNotFound}
+   * e.g. {@code LoadBalancerNetworkMismatch}, {@code InvalidLoadBalancerParameters}, {@code
+   * LoadBalancerCreationRefused}, {@code LoadBalancerNotFound}
    */
   public String eventReason() {
     return eventReason;
   }
 
-  /** What the Pods waiting on the frontend observe (a {@link BackendObservation.State#refusal() refusal}). */
+  /**
+   * What the Pods waiting on the frontend observe (a {@link BackendObservation.State#refusal()
+   * refusal}).
+   */
   public BackendObservation.State gateState() {
     return gateState;
   }

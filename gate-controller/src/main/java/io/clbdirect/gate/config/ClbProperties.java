@@ -5,16 +5,24 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code clb-direct.clb.*}. The key comes best from the environment ({@code CLB_DIRECT_CLB_SECRET_ID},
- * {@code CLB_DIRECT_CLB_SECRET_KEY}, e.g. from a Secret); it is never logged.
+ * {@code clb-direct.clb.*}. The key comes best from the environment ({@code
+ * CLB_DIRECT_CLB_SECRET_ID}, {@code CLB_DIRECT_CLB_SECRET_KEY}, e.g. from a Secret); it is never
+ * logged.
  *
  * @param region e.g. ap-guangzhou
  * @param endpoint {@code clb.tencentcloudapi.com}, or the emulator's {@code 127.0.0.1:port}
  * @param https false only for the loopback emulator
- * @param vpcId the cluster's VPC ({@code vpc-...}): every load balancer clb-direct creates goes there
+ * @param vpcId the cluster's VPC ({@code vpc-...}): every load balancer clb-direct creates goes
+ *     there
  */
 @ConfigurationProperties("clb-direct.clb")
-public record ClbProperties(String region, String endpoint, Boolean https, String secretId, String secretKey, Integer requestsPerSecond,
+public record ClbProperties(
+    String region,
+    String endpoint,
+    Boolean https,
+    String secretId,
+    String secretKey,
+    Integer requestsPerSecond,
     String vpcId) {
 
   /** The property, as the start-up error names it. */
@@ -29,33 +37,53 @@ public record ClbProperties(String region, String endpoint, Boolean https, Strin
   }
 
   /**
-   * The cluster's VPC, required whenever the gate-controller may create load balancers: without a VpcId,
-   * CreateLoadBalancer puts the instance in the account's DefaultVPC, where the cluster's Pod IPs are
-   * out of reach. There is deliberately no fallback.
+   * The cluster's VPC, required whenever the gate-controller may create load balancers: without a
+   * VpcId, CreateLoadBalancer puts the instance in the account's DefaultVPC, where the cluster's
+   * Pod IPs are out of reach. There is deliberately no fallback.
    */
   public String requiredVpcId() {
     if (vpcId == null) {
-      throw new IllegalStateException(VPC_ID_PROPERTY + " is required when the gate-controller runs: the id of the cluster's VPC "
-          + "(vpc-..., see the TKE console or `tccli tke DescribeClusters`), where clb-direct creates load balancers. Without it the "
-          + "CLB API would put them in the account's DefaultVPC, out of reach of the Pods (environment CLB_DIRECT_CLB_VPC_ID)");
+      throw new IllegalStateException(
+          VPC_ID_PROPERTY
+              + " is required when the gate-controller runs: the id of the cluster's VPC "
+              + "(vpc-..., see the TKE console or `tccli tke DescribeClusters`), where clb-direct creates load balancers. Without it the "
+              + "CLB API would put them in the account's DefaultVPC, out of reach of the Pods (environment CLB_DIRECT_CLB_VPC_ID)");
     }
     if (!vpcId.matches("vpc-[0-9a-z]+")) {
-      throw new IllegalStateException(VPC_ID_PROPERTY + " must look like vpc-xxxxxxxx, got '" + vpcId + "'");
+      throw new IllegalStateException(
+          VPC_ID_PROPERTY + " must look like vpc-xxxxxxxx, got '" + vpcId + "'");
     }
     return vpcId;
   }
 
   public ClbConnection connection() {
     if (secretId == null || secretId.isBlank() || secretKey == null || secretKey.isBlank()) {
-      throw new IllegalStateException("clb-direct.clb.secret-id and secret-key are required when the gate-controller runs "
-          + "(environment CLB_DIRECT_CLB_SECRET_ID / CLB_DIRECT_CLB_SECRET_KEY)");
+      throw new IllegalStateException(
+          "clb-direct.clb.secret-id and secret-key are required when the gate-controller runs "
+              + "(environment CLB_DIRECT_CLB_SECRET_ID / CLB_DIRECT_CLB_SECRET_KEY)");
     }
-    return new ClbConnection(region, endpoint, https, secretId, secretKey, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    return new ClbConnection(
+        region,
+        endpoint,
+        https,
+        secretId,
+        secretKey,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30));
   }
 
   @Override
   public String toString() {
-    return "ClbProperties[region=" + region + ", endpoint=" + endpoint + ", https=" + https + ", vpcId=" + vpcId + ", secretId=" + secretId
+    return "ClbProperties[region="
+        + region
+        + ", endpoint="
+        + endpoint
+        + ", https="
+        + https
+        + ", vpcId="
+        + vpcId
+        + ", secretId="
+        + secretId
         + ", secretKey=***]";
   }
 }

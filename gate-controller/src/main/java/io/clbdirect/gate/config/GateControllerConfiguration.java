@@ -1,24 +1,22 @@
 package io.clbdirect.gate.config;
 
-import io.clbdirect.gate.clb.LoadBalancers;
-import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.core.KubernetesClients;
 import io.clbdirect.core.NetworkMode;
 import io.clbdirect.core.NetworkPlan;
 import io.clbdirect.core.WellKnown;
-import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
-import io.clbdirect.gate.controller.GateController;
 import io.clbdirect.gate.clb.LoadBalancers;
+import io.clbdirect.gate.controller.GateController;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.decide.GateMode;
 import io.clbdirect.runtime.LeaseSettings;
 import io.clbdirect.runtime.ManagedLifecycle;
 import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,31 +26,59 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires the gate-controller when {@code clb-direct.gate-controller.enabled=true}. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(prefix = "clb-direct.gate-controller", name = "enabled", havingValue = "true")
+@ConditionalOnProperty(
+    prefix = "clb-direct.gate-controller",
+    name = "enabled",
+    havingValue = "true")
 @EnableConfigurationProperties({GateControllerProperties.class, ClbProperties.class})
 public class GateControllerConfiguration {
 
   @Bean
   ClbGateway clbGateway(ClbProperties clb, MeterRegistry meters) {
     ClbCallPolicy defaults = ClbCallPolicy.defaults();
-    ClbCallPolicy policy = new ClbCallPolicy(clb.requestsPerSecond(), defaults.maxAttempts(), defaults.initialBackoff(),
-        defaults.maxBackoff(), defaults.taskPoll(), defaults.taskTimeout());
-    return new ClbGateway(ClbClientFactory.create(clb.connection()), policy, meters, Clock.systemUTC());
+    ClbCallPolicy policy =
+        new ClbCallPolicy(
+            clb.requestsPerSecond(),
+            defaults.maxAttempts(),
+            defaults.initialBackoff(),
+            defaults.maxBackoff(),
+            defaults.taskPoll(),
+            defaults.taskTimeout());
+    return new ClbGateway(
+        ClbClientFactory.create(clb.connection()), policy, meters, Clock.systemUTC());
   }
 
   @Bean
-  GateController gateController(KubernetesClients clients, SharedInformerFactory factory, DirectAccessRules rules,
-      ClbGateway clb, GateControllerProperties properties, ClbProperties clbProperties, MeterRegistry meters, NetworkMode networkMode) {
-    return new GateController(clients, factory, rules, new LoadBalancers(clb, properties.clusterName(), clbProperties.requiredVpcId()),
-        new ClbTargets(clb), new GateConditionDecider(GateMode.fromConfigValue(properties.mode())), properties.healthInterval(),
-        properties.workers(), meters, () -> directAccessAvailable(factory, networkMode), () -> podIpsOutsideVpc(factory, networkMode),
-        () -> podGracefulDeletion(factory), LeaseSettings.of(properties.namespace(), properties.leaseName(), identity()));
+  GateController gateController(
+      KubernetesClients clients,
+      SharedInformerFactory factory,
+      DirectAccessRules rules,
+      ClbGateway clb,
+      GateControllerProperties properties,
+      ClbProperties clbProperties,
+      MeterRegistry meters,
+      NetworkMode networkMode) {
+    return new GateController(
+        clients,
+        factory,
+        rules,
+        new LoadBalancers(clb, properties.clusterName(), clbProperties.requiredVpcId()),
+        new ClbTargets(clb),
+        new GateConditionDecider(GateMode.fromConfigValue(properties.mode())),
+        properties.healthInterval(),
+        properties.workers(),
+        meters,
+        () -> directAccessAvailable(factory, networkMode),
+        () -> podIpsOutsideVpc(factory, networkMode),
+        () -> podGracefulDeletion(factory),
+        LeaseSettings.of(properties.namespace(), properties.leaseName(), identity()));
   }
 
   /**
-   * TKE's cluster default for graceful deletion ({@code EnablePodGracefulDeletion}), live from the same
-   * cached ConfigMap. Without that informer (webhook off in this process) it counts as off: that process
-   * injects no drain either, and an explicit annotation still turns graceful deletion on.
+   * TKE's cluster default for graceful deletion ({@code EnablePodGracefulDeletion}), live from the
+   * same cached ConfigMap. Without that informer (webhook off in this process) it counts as off:
+   * that process injects no drain either, and an explicit annotation still turns graceful deletion
+   * on.
    */
   static boolean podGracefulDeletion(SharedInformerFactory factory) {
     return tkeSwitch(factory, WellKnown.POD_GRACEFUL_DELETION_KEY);
@@ -60,17 +86,18 @@ public class GateControllerConfiguration {
 
   /**
    * Whether direct-access Pods keep GlobalRouter addresses (the cluster CIDR, not a VPC subnet): in
-   * global-router mode always, in mixed mode while GlobalRouteDirectAccess is on (otherwise the webhook
-   * gives them ENI IPs). Only a load balancer with SNAT Pro can bind such addresses.
+   * global-router mode always, in mixed mode while GlobalRouteDirectAccess is on (otherwise the
+   * webhook gives them ENI IPs). Only a load balancer with SNAT Pro can bind such addresses.
    */
   static boolean podIpsOutsideVpc(SharedInformerFactory factory, NetworkMode mode) {
-    return mode == NetworkMode.GLOBAL_ROUTER || mode == NetworkMode.MIXED && globalRouteDirectAccess(factory);
+    return mode == NetworkMode.GLOBAL_ROUTER
+        || mode == NetworkMode.MIXED && globalRouteDirectAccess(factory);
   }
 
   /**
-   * The same table the webhook uses (NetworkPlan), read from the TKE ConfigMap the webhook's informer
-   * caches. Without that informer (webhook off in this process) global-router mode counts as unavailable:
-   * binding Pods the CLB cannot reach would only mislead.
+   * The same table the webhook uses (NetworkPlan), read from the TKE ConfigMap the webhook's
+   * informer caches. Without that informer (webhook off in this process) global-router mode counts
+   * as unavailable: binding Pods the CLB cannot reach would only mislead.
    */
   static boolean directAccessAvailable(SharedInformerFactory factory, NetworkMode mode) {
     if (mode != NetworkMode.GLOBAL_ROUTER) {
@@ -83,11 +110,22 @@ public class GateControllerConfiguration {
     return tkeSwitch(factory, WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY);
   }
 
-  /** A "true"/"false" key of TKE's ConfigMap, from the webhook's informer; false when absent or not cached. */
+  /**
+   * A "true"/"false" key of TKE's ConfigMap, from the webhook's informer; false when absent or not
+   * cached.
+   */
   private static boolean tkeSwitch(SharedInformerFactory factory, String key) {
-    io.kubernetes.client.informer.SharedIndexInformer<V1ConfigMap> config = factory.getExistingSharedIndexInformer(V1ConfigMap.class);
-    V1ConfigMap tke = config == null ? null : config.getIndexer().getByKey(WellKnown.TKE_CONFIG_NAMESPACE + "/" + WellKnown.TKE_CONFIG_NAME);
-    return tke != null && tke.getData() != null && "true".equalsIgnoreCase(String.valueOf(tke.getData().get(key)).trim());
+    io.kubernetes.client.informer.SharedIndexInformer<V1ConfigMap> config =
+        factory.getExistingSharedIndexInformer(V1ConfigMap.class);
+    V1ConfigMap tke =
+        config == null
+            ? null
+            : config
+                .getIndexer()
+                .getByKey(WellKnown.TKE_CONFIG_NAMESPACE + "/" + WellKnown.TKE_CONFIG_NAME);
+    return tke != null
+        && tke.getData() != null
+        && "true".equalsIgnoreCase(String.valueOf(tke.getData().get(key)).trim());
   }
 
   @Bean
@@ -95,9 +133,14 @@ public class GateControllerConfiguration {
     return new ManagedLifecycle(controller);
   }
 
-  /** {@code $POD_NAME} in a cluster; elsewhere the host name with a random suffix, so two local replicas differ. */
+  /**
+   * {@code $POD_NAME} in a cluster; elsewhere the host name with a random suffix, so two local
+   * replicas differ.
+   */
   private static String identity() {
-    return System.getenv().getOrDefault("POD_NAME", hostname() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    return System.getenv()
+        .getOrDefault(
+            "POD_NAME", hostname() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
   }
 
   private static String hostname() {

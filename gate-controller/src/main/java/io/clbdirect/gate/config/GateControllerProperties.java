@@ -12,12 +12,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param clusterName tag value naming this cluster on the load balancers clb-direct creates
  * @param namespace where the leader-election Lease lives (clb-direct's own namespace)
  * @param leaseName the Lease; only its holder writes to the CLB and to Pod status
- * @param workers Services and Ingresses reconciled at once (default 4); one frontend is never reconciled
- *     by two workers at once, and writes to one load balancer still go one at a time
+ * @param workers Services and Ingresses reconciled at once (default 4); one frontend is never
+ *     reconciled by two workers at once, and writes to one load balancer still go one at a time
  */
 @ConfigurationProperties("clb-direct.gate-controller")
 public record GateControllerProperties(
-    Boolean enabled, String mode, Duration healthInterval, String clusterName, String namespace, String leaseName, Integer workers) {
+    Boolean enabled,
+    String mode,
+    Duration healthInterval,
+    String clusterName,
+    String namespace,
+    String leaseName,
+    Integer workers) {
 
   public GateControllerProperties {
     namespace = namespace == null ? "clb-direct-system" : namespace;
@@ -28,7 +34,8 @@ public record GateControllerProperties(
     clusterName = clusterName == null ? "kubernetes" : clusterName;
     workers = workers == null ? 4 : workers;
     if (workers < 1 || workers > 32) {
-      throw new IllegalArgumentException("clb-direct.gate-controller.workers must be 1..32, got " + workers);
+      throw new IllegalArgumentException(
+          "clb-direct.gate-controller.workers must be 1..32, got " + workers);
     }
   }
 }

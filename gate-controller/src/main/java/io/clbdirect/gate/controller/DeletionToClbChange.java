@@ -12,11 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code clb_direct_gate_deletion_to_clb_change_seconds}: from a Pod's deletion ({@link TerminatingPod#deletedAt()}) to the
- * moment the call taking its targets out of service (weight 0 or deregistered) has landed, i.e. the
- * synchronous batch call returned or the weight task completed. Recorded at the I/O edge, once per Pod
- * per convergence that changed its targets, at the last of its calls (a Pod on several listeners or load
- * balancers counts when all of them have changed).
+ * {@code clb_direct_gate_deletion_to_clb_change_seconds}: from a Pod's deletion ({@link
+ * TerminatingPod#deletedAt()}) to the moment the call taking its targets out of service (weight 0
+ * or deregistered) has landed, i.e. the synchronous batch call returned or the weight task
+ * completed. Recorded at the I/O edge, once per Pod per convergence that changed its targets, at
+ * the last of its calls (a Pod on several listeners or load balancers counts when all of them have
+ * changed).
  */
 final class DeletionToClbChange {
 
@@ -31,12 +32,19 @@ final class DeletionToClbChange {
   }
 
   static DeletionToClbChange register(MeterRegistry meters, Clock clock) {
-    return new DeletionToClbChange(clock, Timer.builder(NAME)
-        .description("Pod deletion to the weight-0 or deregister call for its targets having landed")
-        .publishPercentileHistogram().register(meters));
+    return new DeletionToClbChange(
+        clock,
+        Timer.builder(NAME)
+            .description(
+                "Pod deletion to the weight-0 or deregister call for its targets having landed")
+            .publishPercentileHistogram()
+            .register(meters));
   }
 
-  /** One convergence: note each call as it lands, then {@link Round#record()} (also after a failed call). */
+  /**
+   * One convergence: note each call as it lands, then {@link Round#record()} (also after a failed
+   * call).
+   */
   Round round(Map<TargetAddress, TerminatingPod> terminating) {
     return new Round(terminating);
   }
@@ -63,10 +71,11 @@ final class DeletionToClbChange {
      * span (clock skew) counts as zero rather than being lost.
      */
     void record() {
-      landed.forEach((pod, at) -> {
-        Duration span = Duration.between(pod.deletedAt(), at);
-        timer.record(span.isNegative() ? Duration.ZERO : span);
-      });
+      landed.forEach(
+          (pod, at) -> {
+            Duration span = Duration.between(pod.deletedAt(), at);
+            timer.record(span.isNegative() ? Duration.ZERO : span);
+          });
       landed.clear();
     }
   }

@@ -17,18 +17,19 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Events as {@code kubectl describe} should show them: one Event per cause, its {@code count} moving
- * when the same Event (object, type, reason, message) is recorded again. client-java-extended's
- * {@link LegacyEventBroadcaster} aggregates that way (as client-go does), with two repairs:
+ * Events as {@code kubectl describe} should show them: one Event per cause, its {@code count}
+ * moving when the same Event (object, type, reason, message) is recorded again.
+ * client-java-extended's {@link LegacyEventBroadcaster} aggregates that way (as client-go does),
+ * with two repairs:
  *
  * <ul>
  *   <li>its count patch writes the message into JSON unescaped, so an Event whose message holds a
- *       double quote (the gate's own messages do) never had its count raised: the API server refused
- *       the patch and the broadcaster dropped the update silently. {@link Sink} builds the patch
- *       itself;
+ *       double quote (the gate's own messages do) never had its count raised: the API server
+ *       refused the patch and the broadcaster dropped the update silently. {@link Sink} builds the
+ *       patch itself;
  *   <li>its spam filter allows 25 Events per object, then one per 5 minutes, across all reasons: a
- *       Service retrying a failing CLB call for a few minutes silenced every other cause on it. Here the
- *       budget is per object <em>and reason</em>.
+ *       Service retrying a failing CLB call for a few minutes silenced every other cause on it.
+ *       Here the budget is per object <em>and reason</em>.
  * </ul>
  */
 final class EventRecording {
@@ -44,7 +45,10 @@ final class EventRecording {
   /** Aggregates and counts as the library does; rate-limits per object and reason. */
   static final class PerReasonCorrelator extends EventCorrelator {
     PerReasonCorrelator() {
-      this.filter = new EventSpamFilter(CACHE_ENTRIES, event -> EventUtils.getSpamKey(event) + "/" + event.getReason())::filter;
+      this.filter =
+          new EventSpamFilter(
+                  CACHE_ENTRIES, event -> EventUtils.getSpamKey(event) + "/" + event.getReason())
+              ::filter;
     }
   }
 
@@ -64,15 +68,22 @@ final class EventRecording {
 
     @Override
     public CoreV1Event update(CoreV1Event event) throws ApiException {
-      return core.replaceNamespacedEvent(event.getMetadata().getName(), event.getMetadata().getNamespace(), event).execute();
+      return core.replaceNamespacedEvent(
+              event.getMetadata().getName(), event.getMetadata().getNamespace(), event)
+          .execute();
     }
 
     @Override
     public CoreV1Event patch(CoreV1Event event, V1Patch ignored) throws ApiException {
       V1Patch patch = countPatch(event, OffsetDateTime.now(ZoneOffset.UTC));
-      return PatchUtils.patch(CoreV1Event.class,
-          () -> core.patchNamespacedEvent(event.getMetadata().getName(), event.getMetadata().getNamespace(), patch).buildCall(null),
-          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, core.getApiClient());
+      return PatchUtils.patch(
+          CoreV1Event.class,
+          () ->
+              core.patchNamespacedEvent(
+                      event.getMetadata().getName(), event.getMetadata().getNamespace(), patch)
+                  .buildCall(null),
+          V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
+          core.getApiClient());
     }
   }
 
@@ -81,8 +92,11 @@ final class EventRecording {
     JsonObject patch = new JsonObject();
     patch.addProperty("message", event.getMessage());
     patch.addProperty("count", event.getCount());
-    patch.addProperty("lastTimestamp", now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
-        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    patch.addProperty(
+        "lastTimestamp",
+        now.withOffsetSameInstant(ZoneOffset.UTC)
+            .truncatedTo(ChronoUnit.SECONDS)
+            .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     return new V1Patch(patch.toString());
   }
 }

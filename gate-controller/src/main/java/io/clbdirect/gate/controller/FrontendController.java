@@ -15,14 +15,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link FrontendReconciler} on the controller runtime: its outcome and failures turned into the
- * workqueue's {@link Result}, the Pods' states and Events. A failed CLB call is retried with the queue's
- * backoff; a refusal (the user must act) is looked at again every {@link #REFUSAL_RECHECK}.
+ * workqueue's {@link Result}, the Pods' states and Events. A failed CLB call is retried with the
+ * queue's backoff; a refusal (the user must act) is looked at again every {@link #REFUSAL_RECHECK}.
  */
 final class FrontendController implements Reconciler {
 
   private static final Logger log = LoggerFactory.getLogger(FrontendController.class);
 
-  /** How often a refused frontend is looked at again without a change of its own (SNAT Pro may be switched on in the console). */
+  /**
+   * How often a refused frontend is looked at again without a change of its own (SNAT Pro may be
+   * switched on in the console).
+   */
   static final Duration REFUSAL_RECHECK = Duration.ofSeconds(30);
 
   private final FrontendKey.Kind kind;
@@ -33,10 +36,16 @@ final class FrontendController implements Reconciler {
   private final Timer timer;
 
   /**
-   * @param states where a frontend's state goes (null: forgotten) when its reconcile establishes one
+   * @param states where a frontend's state goes (null: forgotten) when its reconcile establishes
+   *     one
    */
-  FrontendController(FrontendKey.Kind kind, FrontendReconciler reconciler, Function<FrontendKey, KubernetesObject> lookup,
-      BiConsumer<FrontendKey, FrontendState> states, FrontendSupport support, Timer timer) {
+  FrontendController(
+      FrontendKey.Kind kind,
+      FrontendReconciler reconciler,
+      Function<FrontendKey, KubernetesObject> lookup,
+      BiConsumer<FrontendKey, FrontendState> states,
+      FrontendSupport support,
+      Timer timer) {
     this.kind = kind;
     this.reconciler = reconciler;
     this.lookup = lookup;
@@ -78,8 +87,13 @@ final class FrontendController implements Reconciler {
       log.warn("reconcile of {} failed, retrying", key, e);
       return new Result(true);
     } catch (Error e) {
-      // Logged loudly and retried, so a worker never fails quietly while this replica holds the Lease.
-      log.error("reconcile of {} failed with {}, retrying; this replica likely needs a restart", key, e, e);
+      // Logged loudly and retried, so a worker never fails quietly while this replica holds the
+      // Lease.
+      log.error(
+          "reconcile of {} failed with {}, retrying; this replica likely needs a restart",
+          key,
+          e,
+          e);
       return new Result(true);
     } finally {
       sample.stop(timer);

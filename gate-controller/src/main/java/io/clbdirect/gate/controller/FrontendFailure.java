@@ -1,11 +1,12 @@
 package io.clbdirect.gate.controller;
 
-import io.clbdirect.gate.clb.LoadBalancerRefused;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.clb.LoadBalancerRefused;
 
 /**
- * A failed reconcile that still knows which Pods wait on it, so their gates can say why: a CLB call that
- * failed (retried with backoff) or a load balancer clb-direct refuses to use or make (the user must act).
+ * A failed reconcile that still knows which Pods wait on it, so their gates can say why: a CLB call
+ * that failed (retried with backoff) or a load balancer clb-direct refuses to use or make (the user
+ * must act).
  */
 final class FrontendFailure extends Exception {
 
@@ -27,12 +28,16 @@ final class FrontendFailure extends Exception {
     return state;
   }
 
-  /** @return the failed call, or null when the load balancer was refused */
+  /**
+   * @return the failed call, or null when the load balancer was refused
+   */
   ClbOperationException clbError() {
     return getCause() instanceof ClbOperationException e ? e : null;
   }
 
-  /** @return the refusal, or null when a CLB call failed */
+  /**
+   * @return the refusal, or null when a CLB call failed
+   */
   LoadBalancerRefused refusal() {
     return getCause() instanceof LoadBalancerRefused r ? r : null;
   }

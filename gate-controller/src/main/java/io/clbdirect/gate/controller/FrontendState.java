@@ -16,7 +16,12 @@ import java.util.Set;
  * @param error the CLB error code that stopped the reconcile, or null
  * @param refusal why clb-direct will not use or make the load balancer (nothing is bound), or null
  */
-record FrontendState(String loadBalancerId, Map<String, List<Binding>> bindings, Set<String> quotaFull, String error, Refusal refusal) {
+record FrontendState(
+    String loadBalancerId,
+    Map<String, List<Binding>> bindings,
+    Set<String> quotaFull,
+    String error,
+    Refusal refusal) {
 
   /**
    * @param state what the waiting Pods observe ({@code REFUSED}, {@code LOAD_BALANCER_NOT_FOUND})
@@ -29,7 +34,11 @@ record FrontendState(String loadBalancerId, Map<String, List<Binding>> bindings,
     quotaFull = Set.copyOf(quotaFull);
   }
 
-  FrontendState(String loadBalancerId, Map<String, List<Binding>> bindings, Set<String> quotaFull, String error) {
+  FrontendState(
+      String loadBalancerId,
+      Map<String, List<Binding>> bindings,
+      Set<String> quotaFull,
+      String error) {
     this(loadBalancerId, bindings, quotaFull, error, null);
   }
 
@@ -42,7 +51,9 @@ record FrontendState(String loadBalancerId, Map<String, List<Binding>> bindings,
     if (before == null || after == null) {
       return before != after;
     }
-    return !Objects.equals(before.loadBalancerId(), after.loadBalancerId()) || !Objects.equals(before.error(), after.error())
-        || !Objects.equals(before.refusal(), after.refusal()) || !before.quotaFull().equals(after.quotaFull());
+    return !Objects.equals(before.loadBalancerId(), after.loadBalancerId())
+        || !Objects.equals(before.error(), after.error())
+        || !Objects.equals(before.refusal(), after.refusal())
+        || !before.quotaFull().equals(after.quotaFull());
   }
 }

@@ -18,8 +18,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * Writes the gate condition, and only it, to {@code pods/status} (strategic merge: conditions merge by
- * type). No-op patches are skipped; lastTransitionTime moves only when the status changes.
+ * Writes the gate condition, and only it, to {@code pods/status} (strategic merge: conditions merge
+ * by type). No-op patches are skipped; lastTransitionTime moves only when the status changes.
  */
 public final class GateStatusWriter {
 
@@ -38,18 +38,24 @@ public final class GateStatusWriter {
       return null;
     }
     try {
-      return new GateCondition("True".equals(condition.getStatus()),
-          io.clbdirect.gate.decide.GateReason.valueOf(condition.getReason()), Objects.toString(condition.getMessage(), ""));
+      return new GateCondition(
+          "True".equals(condition.getStatus()),
+          io.clbdirect.gate.decide.GateReason.valueOf(condition.getReason()),
+          Objects.toString(condition.getMessage(), ""));
     } catch (IllegalArgumentException e) {
       return null; // written by someone else (or an older version): ours will replace it
     }
   }
 
-  /** @return whether a patch was sent */
+  /**
+   * @return whether a patch was sent
+   */
   /** Whether the Pod's condition differs from the wanted one (status, reason or message). */
   public static boolean differs(V1Pod pod, GateCondition wanted) {
     V1PodCondition existing = find(pod);
-    return existing == null || !wanted.statusString().equals(existing.getStatus()) || !wanted.reason().name().equals(existing.getReason())
+    return existing == null
+        || !wanted.statusString().equals(existing.getStatus())
+        || !wanted.reason().name().equals(existing.getReason())
         || !wanted.message().equals(existing.getMessage());
   }
 
@@ -59,9 +65,12 @@ public final class GateStatusWriter {
     }
     V1PodCondition existing = find(pod);
     boolean sameStatus = existing != null && wanted.statusString().equals(existing.getStatus());
-    String transition = sameStatus && existing.getLastTransitionTime() != null
-        ? existing.getLastTransitionTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-        : OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    String transition =
+        sameStatus && existing.getLastTransitionTime() != null
+            ? existing.getLastTransitionTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+            : OffsetDateTime.now(ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     JsonObject condition = new JsonObject();
     condition.addProperty("type", WellKnown.READINESS_GATE);
     condition.addProperty("status", wanted.statusString());
@@ -74,10 +83,16 @@ public final class GateStatusWriter {
     status.add("conditions", conditions);
     JsonObject patch = new JsonObject();
     patch.add("status", status);
-    PatchUtils.patch(V1Pod.class,
-        () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), new V1Patch(patch.toString()))
-            .buildCall(null),
-        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+    PatchUtils.patch(
+        V1Pod.class,
+        () ->
+            core.patchNamespacedPodStatus(
+                    pod.getMetadata().getName(),
+                    pod.getMetadata().getNamespace(),
+                    new V1Patch(patch.toString()))
+                .buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
+        client);
     return true;
   }
 
@@ -85,6 +100,9 @@ public final class GateStatusWriter {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return null;
     }
-    return pod.getStatus().getConditions().stream().filter(c -> WellKnown.READINESS_GATE.equals(c.getType())).findFirst().orElse(null);
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> WellKnown.READINESS_GATE.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
   }
 }

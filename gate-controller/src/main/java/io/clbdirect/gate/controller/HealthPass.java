@@ -1,9 +1,9 @@
 package io.clbdirect.gate.controller;
 
-import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.core.DirectAccessFrontend;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.gate.decide.BackendGroup;
 import io.clbdirect.gate.decide.BackendObservation;
 import io.clbdirect.gate.decide.Binding;
@@ -40,12 +40,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads target health and writes every gated Pod's condition from the pure {@link GateConditionDecider}.
+ * Reads target health and writes every gated Pod's condition from the pure {@link
+ * GateConditionDecider}.
  *
  * <p>Incremental: a pass reads only the load balancers with gates pending or with something changed
- * since the last pass (one DescribeTargetHealth per 30 of them), and decides only the Pods bound there;
- * every {@link #SWEEP} it reads them all. While nothing is pending, only the sweep runs, so a settled
- * cluster costs one read per 30 load balancers per 30 s.
+ * since the last pass (one DescribeTargetHealth per 30 of them), and decides only the Pods bound
+ * there; every {@link #SWEEP} it reads them all. While nothing is pending, only the sweep runs, so
+ * a settled cluster costs one read per 30 load balancers per 30 s.
  */
 final class HealthPass {
 
@@ -68,29 +69,55 @@ final class HealthPass {
   private final Clock clock;
   private final Consumer<String> targetsMissing;
   private final Consumer<String> loadBalancerMissing;
+
   /** What each frontend's last reconcile established. */
   private final Map<FrontendKey, FrontendState> states = new ConcurrentHashMap<>();
+
   /** Load balancers whose frontends' states changed since the last pass. */
   private final Set<String> touched = ConcurrentHashMap.newKeySet();
-  /** A state changed with no load balancer to read (released, refused, failed): its Pods are decided on the next pass. */
+
+  /**
+   * A state changed with no load balancer to read (released, refused, failed): its Pods are decided
+   * on the next pass.
+   */
   private volatile boolean touchedWithoutLoadBalancer = true;
+
   private final Map<String, Instant> firstBound = new ConcurrentHashMap<>();
+
   /** Health between passes, for the TargetUnhealthy Events and the gauge. */
   private final UnhealthyTargets unhealthyTargets = new UnhealthyTargets();
+
   /** Load balancers with gates still pending after the last pass. */
   private Set<String> pending = Set.of();
+
   private Instant lastSweep = Instant.EPOCH;
+
   /** Gate patches in flight at once. */
   private final Executor writers;
 
   /**
    * @param gatedPods the Pod cache, with an index of the Pods that carry clb-direct's gate
-   * @param targetsMissing a load balancer whose health does not show a target its reconcile bound: read it again
-   * @param loadBalancerMissing a load balancer deleted out of band: its frontends find or make it again
+   * @param targetsMissing a load balancer whose health does not show a target its reconcile bound:
+   *     read it again
+   * @param loadBalancerMissing a load balancer deleted out of band: its frontends find or make it
+   *     again
    */
-  HealthPass(Indexer<V1Pod> gatedPods, String gatedIndex, String gatedValue, Indexer<V1Service> services, Indexer<V1Ingress> ingresses,
-      DirectAccessRules rules, ClbTargets targets, GateConditionDecider decider, GateStatusWriter status, EventRecorder recorder,
-      GateMetrics metrics, Clock clock, Consumer<String> targetsMissing, Consumer<String> loadBalancerMissing, Executor writers) {
+  HealthPass(
+      Indexer<V1Pod> gatedPods,
+      String gatedIndex,
+      String gatedValue,
+      Indexer<V1Service> services,
+      Indexer<V1Ingress> ingresses,
+      DirectAccessRules rules,
+      ClbTargets targets,
+      GateConditionDecider decider,
+      GateStatusWriter status,
+      EventRecorder recorder,
+      GateMetrics metrics,
+      Clock clock,
+      Consumer<String> targetsMissing,
+      Consumer<String> loadBalancerMissing,
+      Executor writers) {
     this.writers = writers;
     this.gatedPods = gatedPods;
     this.gatedIndex = gatedIndex;
@@ -111,8 +138,8 @@ final class HealthPass {
   /**
    * Keeps what a reconcile established.
    *
-   * @return whether it changes what the frontend's Pods should say (released, first bound, another load
-   *     balancer, a refusal or error come or gone): the caller then asks for a pass at once
+   * @return whether it changes what the frontend's Pods should say (released, first bound, another
+   *     load balancer, a refusal or error come or gone): the caller then asks for a pass at once
    */
   boolean record(FrontendKey key, FrontendState state) {
     FrontendState before = state == null ? states.remove(key) : states.put(key, state);
@@ -124,13 +151,17 @@ final class HealthPass {
       }
     }
     if (!withLoadBalancer || state == null) {
-      // Refused, failed before a load balancer, or released: what its Pods say needs no health read.
+      // Refused, failed before a load balancer, or released: what its Pods say needs no health
+      // read.
       touchedWithoutLoadBalancer = true;
     }
     return FrontendState.changesReasons(before, state);
   }
 
-  /** Whether a pass has something to do now: gates pending, or a change since the last one, or the sweep due. */
+  /**
+   * Whether a pass has something to do now: gates pending, or a change since the last one, or the
+   * sweep due.
+   */
   boolean due() {
     return !pending.isEmpty() || !touched.isEmpty() || touchedWithoutLoadBalancer || sweepDue();
   }
@@ -161,11 +192,14 @@ final class HealthPass {
     }
     boolean sweep = sweepDue();
     Set<String> known = new HashSet<>();
-    states.values().forEach(s -> {
-      if (s.loadBalancerId() != null) {
-        known.add(s.loadBalancerId());
-      }
-    });
+    states
+        .values()
+        .forEach(
+            s -> {
+              if (s.loadBalancerId() != null) {
+                known.add(s.loadBalancerId());
+              }
+            });
     Set<String> read = new HashSet<>(known);
     if (!sweep) {
       Set<String> wanted = new HashSet<>(pending);
@@ -197,9 +231,13 @@ final class HealthPass {
     for (Map.Entry<FrontendKey, FrontendState> entry : states.entrySet()) {
       FrontendState state = entry.getValue();
       FrontendKey key = entry.getKey();
-      UnhealthyTargets.FrontendId frontend = new UnhealthyTargets.FrontendId(key.namespace(),
-          key.kind().name().toLowerCase(Locale.ROOT) + "/" + key.name());
-      String gone = state.loadBalancerId() != null && missing.contains(state.loadBalancerId()) ? "InvalidParameter.LBIdNotFound" : null;
+      UnhealthyTargets.FrontendId frontend =
+          new UnhealthyTargets.FrontendId(
+              key.namespace(), key.kind().name().toLowerCase(Locale.ROOT) + "/" + key.name());
+      String gone =
+          state.loadBalancerId() != null && missing.contains(state.loadBalancerId())
+              ? "InvalidParameter.LBIdNotFound"
+              : null;
       if (gone != null) {
         loadBalancerMissing.accept(state.loadBalancerId());
       }
@@ -208,9 +246,16 @@ final class HealthPass {
           String bindingError = state.error() != null ? state.error() : gone != null ? gone : error;
           BackendObservation observed;
           if (state.refusal() != null) {
-            observed = new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(), state.refusal().state(),
-                state.refusal().message());
-          } else if (binding.loadBalancerId() != null && unread.contains(binding.loadBalancerId()) && bindingError == null) {
+            observed =
+                new BackendObservation(
+                    binding.frontend(),
+                    binding.loadBalancerId(),
+                    binding.listenerId(),
+                    state.refusal().state(),
+                    state.refusal().message());
+          } else if (binding.loadBalancerId() != null
+              && unread.contains(binding.loadBalancerId())
+              && bindingError == null) {
             observed = null; // not read this pass: its Pod is decided on a pass that reads it
           } else {
             observed = HealthState.observe(binding, health, bindingError);
@@ -219,16 +264,26 @@ final class HealthPass {
             observations.computeIfAbsent(pod.getKey(), k -> new ArrayList<>()).add(null);
             continue;
           }
-          if (observed.state() == BackendObservation.State.NOT_BOUND && binding.listenerId() != null) {
+          if (observed.state() == BackendObservation.State.NOT_BOUND
+              && binding.listenerId() != null) {
             if (state.quotaFull().contains(binding.listenerId())) {
-              observed = new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
-                  BackendObservation.State.QUOTA_EXCEEDED, null);
+              observed =
+                  new BackendObservation(
+                      binding.frontend(),
+                      binding.loadBalancerId(),
+                      binding.listenerId(),
+                      BackendObservation.State.QUOTA_EXCEEDED,
+                      null);
             } else if (binding.group() != null && bindingError == null) {
-              recheck.add(binding.loadBalancerId()); // bound by its reconcile, yet not there: someone removed it
+              recheck.add(
+                  binding
+                      .loadBalancerId()); // bound by its reconcile, yet not there: someone removed
+              // it
             }
           }
           observations.computeIfAbsent(pod.getKey(), k -> new ArrayList<>()).add(observed);
-          sightings.add(new UnhealthyTargets.Sighting(pod.getKey(), frontend, binding.target(), observed));
+          sightings.add(
+              new UnhealthyTargets.Sighting(pod.getKey(), frontend, binding.target(), observed));
         }
       }
     }
@@ -236,7 +291,9 @@ final class HealthPass {
     decide(observations, sightings);
   }
 
-  private void decide(Map<String, List<BackendObservation>> observations, List<UnhealthyTargets.Sighting> sightings) {
+  private void decide(
+      Map<String, List<BackendObservation>> observations,
+      List<UnhealthyTargets.Sighting> sightings) {
     int notReady = 0;
     Set<String> stillPending = ConcurrentHashMap.newKeySet();
     List<CompletableFuture<Void>> writes = new ArrayList<>();
@@ -263,27 +320,38 @@ final class HealthPass {
         observed = List.of();
       }
       GateCondition wanted = decider.decide(observed, current);
-      boolean waitingOnHealth = wanted.reason() == GateReason.DirectAccessResumed; // kept True, but ...Ready is due once healthy
+      boolean waitingOnHealth =
+          wanted.reason()
+              == GateReason.DirectAccessResumed; // kept True, but ...Ready is due once healthy
       if (!wanted.status() || waitingOnHealth || current == null) {
         if (!wanted.status()) {
           notReady++;
         }
-        observed.forEach(o -> {
-          if (o.loadBalancerId() != null) {
-            stillPending.add(o.loadBalancerId());
-          }
-        });
+        observed.forEach(
+            o -> {
+              if (o.loadBalancerId() != null) {
+                stillPending.add(o.loadBalancerId());
+              }
+            });
       }
-      if (observed.stream().anyMatch(o -> !o.state().refusal() && o.state() != BackendObservation.State.NOT_BOUND
-          && o.state() != BackendObservation.State.LISTENER_MISSING && o.state() != BackendObservation.State.API_ERROR)) {
+      if (observed.stream()
+          .anyMatch(
+              o ->
+                  !o.state().refusal()
+                      && o.state() != BackendObservation.State.NOT_BOUND
+                      && o.state() != BackendObservation.State.LISTENER_MISSING
+                      && o.state() != BackendObservation.State.API_ERROR)) {
         firstBound.putIfAbsent(pod.getMetadata().getUid(), clock.instant());
       }
       if (GateStatusWriter.differs(pod, wanted)) {
         List<BackendObservation> seen = observed;
-        writes.add(CompletableFuture.runAsync(() -> write(pod, podKey, wanted, current, seen, stillPending), writers));
+        writes.add(
+            CompletableFuture.runAsync(
+                () -> write(pod, podKey, wanted, current, seen, stillPending), writers));
       }
     }
-    // The patches go out together (a few at a time): one after the other, thousands of gates opening at
+    // The patches go out together (a few at a time): one after the other, thousands of gates
+    // opening at
     // once would wait on one round trip each. The pass ends when all are answered.
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     announce(unhealthyTargets.observe(sightings, clock.instant()));
@@ -292,34 +360,57 @@ final class HealthPass {
     firstBound.keySet().retainAll(live);
   }
 
-  private void write(V1Pod pod, String podKey, GateCondition wanted, GateCondition current, List<BackendObservation> observed,
+  private void write(
+      V1Pod pod,
+      String podKey,
+      GateCondition wanted,
+      GateCondition current,
+      List<BackendObservation> observed,
       Set<String> stillPending) {
     try {
       if (status.write(pod, wanted)) {
-        recorder.event(pod, wanted.reason().severity() == GateReason.Severity.WARNING ? EventType.Warning : EventType.Normal,
-            wanted.reason().name(), "%s", wanted.message());
-        if (wanted.status() && wanted.reason() == GateReason.LoadBalancerNetworkGroupReady && (current == null || !current.status())) {
+        recorder.event(
+            pod,
+            wanted.reason().severity() == GateReason.Severity.WARNING
+                ? EventType.Warning
+                : EventType.Normal,
+            wanted.reason().name(),
+            "%s",
+            wanted.message());
+        if (wanted.status()
+            && wanted.reason() == GateReason.LoadBalancerNetworkGroupReady
+            && (current == null || !current.status())) {
           recordReady(pod);
         }
       }
     } catch (ApiException | RuntimeException e) {
       log.debug("gate patch of {} failed ({}), next pass retries", podKey, e.toString());
-      observed.forEach(o -> {
-        if (o.loadBalancerId() != null) {
-          stillPending.add(o.loadBalancerId());
-        }
-      });
+      observed.forEach(
+          o -> {
+            if (o.loadBalancerId() != null) {
+              stillPending.add(o.loadBalancerId());
+            }
+          });
       touchedWithoutLoadBalancer = true;
     }
   }
 
-  /** Targets that turned Dead after Alive (or recovered) as Events on their Pods, and the Dead count per frontend. */
+  /**
+   * Targets that turned Dead after Alive (or recovered) as Events on their Pods, and the Dead count
+   * per frontend.
+   */
   private void announce(UnhealthyTargets.Pass pass) {
     for (UnhealthyTargets.Change change : pass.changes()) {
       V1Pod pod = gatedPods.getByKey(change.pod());
       if (pod != null) {
-        recorder.event(pod, change.kind() == UnhealthyTargets.Kind.TURNED_UNHEALTHY ? EventType.Warning : EventType.Normal,
-            change.eventReason(), "%s", change.message());
+        recorder.event(
+            pod,
+            change.kind() == UnhealthyTargets.Kind.TURNED_UNHEALTHY
+                ? EventType.Warning
+                : EventType.Normal,
+            change.eventReason(),
+            "%s",
+            change.message());
       }
     }
     metrics.unhealthy(pass.dead());
@@ -328,17 +419,28 @@ final class HealthPass {
   private void recordReady(V1Pod pod) {
     Instant now = clock.instant();
     Instant bound = firstBound.get(pod.getMetadata().getUid());
-    metrics.ready(pod.getMetadata().getCreationTimestamp() == null ? null
-        : Duration.between(pod.getMetadata().getCreationTimestamp().toInstant(), now), bound == null ? null : Duration.between(bound, now));
+    metrics.ready(
+        pod.getMetadata().getCreationTimestamp() == null
+            ? null
+            : Duration.between(pod.getMetadata().getCreationTimestamp().toInstant(), now),
+        bound == null ? null : Duration.between(bound, now));
   }
 
-  /** @param cache this pass's frontends per namespace: computed once per namespace, not once per Pod */
+  /**
+   * @param cache this pass's frontends per namespace: computed once per namespace, not once per Pod
+   */
   private boolean selectedByAnyFrontend(V1Pod pod, Map<String, List<DirectAccessFrontend>> cache) {
-    // A frontend being deleted is being released: its Pods are not held for it (it may linger in the cache
+    // A frontend being deleted is being released: its Pods are not held for it (it may linger in
+    // the cache
     // for a moment after its finalizer went).
-    List<DirectAccessFrontend> frontends = cache.computeIfAbsent(pod.getMetadata().getNamespace(), ns -> rules.frontends(
-        notDeleting(services.byIndex(Caches.NAMESPACE_INDEX, ns)), notDeleting(ingresses.byIndex(Caches.NAMESPACE_INDEX, ns)),
-        name -> services.getByKey(ns + "/" + name)));
+    List<DirectAccessFrontend> frontends =
+        cache.computeIfAbsent(
+            pod.getMetadata().getNamespace(),
+            ns ->
+                rules.frontends(
+                    notDeleting(services.byIndex(Caches.NAMESPACE_INDEX, ns)),
+                    notDeleting(ingresses.byIndex(Caches.NAMESPACE_INDEX, ns)),
+                    name -> services.getByKey(ns + "/" + name)));
     return frontends.stream().anyMatch(f -> f.selects(pod.getMetadata().getLabels()));
   }
 

@@ -1,13 +1,13 @@
 package io.clbdirect.gate.controller;
 
-import io.clbdirect.gate.clb.LoadBalancerRefused;
-import io.clbdirect.gate.clb.IngressLoadBalancers;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.clb.IngressLoadBalancers;
+import io.clbdirect.gate.clb.LoadBalancerRefused;
 import io.clbdirect.gate.decide.DesiredBackends;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.IngressRoutes;
@@ -32,11 +32,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A direct-access Ingress up to its load balancer: found or made (id in
- * {@code kubernetes.io/ingress.qcloud-loadbalance-id}, VIP in its status) and the Ingress placed on it. Its
- * HTTP listener on port 80 and one rule per host + path are made by {@link LoadBalancerReconciler}; rules
- * clb-direct created are listed in {@link #MANAGED_RULES_ANNOTATION} and removed when the Ingress no
- * longer has them; rules it found are used and left in place.
+ * A direct-access Ingress up to its load balancer: found or made (id in {@code
+ * kubernetes.io/ingress.qcloud-loadbalance-id}, VIP in its status) and the Ingress placed on it.
+ * Its HTTP listener on port 80 and one rule per host + path are made by {@link
+ * LoadBalancerReconciler}; rules clb-direct created are listed in {@link #MANAGED_RULES_ANNOTATION}
+ * and removed when the Ingress no longer has them; rules it found are used and left in place.
  */
 final class IngressReconciler implements FrontendReconciler {
 
@@ -52,13 +52,21 @@ final class IngressReconciler implements FrontendReconciler {
   private final FrontendSupport support;
   private final BooleanSupplier directAccessAvailable;
   private final BooleanSupplier podIpsOutsideVpc;
+
   /** The load balancer is looked up again only when what the lookup reads changes. */
   private final Map<String, Found> found = new ConcurrentHashMap<>();
 
   private record Found(String inputs, String loadBalancerId, String vip) {}
 
-  IngressReconciler(Indexer<V1Ingress> ingresses, Indexer<V1Service> services, DirectAccessRules rules, IngressLoadBalancers loadBalancers,
-      Placements placements, Consumer<String> loadBalancerChanged, FrontendSupport support, BooleanSupplier directAccessAvailable,
+  IngressReconciler(
+      Indexer<V1Ingress> ingresses,
+      Indexer<V1Service> services,
+      DirectAccessRules rules,
+      IngressLoadBalancers loadBalancers,
+      Placements placements,
+      Consumer<String> loadBalancerChanged,
+      FrontendSupport support,
+      BooleanSupplier directAccessAvailable,
       BooleanSupplier podIpsOutsideVpc) {
     this.ingresses = ingresses;
     this.services = services;
@@ -82,7 +90,8 @@ final class IngressReconciler implements FrontendReconciler {
   }
 
   @Override
-  public Outcome reconcile(FrontendKey key) throws FrontendFailure, ClbOperationException, ApiException {
+  public Outcome reconcile(FrontendKey key)
+      throws FrontendFailure, ClbOperationException, ApiException {
     V1Ingress ingress = ingresses.getByKey(key.cacheKey());
     if (ingress == null) {
       found.remove(key.cacheKey());
@@ -91,7 +100,8 @@ final class IngressReconciler implements FrontendReconciler {
     DirectAccessRequest request = rules.classify(ingress);
     boolean deleting = ingress.getMetadata().getDeletionTimestamp() != null;
     if (!deleting) {
-      support.judge(ingress, request); // asked for but not servable: said once, never silently ignored
+      support.judge(
+          ingress, request); // asked for but not servable: said once, never silently ignored
     }
     boolean finalized = FrontendWriter.hasFinalizer(ingress, FINALIZER);
     if (!request.directAccess() || deleting) {
@@ -102,35 +112,60 @@ final class IngressReconciler implements FrontendReconciler {
       return unplace(key);
     }
     support.announceUnserved(ingress, FrontendAnnotations.INGRESS);
-    if (ingress.getSpec() != null && ingress.getSpec().getTls() != null && !ingress.getSpec().getTls().isEmpty()) {
-      support.announceOnce(ingress, "TlsNotSupported", "spec.tls is not supported by clb-direct: certificates are not uploaded "
-          + "and no HTTPS listener is created; every rule is served over HTTP on port 80 only");
+    if (ingress.getSpec() != null
+        && ingress.getSpec().getTls() != null
+        && !ingress.getSpec().getTls().isEmpty()) {
+      support.announceOnce(
+          ingress,
+          "TlsNotSupported",
+          "spec.tls is not supported by clb-direct: certificates are not uploaded "
+              + "and no HTTPS listener is created; every rule is served over HTTP on port 80 only");
     }
     String ns = ingress.getMetadata().getNamespace();
     Function<String, V1Service> serviceByName = name -> services.getByKey(ns + "/" + name);
     boolean outsideVpc = podIpsOutsideVpc.getAsBoolean();
     FrontendAnnotations names = FrontendAnnotations.INGRESS;
-    String inputs = annotation(ingress, names.existingLoadBalancer()) + "|" + annotation(ingress, names.internalSubnet()) + "|"
-        + annotation(ingress, names.extensiveParameters()) + "|" + outsideVpc;
+    String inputs =
+        annotation(ingress, names.existingLoadBalancer())
+            + "|"
+            + annotation(ingress, names.internalSubnet())
+            + "|"
+            + annotation(ingress, names.extensiveParameters())
+            + "|"
+            + outsideVpc;
     String recorded = annotation(ingress, IngressLoadBalancers.RECORDED_LB_ANNOTATION);
     Found lb = found.get(key.cacheKey());
-    if (lb == null || !lb.inputs().equals(inputs) || recorded != null && !recorded.equals(lb.loadBalancerId())) {
+    if (lb == null
+        || !lb.inputs().equals(inputs)
+        || recorded != null && !recorded.equals(lb.loadBalancerId())) {
       LoadBalancerSpecs.Decision creation = support.plan(ingress, names, outsideVpc);
       LoadBalancer resolved;
       try {
         resolved = loadBalancers.ensureLoadBalancer(ingress, creation, outsideVpc);
       } catch (ClbOperationException e) {
         unplace(key);
-        throw new FrontendFailure(e, new FrontendState(null, waiting(ingress, serviceByName), Set.of(), e.code()));
+        throw new FrontendFailure(
+            e, new FrontendState(null, waiting(ingress, serviceByName), Set.of(), e.code()));
       } catch (LoadBalancerRefused e) {
         unplace(key);
-        throw new FrontendFailure(e, new FrontendState(null, waiting(ingress, serviceByName), Set.of(), null, new FrontendState.Refusal(e.gateState(), e.getMessage())));
+        throw new FrontendFailure(
+            e,
+            new FrontendState(
+                null,
+                waiting(ingress, serviceByName),
+                Set.of(),
+                null,
+                new FrontendState.Refusal(e.gateState(), e.getMessage())));
       }
-      support.loadBalancerAccepted(ingress, IngressLoadBalancers.creationNote(resolved, creation, ingress));
+      support.loadBalancerAccepted(
+          ingress, IngressLoadBalancers.creationNote(resolved, creation, ingress));
       lb = new Found(inputs, resolved.getLoadBalancerId(), resolved.getLoadBalancerVips()[0]);
       found.put(key.cacheKey(), lb);
     }
-    support.writer().annotate(ingress, Map.of(IngressLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
+    support
+        .writer()
+        .annotate(
+            ingress, Map.of(IngressLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
     support.writer().setVip(ingress, lb.vip());
     IngressRoutes routes = IngressRoutes.of(ingress, lb.vip());
     if (routes.problems().isEmpty()) {
@@ -139,12 +174,15 @@ final class IngressReconciler implements FrontendReconciler {
       support.announceOnce(ingress, "UnsupportedIngressRule", String.join("; ", routes.problems()));
     }
     Set<V1Service> backends = new LinkedHashSet<>();
-    routes.routes().forEach(r -> {
-      V1Service backend = serviceByName.apply(r.serviceName());
-      if (backend != null) {
-        backends.add(backend);
-      }
-    });
+    routes
+        .routes()
+        .forEach(
+            r -> {
+              V1Service backend = serviceByName.apply(r.serviceName());
+              if (backend != null) {
+                backends.add(backend);
+              }
+            });
     List<V1Pod> selected = new ArrayList<>();
     backends.forEach(s -> selected.addAll(support.selected(s)));
     support.warnUngated(ingress, selected);
@@ -156,24 +194,39 @@ final class IngressReconciler implements FrontendReconciler {
     return Outcome.PLACED;
   }
 
-  private java.util.Map<String, List<io.clbdirect.gate.decide.Binding>> waiting(V1Ingress ingress, Function<String, V1Service> serviceByName) {
-    return DesiredBackends.ofIngress(ingress, IngressRoutes.of(ingress, ""), serviceByName, support::selected, null, null, Map.of()).bindings();
+  private java.util.Map<String, List<io.clbdirect.gate.decide.Binding>> waiting(
+      V1Ingress ingress, Function<String, V1Service> serviceByName) {
+    return DesiredBackends.ofIngress(
+            ingress,
+            IngressRoutes.of(ingress, ""),
+            serviceByName,
+            support::selected,
+            null,
+            null,
+            Map.of())
+        .bindings();
   }
 
   private static String annotation(V1Ingress ingress, String key) {
-    return ingress.getMetadata().getAnnotations() == null ? null : ingress.getMetadata().getAnnotations().get(key);
+    return ingress.getMetadata().getAnnotations() == null
+        ? null
+        : ingress.getMetadata().getAnnotations().get(key);
   }
 
   /**
-   * Deletes the load balancer when it was made for this Ingress; otherwise its load balancer's reconcile
-   * deletes the rules clb-direct created and takes the targets off the rules it used, leaving the load
-   * balancer as it was found. The finalizer goes once that is done.
+   * Deletes the load balancer when it was made for this Ingress; otherwise its load balancer's
+   * reconcile deletes the rules clb-direct created and takes the targets off the rules it used,
+   * leaving the load balancer as it was found. The finalizer goes once that is done.
    */
-  private Outcome release(FrontendKey key, V1Ingress ingress) throws ClbOperationException, ApiException {
+  private Outcome release(FrontendKey key, V1Ingress ingress)
+      throws ClbOperationException, ApiException {
     if (!placements.released(key)) {
       LoadBalancer lb = loadBalancers.recorded(ingress);
       if (lb != null && !loadBalancers.deleteIfCreatedFor(lb, ingress)) {
-        placements.release(key, lb.getLoadBalancerId(), lb.getLoadBalancerVips() == null ? null : lb.getLoadBalancerVips()[0]);
+        placements.release(
+            key,
+            lb.getLoadBalancerId(),
+            lb.getLoadBalancerVips() == null ? null : lb.getLoadBalancerVips()[0]);
         loadBalancerChanged.accept(lb.getLoadBalancerId());
         return Outcome.RELEASING;
       }
@@ -186,7 +239,9 @@ final class IngressReconciler implements FrontendReconciler {
       support.writer().annotate(ingress, cleared);
       support.writer().setVip(ingress, null);
     }
-    support.writer().setFinalizer(ingress, FINALIZER, false); // last: its removal says the release is complete
+    support
+        .writer()
+        .setFinalizer(ingress, FINALIZER, false); // last: its removal says the release is complete
     return Outcome.GONE;
   }
 
@@ -199,7 +254,10 @@ final class IngressReconciler implements FrontendReconciler {
   }
 
   static Set<RuleKey> managedRules(V1Ingress ingress) {
-    String recorded = ingress.getMetadata().getAnnotations() == null ? null : ingress.getMetadata().getAnnotations().get(MANAGED_RULES_ANNOTATION);
+    String recorded =
+        ingress.getMetadata().getAnnotations() == null
+            ? null
+            : ingress.getMetadata().getAnnotations().get(MANAGED_RULES_ANNOTATION);
     Set<RuleKey> managed = new TreeSet<>();
     if (recorded == null || recorded.isBlank()) {
       return managed;
@@ -213,7 +271,8 @@ final class IngressReconciler implements FrontendReconciler {
         }
       }
     } catch (RuntimeException e) {
-      // Hand-edited into something unreadable: treat as empty; rules are then kept, never wrongly deleted.
+      // Hand-edited into something unreadable: treat as empty; rules are then kept, never wrongly
+      // deleted.
       return Collections.emptySet();
     }
     return managed;

@@ -1,9 +1,5 @@
 package io.clbdirect.gate.controller;
 
-import io.clbdirect.gate.clb.ListenerSettings;
-import io.clbdirect.gate.clb.IngressLoadBalancers;
-import io.clbdirect.gate.clb.ServiceLoadBalancers;
-import io.clbdirect.gate.clb.LoadBalancers;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerResponse;
 import com.tencentcloudapi.clb.v20180317.models.Listener;
@@ -12,6 +8,10 @@ import com.tencentcloudapi.clb.v20180317.models.ModifyRuleRequest;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
 import com.tencentcloudapi.common.AbstractModel;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.clb.IngressLoadBalancers;
+import io.clbdirect.gate.clb.ListenerSettings;
+import io.clbdirect.gate.clb.LoadBalancers;
+import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.controller.Placements.Placement;
 import io.clbdirect.gate.decide.BackendGroup;
 import io.clbdirect.gate.decide.DesiredBackends;
@@ -54,17 +54,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One load balancer and every direct-access frontend placed on it, served together: one
- * DescribeListeners, the missing listeners created a list of ports per call, the Ingresses' rules, then
- * one DescribeTargets for all the listeners and one batch of register / reweight / deregister calls for
- * all the frontends. Both reads are skipped while nothing they depend on changed since they were last
- * applied (a checkpoint), and redone at least every {@link #RESYNC}, after any error, and when the health
- * pass finds a target missing.
+ * DescribeListeners, the missing listeners created a list of ports per call, the Ingresses' rules,
+ * then one DescribeTargets for all the listeners and one batch of register / reweight / deregister
+ * calls for all the frontends. Both reads are skipped while nothing they depend on changed since
+ * they were last applied (a checkpoint), and redone at least every {@link #RESYNC}, after any
+ * error, and when the health pass finds a target missing.
  */
 final class LoadBalancerReconciler implements Reconciler {
 
   private static final Logger log = LoggerFactory.getLogger(LoadBalancerReconciler.class);
 
-  /** Even with no change of its own a load balancer is read again this often: someone may have edited it. */
+  /**
+   * Even with no change of its own a load balancer is read again this often: someone may have
+   * edited it.
+   */
   static final Duration RESYNC = Duration.ofMinutes(5);
 
   /**
@@ -74,7 +77,11 @@ final class LoadBalancerReconciler implements Reconciler {
    * @param listeners L4 and L7 listeners by protocol and port
    * @param locationIds the rules of the HTTP:80 listener
    */
-  private record Layout(String inputs, Map<ListenerPlan.Key, String> listeners, Map<RuleKey, String> locationIds, Instant read) {}
+  private record Layout(
+      String inputs,
+      Map<ListenerPlan.Key, String> listeners,
+      Map<RuleKey, String> locationIds,
+      Instant read) {}
 
   /** The targets last brought in line, and when the CLB was last read for them. */
   private record Applied(Map<BackendGroup, Map<TargetAddress, Integer>> targets, Instant read) {}
@@ -107,11 +114,20 @@ final class LoadBalancerReconciler implements Reconciler {
   /**
    * @param states where each frontend's outcome goes, for the health pass
    * @param frontendChanged asks a frontend's own reconcile to run again (its release is done)
-   * @param loadBalancerGone the load balancer was deleted out of band: its frontends find or make one again
+   * @param loadBalancerGone the load balancer was deleted out of band: its frontends find or make
+   *     one again
    */
-  LoadBalancerReconciler(Indexer<V1Service> services, Indexer<V1Ingress> ingresses, Placements placements, LoadBalancers loadBalancers,
-      FrontendConfigs configs, FrontendSupport support, BiConsumer<FrontendKey, FrontendState> states,
-      Consumer<FrontendKey> frontendChanged, Consumer<String> loadBalancerGone, Clock clock) {
+  LoadBalancerReconciler(
+      Indexer<V1Service> services,
+      Indexer<V1Ingress> ingresses,
+      Placements placements,
+      LoadBalancers loadBalancers,
+      FrontendConfigs configs,
+      FrontendSupport support,
+      BiConsumer<FrontendKey, FrontendState> states,
+      Consumer<FrontendKey> frontendChanged,
+      Consumer<String> loadBalancerGone,
+      Clock clock) {
     this.loadBalancerGone = loadBalancerGone;
     this.services = services;
     this.ingresses = ingresses;
@@ -131,7 +147,10 @@ final class LoadBalancerReconciler implements Reconciler {
     applied.clear();
   }
 
-  /** The CLB may no longer hold what was applied (a target the health read does not show): read it again. */
+  /**
+   * The CLB may no longer hold what was applied (a target the health read does not show): read it
+   * again.
+   */
   void invalidate(String loadBalancerId) {
     applied.remove(loadBalancerId);
   }
@@ -141,8 +160,10 @@ final class LoadBalancerReconciler implements Reconciler {
     String lbId = request.getName();
     List<Served> served = new ArrayList<>();
     for (Placement placement : placements.on(lbId)) {
-      KubernetesObject object = placement.frontend().kind() == FrontendKey.Kind.SERVICE
-          ? services.getByKey(placement.frontend().cacheKey()) : ingresses.getByKey(placement.frontend().cacheKey());
+      KubernetesObject object =
+          placement.frontend().kind() == FrontendKey.Kind.SERVICE
+              ? services.getByKey(placement.frontend().cacheKey())
+              : ingresses.getByKey(placement.frontend().cacheKey());
       if (object != null) {
         served.add(new Served(placement, object));
       }
@@ -169,14 +190,24 @@ final class LoadBalancerReconciler implements Reconciler {
         }
         DesiredBackends wanted = desired.get(frontend.key());
         Set<String> full = new TreeSet<>();
-        wanted.targets().keySet().forEach(group -> {
-          if (quotaFull.contains(group.listenerId())) {
-            full.add(group.listenerId());
-          }
-        });
+        wanted
+            .targets()
+            .keySet()
+            .forEach(
+                group -> {
+                  if (quotaFull.contains(group.listenerId())) {
+                    full.add(group.listenerId());
+                  }
+                });
         if (!full.isEmpty()) {
-          support.warn(frontend.object(), "BackendQuotaExceeded", "load balancer " + lbId + " could not take all targets on listeners "
-              + String.join(", ", full) + " (backend quota, 200 by default); the rest stay unbound");
+          support.warn(
+              frontend.object(),
+              "BackendQuotaExceeded",
+              "load balancer "
+                  + lbId
+                  + " could not take all targets on listeners "
+                  + String.join(", ", full)
+                  + " (backend quota, 200 by default); the rest stay unbound");
         }
         states.accept(frontend.key(), new FrontendState(lbId, wanted.bindings(), full, null));
       }
@@ -192,13 +223,21 @@ final class LoadBalancerReconciler implements Reconciler {
       for (Served frontend : served) {
         support.warn(frontend.object(), "CloudApiError", e.getMessage());
         if (!frontend.releasing()) {
-          DesiredBackends wanted = desired.containsKey(frontend.key()) ? desired.get(frontend.key()) : waiting(frontend, lbId);
-          states.accept(frontend.key(), new FrontendState(lbId, wanted.bindings(), Set.of(), e.code()));
+          DesiredBackends wanted =
+              desired.containsKey(frontend.key())
+                  ? desired.get(frontend.key())
+                  : waiting(frontend, lbId);
+          states.accept(
+              frontend.key(), new FrontendState(lbId, wanted.bindings(), Set.of(), e.code()));
         }
       }
       return new Result(true);
     } catch (ApiException e) {
-      log.warn("load balancer {}: writing to the API server failed ({}), retrying: {}", lbId, e.getCode(), e.getResponseBody());
+      log.warn(
+          "load balancer {}: writing to the API server failed ({}), retrying: {}",
+          lbId,
+          e.getCode(),
+          e.getResponseBody());
       layouts.remove(lbId);
       return new Result(true);
     }
@@ -206,7 +245,8 @@ final class LoadBalancerReconciler implements Reconciler {
 
   // ---- listeners and rules
 
-  private Layout layout(String lbId, List<Served> served) throws ClbOperationException, ApiException {
+  private Layout layout(String lbId, List<Served> served)
+      throws ClbOperationException, ApiException {
     Map<FrontendKey, TkeServiceConfigInformer.Lookup> configsOf = new HashMap<>();
     StringBuilder inputs = new StringBuilder();
     for (Served frontend : served) {
@@ -217,18 +257,30 @@ final class LoadBalancerReconciler implements Reconciler {
         support.announceOnce(frontend.object(), "TkeServiceConfigInvalid", config.problem());
       }
       configsOf.put(frontend.key(), config);
-      inputs.append(frontend.key()).append('|').append(frontend.releasing()).append('|').append(config.version()).append('|')
-          .append(frontend.placement().vip()).append('|');
+      inputs
+          .append(frontend.key())
+          .append('|')
+          .append(frontend.releasing())
+          .append('|')
+          .append(config.version())
+          .append('|')
+          .append(frontend.placement().vip())
+          .append('|');
       if (frontend.object() instanceof V1Service service) {
         ports(service).forEach(p -> inputs.append(protocol(p)).append(p.getPort()).append(','));
       } else {
         V1Ingress ingress = (V1Ingress) frontend.object();
-        inputs.append(ingress.getMetadata().getGeneration()).append('|').append(IngressReconciler.managedRules(ingress));
+        inputs
+            .append(ingress.getMetadata().getGeneration())
+            .append('|')
+            .append(IngressReconciler.managedRules(ingress));
       }
       inputs.append('\n');
     }
     Layout known = layouts.get(lbId);
-    if (known != null && known.inputs().equals(inputs.toString()) && clock.instant().isBefore(known.read().plus(RESYNC))) {
+    if (known != null
+        && known.inputs().equals(inputs.toString())
+        && clock.instant().isBefore(known.read().plus(RESYNC))) {
       return known;
     }
     Listener[] present = loadBalancers.listeners(lbId);
@@ -243,12 +295,20 @@ final class LoadBalancerReconciler implements Reconciler {
         for (V1ServicePort port : ports(service)) {
           ListenerPlan.Key key = new ListenerPlan.Key(protocol(port), port.getPort());
           settingsOf.putIfAbsent(key, config);
-          wanted.add(new ListenerPlan.Wanted(key, LoadBalancers.truncate("clb-direct-" + service.getMetadata().getName() + "-"
-              + port.getPort(), 80), AbstractModel.toJsonString(creationTemplate(key, config.settings()))));
+          wanted.add(
+              new ListenerPlan.Wanted(
+                  key,
+                  LoadBalancers.truncate(
+                      "clb-direct-" + service.getMetadata().getName() + "-" + port.getPort(), 80),
+                  AbstractModel.toJsonString(creationTemplate(key, config.settings()))));
         }
       } else {
-        wanted.add(new ListenerPlan.Wanted(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT),
-            LoadBalancers.truncate("clb-direct-ingress-" + frontend.object().getMetadata().getName(), 80), "{}"));
+        wanted.add(
+            new ListenerPlan.Wanted(
+                new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT),
+                LoadBalancers.truncate(
+                    "clb-direct-ingress-" + frontend.object().getMetadata().getName(), 80),
+                "{}"));
       }
     }
     ListenerPlan plan = ListenerPlan.of(wanted, byKey(present));
@@ -258,7 +318,8 @@ final class LoadBalancerReconciler implements Reconciler {
       String[] ids = create(lbId, creation, settingsOf.get(creation.keys().get(0)));
       if (ids != null && ids.length == creation.keys().size()) {
         for (int i = 0; i < ids.length; i++) {
-          createdIds.put(creation.keys().get(i), ids[i]); // the answer lists them in the order of Ports
+          createdIds.put(
+              creation.keys().get(i), ids[i]); // the answer lists them in the order of Ports
         }
       } else {
         unknownIds = true;
@@ -267,15 +328,21 @@ final class LoadBalancerReconciler implements Reconciler {
     for (Listener listener : present) {
       ListenerPlan.Key key = key(listener);
       if (key != null && plan.existing().containsKey(key) && settingsOf.containsKey(key)) {
-        Optional<ModifyListenerRequest> modify = settingsOf.get(key).settings().modification(lbId, listener);
+        Optional<ModifyListenerRequest> modify =
+            settingsOf.get(key).settings().modification(lbId, listener);
         if (modify.isPresent()) {
-          loadBalancers.gateway().write("ModifyListener", lbId, c -> c.ModifyListener(modify.get()).getRequestId());
+          loadBalancers
+              .gateway()
+              .write("ModifyListener", lbId, c -> c.ModifyListener(modify.get()).getRequestId());
         }
       }
     }
-    // Rules need the HTTP listener's id and report theirs in a read: read again then, or when an answer
+    // Rules need the HTTP listener's id and report theirs in a read: read again then, or when an
+    // answer
     // did not name the listeners it made.
-    boolean httpCreated = createdIds.containsKey(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
+    boolean httpCreated =
+        createdIds.containsKey(
+            new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
     if (unknownIds || httpCreated) {
       present = loadBalancers.listeners(lbId);
       createdIds.clear();
@@ -283,20 +350,28 @@ final class LoadBalancerReconciler implements Reconciler {
     if (ingressRules(lbId, served, configsOf, present)) {
       present = loadBalancers.listeners(lbId);
     }
-    Listener http = LoadBalancers.find(present, IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT);
+    Listener http =
+        LoadBalancers.find(present, IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT);
     Map<RuleKey, String> locationIds = new HashMap<>();
     if (http != null) {
-      IngressLoadBalancers.rules(http).forEach((rule, output) -> locationIds.put(rule, output.getLocationId()));
+      IngressLoadBalancers.rules(http)
+          .forEach((rule, output) -> locationIds.put(rule, output.getLocationId()));
     }
     Map<ListenerPlan.Key, String> listeners = byKey(present);
     listeners.putAll(createdIds);
-    Layout layout = new Layout(inputs.toString(), Map.copyOf(listeners), Map.copyOf(locationIds), clock.instant());
+    Layout layout =
+        new Layout(
+            inputs.toString(), Map.copyOf(listeners), Map.copyOf(locationIds), clock.instant());
     layouts.put(lbId, layout);
     return layout;
   }
 
-  /** The request a new listener is made with, less its port and name: listeners made alike share a call. */
-  private static CreateListenerRequest creationTemplate(ListenerPlan.Key key, ListenerSettings settings) {
+  /**
+   * The request a new listener is made with, less its port and name: listeners made alike share a
+   * call.
+   */
+  private static CreateListenerRequest creationTemplate(
+      ListenerPlan.Key key, ListenerSettings settings) {
     CreateListenerRequest request = new CreateListenerRequest();
     request.setProtocol(key.protocol());
     request.setHealthCheck(ServiceLoadBalancers.defaultHealthCheck());
@@ -304,35 +379,54 @@ final class LoadBalancerReconciler implements Reconciler {
     return request;
   }
 
-  /** @return the ids of the listeners made, in the order of their ports, or null when the answer did not say */
-  private String[] create(String lbId, ListenerPlan.Creation creation, TkeServiceConfigInformer.Lookup config) throws ClbOperationException {
+  /**
+   * @return the ids of the listeners made, in the order of their ports, or null when the answer did
+   *     not say
+   */
+  private String[] create(
+      String lbId, ListenerPlan.Creation creation, TkeServiceConfigInformer.Lookup config)
+      throws ClbOperationException {
     CreateListenerRequest request;
     if (IngressLoadBalancers.PROTOCOL.equals(creation.protocol())) {
-      request = new CreateListenerRequest(); // an L7 listener takes no health check: its rules have them
+      request =
+          new CreateListenerRequest(); // an L7 listener takes no health check: its rules have them
       request.setProtocol(creation.protocol());
     } else {
-      request = creationTemplate(creation.keys().get(0), config == null ? ListenerSettings.NONE : config.settings());
+      request =
+          creationTemplate(
+              creation.keys().get(0), config == null ? ListenerSettings.NONE : config.settings());
     }
     request.setLoadBalancerId(lbId);
     request.setPorts(creation.keys().stream().map(k -> (long) k.port()).toArray(Long[]::new));
     request.setListenerNames(creation.names().toArray(String[]::new));
     String[][] ids = new String[1][];
-    loadBalancers.gateway().write("CreateListener", lbId, c -> {
-      CreateListenerResponse response = c.CreateListener(request);
-      ids[0] = response.getListenerIds();
-      return response.getRequestId();
-    });
+    loadBalancers
+        .gateway()
+        .write(
+            "CreateListener",
+            lbId,
+            c -> {
+              CreateListenerResponse response = c.CreateListener(request);
+              ids[0] = response.getListenerIds();
+              return response.getRequestId();
+            });
     return ids[0];
   }
 
   /**
-   * Each Ingress's rules on the HTTP:80 listener made to match it; a releasing Ingress's own rules deleted.
+   * Each Ingress's rules on the HTTP:80 listener made to match it; a releasing Ingress's own rules
+   * deleted.
    *
    * @return whether rules were created or deleted (the listener must be read again for their ids)
    */
-  private boolean ingressRules(String lbId, List<Served> served, Map<FrontendKey, TkeServiceConfigInformer.Lookup> configsOf,
-      Listener[] present) throws ClbOperationException, ApiException {
-    Listener listener = LoadBalancers.find(present, IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT);
+  private boolean ingressRules(
+      String lbId,
+      List<Served> served,
+      Map<FrontendKey, TkeServiceConfigInformer.Lookup> configsOf,
+      Listener[] present)
+      throws ClbOperationException, ApiException {
+    Listener listener =
+        LoadBalancers.find(present, IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT);
     if (listener == null) {
       return false;
     }
@@ -346,11 +440,12 @@ final class LoadBalancerReconciler implements Reconciler {
       Set<RuleKey> managed = IngressReconciler.managedRules(ingress);
       if (frontend.releasing()) {
         List<String> obsolete = new ArrayList<>();
-        existing.forEach((rule, output) -> {
-          if (managed.contains(rule)) {
-            obsolete.add(output.getLocationId());
-          }
-        });
+        existing.forEach(
+            (rule, output) -> {
+              if (managed.contains(rule)) {
+                obsolete.add(output.getLocationId());
+              }
+            });
         ingressCalls.deleteRules(lbId, listener, obsolete);
         changed |= !obsolete.isEmpty();
         continue;
@@ -360,20 +455,35 @@ final class LoadBalancerReconciler implements Reconciler {
       Set<RuleKey> wantedRules = new LinkedHashSet<>();
       routes.routes().forEach(r -> wantedRules.add(r.rule()));
       RulePlan plan = RulePlan.of(wantedRules, existing.keySet(), managed);
-      support.writer().annotate(ingress, Map.of(IngressReconciler.MANAGED_RULES_ANNOTATION, IngressReconciler.format(plan.managedDuring())));
+      support
+          .writer()
+          .annotate(
+              ingress,
+              Map.of(
+                  IngressReconciler.MANAGED_RULES_ANNOTATION,
+                  IngressReconciler.format(plan.managedDuring())));
       ingressCalls.createRules(lbId, listener, vip, plan.create(), settings);
       List<String> obsolete = new ArrayList<>();
       plan.delete().forEach(rule -> obsolete.add(existing.get(rule).getLocationId()));
       ingressCalls.deleteRules(lbId, listener, obsolete);
       for (RuleKey rule : wantedRules) {
         if (existing.containsKey(rule)) {
-          Optional<ModifyRuleRequest> modify = settings.modification(lbId, vip, listener, existing.get(rule));
+          Optional<ModifyRuleRequest> modify =
+              settings.modification(lbId, vip, listener, existing.get(rule));
           if (modify.isPresent()) {
-            loadBalancers.gateway().write("ModifyRule", lbId, c -> c.ModifyRule(modify.get()).getRequestId());
+            loadBalancers
+                .gateway()
+                .write("ModifyRule", lbId, c -> c.ModifyRule(modify.get()).getRequestId());
           }
         }
       }
-      support.writer().annotate(ingress, Map.of(IngressReconciler.MANAGED_RULES_ANNOTATION, IngressReconciler.format(plan.managedAfter())));
+      support
+          .writer()
+          .annotate(
+              ingress,
+              Map.of(
+                  IngressReconciler.MANAGED_RULES_ANNOTATION,
+                  IngressReconciler.format(plan.managedAfter())));
       changed |= !plan.create().isEmpty() || !plan.delete().isEmpty();
     }
     return changed;
@@ -390,23 +500,45 @@ final class LoadBalancerReconciler implements Reconciler {
           listenerIds.put(port.getPort(), id);
         }
       }
-      return DesiredBackends.of(service, support.selected(service), lbId, listenerIds,
+      return DesiredBackends.of(
+          service,
+          support.selected(service),
+          lbId,
+          listenerIds,
           support.termination(service, FrontendAnnotations.SERVICE));
     }
     V1Ingress ingress = (V1Ingress) frontend.object();
-    String listenerId = layout.listeners().get(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
-    return DesiredBackends.ofIngress(ingress, IngressRoutes.of(ingress, frontend.placement().vip()), serviceIn(ingress),
-        support::selected, lbId, listenerId, layout.locationIds(), support.termination(ingress, FrontendAnnotations.INGRESS));
+    String listenerId =
+        layout
+            .listeners()
+            .get(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
+    return DesiredBackends.ofIngress(
+        ingress,
+        IngressRoutes.of(ingress, frontend.placement().vip()),
+        serviceIn(ingress),
+        support::selected,
+        lbId,
+        listenerId,
+        layout.locationIds(),
+        support.termination(ingress, FrontendAnnotations.INGRESS));
   }
 
-  /** What the Pods wait on while the load balancer could not be read: their bindings, nothing bound. */
+  /**
+   * What the Pods wait on while the load balancer could not be read: their bindings, nothing bound.
+   */
   private DesiredBackends waiting(Served frontend, String lbId) {
     if (frontend.object() instanceof V1Service service) {
       return DesiredBackends.of(service, support.selected(service), null, Map.of());
     }
     V1Ingress ingress = (V1Ingress) frontend.object();
-    return DesiredBackends.ofIngress(ingress, IngressRoutes.of(ingress, frontend.placement().vip()), serviceIn(ingress),
-        support::selected, null, null, Map.of());
+    return DesiredBackends.ofIngress(
+        ingress,
+        IngressRoutes.of(ingress, frontend.placement().vip()),
+        serviceIn(ingress),
+        support::selected,
+        null,
+        null,
+        Map.of());
   }
 
   private Function<String, V1Service> serviceIn(V1Ingress ingress) {
@@ -415,34 +547,48 @@ final class LoadBalancerReconciler implements Reconciler {
   }
 
   /**
-   * Brings the targets of every group the frontends want (and of the groups a releasing frontend leaves)
-   * to what is wanted, in one read and one batch of calls. Groups nobody here wants (another owner's rules
-   * on a shared listener) are not touched.
+   * Brings the targets of every group the frontends want (and of the groups a releasing frontend
+   * leaves) to what is wanted, in one read and one batch of calls. Groups nobody here wants
+   * (another owner's rules on a shared listener) are not touched.
    *
    * @return listener ids that refused targets for quota
    */
-  private Set<String> converge(String lbId, List<Served> served, Map<FrontendKey, DesiredBackends> desired, Layout layout)
+  private Set<String> converge(
+      String lbId, List<Served> served, Map<FrontendKey, DesiredBackends> desired, Layout layout)
       throws ClbOperationException {
     Map<BackendGroup, Map<TargetAddress, Integer>> wanted = new HashMap<>();
     Map<TargetAddress, TerminatingPod> terminating = new HashMap<>();
     for (Served frontend : served) {
       if (frontend.releasing()) {
-        releasedGroups(lbId, frontend, layout).forEach(group -> wanted.putIfAbsent(group, new HashMap<>()));
+        releasedGroups(lbId, frontend, layout)
+            .forEach(group -> wanted.putIfAbsent(group, new HashMap<>()));
       }
     }
-    desired.values().forEach(d -> {
-      d.targets().forEach((group, targets) -> wanted.computeIfAbsent(group, g -> new HashMap<>()).putAll(targets));
-      terminating.putAll(d.terminating());
-    });
+    desired
+        .values()
+        .forEach(
+            d -> {
+              d.targets()
+                  .forEach(
+                      (group, targets) ->
+                          wanted.computeIfAbsent(group, g -> new HashMap<>()).putAll(targets));
+              terminating.putAll(d.terminating());
+            });
     Applied last = applied.get(lbId);
-    if (last != null && last.targets().equals(wanted) && clock.instant().isBefore(last.read().plus(RESYNC))) {
+    if (last != null
+        && last.targets().equals(wanted)
+        && clock.instant().isBefore(last.read().plus(RESYNC))) {
       return Set.of(); // nothing changed since the CLB was last brought in line: no read, no write
     }
     Set<String> listenerIds = new TreeSet<>();
     wanted.keySet().forEach(group -> listenerIds.add(group.listenerId()));
-    Map<BackendGroup, Map<TargetAddress, Integer>> bound = support.targets().bound(lbId, listenerIds);
+    Map<BackendGroup, Map<TargetAddress, Integer>> bound =
+        support.targets().bound(lbId, listenerIds);
     List<TargetChanges> changes = new ArrayList<>();
-    wanted.forEach((group, want) -> changes.add(TargetChanges.diff(group, want, bound.getOrDefault(group, Map.of()), t -> true)));
+    wanted.forEach(
+        (group, want) ->
+            changes.add(
+                TargetChanges.diff(group, want, bound.getOrDefault(group, Map.of()), t -> true)));
     Set<String> quotaFull = support.execute(changes, terminating);
     if (quotaFull.isEmpty()) {
       applied.put(lbId, new Applied(copy(wanted), clock.instant()));
@@ -452,7 +598,10 @@ final class LoadBalancerReconciler implements Reconciler {
     return quotaFull;
   }
 
-  /** The groups whose targets a releasing frontend takes off: a Service's listeners, an Ingress's rules it used but did not make. */
+  /**
+   * The groups whose targets a releasing frontend takes off: a Service's listeners, an Ingress's
+   * rules it used but did not make.
+   */
   private List<BackendGroup> releasedGroups(String lbId, Served frontend, Layout layout) {
     List<BackendGroup> groups = new ArrayList<>();
     if (frontend.object() instanceof V1Service service) {
@@ -465,12 +614,16 @@ final class LoadBalancerReconciler implements Reconciler {
       return groups;
     }
     V1Ingress ingress = (V1Ingress) frontend.object();
-    String listenerId = layout.listeners().get(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
+    String listenerId =
+        layout
+            .listeners()
+            .get(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
     if (listenerId == null) {
       return groups;
     }
     Set<RuleKey> managed = IngressReconciler.managedRules(ingress);
-    for (IngressRoutes.Route route : IngressRoutes.of(ingress, frontend.placement().vip()).routes()) {
+    for (IngressRoutes.Route route :
+        IngressRoutes.of(ingress, frontend.placement().vip()).routes()) {
       String locationId = layout.locationIds().get(route.rule());
       if (locationId != null && !managed.contains(route.rule())) {
         groups.add(new BackendGroup(lbId, listenerId, locationId));
@@ -479,7 +632,8 @@ final class LoadBalancerReconciler implements Reconciler {
     return groups;
   }
 
-  private static Map<BackendGroup, Map<TargetAddress, Integer>> copy(Map<BackendGroup, Map<TargetAddress, Integer>> targets) {
+  private static Map<BackendGroup, Map<TargetAddress, Integer>> copy(
+      Map<BackendGroup, Map<TargetAddress, Integer>> targets) {
     Map<BackendGroup, Map<TargetAddress, Integer>> copy = new HashMap<>();
     targets.forEach((group, want) -> copy.put(group, Map.copyOf(want)));
     return copy;
@@ -497,12 +651,15 @@ final class LoadBalancerReconciler implements Reconciler {
   }
 
   private static ListenerPlan.Key key(Listener listener) {
-    return listener.getProtocol() == null || listener.getPort() == null ? null
+    return listener.getProtocol() == null || listener.getPort() == null
+        ? null
         : new ListenerPlan.Key(listener.getProtocol(), listener.getPort().intValue());
   }
 
   static List<V1ServicePort> ports(V1Service service) {
-    return service.getSpec() == null || service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
+    return service.getSpec() == null || service.getSpec().getPorts() == null
+        ? List.of()
+        : service.getSpec().getPorts();
   }
 
   static String protocol(V1ServicePort port) {

@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which load balancer each direct-access frontend uses, as its own reconcile found it. The load-balancer
- * reconcile serves every frontend placed on one load balancer together: one read and one batch of writes
- * for all of them. A frontend being released stays placed, marked, until that reconcile has taken its
- * targets off.
+ * Which load balancer each direct-access frontend uses, as its own reconcile found it. The
+ * load-balancer reconcile serves every frontend placed on one load balancer together: one read and
+ * one batch of writes for all of them. A frontend being released stays placed, marked, until that
+ * reconcile has taken its targets off.
  */
 final class Placements {
 
@@ -29,17 +29,24 @@ final class Placements {
   private final Map<FrontendKey, Placement> byFrontend = new ConcurrentHashMap<>();
   private final Set<FrontendKey> released = ConcurrentHashMap.newKeySet();
 
-  /** @return the load balancer it was placed on before when that was another one, else null */
+  /**
+   * @return the load balancer it was placed on before when that was another one, else null
+   */
   String place(FrontendKey frontend, String loadBalancerId, String vip) {
     released.remove(frontend);
-    Placement before = byFrontend.put(frontend, new Placement(frontend, loadBalancerId, vip, false));
-    return before == null || before.loadBalancerId().equals(loadBalancerId) ? null : before.loadBalancerId();
+    Placement before =
+        byFrontend.put(frontend, new Placement(frontend, loadBalancerId, vip, false));
+    return before == null || before.loadBalancerId().equals(loadBalancerId)
+        ? null
+        : before.loadBalancerId();
   }
 
   /** Its targets on this load balancer are to come off; {@link #released} says when they have. */
   void release(FrontendKey frontend, String loadBalancerId, String vip) {
     Placement current = byFrontend.get(frontend);
-    if (current == null || !current.releasing() || !current.loadBalancerId().equals(loadBalancerId)) {
+    if (current == null
+        || !current.releasing()
+        || !current.loadBalancerId().equals(loadBalancerId)) {
       released.remove(frontend);
       byFrontend.put(frontend, new Placement(frontend, loadBalancerId, vip, true));
     }
@@ -61,7 +68,9 @@ final class Placements {
     return byFrontend.get(frontend);
   }
 
-  /** @return the placement that was removed, or null */
+  /**
+   * @return the placement that was removed, or null
+   */
   Placement remove(FrontendKey frontend) {
     released.remove(frontend);
     return byFrontend.remove(frontend);

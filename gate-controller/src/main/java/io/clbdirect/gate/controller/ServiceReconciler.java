@@ -1,11 +1,11 @@
 package io.clbdirect.gate.controller;
 
-import io.clbdirect.gate.clb.LoadBalancerRefused;
-import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import io.clbdirect.core.DirectAccessRequest;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.clb.LoadBalancerRefused;
+import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.decide.DesiredBackends;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
@@ -24,9 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * A direct-access LoadBalancer Service up to its load balancer: found or made, its id recorded in
- * {@code service.kubernetes.io/loadbalance-id} and the VIP in its status, and the Service placed on it.
- * Released when it is deleted or loses the annotation: a load balancer made for it is deleted, otherwise
- * its targets come off first (by the load balancer's reconcile).
+ * {@code service.kubernetes.io/loadbalance-id} and the VIP in its status, and the Service placed on
+ * it. Released when it is deleted or loses the annotation: a load balancer made for it is deleted,
+ * otherwise its targets come off first (by the load balancer's reconcile).
  */
 final class ServiceReconciler implements FrontendReconciler {
 
@@ -38,14 +38,23 @@ final class ServiceReconciler implements FrontendReconciler {
   private final FrontendSupport support;
   private final BooleanSupplier directAccessAvailable;
   private final BooleanSupplier podIpsOutsideVpc;
+
   /** The load balancer is looked up again only when what the lookup reads changes. */
   private final Map<String, Found> found = new ConcurrentHashMap<>();
 
   private record Found(String inputs, String loadBalancerId, String vip) {}
 
-  /** @param loadBalancerChanged asks for the reconcile of a load balancer (by id) */
-  ServiceReconciler(Indexer<V1Service> services, DirectAccessRules rules, ServiceLoadBalancers loadBalancers, Placements placements,
-      Consumer<String> loadBalancerChanged, FrontendSupport support, BooleanSupplier directAccessAvailable,
+  /**
+   * @param loadBalancerChanged asks for the reconcile of a load balancer (by id)
+   */
+  ServiceReconciler(
+      Indexer<V1Service> services,
+      DirectAccessRules rules,
+      ServiceLoadBalancers loadBalancers,
+      Placements placements,
+      Consumer<String> loadBalancerChanged,
+      FrontendSupport support,
+      BooleanSupplier directAccessAvailable,
       BooleanSupplier podIpsOutsideVpc) {
     this.services = services;
     this.rules = rules;
@@ -68,7 +77,8 @@ final class ServiceReconciler implements FrontendReconciler {
   }
 
   @Override
-  public Outcome reconcile(FrontendKey key) throws FrontendFailure, ClbOperationException, ApiException {
+  public Outcome reconcile(FrontendKey key)
+      throws FrontendFailure, ClbOperationException, ApiException {
     V1Service service = services.getByKey(key.cacheKey());
     if (service == null) {
       found.remove(key.cacheKey());
@@ -78,7 +88,8 @@ final class ServiceReconciler implements FrontendReconciler {
     DirectAccessRequest request = rules.classify(service);
     boolean deleting = service.getMetadata().getDeletionTimestamp() != null;
     if (!deleting) {
-      support.judge(service, request); // asked for but not servable: said once, never silently ignored
+      support.judge(
+          service, request); // asked for but not servable: said once, never silently ignored
     }
     boolean finalized = FrontendWriter.hasFinalizer(service, FINALIZER);
     if (!request.directAccess() || deleting) {
@@ -94,27 +105,47 @@ final class ServiceReconciler implements FrontendReconciler {
     boolean outsideVpc = podIpsOutsideVpc.getAsBoolean();
     String inputs = lookupInputs(service, outsideVpc);
     Found lb = found.get(key.cacheKey());
-    String recorded = service.getMetadata().getAnnotations() == null ? null
-        : service.getMetadata().getAnnotations().get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION);
-    if (lb == null || !lb.inputs().equals(inputs) || recorded != null && !recorded.equals(lb.loadBalancerId())) {
-      LoadBalancerSpecs.Decision plan = support.plan(service, FrontendAnnotations.SERVICE, outsideVpc);
+    String recorded =
+        service.getMetadata().getAnnotations() == null
+            ? null
+            : service
+                .getMetadata()
+                .getAnnotations()
+                .get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION);
+    if (lb == null
+        || !lb.inputs().equals(inputs)
+        || recorded != null && !recorded.equals(lb.loadBalancerId())) {
+      LoadBalancerSpecs.Decision plan =
+          support.plan(service, FrontendAnnotations.SERVICE, outsideVpc);
       LoadBalancer resolved;
       try {
         resolved = loadBalancers.resolve(service, plan, outsideVpc);
       } catch (ClbOperationException e) {
         unplace(key);
         DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
-        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), e.code()));
+        throw new FrontendFailure(
+            e, new FrontendState(null, waiting.bindings(), Set.of(), e.code()));
       } catch (LoadBalancerRefused e) {
         unplace(key);
         DesiredBackends waiting = DesiredBackends.of(service, selected, null, Map.of());
-        throw new FrontendFailure(e, new FrontendState(null, waiting.bindings(), Set.of(), null, new FrontendState.Refusal(e.gateState(), e.getMessage())));
+        throw new FrontendFailure(
+            e,
+            new FrontendState(
+                null,
+                waiting.bindings(),
+                Set.of(),
+                null,
+                new FrontendState.Refusal(e.gateState(), e.getMessage())));
       }
-      support.loadBalancerAccepted(service, ServiceLoadBalancers.creationNote(resolved, plan, service));
+      support.loadBalancerAccepted(
+          service, ServiceLoadBalancers.creationNote(resolved, plan, service));
       lb = new Found(inputs, resolved.getLoadBalancerId(), resolved.getLoadBalancerVips()[0]);
       found.put(key.cacheKey(), lb);
     }
-    support.writer().annotate(service, Map.of(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
+    support
+        .writer()
+        .annotate(
+            service, Map.of(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
     support.writer().setVip(service, lb.vip());
     support.warnUngated(service, selected);
     String before = placements.place(key, lb.loadBalancerId(), lb.vip());
@@ -126,19 +157,26 @@ final class ServiceReconciler implements FrontendReconciler {
   }
 
   /**
-   * Takes the Service's Pods off its load balancer: deletes the load balancer when clb-direct created it
-   * for this Service (tags say so); otherwise its load balancer's reconcile deregisters the targets on the
-   * Service's listeners, leaving the load balancer and its listeners as they were found. The finalizer
-   * goes once that is done.
+   * Takes the Service's Pods off its load balancer: deletes the load balancer when clb-direct
+   * created it for this Service (tags say so); otherwise its load balancer's reconcile deregisters
+   * the targets on the Service's listeners, leaving the load balancer and its listeners as they
+   * were found. The finalizer goes once that is done.
    */
-  private Outcome release(FrontendKey key, V1Service service) throws ClbOperationException, ApiException {
-    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
-    String lbId = annotations.getOrDefault(ServiceLoadBalancers.RECORDED_LB_ANNOTATION,
-        annotations.get(ServiceLoadBalancers.EXISTING_LB_ANNOTATION));
+  private Outcome release(FrontendKey key, V1Service service)
+      throws ClbOperationException, ApiException {
+    Map<String, String> annotations =
+        service.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : service.getMetadata().getAnnotations();
+    String lbId =
+        annotations.getOrDefault(
+            ServiceLoadBalancers.RECORDED_LB_ANNOTATION,
+            annotations.get(ServiceLoadBalancers.EXISTING_LB_ANNOTATION));
     if (lbId != null && !placements.released(key)) {
       LoadBalancer lb = loadBalancers.describe(lbId);
       if (lb != null && !loadBalancers.deleteIfCreatedFor(lb, service)) {
-        placements.release(key, lbId, lb.getLoadBalancerVips() == null ? null : lb.getLoadBalancerVips()[0]);
+        placements.release(
+            key, lbId, lb.getLoadBalancerVips() == null ? null : lb.getLoadBalancerVips()[0]);
         loadBalancerChanged.accept(lbId);
         return Outcome.RELEASING;
       }
@@ -148,10 +186,15 @@ final class ServiceReconciler implements FrontendReconciler {
       loadBalancerChanged.accept(gone.loadBalancerId());
     }
     if (service.getMetadata().getDeletionTimestamp() == null) {
-      support.writer().annotate(service, Collections.singletonMap(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, null));
+      support
+          .writer()
+          .annotate(
+              service, Collections.singletonMap(ServiceLoadBalancers.RECORDED_LB_ANNOTATION, null));
       support.writer().setVip(service, null);
     }
-    support.writer().setFinalizer(service, FINALIZER, false); // last: its removal says the release is complete
+    support
+        .writer()
+        .setFinalizer(service, FINALIZER, false); // last: its removal says the release is complete
     return Outcome.GONE;
   }
 
@@ -163,11 +206,22 @@ final class ServiceReconciler implements FrontendReconciler {
     return Outcome.GONE;
   }
 
-  /** What the lookup reads besides the recorded id: the annotations naming or shaping the load balancer, and the network. */
+  /**
+   * What the lookup reads besides the recorded id: the annotations naming or shaping the load
+   * balancer, and the network.
+   */
   private static String lookupInputs(V1Service service, boolean podIpsOutsideVpc) {
-    Map<String, String> annotations = service.getMetadata().getAnnotations() == null ? new HashMap<>() : service.getMetadata().getAnnotations();
+    Map<String, String> annotations =
+        service.getMetadata().getAnnotations() == null
+            ? new HashMap<>()
+            : service.getMetadata().getAnnotations();
     FrontendAnnotations names = FrontendAnnotations.SERVICE;
-    return annotations.get(names.existingLoadBalancer()) + "|" + annotations.get(names.internalSubnet()) + "|"
-        + annotations.get(names.extensiveParameters()) + "|" + podIpsOutsideVpc;
+    return annotations.get(names.existingLoadBalancer())
+        + "|"
+        + annotations.get(names.internalSubnet())
+        + "|"
+        + annotations.get(names.extensiveParameters())
+        + "|"
+        + podIpsOutsideVpc;
   }
 }

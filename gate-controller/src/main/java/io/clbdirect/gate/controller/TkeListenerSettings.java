@@ -1,6 +1,5 @@
 package io.clbdirect.gate.controller;
 
-import io.clbdirect.gate.clb.ListenerSettings;
 import com.google.gson.JsonObject;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.HealthCheck;
@@ -15,15 +14,17 @@ import io.clbdirect.core.tkeconfig.ClbAttributes;
 import io.clbdirect.core.tkeconfig.ClbSettings;
 import io.clbdirect.core.tkeconfig.TkeServiceConfigParser;
 import io.clbdirect.core.tkeconfig.TkeServiceConfigSpec;
+import io.clbdirect.gate.clb.ListenerSettings;
 import io.clbdirect.gate.decide.IngressRoutes;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A valid TkeServiceConfig as CLB listener and rule attributes: the pure mapping
- * ({@link ClbAttributeMapping}) decides which attributes to set, this class copies them into SDK
- * requests, and the load-balancer reconcile sends them. A modified health check is sent whole — what the CLB has, with the configured fields
- * changed — so the CLB never has to guess about the fields left out.
+ * A valid TkeServiceConfig as CLB listener and rule attributes: the pure mapping ({@link
+ * ClbAttributeMapping}) decides which attributes to set, this class copies them into SDK requests,
+ * and the load-balancer reconcile sends them. A modified health check is sent whole — what the CLB
+ * has, with the configured fields changed — so the CLB never has to guess about the fields left
+ * out.
  */
 final class TkeListenerSettings implements ListenerSettings {
 
@@ -36,10 +37,14 @@ final class TkeListenerSettings implements ListenerSettings {
     this.spec = spec;
   }
 
-  /** @param resource the whole TkeServiceConfig as the API server serves it */
+  /**
+   * @param resource the whole TkeServiceConfig as the API server serves it
+   */
   static Parsed parse(JsonObject resource) {
     TkeServiceConfigParser.Result result = TkeServiceConfigParser.parse(resource);
-    return result.isValid() ? new Parsed(new TkeListenerSettings(result.spec()), List.of()) : new Parsed(null, result.errors());
+    return result.isValid()
+        ? new Parsed(new TkeListenerSettings(result.spec()), List.of())
+        : new Parsed(null, result.errors());
   }
 
   @Override
@@ -60,12 +65,19 @@ final class TkeListenerSettings implements ListenerSettings {
 
   @Override
   public Optional<ModifyListenerRequest> modification(String loadBalancerId, Listener listener) {
-    Optional<ClbSettings> settings = spec.settingsForL4Listener(listener.getProtocol(), listener.getPort().intValue());
+    Optional<ClbSettings> settings =
+        spec.settingsForL4Listener(listener.getProtocol(), listener.getPort().intValue());
     if (settings.isEmpty()) {
       return Optional.empty();
     }
-    AttributeChanges changes = ClbAttributeMapping.diff(settings.get(),
-        current(listener.getHealthCheck(), listener.getSessionExpireTime(), listener.getScheduler(), null));
+    AttributeChanges changes =
+        ClbAttributeMapping.diff(
+            settings.get(),
+            current(
+                listener.getHealthCheck(),
+                listener.getSessionExpireTime(),
+                listener.getScheduler(),
+                null));
     if (changes.isEmpty()) {
       return Optional.empty();
     }
@@ -82,8 +94,10 @@ final class TkeListenerSettings implements ListenerSettings {
   }
 
   @Override
-  public void onCreate(String protocol, int port, String vip, IngressRoutes.RuleKey rule, RuleInput input) {
-    Optional<ClbSettings> settings = spec.settingsForL7Rule(protocol, port, rule.domain(), rule.url(), vip);
+  public void onCreate(
+      String protocol, int port, String vip, IngressRoutes.RuleKey rule, RuleInput input) {
+    Optional<ClbSettings> settings =
+        spec.settingsForL7Rule(protocol, port, rule.domain(), rule.url(), vip);
     if (settings.isEmpty()) {
       return;
     }
@@ -101,14 +115,26 @@ final class TkeListenerSettings implements ListenerSettings {
   }
 
   @Override
-  public Optional<ModifyRuleRequest> modification(String loadBalancerId, String vip, Listener listener, RuleOutput rule) {
-    Optional<ClbSettings> settings = spec.settingsForL7Rule(listener.getProtocol(), listener.getPort().intValue(), rule.getDomain(),
-        rule.getUrl(), vip);
+  public Optional<ModifyRuleRequest> modification(
+      String loadBalancerId, String vip, Listener listener, RuleOutput rule) {
+    Optional<ClbSettings> settings =
+        spec.settingsForL7Rule(
+            listener.getProtocol(),
+            listener.getPort().intValue(),
+            rule.getDomain(),
+            rule.getUrl(),
+            vip);
     if (settings.isEmpty()) {
       return Optional.empty();
     }
-    AttributeChanges changes = ClbAttributeMapping.diff(settings.get(),
-        current(rule.getHealthCheck(), rule.getSessionExpireTime(), rule.getScheduler(), rule.getForwardType()));
+    AttributeChanges changes =
+        ClbAttributeMapping.diff(
+            settings.get(),
+            current(
+                rule.getHealthCheck(),
+                rule.getSessionExpireTime(),
+                rule.getScheduler(),
+                rule.getForwardType()));
     if (changes.isEmpty()) {
       return Optional.empty();
     }
@@ -126,15 +152,33 @@ final class TkeListenerSettings implements ListenerSettings {
     return Optional.of(request);
   }
 
-  private static ClbAttributes current(HealthCheck check, Long sessionExpireTime, String scheduler, String forwardType) {
+  private static ClbAttributes current(
+      HealthCheck check, Long sessionExpireTime, String scheduler, String forwardType) {
     HealthCheck c = check == null ? new HealthCheck() : check;
-    return new ClbAttributes(c.getHealthSwitch(), c.getTimeOut(), c.getIntervalTime(), c.getHealthNum(), c.getUnHealthNum(),
-        c.getHttpCode(), c.getHttpCheckPath(), c.getHttpCheckDomain(), c.getHttpCheckMethod(), sessionExpireTime, scheduler, forwardType);
+    return new ClbAttributes(
+        c.getHealthSwitch(),
+        c.getTimeOut(),
+        c.getIntervalTime(),
+        c.getHealthNum(),
+        c.getUnHealthNum(),
+        c.getHttpCode(),
+        c.getHttpCheckPath(),
+        c.getHttpCheckDomain(),
+        c.getHttpCheckMethod(),
+        sessionExpireTime,
+        scheduler,
+        forwardType);
   }
 
   private static boolean touchesHealthCheck(ClbAttributes a) {
-    return a.healthSwitch() != null || a.timeout() != null || a.intervalTime() != null || a.healthNum() != null
-        || a.unHealthNum() != null || a.httpCode() != null || a.httpCheckPath() != null || a.httpCheckDomain() != null
+    return a.healthSwitch() != null
+        || a.timeout() != null
+        || a.intervalTime() != null
+        || a.healthNum() != null
+        || a.unHealthNum() != null
+        || a.httpCode() != null
+        || a.httpCheckPath() != null
+        || a.httpCheckDomain() != null
         || a.httpCheckMethod() != null;
   }
 

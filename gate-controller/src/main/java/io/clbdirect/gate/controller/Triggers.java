@@ -19,9 +19,10 @@ import java.util.function.Consumer;
 
 /**
  * Watch events to work: a Service or Ingress change queues that frontend (and the Ingresses using a
- * changed Service); a Pod change queues only the load balancers of the frontends that select it, before or
- * after the change. Events that change nothing the controller reads — status-only updates of frontends
- * (its own VIP writes), Pod updates {@link PodChange} calls irrelevant (its own gate patches) — are dropped.
+ * changed Service); a Pod change queues only the load balancers of the frontends that select it,
+ * before or after the change. Events that change nothing the controller reads — status-only updates
+ * of frontends (its own VIP writes), Pod updates {@link PodChange} calls irrelevant (its own gate
+ * patches) — are dropped.
  */
 final class Triggers {
 
@@ -38,8 +39,14 @@ final class Triggers {
    * @param loadBalancer queues a load balancer's reconcile
    * @param frontendDeleted a Service or Ingress is gone (what was remembered about it can go)
    */
-  Triggers(SharedIndexInformer<V1Service> services, SharedIndexInformer<V1Ingress> ingresses, SharedIndexInformer<V1Pod> pods,
-      DirectAccessRules rules, Placements placements, Consumer<FrontendKey> frontend, Consumer<String> loadBalancer,
+  Triggers(
+      SharedIndexInformer<V1Service> services,
+      SharedIndexInformer<V1Ingress> ingresses,
+      SharedIndexInformer<V1Pod> pods,
+      DirectAccessRules rules,
+      Placements placements,
+      Consumer<FrontendKey> frontend,
+      Consumer<String> loadBalancer,
       Consumer<KubernetesObject> frontendDeleted) {
     this.frontendDeleted = frontendDeleted;
     this.services = services;
@@ -48,58 +55,77 @@ final class Triggers {
     this.placements = placements;
     this.frontend = frontend;
     this.loadBalancer = loadBalancer;
-    services.addEventHandler(new Handler<>() {
-      @Override
-      void changed(V1Service before, V1Service after) {
-        if (before == null || after == null || frontendChanged(before.getMetadata(), after.getMetadata())
-            || !Objects.equals(before.getSpec(), after.getSpec())) {
-          V1Service service = after != null ? after : before;
-          frontend.accept(FrontendKey.service(service.getMetadata().getNamespace(), service.getMetadata().getName()));
-          ingressesOf(service.getMetadata().getNamespace(), service.getMetadata().getName());
-        }
-        if (after == null) {
-          frontendDeleted.accept(before);
-        }
-      }
-    });
-    ingresses.addEventHandler(new Handler<>() {
-      @Override
-      void changed(V1Ingress before, V1Ingress after) {
-        if (before == null || after == null || frontendChanged(before.getMetadata(), after.getMetadata())
-            || !Objects.equals(before.getSpec(), after.getSpec())) {
-          V1Ingress ingress = after != null ? after : before;
-          frontend.accept(FrontendKey.ingress(ingress.getMetadata().getNamespace(), ingress.getMetadata().getName()));
-        }
-        if (after == null) {
-          frontendDeleted.accept(before);
-        }
-      }
-    });
-    pods.addEventHandler(new Handler<>() {
-      @Override
-      void changed(V1Pod before, V1Pod after) {
-        if (PodChange.matters(before, after)) {
-          podChanged(before, after);
-        }
-      }
-    });
+    services.addEventHandler(
+        new Handler<>() {
+          @Override
+          void changed(V1Service before, V1Service after) {
+            if (before == null
+                || after == null
+                || frontendChanged(before.getMetadata(), after.getMetadata())
+                || !Objects.equals(before.getSpec(), after.getSpec())) {
+              V1Service service = after != null ? after : before;
+              frontend.accept(
+                  FrontendKey.service(
+                      service.getMetadata().getNamespace(), service.getMetadata().getName()));
+              ingressesOf(service.getMetadata().getNamespace(), service.getMetadata().getName());
+            }
+            if (after == null) {
+              frontendDeleted.accept(before);
+            }
+          }
+        });
+    ingresses.addEventHandler(
+        new Handler<>() {
+          @Override
+          void changed(V1Ingress before, V1Ingress after) {
+            if (before == null
+                || after == null
+                || frontendChanged(before.getMetadata(), after.getMetadata())
+                || !Objects.equals(before.getSpec(), after.getSpec())) {
+              V1Ingress ingress = after != null ? after : before;
+              frontend.accept(
+                  FrontendKey.ingress(
+                      ingress.getMetadata().getNamespace(), ingress.getMetadata().getName()));
+            }
+            if (after == null) {
+              frontendDeleted.accept(before);
+            }
+          }
+        });
+    pods.addEventHandler(
+        new Handler<>() {
+          @Override
+          void changed(V1Pod before, V1Pod after) {
+            if (PodChange.matters(before, after)) {
+              podChanged(before, after);
+            }
+          }
+        });
   }
 
-  /** Metadata a frontend's reconcile reads: annotations, labels, finalizers, deletion, generation. */
+  /**
+   * Metadata a frontend's reconcile reads: annotations, labels, finalizers, deletion, generation.
+   */
   private static boolean frontendChanged(V1ObjectMeta before, V1ObjectMeta after) {
-    return !Objects.equals(before.getAnnotations(), after.getAnnotations()) || !Objects.equals(before.getLabels(), after.getLabels())
+    return !Objects.equals(before.getAnnotations(), after.getAnnotations())
+        || !Objects.equals(before.getLabels(), after.getLabels())
         || !Objects.equals(before.getFinalizers(), after.getFinalizers())
         || !Objects.equals(before.getDeletionTimestamp(), after.getDeletionTimestamp())
-        || !Objects.equals(before.getGeneration(), after.getGeneration()) || !Objects.equals(before.getUid(), after.getUid());
+        || !Objects.equals(before.getGeneration(), after.getGeneration())
+        || !Objects.equals(before.getUid(), after.getUid());
   }
 
   /** Every frontend, e.g. when a term starts or the TkeServiceConfig CRD appears. */
   void everything() {
     for (V1Service service : services.getIndexer().list()) {
-      frontend.accept(FrontendKey.service(service.getMetadata().getNamespace(), service.getMetadata().getName()));
+      frontend.accept(
+          FrontendKey.service(
+              service.getMetadata().getNamespace(), service.getMetadata().getName()));
     }
     for (V1Ingress ingress : ingresses.getIndexer().list()) {
-      frontend.accept(FrontendKey.ingress(ingress.getMetadata().getNamespace(), ingress.getMetadata().getName()));
+      frontend.accept(
+          FrontendKey.ingress(
+              ingress.getMetadata().getNamespace(), ingress.getMetadata().getName()));
     }
   }
 
@@ -120,7 +146,8 @@ final class Triggers {
   /** The direct-access Ingresses of a namespace that use this backend Service. */
   private void ingressesOf(String namespace, String serviceName) {
     for (V1Ingress ingress : ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, namespace)) {
-      if ((rules.isDirectAccessIngress(ingress) || FrontendWriter.hasFinalizer(ingress, FrontendReconciler.FINALIZER))
+      if ((rules.isDirectAccessIngress(ingress)
+              || FrontendWriter.hasFinalizer(ingress, FrontendReconciler.FINALIZER))
           && DirectAccessRules.backendServiceNames(ingress).contains(serviceName)) {
         frontend.accept(FrontendKey.ingress(namespace, ingress.getMetadata().getName()));
       }
@@ -134,14 +161,17 @@ final class Triggers {
     Map<String, String> labelsAfter = after == null ? null : after.getMetadata().getLabels();
     Set<String> selecting = new LinkedHashSet<>();
     for (V1Service service : services.getIndexer().byIndex(Caches.NAMESPACE_INDEX, namespace)) {
-      Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+      Map<String, String> selector =
+          service.getSpec() == null ? null : service.getSpec().getSelector();
       if (selector == null || selector.isEmpty()) {
         continue;
       }
-      if (LabelSelectors.selects(selector, labelsAfter) || labelsBefore != null && LabelSelectors.selects(selector, labelsBefore)) {
+      if (LabelSelectors.selects(selector, labelsAfter)
+          || labelsBefore != null && LabelSelectors.selects(selector, labelsBefore)) {
         String name = service.getMetadata().getName();
         selecting.add(name);
-        if (rules.isDirectAccessService(service) || FrontendWriter.hasFinalizer(service, FrontendReconciler.FINALIZER)) {
+        if (rules.isDirectAccessService(service)
+            || FrontendWriter.hasFinalizer(service, FrontendReconciler.FINALIZER)) {
           served(FrontendKey.service(namespace, name));
         }
       }
@@ -150,8 +180,10 @@ final class Triggers {
       return;
     }
     for (V1Ingress ingress : ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, namespace)) {
-      if ((rules.isDirectAccessIngress(ingress) || FrontendWriter.hasFinalizer(ingress, FrontendReconciler.FINALIZER))
-          && DirectAccessRules.backendServiceNames(ingress).stream().anyMatch(selecting::contains)) {
+      if ((rules.isDirectAccessIngress(ingress)
+              || FrontendWriter.hasFinalizer(ingress, FrontendReconciler.FINALIZER))
+          && DirectAccessRules.backendServiceNames(ingress).stream()
+              .anyMatch(selecting::contains)) {
         served(FrontendKey.ingress(namespace, ingress.getMetadata().getName()));
       }
     }
@@ -168,7 +200,8 @@ final class Triggers {
   }
 
   /** Add, update and delete as one call with the object before and after (null when absent). */
-  private abstract static class Handler<T extends KubernetesObject> implements ResourceEventHandler<T> {
+  private abstract static class Handler<T extends KubernetesObject>
+      implements ResourceEventHandler<T> {
     abstract void changed(T before, T after);
 
     @Override

@@ -11,13 +11,19 @@ import java.util.Objects;
  * @param state what the CLB says of the target
  * @param detail extra words for the message (an API error code, a quota), or null
  */
-public record BackendObservation(String frontend, String loadBalancerId, String listenerId, State state, String detail) {
+public record BackendObservation(
+    String frontend, String loadBalancerId, String listenerId, State state, String detail) {
 
   /** The CLB's view of one target, as the gate cares about it. */
   public enum State {
-    /** clb-direct will not use or make the frontend's load balancer as it stands; the detail says why. */
+    /**
+     * clb-direct will not use or make the frontend's load balancer as it stands; the detail says
+     * why.
+     */
     REFUSED,
-    /** The load balancer the frontend names does not exist; the detail names it and the annotation. */
+    /**
+     * The load balancer the frontend names does not exist; the detail names it and the annotation.
+     */
     LOAD_BALANCER_NOT_FOUND,
     LISTENER_MISSING,
     NOT_BOUND,
@@ -30,8 +36,8 @@ public record BackendObservation(String frontend, String loadBalancerId, String 
     HEALTH_CHECK_OFF;
 
     /**
-     * The user must act before anything is bound (clb-direct deregisters nothing for it, so a Pod already
-     * serving keeps its gate).
+     * The user must act before anything is bound (clb-direct deregisters nothing for it, so a Pod
+     * already serving keeps its gate).
      */
     public boolean refusal() {
       return this == REFUSED || this == LOAD_BALANCER_NOT_FOUND;
@@ -59,6 +65,8 @@ public record BackendObservation(String frontend, String loadBalancerId, String 
 
   String where() {
     String lb = loadBalancerId == null ? "its load balancer" : "load balancer " + loadBalancerId;
-    return listenerId == null ? frontend + " on " + lb : frontend + " on " + lb + " listener " + listenerId;
+    return listenerId == null
+        ? frontend + " on " + lb
+        : frontend + " on " + lb + " listener " + listenerId;
   }
 }

@@ -10,11 +10,17 @@ import java.util.List;
 public enum BackendRole {
   /** Registered with its normal weight: Ready, or held back only by clb-direct's own gate. */
   SERVE,
-  /** Registered with weight 0: terminating with graceful shutdown or deletion, so no new connections arrive. */
+  /**
+   * Registered with weight 0: terminating with graceful shutdown or deletion, so no new connections
+   * arrive.
+   */
   DRAIN,
   /** Not registered (deregistered if it is). */
   REMOVE,
-  /** Nothing can be registered: no Pod IP yet, or host network. Existing targets are left to the diff. */
+  /**
+   * Nothing can be registered: no Pod IP yet, or host network. Existing targets are left to the
+   * diff.
+   */
   NONE;
 
   /**
@@ -32,10 +38,13 @@ public enum BackendRole {
     if (pod.getMetadata() != null && pod.getMetadata().getDeletionTimestamp() != null) {
       return termination.drainsDeletedPods() ? DRAIN : REMOVE;
     }
-    if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getStatus().getPodIP().isEmpty()) {
+    if (pod.getStatus() == null
+        || pod.getStatus().getPodIP() == null
+        || pod.getStatus().getPodIP().isEmpty()) {
       return NONE;
     }
-    List<V1PodCondition> conditions = pod.getStatus().getConditions() == null ? List.of() : pod.getStatus().getConditions();
+    List<V1PodCondition> conditions =
+        pod.getStatus().getConditions() == null ? List.of() : pod.getStatus().getConditions();
     if (isTrue(conditions, "Ready")) {
       return SERVE;
     }
@@ -48,8 +57,10 @@ public enum BackendRole {
   }
 
   private static boolean onlyOurGateIsPending(V1Pod pod, List<V1PodCondition> conditions) {
-    List<V1PodReadinessGate> gates = pod.getSpec() == null || pod.getSpec().getReadinessGates() == null
-        ? List.of() : pod.getSpec().getReadinessGates();
+    List<V1PodReadinessGate> gates =
+        pod.getSpec() == null || pod.getSpec().getReadinessGates() == null
+            ? List.of()
+            : pod.getSpec().getReadinessGates();
     boolean ours = false;
     for (V1PodReadinessGate gate : gates) {
       if (WellKnown.READINESS_GATE.equals(gate.getConditionType())) {
@@ -62,6 +73,7 @@ public enum BackendRole {
   }
 
   private static boolean isTrue(List<V1PodCondition> conditions, String type) {
-    return conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    return conditions.stream()
+        .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }

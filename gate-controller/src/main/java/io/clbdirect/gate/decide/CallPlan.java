@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the changes of many backend groups into as few CLB calls as the per-call limits allow,
- * per load balancer: BatchRegisterTargets / BatchDeregisterTargets take up to 500 targets across
- * listeners of one load balancer; BatchModifyTargetWeight takes up to 500 (50 per group entry). Pure.
+ * Turns the changes of many backend groups into as few CLB calls as the per-call limits allow, per
+ * load balancer: BatchRegisterTargets / BatchDeregisterTargets take up to 500 targets across
+ * listeners of one load balancer; BatchModifyTargetWeight takes up to 500 (50 per group entry).
+ * Pure.
  */
 public final class CallPlan {
 
@@ -32,37 +33,51 @@ public final class CallPlan {
   private CallPlan() {}
 
   /**
-   * Calls in a safe order per load balancer: register first (new Pods receive traffic before old ones
-   * leave), then weight changes, then deregistration.
+   * Calls in a safe order per load balancer: register first (new Pods receive traffic before old
+   * ones leave), then weight changes, then deregistration.
    */
   public static List<Call> plan(Collection<TargetChanges> changes) {
     Map<String, List<TargetChanges>> byLoadBalancer = new LinkedHashMap<>();
-    changes.stream().filter(c -> !c.isEmpty())
-        .sorted(java.util.Comparator.comparing((TargetChanges c) -> c.group().loadBalancerId())
-            .thenComparing(c -> c.group().listenerId()).thenComparing(c -> String.valueOf(c.group().locationId())))
-        .forEach(c -> byLoadBalancer.computeIfAbsent(c.group().loadBalancerId(), k -> new ArrayList<>()).add(c));
+    changes.stream()
+        .filter(c -> !c.isEmpty())
+        .sorted(
+            java.util.Comparator.comparing((TargetChanges c) -> c.group().loadBalancerId())
+                .thenComparing(c -> c.group().listenerId())
+                .thenComparing(c -> String.valueOf(c.group().locationId())))
+        .forEach(
+            c ->
+                byLoadBalancer
+                    .computeIfAbsent(c.group().loadBalancerId(), k -> new ArrayList<>())
+                    .add(c));
     List<Call> calls = new ArrayList<>();
-    byLoadBalancer.forEach((lb, groups) -> {
-      List<Item> register = new ArrayList<>();
-      List<Item> reweight = new ArrayList<>();
-      List<Item> deregister = new ArrayList<>();
-      for (TargetChanges change : groups) {
-        change.register().entrySet().stream().sorted(Map.Entry.comparingByKey())
-            .forEach(e -> register.add(new Item(change.group(), e.getKey(), e.getValue())));
-        change.reweight().entrySet().stream().sorted(Map.Entry.comparingByKey())
-            .forEach(e -> reweight.add(new Item(change.group(), e.getKey(), e.getValue())));
-        change.deregister().forEach(t -> deregister.add(new Item(change.group(), t, 0)));
-      }
-      chunk(Action.BatchRegisterTargets, lb, register, calls);
-      chunkWeights(lb, reweight, calls);
-      chunk(Action.BatchDeregisterTargets, lb, deregister, calls);
-    });
+    byLoadBalancer.forEach(
+        (lb, groups) -> {
+          List<Item> register = new ArrayList<>();
+          List<Item> reweight = new ArrayList<>();
+          List<Item> deregister = new ArrayList<>();
+          for (TargetChanges change : groups) {
+            change.register().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> register.add(new Item(change.group(), e.getKey(), e.getValue())));
+            change.reweight().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> reweight.add(new Item(change.group(), e.getKey(), e.getValue())));
+            change.deregister().forEach(t -> deregister.add(new Item(change.group(), t, 0)));
+          }
+          chunk(Action.BatchRegisterTargets, lb, register, calls);
+          chunkWeights(lb, reweight, calls);
+          chunk(Action.BatchDeregisterTargets, lb, deregister, calls);
+        });
     return calls;
   }
 
   private static void chunk(Action action, String lb, List<Item> items, List<Call> calls) {
     for (int start = 0; start < items.size(); start += BATCH_TARGETS) {
-      calls.add(new Call(action, lb, List.copyOf(items.subList(start, Math.min(items.size(), start + BATCH_TARGETS)))));
+      calls.add(
+          new Call(
+              action,
+              lb,
+              List.copyOf(items.subList(start, Math.min(items.size(), start + BATCH_TARGETS)))));
     }
   }
 

@@ -5,7 +5,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.TreeSet;
 
-/** JSON with object keys sorted, so the same content always reads the same whatever order the user wrote. */
+/**
+ * JSON with object keys sorted, so the same content always reads the same whatever order the user
+ * wrote.
+ */
 final class CanonicalJson {
 
   private CanonicalJson() {}

@@ -16,25 +16,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The CreateLoadBalancer fields a frontend asks for in TKE's {@code extensiveParameters} annotation, e.g.
- * {@code {"ZoneId":"ap-guangzhou-1"}}. Checked against the official SDK's own request model, so the schema
- * is Tencent's, not a copy: a field the model does not have, or a value of the wrong JSON type, is refused
- * with its path. Fields clb-direct sets itself are refused too, because a user value would either be
- * overwritten silently or break what clb-direct relies on (the VPC, the owner tags, one load balancer
- * per frontend). Pure.
+ * The CreateLoadBalancer fields a frontend asks for in TKE's {@code extensiveParameters}
+ * annotation, e.g. {@code {"ZoneId":"ap-guangzhou-1"}}. Checked against the official SDK's own
+ * request model, so the schema is Tencent's, not a copy: a field the model does not have, or a
+ * value of the wrong JSON type, is refused with its path. Fields clb-direct sets itself are refused
+ * too, because a user value would either be overwritten silently or break what clb-direct relies on
+ * (the VPC, the owner tags, one load balancer per frontend). Pure.
  */
 public final class ExtensiveParameters {
 
   /** Set by clb-direct on every load balancer it creates. */
-  public static final Set<String> OWNED = Set.of("VpcId", "LoadBalancerType", "SubnetId", "Tags", "ClientToken", "Number");
+  public static final Set<String> OWNED =
+      Set.of("VpcId", "LoadBalancerType", "SubnetId", "Tags", "ClientToken", "Number");
 
-  private static final Map<Class<?>, Map<String, Field>> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Class<?>, Map<String, Field>> SCHEMAS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private ExtensiveParameters() {}
 
   /**
    * @param fields the accepted fields (empty when the annotation is absent or refused)
-   * @param problems one sentence per refused field or value, naming the annotation and the field path
+   * @param problems one sentence per refused field or value, naming the annotation and the field
+   *     path
    */
   public record Parsed(JsonObject fields, List<String> problems) {
     public boolean ok() {
@@ -42,7 +45,9 @@ public final class ExtensiveParameters {
     }
   }
 
-  /** @param value the annotation's value, or null when it is absent */
+  /**
+   * @param value the annotation's value, or null when it is absent
+   */
   public static Parsed parse(String annotation, String value) {
     if (value == null || value.isBlank()) {
       return new Parsed(new JsonObject(), List.of());
@@ -54,29 +59,45 @@ public final class ExtensiveParameters {
       return refused(annotation + " is not valid JSON: " + rootCause(e));
     }
     if (!parsed.isJsonObject()) {
-      return refused(annotation + " must be a JSON object of CreateLoadBalancer fields, e.g. {\"ZoneId\":\"ap-guangzhou-1\"}");
+      return refused(
+          annotation
+              + " must be a JSON object of CreateLoadBalancer fields, e.g. {\"ZoneId\":\"ap-guangzhou-1\"}");
     }
     List<String> problems = new ArrayList<>();
     JsonObject fields = parsed.getAsJsonObject();
     for (String name : fields.keySet()) {
       if (OWNED.contains(name)) {
-        problems.add(annotation + ": " + name + " is set by clb-direct and cannot be given here"
-            + (name.equals("SubnetId") || name.equals("LoadBalancerType") ? " (use the internal-subnet annotation for an internal load balancer)" : ""));
+        problems.add(
+            annotation
+                + ": "
+                + name
+                + " is set by clb-direct and cannot be given here"
+                + (name.equals("SubnetId") || name.equals("LoadBalancerType")
+                    ? " (use the internal-subnet annotation for an internal load balancer)"
+                    : ""));
       }
     }
     check(annotation, "", fields, CreateLoadBalancerRequest.class, problems);
-    return problems.isEmpty() ? new Parsed(fields.deepCopy(), List.of()) : new Parsed(new JsonObject(), List.copyOf(problems));
+    return problems.isEmpty()
+        ? new Parsed(fields.deepCopy(), List.of())
+        : new Parsed(new JsonObject(), List.copyOf(problems));
   }
 
-  private static void check(String annotation, String path, JsonObject object, Class<?> model, List<String> problems) {
+  private static void check(
+      String annotation, String path, JsonObject object, Class<?> model, List<String> problems) {
     Map<String, Field> schema = schema(model);
     for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
       String fieldPath = path + entry.getKey();
       Field field = schema.get(entry.getKey());
       if (field == null) {
         if (!path.isEmpty() || !OWNED.contains(entry.getKey())) {
-          problems.add(annotation + ": " + fieldPath + " is not a field of " + (path.isEmpty() ? "CreateLoadBalancer" : model.getSimpleName())
-              + " (the official SDK's model has no such field; names are case-sensitive)");
+          problems.add(
+              annotation
+                  + ": "
+                  + fieldPath
+                  + " is not a field of "
+                  + (path.isEmpty() ? "CreateLoadBalancer" : model.getSimpleName())
+                  + " (the official SDK's model has no such field; names are case-sensitive)");
         }
         continue;
       }
@@ -84,7 +105,8 @@ public final class ExtensiveParameters {
     }
   }
 
-  private static void checkValue(String annotation, String path, JsonElement value, Class<?> type, List<String> problems) {
+  private static void checkValue(
+      String annotation, String path, JsonElement value, Class<?> type, List<String> problems) {
     if (value.isJsonNull()) {
       problems.add(annotation + ": " + path + " is null; leave it out instead");
       return;
@@ -155,18 +177,20 @@ public final class ExtensiveParameters {
 
   /** JSON name to field, from the model's {@code @SerializedName}s (the names the SDK sends). */
   private static Map<String, Field> schema(Class<?> model) {
-    return SCHEMAS.computeIfAbsent(model, m -> {
-      Map<String, Field> fields = new LinkedHashMap<>();
-      for (Class<?> c = m; c != null && c != Object.class; c = c.getSuperclass()) {
-        for (Field field : c.getDeclaredFields()) {
-          SerializedName name = field.getAnnotation(SerializedName.class);
-          if (name != null) {
-            fields.putIfAbsent(name.value(), field);
+    return SCHEMAS.computeIfAbsent(
+        model,
+        m -> {
+          Map<String, Field> fields = new LinkedHashMap<>();
+          for (Class<?> c = m; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+              SerializedName name = field.getAnnotation(SerializedName.class);
+              if (name != null) {
+                fields.putIfAbsent(name.value(), field);
+              }
+            }
           }
-        }
-      }
-      return Map.copyOf(fields);
-    });
+          return Map.copyOf(fields);
+        });
   }
 
   private static Parsed refused(String problem) {

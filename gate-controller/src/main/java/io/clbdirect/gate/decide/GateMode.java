@@ -13,7 +13,8 @@ public enum GateMode {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("unknown gate mode '" + value + "'; expected initial or continuous");
+      throw new IllegalArgumentException(
+          "unknown gate mode '" + value + "'; expected initial or continuous");
     }
   }
 }

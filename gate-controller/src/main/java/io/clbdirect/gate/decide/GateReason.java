@@ -1,10 +1,11 @@
 package io.clbdirect.gate.decide;
 
 /**
- * Reasons on the readiness-gate condition. {@code LoadBalancerNetworkGroupReady} is what TKE writes for
- * True; TKE publishes no reasons for False, so these are clb-direct's own (docs/gate-controller.md).
- * Each has the type of the Event that announces it on the Pod: normal progress is {@link Severity#NORMAL},
- * a problem someone should look at is {@link Severity#WARNING}.
+ * Reasons on the readiness-gate condition. {@code LoadBalancerNetworkGroupReady} is what TKE writes
+ * for True; TKE publishes no reasons for False, so these are clb-direct's own
+ * (docs/gate-controller.md). Each has the type of the Event that announces it on the Pod: normal
+ * progress is {@link Severity#NORMAL}, a problem someone should look at is {@link
+ * Severity#WARNING}.
  */
 public enum GateReason {
   /** True: bound and healthy on every direct-access frontend selecting the Pod. */
@@ -12,8 +13,9 @@ public enum GateReason {
   /** True: no direct-access frontend selects the Pod any more; nothing to wait for. */
   DirectAccessReleased(true, Severity.NORMAL),
   /**
-   * True: the Pod was released (its gate True) and a direct-access frontend selects it again; it keeps
-   * serving while it is bound and checked, and turns {@link #LoadBalancerNetworkGroupReady} once healthy.
+   * True: the Pod was released (its gate True) and a direct-access frontend selects it again; it
+   * keeps serving while it is bound and checked, and turns {@link #LoadBalancerNetworkGroupReady}
+   * once healthy.
    */
   DirectAccessResumed(true, Severity.NORMAL),
   /** False: the Pod is not (yet) registered as a backend. */
@@ -29,13 +31,14 @@ public enum GateReason {
   /** False: the CLB API failed; clb-direct retries. Never True on an error. */
   CloudApiError(false, Severity.WARNING),
   /**
-   * False: the load balancer the frontend names ({@code tke-existed-lbid}, {@code existLbId}) does not
-   * exist; nothing is bound until the annotation is fixed.
+   * False: the load balancer the frontend names ({@code tke-existed-lbid}, {@code existLbId}) does
+   * not exist; nothing is bound until the annotation is fixed.
    */
   LoadBalancerNotFound(false, Severity.WARNING),
   /**
-   * False: the load balancer cannot serve this Pod as configured (in another VPC without SNAT Pro, SNAT
-   * Pro off in GlobalRouter mode, or creation parameters refused); nothing is bound until the user acts.
+   * False: the load balancer cannot serve this Pod as configured (in another VPC without SNAT Pro,
+   * SNAT Pro off in GlobalRouter mode, or creation parameters refused); nothing is bound until the
+   * user acts.
    */
   LoadBalancerUnusable(false, Severity.WARNING);
 
@@ -61,7 +64,9 @@ public enum GateReason {
     return severity;
   }
 
-  /** Worst first: when several frontends disagree, the Pod reports the reason furthest from ready. */
+  /**
+   * Worst first: when several frontends disagree, the Pod reports the reason furthest from ready.
+   */
   int rank() {
     return switch (this) {
       case LoadBalancerUnusable -> 9;

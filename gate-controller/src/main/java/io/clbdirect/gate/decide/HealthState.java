@@ -36,25 +36,41 @@ public enum HealthState {
   /**
    * What the CLB says of one binding.
    *
-   * @param errorCode the CLB error that stopped the frontend's reconcile or this health read, or null
+   * @param errorCode the CLB error that stopped the frontend's reconcile or this health read, or
+   *     null
    */
-  public static BackendObservation observe(Binding binding, java.util.Map<BackendGroup, java.util.Map<TargetAddress, HealthState>> health,
+  public static BackendObservation observe(
+      Binding binding,
+      java.util.Map<BackendGroup, java.util.Map<TargetAddress, HealthState>> health,
       String errorCode) {
     if (errorCode != null) {
       // Also while the listener is missing: the code names why it could not be found or made.
-      return new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
-          BackendObservation.State.API_ERROR, errorCode);
+      return new BackendObservation(
+          binding.frontend(),
+          binding.loadBalancerId(),
+          binding.listenerId(),
+          BackendObservation.State.API_ERROR,
+          errorCode);
     }
     if (binding.group() == null) {
-      return new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
-          BackendObservation.State.LISTENER_MISSING, null);
+      return new BackendObservation(
+          binding.frontend(),
+          binding.loadBalancerId(),
+          binding.listenerId(),
+          BackendObservation.State.LISTENER_MISSING,
+          null);
     }
     java.util.Map<TargetAddress, HealthState> group = health.get(binding.group());
     HealthState state = group == null ? null : group.get(binding.target());
     if (state == null) {
-      return new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(),
-          BackendObservation.State.NOT_BOUND, null);
+      return new BackendObservation(
+          binding.frontend(),
+          binding.loadBalancerId(),
+          binding.listenerId(),
+          BackendObservation.State.NOT_BOUND,
+          null);
     }
-    return new BackendObservation(binding.frontend(), binding.loadBalancerId(), binding.listenerId(), state.observed(), null);
+    return new BackendObservation(
+        binding.frontend(), binding.loadBalancerId(), binding.listenerId(), state.observed(), null);
   }
 }

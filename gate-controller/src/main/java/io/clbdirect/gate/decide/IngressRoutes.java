@@ -16,10 +16,11 @@ import java.util.Objects;
  * listener. Pure.
  *
  * <p>CLB rules need a domain; a rule without {@code host} (and the default backend) gets the load
- * balancer's VIP as its domain, as TKE does, and that domain is made the listener's default server so
- * requests for any other Host reach it too. A URL is a prefix on the CLB, which is what {@code Prefix} and
- * {@code ImplementationSpecific} paths become; {@code Exact} paths and resource backends have no faithful
- * CLB form and are reported as problems instead of being served differently from what they say.
+ * balancer's VIP as its domain, as TKE does, and that domain is made the listener's default server
+ * so requests for any other Host reach it too. A URL is a prefix on the CLB, which is what {@code
+ * Prefix} and {@code ImplementationSpecific} paths become; {@code Exact} paths and resource
+ * backends have no faithful CLB form and are reported as problems instead of being served
+ * differently from what they say.
  *
  * @param routes in Ingress order, unique by rule key
  * @param problems what could not be served, one sentence each (for a Warning Event)
@@ -56,7 +57,9 @@ public record IngressRoutes(List<Route> routes, List<String> problems) {
 
     /** Does this route point at the given Service port? */
     public boolean targets(io.kubernetes.client.openapi.models.V1ServicePort port) {
-      return portNumber != null ? portNumber.equals(port.getPort()) : portName != null && portName.equals(port.getName());
+      return portNumber != null
+          ? portNumber.equals(port.getPort())
+          : portName != null && portName.equals(port.getName());
     }
   }
 
@@ -65,11 +68,16 @@ public record IngressRoutes(List<Route> routes, List<String> problems) {
     problems = List.copyOf(problems);
   }
 
-  /** @param vip the load balancer's VIP, the domain of host-less rules */
+  /**
+   * @param vip the load balancer's VIP, the domain of host-less rules
+   */
   public static IngressRoutes of(V1Ingress ingress, String vip) {
     Map<RuleKey, Route> routes = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    List<V1IngressRule> rules = ingress.getSpec() == null || ingress.getSpec().getRules() == null ? List.of() : ingress.getSpec().getRules();
+    List<V1IngressRule> rules =
+        ingress.getSpec() == null || ingress.getSpec().getRules() == null
+            ? List.of()
+            : ingress.getSpec().getRules();
     for (V1IngressRule rule : rules) {
       String domain = rule.getHost() == null || rule.getHost().isEmpty() ? vip : rule.getHost();
       if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
@@ -79,13 +87,17 @@ public record IngressRoutes(List<Route> routes, List<String> problems) {
         String url = path.getPath() == null || path.getPath().isEmpty() ? "/" : path.getPath();
         String where = (rule.getHost() == null ? "" : rule.getHost()) + url;
         if ("Exact".equals(path.getPathType())) {
-          problems.add("path " + where + " has pathType Exact, which a CLB URL rule (a prefix) cannot express; it is not served");
+          problems.add(
+              "path "
+                  + where
+                  + " has pathType Exact, which a CLB URL rule (a prefix) cannot express; it is not served");
           continue;
         }
         add(routes, problems, new RuleKey(domain, url), path.getBackend(), where);
       }
     }
-    V1IngressBackend fallback = ingress.getSpec() == null ? null : ingress.getSpec().getDefaultBackend();
+    V1IngressBackend fallback =
+        ingress.getSpec() == null ? null : ingress.getSpec().getDefaultBackend();
     if (fallback != null) {
       RuleKey catchAll = new RuleKey(vip, "/");
       if (routes.containsKey(catchAll)) {
@@ -97,17 +109,32 @@ public record IngressRoutes(List<Route> routes, List<String> problems) {
     return new IngressRoutes(List.copyOf(routes.values()), problems);
   }
 
-  private static void add(Map<RuleKey, Route> routes, List<String> problems, RuleKey key, V1IngressBackend backend, String where) {
+  private static void add(
+      Map<RuleKey, Route> routes,
+      List<String> problems,
+      RuleKey key,
+      V1IngressBackend backend,
+      String where) {
     V1IngressServiceBackend service = backend == null ? null : backend.getService();
     if (service == null || service.getName() == null || service.getPort() == null) {
-      problems.add(where + " has no Service backend with a port (resource backends are not supported); it is not served");
+      problems.add(
+          where
+              + " has no Service backend with a port (resource backends are not supported); it is not served");
       return;
     }
     if (routes.containsKey(key)) {
-      // Kubernetes leaves conflicting paths to the controller; the first one wins, as in ingress-nginx.
-      problems.add(where + " repeats a host and path already routed to Service " + routes.get(key).serviceName() + "; the first wins");
+      // Kubernetes leaves conflicting paths to the controller; the first one wins, as in
+      // ingress-nginx.
+      problems.add(
+          where
+              + " repeats a host and path already routed to Service "
+              + routes.get(key).serviceName()
+              + "; the first wins");
       return;
     }
-    routes.put(key, new Route(key, service.getName(), service.getPort().getNumber(), service.getPort().getName()));
+    routes.put(
+        key,
+        new Route(
+            key, service.getName(), service.getPort().getNumber(), service.getPort().getName()));
   }
 }

@@ -9,9 +9,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Which L4 listeners the frontends on one load balancer need that it does not have, grouped so that one
- * CreateListener call makes several: the API takes a list of ports (one listener each) per call, all with
- * the same protocol and attributes. Pure; the beside {@link RulePlan} for L7 rules.
+ * Which L4 listeners the frontends on one load balancer need that it does not have, grouped so that
+ * one CreateListener call makes several: the API takes a list of ports (one listener each) per
+ * call, all with the same protocol and attributes. Pure; the beside {@link RulePlan} for L7 rules.
  *
  * @param existing wanted listeners the load balancer already has, to their listener ids
  * @param creations the CreateListener calls to make
@@ -38,8 +38,8 @@ public record ListenerPlan(Map<Key, String> existing, List<Creation> creations) 
    * A listener a frontend needs.
    *
    * @param name its name, should it be created
-   * @param attributes the creation attributes other than port and name (e.g. the request as JSON): only
-   *     listeners with equal attributes share a call
+   * @param attributes the creation attributes other than port and name (e.g. the request as JSON):
+   *     only listeners with equal attributes share a call
    */
   public record Wanted(Key key, String name, String attributes) {}
 
@@ -57,8 +57,8 @@ public record ListenerPlan(Map<Key, String> existing, List<Creation> creations) 
   }
 
   /**
-   * @param wanted what the frontends need; two frontends wanting the same protocol and port share it
-   *     (the first one, in order, names it)
+   * @param wanted what the frontends need; two frontends wanting the same protocol and port share
+   *     it (the first one, in order, names it)
    * @param present the load balancer's listeners, protocol and port to id
    */
   public static ListenerPlan of(Collection<Wanted> wanted, Map<Key, String> present) {
@@ -73,16 +73,30 @@ public record ListenerPlan(Map<Key, String> existing, List<Creation> creations) 
       }
     }
     Map<String, List<Wanted>> byAttributes = new LinkedHashMap<>();
-    missing.values().forEach(want -> byAttributes.computeIfAbsent(want.key().protocol() + "\n" + want.attributes(),
-        k -> new ArrayList<>()).add(want));
+    missing
+        .values()
+        .forEach(
+            want ->
+                byAttributes
+                    .computeIfAbsent(
+                        want.key().protocol() + "\n" + want.attributes(), k -> new ArrayList<>())
+                    .add(want));
     List<Creation> creations = new ArrayList<>();
-    byAttributes.values().forEach(group -> {
-      for (int start = 0; start < group.size(); start += PORTS_PER_CALL) {
-        List<Wanted> chunk = group.subList(start, Math.min(group.size(), start + PORTS_PER_CALL));
-        creations.add(new Creation(chunk.get(0).key().protocol(), chunk.get(0).attributes(), chunk.stream().map(Wanted::key).toList(),
-            chunk.stream().map(Wanted::name).toList()));
-      }
-    });
+    byAttributes
+        .values()
+        .forEach(
+            group -> {
+              for (int start = 0; start < group.size(); start += PORTS_PER_CALL) {
+                List<Wanted> chunk =
+                    group.subList(start, Math.min(group.size(), start + PORTS_PER_CALL));
+                creations.add(
+                    new Creation(
+                        chunk.get(0).key().protocol(),
+                        chunk.get(0).attributes(),
+                        chunk.stream().map(Wanted::key).toList(),
+                        chunk.stream().map(Wanted::name).toList()));
+              }
+            });
     return new ListenerPlan(existing, creations);
   }
 }

@@ -11,7 +11,9 @@ public final class TargetPorts {
 
   private TargetPorts() {}
 
-  /** @return the port number, or null when a named target port is not declared by the Pod */
+  /**
+   * @return the port number, or null when a named target port is not declared by the Pod
+   */
   public static Integer resolve(V1ServicePort servicePort, V1Pod pod) {
     IntOrString target = servicePort.getTargetPort();
     if (target == null) {
@@ -29,7 +31,10 @@ public final class TargetPorts {
       }
       for (V1ContainerPort port : container.getPorts()) {
         if (target.getStrValue().equals(port.getName())
-            && (servicePort.getProtocol() == null || servicePort.getProtocol().equals(port.getProtocol() == null ? "TCP" : port.getProtocol()))) {
+            && (servicePort.getProtocol() == null
+                || servicePort
+                    .getProtocol()
+                    .equals(port.getProtocol() == null ? "TCP" : port.getProtocol()))) {
           return port.getContainerPort();
         }
       }

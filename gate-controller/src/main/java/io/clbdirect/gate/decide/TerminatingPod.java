@@ -10,16 +10,18 @@ import java.util.Set;
  * measured from. Pure.
  *
  * @param key namespace/name
- * @param deletedAt when it was deleted: {@code metadata.deletionTimestamp} minus
- *     {@code deletionGracePeriodSeconds} (the API server puts the kill deadline in the timestamp)
+ * @param deletedAt when it was deleted: {@code metadata.deletionTimestamp} minus {@code
+ *     deletionGracePeriodSeconds} (the API server puts the kill deadline in the timestamp)
  */
 public record TerminatingPod(String key, Instant deletedAt) {
 
   /**
-   * The terminating Pods whose targets this call takes out of service: deregistered, or set to weight 0
-   * (graceful shutdown). A register or a non-zero weight is never a terminating Pod's change.
+   * The terminating Pods whose targets this call takes out of service: deregistered, or set to
+   * weight 0 (graceful shutdown). A register or a non-zero weight is never a terminating Pod's
+   * change.
    */
-  public static Set<TerminatingPod> changedBy(CallPlan.Call call, Map<TargetAddress, TerminatingPod> terminating) {
+  public static Set<TerminatingPod> changedBy(
+      CallPlan.Call call, Map<TargetAddress, TerminatingPod> terminating) {
     Set<TerminatingPod> changed = new LinkedHashSet<>();
     boolean deregister = call.action() == CallPlan.Action.BatchDeregisterTargets;
     boolean reweight = call.action() == CallPlan.Action.BatchModifyTargetWeight;

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * TKE annotations a direct-access Service or Ingress may carry that clb-direct does not act on, each with
- * what happens instead: a user moving from TKE's controllers is told, not silently ignored. Pure.
+ * TKE annotations a direct-access Service or Ingress may carry that clb-direct does not act on,
+ * each with what happens instead: a user moving from TKE's controllers is told, not silently
+ * ignored. Pure.
  */
 public final class UnservedAnnotations {
 
@@ -15,45 +16,69 @@ public final class UnservedAnnotations {
   private static final Map<String, String> INGRESS = new LinkedHashMap<>();
 
   static {
-    // enable-grace-deletion is read (GracefulTermination), and what differs from TKE is told in its own Event.
+    // enable-grace-deletion is read (GracefulTermination), and what differs from TKE is told in its
+    // own Event.
     for (String prefix : List.of("service.cloud.tencent.com/", "ingress.cloud.tencent.com/")) {
       Map<String, String> table = prefix.startsWith("service") ? SERVICE : INGRESS;
-      table.put(prefix + "enable-grace-shutdown-tkex", "only terminating Pods go to weight 0 first (enable-grace-shutdown); "
-          + "a not-ready Pod is deregistered");
+      table.put(
+          prefix + "enable-grace-shutdown-tkex",
+          "only terminating Pods go to weight 0 first (enable-grace-shutdown); "
+              + "a not-ready Pod is deregistered");
       table.put(prefix + "lb-rs-weight", "every target has weight 10 (0 while draining)");
-      table.put(prefix + "tke-service-config-auto", "no config is generated; name one with " + prefix + "tke-service-config");
+      table.put(
+          prefix + "tke-service-config-auto",
+          "no config is generated; name one with " + prefix + "tke-service-config");
     }
-    SERVICE.put("service.cloud.tencent.com/specify-protocol", "each listener takes the protocol of its Service port");
-    SERVICE.put("service.cloud.tencent.com/security-groups", "set the security groups on the load balancer itself, or reuse one that has "
-        + "them (tke-existed-lbid)");
-    SERVICE.put("service.cloud.tencent.com/pass-to-target", "give LoadBalancerPassToTarget in service.kubernetes.io/service.extensiveParameters");
-    SERVICE.put("service.kubernetes.io/qcloud-loadbalancer-internet-charge-type",
+    SERVICE.put(
+        "service.cloud.tencent.com/specify-protocol",
+        "each listener takes the protocol of its Service port");
+    SERVICE.put(
+        "service.cloud.tencent.com/security-groups",
+        "set the security groups on the load balancer itself, or reuse one that has "
+            + "them (tke-existed-lbid)");
+    SERVICE.put(
+        "service.cloud.tencent.com/pass-to-target",
+        "give LoadBalancerPassToTarget in service.kubernetes.io/service.extensiveParameters");
+    SERVICE.put(
+        "service.kubernetes.io/qcloud-loadbalancer-internet-charge-type",
         "give InternetAccessible.InternetChargeType in service.kubernetes.io/service.extensiveParameters");
-    SERVICE.put("service.kubernetes.io/qcloud-loadbalancer-internet-max-bandwidth-out",
+    SERVICE.put(
+        "service.kubernetes.io/qcloud-loadbalancer-internet-max-bandwidth-out",
         "give InternetAccessible.InternetMaxBandwidthOut in service.kubernetes.io/service.extensiveParameters");
-    for (String nodeOnly : List.of("service.kubernetes.io/local-svc-only-bind-node-with-pod",
-        "service.cloud.tencent.com/local-svc-weighted-balance", "service.kubernetes.io/qcloud-loadbalancer-backends-label")) {
+    for (String nodeOnly :
+        List.of(
+            "service.kubernetes.io/local-svc-only-bind-node-with-pod",
+            "service.cloud.tencent.com/local-svc-weighted-balance",
+            "service.kubernetes.io/qcloud-loadbalancer-backends-label")) {
       SERVICE.put(nodeOnly, "it selects nodes, and direct access binds Pods, never nodes");
     }
-    INGRESS.put("kubernetes.io/ingress.rule-mix", "HTTPS is not served yet: every rule is served over HTTP on port 80");
+    INGRESS.put(
+        "kubernetes.io/ingress.rule-mix",
+        "HTTPS is not served yet: every rule is served over HTTP on port 80");
     INGRESS.put("kubernetes.io/ingress.http-rules", "rules come from spec.rules");
     INGRESS.put("kubernetes.io/ingress.https-rules", "HTTPS is not served yet");
-    INGRESS.put("ingress.cloud.tencent.com/auto-rewrite", "HTTPS is not served yet, so there is nothing to redirect to");
+    INGRESS.put(
+        "ingress.cloud.tencent.com/auto-rewrite",
+        "HTTPS is not served yet, so there is nothing to redirect to");
   }
 
   private UnservedAnnotations() {}
 
-  /** @return one sentence per annotation present that clb-direct does not act on; empty when none */
+  /**
+   * @return one sentence per annotation present that clb-direct does not act on; empty when none
+   */
   public static List<String> of(FrontendAnnotations kind, Map<String, String> annotations) {
     List<String> found = new ArrayList<>();
     if (annotations == null) {
       return found;
     }
-    (kind == FrontendAnnotations.SERVICE ? SERVICE : INGRESS).forEach((key, instead) -> {
-      if (annotations.containsKey(key)) {
-        found.add(key + " is not read by clb-direct: " + instead);
-      }
-    });
+    (kind == FrontendAnnotations.SERVICE ? SERVICE : INGRESS)
+        .forEach(
+            (key, instead) -> {
+              if (annotations.containsKey(key)) {
+                found.add(key + " is not read by clb-direct: " + instead);
+              }
+            });
     return found;
   }
 }

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The gateway against the CLB emulator: task waiting, retries of busy and throttled calls, pacing. */
+/**
+ * The gateway against the CLB emulator: task waiting, retries of busy and throttled calls, pacing.
+ */
 class ClbGatewayTest {
 
   ClbEmulator clb;
@@ -33,15 +35,38 @@ class ClbGatewayTest {
 
   @BeforeEach
   void start() {
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDgateway", "secret").withTaskDelay(Duration.ofMillis(300))
-        .withVipOctet(94).withSeed(9));
+    clb =
+        ClbEmulator.start(
+            EmulatorConfig.defaults("AKIDgateway", "secret")
+                .withTaskDelay(Duration.ofMillis(300))
+                .withVipOctet(94)
+                .withSeed(9));
     meters = new SimpleMeterRegistry();
-    gateway = gateway(new ClbCallPolicy(15, 8, Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofSeconds(10)));
+    gateway =
+        gateway(
+            new ClbCallPolicy(
+                15,
+                8,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(2),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(10)));
   }
 
   ClbGateway gateway(ClbCallPolicy policy) {
-    return new ClbGateway(ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDgateway", "secret",
-        Duration.ofSeconds(2), Duration.ofSeconds(5))), policy, meters, Clock.systemUTC());
+    return new ClbGateway(
+        ClbClientFactory.create(
+            new ClbConnection(
+                "ap-guangzhou",
+                clb.endpoint(),
+                false,
+                "AKIDgateway",
+                "secret",
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5))),
+        policy,
+        meters,
+        Clock.systemUTC());
   }
 
   @AfterEach
@@ -50,7 +75,9 @@ class ClbGatewayTest {
   }
 
   double count(String name, String action) {
-    return meters.find(name).tag("action", action).counters().stream().mapToDouble(c -> c.count()).sum();
+    return meters.find(name).tag("action", action).counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   String loadBalancerWithListener() throws Exception {
@@ -59,10 +86,13 @@ class ClbGatewayTest {
     // The targets below (127.0.0.1) are in the emulator's cluster VPC.
     create.setVpcId(Networks.CLUSTER_VPC);
     CreateLoadBalancerResponse[] created = new CreateLoadBalancerResponse[1];
-    gateway.write("CreateLoadBalancer", "new", c -> {
-      created[0] = c.CreateLoadBalancer(create);
-      return created[0].getRequestId();
-    });
+    gateway.write(
+        "CreateLoadBalancer",
+        "new",
+        c -> {
+          created[0] = c.CreateLoadBalancer(create);
+          return created[0].getRequestId();
+        });
     String lb = created[0].getLoadBalancerIds()[0];
     CreateListenerRequest listener = new CreateListenerRequest();
     listener.setLoadBalancerId(lb);
@@ -77,7 +107,11 @@ class ClbGatewayTest {
     String lb = loadBalancerWithListener();
     DescribeListenersRequest listeners = new DescribeListenersRequest();
     listeners.setLoadBalancerId(lb);
-    String listenerId = gateway.call("DescribeListeners", c -> c.DescribeListeners(listeners)).getListeners()[0].getListenerId();
+    String listenerId =
+        gateway
+            .call("DescribeListeners", c -> c.DescribeListeners(listeners))
+            .getListeners()[0]
+            .getListenerId();
 
     RegisterTargetsRequest register = new RegisterTargetsRequest();
     register.setLoadBalancerId(lb);
@@ -90,7 +124,12 @@ class ClbGatewayTest {
 
     DescribeTargetsRequest targets = new DescribeTargetsRequest();
     targets.setLoadBalancerId(lb);
-    assertThat(gateway.call("DescribeTargets", c -> c.DescribeTargets(targets)).getListeners()[0].getTargets()).hasSize(1);
+    assertThat(
+            gateway
+                .call("DescribeTargets", c -> c.DescribeTargets(targets))
+                .getListeners()[0]
+                .getTargets())
+        .hasSize(1);
   }
 
   @Test
@@ -104,31 +143,48 @@ class ClbGatewayTest {
 
     gateway.write("CreateListener", lb, c -> c.CreateListener(listener).getRequestId());
 
-    assertThat(meters.find("clb_direct_clb_retries_total").tag("code", "FailedOperation.ResourceInOperating").counter())
-        .isNotNull().satisfies(c -> assertThat(c.count()).isPositive());
+    assertThat(
+            meters
+                .find("clb_direct_clb_retries_total")
+                .tag("code", "FailedOperation.ResourceInOperating")
+                .counter())
+        .isNotNull()
+        .satisfies(c -> assertThat(c.count()).isPositive());
   }
 
   @Test
-  void aSynchronousWriteWaitsBehindOurOwnTaskOnTheSameLoadBalancerInsteadOfEarningResourceInOperating() throws Exception {
+  void
+      aSynchronousWriteWaitsBehindOurOwnTaskOnTheSameLoadBalancerInsteadOfEarningResourceInOperating()
+          throws Exception {
     String lb = loadBalancerWithListener();
     DescribeListenersRequest listeners = new DescribeListenersRequest();
     listeners.setLoadBalancerId(lb);
-    String listenerId = gateway.call("DescribeListeners", c -> c.DescribeListeners(listeners)).getListeners()[0].getListenerId();
+    String listenerId =
+        gateway
+            .call("DescribeListeners", c -> c.DescribeListeners(listeners))
+            .getListeners()[0]
+            .getListenerId();
     CreateListenerRequest second = new CreateListenerRequest();
     second.setLoadBalancerId(lb);
     second.setProtocol("TCP");
     second.setPorts(new Long[] {81L});
     java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.ExecutorService writer =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      java.util.concurrent.Future<?> task = writer.submit(() -> {
-        gateway.write("CreateListener", lb, c -> {
-          String id = c.CreateListener(second).getRequestId();
-          sent.countDown(); // the load balancer is now busy with our task for 300 ms
-          return id;
-        });
-        return null;
-      });
+      java.util.concurrent.Future<?> task =
+          writer.submit(
+              () -> {
+                gateway.write(
+                    "CreateListener",
+                    lb,
+                    c -> {
+                      String id = c.CreateListener(second).getRequestId();
+                      sent.countDown(); // the load balancer is now busy with our task for 300 ms
+                      return id;
+                    });
+                return null;
+              });
       sent.await();
       BatchTarget target = new BatchTarget();
       target.setListenerId(listenerId);
@@ -153,13 +209,16 @@ class ClbGatewayTest {
     assertThat(ClbGateway.nextPoll(Duration.ofMillis(200))).isEqualTo(Duration.ofMillis(300));
     assertThat(ClbGateway.nextPoll(Duration.ofMillis(1600))).isEqualTo(Duration.ofSeconds(2));
     assertThat(ClbGateway.nextPoll(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
-    assertThat(ClbGateway.nextPoll(Duration.ofSeconds(5))).as("a configured poll above the cap stays").isEqualTo(Duration.ofSeconds(5));
+    assertThat(ClbGateway.nextPoll(Duration.ofSeconds(5)))
+        .as("a configured poll above the cap stays")
+        .isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
   void aTaskIsNotPolledTheInstantItIsAcceptedNorEvery50MsWhileItRuns() throws Exception {
     loadBalancerWithListener(); // two writes, each a 300 ms task, polled from 50 ms on
-    // Polled at once and then every 50 ms, each task would cost 7 polls; waiting first and 1.5x longer each time, 4.
+    // Polled at once and then every 50 ms, each task would cost 7 polls; waiting first and 1.5x
+    // longer each time, 4.
     assertThat(count("clb_direct_clb_calls_total", "DescribeTaskStatus")).isBetween(2.0, 10.0);
   }
 
@@ -167,7 +226,11 @@ class ClbGatewayTest {
   void throttlingAndInternalErrorsAreRetriedNotSurfaced() throws Exception {
     clb.faults().failAction("DescribeQuota", 0.4, "RequestLimitExceeded");
     for (int i = 0; i < 10; i++) {
-      assertThat(gateway.call("DescribeQuota", c -> c.DescribeQuota(new DescribeQuotaRequest())).getQuotaSet()).isNotEmpty();
+      assertThat(
+              gateway
+                  .call("DescribeQuota", c -> c.DescribeQuota(new DescribeQuotaRequest()))
+                  .getQuotaSet())
+          .isNotEmpty();
     }
     assertThat(count("clb_direct_clb_throttles_total", "DescribeQuota")).isPositive();
   }
@@ -177,19 +240,31 @@ class ClbGatewayTest {
     DescribeListenersRequest unknown = new DescribeListenersRequest();
     unknown.setLoadBalancerId("lb-nothere0");
     assertThatThrownBy(() -> gateway.call("DescribeListeners", c -> c.DescribeListeners(unknown)))
-        .isInstanceOfSatisfying(ClbOperationException.class, e -> {
-          assertThat(e.code()).isEqualTo("InvalidParameter.LBIdNotFound");
-          assertThat(e.action()).isEqualTo("DescribeListeners");
-        });
+        .isInstanceOfSatisfying(
+            ClbOperationException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("InvalidParameter.LBIdNotFound");
+              assertThat(e.action()).isEqualTo("DescribeListeners");
+            });
     assertThat(count("clb_direct_clb_calls_total", "DescribeListeners")).isEqualTo(1);
   }
 
   @Test
   void retriesAreBoundedAndPersistentFailuresSurface() {
     clb.faults().failAction("DescribeQuota", 1.0, "InternalError");
-    ClbGateway impatient = gateway(new ClbCallPolicy(15, 3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofSeconds(5)));
-    assertThatThrownBy(() -> impatient.call("DescribeQuota", c -> c.DescribeQuota(new DescribeQuotaRequest())))
-        .isInstanceOfSatisfying(ClbOperationException.class, e -> assertThat(e.code()).isEqualTo("InternalError"));
+    ClbGateway impatient =
+        gateway(
+            new ClbCallPolicy(
+                15,
+                3,
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(5)));
+    assertThatThrownBy(
+            () -> impatient.call("DescribeQuota", c -> c.DescribeQuota(new DescribeQuotaRequest())))
+        .isInstanceOfSatisfying(
+            ClbOperationException.class, e -> assertThat(e.code()).isEqualTo("InternalError"));
     assertThat(count("clb_direct_clb_calls_total", "DescribeQuota")).isEqualTo(3);
   }
 
@@ -207,9 +282,25 @@ class ClbGatewayTest {
 
   @Test
   void policyRefusesBackoffsThatWouldStallRollouts() {
-    assertThatThrownBy(() -> new ClbCallPolicy(15, 8, Duration.ofMillis(200), Duration.ofMinutes(16), Duration.ofMillis(200), Duration.ofSeconds(60)))
+    assertThatThrownBy(
+            () ->
+                new ClbCallPolicy(
+                    15,
+                    8,
+                    Duration.ofMillis(200),
+                    Duration.ofMinutes(16),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(60)))
         .hasMessageContaining("30 s");
-    assertThatThrownBy(() -> new ClbCallPolicy(25, 8, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(60)))
+    assertThatThrownBy(
+            () ->
+                new ClbCallPolicy(
+                    25,
+                    8,
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(60)))
         .hasMessageContaining("20");
   }
 }

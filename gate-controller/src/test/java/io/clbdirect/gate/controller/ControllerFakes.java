@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** In-memory stand-ins for the API server edges of the reconcilers: Events and frontend writes are recorded, not sent. */
+/**
+ * In-memory stand-ins for the API server edges of the reconcilers: Events and frontend writes are
+ * recorded, not sent.
+ */
 final class ControllerFakes {
 
   private ControllerFakes() {}
@@ -24,24 +27,46 @@ final class ControllerFakes {
     final List<Event> recorded = Collections.synchronizedList(new ArrayList<>());
 
     @Override
-    public void event(KubernetesObject object, EventType t, String reason, String format, String... args) {
-      recorded.add(new Event(object.getMetadata().getNamespace() + "/" + object.getMetadata().getName(), t, reason,
-          String.format(format, (Object[]) args)));
+    public void event(
+        KubernetesObject object, EventType t, String reason, String format, String... args) {
+      recorded.add(
+          new Event(
+              object.getMetadata().getNamespace() + "/" + object.getMetadata().getName(),
+              t,
+              reason,
+              String.format(format, (Object[]) args)));
     }
 
     @Override
-    public void event(KubernetesObject object, Map<String, String> annotations, EventType t, String reason, String format,
+    public void event(
+        KubernetesObject object,
+        Map<String, String> annotations,
+        EventType t,
+        String reason,
+        String format,
         String... args) {
       event(object, t, reason, format, args);
     }
 
     @Override
-    public void event(V1ObjectReference ref, EventType t, String reason, String format, String... args) {
-      recorded.add(new Event(ref.getNamespace() + "/" + ref.getName(), t, reason, String.format(format, (Object[]) args)));
+    public void event(
+        V1ObjectReference ref, EventType t, String reason, String format, String... args) {
+      recorded.add(
+          new Event(
+              ref.getNamespace() + "/" + ref.getName(),
+              t,
+              reason,
+              String.format(format, (Object[]) args)));
     }
 
     @Override
-    public void event(V1ObjectReference ref, Map<String, String> annotations, EventType t, String reason, String format, String... args) {
+    public void event(
+        V1ObjectReference ref,
+        Map<String, String> annotations,
+        EventType t,
+        String reason,
+        String format,
+        String... args) {
       event(ref, t, reason, format, args);
     }
 
@@ -54,8 +79,8 @@ final class ControllerFakes {
 
   /**
    * Records the writes instead of patching: annotations set (null = removed), finalizers, VIPs, per
-   * namespace/name. The objects in the caches are not changed: a test that needs the effect puts the
-   * updated object in its cache, as the informer would.
+   * namespace/name. The objects in the caches are not changed: a test that needs the effect puts
+   * the updated object in its cache, as the informer would.
    */
   static final class Writes extends FrontendWriter {
     final Map<String, Map<String, String>> annotations = new LinkedHashMap<>();
@@ -77,7 +102,8 @@ final class ControllerFakes {
 
     @Override
     synchronized void annotate(KubernetesObject object, Map<String, String> values) {
-      values.forEach((k, v) -> annotations.computeIfAbsent(key(object), o -> new LinkedHashMap<>()).put(k, v));
+      values.forEach(
+          (k, v) -> annotations.computeIfAbsent(key(object), o -> new LinkedHashMap<>()).put(k, v));
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.clbdirect.gate.decide.TerminatingPod;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -33,17 +32,32 @@ class DeletionToClbChangeTest {
 
   @Test
   void oneSamplePerPodAtItsLastLandedCall() {
-    Map<TargetAddress, TerminatingPod> terminating = Map.of(
-        A, new TerminatingPod("shop/a", DELETED), B, new TerminatingPod("shop/b", DELETED.plusSeconds(1)));
+    Map<TargetAddress, TerminatingPod> terminating =
+        Map.of(
+            A,
+            new TerminatingPod("shop/a", DELETED),
+            B,
+            new TerminatingPod("shop/b", DELETED.plusSeconds(1)));
     DeletionToClbChange.Round round = metric.round(terminating);
 
     clock.now = DELETED.plusMillis(300);
-    round.landed(new CallPlan.Call(CallPlan.Action.BatchRegisterTargets, "lb-1", List.of(new CallPlan.Item(L80, NEW, 10))));
+    round.landed(
+        new CallPlan.Call(
+            CallPlan.Action.BatchRegisterTargets,
+            "lb-1",
+            List.of(new CallPlan.Item(L80, NEW, 10))));
     clock.now = DELETED.plusMillis(800);
-    round.landed(new CallPlan.Call(CallPlan.Action.BatchModifyTargetWeight, "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
+    round.landed(
+        new CallPlan.Call(
+            CallPlan.Action.BatchModifyTargetWeight,
+            "lb-1",
+            List.of(new CallPlan.Item(L80, A, 0))));
     clock.now = DELETED.plusMillis(1500);
-    round.landed(new CallPlan.Call(CallPlan.Action.BatchDeregisterTargets, "lb-2",
-        List.of(new CallPlan.Item(L443, A, 0), new CallPlan.Item(L443, B, 0))));
+    round.landed(
+        new CallPlan.Call(
+            CallPlan.Action.BatchDeregisterTargets,
+            "lb-2",
+            List.of(new CallPlan.Item(L443, A, 0), new CallPlan.Item(L443, B, 0))));
     round.record();
 
     Timer timer = meters.get("clb_direct_gate_deletion_to_clb_change").timer();
@@ -56,13 +70,18 @@ class DeletionToClbChangeTest {
   @Test
   void nothingTerminatingNothingRecordedAndSkewIsZero() {
     DeletionToClbChange.Round none = metric.round(Map.of());
-    none.landed(new CallPlan.Call(CallPlan.Action.BatchDeregisterTargets, "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
+    none.landed(
+        new CallPlan.Call(
+            CallPlan.Action.BatchDeregisterTargets, "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
     none.record();
     assertThat(meters.get("clb_direct_gate_deletion_to_clb_change").timer().count()).isZero();
 
     // The API server's clock ahead of ours: counted as zero, not lost.
-    DeletionToClbChange.Round skewed = metric.round(Map.of(A, new TerminatingPod("shop/a", DELETED.plusSeconds(2))));
-    skewed.landed(new CallPlan.Call(CallPlan.Action.BatchDeregisterTargets, "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
+    DeletionToClbChange.Round skewed =
+        metric.round(Map.of(A, new TerminatingPod("shop/a", DELETED.plusSeconds(2))));
+    skewed.landed(
+        new CallPlan.Call(
+            CallPlan.Action.BatchDeregisterTargets, "lb-1", List.of(new CallPlan.Item(L80, A, 0))));
     skewed.record();
     skewed.record(); // recording twice does not count twice
     Timer timer = meters.get("clb_direct_gate_deletion_to_clb_change").timer();

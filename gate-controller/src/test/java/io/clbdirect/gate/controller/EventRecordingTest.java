@@ -21,10 +21,16 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The broadcaster with clb-direct's repairs, against a sink that records what would reach the API server. */
+/**
+ * The broadcaster with clb-direct's repairs, against a sink that records what would reach the API
+ * server.
+ */
 class EventRecordingTest {
 
-  /** Creates, and patches as the API server would apply them (count and message from the patch body). */
+  /**
+   * Creates, and patches as the API server would apply them (count and message from the patch
+   * body).
+   */
   static final class RecordingSink implements EventSink {
     final List<CoreV1Event> created = new CopyOnWriteArrayList<>();
     final List<JsonObject> patches = new CopyOnWriteArrayList<>();
@@ -44,8 +50,10 @@ class EventRecordingTest {
     @Override
     public CoreV1Event patch(CoreV1Event event, V1Patch ignored) {
       // What clb-direct's sink sends; parsing it fails if it is not valid JSON.
-      JsonObject body = JsonParser.parseString(EventRecording.countPatch(event, OffsetDateTime.now(ZoneOffset.UTC)).getValue())
-          .getAsJsonObject();
+      JsonObject body =
+          JsonParser.parseString(
+                  EventRecording.countPatch(event, OffsetDateTime.now(ZoneOffset.UTC)).getValue())
+              .getAsJsonObject();
       patches.add(body);
       event.setCount(body.get("count").getAsInt());
       event.setMessage(body.get("message").getAsString());
@@ -54,10 +62,15 @@ class EventRecordingTest {
   }
 
   final RecordingSink sink = new RecordingSink();
-  final LegacyEventBroadcaster broadcaster = new LegacyEventBroadcaster(new EventRecording.PerReasonCorrelator(), sink);
-  final EventRecorder recorder = broadcaster.newRecorder(new V1EventSource().component("clb-direct-gate-controller"));
-  final V1Service web = new V1Service().apiVersion("v1").kind("Service")
-      .metadata(new V1ObjectMeta().name("web").namespace("shop").uid("uid-web"));
+  final LegacyEventBroadcaster broadcaster =
+      new LegacyEventBroadcaster(new EventRecording.PerReasonCorrelator(), sink);
+  final EventRecorder recorder =
+      broadcaster.newRecorder(new V1EventSource().component("clb-direct-gate-controller"));
+  final V1Service web =
+      new V1Service()
+          .apiVersion("v1")
+          .kind("Service")
+          .metadata(new V1ObjectMeta().name("web").namespace("shop").uid("uid-web"));
 
   @AfterEach
   void stop() {
@@ -77,32 +90,51 @@ class EventRecordingTest {
   @Test
   void theSameWarningAgainIsOneEventWithItsCountEvenWithQuotesInTheMessage() throws Exception {
     broadcaster.startRecording();
-    String message = "CreateListener failed: LimitExceeded: the listener quota of \"lb-1\" is full\\n";
+    String message =
+        "CreateListener failed: LimitExceeded: the listener quota of \"lb-1\" is full\\n";
     for (int i = 0; i < 3; i++) {
       recorder.event(web, EventType.Warning, "CloudApiError", "%s", message);
     }
 
     await(() -> sink.patches.size() == 2);
-    assertThat(sink.created).singleElement().satisfies(event -> {
-      assertThat(event.getReason()).isEqualTo("CloudApiError");
-      assertThat(event.getType()).isEqualTo("Warning");
-      assertThat(event.getCount()).isEqualTo(1);
-    });
-    assertThat(sink.patches).as("the same Event, its count raised").extracting(p -> p.get("count").getAsInt()).containsExactly(2, 3);
+    assertThat(sink.created)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getReason()).isEqualTo("CloudApiError");
+              assertThat(event.getType()).isEqualTo("Warning");
+              assertThat(event.getCount()).isEqualTo(1);
+            });
+    assertThat(sink.patches)
+        .as("the same Event, its count raised")
+        .extracting(p -> p.get("count").getAsInt())
+        .containsExactly(2, 3);
     assertThat(sink.patches.get(1).get("message").getAsString()).isEqualTo(message);
-    assertThat(sink.patches.get(1).get("lastTimestamp").getAsString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    assertThat(sink.patches.get(1).get("lastTimestamp").getAsString())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
   }
 
   @Test
   void oneReasonRepeatedManyTimesDoesNotSilenceAnother() throws Exception {
     broadcaster.startRecording();
     for (int i = 0; i < 40; i++) {
-      recorder.event(web, EventType.Warning, "CloudApiError", "%s", "DescribeTargets failed: InternalError: attempt " + i);
+      recorder.event(
+          web,
+          EventType.Warning,
+          "CloudApiError",
+          "%s",
+          "DescribeTargets failed: InternalError: attempt " + i);
     }
-    recorder.event(web, EventType.Warning, "LoadBalancerNotFound", "%s", "load balancer lb-typo does not exist");
+    recorder.event(
+        web,
+        EventType.Warning,
+        "LoadBalancerNotFound",
+        "%s",
+        "load balancer lb-typo does not exist");
 
     await(() -> sink.created.stream().anyMatch(e -> "LoadBalancerNotFound".equals(e.getReason())));
     assertThat(sink.created.stream().filter(e -> "CloudApiError".equals(e.getReason())).count())
-        .as("the flood itself is still limited").isLessThan(40);
+        .as("the flood itself is still limited")
+        .isLessThan(40);
   }
 }

@@ -1,8 +1,5 @@
 package io.clbdirect.gate.controller;
 
-import io.clbdirect.gate.clb.ListenerSettings;
-import io.clbdirect.gate.clb.LoadBalancers;
-import io.clbdirect.gate.clb.ClbTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest;
@@ -13,6 +10,9 @@ import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbConnection;
 import io.clbdirect.gate.clb.ClbGateway;
+import io.clbdirect.gate.clb.ClbTargets;
+import io.clbdirect.gate.clb.ListenerSettings;
+import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.decide.BackendGroup;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
@@ -51,10 +51,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load-balancer reconcile with in-memory caches and recorded writes, against the CLB emulator (no
- * control plane): every frontend on one load balancer served by one read and one batch of calls, nothing
- * read or written while nothing changed, a release that takes off only the released frontend's targets,
- * and a failure reported on every frontend.
+ * The load-balancer reconcile with in-memory caches and recorded writes, against the CLB emulator
+ * (no control plane): every frontend on one load balancer served by one read and one batch of
+ * calls, nothing read or written while nothing changed, a release that takes off only the released
+ * frontend's targets, and a failure reported on every frontend.
  */
 class LoadBalancerReconcilerTest {
 
@@ -78,23 +78,63 @@ class LoadBalancerReconcilerTest {
 
   @BeforeEach
   void start() throws Exception {
-    pods.addIndexers(Map.of(FrontendSupport.LABEL_INDEX, FrontendSupport::labelIndex)); // as GateController's Pod cache has
-    clb = ClbEmulator.start(EmulatorConfig.defaults("AKIDlbrec", "secret").withTaskDelay(Duration.ofMillis(20)).withVipOctet(94));
-    gateway = new ClbGateway(ClbClientFactory.create(new ClbConnection("ap-guangzhou", clb.endpoint(), false, "AKIDlbrec", "secret",
-        Duration.ofSeconds(2), Duration.ofSeconds(5))), ClbCallPolicy.defaults(), meters, Clock.systemUTC());
+    pods.addIndexers(
+        Map.of(
+            FrontendSupport.LABEL_INDEX,
+            FrontendSupport::labelIndex)); // as GateController's Pod cache has
+    clb =
+        ClbEmulator.start(
+            EmulatorConfig.defaults("AKIDlbrec", "secret")
+                .withTaskDelay(Duration.ofMillis(20))
+                .withVipOctet(94));
+    gateway =
+        new ClbGateway(
+            ClbClientFactory.create(
+                new ClbConnection(
+                    "ap-guangzhou",
+                    clb.endpoint(),
+                    false,
+                    "AKIDlbrec",
+                    "secret",
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(5))),
+            ClbCallPolicy.defaults(),
+            meters,
+            Clock.systemUTC());
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
     targets = new ClbTargets(gateway);
-    FrontendSupport support = new FrontendSupport(pods, targets, writes, events, DeletionToClbChange.register(meters, Clock.systemUTC()), () -> false);
-    reconciler = new LoadBalancerReconciler(services, ingresses, placements, loadBalancers,
-        frontend -> new TkeServiceConfigInformer.Lookup(ListenerSettings.NONE, ""), support, (key, state) -> {
-          if (state == null) {
-            states.remove(key);
-          } else {
-            states.put(key, state);
-          }
-        }, frontendsAsked::add, gone::add, Clock.systemUTC());
-    LoadBalancer lb = loadBalancers.create("shared", LoadBalancers.TAG_SERVICE_UID, "uid-shared",
-        LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false).spec());
+    FrontendSupport support =
+        new FrontendSupport(
+            pods,
+            targets,
+            writes,
+            events,
+            DeletionToClbChange.register(meters, Clock.systemUTC()),
+            () -> false);
+    reconciler =
+        new LoadBalancerReconciler(
+            services,
+            ingresses,
+            placements,
+            loadBalancers,
+            frontend -> new TkeServiceConfigInformer.Lookup(ListenerSettings.NONE, ""),
+            support,
+            (key, state) -> {
+              if (state == null) {
+                states.remove(key);
+              } else {
+                states.put(key, state);
+              }
+            },
+            frontendsAsked::add,
+            gone::add,
+            Clock.systemUTC());
+    LoadBalancer lb =
+        loadBalancers.create(
+            "shared",
+            LoadBalancers.TAG_SERVICE_UID,
+            "uid-shared",
+            LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false).spec());
     lbId = lb.getLoadBalancerId();
     vip = lb.getLoadBalancerVips()[0];
   }
@@ -105,27 +145,52 @@ class LoadBalancerReconcilerTest {
   }
 
   double calls(String action) {
-    return meters.find("clb_direct_clb_calls_total").tag("action", action).counters().stream().mapToDouble(c -> c.count()).sum();
+    return meters.find("clb_direct_clb_calls_total").tag("action", action).counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   double writeCalls() {
     return meters.find("clb_direct_clb_calls_total").counters().stream()
-        .filter(c -> !c.getId().getTag("action").startsWith("Describe")).mapToDouble(c -> c.count()).sum();
+        .filter(c -> !c.getId().getTag("action").startsWith("Describe"))
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   static V1Service service(String name, int port, int targetPort) {
-    return new V1Service().metadata(new V1ObjectMeta().namespace("shop").name(name).uid("uid-" + name)
-        .putAnnotationsItem("service.cloud.tencent.com/direct-access", "true"))
-        .spec(new V1ServiceSpec().type("LoadBalancer").putSelectorItem("app", name)
-            .addPortsItem(new V1ServicePort().port(port).protocol("TCP").targetPort(new IntOrString(targetPort))));
+    return new V1Service()
+        .metadata(
+            new V1ObjectMeta()
+                .namespace("shop")
+                .name(name)
+                .uid("uid-" + name)
+                .putAnnotationsItem("service.cloud.tencent.com/direct-access", "true"))
+        .spec(
+            new V1ServiceSpec()
+                .type("LoadBalancer")
+                .putSelectorItem("app", name)
+                .addPortsItem(
+                    new V1ServicePort()
+                        .port(port)
+                        .protocol("TCP")
+                        .targetPort(new IntOrString(targetPort))));
   }
 
   static V1Pod pod(String app, String name, String ip) {
-    return new V1Pod().metadata(new V1ObjectMeta().namespace("shop").name(name).uid("uid-" + name).putLabelsItem("app", app))
+    return new V1Pod()
+        .metadata(
+            new V1ObjectMeta()
+                .namespace("shop")
+                .name(name)
+                .uid("uid-" + name)
+                .putLabelsItem("app", app))
         .spec(new V1PodSpec().addContainersItem(new V1Container().name("c")))
-        .status(new V1PodStatus().phase("Running").podIP(ip)
-            .addConditionsItem(new V1PodCondition().type("Ready").status("True"))
-            .addConditionsItem(new V1PodCondition().type("ContainersReady").status("True")));
+        .status(
+            new V1PodStatus()
+                .phase("Running")
+                .podIP(ip)
+                .addConditionsItem(new V1PodCondition().type("Ready").status("True"))
+                .addConditionsItem(new V1PodCondition().type("ContainersReady").status("True")));
   }
 
   void place(V1Service service) {
@@ -162,14 +227,24 @@ class LoadBalancerReconcilerTest {
     Result result = reconcile();
 
     assertThat(result.isRequeue()).isTrue();
-    assertThat(result.getRequeueAfter()).as("a periodic re-read, not a retry").isEqualTo(LoadBalancerReconciler.RESYNC);
+    assertThat(result.getRequeueAfter())
+        .as("a periodic re-read, not a retry")
+        .isEqualTo(LoadBalancerReconciler.RESYNC);
     assertThat(calls("CreateListener")).as("both listeners in one call").isEqualTo(1);
-    assertThat(calls("DescribeListeners")).as("once: CreateListener's answer names the listeners it made").isEqualTo(1);
+    assertThat(calls("DescribeListeners"))
+        .as("once: CreateListener's answer names the listeners it made")
+        .isEqualTo(1);
     assertThat(calls("DescribeTargets")).isEqualTo(1);
-    assertThat(calls("BatchRegisterTargets")).as("all three targets of both Services in one call").isEqualTo(1);
-    assertThat(all(bound())).containsOnlyKeys(new TargetAddress("127.0.1.1", 8080), new TargetAddress("127.0.1.2", 8080),
-        new TargetAddress("127.0.1.3", 8081));
-    assertThat(states.get(FrontendKey.service("shop", "a")).bindings()).containsOnlyKeys("shop/a-1", "shop/a-2");
+    assertThat(calls("BatchRegisterTargets"))
+        .as("all three targets of both Services in one call")
+        .isEqualTo(1);
+    assertThat(all(bound()))
+        .containsOnlyKeys(
+            new TargetAddress("127.0.1.1", 8080),
+            new TargetAddress("127.0.1.2", 8080),
+            new TargetAddress("127.0.1.3", 8081));
+    assertThat(states.get(FrontendKey.service("shop", "a")).bindings())
+        .containsOnlyKeys("shop/a-1", "shop/a-2");
     assertThat(states.get(FrontendKey.service("shop", "b")).loadBalancerId()).isEqualTo(lbId);
     assertThat(events.reasons()).isEmpty();
   }
@@ -179,12 +254,19 @@ class LoadBalancerReconcilerTest {
     place(service("a", 80, 8080));
     pods.add(pod("a", "a-1", "127.0.1.1"));
     reconcile();
-    double before = meters.find("clb_direct_clb_calls_total").counters().stream().mapToDouble(c -> c.count()).sum();
+    double before =
+        meters.find("clb_direct_clb_calls_total").counters().stream()
+            .mapToDouble(c -> c.count())
+            .sum();
 
     reconcile();
     reconcile();
 
-    assertThat(meters.find("clb_direct_clb_calls_total").counters().stream().mapToDouble(c -> c.count()).sum()).isEqualTo(before);
+    assertThat(
+            meters.find("clb_direct_clb_calls_total").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum())
+        .isEqualTo(before);
 
     reconciler.invalidate(lbId); // e.g. the health pass found a bound target missing
     reconcile();
@@ -194,7 +276,9 @@ class LoadBalancerReconcilerTest {
   @Test
   void aDeletedPodIsDeregisteredAndAGracefulFrontendDrainsItFirst() throws Exception {
     V1Service graceful = service("a", 80, 8080);
-    graceful.getMetadata().putAnnotationsItem("service.cloud.tencent.com/enable-grace-shutdown", "true");
+    graceful
+        .getMetadata()
+        .putAnnotationsItem("service.cloud.tencent.com/enable-grace-shutdown", "true");
     place(graceful);
     place(service("b", 81, 8081));
     pods.add(pod("a", "a-1", "127.0.1.1"));
@@ -212,8 +296,10 @@ class LoadBalancerReconcilerTest {
     assertThat(all(bound())).containsExactly(Map.entry(new TargetAddress("127.0.1.1", 8080), 0));
     assertThat(calls("BatchModifyTargetWeight")).isEqualTo(1);
     assertThat(calls("BatchDeregisterTargets")).isEqualTo(1);
-    assertThat(meters.find(DeletionToClbChange.NAME).timers().stream().mapToLong(t -> t.count()).sum())
-        .as("each deletion's CLB change timed").isEqualTo(2);
+    assertThat(
+            meters.find(DeletionToClbChange.NAME).timers().stream().mapToLong(t -> t.count()).sum())
+        .as("each deletion's CLB change timed")
+        .isEqualTo(2);
   }
 
   @Test
@@ -229,7 +315,9 @@ class LoadBalancerReconcilerTest {
 
     assertThat(all(bound())).containsOnlyKeys(new TargetAddress("127.0.1.3", 8081));
     assertThat(placements.released(FrontendKey.service("shop", "a"))).isTrue();
-    assertThat(frontendsAsked).as("its reconcile is asked to finish the release").containsExactly(FrontendKey.service("shop", "a"));
+    assertThat(frontendsAsked)
+        .as("its reconcile is asked to finish the release")
+        .containsExactly(FrontendKey.service("shop", "a"));
     assertThat(loadBalancers.listeners(lbId)).as("listeners are left as found").hasSize(2);
   }
 
@@ -248,10 +336,14 @@ class LoadBalancerReconcilerTest {
 
     assertThat(result.isRequeue()).isTrue();
     assertThat(result.getRequeueAfter()).as("retried with the queue's backoff").isNull();
-    assertThat(states.get(FrontendKey.service("shop", "a")).error()).startsWith("InvalidParameter.LBIdNotFound");
-    assertThat(states.get(FrontendKey.service("shop", "a")).bindings()).containsKeys("shop/a-1", "shop/a-2");
+    assertThat(states.get(FrontendKey.service("shop", "a")).error())
+        .startsWith("InvalidParameter.LBIdNotFound");
+    assertThat(states.get(FrontendKey.service("shop", "a")).bindings())
+        .containsKeys("shop/a-1", "shop/a-2");
     assertThat(events.reasons()).containsExactly("CloudApiError", "CloudApiError");
-    assertThat(gone).as("its frontends find or make their load balancer again").containsExactly(lbId);
+    assertThat(gone)
+        .as("its frontends find or make their load balancer again")
+        .containsExactly(lbId);
   }
 
   @Test
@@ -259,19 +351,46 @@ class LoadBalancerReconcilerTest {
     V1Service web = service("web", 80, 8080);
     services.add(web);
     pods.add(pod("web", "web-1", "127.0.1.5"));
-    V1Ingress ingress = new V1Ingress().metadata(new V1ObjectMeta().namespace("shop").name("front").uid("uid-front").generation(1L)
-        .putAnnotationsItem("ingress.cloud.tencent.com/direct-access", "true"))
-        .spec(new V1IngressSpec().addRulesItem(new V1IngressRule().host("shop.example.com").http(new V1HTTPIngressRuleValue()
-            .addPathsItem(new V1HTTPIngressPath().path("/").pathType("Prefix").backend(new V1IngressBackend()
-                .service(new V1IngressServiceBackend().name("web").port(new V1ServiceBackendPort().number(80))))))));
+    V1Ingress ingress =
+        new V1Ingress()
+            .metadata(
+                new V1ObjectMeta()
+                    .namespace("shop")
+                    .name("front")
+                    .uid("uid-front")
+                    .generation(1L)
+                    .putAnnotationsItem("ingress.cloud.tencent.com/direct-access", "true"))
+            .spec(
+                new V1IngressSpec()
+                    .addRulesItem(
+                        new V1IngressRule()
+                            .host("shop.example.com")
+                            .http(
+                                new V1HTTPIngressRuleValue()
+                                    .addPathsItem(
+                                        new V1HTTPIngressPath()
+                                            .path("/")
+                                            .pathType("Prefix")
+                                            .backend(
+                                                new V1IngressBackend()
+                                                    .service(
+                                                        new V1IngressServiceBackend()
+                                                            .name("web")
+                                                            .port(
+                                                                new V1ServiceBackendPort()
+                                                                    .number(80))))))));
     ingresses.add(ingress);
     placements.place(FrontendKey.ingress("shop", "front"), lbId, vip);
 
     reconcile();
 
-    assertThat(loadBalancers.listeners(lbId)).extracting(l -> l.getProtocol() + ":" + l.getPort()).containsExactly("HTTP:80");
-    assertThat(writes.annotations.get("shop/front")).containsEntry(IngressReconciler.MANAGED_RULES_ANNOTATION, "[\"shop.example.com/\"]");
+    assertThat(loadBalancers.listeners(lbId))
+        .extracting(l -> l.getProtocol() + ":" + l.getPort())
+        .containsExactly("HTTP:80");
+    assertThat(writes.annotations.get("shop/front"))
+        .containsEntry(IngressReconciler.MANAGED_RULES_ANNOTATION, "[\"shop.example.com/\"]");
     assertThat(all(bound())).containsOnlyKeys(new TargetAddress("127.0.1.5", 8080));
-    assertThat(states.get(FrontendKey.ingress("shop", "front")).bindings()).containsOnlyKeys("shop/web-1");
+    assertThat(states.get(FrontendKey.ingress("shop", "front")).bindings())
+        .containsOnlyKeys("shop/web-1");
   }
 }

@@ -23,12 +23,16 @@ class CallPlanTest {
     Map<TargetAddress, Integer> desired = Map.of(t(1), 10, t(2), 0, t(3), 10);
     Map<TargetAddress, Integer> actual = Map.of(t(2), 10, t(3), 10, t(4), 10, t(5), 10);
 
-    TargetChanges changes = TargetChanges.diff(WEB, desired, actual, target -> !target.equals(t(5)));
+    TargetChanges changes =
+        TargetChanges.diff(WEB, desired, actual, target -> !target.equals(t(5)));
 
     assertThat(changes.register()).containsOnly(Map.entry(t(1), 10));
     assertThat(changes.reweight()).containsOnly(Map.entry(t(2), 0));
     assertThat(changes.deregister()).containsExactly(t(4));
-    assertThat(TargetChanges.diff(WEB, desired, Map.of(t(1), 10, t(2), 0, t(3), 10), t -> true).isEmpty()).isTrue();
+    assertThat(
+            TargetChanges.diff(WEB, desired, Map.of(t(1), 10, t(2), 0, t(3), 10), t -> true)
+                .isEmpty())
+        .isTrue();
   }
 
   @Test
@@ -39,12 +43,15 @@ class CallPlanTest {
     }
     Map<TargetAddress, Integer> few = Map.of(t(1), 10, t(2), 10);
 
-    List<CallPlan.Call> calls = CallPlan.plan(List.of(
-        TargetChanges.diff(WEB, many, Map.of(), t -> true),
-        TargetChanges.diff(API, few, Map.of(), t -> true),
-        TargetChanges.diff(OTHER_LB, few, Map.of(), t -> true)));
+    List<CallPlan.Call> calls =
+        CallPlan.plan(
+            List.of(
+                TargetChanges.diff(WEB, many, Map.of(), t -> true),
+                TargetChanges.diff(API, few, Map.of(), t -> true),
+                TargetChanges.diff(OTHER_LB, few, Map.of(), t -> true)));
 
-    assertThat(calls).extracting(CallPlan.Call::action, CallPlan.Call::loadBalancerId)
+    assertThat(calls)
+        .extracting(CallPlan.Call::action, CallPlan.Call::loadBalancerId)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(CallPlan.Action.BatchRegisterTargets, "lb-1"),
             org.assertj.core.groups.Tuple.tuple(CallPlan.Action.BatchRegisterTargets, "lb-1"),
@@ -57,16 +64,22 @@ class CallPlanTest {
 
   @Test
   void registersBeforeReweightingBeforeDeregisteringOnEachLoadBalancer() {
-    TargetChanges rollout = TargetChanges.diff(WEB, Map.of(t(1), 10, t(2), 0), Map.of(t(2), 10, t(3), 10), t -> true);
+    TargetChanges rollout =
+        TargetChanges.diff(WEB, Map.of(t(1), 10, t(2), 0), Map.of(t(2), 10, t(3), 10), t -> true);
 
     List<String> order = new ArrayList<>();
     CallPlan.plan(List.of(rollout)).forEach(call -> order.add(call.action().name()));
 
-    assertThat(order).containsExactly("BatchRegisterTargets", "BatchModifyTargetWeight", "BatchDeregisterTargets");
+    assertThat(order)
+        .containsExactly(
+            "BatchRegisterTargets", "BatchModifyTargetWeight", "BatchDeregisterTargets");
   }
 
   @Test
   void nothingToDoMeansNoCalls() {
-    assertThat(CallPlan.plan(List.of(TargetChanges.diff(WEB, Map.of(t(1), 10), Map.of(t(1), 10), t -> true)))).isEmpty();
+    assertThat(
+            CallPlan.plan(
+                List.of(TargetChanges.diff(WEB, Map.of(t(1), 10), Map.of(t(1), 10), t -> true))))
+        .isEmpty();
   }
 }

@@ -39,23 +39,34 @@ class GateConditionDeciderTest {
 
   @Test
   void trueOnlyWhenEveryListenerIsHealthyAndTheWorstReasonWins() {
-    BackendObservation http = new BackendObservation("Service web", "lb-1", "lbl-80", HEALTH_ALIVE, null);
-    BackendObservation grpc = new BackendObservation("Service web", "lb-1", "lbl-9090", HEALTH_UNKNOWN, null);
-    BackendObservation ingress = new BackendObservation("Ingress shop (Service web)", "lb-2", null, NOT_BOUND, null);
+    BackendObservation http =
+        new BackendObservation("Service web", "lb-1", "lbl-80", HEALTH_ALIVE, null);
+    BackendObservation grpc =
+        new BackendObservation("Service web", "lb-1", "lbl-9090", HEALTH_UNKNOWN, null);
+    BackendObservation ingress =
+        new BackendObservation("Ingress shop (Service web)", "lb-2", null, NOT_BOUND, null);
 
-    assertThat(continuous.decide(List.of(http, grpc), null).reason()).isEqualTo(GateReason.HealthCheckPending);
+    assertThat(continuous.decide(List.of(http, grpc), null).reason())
+        .isEqualTo(GateReason.HealthCheckPending);
     GateCondition worst = continuous.decide(List.of(http, grpc, ingress), null);
     assertThat(worst.reason()).isEqualTo(GateReason.TargetNotBound);
-    assertThat(worst.message()).isEqualTo("Not yet registered as a backend of Ingress shop (Service web) on load balancer lb-2.");
-    assertThat(continuous.decide(List.of(http, http), null).message()).contains("2 load balancer listeners");
+    assertThat(worst.message())
+        .isEqualTo(
+            "Not yet registered as a backend of Ingress shop (Service web) on load balancer lb-2.");
+    assertThat(continuous.decide(List.of(http, http), null).message())
+        .contains("2 load balancer listeners");
   }
 
   @Test
   void neverTrueOnAnApiError() {
-    BackendObservation error = new BackendObservation("Service web", "lb-1", "lbl-80", API_ERROR, "RequestLimitExceeded");
+    BackendObservation error =
+        new BackendObservation("Service web", "lb-1", "lbl-80", API_ERROR, "RequestLimitExceeded");
     GateCondition condition = continuous.decide(List.of(on(HEALTH_ALIVE), error), null);
     assertThat(condition.status()).isFalse();
-    assertThat(condition.message()).contains("lb-1").contains("lbl-80").contains("RequestLimitExceeded");
+    assertThat(condition.message())
+        .contains("lb-1")
+        .contains("lbl-80")
+        .contains("RequestLimitExceeded");
   }
 
   @Test
@@ -65,42 +76,67 @@ class GateConditionDeciderTest {
 
     assertThat(initial.decide(List.of(on(HEALTH_DEAD)), ready)).isEqualTo(ready);
     assertThat(continuous.decide(List.of(on(HEALTH_DEAD)), ready).status()).isFalse();
-    assertThat(initial.decide(List.of(on(NOT_BOUND)), ready).reason()).isEqualTo(GateReason.TargetNotBound);
-    assertThat(initial.decide(List.of(on(HEALTH_DEAD)), null).status()).as("never True before it first was").isFalse();
+    assertThat(initial.decide(List.of(on(NOT_BOUND)), ready).reason())
+        .isEqualTo(GateReason.TargetNotBound);
+    assertThat(initial.decide(List.of(on(HEALTH_DEAD)), null).status())
+        .as("never True before it first was")
+        .isFalse();
   }
 
   @Test
   void aRefusedLoadBalancerHoldsNewPodsNamingWhyButNeverUnreadiesAServingOne() {
-    BackendObservation refused = new BackendObservation("Service web", null, null, REFUSED,
-        "load balancer lb-9 is in VPC vpc-a but the cluster is in VPC vpc-b");
+    BackendObservation refused =
+        new BackendObservation(
+            "Service web",
+            null,
+            null,
+            REFUSED,
+            "load balancer lb-9 is in VPC vpc-a but the cluster is in VPC vpc-b");
 
     GateCondition held = initial.decide(List.of(refused), null);
     assertThat(held.status()).isFalse();
     assertThat(held.reason()).isEqualTo(GateReason.LoadBalancerUnusable);
-    assertThat(held.message()).isEqualTo("Not bound: Service web cannot be served: load balancer lb-9 is in VPC vpc-a but the cluster is "
-        + "in VPC vpc-b.");
-    assertThat(continuous.decide(List.of(refused, on(HEALTH_ALIVE)), null).reason()).as("the worst reason").isEqualTo(GateReason.LoadBalancerUnusable);
+    assertThat(held.message())
+        .isEqualTo(
+            "Not bound: Service web cannot be served: load balancer lb-9 is in VPC vpc-a but the cluster is "
+                + "in VPC vpc-b.");
+    assertThat(continuous.decide(List.of(refused, on(HEALTH_ALIVE)), null).reason())
+        .as("the worst reason")
+        .isEqualTo(GateReason.LoadBalancerUnusable);
     GateCondition ready = initial.decide(List.of(on(HEALTH_ALIVE)), null);
     assertThat(initial.decide(List.of(refused, on(HEALTH_ALIVE)), ready)).isEqualTo(ready);
-    assertThat(continuous.decide(List.of(refused), ready)).as("clb-direct deregistered nothing").isEqualTo(ready);
+    assertThat(continuous.decide(List.of(refused), ready))
+        .as("clb-direct deregistered nothing")
+        .isEqualTo(ready);
     assertThat(continuous.decide(List.of(refused, on(HEALTH_DEAD)), ready).status()).isFalse();
   }
 
   @Test
   void aMissingLoadBalancerNamesTheIdAndTheAnnotationAndNeverUnreadiesAServingPod() {
-    BackendObservation missing = new BackendObservation("Service nolb", null, null, LOAD_BALANCER_NOT_FOUND,
-        "load balancer lb-typo named by service.kubernetes.io/tke-existed-lbid does not exist");
+    BackendObservation missing =
+        new BackendObservation(
+            "Service nolb",
+            null,
+            null,
+            LOAD_BALANCER_NOT_FOUND,
+            "load balancer lb-typo named by service.kubernetes.io/tke-existed-lbid does not exist");
 
     GateCondition held = initial.decide(List.of(missing), null);
     assertThat(held.status()).isFalse();
     assertThat(held.reason()).isEqualTo(GateReason.LoadBalancerNotFound);
-    assertThat(held.message()).isEqualTo("Not bound: Service nolb: load balancer lb-typo named by service.kubernetes.io/tke-existed-lbid "
-        + "does not exist.");
-    assertThat(continuous.decide(List.of(missing, on(API_ERROR)), null).reason()).isEqualTo(GateReason.LoadBalancerNotFound);
-    assertThat(continuous.decide(List.of(missing, on(REFUSED)), null).reason()).as("unusable stays the worst")
+    assertThat(held.message())
+        .isEqualTo(
+            "Not bound: Service nolb: load balancer lb-typo named by service.kubernetes.io/tke-existed-lbid "
+                + "does not exist.");
+    assertThat(continuous.decide(List.of(missing, on(API_ERROR)), null).reason())
+        .isEqualTo(GateReason.LoadBalancerNotFound);
+    assertThat(continuous.decide(List.of(missing, on(REFUSED)), null).reason())
+        .as("unusable stays the worst")
         .isEqualTo(GateReason.LoadBalancerUnusable);
     GateCondition ready = initial.decide(List.of(on(HEALTH_ALIVE)), null);
-    assertThat(continuous.decide(List.of(missing), ready)).as("a typo in the annotation deregistered nothing").isEqualTo(ready);
+    assertThat(continuous.decide(List.of(missing), ready))
+        .as("a typo in the annotation deregistered nothing")
+        .isEqualTo(ready);
   }
 
   @Test
@@ -110,14 +146,27 @@ class GateConditionDeciderTest {
     GateCondition resumed = initial.decide(List.of(on(HEALTH_UNKNOWN)), released);
     assertThat(resumed.status()).as("a serving Pod is not taken out of its Service").isTrue();
     assertThat(resumed.reason()).isEqualTo(GateReason.DirectAccessResumed);
-    assertThat(resumed.message()).contains("Now: Registered with Service web on load balancer lb-1 listener lbl-80; waiting for the "
-        + "health check's first verdict.");
-    assertThat(initial.decide(List.of(on(HEALTH_DEAD)), resumed).message()).as("says what it waits for").contains("health check fails");
-    assertThat(initial.decide(List.of(on(HEALTH_ALIVE)), resumed).reason()).isEqualTo(GateReason.LoadBalancerNetworkGroupReady);
-    assertThat(initial.decide(List.of(on(NOT_BOUND)), released).reason()).as("not bound: as any Pod").isEqualTo(GateReason.TargetNotBound);
-    assertThat(continuous.decide(List.of(on(HEALTH_UNKNOWN)), released).reason()).as("continuous follows health")
+    assertThat(resumed.message())
+        .contains(
+            "Now: Registered with Service web on load balancer lb-1 listener lbl-80; waiting for the "
+                + "health check's first verdict.");
+    assertThat(initial.decide(List.of(on(HEALTH_DEAD)), resumed).message())
+        .as("says what it waits for")
+        .contains("health check fails");
+    assertThat(initial.decide(List.of(on(HEALTH_ALIVE)), resumed).reason())
+        .isEqualTo(GateReason.LoadBalancerNetworkGroupReady);
+    assertThat(initial.decide(List.of(on(NOT_BOUND)), released).reason())
+        .as("not bound: as any Pod")
+        .isEqualTo(GateReason.TargetNotBound);
+    assertThat(continuous.decide(List.of(on(HEALTH_UNKNOWN)), released).reason())
+        .as("continuous follows health")
         .isEqualTo(GateReason.HealthCheckPending);
-    assertThat(continuous.decide(List.of(new BackendObservation("Service web", null, null, REFUSED, "x")), released).reason())
+    assertThat(
+            continuous
+                .decide(
+                    List.of(new BackendObservation("Service web", null, null, REFUSED, "x")),
+                    released)
+                .reason())
         .isEqualTo(GateReason.DirectAccessResumed);
   }
 
@@ -135,7 +184,8 @@ class GateConditionDeciderTest {
     "LoadBalancerNotFound,          WARNING",
     "LoadBalancerUnusable,          WARNING",
   })
-  void normalProgressIsNormalAndProblemsAreWarnings(GateReason reason, GateReason.Severity severity) {
+  void normalProgressIsNormalAndProblemsAreWarnings(
+      GateReason reason, GateReason.Severity severity) {
     assertThat(reason.severity()).isEqualTo(severity);
   }
 
@@ -152,15 +202,18 @@ class GateConditionDeciderTest {
 
   @Test
   void noFrontendLeftReleasesTheGate() {
-    GateCondition released = initial.decide(List.of(), new GateCondition(false, GateReason.HealthCheckPending, "x"));
+    GateCondition released =
+        initial.decide(List.of(), new GateCondition(false, GateReason.HealthCheckPending, "x"));
     assertThat(released.status()).isTrue();
     assertThat(released.reason()).isEqualTo(GateReason.DirectAccessReleased);
   }
 
   @Test
   void statusAndReasonMustAgree() {
-    assertThatThrownBy(() -> new GateCondition(true, GateReason.CloudApiError, "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new GateCondition(true, GateReason.CloudApiError, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(GateMode.fromConfigValue(" Continuous ")).isEqualTo(GateMode.CONTINUOUS);
-    assertThatThrownBy(() -> GateMode.fromConfigValue("sometimes")).hasMessageContaining("initial or continuous");
+    assertThatThrownBy(() -> GateMode.fromConfigValue("sometimes"))
+        .hasMessageContaining("initial or continuous");
   }
 }

@@ -13,26 +13,44 @@ class ListenerPlanTest {
 
   @Test
   void missingListenersWithTheSameProtocolAndAttributesShareOneCall() {
-    ListenerPlan plan = ListenerPlan.of(List.of(
-        new Wanted(new Key("TCP", 80), "a-80", "{}"),
-        new Wanted(new Key("TCP", 81), "b-81", "{}"),
-        new Wanted(new Key("UDP", 53), "c-53", "{}"),
-        new Wanted(new Key("TCP", 82), "d-82", "{\"Scheduler\":\"LEAST_CONN\"}"),
-        new Wanted(new Key("TCP", 443), "e-443", "{}")), Map.of(new Key("TCP", 443), "lbl-1"));
+    ListenerPlan plan =
+        ListenerPlan.of(
+            List.of(
+                new Wanted(new Key("TCP", 80), "a-80", "{}"),
+                new Wanted(new Key("TCP", 81), "b-81", "{}"),
+                new Wanted(new Key("UDP", 53), "c-53", "{}"),
+                new Wanted(new Key("TCP", 82), "d-82", "{\"Scheduler\":\"LEAST_CONN\"}"),
+                new Wanted(new Key("TCP", 443), "e-443", "{}")),
+            Map.of(new Key("TCP", 443), "lbl-1"));
 
     assertThat(plan.existing()).containsExactly(Map.entry(new Key("TCP", 443), "lbl-1"));
-    assertThat(plan.creations()).containsExactlyInAnyOrder(
-        new ListenerPlan.Creation("TCP", "{}", List.of(new Key("TCP", 80), new Key("TCP", 81)), List.of("a-80", "b-81")),
-        new ListenerPlan.Creation("UDP", "{}", List.of(new Key("UDP", 53)), List.of("c-53")),
-        new ListenerPlan.Creation("TCP", "{\"Scheduler\":\"LEAST_CONN\"}", List.of(new Key("TCP", 82)), List.of("d-82")));
+    assertThat(plan.creations())
+        .containsExactlyInAnyOrder(
+            new ListenerPlan.Creation(
+                "TCP",
+                "{}",
+                List.of(new Key("TCP", 80), new Key("TCP", 81)),
+                List.of("a-80", "b-81")),
+            new ListenerPlan.Creation("UDP", "{}", List.of(new Key("UDP", 53)), List.of("c-53")),
+            new ListenerPlan.Creation(
+                "TCP",
+                "{\"Scheduler\":\"LEAST_CONN\"}",
+                List.of(new Key("TCP", 82)),
+                List.of("d-82")));
   }
 
   @Test
   void twoFrontendsWantingOneListenerCreateItOnceNamedByTheFirst() {
-    ListenerPlan plan = ListenerPlan.of(List.of(new Wanted(new Key("TCP", 80), "first", "{}"),
-        new Wanted(new Key("TCP", 80), "second", "{}")), Map.of());
+    ListenerPlan plan =
+        ListenerPlan.of(
+            List.of(
+                new Wanted(new Key("TCP", 80), "first", "{}"),
+                new Wanted(new Key("TCP", 80), "second", "{}")),
+            Map.of());
 
-    assertThat(plan.creations()).containsExactly(new ListenerPlan.Creation("TCP", "{}", List.of(new Key("TCP", 80)), List.of("first")));
+    assertThat(plan.creations())
+        .containsExactly(
+            new ListenerPlan.Creation("TCP", "{}", List.of(new Key("TCP", 80)), List.of("first")));
   }
 
   @Test
@@ -49,7 +67,10 @@ class ListenerPlanTest {
 
   @Test
   void nothingToCreateWhenEveryListenerExists() {
-    ListenerPlan plan = ListenerPlan.of(List.of(new Wanted(new Key("TCP", 80), "a", "{}")), Map.of(new Key("TCP", 80), "lbl-9"));
+    ListenerPlan plan =
+        ListenerPlan.of(
+            List.of(new Wanted(new Key("TCP", 80), "a", "{}")),
+            Map.of(new Key("TCP", 80), "lbl-9"));
 
     assertThat(plan.creations()).isEmpty();
     assertThat(plan.existing()).containsEntry(new Key("TCP", 80), "lbl-9");

@@ -18,7 +18,9 @@ class RulePlanTest {
     RulePlan plan = RulePlan.of(Set.of(A, B), Set.of(B, C, FOREIGN), Set.of(B, C));
 
     assertThat(plan.create()).containsExactly(A);
-    assertThat(plan.delete()).as("C was created by clb-direct and is no longer wanted; FOREIGN was never ours").containsExactly(C);
+    assertThat(plan.delete())
+        .as("C was created by clb-direct and is no longer wanted; FOREIGN was never ours")
+        .containsExactly(C);
     assertThat(plan.managedDuring()).containsExactlyInAnyOrder(A, B, C);
     assertThat(plan.managedAfter()).containsExactlyInAnyOrder(A, B);
   }

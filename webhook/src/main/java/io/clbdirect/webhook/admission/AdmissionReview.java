@@ -1,8 +1,8 @@
 package io.clbdirect.webhook.admission;
 
 /**
- * {@code admission.k8s.io/v1} AdmissionReview. client-java publishes no model for it, so these records
- * carry exactly the fields clb-direct reads or writes; Gson skips the rest.
+ * {@code admission.k8s.io/v1} AdmissionReview. client-java publishes no model for it, so these
+ * records carry exactly the fields clb-direct reads or writes; Gson skips the rest.
  */
 public record AdmissionReview(
     String apiVersion, String kind, AdmissionRequest request, AdmissionResponse response) {

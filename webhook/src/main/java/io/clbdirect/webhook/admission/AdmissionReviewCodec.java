@@ -10,25 +10,28 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.clbdirect.webhook.mutation.PatchOperation;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
-/** Bytes to AdmissionReview and back. Strict JSON: a request that is not exactly JSON is refused. */
+/**
+ * Bytes to AdmissionReview and back. Strict JSON: a request that is not exactly JSON is refused.
+ */
 public final class AdmissionReviewCodec {
 
-  private static final Set<String> API_VERSIONS = Set.of(AdmissionReview.V1, AdmissionReview.V1BETA1);
+  private static final Set<String> API_VERSIONS =
+      Set.of(AdmissionReview.V1, AdmissionReview.V1BETA1);
 
   private final Gson gson = new GsonBuilder().disableHtmlEscaping().create();
   private final TypeAdapter<JsonElement> treeReader = gson.getAdapter(JsonElement.class);
 
   /**
-   * @throws MalformedAdmissionReviewException when the body is not JSON, not an AdmissionReview of a
-   *     known apiVersion, or has no {@code request.uid} to answer to
+   * @throws MalformedAdmissionReviewException when the body is not JSON, not an AdmissionReview of
+   *     a known apiVersion, or has no {@code request.uid} to answer to
    */
   public AdmissionReview decode(byte[] body) throws MalformedAdmissionReviewException {
     JsonElement tree = parseStrictly(body);
@@ -38,18 +41,26 @@ public final class AdmissionReviewCodec {
     JsonObject root = tree.getAsJsonObject();
     String apiVersion = stringOrNull(root, "apiVersion");
     String kind = stringOrNull(root, "kind");
-    // Set.of(...).contains(null) throws: a missing or non-string apiVersion must be refused, not crash.
-    if (!AdmissionReview.KIND.equals(kind) || apiVersion == null || !API_VERSIONS.contains(apiVersion)) {
+    // Set.of(...).contains(null) throws: a missing or non-string apiVersion must be refused, not
+    // crash.
+    if (!AdmissionReview.KIND.equals(kind)
+        || apiVersion == null
+        || !API_VERSIONS.contains(apiVersion)) {
       throw new MalformedAdmissionReviewException(
-          "expected kind AdmissionReview with apiVersion " + AdmissionReview.V1 + ", got kind "
-              + kind + " apiVersion " + apiVersion);
+          "expected kind AdmissionReview with apiVersion "
+              + AdmissionReview.V1
+              + ", got kind "
+              + kind
+              + " apiVersion "
+              + apiVersion);
     }
     if (!(root.get("request") instanceof JsonObject request)) {
       throw new MalformedAdmissionReviewException("AdmissionReview has no request object");
     }
     String uid = stringOrNull(request, "uid");
     if (uid == null || uid.isBlank()) {
-      throw new MalformedAdmissionReviewException("AdmissionReview request has no uid to answer to");
+      throw new MalformedAdmissionReviewException(
+          "AdmissionReview request has no uid to answer to");
     }
     try {
       return gson.fromJson(root, AdmissionReview.class);
@@ -64,10 +75,10 @@ public final class AdmissionReviewCodec {
   }
 
   /**
-   * A request may carry a lone surrogate as a JSON escape ({@code "\ud800"}); UTF-8 has no form for it,
-   * so written raw it would turn into {@code ?} and, in {@code response.uid}, no longer match the
-   * request. Escaped again it round-trips. Gson's output holds such characters only inside string
-   * literals, where the escape is valid JSON.
+   * A request may carry a lone surrogate as a JSON escape ({@code "\ud800"}); UTF-8 has no form for
+   * it, so written raw it would turn into {@code ?} and, in {@code response.uid}, no longer match
+   * the request. Escaped again it round-trips. Gson's output holds such characters only inside
+   * string literals, where the escape is valid JSON.
    */
   static String escapeLoneSurrogates(String json) {
     StringBuilder out = null;
@@ -76,7 +87,8 @@ public final class AdmissionReviewCodec {
       boolean lone =
           Character.isHighSurrogate(c)
               ? i + 1 == json.length() || !Character.isLowSurrogate(json.charAt(i + 1))
-              : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(json.charAt(i - 1)));
+              : Character.isLowSurrogate(c)
+                  && (i == 0 || !Character.isHighSurrogate(json.charAt(i - 1)));
       if (lone && out == null) {
         out = new StringBuilder(json.length() + 16).append(json, 0, i);
       }
@@ -101,7 +113,8 @@ public final class AdmissionReviewCodec {
       throw new MalformedAdmissionReviewException("empty body");
     }
     try (JsonReader reader =
-        new JsonReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+        new JsonReader(
+            new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
       reader.setStrictness(Strictness.STRICT);
       JsonElement tree = treeReader.read(reader);
       if (reader.peek() != JsonToken.END_DOCUMENT) {

@@ -1,6 +1,8 @@
 package io.clbdirect.webhook.admission;
 
-/** The body is not an AdmissionReview clb-direct can answer; the message says why, for the caller. */
+/**
+ * The body is not an AdmissionReview clb-direct can answer; the message says why, for the caller.
+ */
 public class MalformedAdmissionReviewException extends Exception {
 
   public MalformedAdmissionReviewException(String message) {

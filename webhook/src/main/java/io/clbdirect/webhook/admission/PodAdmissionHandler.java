@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers one AdmissionReview for a Pod. Never blocks a Pod because of clb-direct: anything it cannot
- * read or decide is allowed unchanged with a warning that says why.
+ * Answers one AdmissionReview for a Pod. Never blocks a Pod because of clb-direct: anything it
+ * cannot read or decide is allowed unchanged with a warning that says why.
  */
 public final class PodAdmissionHandler {
 
@@ -38,7 +38,10 @@ public final class PodAdmissionHandler {
   }
 
   public PodAdmissionHandler(
-      DirectAccessTopology topology, PodMutator mutator, AdmissionReviewCodec codec, Consumer<Outcome> outcomes) {
+      DirectAccessTopology topology,
+      PodMutator mutator,
+      AdmissionReviewCodec codec,
+      Consumer<Outcome> outcomes) {
     this.topology = topology;
     this.mutator = mutator;
     this.codec = codec;
@@ -47,8 +50,8 @@ public final class PodAdmissionHandler {
 
   /**
    * @throws TopologyNotSyncedException before the caches have synced: answering "no change" from a
-   *     half-filled cache would let a direct-access Pod through without its gate, so the caller must
-   *     fail the call and let the webhook's failurePolicy decide
+   *     half-filled cache would let a direct-access Pod through without its gate, so the caller
+   *     must fail the call and let the webhook's failurePolicy decide
    */
   public AdmissionReview handle(AdmissionReview review) {
     if (!topology.hasSynced()) {
@@ -64,7 +67,8 @@ public final class PodAdmissionHandler {
     if (!isPodRequest(request)) {
       outcomes.accept(Outcome.SKIPPED_NOT_A_POD);
       return AdmissionResponse.allow(
-          uid, List.of(PREFIX + "expected a Pod, got " + describeKind(request) + "; left unchanged"));
+          uid,
+          List.of(PREFIX + "expected a Pod, got " + describeKind(request) + "; left unchanged"));
     }
     if (!"CREATE".equals(request.operation())) {
       // Readiness gates can only be set at creation; other operations are not ours to touch.
@@ -78,7 +82,9 @@ public final class PodAdmissionHandler {
       outcomes.accept(Outcome.SKIPPED_UNREADABLE);
       log.warn("admission {}: cannot read the Pod: {}", uid, e.getMessage());
       return AdmissionResponse.allow(
-          uid, List.of(PREFIX + "could not read the Pod (" + shorten(e.getMessage()) + "); left unchanged"));
+          uid,
+          List.of(
+              PREFIX + "could not read the Pod (" + shorten(e.getMessage()) + "); left unchanged"));
     }
     try {
       String namespace = namespaceOf(pod.model(), request);
@@ -89,12 +95,14 @@ public final class PodAdmissionHandler {
         return AdmissionResponse.allow(uid, mutation.warnings());
       }
       outcomes.accept(Outcome.PATCHED);
-      return AdmissionResponse.allowWithPatch(uid, codec.encodePatch(mutation.patch()), mutation.warnings());
+      return AdmissionResponse.allowWithPatch(
+          uid, codec.encodePatch(mutation.patch()), mutation.warnings());
     } catch (RuntimeException e) {
       outcomes.accept(Outcome.SKIPPED_ERROR);
       log.error("admission {}: failed to decide, Pod allowed unchanged", uid, e);
       return AdmissionResponse.allow(
-          uid, List.of(PREFIX + "internal error (" + shorten(e.getMessage()) + "); left unchanged"));
+          uid,
+          List.of(PREFIX + "internal error (" + shorten(e.getMessage()) + "); left unchanged"));
     }
   }
 
@@ -108,7 +116,9 @@ public final class PodAdmissionHandler {
     }
     // The object's own kind, when present, must agree with the request's.
     JsonElement kind = json.get("kind");
-    return kind == null || kind.isJsonNull() || "Pod".equals(kind.isJsonPrimitive() ? kind.getAsString() : null);
+    return kind == null
+        || kind.isJsonNull()
+        || "Pod".equals(kind.isJsonPrimitive() ? kind.getAsString() : null);
   }
 
   private static String describeKind(AdmissionRequest request) {

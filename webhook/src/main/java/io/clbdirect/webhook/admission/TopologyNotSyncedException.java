@@ -4,6 +4,7 @@ package io.clbdirect.webhook.admission;
 public class TopologyNotSyncedException extends RuntimeException {
 
   public TopologyNotSyncedException() {
-    super("clb-direct has not yet synced its caches of Services, Ingresses and TKE's ConfigMap; retry shortly");
+    super(
+        "clb-direct has not yet synced its caches of Services, Ingresses and TKE's ConfigMap; retry shortly");
   }
 }

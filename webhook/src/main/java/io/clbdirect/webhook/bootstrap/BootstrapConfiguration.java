@@ -27,11 +27,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Self-managed TLS ({@code clb-direct.tls.source=secret}, the default): the serving certificate comes
- * from the Secret the bootstrapper keeps, and is swapped in memory.
+ * Self-managed TLS ({@code clb-direct.tls.source=secret}, the default): the serving certificate
+ * comes from the Secret the bootstrapper keeps, and is swapped in memory.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(prefix = "clb-direct.tls", name = "source", havingValue = "secret", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "clb-direct.tls",
+    name = "source",
+    havingValue = "secret",
+    matchIfMissing = true)
 @EnableConfigurationProperties(BootstrapProperties.class)
 public class BootstrapConfiguration {
 
@@ -39,26 +43,51 @@ public class BootstrapConfiguration {
 
   @Bean
   BootstrapSettings bootstrapSettings(BootstrapProperties properties) {
-    RegistrationSettings registration = new RegistrationSettings(
-        properties.configurationName(), properties.webhookName(), properties.url(), properties.namespace(),
-        properties.serviceName(), properties.servicePort(), properties.failurePolicy(), properties.timeoutSeconds(),
-        properties.optOutLabel(), properties.ownPodLabels());
+    RegistrationSettings registration =
+        new RegistrationSettings(
+            properties.configurationName(),
+            properties.webhookName(),
+            properties.url(),
+            properties.namespace(),
+            properties.serviceName(),
+            properties.servicePort(),
+            properties.failurePolicy(),
+            properties.timeoutSeconds(),
+            properties.optOutLabel(),
+            properties.ownPodLabels());
     List<InetAddress> ips = new ArrayList<>();
     for (String ip : properties.ipSans()) {
       ips.add(ipLiteral(ip));
     }
     if (properties.url() != null) {
       String host = URI.create(properties.url()).getHost();
-      if (host != null && host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?") && ips.stream().noneMatch(a -> a.getHostAddress().equals(host))) {
+      if (host != null
+          && host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")
+          && ips.stream().noneMatch(a -> a.getHostAddress().equals(host))) {
         // The API server (Go) checks IP SANs, never the common name, when the url names an IP.
         ips.add(ipLiteral(host.replace("[", "").replace("]", "")));
       }
     }
-    List<String> dns = new ArrayList<>(BootstrapSettings.serviceDnsNames(properties.serviceName(), properties.namespace()));
-    RotationPlanner.Desired desired = new RotationPlanner.Desired(dns, ips,
-        new RenewalPolicy(properties.caLifetime(), properties.leafLifetime()), properties.propagationDelay());
-    String identity = System.getenv().getOrDefault("POD_NAME", hostname() + "-" + UUID.randomUUID().toString().substring(0, 8));
-    return new BootstrapSettings(properties.namespace(), properties.secretName(), properties.leaseName(), identity, registration, desired);
+    List<String> dns =
+        new ArrayList<>(
+            BootstrapSettings.serviceDnsNames(properties.serviceName(), properties.namespace()));
+    RotationPlanner.Desired desired =
+        new RotationPlanner.Desired(
+            dns,
+            ips,
+            new RenewalPolicy(properties.caLifetime(), properties.leafLifetime()),
+            properties.propagationDelay());
+    String identity =
+        System.getenv()
+            .getOrDefault(
+                "POD_NAME", hostname() + "-" + UUID.randomUUID().toString().substring(0, 8));
+    return new BootstrapSettings(
+        properties.namespace(),
+        properties.secretName(),
+        properties.leaseName(),
+        identity,
+        registration,
+        desired);
   }
 
   @Bean
@@ -71,16 +100,24 @@ public class BootstrapConfiguration {
    * already there (one read at start-up), else a placeholder until the bootstrapper provides one.
    */
   @Bean
-  SslBundleRegistrar webhookSslBundle(ServedCertificate served, KubernetesClients clients, BootstrapSettings settings) {
+  SslBundleRegistrar webhookSslBundle(
+      ServedCertificate served, KubernetesClients clients, BootstrapSettings settings) {
     return registry -> {
       ServingCertificate existing = null;
       try {
-        V1Secret secret = new CoreV1Api(clients.calling()).readNamespacedSecret(settings.secretName(), settings.namespace()).execute();
+        V1Secret secret =
+            new CoreV1Api(clients.calling())
+                .readNamespacedSecret(settings.secretName(), settings.namespace())
+                .execute();
         existing = SecretCodec.readLeaf(secret.getData());
       } catch (ApiException e) {
-        log.info("no usable serving-certificate Secret at start-up ({}); serving a placeholder until it exists", e.getCode());
+        log.info(
+            "no usable serving-certificate Secret at start-up ({}); serving a placeholder until it exists",
+            e.getCode());
       } catch (SecretCodec.MalformedSecretException | RuntimeException e) {
-        log.info("serving-certificate Secret unusable at start-up ({}); serving a placeholder until it is repaired", e.getMessage());
+        log.info(
+            "serving-certificate Secret unusable at start-up ({}); serving a placeholder until it is repaired",
+            e.getMessage());
       }
       registry.registerBundle(ServedCertificate.BUNDLE, served.initialBundle(existing));
       served.attach(registry);
@@ -93,18 +130,26 @@ public class BootstrapConfiguration {
   }
 
   @Bean
-  BootstrapInformers bootstrapInformers(KubernetesClients clients, SharedInformerFactory factory, BootstrapSettings settings) {
+  BootstrapInformers bootstrapInformers(
+      KubernetesClients clients, SharedInformerFactory factory, BootstrapSettings settings) {
     return BootstrapInformers.create(clients, factory, settings);
   }
 
   @Bean
-  CertificateBootstrapper certificateBootstrapper(KubernetesClients clients, SharedInformerFactory factory,
-      BootstrapInformers informers, BootstrapSettings settings, ServedCertificate served, BootstrapMetrics metrics) {
-    return new CertificateBootstrapper(clients, factory, informers, settings, served, metrics, Clock.systemUTC());
+  CertificateBootstrapper certificateBootstrapper(
+      KubernetesClients clients,
+      SharedInformerFactory factory,
+      BootstrapInformers informers,
+      BootstrapSettings settings,
+      ServedCertificate served,
+      BootstrapMetrics metrics) {
+    return new CertificateBootstrapper(
+        clients, factory, informers, settings, served, metrics, Clock.systemUTC());
   }
 
   @Bean("webhookCertificate")
-  WebhookCertificateHealthIndicator webhookCertificateHealthIndicator(ServedCertificate served, BootstrapInformers informers) {
+  WebhookCertificateHealthIndicator webhookCertificateHealthIndicator(
+      ServedCertificate served, BootstrapInformers informers) {
     return new WebhookCertificateHealthIndicator(served, informers, Clock.systemUTC());
   }
 
@@ -117,7 +162,8 @@ public class BootstrapConfiguration {
     try {
       return InetAddress.getByName(ip);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("clb-direct.bootstrap.ip-sans: '" + ip + "' is not an IP address", e);
+      throw new IllegalArgumentException(
+          "clb-direct.bootstrap.ip-sans: '" + ip + "' is not an IP address", e);
     }
   }
 

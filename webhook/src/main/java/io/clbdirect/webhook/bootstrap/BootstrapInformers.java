@@ -16,8 +16,8 @@ import io.kubernetes.client.openapi.models.V1SecretList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 
 /**
- * The two objects the bootstrapper keeps, each cached by its name on every replica: the serving-certificate
- * Secret and the MutatingWebhookConfiguration.
+ * The two objects the bootstrapper keeps, each cached by its name on every replica: the
+ * serving-certificate Secret and the MutatingWebhookConfiguration.
  */
 public final class BootstrapInformers implements InformerSync, BootstrapReconciler.Cache {
 
@@ -25,24 +25,43 @@ public final class BootstrapInformers implements InformerSync, BootstrapReconcil
   private final SharedIndexInformer<V1MutatingWebhookConfiguration> configurations;
   private final BootstrapSettings settings;
 
-  private BootstrapInformers(SharedIndexInformer<V1Secret> secrets,
-      SharedIndexInformer<V1MutatingWebhookConfiguration> configurations, BootstrapSettings settings) {
+  private BootstrapInformers(
+      SharedIndexInformer<V1Secret> secrets,
+      SharedIndexInformer<V1MutatingWebhookConfiguration> configurations,
+      BootstrapSettings settings) {
     this.secrets = secrets;
     this.configurations = configurations;
     this.settings = settings;
   }
 
   /** Registers both informers with the shared factory, which starts them. */
-  public static BootstrapInformers create(KubernetesClients clients, SharedInformerFactory factory, BootstrapSettings settings) {
-    SharedIndexInformer<V1Secret> secrets = factory.sharedIndexInformerFor(
-        new SingleObjectListerWatcher<>(new GenericKubernetesApi<>(V1Secret.class, V1SecretList.class, "", "v1", "secrets",
-            clients.watching()), settings.namespace(), settings.secretName()),
-        V1Secret.class, 0, TopologyInformers::logListWatchFailure);
-    SharedIndexInformer<V1MutatingWebhookConfiguration> configurations = factory.sharedIndexInformerFor(
-        new SingleObjectListerWatcher<>(new GenericKubernetesApi<>(V1MutatingWebhookConfiguration.class,
-            V1MutatingWebhookConfigurationList.class, "admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
-            clients.watching()), null, settings.registration().configurationName()),
-        V1MutatingWebhookConfiguration.class, 0, TopologyInformers::logListWatchFailure);
+  public static BootstrapInformers create(
+      KubernetesClients clients, SharedInformerFactory factory, BootstrapSettings settings) {
+    SharedIndexInformer<V1Secret> secrets =
+        factory.sharedIndexInformerFor(
+            new SingleObjectListerWatcher<>(
+                new GenericKubernetesApi<>(
+                    V1Secret.class, V1SecretList.class, "", "v1", "secrets", clients.watching()),
+                settings.namespace(),
+                settings.secretName()),
+            V1Secret.class,
+            0,
+            TopologyInformers::logListWatchFailure);
+    SharedIndexInformer<V1MutatingWebhookConfiguration> configurations =
+        factory.sharedIndexInformerFor(
+            new SingleObjectListerWatcher<>(
+                new GenericKubernetesApi<>(
+                    V1MutatingWebhookConfiguration.class,
+                    V1MutatingWebhookConfigurationList.class,
+                    "admissionregistration.k8s.io",
+                    "v1",
+                    "mutatingwebhookconfigurations",
+                    clients.watching()),
+                null,
+                settings.registration().configurationName()),
+            V1MutatingWebhookConfiguration.class,
+            0,
+            TopologyInformers::logListWatchFailure);
     return new BootstrapInformers(secrets, configurations, settings);
   }
 

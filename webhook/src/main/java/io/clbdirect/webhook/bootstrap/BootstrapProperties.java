@@ -6,8 +6,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code clb-direct.bootstrap.*}: the self-managed certificate Secret and webhook registration. Every
- * field is documented with its default in docs/certificates.md.
+ * {@code clb-direct.bootstrap.*}: the self-managed certificate Secret and webhook registration.
+ * Every field is documented with its default in docs/certificates.md.
  */
 @ConfigurationProperties("clb-direct.bootstrap")
 public record BootstrapProperties(
@@ -39,10 +39,17 @@ public record BootstrapProperties(
     failurePolicy = failurePolicy == null ? "Ignore" : failurePolicy;
     timeoutSeconds = timeoutSeconds == null ? 10 : timeoutSeconds;
     optOutLabel = optOutLabel == null ? "clb-direct.io/webhook" : optOutLabel;
-    ownPodLabels = ownPodLabels == null ? Map.of("app.kubernetes.io/name", "clb-direct") : Map.copyOf(ownPodLabels);
+    ownPodLabels =
+        ownPodLabels == null
+            ? Map.of("app.kubernetes.io/name", "clb-direct")
+            : Map.copyOf(ownPodLabels);
     ipSans = ipSans == null ? List.of() : List.copyOf(ipSans);
-    caLifetime = caLifetime == null ? io.clbdirect.certs.RenewalPolicy.DEFAULT_CA_LIFETIME : caLifetime;
-    leafLifetime = leafLifetime == null ? io.clbdirect.certs.RenewalPolicy.DEFAULT_LEAF_LIFETIME : leafLifetime;
+    caLifetime =
+        caLifetime == null ? io.clbdirect.certs.RenewalPolicy.DEFAULT_CA_LIFETIME : caLifetime;
+    leafLifetime =
+        leafLifetime == null
+            ? io.clbdirect.certs.RenewalPolicy.DEFAULT_LEAF_LIFETIME
+            : leafLifetime;
     propagationDelay = propagationDelay == null ? Duration.ofSeconds(5) : propagationDelay;
     leaseName = leaseName == null ? "clb-direct" : leaseName;
   }

@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Lease holder's one pass: the Secret first (the caBundle comes from it), then the webhook
- * configuration. {@link RotationPlanner} decides what the Secret needs, {@link WebhookRegistration#drift}
- * whether the configuration does; this class reads, orders the writes and reports them.
+ * configuration. {@link RotationPlanner} decides what the Secret needs, {@link
+ * WebhookRegistration#drift} whether the configuration does; this class reads, orders the writes
+ * and reports them.
  *
- * <p>It asks to be run again at the planner's recheck time, at most a minute away (the wall clock is
- * looked at again every minute); a failure is retried with the workqueue's backoff.
+ * <p>It asks to be run again at the planner's recheck time, at most a minute away (the wall clock
+ * is looked at again every minute); a failure is retried with the workqueue's backoff.
  */
 public final class BootstrapReconciler implements Reconciler {
 
@@ -67,8 +68,14 @@ public final class BootstrapReconciler implements Reconciler {
   private final Clock clock;
   private final RotationPlanner planner = new RotationPlanner();
 
-  public BootstrapReconciler(Cache cache, SecretWriter writer, ConfigurationApplier applier, EventRecorder recorder,
-      BootstrapMetrics metrics, BootstrapSettings settings, Clock clock) {
+  public BootstrapReconciler(
+      Cache cache,
+      SecretWriter writer,
+      ConfigurationApplier applier,
+      EventRecorder recorder,
+      BootstrapMetrics metrics,
+      BootstrapSettings settings,
+      Clock clock) {
     this.cache = cache;
     this.writer = writer;
     this.applier = applier;
@@ -88,21 +95,31 @@ public final class BootstrapReconciler implements Reconciler {
     } catch (RuntimeException e) {
       log.warn("bootstrap reconcile failed, retrying", e);
     } catch (Error e) {
-      // E.g. a class missing because the jar changed under the process: say so loudly every time, rather
+      // E.g. a class missing because the jar changed under the process: say so loudly every time,
+      // rather
       // than let the work stop quietly while the Lease keeps the other replicas from taking over.
-      log.error("bootstrap reconcile failed with {}, retrying; this replica likely needs a restart", e, e);
+      log.error(
+          "bootstrap reconcile failed with {}, retrying; this replica likely needs a restart",
+          e,
+          e);
     }
     return new Result(true);
   }
 
-  /** @return when to look again even if nothing changes */
+  /**
+   * @return when to look again even if nothing changes
+   */
   private Instant reconcileOnce() throws ApiException {
     Instant now = clock.instant();
     V1Secret secret = cache.secret();
     V1MutatingWebhookConfiguration configuration = cache.configuration();
-    SecretOutcome outcome = secret != null && !ServingSecret.managed(secret)
-        ? readOnly(secret, now)
-        : keep(secret, WebhookRegistration.publishedBundle(configuration, settings.registration()), now);
+    SecretOutcome outcome =
+        secret != null && !ServingSecret.managed(secret)
+            ? readOnly(secret, now)
+            : keep(
+                secret,
+                WebhookRegistration.publishedBundle(configuration, settings.registration()),
+                now);
     if (outcome.bundle() != null) {
       applyIfDrifted(configuration, outcome, secret);
     }
@@ -118,10 +135,14 @@ public final class BootstrapReconciler implements Reconciler {
   /** Bring-your-own certificates (e.g. cert-manager's): read, never write. */
   private SecretOutcome readOnly(V1Secret secret, Instant now) {
     try {
-      return new SecretOutcome(secret, SecretCodec.readBundle(secret.getData()), now.plus(LONGEST_WAIT));
+      return new SecretOutcome(
+          secret, SecretCodec.readBundle(secret.getData()), now.plus(LONGEST_WAIT));
     } catch (MalformedSecretException e) {
-      log.warn("Secret {}/{} is not managed by clb-direct and has no usable ca.crt: {}", settings.namespace(),
-          settings.secretName(), e.getMessage());
+      log.warn(
+          "Secret {}/{} is not managed by clb-direct and has no usable ca.crt: {}",
+          settings.namespace(),
+          settings.secretName(),
+          e.getMessage());
       return new SecretOutcome(secret, null, now.plus(LONGEST_WAIT));
     }
   }
@@ -135,20 +156,34 @@ public final class BootstrapReconciler implements Reconciler {
     }
     // A request is done once acted on; a Secret written afresh starts without one.
     boolean requestDone = plan.reason().endsWith("-requested") || current.material() == null;
-    V1Secret written = writer.write(secret,
-        ServingSecret.next(settings.namespace(), settings.secretName(), secret, plan.next(), requestDone));
+    V1Secret written =
+        writer.write(
+            secret,
+            ServingSecret.next(
+                settings.namespace(), settings.secretName(), secret, plan.next(), requestDone));
     metrics.secretWritten(plan.reason());
     if (current.material() == null) {
       metrics.repaired("secret");
     }
-    log.info("serving-certificate Secret {}/{} written: {}", settings.namespace(), settings.secretName(), plan.reason());
-    recorder.event(written, EventType.Normal, reasonOf(plan.reason()), "serving certificate: %s", plan.reason());
+    log.info(
+        "serving-certificate Secret {}/{} written: {}",
+        settings.namespace(),
+        settings.secretName(),
+        plan.reason());
+    recorder.event(
+        written,
+        EventType.Normal,
+        reasonOf(plan.reason()),
+        "serving certificate: %s",
+        plan.reason());
     return new SecretOutcome(written, plan.next().bundle(), plan.recheckAt());
   }
 
-  private void applyIfDrifted(V1MutatingWebhookConfiguration configuration, SecretOutcome outcome, V1Secret secret)
+  private void applyIfDrifted(
+      V1MutatingWebhookConfiguration configuration, SecretOutcome outcome, V1Secret secret)
       throws ApiException {
-    List<String> drift = WebhookRegistration.drift(configuration, settings.registration(), outcome.bundle());
+    List<String> drift =
+        WebhookRegistration.drift(configuration, settings.registration(), outcome.bundle());
     if (drift.isEmpty()) {
       return;
     }
@@ -157,10 +192,18 @@ public final class BootstrapReconciler implements Reconciler {
     if (configuration != null || secret != null) {
       metrics.repaired("webhook-configuration");
     }
-    log.info("webhook configuration {} applied (drifted: {})", settings.registration().configurationName(), drift);
+    log.info(
+        "webhook configuration {} applied (drifted: {})",
+        settings.registration().configurationName(),
+        drift);
     if (outcome.subject() != null) {
-      recorder.event(outcome.subject(), EventType.Normal, "WebhookConfigurationRestored", "webhook configuration %s restored: %s",
-          settings.registration().configurationName(), String.join(", ", drift));
+      recorder.event(
+          outcome.subject(),
+          EventType.Normal,
+          "WebhookConfigurationRestored",
+          "webhook configuration %s restored: %s",
+          settings.registration().configurationName(),
+          String.join(", ", drift));
     }
   }
 

@@ -29,9 +29,15 @@ public record BootstrapSettings(
     Objects.requireNonNull(desired);
   }
 
-  /** The four names a Service clientConfig may be reached by (the API server uses {@code <svc>.<ns>.svc}). */
+  /**
+   * The four names a Service clientConfig may be reached by (the API server uses {@code
+   * <svc>.<ns>.svc}).
+   */
   public static List<String> serviceDnsNames(String service, String namespace) {
-    return List.of(service, service + "." + namespace, service + "." + namespace + ".svc",
+    return List.of(
+        service,
+        service + "." + namespace,
+        service + "." + namespace + ".svc",
         service + "." + namespace + ".svc.cluster.local");
   }
 }

@@ -21,14 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the serving certificate and the webhook registration in place, by running these on clb-direct's
- * controller runtime:
+ * Keeps the serving certificate and the webhook registration in place, by running these on
+ * clb-direct's controller runtime:
  *
  * <ul>
  *   <li>on every replica, {@link SecretFollower} serves the Secret's leaf from memory;
- *   <li>on the Lease holder, a client-java-extended controller runs {@link BootstrapReconciler}, which writes
- *       the Secret ({@link ServingSecretWriter}) and applies the webhook configuration
- *       ({@link WebhookConfigurationApplier}). {@link LeaderTerms} builds that controller afresh for each term.
+ *   <li>on the Lease holder, a client-java-extended controller runs {@link BootstrapReconciler},
+ *       which writes the Secret ({@link ServingSecretWriter}) and applies the webhook configuration
+ *       ({@link WebhookConfigurationApplier}). {@link LeaderTerms} builds that controller afresh
+ *       for each term.
  * </ul>
  *
  * <p>There is one work item. Any change to either object queues it; so does the start of each term.
@@ -43,36 +44,54 @@ public final class CertificateBootstrapper implements ManagedLifecycle.Managed {
   private final BootstrapSettings settings;
   private final LegacyEventBroadcaster events;
   private final BootstrapReconciler reconciler;
+
   /** Failures are retried after 100 ms, doubling up to 10 s. */
   private final TermQueue termQueue = new TermQueue(Duration.ofMillis(100), Duration.ofSeconds(10));
+
   private final LeaderTerms terms;
 
-  public CertificateBootstrapper(KubernetesClients clients, SharedInformerFactory factory, BootstrapInformers informers,
-      BootstrapSettings settings, ServedCertificate served, BootstrapMetrics metrics, Clock clock) {
+  public CertificateBootstrapper(
+      KubernetesClients clients,
+      SharedInformerFactory factory,
+      BootstrapInformers informers,
+      BootstrapSettings settings,
+      ServedCertificate served,
+      BootstrapMetrics metrics,
+      Clock clock) {
     this.factory = factory;
     this.informers = informers;
     this.settings = settings;
     CoreV1Api core = new CoreV1Api(clients.calling());
     this.events = new LegacyEventBroadcaster(core);
-    this.reconciler = new BootstrapReconciler(informers, new ServingSecretWriter(core, settings),
-        new WebhookConfigurationApplier(clients.calling(), settings.registration()),
-        events.newRecorder(new V1EventSource().component("clb-direct")), metrics, settings, clock);
+    this.reconciler =
+        new BootstrapReconciler(
+            informers,
+            new ServingSecretWriter(core, settings),
+            new WebhookConfigurationApplier(clients.calling(), settings.registration()),
+            events.newRecorder(new V1EventSource().component("clb-direct")),
+            metrics,
+            settings,
+            clock);
     informers.followSecret(new SecretFollower(served, metrics, settings, clock));
     informers.onChange(() -> termQueue.add(KEY));
-    this.terms = new LeaderTerms(clients.calling(), LeaseSettings.of(settings.namespace(), settings.leaseName(), settings.identity()),
-        this::newTerm);
+    this.terms =
+        new LeaderTerms(
+            clients.calling(),
+            LeaseSettings.of(settings.namespace(), settings.leaseName(), settings.identity()),
+            this::newTerm);
   }
 
   /** A fresh controller on a fresh workqueue, which starts with the work item queued. */
   private Controller newTerm() {
     RateLimitingQueue<Request> queue = termQueue.newTerm();
     queue.add(KEY);
-    Controller controller = ControllerBuilder.defaultBuilder(factory)
-        .withName("clb-direct-bootstrap")
-        .withWorkQueue(queue)
-        .withReconciler(new ForgettingReconciler(queue, reconciler))
-        .withWorkerCount(1)
-        .build();
+    Controller controller =
+        ControllerBuilder.defaultBuilder(factory)
+            .withName("clb-direct-bootstrap")
+            .withWorkQueue(queue)
+            .withReconciler(new ForgettingReconciler(queue, reconciler))
+            .withWorkerCount(1)
+            .build();
     // Not withReadyFunc: StartWhenSynced says why.
     return new Term(new StartWhenSynced(informers::hasSynced, controller), queue);
   }
@@ -89,7 +108,10 @@ public final class CertificateBootstrapper implements ManagedLifecycle.Managed {
     events.shutdown();
   }
 
-  /** One term, logged as the bootstrapper always has: operators and ManifestsEndToEndTest look for these lines. */
+  /**
+   * One term, logged as the bootstrapper always has: operators and ManifestsEndToEndTest look for
+   * these lines.
+   */
   private final class Term implements Controller {
     private final Controller controller;
     private final RateLimitingQueue<Request> queue;
@@ -101,8 +123,12 @@ public final class CertificateBootstrapper implements ManagedLifecycle.Managed {
 
     @Override
     public void run() {
-      log.info("{} leads: managing Secret {}/{} and webhook configuration {}", settings.identity(), settings.namespace(),
-          settings.secretName(), settings.registration().configurationName());
+      log.info(
+          "{} leads: managing Secret {}/{} and webhook configuration {}",
+          settings.identity(),
+          settings.namespace(),
+          settings.secretName(),
+          settings.registration().configurationName());
       controller.run();
     }
 

@@ -16,8 +16,10 @@ import java.util.Set;
  * @param servicePort that Service's port
  * @param failurePolicy {@code Ignore} or {@code Fail}
  * @param timeoutSeconds 1..30
- * @param optOutLabel namespace label key; namespaces labelled {@code disabled} are not sent to the webhook
- * @param ownPodLabels labels of clb-direct's own Pods, which are never sent to it (no self-deadlock)
+ * @param optOutLabel namespace label key; namespaces labelled {@code disabled} are not sent to the
+ *     webhook
+ * @param ownPodLabels labels of clb-direct's own Pods, which are never sent to it (no
+ *     self-deadlock)
  */
 public record RegistrationSettings(
     String configurationName,
@@ -40,7 +42,8 @@ public record RegistrationSettings(
     Objects.requireNonNull(serviceNamespace, "serviceNamespace");
     Objects.requireNonNull(serviceName, "serviceName");
     if (!Set.of("Ignore", "Fail").contains(failurePolicy)) {
-      throw new IllegalArgumentException("failurePolicy must be Ignore or Fail, got " + failurePolicy);
+      throw new IllegalArgumentException(
+          "failurePolicy must be Ignore or Fail, got " + failurePolicy);
     }
     if (timeoutSeconds < 1 || timeoutSeconds > 30) {
       throw new IllegalArgumentException("timeoutSeconds must be 1..30, got " + timeoutSeconds);

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every replica, leader or not: serves the Secret's leaf from memory as soon as the Secret changes, and
- * reports the certificates' expiry. It never writes.
+ * Every replica, leader or not: serves the Secret's leaf from memory as soon as the Secret changes,
+ * and reports the certificates' expiry. It never writes.
  */
 public final class SecretFollower implements ResourceEventHandler<V1Secret> {
 
@@ -24,7 +24,8 @@ public final class SecretFollower implements ResourceEventHandler<V1Secret> {
   private final BootstrapSettings settings;
   private final Clock clock;
 
-  public SecretFollower(ServedCertificate served, BootstrapMetrics metrics, BootstrapSettings settings, Clock clock) {
+  public SecretFollower(
+      ServedCertificate served, BootstrapMetrics metrics, BootstrapSettings settings, Clock clock) {
     this.served = served;
     this.metrics = metrics;
     this.settings = settings;
@@ -41,7 +42,9 @@ public final class SecretFollower implements ResourceEventHandler<V1Secret> {
     follow(secret);
   }
 
-  /** The last leaf stays served: the leader writes a new Secret, and that is followed when it comes. */
+  /**
+   * The last leaf stays served: the leader writes a new Secret, and that is followed when it comes.
+   */
   @Override
   public void onDelete(V1Secret secret, boolean unknownFinalState) {}
 
@@ -52,16 +55,24 @@ public final class SecretFollower implements ResourceEventHandler<V1Secret> {
       if (CertificateChecks.validAt(leaf.certificate(), clock.instant())) {
         served.serve(leaf);
       } else {
-        log.warn("Secret {}/{} holds an expired certificate; still serving the previous one", settings.namespace(), settings.secretName());
+        log.warn(
+            "Secret {}/{} holds an expired certificate; still serving the previous one",
+            settings.namespace(),
+            settings.secretName());
       }
       if (ServingSecret.managed(secret)) {
-        ServingMaterial material = SecretCodec.decode(secret.getData(), ServingSecret.annotations(secret));
+        ServingMaterial material =
+            SecretCodec.decode(secret.getData(), ServingSecret.annotations(secret));
         metrics.observe(material.signingCa().certificate(), material.leaf().certificate());
       } else {
         metrics.observe(leaf.issuer(), leaf.certificate());
       }
     } catch (MalformedSecretException e) {
-      log.warn("Secret {}/{} cannot be served: {}", settings.namespace(), settings.secretName(), e.getMessage());
+      log.warn(
+          "Secret {}/{} cannot be served: {}",
+          settings.namespace(),
+          settings.secretName(),
+          e.getMessage());
     }
   }
 }

@@ -26,7 +26,8 @@ public final class ServedCertificate {
 
   public static final String BUNDLE = "webhook";
   private static final Logger log = LoggerFactory.getLogger(ServedCertificate.class);
-  private static final SslOptions TLS_12_AND_13 = SslOptions.of(null, new String[] {"TLSv1.3", "TLSv1.2"});
+  private static final SslOptions TLS_12_AND_13 =
+      SslOptions.of(null, new String[] {"TLSv1.3", "TLSv1.2"});
 
   private final AtomicReference<ServingCertificate> current = new AtomicReference<>();
   private volatile SslBundleRegistry registry;
@@ -42,8 +43,12 @@ public final class ServedCertificate {
       placeholder = false;
       return bundle(fromSecret);
     }
-    CertificateAuthority throwaway = CertificateAuthority.generate("clb-direct-placeholder", Duration.ofDays(1), Clock.systemUTC());
-    ServingCertificate self = throwaway.issueServing(List.of("clb-direct-placeholder"), List.of(), Duration.ofDays(1), Clock.systemUTC());
+    CertificateAuthority throwaway =
+        CertificateAuthority.generate(
+            "clb-direct-placeholder", Duration.ofDays(1), Clock.systemUTC());
+    ServingCertificate self =
+        throwaway.issueServing(
+            List.of("clb-direct-placeholder"), List.of(), Duration.ofDays(1), Clock.systemUTC());
     return bundle(self);
   }
 
@@ -64,8 +69,10 @@ public final class ServedCertificate {
     target.updateBundle(BUNDLE, bundle(leaf));
     current.set(leaf);
     placeholder = false;
-    log.info("serving certificate swapped: serial {}, valid until {}",
-        leaf.certificate().getSerialNumber().toString(16), leaf.certificate().getNotAfter().toInstant());
+    log.info(
+        "serving certificate swapped: serial {}, valid until {}",
+        leaf.certificate().getSerialNumber().toString(16),
+        leaf.certificate().getNotAfter().toInstant());
   }
 
   /** The leaf being served, or null while only the placeholder is. */
@@ -77,6 +84,9 @@ public final class ServedCertificate {
   private static SslBundle bundle(ServingCertificate leaf) {
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(leaf.certificate());
-    return SslBundle.of(new PemSslStoreBundle(PemSslStore.of(chain, leaf.privateKey()), null), SslBundleKey.NONE, TLS_12_AND_13);
+    return SslBundle.of(
+        new PemSslStoreBundle(PemSslStore.of(chain, leaf.privateKey()), null),
+        SslBundleKey.NONE,
+        TLS_12_AND_13);
   }
 }

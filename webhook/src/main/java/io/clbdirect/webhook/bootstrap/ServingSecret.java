@@ -17,8 +17,12 @@ public final class ServingSecret {
 
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "clb-direct";
-  /** Set to {@code leaf} or {@code ca} on the Secret to rotate now; clb-direct removes it when done. */
+
+  /**
+   * Set to {@code leaf} or {@code ca} on the Secret to rotate now; clb-direct removes it when done.
+   */
   public static final String ROTATE_ANNOTATION = "clb-direct.io/rotate";
+
   public static final String TLS_TYPE = "kubernetes.io/tls";
 
   private ServingSecret() {}
@@ -30,8 +34,9 @@ public final class ServingSecret {
   }
 
   /**
-   * A managed (or missing) Secret as the rotation planner sees it: its material, or the problem that
-   * leaves none ({@code missing}, {@code wrong-type}, {@code malformed: ...}), and any rotate request.
+   * A managed (or missing) Secret as the rotation planner sees it: its material, or the problem
+   * that leaves none ({@code missing}, {@code wrong-type}, {@code malformed: ...}), and any rotate
+   * request.
    *
    * @param secret the Secret, or null when there is none
    * @param published the caBundle the webhook configuration carries now, or null
@@ -45,7 +50,8 @@ public final class ServingSecret {
       return new Current(null, "wrong-type", request, published);
     }
     try {
-      return new Current(SecretCodec.decode(secret.getData(), annotations(secret)), null, request, published);
+      return new Current(
+          SecretCodec.decode(secret.getData(), annotations(secret)), null, request, published);
     } catch (MalformedSecretException e) {
       return new Current(null, "malformed: " + e.getMessage(), request, published);
     }
@@ -64,18 +70,28 @@ public final class ServingSecret {
   }
 
   /**
-   * The Secret to write for {@code material}. An existing {@code kubernetes.io/tls} Secret keeps its other
-   * labels, annotations and owners, and its resourceVersion, so a write from a stale cache fails with 409;
-   * a missing one, or one of another type (the type is immutable, it must be replaced), is written afresh.
+   * The Secret to write for {@code material}. An existing {@code kubernetes.io/tls} Secret keeps
+   * its other labels, annotations and owners, and its resourceVersion, so a write from a stale
+   * cache fails with 409; a missing one, or one of another type (the type is immutable, it must be
+   * replaced), is written afresh.
    *
    * @param clearRequest whether the rotate annotation is done with and goes
    */
-  public static V1Secret next(String namespace, String name, V1Secret existing, ServingMaterial material, boolean clearRequest) {
+  public static V1Secret next(
+      String namespace,
+      String name,
+      V1Secret existing,
+      ServingMaterial material,
+      boolean clearRequest) {
     SecretCodec.SecretContent content = SecretCodec.encode(material);
     if (existing == null || !TLS_TYPE.equals(existing.getType())) {
       return new V1Secret()
-          .metadata(new V1ObjectMeta().name(name).namespace(namespace)
-              .labels(Map.of(MANAGED_BY_LABEL, MANAGED_BY_VALUE)).annotations(content.annotations()))
+          .metadata(
+              new V1ObjectMeta()
+                  .name(name)
+                  .namespace(namespace)
+                  .labels(Map.of(MANAGED_BY_LABEL, MANAGED_BY_VALUE))
+                  .annotations(content.annotations()))
           .type(TLS_TYPE)
           .data(content.data());
     }
@@ -86,12 +102,21 @@ public final class ServingSecret {
       annotations.remove(ROTATE_ANNOTATION);
     }
     annotations.putAll(content.annotations());
-    Map<String, String> labels = new HashMap<>(existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels());
+    Map<String, String> labels =
+        new HashMap<>(
+            existing.getMetadata().getLabels() == null
+                ? Map.of()
+                : existing.getMetadata().getLabels());
     labels.put(MANAGED_BY_LABEL, MANAGED_BY_VALUE);
     return new V1Secret()
-        .metadata(new V1ObjectMeta().name(name).namespace(namespace)
-            .resourceVersion(existing.getMetadata().getResourceVersion()).labels(labels).annotations(annotations)
-            .ownerReferences(existing.getMetadata().getOwnerReferences()))
+        .metadata(
+            new V1ObjectMeta()
+                .name(name)
+                .namespace(namespace)
+                .resourceVersion(existing.getMetadata().getResourceVersion())
+                .labels(labels)
+                .annotations(annotations)
+                .ownerReferences(existing.getMetadata().getOwnerReferences()))
         .type(TLS_TYPE)
         .data(content.data());
   }

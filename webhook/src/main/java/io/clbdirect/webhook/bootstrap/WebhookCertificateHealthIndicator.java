@@ -17,7 +17,8 @@ public final class WebhookCertificateHealthIndicator implements HealthIndicator 
   private final BootstrapInformers informers;
   private final Clock clock;
 
-  public WebhookCertificateHealthIndicator(ServedCertificate served, BootstrapInformers informers, Clock clock) {
+  public WebhookCertificateHealthIndicator(
+      ServedCertificate served, BootstrapInformers informers, Clock clock) {
     this.served = served;
     this.informers = informers;
     this.clock = clock;
@@ -27,22 +28,33 @@ public final class WebhookCertificateHealthIndicator implements HealthIndicator 
   public Health health() {
     X509Certificate leaf = served.certificate();
     if (leaf == null) {
-      return Health.outOfService().withDetail("reason", "no certificate from the Secret served yet").build();
+      return Health.outOfService()
+          .withDetail("reason", "no certificate from the Secret served yet")
+          .build();
     }
-    Health.Builder health = Health.up()
-        .withDetail("serial", leaf.getSerialNumber().toString(16))
-        .withDetail("notAfter", leaf.getNotAfter().toInstant().toString());
+    Health.Builder health =
+        Health.up()
+            .withDetail("serial", leaf.getSerialNumber().toString(16))
+            .withDetail("notAfter", leaf.getNotAfter().toInstant().toString());
     if (!CertificateChecks.validAt(leaf, clock.instant())) {
-      return health.outOfService().withDetail("reason", "served certificate is not valid now").build();
+      return health
+          .outOfService()
+          .withDetail("reason", "served certificate is not valid now")
+          .build();
     }
     CaBundle published = informers.publishedBundle();
     if (published == null) {
-      return health.outOfService().withDetail("reason", "webhook configuration has no caBundle yet").build();
+      return health
+          .outOfService()
+          .withDetail("reason", "webhook configuration has no caBundle yet")
+          .build();
     }
     if (!CertificateChecks.trustedBy(leaf, published.certificates(), clock.instant())) {
-      return health.outOfService().withDetail("reason", "served certificate does not chain to the published caBundle").build();
+      return health
+          .outOfService()
+          .withDetail("reason", "served certificate does not chain to the published caBundle")
+          .build();
     }
     return health.withDetail("trustedByCaBundle", true).build();
   }
-
 }

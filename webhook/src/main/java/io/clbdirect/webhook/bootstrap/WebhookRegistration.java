@@ -15,20 +15,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The MutatingWebhookConfiguration clb-direct wants, as a server-side-apply document holding only the
- * fields it owns, and the check of a live object against it. Pure.
+ * The MutatingWebhookConfiguration clb-direct wants, as a server-side-apply document holding only
+ * the fields it owns, and the check of a live object against it. Pure.
  */
 public final class WebhookRegistration {
 
   /** Field manager for server-side apply: other managers' fields are never touched. */
   public static final String FIELD_MANAGER = "clb-direct";
+
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "clb-direct";
 
   /** The fields of the webhook entry clb-direct owns and restores when they drift. */
-  static final List<String> OWNED_FIELDS = List.of(
-      "clientConfig", "rules", "admissionReviewVersions", "sideEffects", "timeoutSeconds", "failurePolicy",
-      "namespaceSelector", "objectSelector");
+  static final List<String> OWNED_FIELDS =
+      List.of(
+          "clientConfig",
+          "rules",
+          "admissionReviewVersions",
+          "sideEffects",
+          "timeoutSeconds",
+          "failurePolicy",
+          "namespaceSelector",
+          "objectSelector");
 
   private WebhookRegistration() {}
 
@@ -63,7 +71,8 @@ public final class WebhookRegistration {
       service.addProperty("port", settings.servicePort());
       clientConfig.add("service", service);
     }
-    clientConfig.addProperty("caBundle",
+    clientConfig.addProperty(
+        "caBundle",
         Base64.getEncoder().encodeToString(caBundle.pem().getBytes(StandardCharsets.UTF_8)));
     webhook.add("clientConfig", clientConfig);
     JsonObject rule = new JsonObject();
@@ -80,11 +89,15 @@ public final class WebhookRegistration {
     webhook.addProperty("sideEffects", "None");
     webhook.addProperty("timeoutSeconds", settings.timeoutSeconds());
     webhook.addProperty("failurePolicy", settings.failurePolicy());
-    webhook.add("namespaceSelector", selector(
-        requirement("kubernetes.io/metadata.name", "NotIn", "kube-system", settings.serviceNamespace()),
-        requirement(settings.optOutLabel(), "NotIn", RegistrationSettings.OPT_OUT_VALUE)));
+    webhook.add(
+        "namespaceSelector",
+        selector(
+            requirement(
+                "kubernetes.io/metadata.name", "NotIn", "kube-system", settings.serviceNamespace()),
+            requirement(settings.optOutLabel(), "NotIn", RegistrationSettings.OPT_OUT_VALUE)));
     List<JsonObject> own = new ArrayList<>();
-    new TreeMap<>(settings.ownPodLabels()).forEach((key, value) -> own.add(requirement(key, "NotIn", value)));
+    new TreeMap<>(settings.ownPodLabels())
+        .forEach((key, value) -> own.add(requirement(key, "NotIn", value)));
     webhook.add("objectSelector", selector(own.toArray(JsonObject[]::new)));
     return webhook;
   }
@@ -93,12 +106,18 @@ public final class WebhookRegistration {
    * Owned fields of the live object that differ from what clb-direct wants; empty when none.
    * "missing" when the object or its webhook entry is gone.
    */
-  public static List<String> drift(V1MutatingWebhookConfiguration actual, RegistrationSettings settings, CaBundle caBundle) {
+  public static List<String> drift(
+      V1MutatingWebhookConfiguration actual, RegistrationSettings settings, CaBundle caBundle) {
     if (actual == null) {
       return List.of("missing");
     }
-    V1MutatingWebhook entry = actual.getWebhooks() == null ? null : actual.getWebhooks().stream()
-        .filter(w -> settings.webhookName().equals(w.getName())).findFirst().orElse(null);
+    V1MutatingWebhook entry =
+        actual.getWebhooks() == null
+            ? null
+            : actual.getWebhooks().stream()
+                .filter(w -> settings.webhookName().equals(w.getName()))
+                .findFirst()
+                .orElse(null);
     if (entry == null) {
       return List.of("webhook-entry");
     }
@@ -113,16 +132,22 @@ public final class WebhookRegistration {
     return drifted;
   }
 
-  /** The caBundle the API server currently uses for clb-direct's webhook entry, or null when there is none or it is unreadable. */
-  public static CaBundle publishedBundle(V1MutatingWebhookConfiguration configuration, RegistrationSettings settings) {
+  /**
+   * The caBundle the API server currently uses for clb-direct's webhook entry, or null when there
+   * is none or it is unreadable.
+   */
+  public static CaBundle publishedBundle(
+      V1MutatingWebhookConfiguration configuration, RegistrationSettings settings) {
     if (configuration == null || configuration.getWebhooks() == null) {
       return null;
     }
     for (V1MutatingWebhook webhook : configuration.getWebhooks()) {
-      if (settings.webhookName().equals(webhook.getName()) && webhook.getClientConfig() != null
+      if (settings.webhookName().equals(webhook.getName())
+          && webhook.getClientConfig() != null
           && webhook.getClientConfig().getCaBundle() != null) {
         try {
-          return CaBundle.parse(new String(webhook.getClientConfig().getCaBundle(), StandardCharsets.UTF_8));
+          return CaBundle.parse(
+              new String(webhook.getClientConfig().getCaBundle(), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
           return null;
         }
@@ -131,7 +156,9 @@ public final class WebhookRegistration {
     return null;
   }
 
-  /** Only the keys we set are compared; the server may add defaulted ones (e.g. matchLabels: {}). */
+  /**
+   * Only the keys we set are compared; the server may add defaulted ones (e.g. matchLabels: {}).
+   */
   private static boolean sameOwned(JsonElement want, JsonElement live) {
     if (want == null) {
       return true;
@@ -161,7 +188,8 @@ public final class WebhookRegistration {
       }
       return true;
     }
-    return want.equals(live) || want.getAsString().equals(live.isJsonPrimitive() ? live.getAsString() : null);
+    return want.equals(live)
+        || want.getAsString().equals(live.isJsonPrimitive() ? live.getAsString() : null);
   }
 
   private static JsonObject selector(JsonObject... requirements) {

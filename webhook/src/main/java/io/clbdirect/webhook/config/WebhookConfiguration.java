@@ -23,14 +23,19 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires the webhook: informers registered on the process's shared factory (started by the host
- * application), the topology read from them, the pure mutator and the HTTP edge. Needs beans of type
- * {@link KubernetesClients}, {@link SharedInformerFactory}, {@link DirectAccessRules}, {@link NetworkMode} and
- * {@link MeterRegistry}.
+ * application), the topology read from them, the pure mutator and the HTTP edge. Needs beans of
+ * type {@link KubernetesClients}, {@link SharedInformerFactory}, {@link DirectAccessRules}, {@link
+ * NetworkMode} and {@link MeterRegistry}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(prefix = "clb-direct.webhook", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "clb-direct.webhook",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 @EnableConfigurationProperties(WebhookProperties.class)
-@org.springframework.context.annotation.Import(io.clbdirect.webhook.bootstrap.BootstrapConfiguration.class)
+@org.springframework.context.annotation.Import(
+    io.clbdirect.webhook.bootstrap.BootstrapConfiguration.class)
 public class WebhookConfiguration {
 
   @Bean
@@ -58,8 +63,12 @@ public class WebhookConfiguration {
 
   @Bean
   PodAdmissionHandler podAdmissionHandler(
-      DirectAccessTopology topology, AdmissionReviewCodec codec, WebhookProperties properties, MeterRegistry meters) {
-    Map<PodAdmissionHandler.Outcome, Counter> counters = new EnumMap<>(PodAdmissionHandler.Outcome.class);
+      DirectAccessTopology topology,
+      AdmissionReviewCodec codec,
+      WebhookProperties properties,
+      MeterRegistry meters) {
+    Map<PodAdmissionHandler.Outcome, Counter> counters =
+        new EnumMap<>(PodAdmissionHandler.Outcome.class);
     for (PodAdmissionHandler.Outcome outcome : PodAdmissionHandler.Outcome.values()) {
       counters.put(
           outcome,
@@ -68,18 +77,31 @@ public class WebhookConfiguration {
               .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
               .register(meters));
     }
-    return new PodAdmissionHandler(topology, new PodMutator(properties.drain().settings()), codec, outcome -> counters.get(outcome).increment());
+    return new PodAdmissionHandler(
+        topology,
+        new PodMutator(properties.drain().settings()),
+        codec,
+        outcome -> counters.get(outcome).increment());
   }
 
   @Bean
   MutatePodsController mutatePodsController(
-      AdmissionReviewCodec codec, PodAdmissionHandler handler, WebhookProperties properties, MeterRegistry meters) {
+      AdmissionReviewCodec codec,
+      PodAdmissionHandler handler,
+      WebhookProperties properties,
+      MeterRegistry meters) {
     return new MutatePodsController(codec, handler, properties.maxRequestBytes().toBytes(), meters);
   }
 
-  /** POST /noop, the benchmarks' baseline on the same server (docs/benchmarks.md); never on by default. */
+  /**
+   * POST /noop, the benchmarks' baseline on the same server (docs/benchmarks.md); never on by
+   * default.
+   */
   @Bean
-  @ConditionalOnProperty(prefix = "clb-direct.webhook", name = "benchmark-noop-endpoint", havingValue = "true")
+  @ConditionalOnProperty(
+      prefix = "clb-direct.webhook",
+      name = "benchmark-noop-endpoint",
+      havingValue = "true")
   NoopAdmissionController noopAdmissionController(WebhookProperties properties) {
     return new NoopAdmissionController(properties.maxRequestBytes().toBytes());
   }

@@ -9,7 +9,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param enabled serve {@code POST /mutate-pods} in this process
  * @param maxRequestBytes AdmissionReviews larger than this get 413. A Pod can be up to about 1.5 MB
- *     (etcd's request limit) and the review carries it once at CREATE; 7 MiB matches controller-runtime.
+ *     (etcd's request limit) and the review carries it once at CREATE; 7 MiB matches
+ *     controller-runtime.
  * @param drain {@code clb-direct.webhook.drain.*}: the preStop sleep given to gated Pods
  */
 @ConfigurationProperties("clb-direct.webhook")
@@ -17,12 +18,14 @@ public record WebhookProperties(Boolean enabled, DataSize maxRequestBytes, Drain
 
   /**
    * @param enabled inject the drain at all (per-cluster opt-out); default true
-   * @param seconds the sleep; default {@link DrainSettings#DEFAULT_SECONDS} (derivation in docs/webhook.md)
+   * @param seconds the sleep; default {@link DrainSettings#DEFAULT_SECONDS} (derivation in
+   *     docs/webhook.md)
    */
   public record Drain(Boolean enabled, Integer seconds) {
 
     public DrainSettings settings() {
-      return new DrainSettings(enabled == null || enabled, seconds == null ? DrainSettings.DEFAULT_SECONDS : seconds);
+      return new DrainSettings(
+          enabled == null || enabled, seconds == null ? DrainSettings.DEFAULT_SECONDS : seconds);
     }
   }
 

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.springframework.http.HttpStatus;
 
-/** Reads a request body, refusing it as soon as it passes the cap (never buffering more than that). */
+/**
+ * Reads a request body, refusing it as soon as it passes the cap (never buffering more than that).
+ */
 final class BoundedBody {
 
   private BoundedBody() {}
@@ -14,7 +16,8 @@ final class BoundedBody {
     if (declaredLength > maxBytes) {
       throw tooLarge(maxBytes);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(declaredLength > 0 ? (int) declaredLength : 8192);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(declaredLength > 0 ? (int) declaredLength : 8192);
     byte[] buffer = new byte[8192];
     long total = 0;
     int n;

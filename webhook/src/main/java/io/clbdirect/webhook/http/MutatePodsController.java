@@ -36,7 +36,10 @@ public class MutatePodsController {
   private final Timer latency;
 
   public MutatePodsController(
-      AdmissionReviewCodec codec, PodAdmissionHandler handler, long maxRequestBytes, MeterRegistry meters) {
+      AdmissionReviewCodec codec,
+      PodAdmissionHandler handler,
+      long maxRequestBytes,
+      MeterRegistry meters) {
     this.codec = codec;
     this.handler = handler;
     this.maxRequestBytes = maxRequestBytes;
@@ -52,10 +55,14 @@ public class MutatePodsController {
     requireJson(request.getContentType());
     byte[] body;
     try {
-      body = BoundedBody.read(request.getInputStream(), request.getContentLengthLong(), maxRequestBytes);
+      body =
+          BoundedBody.read(
+              request.getInputStream(), request.getContentLengthLong(), maxRequestBytes);
     } catch (IOException e) {
-      // A client that stalls or drops mid-body (the server's read timeout fires): say so, don't 500.
-      throw new WebhookRequestException(HttpStatus.BAD_REQUEST, "could not read the request body: " + e.getMessage());
+      // A client that stalls or drops mid-body (the server's read timeout fires): say so, don't
+      // 500.
+      throw new WebhookRequestException(
+          HttpStatus.BAD_REQUEST, "could not read the request body: " + e.getMessage());
     }
     Timer.Sample sample = Timer.start();
     try {
@@ -79,11 +86,13 @@ public class MutatePodsController {
       type = MediaType.parseMediaType(contentType);
     } catch (InvalidMediaTypeException e) {
       throw new WebhookRequestException(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + contentType + "' is invalid; expected application/json");
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Type '" + contentType + "' is invalid; expected application/json");
     }
     if (!"application".equals(type.getType()) || !"json".equals(type.getSubtype())) {
       throw new WebhookRequestException(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + contentType + " is not supported; expected application/json");
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Type " + contentType + " is not supported; expected application/json");
     }
   }
 
@@ -91,14 +100,19 @@ public class MutatePodsController {
   ResponseEntity<ProblemDetail> refuse(WebhookRequestException e) {
     log.warn("refused admission request: {} {}", e.status().value(), e.getMessage());
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
-    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    return ResponseEntity.status(e.status())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 
-  /** 503 makes the API server apply the webhook's failurePolicy, the honest answer while syncing. */
+  /**
+   * 503 makes the API server apply the webhook's failurePolicy, the honest answer while syncing.
+   */
   @ExceptionHandler(TopologyNotSyncedException.class)
   ResponseEntity<ProblemDetail> notSynced(TopologyNotSyncedException e) {
     log.warn("admission request before caches synced: answered 503");
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header("Retry-After", "1")
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -110,7 +124,11 @@ public class MutatePodsController {
   ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
     log.error("unexpected failure answering an admission request", e);
     ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "request could not be processed: " + e.getClass().getSimpleName());
-    return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.BAD_REQUEST,
+            "request could not be processed: " + e.getClass().getSimpleName());
+    return ResponseEntity.badRequest()
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 }

@@ -10,10 +10,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Benchmark baseline only ({@code clb-direct.webhook.benchmark-noop-endpoint=true}, off by default):
- * {@code POST /noop} reads the whole body like {@code /mutate-pods} does, then answers a fixed
- * "allowed" AdmissionReview without decoding anything. Same port, TLS, Tomcat and Spring MVC stack,
- * so its throughput is the ceiling the webhook's own work is measured against (docs/benchmarks.md).
+ * Benchmark baseline only ({@code clb-direct.webhook.benchmark-noop-endpoint=true}, off by
+ * default): {@code POST /noop} reads the whole body like {@code /mutate-pods} does, then answers a
+ * fixed "allowed" AdmissionReview without decoding anything. Same port, TLS, Tomcat and Spring MVC
+ * stack, so its throughput is the ceiling the webhook's own work is measured against
+ * (docs/benchmarks.md).
  */
 @RestController
 public class NoopAdmissionController {

@@ -2,7 +2,9 @@ package io.clbdirect.webhook.http;
 
 import org.springframework.http.HttpStatus;
 
-/** A request the webhook refuses at the HTTP level, with the status and a message for the caller. */
+/**
+ * A request the webhook refuses at the HTTP level, with the status and a message for the caller.
+ */
 public class WebhookRequestException extends RuntimeException {
 
   private final HttpStatus status;

@@ -21,7 +21,9 @@ public record SingleObjectListerWatcher<T extends KubernetesObject, L extends Ku
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
     ListOptions options = options(params);
-    return (namespace == null ? api.list(options) : api.list(namespace, options)).throwsApiException().getObject();
+    return (namespace == null ? api.list(options) : api.list(namespace, options))
+        .throwsApiException()
+        .getObject();
   }
 
   @Override

@@ -10,21 +10,22 @@ import java.util.List;
  * A Pod as the API server sent it: the model for decisions, the raw JSON for patch paths.
  *
  * <p>Both are needed because client-java's models initialise lists and maps to empty, so the model
- * cannot tell a missing {@code readinessGates} from an empty one, yet a JSON patch must add the whole
- * array in the first case and append in the second, or the API server rejects the patch and with it
- * the Pod.
+ * cannot tell a missing {@code readinessGates} from an empty one, yet a JSON patch must add the
+ * whole array in the first case and append in the second, or the API server rejects the patch and
+ * with it the Pod.
  */
 public record AdmittedPod(V1Pod model, JsonObject json) {
 
   /**
-   * Maps the patch may add a key to. Gson also reads a JSON array ({@code []}, {@code [[k, v]]}) as a
-   * Map, so the model would show a map where the JSON has an array and the patch's path into it
+   * Maps the patch may add a key to. Gson also reads a JSON array ({@code []}, {@code [[k, v]]}) as
+   * a Map, so the model would show a map where the JSON has an array and the patch's path into it
    * could not be applied: such a Pod is refused as unreadable instead.
    */
-  private static final List<Object[]> PATCHED_MAPS = List.of(
-      new Object[] {"metadata", "annotations"},
-      new Object[] {"spec", "containers", 0, "resources", "requests"},
-      new Object[] {"spec", "containers", 0, "resources", "limits"});
+  private static final List<Object[]> PATCHED_MAPS =
+      List.of(
+          new Object[] {"metadata", "annotations"},
+          new Object[] {"spec", "containers", 0, "resources", "requests"},
+          new Object[] {"spec", "containers", 0, "resources", "limits"});
 
   /** Reads the object of an AdmissionReview; throws a runtime exception when it is not a Pod. */
   public static AdmittedPod read(JsonElement object) {
@@ -46,7 +47,10 @@ public record AdmittedPod(V1Pod model, JsonObject json) {
     return find(path) != null;
   }
 
-  /** The member at the path in the sent JSON, or null when it (or a step on the way) is absent or null. */
+  /**
+   * The member at the path in the sent JSON, or null when it (or a step on the way) is absent or
+   * null.
+   */
   JsonElement find(Object... path) {
     JsonElement current = json;
     for (Object step : path) {

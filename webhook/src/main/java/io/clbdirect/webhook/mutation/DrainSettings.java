@@ -1,12 +1,13 @@
 package io.clbdirect.webhook.mutation;
 
 /**
- * The preStop drain the webhook gives every container of a gated Pod (docs/webhook.md, "Drain before
- * stop").
+ * The preStop drain the webhook gives every container of a gated Pod (docs/webhook.md, "Drain
+ * before stop").
  *
  * @param enabled inject at all (per-cluster opt-out)
- * @param seconds how long the injected {@code sleep} holds a container after its Pod is deleted, so the
- *     gate-controller sees the deletion and the CLB stops sending new connections before SIGTERM
+ * @param seconds how long the injected {@code sleep} holds a container after its Pod is deleted, so
+ *     the gate-controller sees the deletion and the CLB stops sending new connections before
+ *     SIGTERM
  */
 public record DrainSettings(boolean enabled, int seconds) {
 
@@ -21,7 +22,8 @@ public record DrainSettings(boolean enabled, int seconds) {
 
   public DrainSettings {
     if (seconds < 1) {
-      throw new IllegalArgumentException("clb-direct.webhook.drain.seconds must be at least 1, got " + seconds);
+      throw new IllegalArgumentException(
+          "clb-direct.webhook.drain.seconds must be at least 1, got " + seconds);
     }
   }
 }

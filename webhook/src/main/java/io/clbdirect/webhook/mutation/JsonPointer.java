@@ -5,7 +5,9 @@ public final class JsonPointer {
 
   private JsonPointer() {}
 
-  /** Escapes one reference token: {@code ~} first, then {@code /}, as RFC 6901 section 4 requires. */
+  /**
+   * Escapes one reference token: {@code ~} first, then {@code /}, as RFC 6901 section 4 requires.
+   */
   public static String escape(String token) {
     return token.replace("~", "~0").replace("/", "~1");
   }

@@ -4,7 +4,8 @@ import com.google.gson.JsonElement;
 import java.util.Objects;
 
 /**
- * One RFC 6902 operation. The webhook only ever adds: it never replaces or removes what a user wrote.
+ * One RFC 6902 operation. The webhook only ever adds: it never replaces or removes what a user
+ * wrote.
  *
  * @param op always {@code add}
  * @param path a JSON pointer into the Pod as the API server sent it

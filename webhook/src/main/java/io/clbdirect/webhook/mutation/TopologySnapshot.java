@@ -12,10 +12,13 @@ import java.util.Objects;
  *
  * @param frontends the namespace's direct-access Services and Ingress backends
  * @param networkMode the configured container network
- * @param globalRouteDirectAccess the live TKE switch from {@code kube-system/tke-service-controller-config}
+ * @param globalRouteDirectAccess the live TKE switch from {@code
+ *     kube-system/tke-service-controller-config}
  */
 public record TopologySnapshot(
-    List<DirectAccessFrontend> frontends, NetworkMode networkMode, boolean globalRouteDirectAccess) {
+    List<DirectAccessFrontend> frontends,
+    NetworkMode networkMode,
+    boolean globalRouteDirectAccess) {
 
   public TopologySnapshot {
     frontends = List.copyOf(frontends);

@@ -8,6 +8,8 @@ public interface DirectAccessTopology {
   /** What a Pod created in {@code namespace} is exposed by, and the network it lives on. */
   TopologySnapshot snapshot(String namespace);
 
-  /** False until every cache has its first full list; a snapshot before that would be incomplete. */
+  /**
+   * False until every cache has its first full list; a snapshot before that would be incomplete.
+   */
   boolean hasSynced();
 }

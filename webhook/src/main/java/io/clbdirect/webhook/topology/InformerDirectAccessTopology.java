@@ -21,9 +21,11 @@ import java.util.function.Function;
 public final class InformerDirectAccessTopology implements DirectAccessTopology {
 
   /** Index name: namespace of each direct-access Service / Ingress; others are not indexed. */
-  public static final String DIRECT_ACCESS_BY_NAMESPACE = "clb-direct.io/direct-access-by-namespace";
+  public static final String DIRECT_ACCESS_BY_NAMESPACE =
+      "clb-direct.io/direct-access-by-namespace";
 
-  private static final String TKE_CONFIG_KEY = WellKnown.TKE_CONFIG_NAMESPACE + "/" + WellKnown.TKE_CONFIG_NAME;
+  private static final String TKE_CONFIG_KEY =
+      WellKnown.TKE_CONFIG_NAMESPACE + "/" + WellKnown.TKE_CONFIG_NAME;
 
   private final Indexer<V1Service> services;
   private final Indexer<V1Ingress> ingresses;
@@ -53,21 +55,25 @@ public final class InformerDirectAccessTopology implements DirectAccessTopology 
   }
 
   /** The index for the Service informer; register it before the informer starts. */
-  public static Map<String, Function<V1Service, List<String>>> serviceIndexers(DirectAccessRules rules) {
+  public static Map<String, Function<V1Service, List<String>>> serviceIndexers(
+      DirectAccessRules rules) {
     return Map.of(
         DIRECT_ACCESS_BY_NAMESPACE,
-        service -> rules.isDirectAccessService(service)
-            ? List.of(service.getMetadata().getNamespace())
-            : List.of());
+        service ->
+            rules.isDirectAccessService(service)
+                ? List.of(service.getMetadata().getNamespace())
+                : List.of());
   }
 
   /** The index for the Ingress informer; register it before the informer starts. */
-  public static Map<String, Function<V1Ingress, List<String>>> ingressIndexers(DirectAccessRules rules) {
+  public static Map<String, Function<V1Ingress, List<String>>> ingressIndexers(
+      DirectAccessRules rules) {
     return Map.of(
         DIRECT_ACCESS_BY_NAMESPACE,
-        ingress -> rules.isDirectAccessIngress(ingress)
-            ? List.of(ingress.getMetadata().getNamespace())
-            : List.of());
+        ingress ->
+            rules.isDirectAccessIngress(ingress)
+                ? List.of(ingress.getMetadata().getNamespace())
+                : List.of());
   }
 
   @Override
@@ -85,6 +91,8 @@ public final class InformerDirectAccessTopology implements DirectAccessTopology 
     if (config == null || config.getData() == null) {
       return false;
     }
-    return "true".equalsIgnoreCase(String.valueOf(config.getData().get(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY)).trim());
+    return "true"
+        .equalsIgnoreCase(
+            String.valueOf(config.getData().get(WellKnown.GLOBAL_ROUTE_DIRECT_ACCESS_KEY)).trim());
   }
 }

@@ -19,21 +19,24 @@ import java.util.List;
 
 /**
  * The three informers the webhook decides from, registered on a shared factory (which starts them).
- * Services and Ingresses are watched cluster-wide; of ConfigMaps only TKE's one, by field selector, so
- * clb-direct neither needs nor caches anyone else's ConfigMaps.
+ * Services and Ingresses are watched cluster-wide; of ConfigMaps only TKE's one, by field selector,
+ * so clb-direct neither needs nor caches anyone else's ConfigMaps.
  */
 public record TopologyInformers(
     SharedIndexInformer<V1Service> services,
     SharedIndexInformer<V1Ingress> ingresses,
-    SharedIndexInformer<V1ConfigMap> tkeConfig) implements InformerSync {
+    SharedIndexInformer<V1ConfigMap> tkeConfig)
+    implements InformerSync {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TopologyInformers.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TopologyInformers.class);
 
   public static TopologyInformers register(
       SharedInformerFactory factory, ApiClient client, DirectAccessRules rules) {
     SharedIndexInformer<V1Service> services =
         factory.sharedIndexInformerFor(
-            new GenericKubernetesApi<>(V1Service.class, V1ServiceList.class, "", "v1", "services", client),
+            new GenericKubernetesApi<>(
+                V1Service.class, V1ServiceList.class, "", "v1", "services", client),
             V1Service.class,
             0,
             Namespaces.NAMESPACE_ALL,
@@ -43,7 +46,12 @@ public record TopologyInformers(
     SharedIndexInformer<V1Ingress> ingresses =
         factory.sharedIndexInformerFor(
             new GenericKubernetesApi<>(
-                V1Ingress.class, V1IngressList.class, "networking.k8s.io", "v1", "ingresses", client),
+                V1Ingress.class,
+                V1IngressList.class,
+                "networking.k8s.io",
+                "v1",
+                "ingresses",
+                client),
             V1Ingress.class,
             0,
             Namespaces.NAMESPACE_ALL,

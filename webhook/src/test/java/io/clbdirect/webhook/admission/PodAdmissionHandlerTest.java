@@ -21,10 +21,13 @@ class PodAdmissionHandlerTest {
   private final List<PodAdmissionHandler.Outcome> outcomes = new ArrayList<>();
   private boolean synced = true;
   private java.util.function.Function<String, TopologySnapshot> snapshots =
-      namespace -> new TopologySnapshot(
-          List.of(new DirectAccessFrontend(DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web"))),
-          NetworkMode.VPC_CNI,
-          false);
+      namespace ->
+          new TopologySnapshot(
+              List.of(
+                  new DirectAccessFrontend(
+                      DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web"))),
+              NetworkMode.VPC_CNI,
+              false);
   private final DirectAccessTopology topology =
       new DirectAccessTopology() {
         @Override
@@ -41,25 +44,41 @@ class PodAdmissionHandlerTest {
 
   private AdmissionReview handle(String request) throws Exception {
     AdmissionReviewCodec codec = new AdmissionReviewCodec();
-    PodAdmissionHandler handler = new PodAdmissionHandler(topology, new PodMutator(), codec, outcomes::add);
-    String review = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":" + request + "}";
+    PodAdmissionHandler handler =
+        new PodAdmissionHandler(topology, new PodMutator(), codec, outcomes::add);
+    String review =
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+            + request
+            + "}";
     return handler.handle(codec.decode(review.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static final String POD_KIND = "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"}";
+  private static final String POD_KIND =
+      "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"}";
 
   @Test
   void patchesASelectedPodAskingTheTopologyForTheRequestNamespace() throws Exception {
-    AdmissionReview reply = handle("{\"uid\":\"u1\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
-        + "\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"web-\",\"labels\":{\"app\":\"web\"}},"
-        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}");
+    AdmissionReview reply =
+        handle(
+            "{\"uid\":\"u1\","
+                + POD_KIND
+                + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+                + "\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"web-\",\"labels\":{\"app\":\"web\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}");
 
     assertThat(reply.apiVersion()).isEqualTo(AdmissionReview.V1);
     assertThat(reply.response().uid()).isEqualTo("u1");
     assertThat(reply.response().allowed()).isTrue();
     assertThat(reply.response().patchType()).isEqualTo("JSONPatch");
-    String patch = new String(Base64.getDecoder().decode(reply.response().patch()), StandardCharsets.UTF_8);
-    assertThat(JsonParser.parseString(patch).getAsJsonArray().get(0).getAsJsonObject().get("path").getAsString())
+    String patch =
+        new String(Base64.getDecoder().decode(reply.response().patch()), StandardCharsets.UTF_8);
+    assertThat(
+            JsonParser.parseString(patch)
+                .getAsJsonArray()
+                .get(0)
+                .getAsJsonObject()
+                .get("path")
+                .getAsString())
         .isEqualTo("/spec/readinessGates");
     assertThat(namespacesAsked).containsExactly("shop");
     assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.PATCHED);
@@ -67,8 +86,12 @@ class PodAdmissionHandlerTest {
 
   @Test
   void unselectedPodIsAllowedWithoutPatchOrPatchType() throws Exception {
-    AdmissionReview reply = handle("{\"uid\":\"u2\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
-        + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"db\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}");
+    AdmissionReview reply =
+        handle(
+            "{\"uid\":\"u2\","
+                + POD_KIND
+                + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+                + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"db\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}");
 
     assertThat(reply.response().allowed()).isTrue();
     assertThat(reply.response().patch()).isNull();
@@ -79,65 +102,107 @@ class PodAdmissionHandlerTest {
 
   @Test
   void objectThatIsNotAPodIsAllowedWithAWarning() throws Exception {
-    AdmissionReview reply = handle("{\"uid\":\"u3\",\"kind\":{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"},"
-        + "\"operation\":\"CREATE\",\"object\":{\"kind\":\"Deployment\"}}");
+    AdmissionReview reply =
+        handle(
+            "{\"uid\":\"u3\",\"kind\":{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"},"
+                + "\"operation\":\"CREATE\",\"object\":{\"kind\":\"Deployment\"}}");
 
     assertThat(reply.response().allowed()).isTrue();
     assertThat(reply.response().patch()).isNull();
-    assertThat(reply.response().warnings()).singleElement().asString()
-        .contains("expected a Pod").contains("apps/v1, Kind=Deployment");
+    assertThat(reply.response().warnings())
+        .singleElement()
+        .asString()
+        .contains("expected a Pod")
+        .contains("apps/v1, Kind=Deployment");
     assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_NOT_A_POD);
   }
 
   @Test
   void podRequestWithoutObjectOrWithMismatchedObjectKindIsNotAPod() throws Exception {
-    assertThat(handle("{\"uid\":\"u4\"," + POD_KIND + ",\"operation\":\"CREATE\"}").response().warnings())
-        .singleElement().asString().contains("without an object");
-    assertThat(handle("{\"uid\":\"u5\"," + POD_KIND + ",\"operation\":\"CREATE\",\"object\":{\"kind\":\"Secret\"}}")
-            .response().allowed()).isTrue();
+    assertThat(
+            handle("{\"uid\":\"u4\"," + POD_KIND + ",\"operation\":\"CREATE\"}")
+                .response()
+                .warnings())
+        .singleElement()
+        .asString()
+        .contains("without an object");
+    assertThat(
+            handle(
+                    "{\"uid\":\"u5\","
+                        + POD_KIND
+                        + ",\"operation\":\"CREATE\",\"object\":{\"kind\":\"Secret\"}}")
+                .response()
+                .allowed())
+        .isTrue();
     assertThat(outcomes).containsOnly(PodAdmissionHandler.Outcome.SKIPPED_NOT_A_POD);
   }
 
   @Test
   void unreadablePodIsAllowedWithAShortWarning() throws Exception {
-    AdmissionReview reply = handle("{\"uid\":\"u6\"," + POD_KIND + ",\"operation\":\"CREATE\","
-        + "\"object\":{\"metadata\":{\"labels\":\"not-a-map\"},\"spec\":{}}}");
+    AdmissionReview reply =
+        handle(
+            "{\"uid\":\"u6\","
+                + POD_KIND
+                + ",\"operation\":\"CREATE\","
+                + "\"object\":{\"metadata\":{\"labels\":\"not-a-map\"},\"spec\":{}}}");
 
     assertThat(reply.response().allowed()).isTrue();
     assertThat(reply.response().patch()).isNull();
-    assertThat(reply.response().warnings()).singleElement().asString()
-        .startsWith("clb-direct: could not read the Pod").hasSizeLessThan(200);
+    assertThat(reply.response().warnings())
+        .singleElement()
+        .asString()
+        .startsWith("clb-direct: could not read the Pod")
+        .hasSizeLessThan(200);
     assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_UNREADABLE);
   }
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {
-    "{\"metadata\":{\"labels\":{\"app\":\"web\"},\"annotations\":[]},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}",
-    "{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"requests\":[]}}]}}",
-    "{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":[[\"cpu\",\"1\"]]}}]}}",
-  })
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "{\"metadata\":{\"labels\":{\"app\":\"web\"},\"annotations\":[]},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}",
+        "{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"requests\":[]}}]}}",
+        "{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":[[\"cpu\",\"1\"]]}}]}}",
+      })
   void mapWrittenAsAnArrayIsUnreadableRatherThanPatchedAsAnObject(String pod) throws Exception {
     // Gson reads [] and [[k,v],...] as a Map, so the model saw an (empty) map where the JSON has an
-    // array, and the mixed-mode patch added "/metadata/annotations/<key>" into that array: a patch the
+    // array, and the mixed-mode patch added "/metadata/annotations/<key>" into that array: a patch
+    // the
     // API server cannot apply, failing the Pod (found by MutatePodsFuzzTest).
-    snapshots = namespace -> new TopologySnapshot(
-        List.of(new DirectAccessFrontend(DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web"))),
-        NetworkMode.MIXED,
-        false);
-    AdmissionReview reply = handle("{\"uid\":\"u12\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
-        + "\"object\":" + pod + "}");
+    snapshots =
+        namespace ->
+            new TopologySnapshot(
+                List.of(
+                    new DirectAccessFrontend(
+                        DirectAccessFrontend.Kind.SERVICE, "web", "web", Map.of("app", "web"))),
+                NetworkMode.MIXED,
+                false);
+    AdmissionReview reply =
+        handle(
+            "{\"uid\":\"u12\","
+                + POD_KIND
+                + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+                + "\"object\":"
+                + pod
+                + "}");
 
     assertThat(reply.response().allowed()).isTrue();
     assertThat(reply.response().patch()).isNull();
-    assertThat(reply.response().warnings()).singleElement().asString()
-        .startsWith("clb-direct: could not read the Pod").contains("is not a JSON object");
+    assertThat(reply.response().warnings())
+        .singleElement()
+        .asString()
+        .startsWith("clb-direct: could not read the Pod")
+        .contains("is not a JSON object");
     assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_UNREADABLE);
   }
 
   @Test
   void operationsOtherThanCreateAreLeftAlone() throws Exception {
-    AdmissionReview reply = handle("{\"uid\":\"u7\"," + POD_KIND + ",\"operation\":\"UPDATE\","
-        + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
+    AdmissionReview reply =
+        handle(
+            "{\"uid\":\"u7\","
+                + POD_KIND
+                + ",\"operation\":\"UPDATE\","
+                + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
 
     assertThat(reply.response().patch()).isNull();
     assertThat(namespacesAsked).isEmpty();
@@ -145,15 +210,23 @@ class PodAdmissionHandlerTest {
 
   @Test
   void failureWhileDecidingNeverBlocksThePod() throws Exception {
-    snapshots = namespace -> {
-      throw new IllegalStateException("cache exploded");
-    };
-    AdmissionReview reply = handle("{\"uid\":\"u8\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
-        + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
+    snapshots =
+        namespace -> {
+          throw new IllegalStateException("cache exploded");
+        };
+    AdmissionReview reply =
+        handle(
+            "{\"uid\":\"u8\","
+                + POD_KIND
+                + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+                + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
 
     assertThat(reply.response().allowed()).isTrue();
     assertThat(reply.response().patch()).isNull();
-    assertThat(reply.response().warnings()).singleElement().asString().contains("internal error (cache exploded)");
+    assertThat(reply.response().warnings())
+        .singleElement()
+        .asString()
+        .contains("internal error (cache exploded)");
     assertThat(outcomes).containsExactly(PodAdmissionHandler.Outcome.SKIPPED_ERROR);
   }
 
@@ -161,7 +234,8 @@ class PodAdmissionHandlerTest {
   void refusesToAnswerBeforeTheCachesHaveSynced() {
     synced = false;
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> handle("{\"uid\":\"u11\"," + POD_KIND + ",\"operation\":\"CREATE\",\"object\":{}}"))
+            () ->
+                handle("{\"uid\":\"u11\"," + POD_KIND + ",\"operation\":\"CREATE\",\"object\":{}}"))
         .isInstanceOf(TopologyNotSyncedException.class)
         .hasMessageContaining("not yet synced");
     assertThat(namespacesAsked).isEmpty();
@@ -170,10 +244,16 @@ class PodAdmissionHandlerTest {
 
   @Test
   void podsOwnNamespaceWinsOverTheRequests() throws Exception {
-    handle("{\"uid\":\"u9\"," + POD_KIND + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
-        + "\"object\":{\"metadata\":{\"namespace\":\"shop\",\"labels\":{\"app\":\"x\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
-    handle("{\"uid\":\"u10\"," + POD_KIND + ",\"namespace\":\"other\",\"operation\":\"CREATE\","
-        + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"x\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
+    handle(
+        "{\"uid\":\"u9\","
+            + POD_KIND
+            + ",\"namespace\":\"shop\",\"operation\":\"CREATE\","
+            + "\"object\":{\"metadata\":{\"namespace\":\"shop\",\"labels\":{\"app\":\"x\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
+    handle(
+        "{\"uid\":\"u10\","
+            + POD_KIND
+            + ",\"namespace\":\"other\",\"operation\":\"CREATE\","
+            + "\"object\":{\"metadata\":{\"labels\":{\"app\":\"x\"}},\"spec\":{\"containers\":[{\"name\":\"c\"}]}}}");
     assertThat(namespacesAsked).containsExactly("shop", "other");
   }
 }

@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The bootstrapper's decisions against an in-memory cluster: no API server, no threads, no waiting. */
+/**
+ * The bootstrapper's decisions against an in-memory cluster: no API server, no threads, no waiting.
+ */
 class BootstrapReconcilerTest {
 
   static final String NAMESPACE = "clb-direct-system";
@@ -41,15 +43,27 @@ class BootstrapReconcilerTest {
   final InMemoryCluster cluster = new InMemoryCluster(WebhookRegistrationTest.service());
 
   BootstrapReconciler reconciler(Duration propagationDelay) {
-    BootstrapSettings settings = new BootstrapSettings(NAMESPACE, SECRET, "clb-direct", "replica-a", WebhookRegistrationTest.service(),
-        new RotationPlanner.Desired(BootstrapSettings.serviceDnsNames("clb-direct", NAMESPACE), List.of(), RenewalPolicy.defaults(),
-            propagationDelay));
-    return new BootstrapReconciler(cluster, cluster, cluster, events, new BootstrapMetrics(meters), settings, clock);
+    BootstrapSettings settings =
+        new BootstrapSettings(
+            NAMESPACE,
+            SECRET,
+            "clb-direct",
+            "replica-a",
+            WebhookRegistrationTest.service(),
+            new RotationPlanner.Desired(
+                BootstrapSettings.serviceDnsNames("clb-direct", NAMESPACE),
+                List.of(),
+                RenewalPolicy.defaults(),
+                propagationDelay));
+    return new BootstrapReconciler(
+        cluster, cluster, cluster, events, new BootstrapMetrics(meters), settings, clock);
   }
 
   final BootstrapReconciler reconciler = reconciler(PROPAGATION);
 
-  /** A first install: the Secret written, the configuration applied, and the steady state reached. */
+  /**
+   * A first install: the Secret written, the configuration applied, and the steady state reached.
+   */
   Result install() {
     reconciler.reconcile(KEY);
     assertThat(cluster.secret).isNotNull();
@@ -64,16 +78,22 @@ class BootstrapReconcilerTest {
     assertThat(cluster.secretWrites).hasSize(1);
     V1Secret written = cluster.secret;
     assertThat(written.getType()).isEqualTo("kubernetes.io/tls");
-    assertThat(written.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "clb-direct");
+    assertThat(written.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "clb-direct");
     assertThat(written.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
     assertThat(cluster.applied).hasSize(1);
-    assertThat(cluster.applied.get(0).sameAs(SecretCodec.readBundle(written.getData()))).as("the Secret's CA is published").isTrue();
+    assertThat(cluster.applied.get(0).sameAs(SecretCodec.readBundle(written.getData())))
+        .as("the Secret's CA is published")
+        .isTrue();
     assertThat(result).isEqualTo(new Result(true, Duration.ofMinutes(1)));
 
-    assertThat(events.events).containsExactly(SECRET + " Missing", SECRET + " WebhookConfigurationRestored");
+    assertThat(events.events)
+        .containsExactly(SECRET + " Missing", SECRET + " WebhookConfigurationRestored");
     assertThat(count("clb_direct_certificate_writes_total", "reason", "missing")).isEqualTo(1);
     assertThat(count("clb_direct_bootstrap_repairs_total", "kind", "secret")).isEqualTo(1);
-    assertThat(count("clb_direct_bootstrap_repairs_total", "kind", "webhook-configuration")).as("a first install is no repair").isZero();
+    assertThat(count("clb_direct_bootstrap_repairs_total", "kind", "webhook-configuration"))
+        .as("a first install is no repair")
+        .isZero();
   }
 
   @Test
@@ -96,11 +116,13 @@ class BootstrapReconcilerTest {
 
     assertThat(cluster.secretWrites).hasSize(2);
     assertThat(leaf(cluster.secret)).isNotEqualTo(before);
-    assertThat(cluster.secret.getMetadata().getAnnotations()).doesNotContainKey("clb-direct.io/rotate")
+    assertThat(cluster.secret.getMetadata().getAnnotations())
+        .doesNotContainKey("clb-direct.io/rotate")
         .containsEntry("example.com/kept", "yes");
     assertThat(cluster.applied).as("same CA: the configuration needs nothing").hasSize(1);
     assertThat(events.events).endsWith(SECRET + " LeafRotationRequested");
-    assertThat(count("clb_direct_certificate_writes_total", "reason", "leaf-rotation-requested")).isEqualTo(1);
+    assertThat(count("clb_direct_certificate_writes_total", "reason", "leaf-rotation-requested"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -111,22 +133,35 @@ class BootstrapReconcilerTest {
 
     Result published = reconciler.reconcile(KEY);
     assertThat(cluster.applied.get(1).certificates()).as("both CAs published").hasSize(2);
-    assertThat(cluster.secret.getMetadata().getAnnotations()).doesNotContainKey("clb-direct.io/rotate");
+    assertThat(cluster.secret.getMetadata().getAnnotations())
+        .doesNotContainKey("clb-direct.io/rotate");
     assertThat(published).isEqualTo(new Result(true, Duration.ofSeconds(1)));
 
-    assertThat(reconciler.reconcile(KEY)).as("waits for the caBundle to propagate").isEqualTo(new Result(true, PROPAGATION));
+    assertThat(reconciler.reconcile(KEY))
+        .as("waits for the caBundle to propagate")
+        .isEqualTo(new Result(true, PROPAGATION));
 
     clock.advance(PROPAGATION);
     Result switched = reconciler.reconcile(KEY);
-    assertThat(oldBundle.contains(issuer(cluster.secret))).as("the leaf is signed by the new CA").isFalse();
-    assertThat(switched).as("waits for every replica to serve it").isEqualTo(new Result(true, PROPAGATION));
+    assertThat(oldBundle.contains(issuer(cluster.secret)))
+        .as("the leaf is signed by the new CA")
+        .isFalse();
+    assertThat(switched)
+        .as("waits for every replica to serve it")
+        .isEqualTo(new Result(true, PROPAGATION));
 
     clock.advance(PROPAGATION);
     reconciler.reconcile(KEY);
     CaBundle retired = cluster.applied.get(cluster.applied.size() - 1);
-    assertThat(retired.certificates()).as("the old CA retired").hasSize(1).doesNotContainAnyElementsOf(oldBundle.certificates());
-    assertThat(events.events).contains(SECRET + " CaRotationRequested", SECRET + " CaRotationLeafSwitched",
-        SECRET + " CaRotationOldCaRetired");
+    assertThat(retired.certificates())
+        .as("the old CA retired")
+        .hasSize(1)
+        .doesNotContainAnyElementsOf(oldBundle.certificates());
+    assertThat(events.events)
+        .contains(
+            SECRET + " CaRotationRequested",
+            SECRET + " CaRotationLeafSwitched",
+            SECRET + " CaRotationOldCaRetired");
   }
 
   @Test
@@ -136,20 +171,35 @@ class BootstrapReconcilerTest {
     annotate("clb-direct.io/rotate", "ca");
     slow.reconcile(KEY);
 
-    assertThat(slow.reconcile(KEY)).as("the planner waits 5 min; the reconciler looks again after 1")
+    assertThat(slow.reconcile(KEY))
+        .as("the planner waits 5 min; the reconciler looks again after 1")
         .isEqualTo(new Result(true, Duration.ofMinutes(1)));
   }
 
   @Test
   void aBringYourOwnSecretIsPublishedButNeverWritten() {
-    CertificateAuthority usersCa = CertificateAuthority.generate("users-ca", Duration.ofDays(30), clock);
-    ServingCertificate usersLeaf = usersCa.issueServing(List.of("clb-direct.clb-direct-system.svc"), List.of(), Duration.ofDays(10), clock);
-    cluster.secret = new V1Secret()
-        .metadata(new V1ObjectMeta().name(SECRET).namespace(NAMESPACE).labels(Map.of("app", "from-cert-manager"))
-            .annotations(Map.of("clb-direct.io/rotate", "ca")))
-        .type("kubernetes.io/tls")
-        .data(Map.of("tls.crt", bytes(usersLeaf.certificatePem()), "tls.key", bytes(usersLeaf.privateKeyPem()),
-            "ca.crt", bytes(usersLeaf.issuerPem())));
+    CertificateAuthority usersCa =
+        CertificateAuthority.generate("users-ca", Duration.ofDays(30), clock);
+    ServingCertificate usersLeaf =
+        usersCa.issueServing(
+            List.of("clb-direct.clb-direct-system.svc"), List.of(), Duration.ofDays(10), clock);
+    cluster.secret =
+        new V1Secret()
+            .metadata(
+                new V1ObjectMeta()
+                    .name(SECRET)
+                    .namespace(NAMESPACE)
+                    .labels(Map.of("app", "from-cert-manager"))
+                    .annotations(Map.of("clb-direct.io/rotate", "ca")))
+            .type("kubernetes.io/tls")
+            .data(
+                Map.of(
+                    "tls.crt",
+                    bytes(usersLeaf.certificatePem()),
+                    "tls.key",
+                    bytes(usersLeaf.privateKeyPem()),
+                    "ca.crt",
+                    bytes(usersLeaf.issuerPem())));
 
     Result result = reconciler.reconcile(KEY);
     reconciler.reconcile(KEY);
@@ -162,8 +212,11 @@ class BootstrapReconcilerTest {
 
   @Test
   void aBringYourOwnSecretWithoutCaIsNeitherWrittenNorPublished() {
-    cluster.secret = new V1Secret().metadata(new V1ObjectMeta().name(SECRET).namespace(NAMESPACE))
-        .type("kubernetes.io/tls").data(Map.of("tls.crt", bytes("not a certificate")));
+    cluster.secret =
+        new V1Secret()
+            .metadata(new V1ObjectMeta().name(SECRET).namespace(NAMESPACE))
+            .type("kubernetes.io/tls")
+            .data(Map.of("tls.crt", bytes("not a certificate")));
 
     Result result = reconciler.reconcile(KEY);
 
@@ -181,7 +234,8 @@ class BootstrapReconcilerTest {
 
     assertThat(cluster.applied).hasSize(2);
     assertThat(cluster.configuration.getWebhooks().get(0).getFailurePolicy()).isEqualTo("Ignore");
-    assertThat(count("clb_direct_bootstrap_repairs_total", "kind", "webhook-configuration")).isEqualTo(1);
+    assertThat(count("clb_direct_bootstrap_repairs_total", "kind", "webhook-configuration"))
+        .isEqualTo(1);
     assertThat(events.events).endsWith(SECRET + " WebhookConfigurationRestored");
     assertThat(cluster.secretWrites).as("the Secret needed nothing").hasSize(1);
   }
@@ -194,7 +248,8 @@ class BootstrapReconcilerTest {
     reconciler.reconcile(KEY);
 
     assertThat(cluster.applied).hasSize(2);
-    assertThat(count("clb_direct_bootstrap_repairs_total", "kind", "webhook-configuration")).isEqualTo(1);
+    assertThat(count("clb_direct_bootstrap_repairs_total", "kind", "webhook-configuration"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -218,7 +273,9 @@ class BootstrapReconcilerTest {
     Result failed = reconciler.reconcile(KEY);
 
     assertThat(failed.isRequeue()).isTrue();
-    assertThat(failed.getRequeueAfter()).as("no delay of its own: the workqueue's backoff decides").isNull();
+    assertThat(failed.getRequeueAfter())
+        .as("no delay of its own: the workqueue's backoff decides")
+        .isNull();
     assertThat(cluster.secret).isNull();
     reconciler.reconcile(KEY);
     assertThat(cluster.secret).isNotNull();
@@ -258,7 +315,9 @@ class BootstrapReconcilerTest {
   }
 
   private static X509Certificate issuer(V1Secret secret) throws Exception {
-    return SecretCodec.decode(secret.getData(), secret.getMetadata().getAnnotations()).signingCa().certificate();
+    return SecretCodec.decode(secret.getData(), secret.getMetadata().getAnnotations())
+        .signingCa()
+        .certificate();
   }
 
   private static byte[] bytes(String text) {

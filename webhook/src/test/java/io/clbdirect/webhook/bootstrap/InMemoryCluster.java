@@ -8,20 +8,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The two objects in memory, in place of the API server and the informers: what the reconciler writes or
- * applies is what it reads next, as the watch would bring it back. Records every write, and fails the
- * next one when told to.
+ * The two objects in memory, in place of the API server and the informers: what the reconciler
+ * writes or applies is what it reads next, as the watch would bring it back. Records every write,
+ * and fails the next one when told to.
  */
-final class InMemoryCluster implements BootstrapReconciler.Cache, BootstrapReconciler.SecretWriter,
-    BootstrapReconciler.ConfigurationApplier {
+final class InMemoryCluster
+    implements BootstrapReconciler.Cache,
+        BootstrapReconciler.SecretWriter,
+        BootstrapReconciler.ConfigurationApplier {
 
   private final RegistrationSettings registration;
   V1Secret secret;
   V1MutatingWebhookConfiguration configuration;
   final List<V1Secret> secretWrites = new ArrayList<>();
   final List<CaBundle> applied = new ArrayList<>();
+
   /** Thrown by the next write or apply, then cleared. */
   Throwable failNext;
+
   private long resourceVersion = 1;
 
   InMemoryCluster(RegistrationSettings registration) {

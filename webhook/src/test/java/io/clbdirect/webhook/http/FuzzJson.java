@@ -14,99 +14,110 @@ import java.util.Map;
 
 /**
  * The fuzz test's side of the JSON: where in a tree a mutation lands, the mutations themselves, and
- * a writer that can do what no JSON library will, such as emit a key twice or escape every non-ASCII
- * character (lone surrogates included). Nothing here is code under test.
+ * a writer that can do what no JSON library will, such as emit a key twice or escape every
+ * non-ASCII character (lone surrogates included). Nothing here is code under test.
  */
 final class FuzzJson {
 
   private FuzzJson() {}
 
   /** Fields the webhook reads or patches; half of all tree mutations aim at one of these. */
-  static final List<List<String>> HOT_PATHS = List.of(
-      List.of("apiVersion"),
-      List.of("kind"),
-      List.of("request"),
-      List.of("request", "uid"),
-      List.of("request", "kind"),
-      List.of("request", "kind", "kind"),
-      List.of("request", "kind", "group"),
-      List.of("request", "kind", "version"),
-      List.of("request", "requestKind"),
-      List.of("request", "operation"),
-      List.of("request", "namespace"),
-      List.of("request", "name"),
-      List.of("request", "dryRun"),
-      List.of("request", "userInfo"),
-      List.of("request", "options"),
-      List.of("request", "oldObject"),
-      List.of("request", "object"),
-      List.of("request", "object", "kind"),
-      List.of("request", "object", "apiVersion"),
-      List.of("request", "object", "metadata"),
-      List.of("request", "object", "metadata", "namespace"),
-      List.of("request", "object", "metadata", "labels"),
-      List.of("request", "object", "metadata", "labels", "app"),
-      List.of("request", "object", "metadata", "annotations"),
-      List.of("request", "object", "metadata", "annotations", "clb-direct.io/inject"),
-      List.of("request", "object", "metadata", "annotations", "tke.cloud.tencent.com/networks"),
-      List.of("request", "object", "spec"),
-      List.of("request", "object", "spec", "containers"),
-      List.of("request", "object", "spec", "containers", "0"),
-      List.of("request", "object", "spec", "containers", "0", "resources"),
-      List.of("request", "object", "spec", "containers", "0", "resources", "requests"),
-      List.of("request", "object", "spec", "containers", "0", "resources", "limits"),
-      List.of("request", "object", "spec", "containers", "0", "resources", "requests", "tke.cloud.tencent.com/eni-ip"),
-      List.of("request", "object", "spec", "containers", "1"),
-      List.of("request", "object", "spec", "initContainers"),
-      List.of("request", "object", "spec", "readinessGates"),
-      List.of("request", "object", "spec", "readinessGates", "0"),
-      List.of("request", "object", "spec", "readinessGates", "0", "conditionType"),
-      List.of("request", "object", "spec", "hostNetwork"),
-      List.of("response"));
+  static final List<List<String>> HOT_PATHS =
+      List.of(
+          List.of("apiVersion"),
+          List.of("kind"),
+          List.of("request"),
+          List.of("request", "uid"),
+          List.of("request", "kind"),
+          List.of("request", "kind", "kind"),
+          List.of("request", "kind", "group"),
+          List.of("request", "kind", "version"),
+          List.of("request", "requestKind"),
+          List.of("request", "operation"),
+          List.of("request", "namespace"),
+          List.of("request", "name"),
+          List.of("request", "dryRun"),
+          List.of("request", "userInfo"),
+          List.of("request", "options"),
+          List.of("request", "oldObject"),
+          List.of("request", "object"),
+          List.of("request", "object", "kind"),
+          List.of("request", "object", "apiVersion"),
+          List.of("request", "object", "metadata"),
+          List.of("request", "object", "metadata", "namespace"),
+          List.of("request", "object", "metadata", "labels"),
+          List.of("request", "object", "metadata", "labels", "app"),
+          List.of("request", "object", "metadata", "annotations"),
+          List.of("request", "object", "metadata", "annotations", "clb-direct.io/inject"),
+          List.of("request", "object", "metadata", "annotations", "tke.cloud.tencent.com/networks"),
+          List.of("request", "object", "spec"),
+          List.of("request", "object", "spec", "containers"),
+          List.of("request", "object", "spec", "containers", "0"),
+          List.of("request", "object", "spec", "containers", "0", "resources"),
+          List.of("request", "object", "spec", "containers", "0", "resources", "requests"),
+          List.of("request", "object", "spec", "containers", "0", "resources", "limits"),
+          List.of(
+              "request",
+              "object",
+              "spec",
+              "containers",
+              "0",
+              "resources",
+              "requests",
+              "tke.cloud.tencent.com/eni-ip"),
+          List.of("request", "object", "spec", "containers", "1"),
+          List.of("request", "object", "spec", "initContainers"),
+          List.of("request", "object", "spec", "readinessGates"),
+          List.of("request", "object", "spec", "readinessGates", "0"),
+          List.of("request", "object", "spec", "readinessGates", "0", "conditionType"),
+          List.of("request", "object", "spec", "hostNetwork"),
+          List.of("response"));
 
   /** Fields of the Pod the webhook reads or patches, relative to {@code request.object}. */
-  static final List<List<String>> POD_HOT_PATHS = List.of(
-      List.of("kind"),
-      List.of("apiVersion"),
-      List.of("metadata"),
-      List.of("metadata", "namespace"),
-      List.of("metadata", "creationTimestamp"),
-      List.of("metadata", "ownerReferences"),
-      List.of("metadata", "labels"),
-      List.of("metadata", "labels", "app"),
-      List.of("metadata", "annotations"),
-      List.of("metadata", "annotations", "clb-direct.io/inject"),
-      List.of("metadata", "annotations", "tke.cloud.tencent.com/networks"),
-      List.of("metadata", "annotations", "clb-direct.io/drain"),
-      List.of("spec"),
-      List.of("spec", "containers"),
-      List.of("spec", "containers", "0"),
-      List.of("spec", "containers", "0", "name"),
-      List.of("spec", "containers", "0", "ports"),
-      List.of("spec", "containers", "0", "ports", "0", "containerPort"),
-      List.of("spec", "containers", "0", "resources"),
-      List.of("spec", "containers", "0", "resources", "requests"),
-      List.of("spec", "containers", "0", "resources", "limits"),
-      List.of("spec", "containers", "0", "resources", "requests", "tke.cloud.tencent.com/eni-ip"),
-      List.of("spec", "containers", "0", "resources", "limits", "tke.cloud.tencent.com/eni-ip"),
-      List.of("spec", "containers", "0", "resources", "requests", "cpu"),
-      List.of("spec", "containers", "1"),
-      List.of("spec", "containers", "1", "resources"),
-      List.of("spec", "containers", "0", "lifecycle"),
-      List.of("spec", "containers", "0", "lifecycle", "preStop"),
-      List.of("spec", "containers", "0", "lifecycle", "preStop", "sleep", "seconds"),
-      List.of("spec", "containers", "0", "lifecycle", "postStart"),
-      List.of("spec", "containers", "1", "lifecycle"),
-      List.of("spec", "containers", "1", "lifecycle", "preStop"),
-      List.of("spec", "initContainers"),
-      List.of("spec", "initContainers", "0", "resources"),
-      List.of("spec", "readinessGates"),
-      List.of("spec", "readinessGates", "0"),
-      List.of("spec", "readinessGates", "0", "conditionType"),
-      List.of("spec", "readinessGates", "1"),
-      List.of("spec", "hostNetwork"),
-      List.of("spec", "terminationGracePeriodSeconds"),
-      List.of("status"));
+  static final List<List<String>> POD_HOT_PATHS =
+      List.of(
+          List.of("kind"),
+          List.of("apiVersion"),
+          List.of("metadata"),
+          List.of("metadata", "namespace"),
+          List.of("metadata", "creationTimestamp"),
+          List.of("metadata", "ownerReferences"),
+          List.of("metadata", "labels"),
+          List.of("metadata", "labels", "app"),
+          List.of("metadata", "annotations"),
+          List.of("metadata", "annotations", "clb-direct.io/inject"),
+          List.of("metadata", "annotations", "tke.cloud.tencent.com/networks"),
+          List.of("metadata", "annotations", "clb-direct.io/drain"),
+          List.of("spec"),
+          List.of("spec", "containers"),
+          List.of("spec", "containers", "0"),
+          List.of("spec", "containers", "0", "name"),
+          List.of("spec", "containers", "0", "ports"),
+          List.of("spec", "containers", "0", "ports", "0", "containerPort"),
+          List.of("spec", "containers", "0", "resources"),
+          List.of("spec", "containers", "0", "resources", "requests"),
+          List.of("spec", "containers", "0", "resources", "limits"),
+          List.of(
+              "spec", "containers", "0", "resources", "requests", "tke.cloud.tencent.com/eni-ip"),
+          List.of("spec", "containers", "0", "resources", "limits", "tke.cloud.tencent.com/eni-ip"),
+          List.of("spec", "containers", "0", "resources", "requests", "cpu"),
+          List.of("spec", "containers", "1"),
+          List.of("spec", "containers", "1", "resources"),
+          List.of("spec", "containers", "0", "lifecycle"),
+          List.of("spec", "containers", "0", "lifecycle", "preStop"),
+          List.of("spec", "containers", "0", "lifecycle", "preStop", "sleep", "seconds"),
+          List.of("spec", "containers", "0", "lifecycle", "postStart"),
+          List.of("spec", "containers", "1", "lifecycle"),
+          List.of("spec", "containers", "1", "lifecycle", "preStop"),
+          List.of("spec", "initContainers"),
+          List.of("spec", "initContainers", "0", "resources"),
+          List.of("spec", "readinessGates"),
+          List.of("spec", "readinessGates", "0"),
+          List.of("spec", "readinessGates", "0", "conditionType"),
+          List.of("spec", "readinessGates", "1"),
+          List.of("spec", "hostNetwork"),
+          List.of("spec", "terminationGracePeriodSeconds"),
+          List.of("status"));
 
   /** What a tree mutation does at its location. */
   enum Op {
@@ -135,7 +146,13 @@ final class FuzzJson {
   record Mutation(Op op, int target, int size, String text) {
     @Override
     public String toString() {
-      return op + "@" + (target % 2 == 0 ? "hot#" + target / 2 : "node#" + target / 2) + "/" + size + "/" + quote(text);
+      return op
+          + "@"
+          + (target % 2 == 0 ? "hot#" + target / 2 : "node#" + target / 2)
+          + "/"
+          + size
+          + "/"
+          + quote(text);
     }
   }
 
@@ -143,16 +160,49 @@ final class FuzzJson {
   static final int[] DEPTHS = {10, 100, 240, 254, 255, 256, 300, 1_000};
   static final int[] ARRAY_LENGTHS = {0, 1, 2, 100, 1_000, 3_000, 12_000};
   static final String[] NUMBERS = {
-    "0", "-0", "1", "-1", "1.5", "-0.0e-0", "1e308", "1e309", "-1e400", "1e-400", "2147483648", "-2147483649",
-    "9223372036854775808", "123456789012345678901234567890", "1E+9999", "3.141592653589793238462643383279"
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "1.5",
+    "-0.0e-0",
+    "1e308",
+    "1e309",
+    "-1e400",
+    "1e-400",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775808",
+    "123456789012345678901234567890",
+    "1E+9999",
+    "3.141592653589793238462643383279"
   };
   static final String[] UNICODE = {
-    "\u00e9\u00e8", "\u4e2d\u6587\u547d\u540d\u7a7a\u95f4", "\ud83d\ude80\ud83d\udc4d\ud83c\udffd", "\u05e9\u05dc\u05d5\u05dd\u202e",
-    "e\u0301\u0301\u0301", "\u200b\u200d\ufeff", "\u2028\u2029", "\u0000", "\u001f\u007f", "\ud800", "\udfff\ud800",
-    "\uffff\ufffe", "\ud834\udd1e", "\u0130\u0131"
+    "\u00e9\u00e8",
+    "\u4e2d\u6587\u547d\u540d\u7a7a\u95f4",
+    "\ud83d\ude80\ud83d\udc4d\ud83c\udffd",
+    "\u05e9\u05dc\u05d5\u05dd\u202e",
+    "e\u0301\u0301\u0301",
+    "\u200b\u200d\ufeff",
+    "\u2028\u2029",
+    "\u0000",
+    "\u001f\u007f",
+    "\ud800",
+    "\udfff\ud800",
+    "\uffff\ufffe",
+    "\ud834\udd1e",
+    "\u0130\u0131"
   };
   static final String[][] IDENTITIES = {
-    {"apiVersion", "admission.k8s.io/v1beta1", "admission.k8s.io/v2", "admission.k8s.io/V1", "v1", "", "admission.k8s.io/v1 "},
+    {
+      "apiVersion",
+      "admission.k8s.io/v1beta1",
+      "admission.k8s.io/v2",
+      "admission.k8s.io/V1",
+      "v1",
+      "",
+      "admission.k8s.io/v1 "
+    },
     {"kind", "AdmissionResponse", "admissionreview", "Pod", "", "AdmissionReviewList"},
     {"request.kind.kind", "Deployment", "pod", "Pods", "", "Pod\u0000"},
     {"request.kind.group", "apps", "core", " "},
@@ -246,20 +296,31 @@ final class FuzzJson {
       if (at == null) {
         return;
       }
-      applied.add(m.op() + "@" + (m.target() % 2 == 0
-          ? String.join(".", hotPaths.get((m.target() / 2) % hotPaths.size()))
-          : at.key() + "(node#" + m.target() / 2 + ")") + "/" + m.size() + "/" + quote(m.text(), 12));
+      applied.add(
+          m.op()
+              + "@"
+              + (m.target() % 2 == 0
+                  ? String.join(".", hotPaths.get((m.target() / 2) % hotPaths.size()))
+                  : at.key() + "(node#" + m.target() / 2 + ")")
+              + "/"
+              + m.size()
+              + "/"
+              + quote(m.text(), 12));
       JsonElement current = at.get();
       switch (m.op()) {
         case DROP -> at.remove();
         case NULL -> at.set(JsonNull.INSTANCE);
         case RETYPE -> at.set(retyped(current, m));
         case SET_TEXT -> at.set(new JsonPrimitive(m.text()));
-        case HUGE_STRING -> at.set(new JsonPrimitive(repeat(m.text(), HUGE_LENGTHS[m.size() % HUGE_LENGTHS.length])));
-        case DEEP_NESTING -> at.set(nested(DEPTHS[m.size() % DEPTHS.length], m.size() % 2 == 0, m.text()));
+        case HUGE_STRING ->
+            at.set(
+                new JsonPrimitive(repeat(m.text(), HUGE_LENGTHS[m.size() % HUGE_LENGTHS.length])));
+        case DEEP_NESTING ->
+            at.set(nested(DEPTHS[m.size() % DEPTHS.length], m.size() % 2 == 0, m.text()));
         case UNICODE -> at.set(new JsonPrimitive(UNICODE[m.size() % UNICODE.length] + m.text()));
         case NUMBER_FOR_STRING -> at.set(number(NUMBERS[m.size() % NUMBERS.length]));
-        case LONG_ARRAY -> at.set(longArray(current, ARRAY_LENGTHS[m.size() % ARRAY_LENGTHS.length], m));
+        case LONG_ARRAY ->
+            at.set(longArray(current, ARRAY_LENGTHS[m.size() % ARRAY_LENGTHS.length], m));
         case DUPLICATE -> duplicate(at, current, m);
         case RENAME_KEY -> rename(at, current, m);
         case ADD_UNKNOWN -> addUnknown(at, current, m);
@@ -313,7 +374,9 @@ final class FuzzJson {
       }
       JsonElement twin = m.size() % 3 == 0 ? current.deepCopy() : retyped(current, m);
       if (at.container() instanceof JsonObject object) {
-        extras.computeIfAbsent(object, o -> new ArrayList<>()).add(new Extra(at.key(), twin, m.size() % 2 == 0));
+        extras
+            .computeIfAbsent(object, o -> new ArrayList<>())
+            .add(new Extra(at.key(), twin, m.size() % 2 == 0));
       } else {
         at.container().getAsJsonArray().asList().add(at.index(), twin);
       }
@@ -324,13 +387,14 @@ final class FuzzJson {
         return;
       }
       String key = at.key();
-      String renamed = switch (m.size() % 5) {
-        case 0 -> key.toUpperCase(java.util.Locale.ROOT);
-        case 1 -> key + " ";
-        case 2 -> "\u200b" + key;
-        case 3 -> key.isEmpty() ? "x" : key.substring(0, key.length() - 1);
-        default -> m.text();
-      };
+      String renamed =
+          switch (m.size() % 5) {
+            case 0 -> key.toUpperCase(java.util.Locale.ROOT);
+            case 1 -> key + " ";
+            case 2 -> "\u200b" + key;
+            case 3 -> key.isEmpty() ? "x" : key.substring(0, key.length() - 1);
+            default -> m.text();
+          };
       object.remove(key);
       object.add(renamed, current);
     }
@@ -437,12 +501,15 @@ final class FuzzJson {
     if (current instanceof JsonObject object && shape == 9) {
       // An object written as a list of its entries, the other way maps are sometimes encoded.
       JsonArray pairs = new JsonArray();
-      object.entrySet().forEach(e -> {
-        JsonArray pair = new JsonArray();
-        pair.add(e.getKey());
-        pair.add(e.getValue().deepCopy());
-        pairs.add(pair);
-      });
+      object
+          .entrySet()
+          .forEach(
+              e -> {
+                JsonArray pair = new JsonArray();
+                pair.add(e.getKey());
+                pair.add(e.getValue().deepCopy());
+                pairs.add(pair);
+              });
       return pairs;
     }
     return switch (shape) {
@@ -505,10 +572,12 @@ final class FuzzJson {
 
   static JsonArray longArray(JsonElement current, int length, Mutation m) {
     JsonArray array = new JsonArray();
-    JsonElement element = current instanceof JsonArray existing && !existing.isEmpty()
-        ? existing.get(0)
-        : current != null && !current.isJsonNull() ? current : new JsonPrimitive(m.size());
-    // Copies only of small elements, so that a few mutations in a row cannot exhaust the test's heap.
+    JsonElement element =
+        current instanceof JsonArray existing && !existing.isEmpty()
+            ? existing.get(0)
+            : current != null && !current.isJsonNull() ? current : new JsonPrimitive(m.size());
+    // Copies only of small elements, so that a few mutations in a row cannot exhaust the test's
+    // heap.
     boolean copies = m.size() % 2 == 0 && element.toString().length() <= 512;
     for (int i = 0; i < length; i++) {
       array.add(copies ? element.deepCopy() : new JsonPrimitive(i));
@@ -523,7 +592,8 @@ final class FuzzJson {
     return out.toString();
   }
 
-  private static void write(JsonElement e, boolean asciiOnly, Map<JsonObject, List<Extra>> extras, StringBuilder out) {
+  private static void write(
+      JsonElement e, boolean asciiOnly, Map<JsonObject, List<Extra>> extras, StringBuilder out) {
     if (e == null || e.isJsonNull()) {
       out.append("null");
     } else if (e instanceof JsonPrimitive p) {
@@ -549,7 +619,9 @@ final class FuzzJson {
       List<Map.Entry<String, JsonElement>> members = new ArrayList<>();
       more.stream().filter(Extra::before).forEach(x -> members.add(Map.entry(x.key(), x.value())));
       members.addAll(object.entrySet());
-      more.stream().filter(x -> !x.before()).forEach(x -> members.add(Map.entry(x.key(), x.value())));
+      more.stream()
+          .filter(x -> !x.before())
+          .forEach(x -> members.add(Map.entry(x.key(), x.value())));
       out.append('{');
       boolean first = true;
       for (Map.Entry<String, JsonElement> member : members) {
@@ -588,11 +660,17 @@ final class FuzzJson {
 
   private static void unicodeEscape(char c, StringBuilder out) {
     String hex = "0123456789abcdef";
-    out.append("\\u").append(hex.charAt(c >> 12)).append(hex.charAt((c >> 8) & 0xf))
-        .append(hex.charAt((c >> 4) & 0xf)).append(hex.charAt(c & 0xf));
+    out.append("\\u")
+        .append(hex.charAt(c >> 12))
+        .append(hex.charAt((c >> 8) & 0xf))
+        .append(hex.charAt((c >> 4) & 0xf))
+        .append(hex.charAt(c & 0xf));
   }
 
-  /** The deepest nesting of arrays and objects in a JSON text (brackets inside strings do not count). */
+  /**
+   * The deepest nesting of arrays and objects in a JSON text (brackets inside strings do not
+   * count).
+   */
   static int nestingDepth(byte[] json) {
     int depth = 0;
     int deepest = 0;
@@ -622,8 +700,8 @@ final class FuzzJson {
   }
 
   /**
-   * For reports: ASCII only (surefire cuts a report at a NUL or a lone surrogate), at most
-   * {@code max} characters of the original.
+   * For reports: ASCII only (surefire cuts a report at a NUL or a lone surrogate), at most {@code
+   * max} characters of the original.
    */
   static String quote(String s, int max) {
     StringBuilder out = new StringBuilder("\"");

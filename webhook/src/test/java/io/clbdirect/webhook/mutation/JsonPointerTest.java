@@ -22,6 +22,7 @@ class JsonPointerTest {
 
   @org.junit.jupiter.api.Test
   void joinsEscapedTokens() {
-    assertThat(JsonPointer.of("metadata", "annotations", "a/b~c")).isEqualTo("/metadata/annotations/a~1b~0c");
+    assertThat(JsonPointer.of("metadata", "annotations", "a/b~c"))
+        .isEqualTo("/metadata/annotations/a~1b~0c");
   }
 }

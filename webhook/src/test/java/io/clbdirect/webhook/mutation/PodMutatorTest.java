@@ -32,7 +32,8 @@ class PodMutatorTest {
       new DirectAccessFrontend(INGRESS, "shop", "api", Map.of("app", "api"));
   private static final List<DirectAccessFrontend> FRONTENDS = List.of(WEB, SHOP_API);
 
-  private static final String GATE = "{\"conditionType\":\"cloud.tencent.com/load-balancer-backendgroup-ready\"}";
+  private static final String GATE =
+      "{\"conditionType\":\"cloud.tencent.com/load-balancer-backendgroup-ready\"}";
 
   /** The drain has its own table (PodMutatorDrainTest); here the gate and ENI rules alone. */
   private final PodMutator mutator = new PodMutator(DrainSettings.OFF);
@@ -60,31 +61,50 @@ class PodMutatorTest {
 
   static Stream<Case> cases() {
     return Stream.of(
-        unchanged("not selected by any direct-access frontend", NetworkMode.VPC_CNI, false,
+        unchanged(
+            "not selected by any direct-access frontend",
+            NetworkMode.VPC_CNI,
+            false,
             """
             {"metadata":{"labels":{"app":"other"}},"spec":{"containers":[{"name":"c","image":"i"}]}}
-            """, null),
-        unchanged("pod without labels", NetworkMode.MIXED, false,
+            """,
+            null),
+        unchanged(
+            "pod without labels",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i"}]}}
-            """, null),
-        changed("selected by a Service: gate added where there were none", NetworkMode.VPC_CNI, false,
+            """,
+            null),
+        changed(
+            "selected by a Service: gate added where there were none",
+            NetworkMode.VPC_CNI,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}]}}
             """,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}],
              "readinessGates":[%s]}}
-            """.formatted(GATE)),
-        changed("selected through an Ingress backend", NetworkMode.VPC_CNI, false,
+            """
+                .formatted(GATE)),
+        changed(
+            "selected through an Ingress backend",
+            NetworkMode.VPC_CNI,
+            false,
             """
             {"metadata":{"labels":{"app":"api","v":"2"}},"spec":{"containers":[{"name":"c","image":"i"}]}}
             """,
             """
             {"metadata":{"labels":{"app":"api","v":"2"}},"spec":{"containers":[{"name":"c","image":"i"}],
              "readinessGates":[%s]}}
-            """.formatted(GATE)),
-        changed("user's own gates are kept and ours appended", NetworkMode.VPC_CNI, false,
+            """
+                .formatted(GATE)),
+        changed(
+            "user's own gates are kept and ours appended",
+            NetworkMode.VPC_CNI,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}],
              "readinessGates":[{"conditionType":"example.com/warm"}]}}
@@ -92,19 +112,32 @@ class PodMutatorTest {
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}],
              "readinessGates":[{"conditionType":"example.com/warm"},%s]}}
-            """.formatted(GATE)),
-        changed("empty gate list gets ours", NetworkMode.VPC_CNI, false,
+            """
+                .formatted(GATE)),
+        changed(
+            "empty gate list gets ours",
+            NetworkMode.VPC_CNI,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}],"readinessGates":[]}}
             """,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}],"readinessGates":[%s]}}
-            """.formatted(GATE)),
-        unchanged("gate already present", NetworkMode.VPC_CNI, false,
+            """
+                .formatted(GATE)),
+        unchanged(
+            "gate already present",
+            NetworkMode.VPC_CNI,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}],"readinessGates":[%s]}}
-            """.formatted(GATE), null),
-        changed("mixed: no annotations, no resources -> gate, ENI annotation and resource", NetworkMode.MIXED, false,
+            """
+                .formatted(GATE),
+            null),
+        changed(
+            "mixed: no annotations, no resources -> gate, ENI annotation and resource",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"},{"name":"d","image":"j"}]}}
             """,
@@ -114,8 +147,12 @@ class PodMutatorTest {
                        "resources":{"requests":{"tke.cloud.tencent.com/eni-ip":"1"},"limits":{"tke.cloud.tencent.com/eni-ip":"1"}}},
                       {"name":"d","image":"j"}],
                      "readinessGates":[%s]}}
-            """.formatted(GATE)),
-        changed("mixed: keys with / and ~ are escaped; existing requests kept, limits created", NetworkMode.MIXED, false,
+            """
+                .formatted(GATE)),
+        changed(
+            "mixed: keys with / and ~ are escaped; existing requests kept, limits created",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"},"annotations":{"example.com/a~b":"x"}},
              "spec":{"containers":[{"name":"c","image":"i","resources":{"requests":{"cpu":"100m"}}}]}}
@@ -126,8 +163,12 @@ class PodMutatorTest {
                         "requests":{"cpu":"100m","tke.cloud.tencent.com/eni-ip":"1"},
                         "limits":{"tke.cloud.tencent.com/eni-ip":"1"}}}],
                      "readinessGates":[%s]}}
-            """.formatted(GATE)),
-        changed("mixed: empty resources object gets both maps", NetworkMode.MIXED, false,
+            """
+                .formatted(GATE)),
+        changed(
+            "mixed: empty resources object gets both maps",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"},"annotations":{}},
              "spec":{"containers":[{"name":"c","image":"i","resources":{}}]}}
@@ -137,8 +178,12 @@ class PodMutatorTest {
              "spec":{"containers":[{"name":"c","image":"i","resources":{
                         "requests":{"tke.cloud.tencent.com/eni-ip":"1"},"limits":{"tke.cloud.tencent.com/eni-ip":"1"}}}],
                      "readinessGates":[%s]}}
-            """.formatted(GATE)),
-        changed("mixed: a sidecar already asks for an ENI IP, so no resource is added", NetworkMode.MIXED, false,
+            """
+                .formatted(GATE)),
+        changed(
+            "mixed: a sidecar already asks for an ENI IP, so no resource is added",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},
              "spec":{"initContainers":[{"name":"proxy","image":"p","restartPolicy":"Always",
@@ -151,8 +196,12 @@ class PodMutatorTest {
                                         "resources":{"limits":{"tke.cloud.tencent.com/eni-ip":"1"}}}],
                      "containers":[{"name":"c","image":"i"}],
                      "readinessGates":[%s]}}
-            """.formatted(GATE)),
-        changed("mixed: second container asks for it in limits only; annotation already right", NetworkMode.MIXED, false,
+            """
+                .formatted(GATE)),
+        changed(
+            "mixed: second container asks for it in limits only; annotation already right",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"},"annotations":{"tke.cloud.tencent.com/networks":"tke-route-eni"}},
              "spec":{"containers":[{"name":"c","image":"i"},
@@ -163,9 +212,12 @@ class PodMutatorTest {
              "spec":{"containers":[{"name":"c","image":"i"},
                                    {"name":"d","image":"j","resources":{"limits":{"tke.cloud.tencent.com/eni-ip":"1"}}}],
                      "readinessGates":[%s]}}
-            """.formatted(GATE)),
-        new Case("mixed: user chose another network: gate only, a warning, annotation untouched",
-            NetworkMode.MIXED, false,
+            """
+                .formatted(GATE)),
+        new Case(
+            "mixed: user chose another network: gate only, a warning, annotation untouched",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"},"annotations":{"tke.cloud.tencent.com/networks":"tke-bridge"}},
              "spec":{"containers":[{"name":"c","image":"i"}]}}
@@ -173,38 +225,60 @@ class PodMutatorTest {
             """
             {"metadata":{"labels":{"app":"web"},"annotations":{"tke.cloud.tencent.com/networks":"tke-bridge"}},
              "spec":{"containers":[{"name":"c","image":"i"}],"readinessGates":[%s]}}
-            """.formatted(GATE),
+            """
+                .formatted(GATE),
             "asks for network \"tke-bridge\""),
-        changed("mixed with GlobalRouteDirectAccess on: gate only", NetworkMode.MIXED, true,
+        changed(
+            "mixed with GlobalRouteDirectAccess on: gate only",
+            NetworkMode.MIXED,
+            true,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}]}}
             """,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}],"readinessGates":[%s]}}
-            """.formatted(GATE)),
-        unchanged("global-router with the switch off: no gate, a warning", NetworkMode.GLOBAL_ROUTER, false,
+            """
+                .formatted(GATE)),
+        unchanged(
+            "global-router with the switch off: no gate, a warning",
+            NetworkMode.GLOBAL_ROUTER,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}]}}
             """,
             "direct access is unavailable in global-router mode"),
-        changed("global-router with the switch on: gate, no ENI", NetworkMode.GLOBAL_ROUTER, true,
+        changed(
+            "global-router with the switch on: gate, no ENI",
+            NetworkMode.GLOBAL_ROUTER,
+            true,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}]}}
             """,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}],"readinessGates":[%s]}}
-            """.formatted(GATE)),
-        unchanged("hostNetwork Pod: never mutated, warned", NetworkMode.MIXED, false,
+            """
+                .formatted(GATE)),
+        unchanged(
+            "hostNetwork Pod: never mutated, warned",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"hostNetwork":true,"containers":[{"name":"c","image":"i"}]}}
             """,
             "hostNetwork Pods cannot be direct-access backends; Service web"),
-        unchanged("opted out by annotation", NetworkMode.MIXED, false,
+        unchanged(
+            "opted out by annotation",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"},"annotations":{"clb-direct.io/inject":"false"}},
              "spec":{"containers":[{"name":"c","image":"i"}]}}
-            """, null),
-        changed("explicit nulls are treated as absent (add replaces the null)", NetworkMode.MIXED, false,
+            """,
+            null),
+        changed(
+            "explicit nulls are treated as absent (add replaces the null)",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"},"annotations":null},
              "spec":{"readinessGates":null,"containers":[{"name":"c","image":"i","resources":{"requests":null}}]}}
@@ -213,11 +287,16 @@ class PodMutatorTest {
             {"metadata":{"labels":{"app":"web"},"annotations":{"tke.cloud.tencent.com/networks":"tke-route-eni"}},
              "spec":{"readinessGates":[%s],"containers":[{"name":"c","image":"i","resources":{
                         "requests":{"tke.cloud.tencent.com/eni-ip":"1"},"limits":{"tke.cloud.tencent.com/eni-ip":"1"}}}]}}
-            """.formatted(GATE)),
-        unchanged("Pod with no containers is left to the API server to reject", NetworkMode.MIXED, false,
+            """
+                .formatted(GATE)),
+        unchanged(
+            "Pod with no containers is left to the API server to reject",
+            NetworkMode.MIXED,
+            false,
             """
             {"metadata":{"labels":{"app":"web"}},"spec":{"containers":[]}}
-            """, null));
+            """,
+            null));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -232,8 +311,11 @@ class PodMutatorTest {
     if (c.expectedWarning() == null) {
       assertThat(mutation.warnings()).isEmpty();
     } else {
-      assertThat(mutation.warnings()).singleElement().asString()
-          .startsWith("clb-direct: ").contains(c.expectedWarning());
+      assertThat(mutation.warnings())
+          .singleElement()
+          .asString()
+          .startsWith("clb-direct: ")
+          .contains(c.expectedWarning());
     }
     PodMutation second = mutator.mutate(pod(patched.toString()), snapshot);
     assertThat(second.patch()).as("second pass over the mutated Pod").isEmpty();
@@ -242,7 +324,8 @@ class PodMutatorTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void onlyEverAdds(Case c) {
-    PodMutation mutation = mutator.mutate(pod(c.pod()), new TopologySnapshot(FRONTENDS, c.mode(), c.globalRoute()));
+    PodMutation mutation =
+        mutator.mutate(pod(c.pod()), new TopologySnapshot(FRONTENDS, c.mode(), c.globalRoute()));
     assertThat(mutation.patch()).allSatisfy(op -> assertThat(op.op()).isEqualTo("add"));
   }
 
@@ -251,7 +334,8 @@ class PodMutatorTest {
   }
 
   private static JsonObject apply(String podJson, List<PatchOperation> patch) {
-    JsonArray operations = Json.createReader(new StringReader(new Gson().toJson(patch))).readArray();
+    JsonArray operations =
+        Json.createReader(new StringReader(new Gson().toJson(patch))).readArray();
     return Json.createPatch(operations).apply(jakarta(podJson));
   }
 

@@ -38,7 +38,8 @@ class InformerDirectAccessTopologyTest {
   }
 
   private InformerDirectAccessTopology topology(NetworkMode mode) {
-    return new InformerDirectAccessTopology(() -> true, services, ingresses, configMaps, rules, mode);
+    return new InformerDirectAccessTopology(
+        () -> true, services, ingresses, configMaps, rules, mode);
   }
 
   static V1Service service(String ns, String name, boolean directAccess, String app) {
@@ -48,16 +49,34 @@ class InformerDirectAccessTopologyTest {
     }
     return new V1Service()
         .metadata(new V1ObjectMeta().namespace(ns).name(name).annotations(annotations))
-        .spec(new V1ServiceSpec().type(directAccess ? "LoadBalancer" : "ClusterIP").selector(Map.of("app", app)));
+        .spec(
+            new V1ServiceSpec()
+                .type(directAccess ? "LoadBalancer" : "ClusterIP")
+                .selector(Map.of("app", app)));
   }
 
   static V1Ingress ingress(String ns, String name, String backend) {
     return new V1Ingress()
-        .metadata(new V1ObjectMeta().namespace(ns).name(name)
-            .annotations(Map.of(WellKnown.INGRESS_DIRECT_ACCESS, "true")))
-        .spec(new V1IngressSpec().addRulesItem(new V1IngressRule().http(new V1HTTPIngressRuleValue()
-            .addPathsItem(new V1HTTPIngressPath().path("/").pathType("Prefix")
-                .backend(new V1IngressBackend().service(new V1IngressServiceBackend().name(backend)))))));
+        .metadata(
+            new V1ObjectMeta()
+                .namespace(ns)
+                .name(name)
+                .annotations(Map.of(WellKnown.INGRESS_DIRECT_ACCESS, "true")))
+        .spec(
+            new V1IngressSpec()
+                .addRulesItem(
+                    new V1IngressRule()
+                        .http(
+                            new V1HTTPIngressRuleValue()
+                                .addPathsItem(
+                                    new V1HTTPIngressPath()
+                                        .path("/")
+                                        .pathType("Prefix")
+                                        .backend(
+                                            new V1IngressBackend()
+                                                .service(
+                                                    new V1IngressServiceBackend()
+                                                        .name(backend)))))));
   }
 
   @Test
@@ -74,7 +93,8 @@ class InformerDirectAccessTopologyTest {
     assertThat(snapshot.frontends())
         .extracting(DirectAccessFrontend::describe)
         .containsExactly("Service web", "Ingress gateway (Service api)");
-    // The other namespace's Ingress points at a Service that does not exist: nothing to select with.
+    // The other namespace's Ingress points at a Service that does not exist: nothing to select
+    // with.
     assertThat(topology(NetworkMode.VPC_CNI).snapshot("other").frontends())
         .singleElement()
         .extracting(DirectAccessFrontend::selector)
@@ -100,13 +120,18 @@ class InformerDirectAccessTopologyTest {
   void globalRouteSwitchIsReadLiveFromTkesConfigMap() {
     assertThat(topology(NetworkMode.MIXED).snapshot("shop").globalRouteDirectAccess()).isFalse();
 
-    V1ConfigMap config = new V1ConfigMap()
-        .metadata(new V1ObjectMeta().namespace("kube-system").name("tke-service-controller-config"))
-        .data(Map.of("GlobalRouteDirectAccess", "true"));
+    V1ConfigMap config =
+        new V1ConfigMap()
+            .metadata(
+                new V1ObjectMeta().namespace("kube-system").name("tke-service-controller-config"))
+            .data(Map.of("GlobalRouteDirectAccess", "true"));
     configMaps.add(config);
     assertThat(topology(NetworkMode.MIXED).snapshot("shop").globalRouteDirectAccess()).isTrue();
 
-    configMaps.update(new V1ConfigMap().metadata(config.getMetadata()).data(Map.of("GlobalRouteDirectAccess", "false")));
+    configMaps.update(
+        new V1ConfigMap()
+            .metadata(config.getMetadata())
+            .data(Map.of("GlobalRouteDirectAccess", "false")));
     assertThat(topology(NetworkMode.MIXED).snapshot("shop").globalRouteDirectAccess()).isFalse();
 
     configMaps.update(new V1ConfigMap().metadata(config.getMetadata()));
