@@ -1,0 +1,235 @@
+package io.clbdirect.gate.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
+import io.clbdirect.core.ControllerScope;
+import io.clbdirect.core.DirectAccessRules;
+import io.clbdirect.emulator.ClbEmulator;
+import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.gate.clb.ClbCallPolicy;
+import io.clbdirect.gate.clb.ClbClientFactory;
+import io.clbdirect.gate.clb.ClbConnection;
+import io.clbdirect.gate.clb.ClbGateway;
+import io.clbdirect.gate.clb.ClbTargets;
+import io.clbdirect.gate.clb.LoadBalancers;
+import io.clbdirect.gate.clb.ServiceLoadBalancers;
+import io.clbdirect.gate.decide.BackendObservation;
+import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.LoadBalancerSpecs;
+import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.kubernetes.client.openapi.models.V1ServiceSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Service reconcile with an in-memory cache, recorded writes and Events, against the CLB
+ * emulator (no control plane): what it writes, where it places the Service, and how it releases it.
+ */
+class ServiceReconcilerTest {
+
+  static final FrontendKey KEY = FrontendKey.service("shop", "web");
+
+  ClbEmulator clb;
+  LoadBalancers loadBalancers;
+  Cache<V1Service> services = new Cache<>();
+  Placements placements = new Placements();
+  ControllerFakes.Events events = new ControllerFakes.Events();
+  ControllerFakes.Writes writes = new ControllerFakes.Writes();
+  List<String> loadBalancersAsked = new ArrayList<>();
+  ServiceReconciler reconciler;
+
+  @BeforeEach
+  void start() {
+    clb =
+        ClbEmulator.start(
+            EmulatorConfig.defaults("AKIDsvcrec", "secret")
+                .withTaskDelay(Duration.ofMillis(20))
+                .withVipOctet(95));
+    ClbGateway gateway =
+        new ClbGateway(
+            ClbClientFactory.create(
+                new ClbConnection(
+                    "ap-guangzhou",
+                    clb.endpoint(),
+                    false,
+                    "AKIDsvcrec",
+                    "secret",
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(5))),
+            ClbCallPolicy.defaults(),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC());
+    loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
+    FrontendSupport support =
+        new FrontendSupport(
+            new Cache<>(),
+            new ClbTargets(gateway),
+            writes,
+            events,
+            DeletionToClbChange.register(new SimpleMeterRegistry(), Clock.systemUTC()),
+            () -> false);
+    reconciler =
+        new ServiceReconciler(
+            services,
+            new DirectAccessRules(ControllerScope.defaults()),
+            new ServiceLoadBalancers(loadBalancers),
+            placements,
+            loadBalancersAsked::add,
+            support,
+            () -> true,
+            () -> false);
+  }
+
+  @AfterEach
+  void stop() {
+    clb.close();
+  }
+
+  static V1Service service(Map<String, String> annotations) {
+    V1ObjectMeta meta = new V1ObjectMeta().namespace("shop").name("web").uid("uid-web");
+    annotations.forEach(meta::putAnnotationsItem);
+    return new V1Service()
+        .metadata(meta)
+        .spec(
+            new V1ServiceSpec()
+                .type("LoadBalancer")
+                .putSelectorItem("app", "web")
+                .addPortsItem(
+                    new V1ServicePort()
+                        .port(80)
+                        .protocol("TCP")
+                        .targetPort(new IntOrString(8080))));
+  }
+
+  static Map<String, String> directAccess() {
+    return Map.of("service.cloud.tencent.com/direct-access", "true");
+  }
+
+  @Test
+  void aDirectAccessServiceGetsItsFinalizerALoadBalancerAndAPlaceOnIt() throws Exception {
+    services.add(service(directAccess()));
+
+    FrontendReconciler.Outcome outcome = reconciler.reconcile(KEY);
+
+    assertThat(outcome).isEqualTo(FrontendReconciler.Outcome.PLACED);
+    assertThat(writes.finalizers).containsEntry("shop/web", true);
+    String lbId =
+        writes.annotations.get("shop/web").get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION);
+    assertThat(lbId).startsWith("lb-");
+    assertThat(writes.vips.get("shop/web")).isNotNull();
+    assertThat(placements.of(KEY).loadBalancerId()).isEqualTo(lbId);
+    assertThat(loadBalancersAsked).containsExactly(lbId);
+    assertThat(loadBalancers.listeners(lbId))
+        .as("listeners are the load balancer's reconcile's job")
+        .isEmpty();
+  }
+
+  @Test
+  void aServiceThatDoesNotAskForDirectAccessIsLeftAlone() throws Exception {
+    services.add(service(Map.of()));
+
+    assertThat(reconciler.reconcile(KEY)).isEqualTo(FrontendReconciler.Outcome.GONE);
+
+    assertThat(writes.finalizers).isEmpty();
+    assertThat(writes.annotations).isEmpty();
+    assertThat(clb.stateView().getAsJsonArray("loadBalancers")).isEmpty();
+  }
+
+  @Test
+  void aMistypedLoadBalancerIdIsRefusedWithTheReasonThePodsWillShow() {
+    services.add(
+        service(
+            Map.of(
+                "service.cloud.tencent.com/direct-access",
+                "true",
+                ServiceLoadBalancers.EXISTING_LB_ANNOTATION,
+                "lb-typo0000")));
+
+    assertThatThrownBy(() -> reconciler.reconcile(KEY))
+        .isInstanceOfSatisfying(
+            FrontendFailure.class,
+            e -> {
+              assertThat(e.refusal().eventReason()).isEqualTo("LoadBalancerNotFound");
+              assertThat(e.state().refusal().state())
+                  .isEqualTo(BackendObservation.State.LOAD_BALANCER_NOT_FOUND);
+            });
+    assertThat(placements.of(KEY)).isNull();
+    assertThat(clb.stateView().getAsJsonArray("loadBalancers"))
+        .as("never another in its place")
+        .isEmpty();
+  }
+
+  @Test
+  void aDeletedServiceOnAUsersLoadBalancerWaitsForItsTargetsToComeOffThenLetsGo() throws Exception {
+    LoadBalancer users =
+        loadBalancers.create(
+            "users",
+            LoadBalancers.TAG_SERVICE_UID,
+            "uid-someone-else",
+            LoadBalancerSpecs.decide(FrontendAnnotations.SERVICE, Map.of(), false).spec());
+    V1Service deleting =
+        service(
+            Map.of(
+                "service.cloud.tencent.com/direct-access",
+                "true",
+                ServiceLoadBalancers.RECORDED_LB_ANNOTATION,
+                users.getLoadBalancerId()));
+    deleting
+        .getMetadata()
+        .deletionTimestamp(OffsetDateTime.now())
+        .addFinalizersItem(FrontendReconciler.FINALIZER);
+    services.add(deleting);
+
+    assertThat(reconciler.reconcile(KEY)).isEqualTo(FrontendReconciler.Outcome.RELEASING);
+    assertThat(placements.of(KEY).releasing()).isTrue();
+    assertThat(writes.finalizers).as("kept until the targets are off").isEmpty();
+
+    placements.markReleased(KEY); // what the load balancer's reconcile does once they are
+    assertThat(reconciler.reconcile(KEY)).isEqualTo(FrontendReconciler.Outcome.GONE);
+
+    assertThat(writes.finalizers).containsEntry("shop/web", false);
+    assertThat(placements.of(KEY)).isNull();
+    assertThat(clb.stateView().getAsJsonArray("loadBalancers"))
+        .as("a load balancer clb-direct did not make for this Service stays")
+        .hasSize(1);
+  }
+
+  @Test
+  void aDeletedServiceLosesTheLoadBalancerMadeForIt() throws Exception {
+    services.add(service(directAccess()));
+    reconciler.reconcile(KEY);
+    String lbId =
+        writes.annotations.get("shop/web").get(ServiceLoadBalancers.RECORDED_LB_ANNOTATION);
+    V1Service deleting =
+        service(
+            Map.of(
+                "service.cloud.tencent.com/direct-access",
+                "true",
+                ServiceLoadBalancers.RECORDED_LB_ANNOTATION,
+                lbId));
+    deleting
+        .getMetadata()
+        .deletionTimestamp(OffsetDateTime.now())
+        .addFinalizersItem(FrontendReconciler.FINALIZER);
+    services.update(deleting);
+
+    assertThat(reconciler.reconcile(KEY)).isEqualTo(FrontendReconciler.Outcome.GONE);
+
+    assertThat(clb.stateView().getAsJsonArray("loadBalancers")).isEmpty();
+    assertThat(writes.finalizers).containsEntry("shop/web", false);
+  }
+}
