@@ -1,17 +1,8 @@
 package io.clbdirect.gate.controller;
 
-import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
-import com.tencentcloudapi.clb.v20180317.models.CreateListenerResponse;
-import com.tencentcloudapi.clb.v20180317.models.Listener;
-import com.tencentcloudapi.clb.v20180317.models.ModifyListenerRequest;
-import com.tencentcloudapi.clb.v20180317.models.ModifyRuleRequest;
-import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
-import com.tencentcloudapi.common.AbstractModel;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.clb.IngressLoadBalancers;
-import io.clbdirect.gate.clb.ListenerSettings;
 import io.clbdirect.gate.clb.LoadBalancers;
-import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.controller.Placements.Placement;
 import io.clbdirect.gate.decide.BackendGroup;
 import io.clbdirect.gate.decide.DesiredBackends;
@@ -19,7 +10,6 @@ import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.IngressRoutes;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.clbdirect.gate.decide.ListenerPlan;
-import io.clbdirect.gate.decide.RulePlan;
 import io.clbdirect.gate.decide.TargetAddress;
 import io.clbdirect.gate.decide.TargetChanges;
 import io.clbdirect.gate.decide.TerminatingPod;
@@ -39,10 +29,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,45 +58,19 @@ final class LoadBalancerReconciler implements Reconciler {
    */
   static final Duration RESYNC = Duration.ofMinutes(5);
 
-  /**
-   * A load balancer's listeners and rules as last read or made.
-   *
-   * @param inputs what they were made from: when it changes they are looked at again
-   * @param listeners L4 and L7 listeners by protocol and port
-   * @param locationIds the rules of the HTTP:80 listener
-   */
-  private record Layout(
-      String inputs,
-      Map<ListenerPlan.Key, String> listeners,
-      Map<RuleKey, String> locationIds,
-      Instant read) {}
-
   /** The targets last brought in line, and when the CLB was last read for them. */
   private record Applied(Map<BackendGroup, Map<TargetAddress, Integer>> targets, Instant read) {}
-
-  /** A frontend on this load balancer with its object from the cache. */
-  private record Served(Placement placement, KubernetesObject object) {
-    FrontendKey key() {
-      return placement.frontend();
-    }
-
-    boolean releasing() {
-      return placement.releasing();
-    }
-  }
 
   private final Indexer<V1Service> services;
   private final Indexer<V1Ingress> ingresses;
   private final Placements placements;
   private final LoadBalancers loadBalancers;
-  private final IngressLoadBalancers ingressCalls;
-  private final FrontendConfigs configs;
+  private final ListenersAndRules listenersAndRules;
   private final FrontendSupport support;
   private final BiConsumer<FrontendKey, FrontendState> states;
   private final Consumer<FrontendKey> frontendChanged;
   private final Consumer<String> loadBalancerGone;
   private final Clock clock;
-  private final Map<String, Layout> layouts = new ConcurrentHashMap<>();
   private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
   /**
@@ -133,8 +95,7 @@ final class LoadBalancerReconciler implements Reconciler {
     this.ingresses = ingresses;
     this.placements = placements;
     this.loadBalancers = loadBalancers;
-    this.ingressCalls = new IngressLoadBalancers(loadBalancers);
-    this.configs = configs;
+    this.listenersAndRules = new ListenersAndRules(loadBalancers, configs, support, clock);
     this.support = support;
     this.states = states;
     this.frontendChanged = frontendChanged;
@@ -143,7 +104,7 @@ final class LoadBalancerReconciler implements Reconciler {
 
   /** A new term starts from what the CLB says. */
   void reset() {
-    layouts.clear();
+    listenersAndRules.reset();
     applied.clear();
   }
 
@@ -158,31 +119,31 @@ final class LoadBalancerReconciler implements Reconciler {
   @Override
   public Result reconcile(Request request) {
     String lbId = request.getName();
-    List<Served> served = new ArrayList<>();
+    List<ServedFrontend> served = new ArrayList<>();
     for (Placement placement : placements.on(lbId)) {
       KubernetesObject object =
           placement.frontend().kind() == FrontendKey.Kind.SERVICE
               ? services.getByKey(placement.frontend().cacheKey())
               : ingresses.getByKey(placement.frontend().cacheKey());
       if (object != null) {
-        served.add(new Served(placement, object));
+        served.add(new ServedFrontend(placement, object));
       }
     }
     if (served.isEmpty()) {
-      layouts.remove(lbId);
+      listenersAndRules.forget(lbId);
       applied.remove(lbId);
       return new Result(false);
     }
     Map<FrontendKey, DesiredBackends> desired = new LinkedHashMap<>();
     try {
-      Layout layout = layout(lbId, served);
-      for (Served frontend : served) {
+      LoadBalancerLayout layout = listenersAndRules.bringInLine(lbId, served);
+      for (ServedFrontend frontend : served) {
         if (!frontend.releasing()) {
           desired.put(frontend.key(), desired(frontend, lbId, layout));
         }
       }
       Set<String> quotaFull = converge(lbId, served, desired, layout);
-      for (Served frontend : served) {
+      for (ServedFrontend frontend : served) {
         if (frontend.releasing()) {
           placements.markReleased(frontend.key());
           frontendChanged.accept(frontend.key());
@@ -214,13 +175,13 @@ final class LoadBalancerReconciler implements Reconciler {
       return new Result(true, RESYNC);
     } catch (ClbOperationException e) {
       log.warn("load balancer {} could not be brought in line, retrying: {}", lbId, e.getMessage());
-      layouts.remove(lbId);
+      listenersAndRules.forget(lbId);
       applied.remove(lbId);
       boolean gone = e.code().startsWith("InvalidParameter.LBIdNotFound");
       if (gone) {
         loadBalancerGone.accept(lbId);
       }
-      for (Served frontend : served) {
+      for (ServedFrontend frontend : served) {
         support.warn(frontend.object(), "CloudApiError", e.getMessage());
         if (!frontend.releasing()) {
           DesiredBackends wanted =
@@ -238,260 +199,14 @@ final class LoadBalancerReconciler implements Reconciler {
           lbId,
           e.getCode(),
           e.getResponseBody());
-      layouts.remove(lbId);
+      listenersAndRules.forget(lbId);
       return new Result(true);
     }
   }
 
-  // ---- listeners and rules
-
-  private Layout layout(String lbId, List<Served> served)
-      throws ClbOperationException, ApiException {
-    Map<FrontendKey, TkeServiceConfigInformer.Lookup> configsOf = new HashMap<>();
-    StringBuilder inputs = new StringBuilder();
-    for (Served frontend : served) {
-      TkeServiceConfigInformer.Lookup config = configs.forFrontend(frontend.object());
-      if (config.problem() == null) {
-        support.resolved(frontend.object(), "TkeServiceConfigInvalid");
-      } else {
-        support.announceOnce(frontend.object(), "TkeServiceConfigInvalid", config.problem());
-      }
-      configsOf.put(frontend.key(), config);
-      inputs
-          .append(frontend.key())
-          .append('|')
-          .append(frontend.releasing())
-          .append('|')
-          .append(config.version())
-          .append('|')
-          .append(frontend.placement().vip())
-          .append('|');
-      if (frontend.object() instanceof V1Service service) {
-        ports(service).forEach(p -> inputs.append(protocol(p)).append(p.getPort()).append(','));
-      } else {
-        V1Ingress ingress = (V1Ingress) frontend.object();
-        inputs
-            .append(ingress.getMetadata().getGeneration())
-            .append('|')
-            .append(IngressReconciler.managedRules(ingress));
-      }
-      inputs.append('\n');
-    }
-    Layout known = layouts.get(lbId);
-    if (known != null
-        && known.inputs().equals(inputs.toString())
-        && clock.instant().isBefore(known.read().plus(RESYNC))) {
-      return known;
-    }
-    Listener[] present = loadBalancers.listeners(lbId);
-    List<ListenerPlan.Wanted> wanted = new ArrayList<>();
-    Map<ListenerPlan.Key, TkeServiceConfigInformer.Lookup> settingsOf = new HashMap<>();
-    for (Served frontend : served) {
-      if (frontend.releasing()) {
-        continue;
-      }
-      TkeServiceConfigInformer.Lookup config = configsOf.get(frontend.key());
-      if (frontend.object() instanceof V1Service service) {
-        for (V1ServicePort port : ports(service)) {
-          ListenerPlan.Key key = new ListenerPlan.Key(protocol(port), port.getPort());
-          settingsOf.putIfAbsent(key, config);
-          wanted.add(
-              new ListenerPlan.Wanted(
-                  key,
-                  LoadBalancers.truncate(
-                      "clb-direct-" + service.getMetadata().getName() + "-" + port.getPort(), 80),
-                  AbstractModel.toJsonString(creationTemplate(key, config.settings()))));
-        }
-      } else {
-        wanted.add(
-            new ListenerPlan.Wanted(
-                new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT),
-                LoadBalancers.truncate(
-                    "clb-direct-ingress-" + frontend.object().getMetadata().getName(), 80),
-                "{}"));
-      }
-    }
-    ListenerPlan plan = ListenerPlan.of(wanted, byKey(present));
-    boolean unknownIds = false;
-    Map<ListenerPlan.Key, String> createdIds = new HashMap<>();
-    for (ListenerPlan.Creation creation : plan.creations()) {
-      String[] ids = create(lbId, creation, settingsOf.get(creation.keys().get(0)));
-      if (ids != null && ids.length == creation.keys().size()) {
-        for (int i = 0; i < ids.length; i++) {
-          createdIds.put(
-              creation.keys().get(i), ids[i]); // the answer lists them in the order of Ports
-        }
-      } else {
-        unknownIds = true;
-      }
-    }
-    for (Listener listener : present) {
-      ListenerPlan.Key key = key(listener);
-      if (key != null && plan.existing().containsKey(key) && settingsOf.containsKey(key)) {
-        Optional<ModifyListenerRequest> modify =
-            settingsOf.get(key).settings().modification(lbId, listener);
-        if (modify.isPresent()) {
-          loadBalancers
-              .gateway()
-              .write("ModifyListener", lbId, c -> c.ModifyListener(modify.get()).getRequestId());
-        }
-      }
-    }
-    // Rules need the HTTP listener's id and report theirs in a read: read again then, or when an
-    // answer
-    // did not name the listeners it made.
-    boolean httpCreated =
-        createdIds.containsKey(
-            new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
-    if (unknownIds || httpCreated) {
-      present = loadBalancers.listeners(lbId);
-      createdIds.clear();
-    }
-    if (ingressRules(lbId, served, configsOf, present)) {
-      present = loadBalancers.listeners(lbId);
-    }
-    Listener http =
-        LoadBalancers.find(present, IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT);
-    Map<RuleKey, String> locationIds = new HashMap<>();
-    if (http != null) {
-      IngressLoadBalancers.rules(http)
-          .forEach((rule, output) -> locationIds.put(rule, output.getLocationId()));
-    }
-    Map<ListenerPlan.Key, String> listeners = byKey(present);
-    listeners.putAll(createdIds);
-    Layout layout =
-        new Layout(
-            inputs.toString(), Map.copyOf(listeners), Map.copyOf(locationIds), clock.instant());
-    layouts.put(lbId, layout);
-    return layout;
-  }
-
-  /**
-   * The request a new listener is made with, less its port and name: listeners made alike share a
-   * call.
-   */
-  private static CreateListenerRequest creationTemplate(
-      ListenerPlan.Key key, ListenerSettings settings) {
-    CreateListenerRequest request = new CreateListenerRequest();
-    request.setProtocol(key.protocol());
-    request.setHealthCheck(ServiceLoadBalancers.defaultHealthCheck());
-    settings.onCreate(key.protocol(), key.port(), request);
-    return request;
-  }
-
-  /**
-   * @return the ids of the listeners made, in the order of their ports, or null when the answer did
-   *     not say
-   */
-  private String[] create(
-      String lbId, ListenerPlan.Creation creation, TkeServiceConfigInformer.Lookup config)
-      throws ClbOperationException {
-    CreateListenerRequest request;
-    if (IngressLoadBalancers.PROTOCOL.equals(creation.protocol())) {
-      request =
-          new CreateListenerRequest(); // an L7 listener takes no health check: its rules have them
-      request.setProtocol(creation.protocol());
-    } else {
-      request =
-          creationTemplate(
-              creation.keys().get(0), config == null ? ListenerSettings.NONE : config.settings());
-    }
-    request.setLoadBalancerId(lbId);
-    request.setPorts(creation.keys().stream().map(k -> (long) k.port()).toArray(Long[]::new));
-    request.setListenerNames(creation.names().toArray(String[]::new));
-    String[][] ids = new String[1][];
-    loadBalancers
-        .gateway()
-        .write(
-            "CreateListener",
-            lbId,
-            c -> {
-              CreateListenerResponse response = c.CreateListener(request);
-              ids[0] = response.getListenerIds();
-              return response.getRequestId();
-            });
-    return ids[0];
-  }
-
-  /**
-   * Each Ingress's rules on the HTTP:80 listener made to match it; a releasing Ingress's own rules
-   * deleted.
-   *
-   * @return whether rules were created or deleted (the listener must be read again for their ids)
-   */
-  private boolean ingressRules(
-      String lbId,
-      List<Served> served,
-      Map<FrontendKey, TkeServiceConfigInformer.Lookup> configsOf,
-      Listener[] present)
-      throws ClbOperationException, ApiException {
-    Listener listener =
-        LoadBalancers.find(present, IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT);
-    if (listener == null) {
-      return false;
-    }
-    boolean changed = false;
-    for (Served frontend : served) {
-      if (!(frontend.object() instanceof V1Ingress ingress)) {
-        continue;
-      }
-      String vip = frontend.placement().vip();
-      Map<RuleKey, RuleOutput> existing = IngressLoadBalancers.rules(listener);
-      Set<RuleKey> managed = IngressReconciler.managedRules(ingress);
-      if (frontend.releasing()) {
-        List<String> obsolete = new ArrayList<>();
-        existing.forEach(
-            (rule, output) -> {
-              if (managed.contains(rule)) {
-                obsolete.add(output.getLocationId());
-              }
-            });
-        ingressCalls.deleteRules(lbId, listener, obsolete);
-        changed |= !obsolete.isEmpty();
-        continue;
-      }
-      ListenerSettings settings = configsOf.get(frontend.key()).settings();
-      IngressRoutes routes = IngressRoutes.of(ingress, vip);
-      Set<RuleKey> wantedRules = new LinkedHashSet<>();
-      routes.routes().forEach(r -> wantedRules.add(r.rule()));
-      RulePlan plan = RulePlan.of(wantedRules, existing.keySet(), managed);
-      support
-          .writer()
-          .annotate(
-              ingress,
-              Map.of(
-                  IngressReconciler.MANAGED_RULES_ANNOTATION,
-                  IngressReconciler.format(plan.managedDuring())));
-      ingressCalls.createRules(lbId, listener, vip, plan.create(), settings);
-      List<String> obsolete = new ArrayList<>();
-      plan.delete().forEach(rule -> obsolete.add(existing.get(rule).getLocationId()));
-      ingressCalls.deleteRules(lbId, listener, obsolete);
-      for (RuleKey rule : wantedRules) {
-        if (existing.containsKey(rule)) {
-          Optional<ModifyRuleRequest> modify =
-              settings.modification(lbId, vip, listener, existing.get(rule));
-          if (modify.isPresent()) {
-            loadBalancers
-                .gateway()
-                .write("ModifyRule", lbId, c -> c.ModifyRule(modify.get()).getRequestId());
-          }
-        }
-      }
-      support
-          .writer()
-          .annotate(
-              ingress,
-              Map.of(
-                  IngressReconciler.MANAGED_RULES_ANNOTATION,
-                  IngressReconciler.format(plan.managedAfter())));
-      changed |= !plan.create().isEmpty() || !plan.delete().isEmpty();
-    }
-    return changed;
-  }
-
   // ---- targets
 
-  private DesiredBackends desired(Served frontend, String lbId, Layout layout) {
+  private DesiredBackends desired(ServedFrontend frontend, String lbId, LoadBalancerLayout layout) {
     if (frontend.object() instanceof V1Service service) {
       Map<Integer, String> listenerIds = new HashMap<>();
       for (V1ServicePort port : ports(service)) {
@@ -526,7 +241,7 @@ final class LoadBalancerReconciler implements Reconciler {
   /**
    * What the Pods wait on while the load balancer could not be read: their bindings, nothing bound.
    */
-  private DesiredBackends waiting(Served frontend, String lbId) {
+  private DesiredBackends waiting(ServedFrontend frontend, String lbId) {
     if (frontend.object() instanceof V1Service service) {
       return DesiredBackends.of(service, support.selected(service), null, Map.of());
     }
@@ -554,11 +269,14 @@ final class LoadBalancerReconciler implements Reconciler {
    * @return listener ids that refused targets for quota
    */
   private Set<String> converge(
-      String lbId, List<Served> served, Map<FrontendKey, DesiredBackends> desired, Layout layout)
+      String lbId,
+      List<ServedFrontend> served,
+      Map<FrontendKey, DesiredBackends> desired,
+      LoadBalancerLayout layout)
       throws ClbOperationException {
     Map<BackendGroup, Map<TargetAddress, Integer>> wanted = new HashMap<>();
     Map<TargetAddress, TerminatingPod> terminating = new HashMap<>();
-    for (Served frontend : served) {
+    for (ServedFrontend frontend : served) {
       if (frontend.releasing()) {
         releasedGroups(lbId, frontend, layout)
             .forEach(group -> wanted.putIfAbsent(group, new HashMap<>()));
@@ -602,7 +320,8 @@ final class LoadBalancerReconciler implements Reconciler {
    * The groups whose targets a releasing frontend takes off: a Service's listeners, an Ingress's
    * rules it used but did not make.
    */
-  private List<BackendGroup> releasedGroups(String lbId, Served frontend, Layout layout) {
+  private List<BackendGroup> releasedGroups(
+      String lbId, ServedFrontend frontend, LoadBalancerLayout layout) {
     List<BackendGroup> groups = new ArrayList<>();
     if (frontend.object() instanceof V1Service service) {
       for (V1ServicePort port : ports(service)) {
@@ -637,23 +356,6 @@ final class LoadBalancerReconciler implements Reconciler {
     Map<BackendGroup, Map<TargetAddress, Integer>> copy = new HashMap<>();
     targets.forEach((group, want) -> copy.put(group, Map.copyOf(want)));
     return copy;
-  }
-
-  private static Map<ListenerPlan.Key, String> byKey(Listener[] listeners) {
-    Map<ListenerPlan.Key, String> byKey = new HashMap<>();
-    for (Listener listener : listeners) {
-      ListenerPlan.Key key = key(listener);
-      if (key != null) {
-        byKey.put(key, listener.getListenerId());
-      }
-    }
-    return byKey;
-  }
-
-  private static ListenerPlan.Key key(Listener listener) {
-    return listener.getProtocol() == null || listener.getPort() == null
-        ? null
-        : new ListenerPlan.Key(listener.getProtocol(), listener.getPort().intValue());
   }
 
   static List<V1ServicePort> ports(V1Service service) {
