@@ -10,7 +10,6 @@ import io.clbdirect.emulator.Networks;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,20 +31,7 @@ class LoadBalancersTest {
             EmulatorConfig.defaults("AKIDlbs", "secret")
                 .withTaskDelay(Duration.ofMillis(50))
                 .withVipOctet(92));
-    ClbGateway gateway =
-        new ClbGateway(
-            ClbClientFactory.create(
-                new ClbConnection(
-                    "ap-guangzhou",
-                    clb.endpoint(),
-                    false,
-                    "AKIDlbs",
-                    "secret",
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(5))),
-            ClbCallPolicy.defaults(),
-            meters,
-            Clock.systemUTC());
+    ClbGateway gateway = EmulatedGateways.to(clb, "AKIDlbs", meters);
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
   }
 

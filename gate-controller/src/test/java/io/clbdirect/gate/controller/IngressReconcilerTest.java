@@ -7,11 +7,9 @@ import io.clbdirect.core.ControllerScope;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
-import io.clbdirect.gate.clb.ClbCallPolicy;
-import io.clbdirect.gate.clb.ClbClientFactory;
-import io.clbdirect.gate.clb.ClbConnection;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
+import io.clbdirect.gate.clb.EmulatedGateways;
 import io.clbdirect.gate.clb.IngressLoadBalancers;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.decide.FrontendAnnotations;
@@ -67,20 +65,7 @@ class IngressReconcilerTest {
             EmulatorConfig.defaults("AKIDingrec", "secret")
                 .withTaskDelay(Duration.ofMillis(20))
                 .withVipOctet(96));
-    ClbGateway gateway =
-        new ClbGateway(
-            ClbClientFactory.create(
-                new ClbConnection(
-                    "ap-guangzhou",
-                    clb.endpoint(),
-                    false,
-                    "AKIDingrec",
-                    "secret",
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(5))),
-            ClbCallPolicy.defaults(),
-            new SimpleMeterRegistry(),
-            Clock.systemUTC());
+    ClbGateway gateway = EmulatedGateways.to(clb, "AKIDingrec", new SimpleMeterRegistry());
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
     FrontendSupport support =
         new FrontendSupport(

@@ -6,11 +6,9 @@ import com.tencentcloudapi.clb.v20180317.models.DeleteLoadBalancerRequest;
 import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
-import io.clbdirect.gate.clb.ClbCallPolicy;
-import io.clbdirect.gate.clb.ClbClientFactory;
-import io.clbdirect.gate.clb.ClbConnection;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
+import io.clbdirect.gate.clb.EmulatedGateways;
 import io.clbdirect.gate.clb.ListenerSettings;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.decide.BackendGroup;
@@ -87,20 +85,7 @@ class LoadBalancerReconcilerTest {
             EmulatorConfig.defaults("AKIDlbrec", "secret")
                 .withTaskDelay(Duration.ofMillis(20))
                 .withVipOctet(94));
-    gateway =
-        new ClbGateway(
-            ClbClientFactory.create(
-                new ClbConnection(
-                    "ap-guangzhou",
-                    clb.endpoint(),
-                    false,
-                    "AKIDlbrec",
-                    "secret",
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(5))),
-            ClbCallPolicy.defaults(),
-            meters,
-            Clock.systemUTC());
+    gateway = EmulatedGateways.to(clb, "AKIDlbrec", meters);
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
     targets = new ClbTargets(gateway);
     FrontendSupport support =

@@ -8,11 +8,9 @@ import io.clbdirect.core.ControllerScope;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
-import io.clbdirect.gate.clb.ClbCallPolicy;
-import io.clbdirect.gate.clb.ClbClientFactory;
-import io.clbdirect.gate.clb.ClbConnection;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
+import io.clbdirect.gate.clb.EmulatedGateways;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.decide.BackendObservation;
@@ -59,20 +57,7 @@ class ServiceReconcilerTest {
             EmulatorConfig.defaults("AKIDsvcrec", "secret")
                 .withTaskDelay(Duration.ofMillis(20))
                 .withVipOctet(95));
-    ClbGateway gateway =
-        new ClbGateway(
-            ClbClientFactory.create(
-                new ClbConnection(
-                    "ap-guangzhou",
-                    clb.endpoint(),
-                    false,
-                    "AKIDsvcrec",
-                    "secret",
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(5))),
-            ClbCallPolicy.defaults(),
-            new SimpleMeterRegistry(),
-            Clock.systemUTC());
+    ClbGateway gateway = EmulatedGateways.to(clb, "AKIDsvcrec", new SimpleMeterRegistry());
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
     FrontendSupport support =
         new FrontendSupport(

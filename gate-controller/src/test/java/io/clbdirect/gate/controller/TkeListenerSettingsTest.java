@@ -10,11 +10,9 @@ import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
-import io.clbdirect.gate.clb.ClbCallPolicy;
-import io.clbdirect.gate.clb.ClbClientFactory;
-import io.clbdirect.gate.clb.ClbConnection;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
+import io.clbdirect.gate.clb.EmulatedGateways;
 import io.clbdirect.gate.clb.IngressLoadBalancers;
 import io.clbdirect.gate.clb.ListenerSettings;
 import io.clbdirect.gate.clb.LoadBalancers;
@@ -57,20 +55,7 @@ class TkeListenerSettingsTest {
             EmulatorConfig.defaults("AKIDsettings", "secret")
                 .withTaskDelay(Duration.ofMillis(50))
                 .withVipOctet(93));
-    gateway =
-        new ClbGateway(
-            ClbClientFactory.create(
-                new ClbConnection(
-                    "ap-guangzhou",
-                    clb.endpoint(),
-                    false,
-                    "AKIDsettings",
-                    "secret",
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(5))),
-            ClbCallPolicy.defaults(),
-            meters,
-            Clock.systemUTC());
+    gateway = EmulatedGateways.to(clb, "AKIDsettings", meters);
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
   }
 
