@@ -221,6 +221,9 @@ class GracefulDeletionEndToEndTest {
     service.getMetadata().annotations(all);
     service.getSpec().getPorts().get(0).port(Fixtures.CONTAINER_PORT);
     stack.core().createNamespacedService(ns, service).execute();
+    // The webhook decides from its caches: wait until they hold the Service, or the Pod may be
+    // admitted without the gate.
+    stack.pods().awaitGatedDryRun(ns, "web", TIMEOUT);
     V1Pod pod = Fixtures.pod("web-0", "web");
     pod.getMetadata().finalizers(List.of(HOLD));
     stack.core().createNamespacedPod(ns, pod).execute();
