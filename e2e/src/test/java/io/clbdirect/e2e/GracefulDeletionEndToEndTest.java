@@ -227,26 +227,31 @@ class GracefulDeletionEndToEndTest {
     V1Pod pod = Fixtures.pod("web-0", "web");
     pod.getMetadata().finalizers(List.of(HOLD));
     stack.core().createNamespacedPod(ns, pod).execute();
-    V1Pod ready =
-        Await.until(
-            TIMEOUT,
-            "web-0 gate True in " + ns,
-            () -> stack.pods().read(ns, "web-0"),
-            p -> Pods.condition(p, GATE).filter(c -> "True".equals(c.getStatus())).isPresent());
-    String lbId =
-        Await.until(
-            TIMEOUT,
-            "the load balancer of " + ns + "/web",
-            () ->
-                Unchecked.get(() -> stack.core().readNamespacedService("web", ns).execute())
-                    .getMetadata()
-                    .getAnnotations()
-                    .get("service.kubernetes.io/loadbalance-id"),
-            Objects::nonNull);
-    String target = ready.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT;
-    TargetHistory history = new TargetHistory(stack.clb(), lbId);
-    assertThat(history.current(target)).as("bound with the normal weight").isEqualTo(10);
-    return new Workload(ns, lbId, target, history);
+    try {
+      V1Pod ready =
+          Await.until(
+              TIMEOUT,
+              "web-0 gate True in " + ns,
+              () -> stack.pods().read(ns, "web-0"),
+              p -> Pods.condition(p, GATE).filter(c -> "True".equals(c.getStatus())).isPresent());
+      String lbId =
+          Await.until(
+              TIMEOUT,
+              "the load balancer of " + ns + "/web",
+              () ->
+                  Unchecked.get(() -> stack.core().readNamespacedService("web", ns).execute())
+                      .getMetadata()
+                      .getAnnotations()
+                      .get("service.kubernetes.io/loadbalance-id"),
+              Objects::nonNull);
+      String target = ready.getStatus().getPodIP() + ":" + Fixtures.CONTAINER_PORT;
+      TargetHistory history = new TargetHistory(stack.clb(), lbId);
+      assertThat(history.current(target)).as("bound with the normal weight").isEqualTo(10);
+      return new Workload(ns, lbId, target, history);
+    } catch (Exception | AssertionError e) {
+      release(ns); // the test's finalizer would otherwise keep the namespace from going
+      throw e;
+    }
   }
 
   record Workload(String ns, String lbId, String target, TargetHistory history) {}
