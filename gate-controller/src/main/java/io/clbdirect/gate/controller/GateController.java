@@ -9,6 +9,7 @@ import io.clbdirect.gate.clb.IngressLoadBalancers;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.decide.GateConditionDecider;
+import io.clbdirect.gate.informers.LeanPodListerWatcher;
 import io.clbdirect.runtime.ControllerGroup;
 import io.clbdirect.runtime.ForgettingReconciler;
 import io.clbdirect.runtime.LeaderTerms;
@@ -195,8 +196,9 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
             V1Pod.class,
             () ->
                 factory.sharedIndexInformerFor(
-                    new GenericKubernetesApi<>(
-                        V1Pod.class, V1PodList.class, "", "v1", "pods", clients.watching()),
+                    new LeanPodListerWatcher(
+                        new GenericKubernetesApi<>(
+                            V1Pod.class, V1PodList.class, "", "v1", "pods", clients.watching())),
                     V1Pod.class,
                     0));
     this.ingresses =
