@@ -8,6 +8,7 @@ import com.tencentcloudapi.clb.v20180317.models.LoadBalancer;
 import com.tencentcloudapi.clb.v20180317.models.RuleInput;
 import com.tencentcloudapi.clb.v20180317.models.RuleOutput;
 import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.IngressRoutes;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.kubernetes.client.openapi.models.V1Ingress;
@@ -15,9 +16,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * An Ingress's load balancer, its HTTP listener on port 80 and the listener's forwarding rules.
+ * An Ingress's load balancer, its HTTP:80 and HTTPS:443 listeners and their forwarding rules.
  * Reuses the load balancer named by {@code kubernetes.io/ingress.existLbId}, or the one recorded in
  * {@code kubernetes.io/ingress.qcloud-loadbalance-id}; creates one otherwise.
  */
@@ -82,29 +84,40 @@ public final class IngressLoadBalancers {
     return LoadBalancers.find(loadBalancers.listeners(lbId), PROTOCOL, PORT);
   }
 
-  /** The listener's rules by domain + URL. */
-  public static Map<RuleKey, RuleOutput> rules(Listener listener) {
+  /** The listener's rules by domain + URL; none when the listener is null. */
+  public static Map<RuleKey, RuleOutput> rules(Listener listener, IngressRoutes.Scheme scheme) {
     Map<RuleKey, RuleOutput> rules = new LinkedHashMap<>();
-    for (RuleOutput rule : listener.getRules() == null ? new RuleOutput[0] : listener.getRules()) {
+    if (listener == null || listener.getRules() == null) {
+      return rules;
+    }
+    for (RuleOutput rule : listener.getRules()) {
       if (rule.getDomain() != null && rule.getUrl() != null) {
-        rules.put(new RuleKey(rule.getDomain(), rule.getUrl()), rule);
+        rules.put(new RuleKey(scheme, rule.getDomain(), rule.getUrl()), rule);
       }
     }
     return rules;
+  }
+
+  /** The load balancer's listener for a scheme's rules (HTTP:80 or HTTPS:443), or null. */
+  public static Listener listener(Listener[] listeners, IngressRoutes.Scheme scheme) {
+    return LoadBalancers.find(listeners, scheme.protocol(), scheme.port());
   }
 
   /**
    * Creates rules with an HTTP health check on {@code /} accepting 2xx and 3xx, every 5 s, 3 to
    * flip — the frontend's settings override any of it. Rules whose domain is the VIP (host-less
    * paths) make the VIP the listener's default server, so requests for any Host reach them, as in
-   * Kubernetes.
+   * Kubernetes. An HTTPS rule carries its domain's certificate (the listener has SNI on).
+   *
+   * @param certificates an HTTPS rule's domain to its certificate
    */
   public void createRules(
       String lbId,
       Listener listener,
       String vip,
       Collection<RuleKey> keys,
-      ListenerSettings settings)
+      ListenerSettings settings,
+      Function<String, ListenerCertificate> certificates)
       throws ClbOperationException {
     List<RuleKey> all = List.copyOf(keys);
     for (int start = 0; start < all.size(); start += RULES_PER_CALL) {
@@ -123,7 +136,11 @@ public final class IngressLoadBalancers {
                     if (key.domain().equals(vip)) {
                       input.setDefaultServer(true);
                     }
-                    settings.onCreate(PROTOCOL, PORT, vip, key, input);
+                    settings.onCreate(
+                        key.scheme().protocol(), key.scheme().port(), vip, key, input);
+                    if (key.scheme() == IngressRoutes.Scheme.HTTPS) {
+                      input.setCertificate(certificates.apply(key.domain()).toInput());
+                    }
                     return input;
                   })
               .toArray(RuleInput[]::new));

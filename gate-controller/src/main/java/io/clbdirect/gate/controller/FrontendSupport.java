@@ -7,6 +7,7 @@ import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.gate.clb.LoadBalancerRefused;
 import io.clbdirect.gate.decide.CallPlan;
+import io.clbdirect.gate.decide.IngressRoutes;
 import io.clbdirect.gate.decide.TargetAddress;
 import io.clbdirect.gate.decide.TargetChanges;
 import io.clbdirect.gate.decide.TerminatingPod;
@@ -16,6 +17,7 @@ import io.kubernetes.client.extended.event.legacy.EventRecorder;
 import io.kubernetes.client.informer.cache.Caches;
 import io.kubernetes.client.informer.cache.Indexer;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
@@ -47,6 +49,8 @@ final class FrontendSupport {
    */
   private final Map<String, String> announced = new ConcurrentHashMap<>();
 
+  private final CertificateSecrets certificates;
+
   FrontendSupport(
       Indexer<V1Pod> pods,
       ClbTargets targets,
@@ -54,6 +58,25 @@ final class FrontendSupport {
       EventRecorder recorder,
       DeletionToClbChange deletionToChange,
       java.util.function.BooleanSupplier podGracefulDeletion) {
+    this(
+        pods,
+        targets,
+        writer,
+        recorder,
+        deletionToChange,
+        podGracefulDeletion,
+        CertificateSecrets.NONE);
+  }
+
+  FrontendSupport(
+      Indexer<V1Pod> pods,
+      ClbTargets targets,
+      FrontendWriter writer,
+      EventRecorder recorder,
+      DeletionToClbChange deletionToChange,
+      java.util.function.BooleanSupplier podGracefulDeletion,
+      CertificateSecrets certificates) {
+    this.certificates = certificates;
     this.deletionToChange = deletionToChange;
     this.podGracefulDeletion = podGracefulDeletion;
     this.pods = pods;
@@ -68,6 +91,16 @@ final class FrontendSupport {
 
   ClbTargets targets() {
     return targets;
+  }
+
+  CertificateSecrets certificates() {
+    return certificates;
+  }
+
+  /** The Ingress's rules, its HTTPS hosts judged by the certificate Secrets they name. */
+  IngressRoutes routes(V1Ingress ingress, String vip) {
+    String namespace = ingress.getMetadata().getNamespace();
+    return IngressRoutes.of(ingress, vip, secret -> certificates.problem(namespace, secret));
   }
 
   /** Pods by namespace and each of their labels ({@code ns/key=value}). */

@@ -34,14 +34,20 @@ import java.util.function.Function;
 /**
  * A direct-access Ingress up to its load balancer: found or made (id in {@code
  * kubernetes.io/ingress.qcloud-loadbalance-id}, VIP in its status) and the Ingress placed on it.
- * Its HTTP listener on port 80 and one rule per host + path are made by {@link
+ * Its HTTP:80 and HTTPS:443 listeners and one rule per host + path are made by {@link
  * LoadBalancerReconciler}; rules clb-direct created are listed in {@link #MANAGED_RULES_ANNOTATION}
  * and removed when the Ingress no longer has them; rules it found are used and left in place.
  */
 final class IngressReconciler implements FrontendReconciler {
 
-  /** JSON array of {@code domain/url} rules clb-direct created on the Ingress's listener. */
+  /**
+   * JSON array of the rules clb-direct created on the Ingress's listeners: {@code domain/url} on
+   * HTTP:80, {@code https://domain/url} on HTTPS:443.
+   */
   static final String MANAGED_RULES_ANNOTATION = "clb-direct.io/managed-rules";
+
+  /** The Warning Event naming HTTPS hosts served without a certificate: not served at all. */
+  static final String CERTIFICATE_MISSING = "CertificateMissing";
 
   private final Indexer<V1Ingress> ingresses;
   private final Indexer<V1Service> services;
@@ -112,15 +118,6 @@ final class IngressReconciler implements FrontendReconciler {
       return unplace(key);
     }
     support.announceUnserved(ingress, FrontendAnnotations.INGRESS);
-    if (ingress.getSpec() != null
-        && ingress.getSpec().getTls() != null
-        && !ingress.getSpec().getTls().isEmpty()) {
-      support.announceOnce(
-          ingress,
-          "TlsNotSupported",
-          "spec.tls is not supported by clb-direct: certificates are not uploaded "
-              + "and no HTTPS listener is created; every rule is served over HTTP on port 80 only");
-    }
     String ns = ingress.getMetadata().getNamespace();
     Function<String, V1Service> serviceByName = name -> services.getByKey(ns + "/" + name);
     boolean outsideVpc = podIpsOutsideVpc.getAsBoolean();
@@ -167,11 +164,17 @@ final class IngressReconciler implements FrontendReconciler {
         .annotate(
             ingress, Map.of(IngressLoadBalancers.RECORDED_LB_ANNOTATION, lb.loadBalancerId()));
     support.writer().setVip(ingress, lb.vip());
-    IngressRoutes routes = IngressRoutes.of(ingress, lb.vip());
+    IngressRoutes routes = support.routes(ingress, lb.vip());
     if (routes.problems().isEmpty()) {
       support.resolved(ingress, "UnsupportedIngressRule");
     } else {
       support.announceOnce(ingress, "UnsupportedIngressRule", String.join("; ", routes.problems()));
+    }
+    if (routes.certificateProblems().isEmpty()) {
+      support.resolved(ingress, CERTIFICATE_MISSING);
+    } else {
+      support.announceOnce(
+          ingress, CERTIFICATE_MISSING, String.join("; ", routes.certificateProblems()));
     }
     Set<V1Service> backends = new LinkedHashSet<>();
     routes
@@ -202,7 +205,7 @@ final class IngressReconciler implements FrontendReconciler {
             serviceByName,
             support::selected,
             null,
-            null,
+            Map.of(),
             Map.of())
         .bindings();
   }
@@ -264,10 +267,9 @@ final class IngressReconciler implements FrontendReconciler {
     }
     try {
       for (var element : JsonParser.parseString(recorded).getAsJsonArray()) {
-        String text = element.getAsString();
-        int slash = text.indexOf('/');
-        if (slash > 0) {
-          managed.add(new RuleKey(text.substring(0, slash), text.substring(slash)));
+        RuleKey rule = RuleKey.parse(element.getAsString());
+        if (rule != null) {
+          managed.add(rule);
         }
       }
     } catch (RuntimeException e) {
@@ -280,7 +282,7 @@ final class IngressReconciler implements FrontendReconciler {
 
   static String format(Set<RuleKey> rules) {
     JsonArray array = new JsonArray();
-    new TreeSet<>(rules).forEach(rule -> array.add(rule.domain() + rule.url()));
+    new TreeSet<>(rules).forEach(rule -> array.add(rule.toString()));
     return array.toString();
   }
 }

@@ -1,7 +1,6 @@
 package io.clbdirect.gate.controller;
 
 import io.clbdirect.gate.clb.ClbOperationException;
-import io.clbdirect.gate.clb.IngressLoadBalancers;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.controller.Placements.Placement;
 import io.clbdirect.gate.decide.BackendGroup;
@@ -223,17 +222,13 @@ final class LoadBalancerReconciler implements Reconciler {
           support.termination(service, FrontendAnnotations.SERVICE));
     }
     V1Ingress ingress = (V1Ingress) frontend.object();
-    String listenerId =
-        layout
-            .listeners()
-            .get(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
     return DesiredBackends.ofIngress(
         ingress,
-        IngressRoutes.of(ingress, frontend.placement().vip()),
+        support.routes(ingress, frontend.placement().vip()),
         serviceIn(ingress),
         support::selected,
         lbId,
-        listenerId,
+        layout.ingressListeners(),
         layout.locationIds(),
         support.termination(ingress, FrontendAnnotations.INGRESS));
   }
@@ -248,11 +243,11 @@ final class LoadBalancerReconciler implements Reconciler {
     V1Ingress ingress = (V1Ingress) frontend.object();
     return DesiredBackends.ofIngress(
         ingress,
-        IngressRoutes.of(ingress, frontend.placement().vip()),
+        support.routes(ingress, frontend.placement().vip()),
         serviceIn(ingress),
         support::selected,
         null,
-        null,
+        Map.of(),
         Map.of());
   }
 
@@ -333,18 +328,11 @@ final class LoadBalancerReconciler implements Reconciler {
       return groups;
     }
     V1Ingress ingress = (V1Ingress) frontend.object();
-    String listenerId =
-        layout
-            .listeners()
-            .get(new ListenerPlan.Key(IngressLoadBalancers.PROTOCOL, IngressLoadBalancers.PORT));
-    if (listenerId == null) {
-      return groups;
-    }
     Set<RuleKey> managed = IngressReconciler.managedRules(ingress);
-    for (IngressRoutes.Route route :
-        IngressRoutes.of(ingress, frontend.placement().vip()).routes()) {
+    for (IngressRoutes.Route route : support.routes(ingress, frontend.placement().vip()).routes()) {
+      String listenerId = layout.ingressListeners().get(route.rule().scheme());
       String locationId = layout.locationIds().get(route.rule());
-      if (locationId != null && !managed.contains(route.rule())) {
+      if (listenerId != null && locationId != null && !managed.contains(route.rule())) {
         groups.add(new BackendGroup(lbId, listenerId, locationId));
       }
     }

@@ -77,7 +77,7 @@ public record DesiredBackends(
   }
 
   /**
-   * As {@link #ofIngress(V1Ingress, IngressRoutes, Function, Function, String, String, Map,
+   * As {@link #ofIngress(V1Ingress, IngressRoutes, Function, Function, String, Map, Map,
    * GracefulTermination)} with the Ingress's own annotations and TKE's cluster default for graceful
    * deletion taken as off: enough where only the bindings are used.
    */
@@ -87,7 +87,7 @@ public record DesiredBackends(
       Function<String, V1Service> services,
       Function<V1Service, List<V1Pod>> selected,
       String loadBalancerId,
-      String listenerId,
+      Map<IngressRoutes.Scheme, String> listenerIds,
       Map<IngressRoutes.RuleKey, String> locationIds) {
     return ofIngress(
         ingress,
@@ -95,7 +95,7 @@ public record DesiredBackends(
         services,
         selected,
         loadBalancerId,
-        listenerId,
+        listenerIds,
         locationIds,
         GracefulTermination.of(
             FrontendAnnotations.INGRESS, annotations(ingress.getMetadata()), false));
@@ -107,7 +107,7 @@ public record DesiredBackends(
    *
    * @param services the Ingress's namespace's Services by name (null when missing)
    * @param selected the Pods a Service selects
-   * @param listenerId the HTTP listener, or null while it is missing
+   * @param listenerIds the HTTP:80 and HTTPS:443 listeners; one missing has no entry
    * @param locationIds rule to LocationId; a missing entry means that rule does not exist yet
    * @param termination how the Ingress takes deleted Pods out (from its annotations and TKE's
    *     cluster default)
@@ -118,7 +118,7 @@ public record DesiredBackends(
       Function<String, V1Service> services,
       Function<V1Service, List<V1Pod>> selected,
       String loadBalancerId,
-      String listenerId,
+      Map<IngressRoutes.Scheme, String> listenerIds,
       Map<IngressRoutes.RuleKey, String> locationIds,
       GracefulTermination termination) {
     Builder builder = new Builder();
@@ -128,6 +128,7 @@ public record DesiredBackends(
         continue; // no Service, no Pods to bind; the rule still exists so the CLB answers 503, as
         // Kubernetes would
       }
+      String listenerId = listenerIds.get(route.rule().scheme());
       String locationId = listenerId == null ? null : locationIds.get(route.rule());
       BackendGroup group =
           locationId == null ? null : new BackendGroup(loadBalancerId, listenerId, locationId);

@@ -52,14 +52,6 @@ public final class UnservedAnnotations {
             "service.kubernetes.io/qcloud-loadbalancer-backends-label")) {
       SERVICE.put(nodeOnly, "it selects nodes, and direct access binds Pods, never nodes");
     }
-    INGRESS.put(
-        "kubernetes.io/ingress.rule-mix",
-        "HTTPS is not served yet: every rule is served over HTTP on port 80");
-    INGRESS.put("kubernetes.io/ingress.http-rules", "rules come from spec.rules");
-    INGRESS.put("kubernetes.io/ingress.https-rules", "HTTPS is not served yet");
-    INGRESS.put(
-        "ingress.cloud.tencent.com/auto-rewrite",
-        "HTTPS is not served yet, so there is nothing to redirect to");
   }
 
   private UnservedAnnotations() {}

@@ -133,7 +133,7 @@ class IngressReconcilerTest {
   }
 
   @Test
-  void aDirectAccessIngressGetsALoadBalancerAndAPlaceOnItAndSpecTlsIsReportedNotIgnored()
+  void aDirectAccessIngressGetsALoadBalancerAndAPlaceOnItAndAnUnreadableCertificateIsReported()
       throws Exception {
     V1Ingress withTls = ingress(Map.of());
     withTls.getSpec().addTlsItem(new V1IngressTLS().secretName("shop-tls"));
@@ -146,7 +146,9 @@ class IngressReconcilerTest {
     assertThat(placements.of(KEY).loadBalancerId()).isEqualTo(lbId);
     assertThat(loadBalancersAsked).containsExactly(lbId);
     assertThat(writes.finalizers).containsEntry("shop/front", true);
-    assertThat(events.reasons()).contains("TlsNotSupported");
+    assertThat(events.reasons())
+        .as("the Secret cannot be read here, so its host is not served over HTTPS, and said so")
+        .contains(IngressReconciler.CERTIFICATE_MISSING);
   }
 
   @Test

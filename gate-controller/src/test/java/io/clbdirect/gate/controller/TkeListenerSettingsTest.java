@@ -17,6 +17,7 @@ import io.clbdirect.gate.clb.IngressLoadBalancers;
 import io.clbdirect.gate.clb.ListenerSettings;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.decide.FrontendAnnotations;
+import io.clbdirect.gate.decide.IngressRoutes;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.kubernetes.client.custom.IntOrString;
@@ -215,9 +216,14 @@ class TkeListenerSettingsTest {
             new RuleKey("api.example.com", "/api"),
             new RuleKey(vip, "/"),
             new RuleKey("web.example.com", "/")),
-        settings(spec, gateway));
+        settings(spec, gateway),
+        domain -> {
+          throw new AssertionError("no HTTPS rule here");
+        });
 
-    var rules = IngressLoadBalancers.rules(ingresses.listener(lb.getLoadBalancerId()));
+    var rules =
+        IngressLoadBalancers.rules(
+            ingresses.listener(lb.getLoadBalancerId()), IngressRoutes.Scheme.HTTP);
     RuleOutput api = rules.get(new RuleKey("api.example.com", "/api"));
     assertThat(api.getHealthCheck().getHttpCheckPath()).isEqualTo("/healthz");
     assertThat(api.getHealthCheck().getHttpCode())
@@ -240,7 +246,9 @@ class TkeListenerSettingsTest {
             "ModifyRule", lb.getLoadBalancerId(), c -> c.ModifyRule(modify.get()).getRequestId());
       }
     }
-    var after = IngressLoadBalancers.rules(ingresses.listener(lb.getLoadBalancerId()));
+    var after =
+        IngressLoadBalancers.rules(
+            ingresses.listener(lb.getLoadBalancerId()), IngressRoutes.Scheme.HTTP);
     assertThat(
             after.get(new RuleKey("api.example.com", "/api")).getHealthCheck().getHttpCheckPath())
         .isEqualTo("/ready");

@@ -208,7 +208,7 @@ class DesiredBackendsTest {
             name -> name.equals("web") ? web : null,
             s -> pods,
             "lb-1",
-            "lbl-80",
+            Map.of(IngressRoutes.Scheme.HTTP, "lbl-80"),
             Map.of(shop, "loc-shop"));
 
     assertThat(desired.targets()).containsOnlyKeys(new BackendGroup("lb-1", "lbl-80", "loc-shop"));
@@ -292,7 +292,7 @@ class DesiredBackendsTest {
             name -> service(Map.of()),
             s -> List.of(leaving),
             "lb-1",
-            "lbl-80",
+            Map.of(IngressRoutes.Scheme.HTTP, "lbl-80"),
             Map.of(shop, "loc-shop"),
             GracefulTermination.of(
                 FrontendAnnotations.INGRESS, ingress.getMetadata().getAnnotations(), false));
@@ -322,7 +322,7 @@ class DesiredBackendsTest {
             name -> service(Map.of()),
             s -> List.of(leaving),
             "lb-1",
-            "lbl-80",
+            Map.of(IngressRoutes.Scheme.HTTP, "lbl-80"),
             Map.of(shop, "loc-shop"));
 
     assertThat(desired.targets().get(new BackendGroup("lb-1", "lbl-80", "loc-shop")))

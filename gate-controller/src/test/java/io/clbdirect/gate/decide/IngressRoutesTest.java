@@ -66,7 +66,8 @@ class IngressRoutesTest {
             new RuleKey("127.100.0.1", "/static"));
     assertThat(routes.routes().get(1))
         .isEqualTo(
-            new IngressRoutes.Route(new RuleKey("shop.example.com", "/api"), "api", null, "http"));
+            new IngressRoutes.Route(
+                new RuleKey("shop.example.com", "/api"), "api", null, "http", null));
   }
 
   @Test

@@ -35,8 +35,11 @@ class UnservedAnnotationsTest {
                 Map.of(
                     "ingress.cloud.tencent.com/lb-rs-weight",
                     "{}",
+                    "ingress.cloud.tencent.com/tke-service-config-auto",
+                    "true",
                     "kubernetes.io/ingress.rule-mix",
                     "true")))
+        .as("rule-mix is served since HTTPS is")
         .hasSize(2);
   }
 
