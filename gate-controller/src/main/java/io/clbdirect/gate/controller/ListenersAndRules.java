@@ -20,6 +20,7 @@ import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.clbdirect.gate.decide.ListenerPlan;
 import io.clbdirect.gate.decide.RuleMixAnnotations;
 import io.clbdirect.gate.decide.RulePlan;
+import io.clbdirect.gate.decide.ServiceProtocols;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1IngressTLS;
@@ -96,13 +97,20 @@ final class ListenersAndRules {
           .append(frontend.placement().vip())
           .append('|');
       if (frontend.object() instanceof V1Service service) {
-        LoadBalancerReconciler.ports(service)
-            .forEach(
-                p ->
-                    inputs
-                        .append(LoadBalancerReconciler.protocol(p))
-                        .append(p.getPort())
-                        .append(','));
+        ServiceProtocols protocols = ServiceProtocols.of(service);
+        for (V1ServicePort p : LoadBalancerReconciler.ports(service)) {
+          inputs.append(protocols.protocol(p)).append(p.getPort());
+          String secret = protocols.tlsSecret(p.getPort());
+          if (secret != null) {
+            inputs
+                .append('@')
+                .append(secret)
+                .append('@')
+                .append(
+                    support.certificates().version(service.getMetadata().getNamespace(), secret));
+          }
+          inputs.append(',');
+        }
       } else {
         V1Ingress ingress = (V1Ingress) frontend.object();
         inputs
@@ -130,22 +138,33 @@ final class ListenersAndRules {
     Listener[] present = loadBalancers.listeners(lbId);
     List<ListenerPlan.Wanted> wanted = new ArrayList<>();
     Map<ListenerPlan.Key, TkeServiceConfigInformer.Lookup> settingsOf = new HashMap<>();
+    Map<ListenerPlan.Key, ListenerCertificate> certificatesOf = new HashMap<>();
     for (ServedFrontend frontend : served) {
       if (frontend.releasing()) {
         continue;
       }
       TkeServiceConfigInformer.Lookup config = configsOf.get(frontend.key());
       if (frontend.object() instanceof V1Service service) {
+        ServiceProtocols protocols = ServiceProtocols.of(service);
         for (V1ServicePort port : LoadBalancerReconciler.ports(service)) {
-          ListenerPlan.Key key =
-              new ListenerPlan.Key(LoadBalancerReconciler.protocol(port), port.getPort());
+          ListenerPlan.Key key = new ListenerPlan.Key(protocols.protocol(port), port.getPort());
+          CreateListenerRequest template = creationTemplate(key, config.settings());
+          if (ServiceProtocols.TCP_SSL.equals(key.protocol())) {
+            ListenerCertificate certificate =
+                tcpSslCertificate(service, protocols.tlsSecret(port.getPort()));
+            if (certificate == null) {
+              continue; // said on the Service; the listener waits for its certificate
+            }
+            certificatesOf.put(key, certificate);
+            template.setCertificate(certificate.toInput());
+          }
           settingsOf.putIfAbsent(key, config);
           wanted.add(
               new ListenerPlan.Wanted(
                   key,
                   LoadBalancers.truncate(
                       "clb-direct-" + service.getMetadata().getName() + "-" + port.getPort(), 80),
-                  AbstractModel.toJsonString(creationTemplate(key, config.settings()))));
+                  AbstractModel.toJsonString(template)));
         }
       } else {
         V1Ingress ingress = (V1Ingress) frontend.object();
@@ -167,7 +186,12 @@ final class ListenersAndRules {
     boolean unknownIds = false;
     Map<ListenerPlan.Key, String> createdIds = new HashMap<>();
     for (ListenerPlan.Creation creation : plan.creations()) {
-      String[] ids = create(lbId, creation, settingsOf.get(creation.keys().get(0)));
+      String[] ids =
+          create(
+              lbId,
+              creation,
+              settingsOf.get(creation.keys().get(0)),
+              certificatesOf.get(creation.keys().get(0)));
       if (ids != null && ids.length == creation.keys().size()) {
         for (int i = 0; i < ids.length; i++) {
           createdIds.put(
@@ -188,7 +212,14 @@ final class ListenersAndRules {
               .write("ModifyListener", lbId, c -> c.ModifyListener(modify.get()).getRequestId());
         }
       }
+      ListenerCertificate certificate = key == null ? null : certificatesOf.get(key);
+      if (certificate != null && !certificate.servedBy(listener.getCertificate())) {
+        swapListenerCertificate(lbId, listener, certificate);
+      }
     }
+    served.stream()
+        .filter(f -> !f.releasing() && f.object() instanceof V1Service)
+        .forEach(f -> tcpSslSwapped((V1Service) f.object(), certificatesOf));
     // Rules need their listener's id and report theirs in a read: read again then, or when an
     // answer did not name the listeners it made.
     boolean l7Created =
@@ -238,7 +269,10 @@ final class ListenersAndRules {
    *     not say
    */
   private String[] create(
-      String lbId, ListenerPlan.Creation creation, TkeServiceConfigInformer.Lookup config)
+      String lbId,
+      ListenerPlan.Creation creation,
+      TkeServiceConfigInformer.Lookup config,
+      ListenerCertificate certificate)
       throws ClbOperationException {
     CreateListenerRequest request;
     if (IngressRoutes.Scheme.HTTP.protocol().equals(creation.protocol())
@@ -255,6 +289,10 @@ final class ListenersAndRules {
       request =
           creationTemplate(
               creation.keys().get(0), config == null ? ListenerSettings.NONE : config.settings());
+      if (certificate != null) {
+        // Listeners share a call only when made alike, certificate included.
+        request.setCertificate(certificate.toInput());
+      }
     }
     request.setLoadBalancerId(lbId);
     request.setPorts(creation.keys().stream().map(k -> (long) k.port()).toArray(Long[]::new));
@@ -271,6 +309,63 @@ final class ListenersAndRules {
               return response.getRequestId();
             });
     return ids[0];
+  }
+
+  /**
+   * A TCP_SSL port's certificate, uploaded if need be; null (and said on the Service) while there
+   * is none.
+   */
+  private ListenerCertificate tcpSslCertificate(V1Service service, String secret) {
+    if (secret == null) {
+      return null; // ServiceProtocols names it
+    }
+    String namespace = service.getMetadata().getNamespace();
+    if (support.certificates().problem(namespace, secret) != null) {
+      return null; // ServiceReconciler names it
+    }
+    try {
+      ListenerCertificate certificate = support.certificates().certificate(namespace, secret);
+      support.resolved(service, CERTIFICATE_NOT_UPLOADED);
+      return certificate;
+    } catch (ClbOperationException | RuntimeException e) {
+      support.announceOnce(
+          service,
+          CERTIFICATE_NOT_UPLOADED,
+          "the certificate of Secret "
+              + namespace
+              + "/"
+              + secret
+              + " could not be made ready: "
+              + e.getMessage()
+              + "; its TCP_SSL listener waits");
+      return null;
+    }
+  }
+
+  private void swapListenerCertificate(
+      String lbId, Listener listener, ListenerCertificate certificate)
+      throws ClbOperationException {
+    ModifyListenerRequest request = new ModifyListenerRequest();
+    request.setLoadBalancerId(lbId);
+    request.setListenerId(listener.getListenerId());
+    request.setCertificate(certificate.toInput());
+    loadBalancers
+        .gateway()
+        .write("ModifyListener", lbId, c -> c.ModifyListener(request).getRequestId());
+  }
+
+  /** A Service's TCP_SSL listeners are served with their Secrets' certificates now. */
+  private void tcpSslSwapped(
+      V1Service service, Map<ListenerPlan.Key, ListenerCertificate> certificatesOf) {
+    ServiceProtocols protocols = ServiceProtocols.of(service);
+    for (V1ServicePort port : LoadBalancerReconciler.ports(service)) {
+      String secret = protocols.tlsSecret(port.getPort());
+      ListenerCertificate certificate =
+          certificatesOf.get(new ListenerPlan.Key(protocols.protocol(port), port.getPort()));
+      if (secret != null && certificate != null) {
+        support.certificates().swapped(service.getMetadata().getNamespace(), secret, certificate);
+      }
+    }
   }
 
   /** The HTTPS listener is made with SNI on: certificates go per domain, on the rules. */

@@ -9,6 +9,7 @@ import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.IngressRoutes;
 import io.clbdirect.gate.decide.IngressRoutes.RuleKey;
 import io.clbdirect.gate.decide.ListenerPlan;
+import io.clbdirect.gate.decide.ServiceProtocols;
 import io.clbdirect.gate.decide.TargetAddress;
 import io.clbdirect.gate.decide.TargetChanges;
 import io.clbdirect.gate.decide.TerminatingPod;
@@ -208,8 +209,10 @@ final class LoadBalancerReconciler implements Reconciler {
   private DesiredBackends desired(ServedFrontend frontend, String lbId, LoadBalancerLayout layout) {
     if (frontend.object() instanceof V1Service service) {
       Map<Integer, String> listenerIds = new HashMap<>();
+      ServiceProtocols protocols = ServiceProtocols.of(service);
       for (V1ServicePort port : ports(service)) {
-        String id = layout.listeners().get(new ListenerPlan.Key(protocol(port), port.getPort()));
+        String id =
+            layout.listeners().get(new ListenerPlan.Key(protocols.protocol(port), port.getPort()));
         if (id != null) {
           listenerIds.put(port.getPort(), id);
         }
@@ -319,8 +322,10 @@ final class LoadBalancerReconciler implements Reconciler {
       String lbId, ServedFrontend frontend, LoadBalancerLayout layout) {
     List<BackendGroup> groups = new ArrayList<>();
     if (frontend.object() instanceof V1Service service) {
+      ServiceProtocols protocols = ServiceProtocols.of(service);
       for (V1ServicePort port : ports(service)) {
-        String id = layout.listeners().get(new ListenerPlan.Key(protocol(port), port.getPort()));
+        String id =
+            layout.listeners().get(new ListenerPlan.Key(protocols.protocol(port), port.getPort()));
         if (id != null) {
           groups.add(new BackendGroup(lbId, id, null));
         }
@@ -350,10 +355,6 @@ final class LoadBalancerReconciler implements Reconciler {
     return service.getSpec() == null || service.getSpec().getPorts() == null
         ? List.of()
         : service.getSpec().getPorts();
-  }
-
-  static String protocol(V1ServicePort port) {
-    return port.getProtocol() == null ? "TCP" : port.getProtocol();
   }
 
   /** For the Pods a Service selects (the health pass and the triggers use the same rule). */

@@ -9,10 +9,13 @@ import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.decide.DesiredBackends;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
+import io.clbdirect.gate.decide.ServiceProtocols;
 import io.kubernetes.client.informer.cache.Indexer;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -101,6 +104,7 @@ final class ServiceReconciler implements FrontendReconciler {
       return Outcome.GONE;
     }
     support.announceUnserved(service, FrontendAnnotations.SERVICE);
+    announceProtocols(service);
     List<V1Pod> selected = support.selected(service);
     boolean outsideVpc = podIpsOutsideVpc.getAsBoolean();
     String inputs = lookupInputs(service, outsideVpc);
@@ -224,4 +228,35 @@ final class ServiceReconciler implements FrontendReconciler {
         + "|"
         + podIpsOutsideVpc;
   }
+
+  /** What specify-protocol asks that is not served, and TCP_SSL ports without a certificate. */
+  private void announceProtocols(V1Service service) {
+    ServiceProtocols protocols = ServiceProtocols.of(service);
+    if (protocols.problems().isEmpty()) {
+      support.resolved(service, PROTOCOL_NOT_SERVED);
+    } else {
+      support.announceOnce(service, PROTOCOL_NOT_SERVED, String.join("; ", protocols.problems()));
+    }
+    List<String> missing = new ArrayList<>();
+    for (V1ServicePort port : LoadBalancerReconciler.ports(service)) {
+      String secret = protocols.tlsSecret(port.getPort());
+      String problem =
+          secret == null
+              ? null
+              : support.certificates().problem(service.getMetadata().getNamespace(), secret);
+      if (problem != null) {
+        missing.add(
+            "TCP_SSL port " + port.getPort() + " has no certificate: " + problem + "; not served");
+      }
+    }
+    if (missing.isEmpty()) {
+      support.resolved(service, IngressReconciler.CERTIFICATE_MISSING);
+    } else {
+      support.announceOnce(
+          service, IngressReconciler.CERTIFICATE_MISSING, String.join("; ", missing));
+    }
+  }
+
+  /** The Warning Event for a specify-protocol the Service's listeners do not follow. */
+  static final String PROTOCOL_NOT_SERVED = "ProtocolNotServed";
 }

@@ -30,9 +30,6 @@ public final class UnservedAnnotations {
           "no config is generated; name one with " + prefix + "tke-service-config");
     }
     SERVICE.put(
-        "service.cloud.tencent.com/specify-protocol",
-        "each listener takes the protocol of its Service port");
-    SERVICE.put(
         "service.cloud.tencent.com/security-groups",
         "set the security groups on the load balancer itself, or reuse one that has "
             + "them (tke-existed-lbid)");
