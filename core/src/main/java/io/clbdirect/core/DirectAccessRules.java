@@ -1,5 +1,9 @@
 package io.clbdirect.core;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1IngressBackend;
@@ -148,6 +152,7 @@ public final class DirectAccessRules {
    */
   public static Set<String> backendServiceNames(V1Ingress ingress) {
     Set<String> names = new TreeSet<>();
+    ruleMixServiceNames(ingress, names);
     V1IngressSpec spec = ingress.getSpec();
     if (spec == null) {
       return names;
@@ -165,6 +170,49 @@ public final class DirectAccessRules {
     }
     return names;
   }
+
+  /**
+   * Under TKE's {@code kubernetes.io/ingress.rule-mix: "true"} the rules (and so the backends) are
+   * the JSON arrays of {@code kubernetes.io/ingress.http-rules} and {@code
+   * kubernetes.io/ingress.https-rules}: {@code [{host, path, backend: {serviceName,
+   * servicePort}}]}. Read leniently here (what cannot be read names no backend); the
+   * gate-controller reports it.
+   */
+  private static void ruleMixServiceNames(V1Ingress ingress, Set<String> names) {
+    Map<String, String> annotations =
+        ingress.getMetadata() == null ? null : ingress.getMetadata().getAnnotations();
+    if (annotations == null || !"true".equalsIgnoreCase(annotations.get(RULE_MIX))) {
+      return;
+    }
+    for (String key : List.of(HTTP_RULES, HTTPS_RULES)) {
+      String text = annotations.get(key);
+      if (text == null || text.isBlank()) {
+        continue;
+      }
+      try {
+        JsonElement parsed = JsonParser.parseString(text);
+        if (!parsed.isJsonArray()) {
+          continue;
+        }
+        for (JsonElement entry : parsed.getAsJsonArray()) {
+          if (entry.isJsonObject()
+              && entry.getAsJsonObject().get("backend") instanceof JsonObject backend
+              && backend.get("serviceName") instanceof JsonPrimitive name
+              && !name.getAsString().isBlank()) {
+            names.add(name.getAsString().trim());
+          }
+        }
+      } catch (RuntimeException unreadable) {
+        // named by the gate-controller's Event; no backend here
+      }
+    }
+  }
+
+  /** TKE's mixed HTTP and HTTPS rules, read by {@link #backendServiceNames}. */
+  public static final String RULE_MIX = "kubernetes.io/ingress.rule-mix";
+
+  public static final String HTTP_RULES = "kubernetes.io/ingress.http-rules";
+  public static final String HTTPS_RULES = "kubernetes.io/ingress.https-rules";
 
   private static void addServiceName(V1IngressBackend backend, Set<String> names) {
     if (backend != null && backend.getService() != null && backend.getService().getName() != null) {

@@ -133,6 +133,29 @@ class DirectAccessRulesTest {
   }
 
   @Test
+  void underRuleMixTheBackendsOfTheRuleAnnotationsCountToo() {
+    V1Ingress ingress = new V1Ingress().metadata(new V1ObjectMeta().name("mix").namespace("shop"));
+    ingress
+        .getMetadata()
+        .putAnnotationsItem(
+            DirectAccessRules.HTTP_RULES,
+            "[{\"backend\":{\"serviceName\":\"plain\",\"servicePort\":\"80\"}}]")
+        .putAnnotationsItem(
+            DirectAccessRules.HTTPS_RULES,
+            "[{\"host\":\"a\",\"backend\":{\"serviceName\":\"secure\",\"servicePort\":\"443\"}}, 7]");
+
+    assertThat(DirectAccessRules.backendServiceNames(ingress)).as("rule-mix is off").isEmpty();
+
+    ingress.getMetadata().putAnnotationsItem(DirectAccessRules.RULE_MIX, "true");
+    assertThat(DirectAccessRules.backendServiceNames(ingress)).containsExactly("plain", "secure");
+
+    ingress.getMetadata().putAnnotationsItem(DirectAccessRules.HTTP_RULES, "{broken");
+    assertThat(DirectAccessRules.backendServiceNames(ingress))
+        .as("what cannot be read names no backend")
+        .containsExactly("secure");
+  }
+
+  @Test
   void frontendsListDirectAccessServicesAndIngressBackendsWithTheirSelectors() {
     V1Service web = service("web", "LoadBalancer", "true", Map.of("app", "web"));
     V1Service plain = service("plain", "LoadBalancer", null, Map.of("app", "plain"));

@@ -3,6 +3,7 @@ package io.clbdirect.gate.decide;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.clbdirect.core.DirectAccessRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,9 @@ import java.util.Map;
  */
 public record RuleMixAnnotations(List<Entry> entries, List<String> problems) {
 
-  public static final String RULE_MIX = "kubernetes.io/ingress.rule-mix";
-  public static final String HTTP_RULES = "kubernetes.io/ingress.http-rules";
-  public static final String HTTPS_RULES = "kubernetes.io/ingress.https-rules";
+  public static final String RULE_MIX = DirectAccessRules.RULE_MIX;
+  public static final String HTTP_RULES = DirectAccessRules.HTTP_RULES;
+  public static final String HTTPS_RULES = DirectAccessRules.HTTPS_RULES;
 
   /**
    * One rule; exactly one of port number and name is set.
