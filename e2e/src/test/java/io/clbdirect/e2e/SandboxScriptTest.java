@@ -152,6 +152,14 @@ class SandboxScriptTest {
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.body().trim()).startsWith("web-");
 
+      // The HTTPS example's two commands, pasted as printed: the certificate checks out for the
+      // host, and plain HTTP is redirected.
+      Run https = paste(state, hint(up.output(), "  HTTPS:", "Set up your shell"));
+      assertThat(https.exit()).as(https.output()).isZero();
+      assertThat(https.output())
+          .startsWith("web-")
+          .contains("HTTP/1.1 301", "Location: https://web.demo.example/some/path");
+
       // Every command of the three things to try, pasted in order into one shell set up as printed;
       // the
       // client loop meant for a second terminal runs for a few seconds.

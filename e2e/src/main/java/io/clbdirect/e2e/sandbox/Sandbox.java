@@ -17,6 +17,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.NetworkingV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
@@ -193,10 +194,22 @@ public final class Sandbox implements AutoCloseable {
             ClbDirectProcess.start(logs, kubeconfig, SYSTEM_NAMESPACE, "clb-direct", args, env));
 
     String vip = applyExample(core, new AppsV1Api(admin));
+    String httpsVip =
+        HttpsExample.apply(
+            core,
+            new NetworkingV1Api(admin),
+            EXAMPLE_NAMESPACE,
+            "web",
+            EXAMPLE_PORT,
+            state,
+            TIMEOUT);
     Map<String, String> printed = new LinkedHashMap<>();
     printed.put("KUBECONFIG", kubeconfig.toString());
     printed.put("SANDBOX_VIP", vip);
     printed.put("SANDBOX_VIP_PORT", Integer.toString(EXAMPLE_PORT));
+    printed.put("SANDBOX_HTTPS_VIP", httpsVip);
+    printed.put("SANDBOX_HTTPS_HOST", HttpsExample.HOST);
+    printed.put("SANDBOX_CA", state.resolve(HttpsExample.CA_FILE).toAbsolutePath().toString());
     printed.put("SANDBOX_NETWORK_MODE", networkMode.configValue());
     printed.put("SANDBOX_VPC", Networks.CLUSTER_VPC);
     printed.put("SANDBOX_SUBNET", Networks.CLUSTER_SUBNET);
