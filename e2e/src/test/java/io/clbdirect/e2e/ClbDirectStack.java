@@ -241,6 +241,11 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     return emulated().emulator();
   }
 
+  /** See {@link EmulatedClb#ssl()}. */
+  com.tencentcloudapi.ssl.v20191205.SslClient ssl() {
+    return emulated().ssl();
+  }
+
   /** Every target the emulator reported Alive since it started. */
   AliveHistory aliveHistory() {
     return emulated().aliveHistory();

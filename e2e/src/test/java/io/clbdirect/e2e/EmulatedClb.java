@@ -95,6 +95,22 @@ final class EmulatedClb implements AutoCloseable {
     return sdk;
   }
 
+  /**
+   * The official SDK's SSL certificate client, which the emulator serves on the same endpoint: what
+   * a test uploads and reads certificates with.
+   */
+  com.tencentcloudapi.ssl.v20191205.SslClient ssl() {
+    com.tencentcloudapi.common.profile.HttpProfile http =
+        new com.tencentcloudapi.common.profile.HttpProfile();
+    http.setEndpoint(emulator.endpoint());
+    http.setProtocol(com.tencentcloudapi.common.profile.HttpProfile.REQ_HTTP);
+    return new com.tencentcloudapi.ssl.v20191205.SslClient(
+        new com.tencentcloudapi.common.Credential(secretId, secretKey),
+        "ap-guangzhou",
+        new com.tencentcloudapi.common.profile.ClientProfile(
+            com.tencentcloudapi.common.profile.ClientProfile.SIGN_TC3_256, http));
+  }
+
   @Override
   public void close() {
     emulator.close();

@@ -27,9 +27,15 @@ final class TlsClient {
    * @param statusLine e.g. {@code HTTP/1.1 200 OK}
    * @param pod the {@code X-Pod-Name} the backend answered with, or null
    * @param servedSubject the subject of the certificate the VIP served
+   * @param servedSerial the serial number of that certificate
    * @param location the {@code Location} header, or null
    */
-  record Answer(String statusLine, String pod, String servedSubject, String location) {}
+  record Answer(
+      String statusLine,
+      String pod,
+      String servedSubject,
+      java.math.BigInteger servedSerial,
+      String location) {}
 
   private final SSLContext context;
 
@@ -82,10 +88,7 @@ final class TlsClient {
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       socket.setSSLParameters(parameters);
       socket.startHandshake();
-      String subject =
-          ((X509Certificate) socket.getSession().getPeerCertificates()[0])
-              .getSubjectX500Principal()
-              .getName();
+      X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
       socket
           .getOutputStream()
           .write(
@@ -96,7 +99,8 @@ final class TlsClient {
       return new Answer(
           answer.lines().findFirst().orElse("closed without an answer"),
           header(answer, "X-Pod-Name"),
-          subject,
+          served.getSubjectX500Principal().getName(),
+          served.getSerialNumber(),
           header(answer, "Location"));
     }
   }
