@@ -38,17 +38,23 @@ public class GateControllerConfiguration {
 
   @Bean
   ClbGateway clbGateway(ClbProperties clb, MeterRegistry meters) {
-    ClbCallPolicy defaults = ClbCallPolicy.defaults();
-    ClbCallPolicy policy =
-        new ClbCallPolicy(
-            clb.requestsPerSecond(),
-            defaults.maxAttempts(),
-            defaults.initialBackoff(),
-            defaults.maxBackoff(),
-            defaults.taskPoll(),
-            defaults.taskTimeout());
     return new ClbGateway(
-        ClbClientFactory.create(clb.connection()), policy, meters, Clock.systemUTC());
+        ClbClientFactory.create(clb.connection()),
+        policyAt(clb.requestsPerSecond()),
+        meters,
+        Clock.systemUTC());
+  }
+
+  /** The default call policy at another pace. */
+  private static ClbCallPolicy policyAt(int requestsPerSecond) {
+    ClbCallPolicy defaults = ClbCallPolicy.defaults();
+    return new ClbCallPolicy(
+        requestsPerSecond,
+        defaults.maxAttempts(),
+        defaults.initialBackoff(),
+        defaults.maxBackoff(),
+        defaults.taskPoll(),
+        defaults.taskTimeout());
   }
 
   /**
@@ -58,16 +64,7 @@ public class GateControllerConfiguration {
    */
   @Bean
   SslGateway sslGateway(ClbProperties clb, MeterRegistry meters) {
-    ClbCallPolicy defaults = ClbCallPolicy.defaults();
-    ClbCallPolicy policy =
-        new ClbCallPolicy(
-            5,
-            defaults.maxAttempts(),
-            defaults.initialBackoff(),
-            defaults.maxBackoff(),
-            defaults.taskPoll(),
-            defaults.taskTimeout());
-    return new SslGateway(SslClientFactory.create(clb.sslConnection()), policy, meters);
+    return new SslGateway(SslClientFactory.create(clb.sslConnection()), policyAt(5), meters);
   }
 
   @Bean
