@@ -1,5 +1,8 @@
 package io.clbdirect.gate.clb;
 
+import static io.clbdirect.gate.clb.LoopbackSsl.certificate;
+import static io.clbdirect.gate.clb.LoopbackSsl.listed;
+import static io.clbdirect.gate.clb.LoopbackSsl.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,26 +63,7 @@ class CertificateUploadsTest {
   @BeforeEach
   void setUp() {
     meters = new SimpleMeterRegistry();
-    ClbConnection connection =
-        new ClbConnection(
-            "ap-guangzhou",
-            "127.0.0.1:" + server.getPort(),
-            false,
-            "AKIDtest",
-            "secret",
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(5));
-    ClbCallPolicy policy =
-        new ClbCallPolicy(
-            5,
-            4,
-            Duration.ofMillis(10),
-            Duration.ofMillis(50),
-            Duration.ofMillis(10),
-            Duration.ofSeconds(5));
-    uploads =
-        new CertificateUploads(
-            new SslGateway(SslClientFactory.create(connection), policy, meters), "prod-1");
+    uploads = LoopbackSsl.uploads(server, meters);
     // Every log event, at every level, of every logger (the SDK's and OkHttp's included).
     root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     rootLevel = root.getLevel();
@@ -104,43 +88,11 @@ class CertificateUploadsTest {
     return leaf.privateKeyPem().lines().skip(2).findFirst().orElseThrow();
   }
 
-  static MockResponse ok(String fields) {
-    return new MockResponse.Builder()
-        .addHeader("Content-Type", "application/json")
-        .body(
-            "{\"Response\":{"
-                + (fields.isEmpty() ? "" : fields + ",")
-                + "\"RequestId\":\"6f1e4b7e-0000-4000-8000-000000000001\"}}")
-        .build();
-  }
-
   static MockResponse error(String code, String message) {
     JsonObject error = new JsonObject();
     error.addProperty("Code", code);
     error.addProperty("Message", message);
     return ok("\"Error\":" + error);
-  }
-
-  static String certificate(String id, String cluster, String secret, String fingerprint) {
-    return "{\"CertificateId\":\""
-        + id
-        + "\",\"Alias\":\"a\",\"CertificateType\":\"SVR\",\"Status\":1,\"Tags\":["
-        + "{\"TagKey\":\"clb-direct.io/cluster\",\"TagValue\":\""
-        + cluster
-        + "\"},{\"TagKey\":\"clb-direct.io/secret\",\"TagValue\":\""
-        + secret
-        + "\"},{\"TagKey\":\"clb-direct.io/fingerprint\",\"TagValue\":\""
-        + fingerprint
-        + "\"}]}";
-  }
-
-  static MockResponse listed(String... certificates) {
-    return ok(
-        "\"TotalCount\":"
-            + certificates.length
-            + ",\"Certificates\":["
-            + String.join(",", certificates)
-            + "]");
   }
 
   RecordedRequest take() throws InterruptedException {
