@@ -97,6 +97,11 @@ public final class SecretCertificates {
               + " has no PEM private key (-----BEGIN ... PRIVATE KEY-----) in "
               + TLS_KEY_KEY);
     }
+    if (keyPem.contains("ENCRYPTED")) {
+      // UploadCertificate would need the passphrase, which no kubernetes.io/tls Secret carries.
+      return new Problem(
+          "Secret " + ref + " has an encrypted " + TLS_KEY_KEY + "; it must be unencrypted");
+    }
     return new Material(certPem, keyPem, sha256Hex(leaf));
   }
 

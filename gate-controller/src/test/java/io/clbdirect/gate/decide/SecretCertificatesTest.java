@@ -175,5 +175,13 @@ class SecretCertificatesTest {
         .isInstanceOfSatisfying(
             Problem.class,
             p -> assertThat(p.sentence()).contains("no PEM private key").doesNotContain("s3cr3t"));
+    String encrypted =
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n"
+            + "-----END ENCRYPTED PRIVATE KEY-----\n";
+    assertThat(
+            SecretCertificates.decide(
+                REF, secret("kubernetes.io/tls", Map.of("tls.crt", chain(), "tls.key", encrypted))))
+        .isEqualTo(
+            new Problem("Secret shop/web-tls has an encrypted tls.key; it must be unencrypted"));
   }
 }
