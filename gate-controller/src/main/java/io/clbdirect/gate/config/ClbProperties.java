@@ -14,6 +14,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param https false only for the loopback emulator
  * @param vpcId the cluster's VPC ({@code vpc-...}): every load balancer clb-direct creates goes
  *     there
+ * @param sslEndpoint the SSL Certificates API (2019-12-05), where certificates from {@code
+ *     kubernetes.io/tls} Secrets are uploaded: {@code ssl.tencentcloudapi.com} (or {@code
+ *     ssl.intl.tencentcloudapi.com} beside an international CLB endpoint) by default, and the same
+ *     as {@code endpoint} when that is no tencentcloudapi.com host: the emulator serves both APIs
+ *     on one port, told apart by version. Same region, key and protocol as the CLB.
  */
 @ConfigurationProperties("clb-direct.clb")
 public record ClbProperties(
@@ -23,7 +28,8 @@ public record ClbProperties(
     String secretId,
     String secretKey,
     Integer requestsPerSecond,
-    String vpcId) {
+    String vpcId,
+    String sslEndpoint) {
 
   /** The property, as the start-up error names it. */
   public static final String VPC_ID_PROPERTY = "clb-direct.clb.vpc-id";
@@ -34,6 +40,20 @@ public record ClbProperties(
     https = https == null || https;
     requestsPerSecond = requestsPerSecond == null ? 15 : requestsPerSecond;
     vpcId = vpcId == null || vpcId.isBlank() ? null : vpcId.trim();
+    sslEndpoint = sslEndpoint == null || sslEndpoint.isBlank() ? sslFor(endpoint) : sslEndpoint;
+  }
+
+  /** The SSL API beside a CLB endpoint: Tencent Cloud's own host, or the same emulator. */
+  static String sslFor(String clbEndpoint) {
+    String host = clbEndpoint.replaceFirst(":\\d+$", "");
+    if (host.endsWith(".intl.tencentcloudapi.com")) {
+      return "ssl.intl.tencentcloudapi.com";
+    }
+    if (host.endsWith(".tencentcloudapi.com")) {
+      // SSL Certificates is not regional: clb.ap-guangzhou.tencentcloudapi.com has no ssl twin.
+      return "ssl.tencentcloudapi.com";
+    }
+    return clbEndpoint;
   }
 
   /**
@@ -72,12 +92,27 @@ public record ClbProperties(
         Duration.ofSeconds(30));
   }
 
+  /** The SSL Certificates API's connection: the CLB's, at {@link #sslEndpoint()}. */
+  public ClbConnection sslConnection() {
+    ClbConnection clb = connection();
+    return new ClbConnection(
+        clb.region(),
+        sslEndpoint,
+        clb.https(),
+        clb.secretId(),
+        clb.secretKey(),
+        clb.connectTimeout(),
+        clb.readTimeout());
+  }
+
   @Override
   public String toString() {
     return "ClbProperties[region="
         + region
         + ", endpoint="
         + endpoint
+        + ", sslEndpoint="
+        + sslEndpoint
         + ", https="
         + https
         + ", vpcId="

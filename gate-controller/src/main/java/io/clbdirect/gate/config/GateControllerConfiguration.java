@@ -5,11 +5,14 @@ import io.clbdirect.core.KubernetesClients;
 import io.clbdirect.core.NetworkMode;
 import io.clbdirect.core.NetworkPlan;
 import io.clbdirect.core.WellKnown;
+import io.clbdirect.gate.clb.CertificateUploads;
 import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.gate.clb.LoadBalancers;
+import io.clbdirect.gate.clb.SslClientFactory;
+import io.clbdirect.gate.clb.SslGateway;
 import io.clbdirect.gate.controller.GateController;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.decide.GateMode;
@@ -35,17 +38,38 @@ public class GateControllerConfiguration {
 
   @Bean
   ClbGateway clbGateway(ClbProperties clb, MeterRegistry meters) {
-    ClbCallPolicy defaults = ClbCallPolicy.defaults();
-    ClbCallPolicy policy =
-        new ClbCallPolicy(
-            clb.requestsPerSecond(),
-            defaults.maxAttempts(),
-            defaults.initialBackoff(),
-            defaults.maxBackoff(),
-            defaults.taskPoll(),
-            defaults.taskTimeout());
     return new ClbGateway(
-        ClbClientFactory.create(clb.connection()), policy, meters, Clock.systemUTC());
+        ClbClientFactory.create(clb.connection()),
+        policyAt(clb.requestsPerSecond()),
+        meters,
+        Clock.systemUTC());
+  }
+
+  /** The default call policy at another pace. */
+  private static ClbCallPolicy policyAt(int requestsPerSecond) {
+    ClbCallPolicy defaults = ClbCallPolicy.defaults();
+    return new ClbCallPolicy(
+        requestsPerSecond,
+        defaults.maxAttempts(),
+        defaults.initialBackoff(),
+        defaults.maxBackoff(),
+        defaults.taskPoll(),
+        defaults.taskTimeout());
+  }
+
+  /**
+   * The SSL Certificates API, for HTTPS listeners whose certificate comes from a kubernetes.io/tls
+   * Secret. Paced at 5 calls a second per action: the API allows 10, and certificate calls are rare
+   * (one upload per renewal).
+   */
+  @Bean
+  SslGateway sslGateway(ClbProperties clb, MeterRegistry meters) {
+    return new SslGateway(SslClientFactory.create(clb.sslConnection()), policyAt(5), meters);
+  }
+
+  @Bean
+  CertificateUploads certificateUploads(SslGateway ssl, GateControllerProperties properties) {
+    return new CertificateUploads(ssl, properties.clusterName());
   }
 
   @Bean

@@ -1,0 +1,111 @@
+package io.clbdirect.gate.clb;
+
+import com.tencentcloudapi.common.exception.TencentCloudSDKException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * Paced, retried and counted calls to one Tencent Cloud API through its SDK client: a client-side
+ * rate limit per action, retries with exponential backoff and jitter for retryable codes, and
+ * counters {@code clb_direct_<api>_calls_total}, {@code _errors_total}, {@code _retries_total},
+ * {@code _throttles_total} per action. The same policy as {@link ClbGateway#call}, for any client
+ * (the SSL Certificates API so far); ClbGateway keeps its own copy until it is moved onto this.
+ *
+ * @param <C> the SDK client, e.g. {@code SslClient}
+ */
+public final class PacedCalls<C> {
+
+  /** One SDK call. */
+  @FunctionalInterface
+  public interface Call<C, T> {
+    T call(C client) throws TencentCloudSDKException;
+  }
+
+  private final String api;
+  private final C client;
+  private final MeterRegistry meters;
+  private final RateLimiterRegistry limiters;
+  private final RetryConfig retryConfig;
+
+  /**
+   * @param api names the counters, e.g. {@code ssl}
+   * @param retryable which failures pass with time
+   */
+  public PacedCalls(
+      String api,
+      C client,
+      ClbCallPolicy policy,
+      MeterRegistry meters,
+      Predicate<Throwable> retryable) {
+    this.api = api;
+    this.client = client;
+    this.meters = meters;
+    this.limiters =
+        RateLimiterRegistry.of(
+            RateLimiterConfig.custom()
+                .limitForPeriod(policy.requestsPerSecond())
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ofMinutes(1))
+                .build());
+    this.retryConfig =
+        RetryConfig.custom()
+            .maxAttempts(policy.maxAttempts())
+            .intervalFunction(
+                IntervalFunction.ofExponentialRandomBackoff(
+                    policy.initialBackoff(), 2.0, 0.5, policy.maxBackoff()))
+            .retryOnException(retryable)
+            .build();
+  }
+
+  public <T> T call(String action, Call<C, T> call) throws ClbOperationException {
+    Retry retry = Retry.of(action, retryConfig);
+    retry
+        .getEventPublisher()
+        .onRetry(event -> count("retries", action, ClbErrors.code(event.getLastThrowable())));
+    RateLimiter limiter = limiters.rateLimiter(action);
+    try {
+      return retry.executeCheckedSupplier(
+          () -> {
+            if (!limiter.acquirePermission()) {
+              count("throttles", action, "client");
+              throw new TencentCloudSDKException(
+                  "client-side rate limit wait timed out", "", "RequestLimitExceeded");
+            }
+            count("calls", action, null);
+            try {
+              return call.call(client);
+            } catch (TencentCloudSDKException e) {
+              String code = ClbErrors.code(e);
+              count("errors", action, code);
+              if (code.startsWith("RequestLimitExceeded") || code.startsWith("LimitExceeded")) {
+                count("throttles", action, "server");
+              }
+              throw e;
+            }
+          });
+    } catch (TencentCloudSDKException e) {
+      throw new ClbOperationException(action, ClbErrors.code(e), e.getMessage(), e);
+    } catch (ClbOperationException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new ClbOperationException(action, "Transport", String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  private void count(String what, String action, String code) {
+    Counter.Builder counter =
+        Counter.builder("clb_direct_" + api + "_" + what + "_total").tag("action", action);
+    if (code != null) {
+      counter.tag("code", code);
+    }
+    counter.register(meters).increment();
+  }
+}
