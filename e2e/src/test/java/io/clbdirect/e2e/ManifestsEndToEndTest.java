@@ -451,13 +451,13 @@ class ManifestsEndToEndTest {
     String tls = "clb-direct-webhook-tls";
     denied.addAll(
         List.of(
-            // Secrets: only the webhook's own, never the CLB key or anyone else's.
+            // Secrets: listed and watched for certificates (the informer); never read one by one,
+            // written or deleted, apart from the webhook's own.
             Access.of("get", "", "secrets", SYSTEM, "clb-direct-clb-credentials"),
-            Access.of("list", "", "secrets", SYSTEM, null),
-            Access.of("watch", "", "secrets", SYSTEM, null),
             Access.of("get", "", "secrets", "kube-system", null),
-            Access.of("list", "", "secrets", null, null),
             Access.of("create", "", "secrets", "default", null),
+            Access.of("update", "", "secrets", "default", "web-tls"),
+            Access.of("delete", "", "secrets", "default", "web-tls"),
             Access.of("patch", "", "secrets", SYSTEM, tls),
             Access.of("deletecollection", "", "secrets", SYSTEM, null),
             // Pods: watched, their status condition patched; nothing else.

@@ -81,7 +81,8 @@ public class GateControllerConfiguration {
       GateControllerProperties properties,
       ClbProperties clbProperties,
       MeterRegistry meters,
-      NetworkMode networkMode) {
+      NetworkMode networkMode,
+      CertificateUploads uploads) {
     return new GateController(
         clients,
         factory,
@@ -95,6 +96,7 @@ public class GateControllerConfiguration {
         () -> directAccessAvailable(factory, networkMode),
         () -> podIpsOutsideVpc(factory, networkMode),
         () -> podGracefulDeletion(factory),
+        uploads,
         LeaseSettings.of(properties.namespace(), properties.leaseName(), identity()));
   }
 

@@ -3,6 +3,8 @@ package io.clbdirect.gate.controller;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.core.InformerSync;
 import io.clbdirect.core.KubernetesClients;
+import io.clbdirect.gate.clb.CertificateUploads;
+import io.clbdirect.gate.clb.CertificatesFromSecrets;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.gate.clb.IngressLoadBalancers;
@@ -10,6 +12,7 @@ import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.informers.LeanPodListerWatcher;
+import io.clbdirect.gate.informers.LeanSecretListerWatcher;
 import io.clbdirect.runtime.ControllerGroup;
 import io.clbdirect.runtime.ForgettingReconciler;
 import io.clbdirect.runtime.LeaderTerms;
@@ -34,6 +37,8 @@ import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1IngressList;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretList;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
@@ -101,6 +106,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
   private final SharedIndexInformer<V1Service> services;
   private final SharedIndexInformer<V1Pod> pods;
   private final SharedIndexInformer<V1Ingress> ingresses;
+  private final SharedIndexInformer<V1Secret> secrets;
   private final TkeServiceConfigInformer configs;
   private final LegacyEventBroadcaster events;
   private final FrontendSupport support;
@@ -163,6 +169,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
       BooleanSupplier directAccessAvailable,
       BooleanSupplier podIpsOutsideVpc,
       BooleanSupplier podGracefulDeletion,
+      CertificateUploads uploads,
       LeaseSettings lease) {
     // Several workers: a cold start with hundreds of load balancers is bound by CLB round trips and
     // task
@@ -216,6 +223,23 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
                         clients.watching()),
                     V1Ingress.class,
                     0));
+    // Certificate Secrets: a cache that keeps only the keys certificates are read from.
+    this.secrets =
+        existingOr(
+            factory,
+            V1Secret.class,
+            () ->
+                factory.sharedIndexInformerFor(
+                    LeanSecretListerWatcher.create(
+                        new GenericKubernetesApi<>(
+                            V1Secret.class,
+                            V1SecretList.class,
+                            "",
+                            "v1",
+                            "secrets",
+                            clients.watching())),
+                    V1Secret.class,
+                    0));
     pods.addIndexers(
         Map.of(
             GATED_INDEX,
@@ -229,7 +253,11 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
             new FrontendWriter(clients.calling()),
             recorder,
             DeletionToClbChange.register(meters, Clock.systemUTC()),
-            podGracefulDeletion);
+            podGracefulDeletion,
+            new SecretCertificateSource(
+                new CertificatesFromSecrets(
+                    ref -> secrets.getIndexer().getByKey(ref.namespace() + "/" + ref.name()),
+                    uploads)));
     this.health =
         new HealthPass(
             pods.getIndexer(),
@@ -257,6 +285,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
             this::enqueue,
             this::enqueueLoadBalancer,
             this::frontendDeleted);
+    triggers.watchSecrets(secrets);
     this.configs =
         new TkeServiceConfigInformer(
             clients, factory, triggers::configChanged, triggers::everything);
@@ -565,7 +594,13 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
 
   @Override
   public boolean hasSynced() {
-    return services.hasSynced() && pods.hasSynced() && ingresses.hasSynced() && configs.hasSynced();
+    // Secrets too: a certificate read from an unsynced cache would be reported missing, and its
+    // host's rules deleted.
+    return services.hasSynced()
+        && pods.hasSynced()
+        && ingresses.hasSynced()
+        && secrets.hasSynced()
+        && configs.hasSynced();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.clbdirect.gate.controller;
 import io.clbdirect.core.DirectAccessRules;
 import io.clbdirect.core.LabelSelectors;
 import io.clbdirect.gate.decide.PodChange;
+import io.clbdirect.gate.decide.ServiceProtocols;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
@@ -10,6 +11,7 @@ import io.kubernetes.client.informer.cache.Caches;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -139,6 +141,46 @@ final class Triggers {
     for (V1Ingress ingress : ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, namespace)) {
       if (configName.equals(TkeServiceConfigInformer.referenceOf(ingress))) {
         frontend.accept(FrontendKey.ingress(namespace, ingress.getMetadata().getName()));
+      }
+    }
+  }
+
+  /**
+   * Certificate Secrets: a change to one (a renewal by cert-manager, a new {@code qcloud_cert_id})
+   * queues the Ingresses whose {@code spec.tls} and the Services whose {@code specify-protocol}
+   * name it. The informer keeps only the keys clb-direct reads, so other edits compare equal.
+   */
+  void watchSecrets(SharedIndexInformer<V1Secret> secrets) {
+    secrets.addEventHandler(
+        new Handler<>() {
+          @Override
+          void changed(V1Secret before, V1Secret after) {
+            if (before != null
+                && after != null
+                && Objects.equals(before.getType(), after.getType())
+                && Objects.equals(before.getData(), after.getData())) {
+              return;
+            }
+            V1Secret secret = after != null ? after : before;
+            secretChanged(secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+          }
+        });
+  }
+
+  void secretChanged(String namespace, String secretName) {
+    for (V1Ingress ingress : ingresses.getIndexer().byIndex(Caches.NAMESPACE_INDEX, namespace)) {
+      if (ingress.getSpec() != null
+          && ingress.getSpec().getTls() != null
+          && ingress.getSpec().getTls().stream()
+              .anyMatch(tls -> secretName.equals(tls.getSecretName()))) {
+        frontend.accept(FrontendKey.ingress(namespace, ingress.getMetadata().getName()));
+      }
+    }
+    for (V1Service service : services.getIndexer().byIndex(Caches.NAMESPACE_INDEX, namespace)) {
+      ServiceProtocols protocols = ServiceProtocols.of(service);
+      if (LoadBalancerReconciler.ports(service).stream()
+          .anyMatch(port -> secretName.equals(protocols.tlsSecret(port.getPort())))) {
+        frontend.accept(FrontendKey.service(namespace, service.getMetadata().getName()));
       }
     }
   }
