@@ -398,6 +398,24 @@ final class ListenersAndRules {
     return rules;
   }
 
+  /** Domains with some of their redirect rules present and some missing (a path was added). */
+  private static Set<String> partlyRedirected(
+      Set<RuleKey> redirects, Map<RuleKey, RuleOutput> existing) {
+    Map<String, int[]> counts = new HashMap<>();
+    for (RuleKey redirect : redirects) {
+      int[] count = counts.computeIfAbsent(redirect.domain(), d -> new int[2]);
+      count[existing.containsKey(redirect) ? 0 : 1]++;
+    }
+    Set<String> partly = new TreeSet<>();
+    counts.forEach(
+        (domain, count) -> {
+          if (count[0] > 0 && count[1] > 0) {
+            partly.add(domain);
+          }
+        });
+    return partly;
+  }
+
   private static boolean isRedirect(RuleOutput rule) {
     return rule != null
         && rule.getRewriteTarget() != null
@@ -505,7 +523,13 @@ final class ListenersAndRules {
         }
       }
       Set<RuleKey> planManaged = new TreeSet<>(managed);
+      Set<String> partlyRedirected = partlyRedirected(redirectRules(routes), existing);
       for (RuleKey redirect : redirectRules(routes)) {
+        if (partlyRedirected.contains(redirect.domain())) {
+          // AutoRewrite works per domain and refuses a rule that already redirects: the domain's
+          // redirects are deleted and made again, whole, by the next AutoRewrite.
+          continue;
+        }
         RuleOutput now = existing.get(redirect);
         if (now == null || isRedirect(now)) {
           // A redirect of this Ingress's own HTTPS rule is this Ingress's, recorded or not.
