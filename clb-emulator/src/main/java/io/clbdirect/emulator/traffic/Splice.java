@@ -42,7 +42,8 @@ final class Splice implements AutoCloseable {
     try {
       from.getInputStream().transferTo(to.getOutputStream());
       to.shutdownOutput();
-    } catch (IOException brokenOrClosed) {
+    } catch (IOException | RuntimeException brokenOrClosed) {
+      // RuntimeException: a TLS socket may refuse a half-close its protocol version lacks.
       close();
     } finally {
       if (openDirections.decrementAndGet() == 0) {
