@@ -106,9 +106,9 @@ final class HttpRouter implements Route {
 
   /**
    * Where a redirecting rule sends the client: the target listener's scheme (https for HTTPS) and
-   * port (left out when it is the scheme's default), the request's host, and the request's path and
-   * query when TakeUrl, else the target rule's Url. Null when the target is gone. Callers hold the
-   * state lock.
+   * port (left out when it is the scheme's default), the target rule's domain (the request's host
+   * when that domain is a wildcard), and the request's path and query when TakeUrl, else the target
+   * rule's Url. Null when the target is gone. Callers hold the state lock.
    */
   private String location(RewriteTarget rewrite, String host, String path) {
     Listener target = loadBalancer.listeners().get(rewrite.targetListenerId());
@@ -117,7 +117,10 @@ final class HttpRouter implements Route {
       return null;
     }
     boolean https = target.tls();
-    String bareHost = host == null ? loadBalancer.vip() : host.replaceFirst(":\\d+$", "");
+    String requestHost = host == null ? loadBalancer.vip() : host.replaceFirst(":\\d+$", "");
+    String targetDomain = targetRule.domain();
+    // The target rule's domain, unless it stands for many hosts (a wildcard): then the request's.
+    String bareHost = targetDomain.contains("*") ? requestHost : targetDomain;
     boolean defaultPort = target.port() == (https ? 443 : 80);
     return (https ? "https://" : "http://")
         + bareHost
