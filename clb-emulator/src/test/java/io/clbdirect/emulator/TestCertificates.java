@@ -128,6 +128,22 @@ final class TestCertificates {
     return out.toString();
   }
 
+  /** A server context presenting {@code certificate} (a TLS backend's). */
+  static SSLContext server(Issued certificate) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry(
+        "server",
+        certificate.keys().getPrivate(),
+        new char[0],
+        new X509Certificate[] {certificate.certificate()});
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, new char[0]);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, new SecureRandom());
+    return context;
+  }
+
   /** A client context trusting {@code ca}, presenting {@code clientCertificate} when not null. */
   static SSLContext client(Issued ca, Issued clientCertificate) throws Exception {
     KeyStore trusted = KeyStore.getInstance("PKCS12");

@@ -3,6 +3,8 @@ package io.clbdirect.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import com.tencentcloudapi.clb.v20180317.models.CertificateInput;
 import com.tencentcloudapi.clb.v20180317.models.CreateListenerRequest;
 import com.tencentcloudapi.clb.v20180317.models.HealthCheck;
@@ -201,6 +203,50 @@ class TlsDataPathTest extends EmulatorFixture {
     assertThat(await(client.ModifyListener(modify).getRequestId())).isZero();
     assertThat(served(trusting, vip, port)).isEqualTo(second.certificate());
     assertThat(line(trusting, vip, port)).isEqualTo("tcp-backend");
+  }
+
+  @Test
+  void forwardTypeHttpsAndCheckTypeHttpsSpeakTlsToTheTargets() throws Exception {
+    TestCertificates.Issued ca = TestCertificates.ca("Test CA");
+    TestCertificates.Issued front = TestCertificates.issue(ca, "app.example.com");
+    TestCertificates.Issued backendCertificate = TestCertificates.ca("self-signed backend");
+    HttpsServer tlsBackend =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 8);
+    tlsBackend.setHttpsConfigurator(
+        new HttpsConfigurator(TestCertificates.server(backendCertificate)));
+    tlsBackend.createContext(
+        "/",
+        exchange -> {
+          byte[] body =
+              ("tls-backend " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    tlsBackend.start();
+    backends.add(() -> tlsBackend.stop(0));
+    int tlsPort = tlsBackend.getAddress().getPort();
+    int plainPort = httpBackend("plain", new ArrayList<>());
+
+    String lb = createLoadBalancer("forward-https");
+    String vip = vip(lb);
+    int port = freePort();
+    String listener = createHttpsListener(lb, port, null, inline("app", front));
+    RuleInput rule = rule("app.example.com", "/");
+    rule.setForwardType("HTTPS");
+    HealthCheck check = httpCheck();
+    check.setCheckType("HTTPS");
+    rule.setHealthCheck(check);
+    String[] locations = createRules(lb, listener, rule);
+    register(lb, listener, locations[0], tlsPort, plainPort);
+    awaitHealth(lb, "127.0.0.1", tlsPort, "Alive");
+    awaitHealth(lb, "127.0.0.1", plainPort, "Dead");
+
+    Response answer =
+        get(() -> TestCertificates.client(ca, null), vip, port, "app.example.com", "/x");
+    assertThat(answer.certificate()).isEqualTo(front.certificate());
+    assertThat(answer.text()).startsWith("HTTP/1.1 200").endsWith("tls-backend /x");
   }
 
   @Test

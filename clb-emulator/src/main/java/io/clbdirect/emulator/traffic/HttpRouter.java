@@ -73,7 +73,7 @@ final class HttpRouter implements Route {
       answer(client, "503 Service Unavailable", "no healthy target for rule " + rule.locationId());
       return Decision.REFUSE;
     }
-    return new Decision(backend, head);
+    return new Decision(backend, head, "HTTPS".equals(rule.forwardType()));
   }
 
   /**

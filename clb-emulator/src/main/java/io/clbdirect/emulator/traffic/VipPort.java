@@ -156,8 +156,13 @@ final class VipPort implements AutoCloseable {
       // A proxy must not add Nagle delays of its own on top of the endpoints'.
       client.setTcpNoDelay(true);
       backend.setTcpNoDelay(true);
+      Socket towardsBackend = backend;
+      if (decision.tls()) {
+        towardsBackend = BackendTls.handshake(backend, BACKEND_CONNECT_TIMEOUT_MILLIS);
+        splice.layerBackend(towardsBackend);
+      }
       if (decision.prefix().length > 0) {
-        backend.getOutputStream().write(decision.prefix());
+        towardsBackend.getOutputStream().write(decision.prefix());
       }
     } catch (IOException refusedOrClosed) {
       counters.countRefused();
