@@ -3,6 +3,9 @@ package io.clbdirect.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tencentcloudapi.common.AbstractModel;
+import com.tencentcloudapi.common.Credential;
+import com.tencentcloudapi.common.profile.ClientProfile;
+import com.tencentcloudapi.common.profile.HttpProfile;
 import com.tencentcloudapi.ssl.v20191205.SslClient;
 import com.tencentcloudapi.ssl.v20191205.models.Certificates;
 import com.tencentcloudapi.ssl.v20191205.models.DeleteCertificateRequest;
@@ -197,6 +200,30 @@ class SslApiSdkTest extends EmulatorFixture {
     unchecked.setCertificateId(id);
     assertThat(ssl.DeleteCertificate(unchecked).getDeleteResult()).isTrue();
     assertThat(describe(ssl, r -> {}).getTotalCount()).isZero();
+  }
+
+  @Test
+  void theSslApiAnswersEveryRequestShape() throws Exception {
+    String id =
+        upload(TestCertificates.issue(TestCertificates.ca("CA"), "v1.example.com"), "SVR", "v1");
+    for (String method : new String[] {"GET", "POST"}) {
+      for (String sign : new String[] {ClientProfile.SIGN_SHA256, ClientProfile.SIGN_TC3_256}) {
+        HttpProfile http = new HttpProfile();
+        http.setEndpoint(clb.endpoint());
+        http.setProtocol(HttpProfile.REQ_HTTP);
+        http.setReqMethod(method);
+        ClientProfile profile = new ClientProfile();
+        profile.setHttpProfile(http);
+        profile.setSignMethod(sign);
+        SslClient ssl = new SslClient(new Credential(ID, KEY), "", profile);
+        DescribeCertificatesRequest request = new DescribeCertificatesRequest();
+        request.setCertIds(new String[] {id});
+        assertThat(ssl.DescribeCertificates(request).getCertificates())
+            .as(method + " " + sign)
+            .extracting(Certificates::getCertificateId)
+            .containsExactly(id);
+      }
+    }
   }
 
   private interface Filter {

@@ -177,13 +177,14 @@ class TlsDataPathTest extends EmulatorFixture {
     create.setPorts(new Long[] {(long) port});
     create.setHealthCheck(tcpCheck());
     create.setCertificate(inline("tcp-first", first));
-    String listener = client.CreateListener(create).getListenerIds()[0];
+    var created = client.CreateListener(create);
+    assertThat(await(created.getRequestId())).isZero();
+    String listener = created.getListenerIds()[0];
     int backend = backend("tcp-backend", "127.0.0.1");
     RegisterTargetsRequest register = new RegisterTargetsRequest();
     register.setLoadBalancerId(lb);
     register.setListenerId(listener);
     register.setTargets(new Target[] {eni("127.0.0.1", backend, 10L)});
-    Thread.sleep(300); // the CreateListener task
     assertThat(await(client.RegisterTargets(register).getRequestId())).isZero();
     awaitHealth(lb, "127.0.0.1", backend, "Alive");
 
