@@ -281,7 +281,6 @@ public final class ClbApi {
           "InvalidParameterValue.Range", "`SniSwitch` must be 0 or 1, got " + sni + ".");
     }
     boolean sniOn = sni != null && sni == 1;
-    ListenerCertificate certificate = listenerCertificate(p, protocol, sniOn);
     HealthCheckConfig check =
         layer7
             ? null
@@ -289,6 +288,8 @@ public final class ClbApi {
                 p.object("HealthCheck"), HealthCheckConfig.defaultsFor(protocol));
     String scheduler = Attributes.scheduler(p, "WRR", Attributes.LISTENER_SCHEDULERS);
     int session = Attributes.sessionExpireTime(p, 0, Attributes.LISTENER_SESSION_MAX);
+    // Last: an inline certificate is uploaded only once everything else is accepted.
+    ListenerCertificate certificate = listenerCertificate(p, protocol, sniOn);
     List<Listener> created = new ArrayList<>();
     for (int i = 0; i < ports.size(); i++) {
       String id = newId("lbl-");
@@ -449,7 +450,7 @@ public final class ClbApi {
     List<Rule> created = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     Set<String> defaultDomains = new LinkedHashSet<>();
-    Map<String, ListenerCertificate> domainCertificates = new LinkedHashMap<>();
+    Map<String, Params> certificateInputs = new LinkedHashMap<>();
     listener.rules().values().forEach(r -> keys.add(r.domain() + r.url()));
     for (Params input : inputs) {
       String url = Attributes.text("Url", input.string("Url"), 200);
@@ -492,8 +493,21 @@ public final class ClbApi {
       if (Boolean.TRUE.equals(input.optBoolean("DefaultServer"))) {
         defaultDomains.add(domain);
       }
-      ruleCertificate(listener, input, domain, domainCertificates);
+      ruleCertificate(listener, input, domain, certificateInputs);
       created.add(rule);
+    }
+    for (Rule rule : created) {
+      if (listener.sniSwitch()
+          && !certificateInputs.containsKey(rule.domain())
+          && !listener.domainCertificates().containsKey(rule.domain())) {
+        throw new ApiError(
+            "MissingParameter",
+            "The request is missing a required parameter `Rules[].Certificate`: domain "
+                + rule.domain()
+                + " of SNI listener "
+                + listener.listenerId()
+                + " has no certificate yet.");
+      }
     }
     if (defaultDomains.size() > 1) {
       // choice: a listener has one default domain; a request naming two is refused, not resolved by
@@ -503,6 +517,14 @@ public final class ClbApi {
           "Only one domain per listener can be the DefaultServer, got " + defaultDomains + ".");
     }
     String newDefault = defaultDomains.isEmpty() ? null : defaultDomains.iterator().next();
+    // Last: inline certificates are uploaded only once every rule is accepted.
+    Map<String, ListenerCertificate> domainCertificates = new LinkedHashMap<>();
+    certificateInputs.forEach(
+        (domain, input) ->
+            domainCertificates.put(
+                domain,
+                CertificateInputs.resolve(
+                    input, "Rules[].Certificate", state.certificates(), now())));
     tasks.start(
         requestId,
         List.of(lb),
@@ -532,9 +554,12 @@ public final class ClbApi {
    * would); two different ones for one domain in one request are refused.
    */
   private void ruleCertificate(
-      Listener listener, Params input, String domain, Map<String, ListenerCertificate> chosen) {
+      Listener listener, Params input, String domain, Map<String, Params> chosen) {
     Params certificate = input.object("Certificate");
-    if (certificate != null && !(listener.tls() && listener.sniSwitch())) {
+    if (certificate == null) {
+      return;
+    }
+    if (!(listener.tls() && listener.sniSwitch())) {
       throw new ApiError(
           "InvalidParameter",
           "`Rules[].Certificate` is for HTTPS listeners with `SniSwitch` 1; listener "
@@ -544,27 +569,12 @@ public final class ClbApi {
               + (listener.tls() ? " without SNI (its certificate is the listener's)" : "")
               + ".");
     }
-    if (certificate != null) {
-      if (chosen.containsKey(domain)) {
-        throw new ApiError(
-            "InvalidParameter",
-            "Two `Rules[].Certificate` for domain " + domain + ": a domain has one certificate.");
-      }
-      chosen.put(
-          domain,
-          CertificateInputs.resolve(
-              certificate, "Rules[].Certificate", state.certificates(), now()));
-    } else if (listener.sniSwitch()
-        && !chosen.containsKey(domain)
-        && !listener.domainCertificates().containsKey(domain)) {
+    if (chosen.containsKey(domain)) {
       throw new ApiError(
-          "MissingParameter",
-          "The request is missing a required parameter `Rules[].Certificate`: domain "
-              + domain
-              + " of SNI listener "
-              + listener.listenerId()
-              + " has no certificate yet.");
+          "InvalidParameter",
+          "Two `Rules[].Certificate` for domain " + domain + ": a domain has one certificate.");
     }
+    chosen.put(domain, certificate);
   }
 
   /**
@@ -1254,6 +1264,10 @@ public final class ClbApi {
 
   Instant now() {
     return state.clock().instant();
+  }
+
+  EmulatorConfig config() {
+    return config;
   }
 
   boolean isWrite(String action) {

@@ -121,6 +121,16 @@ final class Rewrites {
             source, new RewriteTarget(https.listenerId(), target.locationId(), code, take, "Auto"));
       }
     }
+    if (newListener && lb.listeners().size() + 1 > api.config().listenerQuota()) {
+      throw new ApiError(
+          "LimitExceeded",
+          "Quota of " + api.config().listenerQuota() + " listeners per load balancer exceeded.");
+    }
+    if (http.rules().size() + newRules.size() > api.config().ruleQuota()) {
+      throw new ApiError(
+          "LimitExceeded",
+          "Quota of " + api.config().ruleQuota() + " rules per listener exceeded.");
+    }
     Listener httpListener = http;
     tasks.start(
         requestId,
