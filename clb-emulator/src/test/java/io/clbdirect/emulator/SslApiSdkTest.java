@@ -185,7 +185,8 @@ class SslApiSdkTest extends EmulatorFixture {
         new com.tencentcloudapi.clb.v20180317.models.CertificateInput();
     certificate.setCertId(id);
     create.setCertificate(certificate);
-    assertThat(await(client.CreateListener(create).getRequestId())).isZero();
+    var created = client.CreateListener(create);
+    assertThat(await(created.getRequestId())).isZero();
 
     DeleteCertificateRequest unknown = new DeleteCertificateRequest();
     unknown.setCertificateId("NoSuch01");
@@ -200,6 +201,9 @@ class SslApiSdkTest extends EmulatorFixture {
     unchecked.setCertificateId(id);
     assertThat(ssl.DeleteCertificate(unchecked).getDeleteResult()).isTrue();
     assertThat(describe(ssl, r -> {}).getTotalCount()).isZero();
+    assertThat(describeListener(lb, created.getListenerIds()[0]).getCertificate().getCertId())
+        .as("the listener keeps the certificate it holds")
+        .isEqualTo(id);
   }
 
   @Test
