@@ -11,7 +11,8 @@ public final class Main {
 
   private static final String HELP =
       """
-      clb-emulator: the Tencent Cloud CLB API (2018-03-17) on 127.0.0.1, for tests and sandboxes.
+      clb-emulator: the Tencent Cloud CLB API (2018-03-17) and SSL certificate API (2019-12-05)
+      on 127.0.0.1, for tests and sandboxes.
 
         --port N               HTTP port on 127.0.0.1 (default 18080; 0 = any free port)
         --secret-id ID         the accepted SecretId (required)

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.clbdirect.emulator.model.ClbState;
 import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.ListenerCertificate;
 import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Rule;
 import io.clbdirect.emulator.model.Target;
@@ -48,6 +49,16 @@ final class StateView {
                 li.addProperty("scheduler", listener.scheduler());
                 li.addProperty("sessionExpireTime", listener.sessionExpireTime());
               }
+              if (listener.tls()) {
+                // Certificate ids only: private keys never leave the store.
+                li.addProperty("sniSwitch", listener.sniSwitch());
+                li.addProperty("certificate", certificateIds(listener.certificate()));
+                JsonObject domains = new JsonObject();
+                listener
+                    .domainCertificates()
+                    .forEach((domain, c) -> domains.addProperty(domain, certificateIds(c)));
+                li.add("domainCertificates", domains);
+              }
               li.add("targets", targets(listener.targets()));
               JsonArray rules = new JsonArray();
               for (Rule rule : listener.rules().values()) {
@@ -62,6 +73,16 @@ final class StateView {
                 r.addProperty("sessionExpireTime", rule.sessionExpireTime());
                 r.addProperty("defaultServer", rule.defaultServer());
                 r.addProperty("forwardType", rule.forwardType());
+                if (rule.rewrite() != null) {
+                  r.addProperty(
+                      "rewrite",
+                      rule.rewrite().rewriteCode()
+                          + " -> "
+                          + rule.rewrite().targetListenerId()
+                          + "/"
+                          + rule.rewrite().targetLocationId()
+                          + (rule.rewrite().takeUrl() ? " (TakeUrl)" : ""));
+                }
                 r.add("targets", targets(rule.targets()));
                 rules.add(r);
               }
@@ -77,6 +98,17 @@ final class StateView {
               "tasksRunning", state.tasks().values().stream().filter(t -> t.status() == 2).count());
           return view;
         });
+  }
+
+  /** {@code SSLMode CertId[ CA CertCaId]}, or null. */
+  private static String certificateIds(ListenerCertificate certificate) {
+    if (certificate == null) {
+      return null;
+    }
+    return certificate.sslMode()
+        + " "
+        + certificate.server().certificateId()
+        + (certificate.ca() == null ? "" : " CA " + certificate.ca().certificateId());
   }
 
   private static JsonArray targets(Map<String, Target> targets) {

@@ -11,6 +11,8 @@ import com.tencentcloudapi.common.Credential;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import com.tencentcloudapi.common.profile.ClientProfile;
 import com.tencentcloudapi.common.profile.HttpProfile;
+import com.tencentcloudapi.ssl.v20191205.SslClient;
+import com.tencentcloudapi.ssl.v20191205.models.UploadCertificateRequest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -57,6 +59,28 @@ abstract class EmulatorFixture {
     }
     backendThreads.shutdownNow();
     clb.close();
+  }
+
+  /** The official SSL client (2019-12-05) on the same endpoint: the emulator serves both. */
+  SslClient sslClient() {
+    HttpProfile http = new HttpProfile();
+    http.setEndpoint(clb.endpoint());
+    http.setProtocol(HttpProfile.REQ_HTTP);
+    ClientProfile profile = new ClientProfile();
+    profile.setHttpProfile(http);
+    return new SslClient(new Credential(ID, KEY), "", profile);
+  }
+
+  /** Uploads an SVR certificate (with its key) or a CA certificate; returns its id. */
+  String upload(TestCertificates.Issued certificate, String type, String alias) throws Exception {
+    UploadCertificateRequest request = new UploadCertificateRequest();
+    request.setCertificatePublicKey(certificate.certPem());
+    if (type.equals("SVR")) {
+      request.setCertificatePrivateKey(certificate.keyPem());
+    }
+    request.setCertificateType(type);
+    request.setAlias(alias);
+    return sslClient().UploadCertificate(request).getCertificateId();
   }
 
   ClbClient client(String key) {

@@ -57,6 +57,7 @@ public final class ApiServer implements AutoCloseable {
   private final Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
   private final ClbState state;
   private final ClbApi api;
+  private final SslApi ssl;
   private final CallReader calls;
   private final RateLimiter rateLimiter;
   private final FaultInjector faults;
@@ -71,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
     this.stateView = stateView;
     this.tasks = new Tasks(state, config.taskDelay());
     this.api = new ClbApi(state, config, faults, tasks);
+    this.ssl = new SslApi(state);
     this.calls = new CallReader(Map.of(config.secretId(), config.secretKey()));
     this.rateLimiter = new RateLimiter(config.rateLimitPerSecond());
     this.server =
@@ -130,11 +132,21 @@ public final class ApiServer implements AutoCloseable {
             body);
     ApiCall call = calls.read(request, state.clock().instant());
     String action = call.action();
-    if (!VERSION.equals(call.version())) {
+    // The version picks the product: CLB (2018-03-17) or SSL (2019-12-05) on the same port; the
+    // TC3 service name in the credential scope is whatever the client signed with.
+    boolean sslCall = SslApi.VERSION.equals(call.version());
+    if (!VERSION.equals(call.version()) && !sslCall) {
       throw new ApiError(
-          "NoSuchVersion", "Version " + call.version() + " is not supported; use " + VERSION + ".");
+          "NoSuchVersion",
+          "Version "
+              + call.version()
+              + " is not supported; use "
+              + VERSION
+              + " (clb) or "
+              + SslApi.VERSION
+              + " (ssl).");
     }
-    if (!api.knows(action)) {
+    if (!(sslCall ? ssl.knows(action) : api.knows(action))) {
       throw new ApiError("InvalidAction", "The action `" + action + "` is not supported.");
     }
     if (faults.latencyMillis() > 0) {
@@ -154,7 +166,12 @@ public final class ApiServer implements AutoCloseable {
     }
     JsonObject params = call.params().get();
     JsonObject result =
-        Params.readingFrom(call.source(), () -> api.call(action, params, requestId));
+        Params.readingFrom(
+            call.source(),
+            () ->
+                sslCall
+                    ? ssl.call(action, params, requestId)
+                    : api.call(action, params, requestId));
     state.changed();
     return result;
   }

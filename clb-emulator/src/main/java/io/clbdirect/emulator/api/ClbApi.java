@@ -7,6 +7,7 @@ import io.clbdirect.emulator.faults.FaultInjector;
 import io.clbdirect.emulator.model.ClbState;
 import io.clbdirect.emulator.model.HealthCheckConfig;
 import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.ListenerCertificate;
 import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.Rule;
 import io.clbdirect.emulator.model.Target;
@@ -75,6 +76,13 @@ public final class ClbApi {
     read("DescribeTargetHealth", this::describeTargetHealth);
     read("DescribeTaskStatus", this::describeTaskStatus);
     read("DescribeQuota", (p, id) -> describeQuota());
+    DomainAttributes domains = new DomainAttributes(this, state, tasks);
+    write("ModifyDomainAttributes", domains::modify);
+    Rewrites rewrites = new Rewrites(this, tasks);
+    write("AutoRewrite", rewrites::auto);
+    write("ManualRewrite", rewrites::manual);
+    write("DeleteRewrite", rewrites::delete);
+    read("DescribeRewrite", rewrites::describe);
   }
 
   private void read(String action, BiFunction<Params, String, JsonObject> handler) {
@@ -220,7 +228,7 @@ public final class ClbApi {
   private JsonObject createListener(Params p, String requestId) {
     LoadBalancer lb = writable(p.string("LoadBalancerId"));
     String protocol = p.string("Protocol");
-    if (!Set.of("TCP", "UDP", "HTTP", "HTTPS").contains(protocol)) {
+    if (!Set.of("TCP", "UDP", "HTTP", "HTTPS", "TCP_SSL").contains(protocol)) {
       throw new ApiError(
           "InvalidParameter.ProtocolCheckFailed",
           "Protocol " + protocol + " is not supported by the emulator.");
@@ -264,6 +272,15 @@ public final class ClbApi {
     if (layer7) {
       refusePerRuleAttributes(p);
     }
+    Integer sni = p.optInt("SniSwitch");
+    if (sni != null && !protocol.equals("HTTPS")) {
+      throw new ApiError("InvalidParameter", "`SniSwitch` is for HTTPS listeners only.");
+    }
+    if (sni != null && sni != 0 && sni != 1) {
+      throw new ApiError(
+          "InvalidParameterValue.Range", "`SniSwitch` must be 0 or 1, got " + sni + ".");
+    }
+    boolean sniOn = sni != null && sni == 1;
     HealthCheckConfig check =
         layer7
             ? null
@@ -271,6 +288,8 @@ public final class ClbApi {
                 p.object("HealthCheck"), HealthCheckConfig.defaultsFor(protocol));
     String scheduler = Attributes.scheduler(p, "WRR", Attributes.LISTENER_SCHEDULERS);
     int session = Attributes.sessionExpireTime(p, 0, Attributes.LISTENER_SESSION_MAX);
+    // Last: an inline certificate is uploaded only once everything else is accepted.
+    ListenerCertificate certificate = listenerCertificate(p, protocol, sniOn);
     List<Listener> created = new ArrayList<>();
     for (int i = 0; i < ports.size(); i++) {
       String id = newId("lbl-");
@@ -284,6 +303,8 @@ public final class ClbApi {
               scheduler,
               now());
       listener.setSessionExpireTime(session);
+      listener.setSniSwitch(sniOn);
+      listener.setCertificate(certificate);
       created.add(listener);
     }
     tasks.start(
@@ -293,6 +314,33 @@ public final class ClbApi {
         "ListenerIds",
         Views.strings(created.stream().map(Listener::listenerId).toArray(String[]::new)));
     return response;
+  }
+
+  /**
+   * A listener's own certificate: HTTPS without SNI and TCP_SSL need one (the reference: HTTPS
+   * listeners "必填" a certificate unless SNI is on); an SNI listener has one per domain instead, and
+   * other protocols have none. choice: a Certificate where none belongs is refused, not dropped.
+   */
+  private ListenerCertificate listenerCertificate(Params p, String protocol, boolean sniOn) {
+    boolean tls = protocol.equals("HTTPS") || protocol.equals("TCP_SSL");
+    Params input = p.object("Certificate");
+    if (input != null && !tls) {
+      throw new ApiError(
+          "InvalidParameter",
+          "`Certificate` is for HTTPS and TCP_SSL listeners, not " + protocol + ".");
+    }
+    if (input != null && sniOn) {
+      throw new ApiError(
+          "InvalidParameter",
+          "With `SniSwitch` 1 every domain has its own certificate (CreateRule"
+              + " `Rules[].Certificate`): the listener takes no `Certificate`.");
+    }
+    if (tls && !sniOn && input == null) {
+      throw ApiError.missing("Certificate");
+    }
+    return input == null
+        ? null
+        : CertificateInputs.resolve(input, "Certificate", state.certificates(), now());
   }
 
   /**
@@ -322,10 +370,30 @@ public final class ClbApi {
     int session =
         Attributes.sessionExpireTime(
             p, listener.sessionExpireTime(), Attributes.LISTENER_SESSION_MAX);
+    ListenerCertificate certificate = listener.certificate();
+    if (p.has("Certificate")) {
+      if (!listener.tls() || listener.sniSwitch()) {
+        throw new ApiError(
+            "InvalidParameter",
+            "`Certificate` of ModifyListener is for HTTPS listeners without SNI and TCP_SSL"
+                + " listeners; listener "
+                + listener.listenerId()
+                + " is "
+                + listener.protocol()
+                + (listener.sniSwitch() ? " with SNI (use ModifyDomainAttributes)" : "")
+                + ".");
+      }
+      // choice: the Certificate given replaces the listener's whole certificate setting.
+      certificate =
+          CertificateInputs.resolve(
+              p.object("Certificate"), "Certificate", state.certificates(), now());
+    }
+    ListenerCertificate newCertificate = certificate;
     tasks.start(
         requestId,
         List.of(lb),
         () -> {
+          listener.setCertificate(newCertificate);
           listener.setName(name);
           listener.setHealthCheck(check);
           listener.setScheduler(scheduler);
@@ -354,7 +422,13 @@ public final class ClbApi {
   private JsonObject deleteListener(Params p, String requestId) {
     LoadBalancer lb = writable(p.string("LoadBalancerId"));
     Listener listener = listener(lb, p.string("ListenerId"));
-    tasks.start(requestId, List.of(lb), () -> lb.listeners().remove(listener.listenerId()));
+    tasks.start(
+        requestId,
+        List.of(lb),
+        () -> {
+          lb.listeners().remove(listener.listenerId());
+          forgetUnused(lb);
+        });
     return new JsonObject();
   }
 
@@ -376,6 +450,7 @@ public final class ClbApi {
     List<Rule> created = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     Set<String> defaultDomains = new LinkedHashSet<>();
+    Map<String, Params> certificateInputs = new LinkedHashMap<>();
     listener.rules().values().forEach(r -> keys.add(r.domain() + r.url()));
     for (Params input : inputs) {
       String url = Attributes.text("Url", input.string("Url"), 200);
@@ -418,7 +493,21 @@ public final class ClbApi {
       if (Boolean.TRUE.equals(input.optBoolean("DefaultServer"))) {
         defaultDomains.add(domain);
       }
+      ruleCertificate(listener, input, domain, certificateInputs);
       created.add(rule);
+    }
+    for (Rule rule : created) {
+      if (listener.sniSwitch()
+          && !certificateInputs.containsKey(rule.domain())
+          && !listener.domainCertificates().containsKey(rule.domain())) {
+        throw new ApiError(
+            "MissingParameter",
+            "The request is missing a required parameter `Rules[].Certificate`: domain "
+                + rule.domain()
+                + " of SNI listener "
+                + listener.listenerId()
+                + " has no certificate yet.");
+      }
     }
     if (defaultDomains.size() > 1) {
       // choice: a listener has one default domain; a request naming two is refused, not resolved by
@@ -428,12 +517,21 @@ public final class ClbApi {
           "Only one domain per listener can be the DefaultServer, got " + defaultDomains + ".");
     }
     String newDefault = defaultDomains.isEmpty() ? null : defaultDomains.iterator().next();
+    // Last: inline certificates are uploaded only once every rule is accepted.
+    Map<String, ListenerCertificate> domainCertificates = new LinkedHashMap<>();
+    certificateInputs.forEach(
+        (domain, input) ->
+            domainCertificates.put(
+                domain,
+                CertificateInputs.resolve(
+                    input, "Rules[].Certificate", state.certificates(), now())));
     tasks.start(
         requestId,
         List.of(lb),
         () -> {
           String previousDefault = listener.defaultDomain();
           created.forEach(r -> listener.rules().put(r.locationId(), r));
+          listener.domainCertificates().putAll(domainCertificates);
           // choice: DefaultServer true moves the default to this domain; absent or false leaves it
           // where it
           // was, and new rules of the default domain join it (DefaultServer belongs to the domain).
@@ -447,6 +545,36 @@ public final class ClbApi {
         "LocationIds",
         Views.strings(created.stream().map(Rule::locationId).toArray(String[]::new)));
     return response;
+  }
+
+  /**
+   * A rule's Certificate is its domain's (every rule of a domain shares it) and belongs to SNI
+   * listeners only. A domain of an SNI listener needs one: from this request or an earlier rule.
+   * choice: a certificate given for a domain that has one replaces it (as ModifyDomainAttributes
+   * would); two different ones for one domain in one request are refused.
+   */
+  private void ruleCertificate(
+      Listener listener, Params input, String domain, Map<String, Params> chosen) {
+    Params certificate = input.object("Certificate");
+    if (certificate == null) {
+      return;
+    }
+    if (!(listener.tls() && listener.sniSwitch())) {
+      throw new ApiError(
+          "InvalidParameter",
+          "`Rules[].Certificate` is for HTTPS listeners with `SniSwitch` 1; listener "
+              + listener.listenerId()
+              + " is "
+              + listener.protocol()
+              + (listener.tls() ? " without SNI (its certificate is the listener's)" : "")
+              + ".");
+    }
+    if (chosen.containsKey(domain)) {
+      throw new ApiError(
+          "InvalidParameter",
+          "Two `Rules[].Certificate` for domain " + domain + ": a domain has one certificate.");
+    }
+    chosen.put(domain, certificate);
   }
 
   /**
@@ -510,8 +638,35 @@ public final class ClbApi {
       Rule rule = ruleByDomainUrl(listener, p.string("Domain"), p.string("Url"));
       doomed.add(rule.locationId());
     }
-    tasks.start(requestId, List.of(lb), () -> doomed.forEach(id -> listener.rules().remove(id)));
+    tasks.start(
+        requestId,
+        List.of(lb),
+        () -> {
+          doomed.forEach(id -> listener.rules().remove(id));
+          forgetUnused(lb);
+        });
     return new JsonObject();
+  }
+
+  /**
+   * After rules or listeners go: a domain left without rules loses its certificate, and a rewrite
+   * whose target is gone is dropped (choice: the source rule forwards again rather than redirect
+   * nowhere).
+   */
+  static void forgetUnused(LoadBalancer lb) {
+    for (Listener l : lb.listeners().values()) {
+      l.domainCertificates()
+          .keySet()
+          .removeIf(d -> l.rules().values().stream().noneMatch(r -> r.domain().equals(d)));
+      for (Rule r : l.rules().values()) {
+        if (r.rewrite() != null) {
+          Listener target = lb.listeners().get(r.rewrite().targetListenerId());
+          if (target == null || !target.rules().containsKey(r.rewrite().targetLocationId())) {
+            r.setRewrite(null);
+          }
+        }
+      }
+    }
   }
 
   // ---- targets
@@ -1054,7 +1209,7 @@ public final class ClbApi {
 
   // ---- helpers
 
-  private LoadBalancer existing(String id) {
+  LoadBalancer existing(String id) {
     LoadBalancer lb = state.loadBalancers().get(id);
     if (lb == null) {
       throw ApiError.lbNotFound(id);
@@ -1063,7 +1218,7 @@ public final class ClbApi {
   }
 
   /** Exists, and no task (real or injected) holds it. */
-  private LoadBalancer writable(String id) {
+  LoadBalancer writable(String id) {
     LoadBalancer lb = existing(id);
     if (lb.lockingTaskId() != null || faults.locked(id, now())) {
       throw new ApiError(
@@ -1075,7 +1230,7 @@ public final class ClbApi {
     return lb;
   }
 
-  private static Listener listener(LoadBalancer lb, String id) {
+  static Listener listener(LoadBalancer lb, String id) {
     Listener listener = lb.listeners().get(id);
     if (listener == null) {
       throw ApiError.listenerNotFound(id);
@@ -1083,7 +1238,7 @@ public final class ClbApi {
     return listener;
   }
 
-  private static Rule rule(Listener listener, String locationId) {
+  static Rule rule(Listener listener, String locationId) {
     Rule rule = listener.rules().get(locationId);
     if (rule == null) {
       throw ApiError.locationNotFound(locationId);
@@ -1098,7 +1253,7 @@ public final class ClbApi {
         .orElseThrow(() -> ApiError.locationNotFound(domain + url));
   }
 
-  private String newId(String prefix) {
+  String newId(String prefix) {
     String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     StringBuilder id = new StringBuilder(prefix);
     for (int i = 0; i < 8; i++) {
@@ -1107,8 +1262,12 @@ public final class ClbApi {
     return id.toString();
   }
 
-  private Instant now() {
+  Instant now() {
     return state.clock().instant();
+  }
+
+  EmulatorConfig config() {
+    return config;
   }
 
   boolean isWrite(String action) {

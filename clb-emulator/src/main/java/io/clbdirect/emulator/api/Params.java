@@ -175,6 +175,23 @@ final class Params {
     }
   }
 
+  List<Boolean> booleans(String field) {
+    if (!has(field)) {
+      return List.of();
+    }
+    if (!body.get(field).isJsonArray()) {
+      throw format(field, "an array of booleans");
+    }
+    List<Boolean> values = new ArrayList<>();
+    JsonArray array = body.getAsJsonArray(field);
+    for (int i = 0; i < array.size(); i++) {
+      JsonObject one = new JsonObject();
+      one.add(field, array.get(i));
+      values.add(new Params(one, source).optBoolean(field));
+    }
+    return values;
+  }
+
   List<Params> objects(String field) {
     if (!has(field)) {
       return List.of();

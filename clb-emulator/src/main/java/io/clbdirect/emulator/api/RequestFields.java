@@ -293,7 +293,82 @@ final class RequestFields {
               "Weight"),
           shape("DescribeTargetHealthRequest", "LoadBalancerIds", "ListenerIds", "LocationIds"),
           shape("DescribeTaskStatusRequest", "TaskId", "DealName"),
-          shape("DescribeQuotaRequest"));
+          shape("DescribeQuotaRequest"),
+          shape(
+              "ModifyDomainAttributesRequest",
+              "LoadBalancerId",
+              "ListenerId",
+              "Domain",
+              "NewDomain",
+              "Certificate:CertificateInput",
+              "Http2",
+              "DefaultServer",
+              "Quic",
+              "NewDefaultServerDomain",
+              "NewDomains",
+              "MultiCertInfo:MultiCertInfo"),
+          shape(
+              "AutoRewriteRequest",
+              "LoadBalancerId",
+              "ListenerId",
+              "Domains",
+              "RewriteCodes",
+              "TakeUrls"),
+          shape(
+              "ManualRewriteRequest",
+              "LoadBalancerId",
+              "SourceListenerId",
+              "TargetListenerId",
+              "RewriteInfos:RewriteLocationMap[]"),
+          shape(
+              "RewriteLocationMap",
+              "SourceLocationId",
+              "TargetLocationId",
+              "RewriteCode",
+              "TakeUrl",
+              "SourceDomain"),
+          shape(
+              "DeleteRewriteRequest",
+              "LoadBalancerId",
+              "SourceListenerId",
+              "TargetListenerId",
+              "RewriteInfos:RewriteLocationMap[]"),
+          shape(
+              "DescribeRewriteRequest", "LoadBalancerId", "SourceListenerIds", "SourceLocationIds"),
+          // The SSL API (2019-12-05), from tccli/services/ssl/v20191205/api.json at 6e53beb.
+          shape(
+              "UploadCertificateRequest",
+              "CertificatePublicKey",
+              "CertificatePrivateKey",
+              "CertificateType",
+              "Alias",
+              "ProjectId",
+              "CertificateUse",
+              "Tags:SslTag[]",
+              "Repeatable",
+              "KeyPassword"),
+          shape("SslTag", "TagKey", "TagValue"),
+          shape(
+              "DescribeCertificatesRequest",
+              "Offset",
+              "Limit",
+              "SearchKey",
+              "CertificateType",
+              "ProjectId",
+              "ExpirationSort",
+              "CertificateStatus",
+              "Deployable",
+              "Upload",
+              "Renew",
+              "FilterSource",
+              "IsSM",
+              "FilterExpiring",
+              "Hostable",
+              "Tags:SslTag[]",
+              "IsPendingIssue",
+              "CertIds",
+              "ServiceId"),
+          shape("DeleteCertificateRequest", "CertificateId", "IsCheckResource"));
 
   private static final Set<String> COMMON_PARAMETERS =
       Set.of(
@@ -321,6 +396,17 @@ final class RequestFields {
     "HttpCheckMethod",
     "CheckPort",
     "CheckType"
+  };
+  private static final String[] CERTIFICATE = {
+    "SSLMode",
+    "SSLVerifyClient",
+    "CertId",
+    "CertCaId",
+    "CertName",
+    "CertKey",
+    "CertContent",
+    "CertCaName",
+    "CertCaContent"
   };
   private static final String[] TARGET = {"Port", "Type", "InstanceId", "Weight", "EniIp"};
   private static final String[] BATCH_TARGET = {
@@ -399,8 +485,11 @@ final class RequestFields {
                       "ListenerNames",
                       "HealthCheck",
                       "SessionExpireTime",
-                      "Scheduler"),
-                  under("HealthCheck.", HEALTH_CHECK))),
+                      "Scheduler",
+                      "Certificate",
+                      "SniSwitch"),
+                  under("HealthCheck.", HEALTH_CHECK),
+                  under("Certificate.", CERTIFICATE))),
           Map.entry(
               "ModifyListener",
               paths(
@@ -410,8 +499,10 @@ final class RequestFields {
                       "ListenerName",
                       "SessionExpireTime",
                       "HealthCheck",
-                      "Scheduler"),
-                  under("HealthCheck.", HEALTH_CHECK))),
+                      "Scheduler",
+                      "Certificate"),
+                  under("HealthCheck.", HEALTH_CHECK),
+                  under("Certificate.", CERTIFICATE))),
           Map.entry("DeleteListener", paths(List.of("LoadBalancerId", "ListenerId"))),
           Map.entry(
               "CreateRule",
@@ -426,8 +517,10 @@ final class RequestFields {
                       "HealthCheck",
                       "Scheduler",
                       "ForwardType",
-                      "DefaultServer"),
-                  under("Rules[].HealthCheck.", HEALTH_CHECK))),
+                      "DefaultServer",
+                      "Certificate"),
+                  under("Rules[].HealthCheck.", HEALTH_CHECK),
+                  under("Rules[].Certificate.", CERTIFICATE))),
           Map.entry(
               "ModifyRule",
               paths(
@@ -496,7 +589,71 @@ final class RequestFields {
               "DescribeTargetHealth",
               paths(List.of("LoadBalancerIds", "ListenerIds", "LocationIds"))),
           Map.entry("DescribeTaskStatus", paths(List.of("TaskId", "DealName"))),
-          Map.entry("DescribeQuota", paths()));
+          Map.entry("DescribeQuota", paths()),
+          Map.entry(
+              "ModifyDomainAttributes",
+              paths(
+                  List.of(
+                      "LoadBalancerId",
+                      "ListenerId",
+                      "Domain",
+                      "NewDomain",
+                      "Certificate",
+                      "DefaultServer",
+                      "NewDefaultServerDomain"),
+                  under("Certificate.", CERTIFICATE))),
+          Map.entry(
+              "AutoRewrite",
+              paths(
+                  List.of("LoadBalancerId", "ListenerId", "Domains", "RewriteCodes", "TakeUrls"))),
+          Map.entry(
+              "ManualRewrite",
+              paths(
+                  List.of("LoadBalancerId", "SourceListenerId", "TargetListenerId", "RewriteInfos"),
+                  under(
+                      "RewriteInfos[].",
+                      "SourceLocationId",
+                      "TargetLocationId",
+                      "RewriteCode",
+                      "TakeUrl",
+                      "SourceDomain"))),
+          Map.entry(
+              "DeleteRewrite",
+              paths(
+                  List.of("LoadBalancerId", "SourceListenerId", "TargetListenerId", "RewriteInfos"),
+                  under("RewriteInfos[].", "SourceLocationId", "TargetLocationId"))),
+          Map.entry(
+              "DescribeRewrite",
+              paths(List.of("LoadBalancerId", "SourceListenerIds", "SourceLocationIds"))),
+          Map.entry(
+              "UploadCertificate",
+              paths(
+                  List.of(
+                      "CertificatePublicKey",
+                      "CertificatePrivateKey",
+                      "CertificateType",
+                      "Alias",
+                      "ProjectId",
+                      "CertificateUse",
+                      "Tags",
+                      "Repeatable"),
+                  under("Tags[].", "TagKey", "TagValue"))),
+          Map.entry(
+              "DescribeCertificates",
+              paths(
+                  List.of(
+                      "Offset",
+                      "Limit",
+                      "SearchKey",
+                      "CertificateType",
+                      "ProjectId",
+                      "ExpirationSort",
+                      "CertificateStatus",
+                      "FilterSource",
+                      "Tags",
+                      "CertIds"),
+                  under("Tags[].", "TagKey", "TagValue"))),
+          Map.entry("DeleteCertificate", paths(List.of("CertificateId", "IsCheckResource"))));
 
   /** Why some documented fields are refused, where it is more than "not implemented". */
   private static final Map<String, String> REASONS =
@@ -507,7 +664,14 @@ final class RequestFields {
               "the emulator models none of the checks that ForceDelete overrides",
           "ModifyTargetWeight Targets[].Tag", "a target's Tag is set when it is registered",
           "BatchModifyTargetWeight ModifyList[].Targets[].Tag",
-              "a target's Tag is set when it is registered");
+              "a target's Tag is set when it is registered",
+          "UploadCertificate KeyPassword", "upload the private key unencrypted",
+          "DeleteRewrite RewriteInfos[].RewriteCode",
+              "a rewrite is deleted by its source and target rules",
+          "DeleteRewrite RewriteInfos[].TakeUrl",
+              "a rewrite is deleted by its source and target rules",
+          "DeleteRewrite RewriteInfos[].SourceDomain",
+              "a rewrite is deleted by its source and target rules");
 
   private RequestFields() {}
 

@@ -4,8 +4,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.clbdirect.emulator.model.HealthCheckConfig;
 import io.clbdirect.emulator.model.Listener;
+import io.clbdirect.emulator.model.ListenerCertificate;
 import io.clbdirect.emulator.model.LoadBalancer;
 import io.clbdirect.emulator.model.LoadBalancerAttributes;
+import io.clbdirect.emulator.model.RewriteTarget;
 import io.clbdirect.emulator.model.Rule;
 import io.clbdirect.emulator.model.Target;
 import java.time.Instant;
@@ -147,6 +149,12 @@ final class Views {
     json.addProperty("Port", listener.port());
     json.addProperty("CreateTime", time(listener.createTime()));
     json.addProperty("TargetType", "NODE");
+    if ("HTTPS".equals(listener.protocol())) {
+      json.addProperty("SniSwitch", listener.sniSwitch() ? 1 : 0);
+    }
+    if (listener.certificate() != null) {
+      json.add("Certificate", certificate(listener.certificate()));
+    }
     if (!listener.layer7()) {
       json.add("HealthCheck", healthCheck(listener.healthCheck()));
       json.addProperty("Scheduler", listener.scheduler());
@@ -161,8 +169,23 @@ final class Views {
     return json;
   }
 
-  /** A RuleOutput. */
-  private static JsonObject rule(Listener listener, Rule rule) {
+  /** A CertificateOutput; ExtCertIds stays empty (MultiCertInfo is not implemented). */
+  static JsonObject certificate(ListenerCertificate certificate) {
+    JsonObject json = new JsonObject();
+    json.addProperty("SSLMode", certificate.sslMode());
+    if (certificate.mutual()) {
+      json.addProperty("SSLVerifyClient", certificate.verifyClient());
+    }
+    json.addProperty("CertId", certificate.server().certificateId());
+    if (certificate.ca() != null) {
+      json.addProperty("CertCaId", certificate.ca().certificateId());
+    }
+    json.add("ExtCertIds", new JsonArray());
+    return json;
+  }
+
+  /** A RuleOutput; Certificate is the domain's on an SNI listener. */
+  static JsonObject rule(Listener listener, Rule rule) {
     JsonObject json = new JsonObject();
     json.addProperty("LocationId", rule.locationId());
     json.addProperty("Domain", rule.domain());
@@ -176,6 +199,21 @@ final class Views {
     json.addProperty("ForwardType", rule.forwardType());
     json.addProperty("TargetType", "NODE");
     json.addProperty("CreateTime", time(rule.createTime()));
+    json.addProperty("BeAutoCreated", rule.autoCreated());
+    ListenerCertificate certificate = listener.domainCertificates().get(rule.domain());
+    if (certificate != null) {
+      json.add("Certificate", certificate(certificate));
+    }
+    RewriteTarget rewrite = rule.rewrite();
+    if (rewrite != null) {
+      JsonObject target = new JsonObject();
+      target.addProperty("TargetListenerId", rewrite.targetListenerId());
+      target.addProperty("TargetLocationId", rewrite.targetLocationId());
+      target.addProperty("RewriteCode", rewrite.rewriteCode());
+      target.addProperty("TakeUrl", rewrite.takeUrl());
+      target.addProperty("RewriteType", rewrite.rewriteType());
+      json.add("RewriteTarget", target);
+    }
     return json;
   }
 

@@ -1,6 +1,7 @@
 package io.clbdirect.emulator.health;
 
 import io.clbdirect.emulator.model.HealthCheckConfig;
+import io.clbdirect.emulator.traffic.BackendTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,8 @@ import java.time.Duration;
  * One HTTP health-check exchange, written by hand on a plain socket: {@code GET|HEAD path
  * HTTP/1.1}, {@code Host}, {@code Connection: close}, then only the status line is read. A socket
  * rather than java.net.http.HttpClient because the whole exchange (connect included) must fit one
- * deadline and the socket must be closable from outside when the checker stops. Plain HTTP only: an
- * HTTPS check type is probed without TLS.
+ * deadline and the socket must be closable from outside when the checker stops. CheckType HTTPS
+ * runs the same exchange over TLS.
  */
 final class HttpStatusProbe {
 
@@ -35,10 +36,16 @@ final class HttpStatusProbe {
       throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     socket.connect(address, millisLeft(deadline));
-    OutputStream out = socket.getOutputStream();
+    // CheckType HTTPS speaks TLS to the target (its certificate unverified, see BackendTls);
+    // closing the plain socket from outside still ends the exchange.
+    Socket exchange =
+        "HTTPS".equalsIgnoreCase(check.checkType())
+            ? BackendTls.handshake(socket, millisLeft(deadline))
+            : socket;
+    OutputStream out = exchange.getOutputStream();
     out.write(request(check, address).getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    return parseStatus(readStatusLine(socket, deadline));
+    return parseStatus(readStatusLine(exchange, deadline));
   }
 
   static String request(HealthCheckConfig check, InetSocketAddress address) throws IOException {

@@ -1,5 +1,6 @@
 package io.clbdirect.emulator.model;
 
+import io.clbdirect.emulator.certs.CertificateStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,9 +26,21 @@ public final class ClbState {
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<HealthChange>> healthListeners = new CopyOnWriteArrayList<>();
   private final Clock clock;
+  private final CertificateStore certificates;
 
   public ClbState(Clock clock) {
+    this(clock, 0);
+  }
+
+  /** {@code seed} seeds the certificate ids. */
+  public ClbState(Clock clock, long seed) {
     this.clock = clock;
+    this.certificates = new CertificateStore(seed);
+  }
+
+  /** The SSL service's certificates (the SSL API and CLB share them); guarded by the lock. */
+  public CertificateStore certificates() {
+    return certificates;
   }
 
   public Clock clock() {

@@ -3,6 +3,7 @@ package io.clbdirect.emulator.model;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A listener: L4 (TCP/UDP) with its own targets, health check, scheduler and session persistence,
@@ -22,6 +23,14 @@ public final class Listener {
   private volatile int sessionExpireTime;
   private final Map<String, Target> targets = new LinkedHashMap<>();
   private final Map<String, Rule> rules = new LinkedHashMap<>();
+  private volatile ListenerCertificate certificate;
+  private volatile boolean sniSwitch;
+
+  /**
+   * An SNI listener's certificate per domain: every rule of a domain shares it. Concurrent, so the
+   * data path can read it while the API changes it.
+   */
+  private final Map<String, ListenerCertificate> domainCertificates = new ConcurrentHashMap<>();
 
   public Listener(
       String listenerId,
@@ -42,6 +51,34 @@ public final class Listener {
 
   public boolean layer7() {
     return "HTTP".equals(protocol) || "HTTPS".equals(protocol);
+  }
+
+  /** HTTPS and TCP_SSL listeners terminate TLS. */
+  public boolean tls() {
+    return "HTTPS".equals(protocol) || "TCP_SSL".equals(protocol);
+  }
+
+  /** The listener's certificate (HTTPS without SNI, TCP_SSL), or null. */
+  public ListenerCertificate certificate() {
+    return certificate;
+  }
+
+  public void setCertificate(ListenerCertificate certificate) {
+    this.certificate = certificate;
+  }
+
+  /** HTTPS with SniSwitch 1: a certificate per domain instead of one for the listener. */
+  public boolean sniSwitch() {
+    return sniSwitch;
+  }
+
+  public void setSniSwitch(boolean sniSwitch) {
+    this.sniSwitch = sniSwitch;
+  }
+
+  /** Domain certificates of an SNI listener; mutable, written under the state lock. */
+  public Map<String, ListenerCertificate> domainCertificates() {
+    return domainCertificates;
   }
 
   public String listenerId() {

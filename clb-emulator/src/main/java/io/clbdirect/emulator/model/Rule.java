@@ -12,7 +12,7 @@ import java.util.Map;
 public final class Rule {
 
   private final String locationId;
-  private final String domain;
+  private volatile String domain;
   private final Instant createTime;
   private volatile String url;
   private volatile HealthCheckConfig healthCheck;
@@ -20,6 +20,8 @@ public final class Rule {
   private volatile int sessionExpireTime;
   private volatile String forwardType = "HTTP";
   private volatile boolean defaultServer;
+  private volatile RewriteTarget rewrite;
+  private volatile boolean autoCreated;
   private final Map<String, Target> targets = new LinkedHashMap<>();
 
   public Rule(
@@ -43,6 +45,29 @@ public final class Rule {
 
   public String domain() {
     return domain;
+  }
+
+  /** ModifyDomainAttributes NewDomain renames every rule of a domain. */
+  public void setDomain(String domain) {
+    this.domain = domain;
+  }
+
+  /** Where this rule redirects to, or null when it forwards to its targets. */
+  public RewriteTarget rewrite() {
+    return rewrite;
+  }
+
+  public void setRewrite(RewriteTarget rewrite) {
+    this.rewrite = rewrite;
+  }
+
+  /** Created by AutoRewrite (RuleOutput.BeAutoCreated). */
+  public boolean autoCreated() {
+    return autoCreated;
+  }
+
+  public void setAutoCreated(boolean autoCreated) {
+    this.autoCreated = autoCreated;
   }
 
   public String url() {

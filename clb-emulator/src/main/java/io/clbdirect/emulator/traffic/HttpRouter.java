@@ -3,6 +3,7 @@ package io.clbdirect.emulator.traffic;
 import io.clbdirect.emulator.model.ClbState;
 import io.clbdirect.emulator.model.Listener;
 import io.clbdirect.emulator.model.LoadBalancer;
+import io.clbdirect.emulator.model.RewriteTarget;
 import io.clbdirect.emulator.model.Rule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,6 +59,12 @@ final class HttpRouter implements Route {
           "no rule of listener " + listener.listenerId() + " matches " + host + path);
       return Decision.REFUSE;
     }
+    RewriteTarget rewrite = rule.rewrite();
+    String location = rewrite == null ? null : state.locked(() -> location(rewrite, host, path));
+    if (location != null) {
+      redirect(client, rewrite.rewriteCode(), location);
+      return Decision.REFUSE;
+    }
     BackendChooser chooser =
         choosers.computeIfAbsent(
             rule.locationId(), id -> new BackendChooser(state, loadBalancer, listener, rule));
@@ -66,7 +73,7 @@ final class HttpRouter implements Route {
       answer(client, "503 Service Unavailable", "no healthy target for rule " + rule.locationId());
       return Decision.REFUSE;
     }
-    return new Decision(backend, head);
+    return new Decision(backend, head, "HTTPS".equals(rule.forwardType()));
   }
 
   /**
@@ -95,6 +102,53 @@ final class HttpRouter implements Route {
     String domain = ruleDomain.toLowerCase(Locale.ROOT);
     return domain.equals(bareHost)
         || (domain.startsWith("*.") && bareHost.endsWith(domain.substring(1)));
+  }
+
+  /**
+   * Where a redirecting rule sends the client: the target listener's scheme (https for HTTPS) and
+   * port (left out when it is the scheme's default), the target rule's domain (the request's host
+   * when that domain is a wildcard), and the request's path and query when TakeUrl, else the target
+   * rule's Url. Null when the target is gone. Callers hold the state lock.
+   */
+  private String location(RewriteTarget rewrite, String host, String path) {
+    Listener target = loadBalancer.listeners().get(rewrite.targetListenerId());
+    Rule targetRule = target == null ? null : target.rules().get(rewrite.targetLocationId());
+    if (targetRule == null) {
+      return null;
+    }
+    boolean https = target.tls();
+    String requestHost = host == null ? loadBalancer.vip() : host.replaceFirst(":\\d+$", "");
+    String targetDomain = targetRule.domain();
+    // The target rule's domain, unless it stands for many hosts (a wildcard): then the request's.
+    String bareHost = targetDomain.contains("*") ? requestHost : targetDomain;
+    boolean defaultPort = target.port() == (https ? 443 : 80);
+    return (https ? "https://" : "http://")
+        + bareHost
+        + (defaultPort ? "" : ":" + target.port())
+        + (rewrite.takeUrl() ? path : targetRule.url());
+  }
+
+  private static void redirect(Socket client, int code, String location) {
+    String reason =
+        switch (code) {
+          case 301 -> "Moved Permanently";
+          case 302 -> "Found";
+          default -> "Temporary Redirect";
+        };
+    String response =
+        "HTTP/1.1 "
+            + code
+            + " "
+            + reason
+            + "\r\nLocation: "
+            + location
+            + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    try {
+      client.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+      client.getOutputStream().flush();
+    } catch (IOException ignored) {
+      // The client went away; nothing to tell it.
+    }
   }
 
   private static byte[] readHead(InputStream in) throws IOException {

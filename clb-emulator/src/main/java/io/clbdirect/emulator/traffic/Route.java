@@ -11,9 +11,14 @@ interface Route {
    * @param backend where to connect, or null to refuse (the route may already have answered the
    *     client)
    * @param prefix bytes read from the client that the backend must receive first
+   * @param tls whether to speak TLS to the backend (an L7 rule's ForwardType HTTPS)
    */
-  record Decision(InetSocketAddress backend, byte[] prefix) {
+  record Decision(InetSocketAddress backend, byte[] prefix, boolean tls) {
     static final Decision REFUSE = new Decision(null, new byte[0]);
+
+    Decision(InetSocketAddress backend, byte[] prefix) {
+      this(backend, prefix, false);
+    }
   }
 
   Decision route(Socket client) throws IOException;

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 final class Splice implements AutoCloseable {
 
   private final Socket client;
-  private final Socket backend;
+  private volatile Socket backend;
   private final Consumer<Splice> onClosed;
   private final AtomicInteger openDirections = new AtomicInteger(2);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -27,6 +27,14 @@ final class Splice implements AutoCloseable {
     this.client = client;
     this.backend = backend;
     this.onClosed = onClosed;
+  }
+
+  /**
+   * Pipes through {@code tls}, a TLS socket layered over the backend connection (closing it closes
+   * the connection), instead of the connection itself. Called before {@link #start}.
+   */
+  void layerBackend(Socket tls) {
+    this.backend = tls;
   }
 
   void start(Executor threads) {
@@ -42,7 +50,8 @@ final class Splice implements AutoCloseable {
     try {
       from.getInputStream().transferTo(to.getOutputStream());
       to.shutdownOutput();
-    } catch (IOException brokenOrClosed) {
+    } catch (IOException | RuntimeException brokenOrClosed) {
+      // RuntimeException: a TLS socket may refuse a half-close its protocol version lacks.
       close();
     } finally {
       if (openDirections.decrementAndGet() == 0) {

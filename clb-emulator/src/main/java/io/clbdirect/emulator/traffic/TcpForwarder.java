@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * balancer, or stopping the load balancer) closes its port and the connections it forwarded.
  *
  * <p>HTTP listeners are served too, through {@link HttpRouter} (rule by Host and longest URL
- * prefix). Not served: UDP and HTTPS listeners (no TLS termination in the emulator). VIPs or target
+ * prefix); HTTPS and TCP_SSL listeners terminate TLS first ({@link TlsTermination}) and then route
+ * as HTTP and TCP do, speaking plain HTTP or TCP to the targets. Not served: UDP. VIPs or target
  * addresses outside 127.0.0.0/8 are never bound or connected to (see {@link LoopbackAddress}).
  *
  * <p>{@link #reconcile()} follows the state; {@link #start()} hooks it to every state change.
@@ -41,6 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TcpForwarder implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(TcpForwarder.class.getName());
+
+  /** The protocols with a data path: UDP is accepted by the API but not forwarded. */
+  private static final Set<String> SERVED = Set.of("TCP", "HTTP", "HTTPS", "TCP_SSL");
 
   private final ClbState state;
   private final ExecutorService threads =
@@ -142,7 +146,7 @@ public final class TcpForwarder implements AutoCloseable {
         continue;
       }
       for (Listener listener : lb.listeners().values()) {
-        if ("TCP".equals(listener.protocol()) || "HTTP".equals(listener.protocol())) {
+        if (SERVED.contains(listener.protocol())) {
           wanted.put(listener.listenerId(), new Wanted(lb, listener, lb.vip()));
         }
       }
@@ -168,12 +172,15 @@ public final class TcpForwarder implements AutoCloseable {
     ConnectionCounters listenerCounters =
         counters.computeIfAbsent(listenerId, id -> new ConnectionCounters());
     Route route =
-        "HTTP".equals(want.listener().protocol())
+        want.listener().layer7()
             ? new HttpRouter(state, want.loadBalancer(), want.listener())
             : new L4Route(new BackendChooser(state, want.loadBalancer(), want.listener()));
+    ClientSide clientSide =
+        want.listener().tls() ? new TlsTermination(state, want.listener()) : ClientSide.PLAIN;
     try {
       ports.put(
-          listenerId, VipPort.open(want.listener(), endpoint, route, listenerCounters, threads));
+          listenerId,
+          VipPort.open(want.listener(), endpoint, route, clientSide, listenerCounters, threads));
       reportedFailures.remove(listenerId);
     } catch (IOException e) {
       // Retried on the next change: the port may be held by another process or listener for now.

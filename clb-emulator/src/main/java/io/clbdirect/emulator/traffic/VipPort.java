@@ -38,6 +38,7 @@ final class VipPort implements AutoCloseable {
   private final InetSocketAddress endpoint;
   private final ServerSocket server;
   private final Route route;
+  private final ClientSide clientSide;
   private final ConnectionCounters counters;
   private final ExecutorService threads;
   private final Set<Splice> connections = ConcurrentHashMap.newKeySet();
@@ -49,12 +50,14 @@ final class VipPort implements AutoCloseable {
       InetSocketAddress endpoint,
       ServerSocket server,
       Route route,
+      ClientSide clientSide,
       ConnectionCounters counters,
       ExecutorService threads) {
     this.listener = listener;
     this.endpoint = endpoint;
     this.server = server;
     this.route = route;
+    this.clientSide = clientSide;
     this.counters = counters;
     this.threads = threads;
   }
@@ -64,6 +67,7 @@ final class VipPort implements AutoCloseable {
       Listener listener,
       InetSocketAddress endpoint,
       Route route,
+      ClientSide clientSide,
       ConnectionCounters counters,
       ExecutorService threads)
       throws IOException {
@@ -73,7 +77,7 @@ final class VipPort implements AutoCloseable {
       // TIME_WAIT.
       server.setReuseAddress(true);
       server.bind(endpoint, ACCEPT_BACKLOG);
-      VipPort port = new VipPort(listener, endpoint, server, route, counters, threads);
+      VipPort port = new VipPort(listener, endpoint, server, route, clientSide, counters, threads);
       threads.execute(port::acceptLoop);
       return port;
     } catch (IOException | RuntimeException e) {
@@ -116,7 +120,17 @@ final class VipPort implements AutoCloseable {
     }
   }
 
-  private void forward(Socket client) {
+  private void forward(Socket accepted) {
+    Socket client;
+    try {
+      client = clientSide.accept(accepted);
+    } catch (IOException | RuntimeException failedHandshake) {
+      // A TLS client that cannot be served (no client certificate where one is required, no
+      // common protocol, …) is refused at the handshake, like the real CLB.
+      counters.countRefused();
+      Splice.closeQuietly(accepted);
+      return;
+    }
     Route.Decision decision;
     try {
       decision = route.route(client);
@@ -142,8 +156,13 @@ final class VipPort implements AutoCloseable {
       // A proxy must not add Nagle delays of its own on top of the endpoints'.
       client.setTcpNoDelay(true);
       backend.setTcpNoDelay(true);
+      Socket towardsBackend = backend;
+      if (decision.tls()) {
+        towardsBackend = BackendTls.handshake(backend, BACKEND_CONNECT_TIMEOUT_MILLIS);
+        splice.layerBackend(towardsBackend);
+      }
       if (decision.prefix().length > 0) {
-        backend.getOutputStream().write(decision.prefix());
+        towardsBackend.getOutputStream().write(decision.prefix());
       }
     } catch (IOException refusedOrClosed) {
       counters.countRefused();

@@ -200,22 +200,22 @@ class TcpForwarderTest {
   }
 
   @Test
-  void aStoppedLoadBalancerAndHttpsListenersAreNotServed() throws IOException {
+  void aStoppedLoadBalancerAndUdpListenersAreNotServed() throws IOException {
     BackendServer a = closeLater(BackendServer.start("a"));
-    int httpPort = freePort(VIP);
-    // HTTPS would need TLS termination, which the emulator does not do: the port stays closed.
+    int udpPort = freePort(VIP);
+    // UDP listeners are accepted by the API but not forwarded: no TCP port opens for them.
     state.locked(
         () ->
             loadBalancer
                 .listeners()
                 .put(
-                    "lbl-https",
+                    "lbl-udp",
                     new Listener(
-                        "lbl-https",
-                        "https",
-                        "HTTPS",
-                        httpPort,
-                        HealthCheckConfig.defaultsFor("HTTPS"),
+                        "lbl-udp",
+                        "udp",
+                        "UDP",
+                        udpPort,
+                        HealthCheckConfig.defaultsFor("UDP"),
                         "WRR",
                         Instant.now())));
     loadBalancer.setStatus(0);
@@ -227,7 +227,7 @@ class TcpForwarderTest {
     state.changed();
 
     assertThat(connectMany(1)).containsExactlyEntriesOf(Map.of("a", 1L));
-    assertThatThrownBy(() -> connect(httpPort)).isInstanceOf(ConnectException.class);
+    assertThatThrownBy(() -> connect(udpPort)).isInstanceOf(ConnectException.class);
   }
 
   @Test
