@@ -5,15 +5,18 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.annotations.JsonAdapter;
 import com.google.gson.annotations.SerializedName;
+import com.google.gson.internal.LazilyParsedNumber;
 import com.google.gson.internal.bind.JsonTreeReader;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.clbdirect.core.json.TolerantModelJson;
+import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -24,6 +27,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,8 +52,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LeanPodReader {
 
-  /** The paths kept. {@code COPY}: the value verbatim. A map: an object (or array of objects). */
+  /**
+   * The paths kept. {@code COPY}: the value verbatim. {@code KEYS}: a map's keys, each with a null
+   * value (its value is checked, not kept). A map: an object (or array of objects) projected in
+   * turn.
+   */
   private static final Object COPY = new Object();
+
+  private static final Object KEYS = new Object();
+
+  /**
+   * The mutator asks only whether a container requests or limits a resource, never how much: the
+   * quantities are checked (by Quantity's own parser, remembered per distinct string) but not
+   * bound.
+   */
+  private static final Map<String, Object> RESOURCES = Map.of("requests", KEYS, "limits", KEYS);
 
   static final Map<String, Object> PROJECTION =
       Map.of(
@@ -60,8 +77,8 @@ final class LeanPodReader {
                   "hostNetwork", COPY,
                   "terminationGracePeriodSeconds", COPY,
                   "readinessGates", COPY,
-                  "containers", Map.of("lifecycle", COPY, "resources", COPY),
-                  "initContainers", Map.of("resources", COPY)));
+                  "containers", Map.of("lifecycle", COPY, "resources", RESOURCES),
+                  "initContainers", Map.of("resources", RESOURCES)));
 
   /** Thrown when the reader cannot be sure the fast answer equals the full parse's. */
   static final class Unsure extends Exception {
@@ -93,8 +110,36 @@ final class LeanPodReader {
   /** A field with its own {@code @JsonAdapter}: never checked, always unsure (none in V1Pod). */
   private record Never() implements Shape {}
 
-  /** Anything else: checked by the adapter the full bind uses. */
-  private record Scalar(TypeAdapter<?> adapter) implements Shape {}
+  /**
+   * Anything else: checked by the adapter the full bind uses.
+   *
+   * @param integral the digits of an integer literal that surely bind, 0 for types that are not
+   *     integers
+   */
+  private record Scalar(Type type, TypeAdapter<?> adapter, int integral, Set<String> bindingStrings)
+      implements Shape {}
+
+  /**
+   * Strings a scalar's adapter has accepted (quantities such as {@code 500m}, timestamps) are
+   * remembered, up to this many per type: the adapters are pure, and a cluster's Pods repeat the
+   * same few quantities.
+   */
+  private static final int MAX_REMEMBERED = 4096;
+
+  private static boolean isShortInteger(String literal, int maxDigits) {
+    int start = literal.startsWith("-") ? 1 : 0;
+    int digits = literal.length() - start;
+    if (digits < 1 || digits > maxDigits) {
+      return false;
+    }
+    for (int i = start; i < literal.length(); i++) {
+      char c = literal.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
 
   private static final Text TEXT = new Text();
   private static final Gson MODEL_GSON = TolerantModelJson.gson();
@@ -125,6 +170,8 @@ final class LeanPodReader {
       if (kept == COPY) {
         // Checked when AdmittedPod.read binds the projection, exactly as the full bind would.
         lean.add(name, treeReader.read(in));
+      } else if (kept == KEYS) {
+        lean.add(name, projectKeys(in, shape));
       } else if (kept != null) {
         lean.add(name, projectMember(in, shape, (Map<String, Object>) kept));
       } else if (shape == null) {
@@ -135,6 +182,25 @@ final class LeanPodReader {
     }
     in.endObject();
     return lean;
+  }
+
+  private JsonElement projectKeys(JsonReader in, Shape shape) throws IOException, Unsure {
+    JsonToken token = in.peek();
+    if (token == JsonToken.NULL) {
+      in.nextNull();
+      return JsonNull.INSTANCE;
+    }
+    if (!(shape instanceof MapOf map) || token != JsonToken.BEGIN_OBJECT) {
+      throw new Unsure("unexpected " + token + " at " + in.getPath());
+    }
+    JsonObject keys = new JsonObject();
+    in.beginObject();
+    while (in.hasNext()) {
+      keys.add(in.nextName(), JsonNull.INSTANCE);
+      check(in, map.value());
+    }
+    in.endObject();
+    return keys;
   }
 
   private JsonElement projectMember(JsonReader in, Shape shape, Map<String, Object> projection)
@@ -212,18 +278,43 @@ final class LeanPodReader {
         return;
       }
     } else if (shape instanceof Scalar scalar) {
-      if (token == JsonToken.STRING || token == JsonToken.NUMBER || token == JsonToken.BOOLEAN) {
-        // The same tree value the full parse builds, read by the same adapter, as leniently as
-        // Gson.fromJson(JsonElement, ...) reads it.
-        JsonTreeReader tree = new JsonTreeReader(treeReader.read(in));
-        tree.setStrictness(Strictness.LENIENT);
-        try {
-          scalar.adapter().read(tree);
-        } catch (RuntimeException e) {
-          throw new Unsure("does not bind: " + e.getMessage());
+      JsonPrimitive value;
+      if (token == JsonToken.NUMBER) {
+        String literal = in.nextString();
+        // Gson binds an integer literal to Integer/Long/IntOrString without fail (from a tree, even
+        // out of range); a short one surely binds.
+        if (scalar.integral() > 0 && isShortInteger(literal, scalar.integral())) {
+          return;
         }
-        return;
+        value = new JsonPrimitive(new LazilyParsedNumber(literal)); // as the tree parse builds it
+      } else if (token == JsonToken.STRING) {
+        String text = in.nextString();
+        if (scalar.type() == IntOrString.class || scalar.bindingStrings().contains(text)) {
+          return;
+        }
+        value = new JsonPrimitive(text);
+      } else if (token == JsonToken.BOOLEAN) {
+        boolean flag = in.nextBoolean();
+        if (scalar.type() == Boolean.class) {
+          return;
+        }
+        value = new JsonPrimitive(flag);
+      } else {
+        throw new Unsure("unexpected " + token + " at " + in.getPath());
       }
+      // The same tree value the full parse builds, read by the same adapter, as leniently as
+      // Gson.fromJson(JsonElement, ...) reads it.
+      JsonTreeReader tree = new JsonTreeReader(value);
+      tree.setStrictness(Strictness.LENIENT);
+      try {
+        scalar.adapter().read(tree);
+      } catch (RuntimeException e) {
+        throw new Unsure("does not bind: " + e.getMessage());
+      }
+      if (value.isString() && scalar.bindingStrings().size() < MAX_REMEMBERED) {
+        scalar.bindingStrings().add(value.getAsString());
+      }
+      return;
     }
     throw new Unsure("unexpected " + token + " at " + in.getPath());
   }
@@ -289,6 +380,9 @@ final class LeanPodReader {
         return new MapOf(shapeOf(arguments[1]));
       }
     }
-    return new Scalar(MODEL_GSON.getAdapter(TypeToken.get(type)));
+    int integral =
+        type == Integer.class || type == IntOrString.class ? 9 : type == Long.class ? 18 : 0;
+    return new Scalar(
+        type, MODEL_GSON.getAdapter(TypeToken.get(type)), integral, ConcurrentHashMap.newKeySet());
   }
 }

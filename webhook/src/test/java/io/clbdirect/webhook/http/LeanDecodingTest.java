@@ -70,7 +70,16 @@ class LeanDecodingTest {
         "annotations array | {'labels':{'app':'web'},'annotations':[]} | " + SPEC + " | '' | false",
         "requests array    | "
             + META
-            + " | {'containers':[{'name':'a','resources':{'requests':[]}}]} | '' | false",
+            + " | {'containers':[{'name':'a','resources':{'requests':[]}}]} | '' | true",
+        "bad request       | "
+            + META
+            + " | {'containers':[{'name':'a','resources':{'requests':{'cpu':'x'}}}]} | '' | true",
+        "number quantity   | "
+            + META
+            + " | {'containers':[{'name':'a','resources':{'limits':{'cpu':2}}}]} | '' | false",
+        "null quantity     | "
+            + META
+            + " | {'containers':[{'name':'a','resources':{'limits':{'cpu':null}}}]} | '' | false",
         "null container    | " + META + " | {'containers':[null]} | '' | false",
         "preStop present   | "
             + META
