@@ -131,6 +131,24 @@ class LeanDecodingTest {
     assertSameAnswer(body.replace('\'', '"'), fallsBack);
   }
 
+  /** Strict JSON has no raw control character in a string; skipping a string does not check. */
+  @org.junit.jupiter.api.Test
+  void aRawControlCharacterAnywhereIsLeftToTheFullParse() {
+    for (int padding = 0; padding < 16; padding++) {
+      String value = "x".repeat(padding);
+      for (char control : new char[] {'\u0000', '\t', '\n', '\u001f'}) {
+        assertSameAnswer(
+            review("{'labels':{'app':'web'},'generateName':'" + value + control + "'}", SPEC, ""),
+            true);
+      }
+      // Multi-byte UTF-8 (bytes of 0x80 and above) is no control character.
+      assertSameAnswer(
+          review(
+              "{'labels':{'app':'web'},'generateName':'" + value + "é日本\uD83D\uDE00'}", SPEC, ""),
+          false);
+    }
+  }
+
   private void assertSameAnswer(String body, boolean fallsBack) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     long before = codec.leanFallbacks();
