@@ -13,6 +13,7 @@ import io.clbdirect.webhook.topology.InformerDirectAccessTopology;
 import io.clbdirect.webhook.topology.TopologyInformers;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
@@ -57,8 +58,15 @@ public class WebhookConfiguration {
   }
 
   @Bean
-  AdmissionReviewCodec admissionReviewCodec() {
-    return new AdmissionReviewCodec();
+  AdmissionReviewCodec admissionReviewCodec(MeterRegistry meters) {
+    AdmissionReviewCodec codec = new AdmissionReviewCodec();
+    FunctionCounter.builder(
+            "clb_direct_admission_full_parse", codec, AdmissionReviewCodec::leanFallbacks)
+        .description(
+            "AdmissionReviews the lean decoding left to the full parse (invalid JSON, or a Pod"
+                + " member it could not be sure binds)")
+        .register(meters);
+    return codec;
   }
 
   @Bean

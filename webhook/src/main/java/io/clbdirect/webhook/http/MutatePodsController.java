@@ -33,13 +33,30 @@ public class MutatePodsController {
   private final AdmissionReviewCodec codec;
   private final PodAdmissionHandler handler;
   private final long maxRequestBytes;
+  private final boolean leanDecoding;
   private final Timer latency;
 
+  /** With the lean decoding ({@link AdmissionReviewCodec#decodeLean}), as served. */
   public MutatePodsController(
       AdmissionReviewCodec codec,
       PodAdmissionHandler handler,
       long maxRequestBytes,
       MeterRegistry meters) {
+    this(codec, handler, maxRequestBytes, meters, true);
+  }
+
+  /**
+   * @param leanDecoding read only the part of the Pod the decision needs ({@link
+   *     AdmissionReviewCodec#decodeLean}); false parses and binds the whole Pod ({@link
+   *     AdmissionReviewCodec#decode}), the reference the tests compare the lean decoding with
+   */
+  public MutatePodsController(
+      AdmissionReviewCodec codec,
+      PodAdmissionHandler handler,
+      long maxRequestBytes,
+      MeterRegistry meters,
+      boolean leanDecoding) {
+    this.leanDecoding = leanDecoding;
     this.codec = codec;
     this.handler = handler;
     this.maxRequestBytes = maxRequestBytes;
@@ -66,7 +83,7 @@ public class MutatePodsController {
     }
     Timer.Sample sample = Timer.start();
     try {
-      AdmissionReview review = codec.decode(body);
+      AdmissionReview review = leanDecoding ? codec.decodeLean(body) : codec.decode(body);
       byte[] answer = codec.encode(handler.handle(review));
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer);
     } catch (MalformedAdmissionReviewException e) {

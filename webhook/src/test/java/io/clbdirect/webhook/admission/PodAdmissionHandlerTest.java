@@ -1,5 +1,6 @@
 package io.clbdirect.webhook.admission;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
@@ -50,7 +51,29 @@ class PodAdmissionHandlerTest {
         "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
             + request
             + "}";
-    return handler.handle(codec.decode(review.getBytes(StandardCharsets.UTF_8)));
+    byte[] body = review.getBytes(StandardCharsets.UTF_8);
+    // Every fixture also goes through the lean decoding, which must answer byte for byte the same.
+    PodAdmissionHandler leanHandler =
+        new PodAdmissionHandler(topology, new PodMutator(), codec, outcome -> {});
+    int asked = namespacesAsked.size();
+    String lean;
+    try {
+      lean = new String(codec.encode(leanHandler.handle(codec.decodeLean(body))), UTF_8);
+    } catch (RuntimeException e) {
+      lean = e.toString();
+    }
+    namespacesAsked.subList(asked, namespacesAsked.size()).clear();
+    AdmissionReview full;
+    try {
+      full = handler.handle(codec.decode(body));
+    } catch (RuntimeException e) {
+      assertThat(lean).as("lean decoding of %s", request).isEqualTo(e.toString());
+      throw e;
+    }
+    assertThat(lean)
+        .as("lean decoding of %s", request)
+        .isEqualTo(new String(codec.encode(full), UTF_8));
+    return full;
   }
 
   private static final String POD_KIND =

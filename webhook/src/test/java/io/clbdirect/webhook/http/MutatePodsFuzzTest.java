@@ -120,6 +120,12 @@ class MutatePodsFuzzTest {
       new AtomicReference<>();
   private static final Map<Cluster, MutatePodsController> controllers =
       new EnumMap<>(Cluster.class);
+
+  /** The same webhook parsing and binding the whole Pod: the reference for the lean decoding. */
+  private static final Map<Cluster, MutatePodsController> fullParseControllers =
+      new EnumMap<>(Cluster.class);
+
+  private static final AdmissionReviewCodec codec = new AdmissionReviewCodec();
   private static final ExceptionHandlerMethodResolver exceptionHandlers =
       new ExceptionHandlerMethodResolver(MutatePodsController.class);
   private static final JsonReaderFactory referenceParser =
@@ -130,13 +136,18 @@ class MutatePodsFuzzTest {
               "org.eclipse.parsson.maxDepth", 100_000));
 
   static {
-    AdmissionReviewCodec codec = new AdmissionReviewCodec();
     for (Cluster cluster : Cluster.values()) {
       PodAdmissionHandler handler =
           new PodAdmissionHandler(topology(cluster), new PodMutator(), codec, lastOutcome::set);
       controllers.put(
           cluster,
           new MutatePodsController(codec, handler, MAX_REQUEST_BYTES, new SimpleMeterRegistry()));
+      PodAdmissionHandler reference =
+          new PodAdmissionHandler(topology(cluster), new PodMutator(), codec, outcome -> {});
+      fullParseControllers.put(
+          cluster,
+          new MutatePodsController(
+              codec, reference, MAX_REQUEST_BYTES, new SimpleMeterRegistry(), false));
     }
   }
 
@@ -201,8 +212,21 @@ class MutatePodsFuzzTest {
 
   private static Answer send(Request request) {
     lastOutcome.set(null);
+    long fallbacks = codec.leanFallbacks();
     Answer answer =
         post(request.cluster(), request.contentType(), request.body(), request.chunked());
+    boolean fellBack = codec.leanFallbacks() > fallbacks;
+    Statistics.label("lean decoding").collect(fellBack ? "fell back to the full parse" : "lean");
+    if (request.pristine() && answer.status() == 200) {
+      assertThat(fellBack).as("a realistic review fell back to the full parse").isFalse();
+    }
+    Answer reference =
+        post(
+            fullParseControllers.get(request.cluster()),
+            request.contentType(),
+            request.body(),
+            request.chunked());
+    LeanDecodingDifferential.assertSameAnswer(answer, reference);
     Statistics.label("source").collect(request.source());
     Statistics.label("answer")
         .collect(answer.status() + (answer.status() == 200 ? " " + lastOutcome.get() : ""));
@@ -452,7 +476,11 @@ class MutatePodsFuzzTest {
   record Answer(int status, MediaType contentType, byte[] json, ProblemDetail problem) {}
 
   static Answer post(Cluster cluster, String contentType, byte[] body, boolean chunked) {
-    MutatePodsController controller = controllers.get(cluster);
+    return post(controllers.get(cluster), contentType, body, chunked);
+  }
+
+  static Answer post(
+      MutatePodsController controller, String contentType, byte[] body, boolean chunked) {
     ResponseEntity<?> entity;
     try {
       entity = controller.mutate(fakeRequest(contentType, body, chunked));
