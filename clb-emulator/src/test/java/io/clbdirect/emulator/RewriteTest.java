@@ -1,7 +1,6 @@
 package io.clbdirect.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.tencentcloudapi.clb.v20180317.models.AutoRewriteRequest;
 import com.tencentcloudapi.clb.v20180317.models.CertificateInput;
@@ -32,7 +31,13 @@ class RewriteTest extends EmulatorFixture {
 
   @Test
   void autoRewriteRedirectsHttpRequestsToTheHttpsDomain() throws Exception {
-    assumeTrue(canBind(80) && canBind(443), "ports 80 and 443 need privileges on this machine");
+    // No silent skip: the VIP's ports 80 and 443 are what clients use, and the e2e tests bind them
+    // too.
+    assertThat(canBind(80) && canBind(443))
+        .as(
+            "binding ports 80 and 443 on loopback needs root, or `sysctl"
+                + " net.ipv4.ip_unprivileged_port_start=80`")
+        .isTrue();
     TestCertificates.Issued ca = TestCertificates.ca("Test CA");
     TestCertificates.Issued www = TestCertificates.issue(ca, "www.example.com");
     String lb = createLoadBalancer("rewrite");

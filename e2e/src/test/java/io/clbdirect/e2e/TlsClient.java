@@ -37,10 +37,29 @@ final class TlsClient {
       java.math.BigInteger servedSerial,
       String location) {}
 
-  private final SSLContext context;
+  private final KeyManagerFactory keyManagers;
+  private final TrustManagerFactory trustManagers;
 
-  private TlsClient(SSLContext context) {
-    this.context = context;
+  private TlsClient(KeyManagerFactory keyManagers, TrustManagerFactory trustManagers) {
+    this.keyManagers = keyManagers;
+    this.trustManagers = trustManagers;
+  }
+
+  /**
+   * A context per connection: the JDK resumes a cached session with the SNI name it was made for,
+   * not the one asked for now, which would hide which certificate a host gets.
+   */
+  private SSLContext freshContext() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(
+          keyManagers == null ? null : keyManagers.getKeyManagers(),
+          trustManagers.getTrustManagers(),
+          null);
+      return context;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Trusts the given CAs; presents {@code clientCertificate} when not null. */
@@ -66,12 +85,7 @@ final class TlsClient {
         keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(keys, new char[0]);
       }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(
-          keyManagers == null ? null : keyManagers.getKeyManagers(),
-          trustManagers.getTrustManagers(),
-          null);
-      return new TlsClient(context);
+      return new TlsClient(keyManagers, trustManagers);
     } catch (Exception e) {
       throw new IllegalStateException("cannot build the test's TLS client: " + e, e);
     }
@@ -79,7 +93,7 @@ final class TlsClient {
 
   /** GET {@code path} from {@code vip:port} with {@code host} as SNI and Host header. */
   Answer get(String vip, int port, String host, String path) throws IOException {
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+    try (SSLSocket socket = (SSLSocket) freshContext().getSocketFactory().createSocket()) {
       socket.connect(new InetSocketAddress(vip, port), 2000);
       socket.setSoTimeout(3000);
       SSLParameters parameters = socket.getSSLParameters();
