@@ -376,8 +376,16 @@ public final class ControlPlane implements AutoCloseable {
       processes.get(i).close();
     }
     processes.clear();
+    if (Boolean.getBoolean(KEEP_PROPERTY)) {
+      // For reading the processes' logs after a failed run (docs/testing.md).
+      log.info("kept the control plane's work dir and logs: {}", workDir);
+      return;
+    }
     deleteRecursively(workDir);
   }
+
+  /** {@code -Dclbdirect.e2e.keep=true}: keep the work dir (every process's log) after the run. */
+  public static final String KEEP_PROPERTY = "clbdirect.e2e.keep";
 
   public List<ManagedProcess> processes() {
     return List.copyOf(processes);

@@ -107,6 +107,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
   private final SharedIndexInformer<V1Pod> pods;
   private final SharedIndexInformer<V1Ingress> ingresses;
   private final SharedIndexInformer<V1Secret> secrets;
+  private final SharedInformerFactory secretFactory;
   private final TkeServiceConfigInformer configs;
   private final LegacyEventBroadcaster events;
   private final FrontendSupport support;
@@ -223,23 +224,17 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
                         clients.watching()),
                     V1Ingress.class,
                     0));
-    // Certificate Secrets: a cache that keeps only the keys certificates are read from.
+    // Certificate Secrets: a cache that keeps only the keys certificates are read from. Its own
+    // factory: the shared one holds one informer per type, and the webhook bootstrapper's V1Secret
+    // informer there follows one Secret only.
+    this.secretFactory = new SharedInformerFactory(clients.watching());
     this.secrets =
-        existingOr(
-            factory,
+        secretFactory.sharedIndexInformerFor(
+            LeanSecretListerWatcher.create(
+                new GenericKubernetesApi<>(
+                    V1Secret.class, V1SecretList.class, "", "v1", "secrets", clients.watching())),
             V1Secret.class,
-            () ->
-                factory.sharedIndexInformerFor(
-                    LeanSecretListerWatcher.create(
-                        new GenericKubernetesApi<>(
-                            V1Secret.class,
-                            V1SecretList.class,
-                            "",
-                            "v1",
-                            "secrets",
-                            clients.watching())),
-                    V1Secret.class,
-                    0));
+            0);
     pods.addIndexers(
         Map.of(
             GATED_INDEX,
@@ -568,6 +563,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
   @Override
   public void start() {
     running = true;
+    secretFactory.startAllRegisteredInformers();
     events.startRecording();
     threads.scheduleWithFixedDelay(
         this::healthPass,
@@ -608,6 +604,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
     running = false;
     terms.close();
     configs.close();
+    secretFactory.stopAllRegisteredInformers();
     events.shutdown();
     threads.shutdownNow();
     gateWriters.shutdownNow();
