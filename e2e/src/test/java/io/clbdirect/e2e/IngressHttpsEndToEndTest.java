@@ -18,6 +18,7 @@ import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1IngressTLS;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.util.PatchUtils;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -460,6 +461,50 @@ class IngressHttpsEndToEndTest {
     assertThatThrownBy(() -> without.get(vip, 443, "m.example.com", "/"))
         .as("mutual TLS: a client without a certificate is refused")
         .isInstanceOf(IOException.class);
+  }
+
+  /**
+   * A direct-access Service whose port 443 TKE's specify-protocol makes TCP_SSL: the CLB ends TLS
+   * with the Secret's certificate and passes plain TCP to the Pods, whose gates open once bound and
+   * healthy on that listener.
+   */
+  @Test
+  void aTcpSslServicePortEndsTlsAtTheVip() throws Exception {
+    String ns = "https-tcp-ssl";
+    Namespaces.create(stack.core(), ns);
+    stack
+        .core()
+        .createNamespacedSecret(ns, tlsSecret("edge-cert", serving("edge.example.com")))
+        .execute();
+    V1Service service = Fixtures.directAccessService("edge", "edge");
+    service.getSpec().getPorts().get(0).name("tls").port(443);
+    service
+        .getMetadata()
+        .setAnnotations(new LinkedHashMap<>(service.getMetadata().getAnnotations()));
+    service
+        .getMetadata()
+        .putAnnotationsItem(
+            "service.cloud.tencent.com/specify-protocol",
+            "{\"443\":{\"protocol\":[\"TCP_SSL\"],\"tls\":\"edge-cert\"}}");
+    stack.core().createNamespacedService(ns, service).execute();
+    stack.apps().createNamespacedDeployment(ns, Fixtures.deployment("edge", "edge", 2)).execute();
+    stack.deployments().awaitAvailable(ns, "edge", 2, TIMEOUT);
+    V1Service recorded =
+        Await.until(
+            TIMEOUT,
+            "Service edge VIP recorded",
+            () -> Unchecked.get(() -> stack.core().readNamespacedService("edge", ns).execute()),
+            s ->
+                s.getStatus() != null
+                    && s.getStatus().getLoadBalancer() != null
+                    && s.getStatus().getLoadBalancer().getIngress() != null
+                    && !s.getStatus().getLoadBalancer().getIngress().isEmpty());
+    String vip = recorded.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+
+    TlsClient.Answer answer =
+        awaitServed(TlsClient.trusting(List.of(ca.certificate()), null), vip, "edge.example.com");
+    assertThat(answer.servedSubject()).startsWith("CN=edge.example.com,");
+    assertThat(podNames(ns, "edge")).contains(answer.pod());
   }
 
   static String pem(X509Certificate certificate) {
