@@ -94,7 +94,7 @@ clb-direct sandbox is ready ($(( took / 1000 )) s after its processes started; l
   example:     Deployment demo/web (3 replicas) behind direct-access Service demo/web
   VIP:         curl http://$SANDBOX_VIP:$SANDBOX_VIP_PORT/      (answers with the name of the Pod that served it)
   HTTPS:       Ingress demo/web serves https://$SANDBOX_HTTPS_HOST with the certificate of the kubernetes.io/tls
-               Secret demo/web-tls (uploaded by clb-direct), and answers http:// with a 301 to https:// (auto-rewrite):
+  Secret demo/web-tls (uploaded by clb-direct), and answers http:// with a 301 to https:// (auto-rewrite):
        curl -s --resolve $SANDBOX_HTTPS_HOST:443:$SANDBOX_HTTPS_VIP --cacert $SANDBOX_CA https://$SANDBOX_HTTPS_HOST/
        curl -si --resolve $SANDBOX_HTTPS_HOST:80:$SANDBOX_HTTPS_VIP http://$SANDBOX_HTTPS_HOST/some/path
 

@@ -115,6 +115,47 @@ final class HttpsExample {
                     && i.getStatus().getLoadBalancer() != null
                     && i.getStatus().getLoadBalancer().getIngress() != null
                     && !i.getStatus().getLoadBalancer().getIngress().isEmpty());
-    return web.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+    String vip = web.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+    // Ready means what the printed curl does works: the HTTPS rule made, its targets healthy.
+    Await.until(
+        timeout,
+        "https://" + HOST + "/ answering 200 through " + vip,
+        () -> statusLine(serving.issuer(), vip),
+        line -> line.startsWith("HTTP/1.1 200"));
+    return vip;
+  }
+
+  /** One GET over TLS with SNI, trusting only the demo CA; the status line, or what failed. */
+  private static String statusLine(java.security.cert.X509Certificate ca, String vip) {
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("demo-ca", ca);
+      javax.net.ssl.TrustManagerFactory trustManagers =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trust);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, trustManagers.getTrustManagers(), null);
+      try (javax.net.ssl.SSLSocket socket =
+          (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket()) {
+        socket.connect(new java.net.InetSocketAddress(vip, 443), 2000);
+        socket.setSoTimeout(3000);
+        javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(HOST)));
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        socket
+            .getOutputStream()
+            .write(
+                ("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        String answer =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        return answer.lines().findFirst().orElse("closed without an answer");
+      }
+    } catch (Exception e) {
+      return e.toString();
+    }
   }
 }
