@@ -4,13 +4,6 @@ import com.tencentcloudapi.clb.v20180317.ClbClient;
 import com.tencentcloudapi.clb.v20180317.models.DescribeTaskStatusRequest;
 import com.tencentcloudapi.clb.v20180317.models.DescribeTaskStatusResponse;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,74 +28,21 @@ public final class ClbGateway {
 
   private final ClbClient client;
   private final ClbCallPolicy policy;
-  private final MeterRegistry meters;
   private final Clock clock;
-  private final RateLimiterRegistry limiters;
-  private final RetryConfig retryConfig;
+  private final PacedCalls<ClbClient> paced;
   private final Map<String, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
   private static final Duration MAX_POLL = Duration.ofSeconds(2);
 
   public ClbGateway(ClbClient client, ClbCallPolicy policy, MeterRegistry meters, Clock clock) {
     this.client = client;
     this.policy = policy;
-    this.meters = meters;
     this.clock = clock;
-    this.limiters =
-        RateLimiterRegistry.of(
-            RateLimiterConfig.custom()
-                .limitForPeriod(policy.requestsPerSecond())
-                .limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(Duration.ofMinutes(1))
-                .build());
-    this.retryConfig =
-        RetryConfig.custom()
-            .maxAttempts(policy.maxAttempts())
-            .intervalFunction(
-                IntervalFunction.ofExponentialRandomBackoff(
-                    policy.initialBackoff(), 2.0, 0.5, policy.maxBackoff()))
-            .retryOnException(ClbErrors::retryable)
-            .build();
+    this.paced = new PacedCalls<>("clb", client, policy, meters, ClbErrors::retryable);
   }
 
   /** A read, or a synchronous write: paced and retried. */
   public <T> T call(String action, SdkCall<T> call) throws ClbOperationException {
-    Retry retry = Retry.of(action, retryConfig);
-    retry
-        .getEventPublisher()
-        .onRetry(
-            event ->
-                count(
-                    "clb_direct_clb_retries_total",
-                    action,
-                    ClbErrors.code(event.getLastThrowable())));
-    RateLimiter limiter = limiters.rateLimiter(action);
-    try {
-      return retry.executeCheckedSupplier(
-          () -> {
-            if (!limiter.acquirePermission()) {
-              count("clb_direct_clb_throttles_total", action, "client");
-              throw new TencentCloudSDKException(
-                  "client-side rate limit wait timed out", "", "RequestLimitExceeded");
-            }
-            count("clb_direct_clb_calls_total", action, null);
-            try {
-              return call.call(client);
-            } catch (TencentCloudSDKException e) {
-              String code = ClbErrors.code(e);
-              count("clb_direct_clb_errors_total", action, code);
-              if ("RequestLimitExceeded".equals(code)) {
-                count("clb_direct_clb_throttles_total", action, "server");
-              }
-              throw e;
-            }
-          });
-    } catch (TencentCloudSDKException e) {
-      throw new ClbOperationException(action, ClbErrors.code(e), e.getMessage(), e);
-    } catch (ClbOperationException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new ClbOperationException(action, "Transport", String.valueOf(e.getMessage()), e);
-    }
+    return paced.call(action, call::call);
   }
 
   /**
@@ -219,13 +159,5 @@ public final class ClbGateway {
       throw new ClbOperationException(
           action, "Interrupted", "interrupted waiting for " + action, e);
     }
-  }
-
-  private void count(String name, String action, String code) {
-    Counter.Builder counter = Counter.builder(name).tag("action", action);
-    if (code != null) {
-      counter.tag("code", code);
-    }
-    counter.register(meters).increment();
   }
 }

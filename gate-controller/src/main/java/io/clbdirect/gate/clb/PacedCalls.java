@@ -16,8 +16,8 @@ import java.util.function.Predicate;
  * Paced, retried and counted calls to one Tencent Cloud API through its SDK client: a client-side
  * rate limit per action, retries with exponential backoff and jitter for retryable codes, and
  * counters {@code clb_direct_<api>_calls_total}, {@code _errors_total}, {@code _retries_total},
- * {@code _throttles_total} per action. The same policy as {@link ClbGateway#call}, for any client
- * (the SSL Certificates API so far); ClbGateway keeps its own copy until it is moved onto this.
+ * {@code _throttles_total} per action: what {@link ClbGateway#call} does for the CLB API, and
+ * {@link SslGateway} for the SSL certificate API.
  *
  * @param <C> the SDK client, e.g. {@code SslClient}
  */
@@ -85,7 +85,9 @@ public final class PacedCalls<C> {
             } catch (TencentCloudSDKException e) {
               String code = ClbErrors.code(e);
               count("errors", action, code);
-              if (code.startsWith("RequestLimitExceeded") || code.startsWith("LimitExceeded")) {
+              if (code.startsWith("RequestLimitExceeded")
+                  || code.equals("LimitExceeded.RateLimitExceeded")) {
+                // The API's rate limit, not a quota (the CLB's LimitExceeded is a quota).
                 count("throttles", action, "server");
               }
               throw e;

@@ -204,7 +204,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
             V1Pod.class,
             () ->
                 factory.sharedIndexInformerFor(
-                    new LeanPodListerWatcher(
+                    LeanPodListerWatcher.create(
                         new GenericKubernetesApi<>(
                             V1Pod.class, V1PodList.class, "", "v1", "pods", clients.watching())),
                     V1Pod.class,

@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
 /**
  * Lists (in pages of {@link #PAGE}) and watches one kind for an informer, passing every object
  * through {@code lean} before it reaches the cache. client-java's informers have no transform hook
- * (client-go's {@code SetTransform}), hence this lister-watcher; {@link LeanPodListerWatcher} is
- * the same for Pods, written before this generic form.
+ * (client-go's {@code SetTransform}), hence this lister-watcher ({@link LeanPodListerWatcher},
+ * {@link LeanSecretListerWatcher}).
  *
  * @param <T> the kind
  * @param <L> its list

@@ -29,10 +29,10 @@ class LeanPodListerWatcherTest {
         + "\"fieldsV1\":{\"f:status\":{}}}]},\"status\":{\"podIP\":\"127.0.1.1\"}}";
   }
 
-  LeanPodListerWatcher listerWatcher() {
+  LeanListerWatcher<V1Pod, V1PodList> listerWatcher() {
     ApiClient client =
         new ClientBuilder().setBasePath(server.url("/").toString().replaceAll("/$", "")).build();
-    return new LeanPodListerWatcher(
+    return LeanPodListerWatcher.create(
         new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client));
   }
 
