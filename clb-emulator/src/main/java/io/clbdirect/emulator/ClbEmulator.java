@@ -31,7 +31,7 @@ public final class ClbEmulator implements AutoCloseable {
 
   private ClbEmulator(EmulatorConfig config) throws IOException {
     this.config = config;
-    this.state = new ClbState(Clock.systemUTC(), config.seed());
+    this.state = new ClbState(Clock.offset(Clock.systemUTC(), config.clockOffset()), config.seed());
     this.faults = new FaultInjector();
     faults.reseed(config.seed());
     this.api = new ApiServer(config, state, faults, () -> StateView.of(state));
