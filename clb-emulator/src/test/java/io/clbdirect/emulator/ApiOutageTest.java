@@ -217,6 +217,11 @@ class ApiOutageTest extends EmulatorFixture {
       ClbClient skewed = new ClbClient(new Credential(ID, KEY), "ap-guangzhou", clientProfile);
       assertCode(
           () -> skewed.DescribeQuota(new DescribeQuotaRequest()), "AuthFailure.SignatureExpire");
+      ahead.setClockOffset(Duration.ZERO);
+      assertThat(skewed.DescribeQuota(new DescribeQuotaRequest()).getQuotaSet()).isNotEmpty();
+      ahead.setClockOffset(Duration.ofMinutes(-6));
+      assertCode(
+          () -> skewed.DescribeQuota(new DescribeQuotaRequest()), "AuthFailure.SignatureExpire");
     }
     try (ClbEmulator within =
         ClbEmulator.start(
