@@ -95,7 +95,9 @@ public final class ClbEmulator implements AutoCloseable {
     return config;
   }
 
-  /** Fault injection: errors per action, latency, throttling, locked load balancers. */
+  /**
+   * Fault injection: errors per action, latency, throttling, locked load balancers, API outages.
+   */
   public FaultInjector faults() {
     return faults;
   }
