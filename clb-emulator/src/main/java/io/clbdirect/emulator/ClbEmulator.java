@@ -9,6 +9,10 @@ import io.clbdirect.emulator.traffic.TcpForwarder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 /**
  * The CLB emulator for embedding in tests: the API over HTTP on 127.0.0.1, real health checks of
@@ -28,10 +32,36 @@ public final class ClbEmulator implements AutoCloseable {
   private final HealthChecker health;
   private final TcpForwarder traffic;
   private final EmulatorConfig config;
+  private final ShiftedClock clock;
+
+  /** The system clock plus an offset that can change while the emulator runs. */
+  private static final class ShiftedClock extends Clock {
+    private volatile Duration offset;
+
+    ShiftedClock(Duration offset) {
+      this.offset = offset;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("the emulator's clock is UTC");
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(offset);
+    }
+  }
 
   private ClbEmulator(EmulatorConfig config) throws IOException {
     this.config = config;
-    this.state = new ClbState(Clock.systemUTC(), config.seed());
+    this.clock = new ShiftedClock(config.clockOffset());
+    this.state = new ClbState(clock, config.seed());
     this.faults = new FaultInjector();
     faults.reseed(config.seed());
     this.api = new ApiServer(config, state, faults, () -> StateView.of(state));
@@ -65,9 +95,20 @@ public final class ClbEmulator implements AutoCloseable {
     return config;
   }
 
-  /** Fault injection: errors per action, latency, throttling, locked load balancers. */
+  /**
+   * Fault injection: errors per action, latency, throttling, locked load balancers, API outages.
+   */
   public FaultInjector faults() {
     return faults;
+  }
+
+  /**
+   * Moves the emulator's clock to the system's plus {@code offset} from now on, as {@link
+   * EmulatorConfig#withClockOffset} does from the start: beyond 5 minutes either way every signed
+   * call fails with {@code AuthFailure.SignatureExpire}; {@link Duration#ZERO} ends the skew.
+   */
+  public void setClockOffset(Duration offset) {
+    clock.offset = java.util.Objects.requireNonNull(offset, "offset");
   }
 
   /** The whole state as the admin endpoint shows it. */

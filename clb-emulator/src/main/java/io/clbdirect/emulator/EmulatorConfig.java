@@ -23,6 +23,9 @@ import java.util.Objects;
  *     of Pods)
  * @param networks the account's VPCs, subnets and GlobalRouter cluster CIDRs (see {@link
  *     Networks}); the public VIP range 127.&lt;vipOctet&gt;.0.0/16 must lie outside all of them
+ * @param clockOffset added to the system clock for the emulator's idea of now (a positive offset
+ *     puts it ahead): with more than 5 minutes either way every signed call fails with {@code
+ *     AuthFailure.SignatureExpire}, as calls from a host whose clock is off do on Tencent Cloud
  */
 public record EmulatorConfig(
     int port,
@@ -38,7 +41,8 @@ public record EmulatorConfig(
     int loadBalancerQuota,
     long seed,
     boolean forceHealthy,
-    Networks networks) {
+    Networks networks,
+    Duration clockOffset) {
 
   public EmulatorConfig {
     Objects.requireNonNull(secretId, "secretId");
@@ -55,6 +59,7 @@ public record EmulatorConfig(
           "health time scale must be in (0, 10], got " + healthTimeScale);
     }
     Objects.requireNonNull(networks, "networks");
+    Objects.requireNonNull(clockOffset, "clockOffset");
     Cidr publicVips = Cidr.parse("127." + vipOctet + ".0.0/16");
     for (Networks.Vpc vpc : networks.vpcs()) {
       if (Cidr.parse(vpc.cidr()).overlaps(publicVips)) {
@@ -99,7 +104,8 @@ public record EmulatorConfig(
         100,
         0,
         false,
-        Networks.defaults());
+        Networks.defaults(),
+        Duration.ZERO);
   }
 
   public EmulatorConfig withPort(int port) {
@@ -117,7 +123,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   public EmulatorConfig withTaskDelay(Duration taskDelay) {
@@ -135,7 +142,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   public EmulatorConfig withHealthTimeScale(double healthTimeScale) {
@@ -153,7 +161,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   public EmulatorConfig withVipOctet(int vipOctet) {
@@ -171,7 +180,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   public EmulatorConfig withRateLimit(double rateLimitPerSecond) {
@@ -189,7 +199,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   public EmulatorConfig withTargetQuota(int targetQuota) {
@@ -207,7 +218,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   public EmulatorConfig withSeed(long seed) {
@@ -225,7 +237,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   public EmulatorConfig withLoadBalancerQuota(int loadBalancerQuota) {
@@ -243,7 +256,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   /** See {@link #forceHealthy()}. */
@@ -262,7 +276,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   public EmulatorConfig withCredentials(String secretId, String secretKey) {
@@ -280,7 +295,8 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
   }
 
   /** See {@link Networks}; the defaults are {@link Networks#defaults()}. */
@@ -299,6 +315,27 @@ public record EmulatorConfig(
         loadBalancerQuota,
         seed,
         forceHealthy,
-        networks);
+        networks,
+        clockOffset);
+  }
+
+  /** See {@link #clockOffset()}. */
+  public EmulatorConfig withClockOffset(Duration clockOffset) {
+    return new EmulatorConfig(
+        port,
+        secretId,
+        secretKey,
+        taskDelay,
+        healthTimeScale,
+        vipOctet,
+        rateLimitPerSecond,
+        targetQuota,
+        listenerQuota,
+        ruleQuota,
+        loadBalancerQuota,
+        seed,
+        forceHealthy,
+        networks,
+        clockOffset);
   }
 }

@@ -29,6 +29,8 @@ public final class Main {
                                default-vpc:vpc-default1=127.192.0.0/11,subnet:subnet-default1@vpc-default1=127.192.0.0/16,
                                vpc:vpc-cluster1=127.0.0.0/10,subnet:subnet-cluster1@vpc-cluster1=127.60.0.0/16,
                                cluster-cidr:127.128.0.0/10@vpc-cluster1
+        --clock-offset-ms N    the emulator's clock runs N ms ahead of the system's (negative: behind);
+                               beyond 300000 either way every call fails with AuthFailure.SignatureExpire (default 0)
         --help                 this text
 
       API: POST http://127.0.0.1:PORT/ signed with TC3-HMAC-SHA256 (any Tencent Cloud SDK, endpoint 127.0.0.1:PORT, protocol http://).
@@ -49,6 +51,7 @@ public final class Main {
     int targetQuota = base.targetQuota();
     long seed = 0;
     Networks networks = base.networks();
+    Duration clockOffset = Duration.ZERO;
     EmulatorConfig config;
     try {
       for (int i = 0; i < args.length; i++) {
@@ -72,6 +75,7 @@ public final class Main {
           case "--target-quota" -> targetQuota = Integer.parseInt(value);
           case "--seed" -> seed = Long.parseLong(value);
           case "--networks" -> networks = Networks.parse(value);
+          case "--clock-offset-ms" -> clockOffset = Duration.ofMillis(Long.parseLong(value));
           default -> throw new IllegalArgumentException("unknown flag " + arg);
         }
       }
@@ -93,7 +97,8 @@ public final class Main {
               base.loadBalancerQuota(),
               seed,
               false,
-              networks);
+              networks,
+              clockOffset);
     } catch (IllegalArgumentException e) {
       System.err.println("clb-emulator: " + e.getMessage() + "\n\n" + HELP);
       System.exit(2);

@@ -12,9 +12,11 @@ import io.clbdirect.emulator.model.ClbState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +50,18 @@ public final class ApiServer implements AutoCloseable {
 
   private static final int MAX_BODY = 10 * 1024 * 1024;
 
-  private final HttpServer server;
+  private final Object portLock = new Object();
+  private HttpServer server; // null while the port refuses connections
+  private final int boundPort;
+  private boolean closed;
+  private ScheduledFuture<?> reopening;
+  private final ScheduledExecutorService outages =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "clb-emulator-api-outage");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final ExecutorService threads =
       Executors.newFixedThreadPool(
           8,
@@ -75,24 +91,81 @@ public final class ApiServer implements AutoCloseable {
     this.ssl = new SslApi(state);
     this.calls = new CallReader(Map.of(config.secretId(), config.secretKey()));
     this.rateLimiter = new RateLimiter(config.rateLimitPerSecond());
-    this.server =
-        HttpServer.create(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 128);
-    server.setExecutor(threads);
-    server.createContext("/", this::api);
-    server.createContext("/admin/state", this::adminState);
-    server.createContext("/admin/faults", this::adminFaults);
+    this.server = bind(config.port());
+    this.boundPort = server.getAddress().getPort();
+    faults.attach(
+        new FaultInjector.ApiPort() {
+          @Override
+          public void refuseFor(Duration period) {
+            ApiServer.this.refuseFor(period);
+          }
+
+          @Override
+          public void reopen() {
+            ApiServer.this.reopen();
+          }
+        });
+  }
+
+  private HttpServer bind(int port) throws IOException {
+    HttpServer bound =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+    bound.setExecutor(threads);
+    bound.createContext("/", this::api);
+    bound.createContext("/admin/state", this::adminState);
+    bound.createContext("/admin/faults", this::adminFaults);
+    return bound;
   }
 
   public void start() {
-    server.start();
+    synchronized (portLock) {
+      server.start();
+    }
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return boundPort;
+  }
+
+  /**
+   * Closes the listening socket (and open connections) now, and binds the same port again later.
+   */
+  private void refuseFor(Duration period) {
+    synchronized (portLock) {
+      if (closed) {
+        return;
+      }
+      if (server != null) {
+        server.stop(0);
+        server = null;
+      }
+      if (reopening != null) {
+        reopening.cancel(false);
+      }
+      reopening = outages.schedule(this::reopen, period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void reopen() {
+    synchronized (portLock) {
+      if (closed || server != null) {
+        return;
+      }
+      try {
+        server = bind(boundPort);
+        server.start();
+      } catch (IOException e) {
+        // The port was taken meanwhile; there is nothing to serve on, as after a failed restart.
+        throw new UncheckedIOException("cannot bind 127.0.0.1:" + boundPort + " again", e);
+      }
+    }
   }
 
   private void api(HttpExchange exchange) throws IOException {
+    if (faults.hangRemainingNanos() > 0) {
+      holdUntilTheHangEnds(exchange);
+      return;
+    }
     String requestId = UUID.randomUUID().toString();
     JsonObject response;
     try {
@@ -115,6 +188,21 @@ public final class ApiServer implements AutoCloseable {
     envelope.add("Response", response);
     // The SDK treats any status but 200 as a transport failure, so API errors are 200 too.
     send(exchange, 200, gson.toJson(envelope));
+  }
+
+  /** A call during a hang: read, held without an answer, and dropped when the hang ends. */
+  private void holdUntilTheHangEnds(HttpExchange exchange) throws IOException {
+    readBody(exchange.getRequestBody());
+    try {
+      long left;
+      while ((left = faults.hangRemainingNanos()) > 0) {
+        TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Closing an exchange before its headers are sent closes the connection: no answer at all.
+    exchange.close();
   }
 
   private JsonObject answer(HttpExchange exchange, String requestId) throws IOException {
@@ -190,25 +278,36 @@ public final class ApiServer implements AutoCloseable {
 
   /** GET: current faults; POST: set them (JSON); DELETE: clear them. */
   private void adminFaults(HttpExchange exchange) throws IOException {
+    Duration refusal = null;
     try {
       switch (exchange.getRequestMethod()) {
         case "GET" -> {}
         case "DELETE" -> faults.reset();
-        case "POST" ->
-            FaultRequests.apply(
-                JsonParser.parseString(
-                        new String(readBody(exchange.getRequestBody()), StandardCharsets.UTF_8))
-                    .getAsJsonObject(),
-                faults,
-                state.clock());
+        case "POST" -> {
+          JsonObject request =
+              JsonParser.parseString(
+                      new String(readBody(exchange.getRequestBody()), StandardCharsets.UTF_8))
+                  .getAsJsonObject();
+          refusal = FaultRequests.refusal(request);
+          FaultRequests.apply(request, faults, state.clock());
+        }
         default -> {
           send(exchange, 405, "{\"error\":\"use GET, POST or DELETE\"}");
           return;
         }
       }
-      send(exchange, 200, gson.toJson(FaultRequests.view(faults)));
+      JsonObject view = FaultRequests.view(faults);
+      if (refusal != null) {
+        view.addProperty("refuseRemainingMillis", refusal.toMillis());
+      }
+      send(exchange, 200, gson.toJson(view));
     } catch (RuntimeException e) {
       send(exchange, 400, gson.toJson(Map.of("error", String.valueOf(e.getMessage()))));
+      return;
+    }
+    if (refusal != null) {
+      // After the answer is out: closing the port closes this connection too.
+      faults.refuseConnections(refusal);
     }
   }
 
@@ -223,7 +322,14 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    synchronized (portLock) {
+      closed = true;
+      if (server != null) {
+        server.stop(0);
+        server = null;
+      }
+    }
+    outages.shutdownNow();
     tasks.close();
     threads.shutdownNow();
   }

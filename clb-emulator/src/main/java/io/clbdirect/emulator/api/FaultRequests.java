@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * The admin fault API's JSON: {@code {"seed":7,"latencyMillis":50,"throttle":true,
  * "actions":{"RegisterTargets":{"rate":0.3,"code":"InternalError"}}, "lock":{"lb-abc":5000}}}
- * (lock: milliseconds from now).
+ * (lock: milliseconds from now), and {@code "hangMillis":5000} (calls held unanswered). {@code
+ * "refuseConnectionsMillis"} is read by {@link #refusal} and applied once the answer is sent, since
+ * closing the port closes the admin connection too.
  */
 final class FaultRequests {
 
@@ -33,6 +35,9 @@ final class FaultRequests {
             action.getKey(), fault.get("rate").getAsDouble(), fault.get("code").getAsString());
       }
     }
+    if (request.has("hangMillis")) {
+      faults.hang(Duration.ofMillis(request.get("hangMillis").getAsLong()));
+    }
     if (request.has("lock")) {
       for (Map.Entry<String, JsonElement> lock : request.getAsJsonObject("lock").entrySet()) {
         faults.lockLoadBalancer(
@@ -41,11 +46,25 @@ final class FaultRequests {
     }
   }
 
+  /** How long the request asks the port to refuse connections, or null. */
+  static Duration refusal(JsonObject request) {
+    if (!request.has("refuseConnectionsMillis")) {
+      return null;
+    }
+    long millis = request.get("refuseConnectionsMillis").getAsLong();
+    if (millis < 0) {
+      throw new IllegalArgumentException("refuseConnectionsMillis must not be negative");
+    }
+    return Duration.ofMillis(millis);
+  }
+
   static JsonObject view(FaultInjector faults) {
     JsonObject view = new JsonObject();
     view.addProperty("seed", faults.seed());
     view.addProperty("latencyMillis", faults.latencyMillis());
     view.addProperty("throttle", faults.throttleAll());
+    view.addProperty("hangRemainingMillis", faults.hangRemainingNanos() / 1_000_000);
+    view.addProperty("refuseRemainingMillis", faults.refuseRemainingNanos() / 1_000_000);
     JsonObject actions = new JsonObject();
     faults
         .actionFaults()

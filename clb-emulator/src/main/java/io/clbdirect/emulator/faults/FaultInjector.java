@@ -1,5 +1,6 @@
 package io.clbdirect.emulator.faults;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
@@ -7,9 +8,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Faults a test asks for, reproducible from a seed: per-action error rate and code, added latency,
- * forced throttling, and windows during which a load balancer refuses writes as if a task ran.
+ * forced throttling, windows during which a load balancer refuses writes as if a task ran, and API
+ * outages (the port refusing connections, or accepting calls and never answering them). The data
+ * path and health checks never see any of these: a control-plane outage keeps traffic flowing.
  */
 public final class FaultInjector {
+
+  /** The API's listening port, which an outage closes and opens again. */
+  public interface ApiPort {
+    /** Closes the listening socket now and opens it again on the same port after {@code period}. */
+    void refuseFor(Duration period);
+
+    /** Opens the listening socket again now if it is closed. */
+    void reopen();
+  }
 
   /**
    * @param rate 0..1, the share of calls of the action that fail with {@code code}
@@ -28,6 +40,59 @@ public final class FaultInjector {
   private final Map<String, Instant> lockedUntil = new ConcurrentHashMap<>();
   private volatile long latencyMillis;
   private volatile boolean throttleAll;
+  private volatile long hangUntilNanos;
+  private volatile boolean hanging;
+  private volatile long refuseUntilNanos;
+  private volatile boolean refusing;
+  private volatile ApiPort apiPort;
+
+  /** Called by the API server it belongs to. */
+  public void attach(ApiPort apiPort) {
+    this.apiPort = apiPort;
+  }
+
+  /**
+   * The API port refuses connections for {@code period}: its listening socket is closed (open
+   * keep-alive connections with it) and opened again on the same port afterwards. The admin paths
+   * share the port, so they are unreachable too; the outage ends by itself.
+   */
+  public void refuseConnections(Duration period) {
+    ApiPort port = apiPort;
+    if (port == null) {
+      throw new IllegalStateException("no API server attached");
+    }
+    refuseUntilNanos = System.nanoTime() + period.toNanos();
+    refusing = true;
+    port.refuseFor(period);
+  }
+
+  /**
+   * For {@code period}, API calls are accepted and read but not answered: each is held, never
+   * executed, until the period ends, and then its connection is closed without an answer (as a
+   * gateway whose backend is gone does). The client sees its read timeout, or, if that is longer, a
+   * connection closed with no response. The admin paths keep answering.
+   */
+  public void hang(Duration period) {
+    hangUntilNanos = System.nanoTime() + period.toNanos();
+    hanging = true;
+  }
+
+  /** Nanoseconds the API still hangs for, 0 if it does not. */
+  public long hangRemainingNanos() {
+    if (!hanging) {
+      return 0;
+    }
+    long left = hangUntilNanos - System.nanoTime();
+    return Math.max(0, left);
+  }
+
+  /** Nanoseconds the API port still refuses connections for, 0 if it does not. */
+  public long refuseRemainingNanos() {
+    if (!refusing) {
+      return 0;
+    }
+    return Math.max(0, refuseUntilNanos - System.nanoTime());
+  }
 
   public synchronized void reseed(long seed) {
     this.seed = seed;
@@ -63,6 +128,14 @@ public final class FaultInjector {
     lockedUntil.clear();
     latencyMillis = 0;
     throttleAll = false;
+    hanging = false;
+    if (refusing) {
+      refusing = false;
+      ApiPort port = apiPort;
+      if (port != null) {
+        port.reopen();
+      }
+    }
     reseed(seed);
   }
 

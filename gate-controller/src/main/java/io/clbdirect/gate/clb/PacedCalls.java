@@ -8,16 +8,22 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
  * Paced, retried and counted calls to one Tencent Cloud API through its SDK client: a client-side
  * rate limit per action, retries with exponential backoff and jitter for retryable codes, and
  * counters {@code clb_direct_<api>_calls_total}, {@code _errors_total}, {@code _retries_total},
- * {@code _throttles_total} per action: what {@link ClbGateway#call} does for the CLB API, and
- * {@link SslGateway} for the SSL certificate API.
+ * {@code _throttles_total} per action, and gauges {@code clb_direct_<api>_clock_skew} and {@code
+ * _credentials_rejected}, 1 while the last call the API answered failed with {@code
+ * AuthFailure.SignatureExpire} (resp. {@code AuthFailure.SignatureFailure} or {@code
+ * .SecretIdNotFound}), 0 once one gets past the signature check (transport failures leave them as
+ * they are): what {@link ClbGateway#call} does for the CLB API, and {@link SslGateway} for the SSL
+ * certificate API. The gauges are registered once per registry: one instance per API and process.
  *
  * @param <C> the SDK client, e.g. {@code SslClient}
  */
@@ -34,6 +40,8 @@ public final class PacedCalls<C> {
   private final MeterRegistry meters;
   private final RateLimiterRegistry limiters;
   private final RetryConfig retryConfig;
+  private final AtomicInteger clockSkew = new AtomicInteger();
+  private final AtomicInteger credentialsRejected = new AtomicInteger();
 
   /**
    * @param api names the counters, e.g. {@code ssl}
@@ -63,6 +71,17 @@ public final class PacedCalls<C> {
                     policy.initialBackoff(), 2.0, 0.5, policy.maxBackoff()))
             .retryOnException(retryable)
             .build();
+    Gauge.builder("clb_direct_" + api + "_clock_skew", clockSkew, AtomicInteger::get)
+        .description(
+            "1 while the last answered call failed with AuthFailure.SignatureExpire (the local"
+                + " clock is more than 5 minutes from Tencent Cloud's)")
+        .register(meters);
+    Gauge.builder(
+            "clb_direct_" + api + "_credentials_rejected", credentialsRejected, AtomicInteger::get)
+        .description(
+            "1 while the last answered call failed with AuthFailure.SignatureFailure or"
+                + " AuthFailure.SecretIdNotFound")
+        .register(meters);
   }
 
   public <T> T call(String action, Call<C, T> call) throws ClbOperationException {
@@ -81,10 +100,13 @@ public final class PacedCalls<C> {
             }
             count("calls", action, null);
             try {
-              return call.call(client);
+              T result = call.call(client);
+              signatureAccepted();
+              return result;
             } catch (TencentCloudSDKException e) {
               String code = ClbErrors.code(e);
               count("errors", action, code);
+              authentication(code);
               if (code.startsWith("RequestLimitExceeded")
                   || code.equals("LimitExceeded.RateLimitExceeded")) {
                 // The API's rate limit, not a quota (the CLB's LimitExceeded is a quota).
@@ -100,6 +122,22 @@ public final class PacedCalls<C> {
     } catch (Throwable e) {
       throw new ClbOperationException(action, "Transport", String.valueOf(e.getMessage()), e);
     }
+  }
+
+  private void signatureAccepted() {
+    clockSkew.set(0);
+    credentialsRejected.set(0);
+  }
+
+  /** Tracks the last answer's verdict on the signature; transport failures say nothing of it. */
+  private void authentication(String code) {
+    if (code.equals("Transport")
+        || code.equals("ClientSideError")
+        || code.equals("ServerSideError")) {
+      return;
+    }
+    clockSkew.set(code.equals(ClbErrors.SIGNATURE_EXPIRE) ? 1 : 0);
+    credentialsRejected.set(ClbErrors.CREDENTIALS_REJECTED.contains(code) ? 1 : 0);
   }
 
   private void count(String what, String action, String code) {

@@ -1,5 +1,6 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.ClbErrors;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
@@ -104,7 +105,7 @@ final class FrontendController implements Reconciler {
     log.warn("reconcile of {} failed, retrying: {}", key, e.getMessage());
     KubernetesObject failed = lookup.apply(key);
     if (failed != null) {
-      support.warn(failed, "CloudApiError", e.getMessage());
+      support.warn(failed, ClbErrors.eventReason(e), ClbErrors.eventMessage(e));
     }
     return new Result(true);
   }

@@ -1,5 +1,6 @@
 package io.clbdirect.gate.controller;
 
+import io.clbdirect.gate.clb.ClbErrors;
 import io.clbdirect.gate.clb.ClbOperationException;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.controller.Placements.Placement;
@@ -182,7 +183,7 @@ final class LoadBalancerReconciler implements Reconciler {
         loadBalancerGone.accept(lbId);
       }
       for (ServedFrontend frontend : served) {
-        support.warn(frontend.object(), "CloudApiError", e.getMessage());
+        support.warn(frontend.object(), ClbErrors.eventReason(e), ClbErrors.eventMessage(e));
         if (!frontend.releasing()) {
           DesiredBackends wanted =
               desired.containsKey(frontend.key())

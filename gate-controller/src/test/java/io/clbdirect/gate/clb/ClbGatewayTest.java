@@ -102,6 +102,85 @@ class ClbGatewayTest {
     return lb;
   }
 
+  double gauge(SimpleMeterRegistry registry, String name) {
+    return registry.get(name).gauge().value();
+  }
+
+  @Test
+  void aSkewedClockFailsOnceACallIsNotRetriedAndShowsOnTheGauge() throws Exception {
+    clb.setClockOffset(Duration.ofMinutes(10));
+
+    assertThatThrownBy(
+            () -> gateway.call("DescribeQuota", c -> c.DescribeQuota(new DescribeQuotaRequest())))
+        .isInstanceOfSatisfying(
+            ClbOperationException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("AuthFailure.SignatureExpire");
+              assertThat(ClbErrors.eventReason(e)).isEqualTo("CloudClockSkew");
+              assertThat(ClbErrors.eventMessage(e))
+                  .startsWith("Tencent Cloud API calls fail with AuthFailure.SignatureExpire: ")
+                  .contains("clock differs from Tencent Cloud's by more than 5 minutes")
+                  .contains("NTP");
+            });
+    assertThat(count("clb_direct_clb_calls_total", "DescribeQuota"))
+        .as("exactly one attempt: retrying cannot fix a clock")
+        .isEqualTo(1);
+    assertThat(count("clb_direct_clb_retries_total", "DescribeQuota")).isZero();
+    assertThat(
+            meters
+                .get("clb_direct_clb_errors_total")
+                .tag("code", "AuthFailure.SignatureExpire")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(gauge(meters, "clb_direct_clb_clock_skew")).isEqualTo(1);
+    assertThat(gauge(meters, "clb_direct_clb_credentials_rejected")).isZero();
+
+    clb.setClockOffset(Duration.ZERO);
+    gateway.call("DescribeQuota", c -> c.DescribeQuota(new DescribeQuotaRequest()));
+    assertThat(gauge(meters, "clb_direct_clb_clock_skew")).as("the clock is fixed").isZero();
+  }
+
+  @Test
+  void rejectedCredentialsAreNotRetriedAndShowOnTheirGauge() {
+    for (String[] credentials :
+        new String[][] {
+          {"AKIDgateway", "wrong", "AuthFailure.SignatureFailure"},
+          {"AKIDunknown", "secret", "AuthFailure.SecretIdNotFound"}
+        }) {
+      SimpleMeterRegistry own = new SimpleMeterRegistry();
+      ClbGateway rejected =
+          new ClbGateway(
+              ClbClientFactory.create(
+                  new ClbConnection(
+                      "ap-guangzhou",
+                      clb.endpoint(),
+                      false,
+                      credentials[0],
+                      credentials[1],
+                      Duration.ofSeconds(2),
+                      Duration.ofSeconds(5))),
+              ClbCallPolicy.defaults(),
+              own,
+              Clock.systemUTC());
+      assertThatThrownBy(
+              () ->
+                  rejected.call("DescribeQuota", c -> c.DescribeQuota(new DescribeQuotaRequest())))
+          .isInstanceOfSatisfying(
+              ClbOperationException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(credentials[2]);
+                assertThat(ClbErrors.eventReason(e)).isEqualTo("CloudCredentialsRejected");
+                assertThat(ClbErrors.eventMessage(e))
+                    .contains("rejects the credentials")
+                    .contains("clb-direct-clb-credentials");
+              });
+      assertThat(own.get("clb_direct_clb_calls_total").counter().count()).isEqualTo(1);
+      assertThat(gauge(own, "clb_direct_clb_credentials_rejected")).isEqualTo(1);
+      assertThat(gauge(own, "clb_direct_clb_clock_skew")).isZero();
+    }
+  }
+
   @Test
   void writesReturnOnlyOnceTheirTaskHasTakenEffect() throws Exception {
     String lb = loadBalancerWithListener();

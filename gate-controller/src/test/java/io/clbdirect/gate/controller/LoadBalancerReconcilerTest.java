@@ -18,6 +18,7 @@ import io.clbdirect.gate.decide.TargetAddress;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
+import io.kubernetes.client.extended.workqueue.ratelimiter.ItemExponentialFailureRateLimiter;
 import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1HTTPIngressPath;
@@ -329,6 +330,65 @@ class LoadBalancerReconcilerTest {
     assertThat(gone)
         .as("its frontends find or make their load balancer again")
         .containsExactly(lbId);
+  }
+
+  double allCalls(String name) {
+    return meters.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  @Test
+  void aSkewedClockIsReportedAsSuchAndRetriedOnlyAtTheWorkqueuesPace() throws Exception {
+    place(service("a", 80, 8080));
+    pods.add(pod("a", "a-1", "127.0.1.1"));
+    reconcile();
+    clb.setClockOffset(Duration.ofMinutes(10)); // as if clb-direct's clock were 10 minutes behind
+    pods.add(pod("a", "a-2", "127.0.1.2"));
+    events.recorded.clear();
+    double before = allCalls("clb_direct_clb_calls_total");
+
+    Result result = reconcile();
+
+    assertThat(result.isRequeue()).isTrue();
+    assertThat(result.getRequeueAfter()).as("retried with the queue's backoff").isNull();
+    assertThat(allCalls("clb_direct_clb_calls_total") - before)
+        .as("the first refused call ends the reconcile; it is not retried")
+        .isEqualTo(1);
+    assertThat(allCalls("clb_direct_clb_retries_total")).isZero();
+    assertThat(events.reasons()).containsExactly("CloudClockSkew");
+    assertThat(events.recorded.get(0).message())
+        .contains("AuthFailure.SignatureExpire")
+        .contains("clock differs from Tencent Cloud's by more than 5 minutes")
+        .contains("NTP");
+    assertThat(meters.get("clb_direct_clb_clock_skew").gauge().value()).isEqualTo(1);
+    assertThat(states.get(FrontendKey.service("shop", "a")).error())
+        .isEqualTo("AuthFailure.SignatureExpire");
+
+    // The reconcile requeued at the pace of GateController's workqueue (TermQueue: 200 ms doubling
+    // to 30 s) for ~3 s: a handful of calls, not a tight loop.
+    ItemExponentialFailureRateLimiter<Request> queue =
+        new ItemExponentialFailureRateLimiter<>(Duration.ofMillis(200), Duration.ofSeconds(30));
+    Request request = new Request(lbId);
+    queue.when(request); // the failure above
+    double from = allCalls("clb_direct_clb_calls_total");
+    long start = System.nanoTime();
+    for (int i = 0; i < 4; i++) {
+      Thread.sleep(queue.when(request).toMillis());
+      assertThat(reconcile().isRequeue()).isTrue();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double calls = allCalls("clb_direct_clb_calls_total") - from;
+    assertThat(calls).isEqualTo(4);
+    assertThat(calls / seconds).as("CLB calls per second while the clock is off").isLessThan(2);
+    assertThat(events.recorded.stream().map(ControllerFakes.Event::message).distinct())
+        .as("one Event, its count raised, not one per attempt")
+        .hasSize(1);
+
+    clb.setClockOffset(Duration.ZERO);
+    reconcile();
+    assertThat(meters.get("clb_direct_clb_clock_skew").gauge().value()).isZero();
+    assertThat(all(bound()))
+        .containsOnlyKeys(
+            new TargetAddress("127.0.1.1", 8080), new TargetAddress("127.0.1.2", 8080));
   }
 
   @Test

@@ -17,11 +17,14 @@ import io.clbdirect.gate.decide.BackendObservation;
 import io.clbdirect.gate.decide.FrontendAnnotations;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.kubernetes.client.custom.IntOrString;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +52,8 @@ class ServiceReconcilerTest {
   ControllerFakes.Writes writes = new ControllerFakes.Writes();
   List<String> loadBalancersAsked = new ArrayList<>();
   ServiceReconciler reconciler;
+  FrontendSupport support;
+  SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() {
@@ -57,9 +62,9 @@ class ServiceReconcilerTest {
             EmulatorConfig.defaults("AKIDsvcrec", "secret")
                 .withTaskDelay(Duration.ofMillis(20))
                 .withVipOctet(95));
-    ClbGateway gateway = EmulatedGateways.to(clb, "AKIDsvcrec", new SimpleMeterRegistry());
+    ClbGateway gateway = EmulatedGateways.to(clb, "AKIDsvcrec", meters);
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
-    FrontendSupport support =
+    support =
         new FrontendSupport(
             new Cache<>(),
             new ClbTargets(gateway),
@@ -121,6 +126,47 @@ class ServiceReconcilerTest {
     assertThat(loadBalancers.listeners(lbId))
         .as("listeners are the load balancer's reconcile's job")
         .isEmpty();
+  }
+
+  @Test
+  void aSkewedClockIsAWarningSayingSoOnTheServiceAndOneCallPerReconcile() {
+    services.add(service(directAccess()));
+    FrontendController controller =
+        new FrontendController(
+            FrontendKey.Kind.SERVICE,
+            reconciler,
+            key -> services.getByKey(key.namespace() + "/" + key.name()),
+            (key, state) -> {},
+            support,
+            Timer.builder("reconcile").register(meters));
+    clb.setClockOffset(Duration.ofMinutes(-10)); // as if clb-direct's clock were 10 minutes ahead
+
+    for (int i = 0; i < 3; i++) {
+      Result result = controller.reconcile(new Request("shop", "web"));
+      assertThat(result.isRequeue()).isTrue();
+      assertThat(result.getRequeueAfter()).as("the workqueue's backoff").isNull();
+    }
+
+    assertThat(meters.get("clb_direct_clb_calls_total").counters())
+        .as("one call per reconcile, none retried")
+        .allSatisfy(c -> assertThat(c.getId().getTag("action")).startsWith("Describe"))
+        .extracting(c -> c.count())
+        .containsExactly(3.0);
+    assertThat(events.reasons()).containsOnly("CloudClockSkew").hasSize(3);
+    assertThat(events.recorded.get(0).object()).isEqualTo("shop/web");
+    assertThat(events.recorded.get(0).message())
+        .isEqualTo(
+            "Tencent Cloud API calls fail with AuthFailure.SignatureExpire: this host's clock"
+                + " differs from Tencent Cloud's by more than 5 minutes, so Tencent Cloud refuses"
+                + " every signed call; fix time synchronisation (NTP, chrony) on the node running"
+                + " clb-direct. Retried with backoff up to 30 s.");
+    assertThat(meters.get("clb_direct_clb_clock_skew").gauge().value()).isEqualTo(1);
+    assertThat(placements.of(KEY)).isNull();
+
+    clb.setClockOffset(Duration.ZERO);
+    assertThat(controller.reconcile(new Request("shop", "web")).isRequeue()).isFalse();
+    assertThat(placements.of(KEY)).isNotNull();
+    assertThat(meters.get("clb_direct_clb_clock_skew").gauge().value()).isZero();
   }
 
   @Test
