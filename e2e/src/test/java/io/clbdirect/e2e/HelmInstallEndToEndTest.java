@@ -156,9 +156,10 @@ class HelmInstallEndToEndTest {
                   .withVipOctet(123));
       clb = emulator;
 
-      // Install as docs/operations.md does, with the values a user sets; the CLB endpoint (the
-      // emulator, plain HTTP) goes through extraConfig, so clb-direct runs on the chart's settings
-      // alone. Fail so that a webhook that could not answer shows up as a failed Pod creation.
+      // Install as docs/operations.md shows (--create-namespace instead of kubectl create
+      // namespace), with the values a user sets; the CLB endpoint (the emulator, plain HTTP) goes
+      // through extraConfig, so clb-direct runs on the chart's settings alone. Fail so that a
+      // webhook that could not answer shows up as a failed Pod creation.
       long started = System.nanoTime();
       helmOk(
           "install",
@@ -264,7 +265,7 @@ class HelmInstallEndToEndTest {
           .as("revision 1's clb-direct log shows a call its RBAC refused")
           .isEmpty();
       clbDirect.close();
-      clbDirect = null;
+      clbDirect = null; // not closed again in finally should the next start fail
       clbDirect = start(manifest(), kubeconfig, "clb-direct-helm-1", work.resolve("revision-2"));
       assertThat(awaitWebhook(3).getFailurePolicy()).isEqualTo("Fail");
       // The new replica gates too: a replacement Pod goes Ready through the CLB.
@@ -287,7 +288,8 @@ class HelmInstallEndToEndTest {
       assertThat(Files.readString(work.resolve("revision-2/clb-direct.log")))
           .as("the log checked is a working clb-direct's")
           .contains("leads clb-direct-gate-controller");
-      // With the Deployment gone the replicas stop; here the process stands for them.
+      // helm uninstall deletes the Deployment, which stops its replicas; the process stands for
+      // them, so it stops first (its RBAC goes with the release).
       clbDirect.close();
       clbDirect = null;
       helmOk("uninstall", RELEASE, "--namespace", NAMESPACE);

@@ -53,7 +53,9 @@ public final class Helm {
   public static synchronized Helm resolve(Path repository) {
     if (resolved == null) {
       try {
-        resolved = new Helm(locate(repository), Files.createTempDirectory("clb-direct-helm-home"));
+        Path home = Files.createTempDirectory("clb-direct-helm-home");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(home)));
+        resolved = new Helm(locate(repository), home);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -175,12 +177,24 @@ public final class Helm {
       if (lines.isEmpty()) {
         throw new IllegalStateException("hack/helm.sh build printed no path; log: " + log);
       }
-      return verified(Path.of(lines.get(lines.size() - 1).strip()), "hack/helm.sh");
+      Path binary = verified(Path.of(lines.get(lines.size() - 1).strip()), "hack/helm.sh");
+      // Kept only when the build failed, where the message points at them.
+      Files.deleteIfExists(log);
+      Files.deleteIfExists(stdout);
+      return binary;
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while building helm", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Best effort: a temp dir left behind is harmless.
     }
   }
 
