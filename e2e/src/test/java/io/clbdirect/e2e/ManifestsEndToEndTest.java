@@ -11,7 +11,12 @@ import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.e2e.manifests.Access;
 import io.clbdirect.e2e.manifests.ApiResource;
+import io.clbdirect.e2e.manifests.ForbiddenCalls;
 import io.clbdirect.e2e.manifests.Kustomization;
+import io.clbdirect.e2e.manifests.PodEnvironment;
+import io.clbdirect.e2e.manifests.Rendered;
+import io.clbdirect.e2e.manifests.ServerSideApply;
+import io.clbdirect.e2e.manifests.ServiceAccountKubeconfig;
 import io.clbdirect.emulator.ClbEmulator;
 import io.clbdirect.emulator.EmulatorConfig;
 import io.clbdirect.emulator.Networks;
@@ -26,7 +31,6 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.apis.NetworkingV1Api;
 import io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api;
-import io.kubernetes.client.openapi.models.AuthenticationV1TokenRequest;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
@@ -38,24 +42,17 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodReadinessGate;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
-import io.kubernetes.client.util.ClientBuilder;
-import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.PatchUtils;
 import io.kubernetes.client.util.generic.KubernetesApiResponse;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -103,12 +100,6 @@ class ManifestsEndToEndTest {
   static final int SERVICE_PORT = 18080;
   static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-  /**
-   * A 403 as clb-direct or client-java would log it: the response body's reason, or the bare code.
-   */
-  static final Pattern FORBIDDEN =
-      Pattern.compile("(?i)forbidden|\\(403\\)|code:? 403\\b|retrying: 403\\b|\\b403 Forbidden");
-
   static ControlPlane plane;
   static ApiClient admin;
   static List<JsonObject> rendered;
@@ -143,13 +134,9 @@ class ManifestsEndToEndTest {
         ApiResource.name(one("CustomResourceDefinition", "tkeserviceconfigs.cloud.tencent.com")));
 
     serviceAccountKubeconfig =
-        writeServiceAccountKubeconfig(work.resolve("clb-direct-sa.kubeconfig"));
-    serviceAccount =
-        ClientBuilder.kubeconfig(
-                KubeConfig.loadKubeConfig(
-                    new StringReader(Files.readString(serviceAccountKubeconfig))))
-            .setReadTimeout(Duration.ofSeconds(30))
-            .build();
+        ServiceAccountKubeconfig.write(
+            admin, plane, SYSTEM, SERVICE_ACCOUNT, work.resolve("clb-direct-sa.kubeconfig"));
+    serviceAccount = ServiceAccountKubeconfig.client(serviceAccountKubeconfig);
   }
 
   @AfterAll
@@ -648,7 +635,15 @@ class ManifestsEndToEndTest {
                   "--clb-direct.clb.https=false",
                   "--clb-direct.clb.vpc-id=" + Networks.CLUSTER_VPC,
                   "--clb-direct.bootstrap.failure-policy=Fail"),
-              environment(container));
+              new PodEnvironment(
+                      SYSTEM,
+                      POD_NAME,
+                      ApiResource.name(secretTemplate),
+                      Map.of("secret-id", SECRET_ID, "secret-key", SECRET_KEY))
+                  .of(
+                      new Rendered(rendered),
+                      one("Deployment", "clb-direct"),
+                      work.resolve("mounts")));
       System.out.printf(
           "MANIFESTS clb-direct ready on the ServiceAccount's token in %d ms%n",
           Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -889,8 +884,7 @@ class ManifestsEndToEndTest {
       assertThat(text)
           .as("the log checked is this run's")
           .contains("leads clb-direct-gate-controller", "leads: managing Secret");
-      List<String> forbidden =
-          text.lines().filter(line -> FORBIDDEN.matcher(line).find()).limit(20).toList();
+      List<String> forbidden = ForbiddenCalls.in(log);
       assertThat(forbidden)
           .as("clb-direct's log (" + log + ") shows a call its RBAC refused")
           .isEmpty();
@@ -939,158 +933,12 @@ class ManifestsEndToEndTest {
     return all;
   }
 
-  /**
-   * Applies (server-side, dry run or not) and fails listing every object the API server refused.
-   */
   static void assertAllAccepted(List<JsonObject> objects, boolean dryRun) {
-    List<String> refused = new ArrayList<>();
-    for (JsonObject object : objects) {
-      KubernetesApiResponse<DynamicKubernetesObject> response =
-          ApiResource.apply(admin, object, dryRun);
-      if (!response.isSuccess()) {
-        refused.add(
-            Kustomization.id(object)
-                + ": "
-                + response.getHttpStatusCode()
-                + " "
-                + response.getStatus());
-      }
-    }
-    if (!refused.isEmpty()) {
-      throw new AssertionError(
-          (dryRun ? "server-side dry run" : "apply") + " refused:\n" + String.join("\n", refused));
-    }
+    ServerSideApply.assertAllAccepted(admin, objects, dryRun);
   }
 
   static void awaitEstablished(String crd) {
-    DynamicKubernetesApi crds =
-        new DynamicKubernetesApi("apiextensions.k8s.io", "v1", "customresourcedefinitions", admin);
-    Await.until(
-        TIMEOUT,
-        "CRD " + crd + " Established",
-        () -> crds.get(crd).getObject().getRaw(),
-        object ->
-            object.has("status")
-                && object.getAsJsonObject("status").has("conditions")
-                && object.getAsJsonObject("status").getAsJsonArray("conditions").asList().stream()
-                    .map(JsonElement::getAsJsonObject)
-                    .anyMatch(
-                        c ->
-                            "Established".equals(c.get("type").getAsString())
-                                && "True".equals(c.get("status").getAsString())));
-  }
-
-  /**
-   * A kubeconfig as a Pod of the Deployment would have it: the API server, its CA, a token of the
-   * ServiceAccount.
-   */
-  static Path writeServiceAccountKubeconfig(Path file) throws ApiException, IOException {
-    AuthenticationV1TokenRequest request =
-        new CoreV1Api(admin)
-            .createNamespacedServiceAccountToken(
-                SERVICE_ACCOUNT,
-                SYSTEM,
-                new AuthenticationV1TokenRequest()
-                    .spec(new V1TokenRequestSpec().audiences(List.of()).expirationSeconds(3600L)))
-            .execute();
-    String kubeconfig =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: e2e
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: %s
-          user:
-            token: %s
-        contexts:
-        - name: e2e
-          context:
-            cluster: e2e
-            user: %s
-        current-context: e2e
-        """
-            .formatted(
-                plane.apiServerUrl(),
-                Base64.getEncoder()
-                    .encodeToString(plane.caCertificatePem().getBytes(StandardCharsets.UTF_8)),
-                SERVICE_ACCOUNT,
-                request.getStatus().getToken(),
-                SERVICE_ACCOUNT);
-    Files.writeString(file, kubeconfig);
-    return file;
-  }
-
-  /**
-   * The container's environment as the kubelet would set it for a Pod of the Deployment: downward
-   * API fields, the credentials Secret's keys (the emulator's key here), plain values, with the
-   * ConfigMap volume's files written to a local directory standing in for its mount path.
-   */
-  static Map<String, String> environment(JsonObject container) throws IOException {
-    JsonObject podSpec =
-        one("Deployment", "clb-direct")
-            .getAsJsonObject("spec")
-            .getAsJsonObject("template")
-            .getAsJsonObject("spec");
-    Map<String, String> mountPaths = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonObject> mount : mountedVolumes(podSpec, container).entrySet()) {
-      if (mount.getValue().has("configMap")) {
-        JsonObject configMap =
-            one(
-                "ConfigMap",
-                mount.getValue().getAsJsonObject("configMap").get("name").getAsString());
-        Path dir =
-            Files.createDirectories(
-                work.resolve("mounts").resolve(mount.getKey().replaceAll("[^A-Za-z0-9]+", "_")));
-        for (Map.Entry<String, String> file :
-            strings(configMap.getAsJsonObject("data")).entrySet()) {
-          Files.writeString(dir.resolve(file.getKey()), file.getValue());
-        }
-        mountPaths.put(mount.getKey(), dir.toString());
-      }
-    }
-    Map<String, String> secretData = Map.of("secret-id", SECRET_ID, "secret-key", SECRET_KEY);
-    Map<String, String> environment = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonObject> variable : env(container).entrySet()) {
-      JsonObject definition = variable.getValue();
-      String value;
-      if (definition.has("value")) {
-        value = definition.get("value").getAsString();
-        for (Map.Entry<String, String> mount : mountPaths.entrySet()) {
-          value = value.replace("file:" + mount.getKey(), "file:" + mount.getValue());
-        }
-      } else if (definition.has("valueFrom")
-          && definition.getAsJsonObject("valueFrom").has("fieldRef")) {
-        String field =
-            definition
-                .getAsJsonObject("valueFrom")
-                .getAsJsonObject("fieldRef")
-                .get("fieldPath")
-                .getAsString();
-        value =
-            switch (field) {
-              case "metadata.name" -> POD_NAME;
-              case "metadata.namespace" -> SYSTEM;
-              default ->
-                  throw new UnsupportedOperationException(
-                      "fieldRef " + field + " is not emulated by this test");
-            };
-      } else if (definition.has("valueFrom")
-          && definition.getAsJsonObject("valueFrom").has("secretKeyRef")) {
-        JsonObject ref = definition.getAsJsonObject("valueFrom").getAsJsonObject("secretKeyRef");
-        assertThat(ref.get("name").getAsString()).isEqualTo(ApiResource.name(secretTemplate));
-        value = secretData.get(ref.get("key").getAsString());
-        assertThat(value).as("Secret key " + ref.get("key")).isNotNull();
-      } else {
-        throw new UnsupportedOperationException(
-            "env " + variable.getKey() + " is not emulated by this test: " + definition);
-      }
-      environment.put(variable.getKey(), value);
-    }
-    return environment;
+    ServerSideApply.awaitEstablished(admin, crd, TIMEOUT);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1299,7 +1147,7 @@ class ManifestsEndToEndTest {
   // Reading the rendered objects
 
   static String kind(JsonObject object) {
-    return object.get("kind").getAsString();
+    return Rendered.kind(object);
   }
 
   static boolean isKubeSystem(JsonObject object) {
@@ -1307,12 +1155,7 @@ class ManifestsEndToEndTest {
   }
 
   static JsonObject one(String kind, String name) {
-    List<JsonObject> found =
-        rendered.stream()
-            .filter(o -> kind(o).equals(kind) && ApiResource.name(o).equals(name))
-            .toList();
-    assertThat(found).as(kind + " " + name + " in the rendered manifests").hasSize(1);
-    return found.get(0);
+    return new Rendered(rendered).one(kind, name);
   }
 
   static List<JsonObject> roles() {
@@ -1328,37 +1171,15 @@ class ManifestsEndToEndTest {
   }
 
   static Map<String, String> strings(JsonObject object) {
-    Map<String, String> values = new LinkedHashMap<>();
-    if (object != null) {
-      object.entrySet().forEach(e -> values.put(e.getKey(), e.getValue().getAsString()));
-    }
-    return values;
+    return Rendered.strings(object);
   }
 
   static Map<String, JsonObject> env(JsonObject container) {
-    Map<String, JsonObject> env = new LinkedHashMap<>();
-    container
-        .getAsJsonArray("env")
-        .forEach(e -> env.put(e.getAsJsonObject().get("name").getAsString(), e.getAsJsonObject()));
-    return env;
+    return Rendered.env(container);
   }
 
-  /** Mount path -> the volume mounted there. */
   static Map<String, JsonObject> mountedVolumes(JsonObject podSpec, JsonObject container) {
-    Map<String, JsonObject> volumes = new HashMap<>();
-    podSpec
-        .getAsJsonArray("volumes")
-        .forEach(
-            v -> volumes.put(v.getAsJsonObject().get("name").getAsString(), v.getAsJsonObject()));
-    Map<String, JsonObject> mounted = new LinkedHashMap<>();
-    container
-        .getAsJsonArray("volumeMounts")
-        .forEach(
-            m ->
-                mounted.put(
-                    m.getAsJsonObject().get("mountPath").getAsString(),
-                    volumes.get(m.getAsJsonObject().get("name").getAsString())));
-    return mounted;
+    return Rendered.mountedVolumes(podSpec, container);
   }
 
   // ---------------------------------------------------------------------------------------------
