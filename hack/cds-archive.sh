@@ -80,4 +80,6 @@ if [[ ! -s "$dir/clb-direct.jsa" ]]; then
 	echo "training run wrote no archive" >&2
 	exit 1
 fi
-echo "$dir/clb-direct.jsa: $(($(stat -c %s "$dir/clb-direct.jsa") / 1048576)) MiB, $(grep -c 'Skipping' "$scratch/training.log" || true) classes not archivable (signed jars: BouncyCastle)"
+echo "$dir/clb-direct.jsa: $(($(stat -c %s "$dir/clb-direct.jsa") / 1048576)) MiB;" \
+	"$(grep -c 'Skipping.*Signed JAR' "$scratch/training.log" || true) classes left out as they come from signed jars (BouncyCastle)," \
+	"$(grep 'Skipping' "$scratch/training.log" | grep -vc 'Signed JAR' || true) for other reasons"
