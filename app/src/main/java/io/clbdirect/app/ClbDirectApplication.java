@@ -27,6 +27,7 @@ public class ClbDirectApplication {
     if (args.length > 0 && RotateCertificatesCommand.NAME.equals(args[0])) {
       System.exit(RotateCertificatesCommand.run(args, System.out, System.err));
     }
+    BouncyCastleWarmUp.start();
     SpringApplication.run(ClbDirectApplication.class, args);
   }
 }

@@ -28,13 +28,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 
 /**
- * Issue 9, item 2: Pod creation through the real API server with and without the webhook. Both
+ * Issue 9, item 2: Pod creation through the real API server with and without the webhook. Three
  * sides run against the same API server, at the same time of the run, in alternating rounds: Pods
  * in a namespace where clb-direct's MutatingWebhookConfiguration applies (a direct-access Service
- * selects them, so each is mutated), and Pods in a namespace carrying the opt-out label {@code
- * clb-direct.io/webhook=disabled}, which the API server does not send to the webhook at all — the
- * baseline. Latency is the client's {@code POST .../pods} round trip; the difference of the medians
- * is what the webhook adds. See docs/benchmarks.md.
+ * selects them, so each is mutated); Pods in a namespace carrying the opt-out label {@code
+ * clb-direct.io/webhook=disabled}, which the API server does not send to any webhook at all; and
+ * (issue 19) Pods sent to a no-op webhook registered exactly like clb-direct's ({@link
+ * NoopWebhookRegistration}), the fair floor: what any webhook costs. Latency is the client's {@code
+ * POST .../pods} round trip; the differences of the percentiles are what clb-direct adds, over no
+ * webhook and over the no-op one. See docs/benchmarks.md.
  */
 public final class PodCreationBenchmark {
 
@@ -49,6 +51,9 @@ public final class PodCreationBenchmark {
           "name",
           "app-args");
   static final String OPT_OUT_LABEL = "clb-direct.io/webhook";
+
+  /** The name clb-direct registers its webhook under (clb-direct.bootstrap.webhook-name). */
+  static final String CLB_DIRECT_WEBHOOK = "pods.clb-direct.io";
 
   /**
    * @param pods Pods created per round and side
@@ -88,10 +93,24 @@ public final class PodCreationBenchmark {
       double maxMillis,
       boolean mutated) {}
 
-  public record Result(Side withWebhook, Side withoutWebhook, Map<String, Object> json, Path file) {
+  public record Result(
+      Side withWebhook,
+      Side withoutWebhook,
+      Side noopWebhook,
+      Map<String, Object> json,
+      Path file) {
 
     public double overheadP50Millis() {
       return withWebhook.p50Millis() - withoutWebhook.p50Millis();
+    }
+
+    /** clb-direct over the no-op webhook registered the same way, at p50. */
+    public double overNoopP50Millis() {
+      return withWebhook.p50Millis() - noopWebhook.p50Millis();
+    }
+
+    public double overNoopP99Millis() {
+      return withWebhook.p99Millis() - noopWebhook.p99Millis();
     }
   }
 
@@ -108,24 +127,45 @@ public final class PodCreationBenchmark {
     WebhookWorkload gated =
         new WebhookWorkload("bench-create-gated-" + suffix, s.services(), s.directAccess());
     gated.create(plane.adminClient());
+    // Labels decide which webhook the API server calls: the gated namespace only clb-direct's, the
+    // plain one neither, the noop one only the no-op's (opted out of clb-direct's, opted in to the
+    // no-op's, which therefore touches nothing else on a shared control plane).
+    CoreV1Api core = new CoreV1Api(plane.adminClient());
     String plain = "bench-create-plain-" + suffix;
-    new CoreV1Api(plane.adminClient())
-        .createNamespace(
+    core.createNamespace(
             new V1Namespace()
                 .metadata(new V1ObjectMeta().name(plain).labels(Map.of(OPT_OUT_LABEL, "disabled"))))
+        .execute();
+    String noop = "bench-create-noop-" + suffix;
+    core.createNamespace(
+            new V1Namespace()
+                .metadata(
+                    new V1ObjectMeta()
+                        .name(noop)
+                        .labels(
+                            Map.of(
+                                OPT_OUT_LABEL,
+                                "disabled",
+                                NoopWebhookRegistration.OPT_IN_LABEL,
+                                NoopWebhookRegistration.OPT_IN_VALUE))))
         .execute();
     String loadAverageBefore = Machine.loadAverage();
     List<String> appArgs =
         new ArrayList<>(
             List.of(
-                "--clb-direct.network-mode=mixed", "--clb-direct.bootstrap.failure-policy=Fail"));
+                "--clb-direct.network-mode=mixed",
+                "--clb-direct.bootstrap.failure-policy=Fail",
+                "--clb-direct.webhook.benchmark-noop-endpoint=true"));
     appArgs.addAll(s.appArgs());
-    try (MeasuredClbDirect app =
-        MeasuredClbDirect.start(plane, "bench-create-" + suffix, appArgs)) {
+    try (MeasuredClbDirect app = MeasuredClbDirect.start(plane, "bench-create-" + suffix, appArgs);
+        NoopWebhookRegistration noopWebhook =
+            NoopWebhookRegistration.copyOf(
+                plane.adminClient(), app.configurationName(), "bench-create-noop-" + suffix)) {
       ApiClient client = plane.adminClient();
       Histogram withWebhook = new Histogram(60_000_000_000L, 3);
       Histogram withoutWebhook = new Histogram(60_000_000_000L, 3);
-      long[] elapsed = new long[2];
+      Histogram withNoop = new Histogram(60_000_000_000L, 3);
+      long[] elapsed = new long[3];
       AtomicInteger serial = new AtomicInteger();
       // Warm-up rounds (JIT, connection pools, the API server's webhook client), not recorded.
       createRound(
@@ -137,27 +177,47 @@ public final class PodCreationBenchmark {
           new Histogram(60_000_000_000L, 3));
       createRound(
           client, plain, s.pods(), s.concurrency(), serial, new Histogram(60_000_000_000L, 3));
-      WebhookCalls before = WebhookCalls.read(client);
+      createRound(
+          client, noop, s.pods(), s.concurrency(), serial, new Histogram(60_000_000_000L, 3));
+      WebhookCalls before = WebhookCalls.read(client, CLB_DIRECT_WEBHOOK);
+      WebhookCalls noopBefore = WebhookCalls.read(client, NoopWebhookRegistration.WEBHOOK_NAME);
       WebhookCalls handledBefore = WebhookCalls.handled(app);
       for (int round = 0; round < s.rounds(); round++) {
-        // Alternating, so a drift in the machine's load touches both sides alike.
+        // Alternating, so a drift in the machine's load touches all sides alike.
         elapsed[0] +=
             createRound(client, gated.namespace(), s.pods(), s.concurrency(), serial, withWebhook);
         elapsed[1] += createRound(client, plain, s.pods(), s.concurrency(), serial, withoutWebhook);
+        elapsed[2] += createRound(client, noop, s.pods(), s.concurrency(), serial, withNoop);
       }
-      WebhookCalls calls = WebhookCalls.read(client).since(before);
+      WebhookCalls calls = WebhookCalls.read(client, CLB_DIRECT_WEBHOOK).since(before);
+      WebhookCalls noopCalls =
+          WebhookCalls.read(client, NoopWebhookRegistration.WEBHOOK_NAME).since(noopBefore);
       WebhookCalls handled = WebhookCalls.handled(app).since(handledBefore);
       boolean gatedMutated = mutated(client, gated.namespace());
       boolean plainMutated = mutated(client, plain);
-      if (!gatedMutated || plainMutated) {
+      boolean noopMutated = mutated(client, noop);
+      long measuredPerSide = (long) s.rounds() * s.pods();
+      if (!gatedMutated || plainMutated || noopMutated) {
         throw new IllegalStateException(
             "the comparison is void: Pods with the webhook mutated "
                 + gatedMutated
                 + ", Pods without it mutated "
-                + plainMutated);
+                + plainMutated
+                + ", Pods with the no-op webhook mutated "
+                + noopMutated);
+      }
+      // Each measured Pod went through its side's webhook: exactly once for the no-op (its opt-in
+      // namespace holds only the no-op side's Pods); at least once for clb-direct, whose selector
+      // also takes Pods other tests may create on a shared control plane.
+      if (calls.count() < measuredPerSide || noopCalls.count() != measuredPerSide) {
+        throw new IllegalStateException(
+            f(
+                "the comparison is void: the API server called clb-direct's webhook %d times and the no-op %d times for %d Pods per side",
+                calls.count(), noopCalls.count(), measuredPerSide));
       }
       Side on = side("with webhook", withWebhook, elapsed[0], true);
       Side off = side("without webhook (opted-out namespace)", withoutWebhook, elapsed[1], false);
+      Side floor = side("no-op webhook, registered alike", withNoop, elapsed[2], false);
       String loadAverageAfter = Machine.loadAverage();
 
       machine.lines().forEach(out::println);
@@ -167,7 +227,7 @@ public final class PodCreationBenchmark {
               "Pod creation through the API server: %d rounds x %d Pods per side, %d parallel clients, %d Services (%d direct-access)",
               s.rounds(), s.pods(), s.concurrency(), s.services(), s.directAccess()));
       Report.Table table = new Report.Table("side", "Pods", "Pods/s", "p50 ms", "p99 ms", "max ms");
-      for (Side side : List.of(on, off)) {
+      for (Side side : List.of(on, floor, off)) {
         table.row(
             side.name(),
             side.pods(),
@@ -178,15 +238,26 @@ public final class PodCreationBenchmark {
       }
       table.print(out);
       double overhead = on.p50Millis() - off.p50Millis();
+      double overNoopP50 = on.p50Millis() - floor.p50Millis();
+      double overNoopP99 = on.p99Millis() - floor.p99Millis();
       out.println(
           f(
               "webhook overhead at p50: %.2f ms (target <= 2 ms); throughput ratio %.2f",
               overhead, on.podsPerSecond() / off.podsPerSecond()));
       out.println(
           f(
+              "clb-direct over the no-op webhook: p50 %+.2f ms (target <= 0.5 ms), p99 %+.2f ms; the no-op webhook over none: p50 %+.2f ms",
+              overNoopP50, overNoopP99, floor.p50Millis() - off.p50Millis()));
+      out.println(
+          f(
               "the API server's own account of the webhook call (apiserver_admission_webhook_admission_duration_seconds): "
-                  + "%d calls, mean %.2f ms; clb-direct's own (clb_direct_admission_duration): %d, mean %.2f ms",
-              calls.count(), calls.meanMillis(), handled.count(), handled.meanMillis()));
+                  + "clb-direct %d calls, mean %.2f ms; no-op %d calls, mean %.2f ms; clb-direct's own (clb_direct_admission_duration): %d, mean %.2f ms",
+              calls.count(),
+              calls.meanMillis(),
+              noopCalls.count(),
+              noopCalls.meanMillis(),
+              handled.count(),
+              handled.meanMillis()));
 
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("machine", machine.json());
@@ -206,22 +277,29 @@ public final class PodCreationBenchmark {
               s.directAccess()));
       json.put("withWebhook", on);
       json.put("withoutWebhook", off);
+      json.put("noopWebhook", floor);
       json.put("overheadP50Millis", overhead);
+      json.put("overNoopP50Millis", overNoopP50);
+      json.put("overNoopP99Millis", overNoopP99);
+      json.put("targetOverNoopP50Millis", 0.5);
       json.put(
           "apiServerWebhookCalls",
           Map.of("count", calls.count(), "meanMillis", calls.meanMillis()));
+      json.put(
+          "apiServerNoopWebhookCalls",
+          Map.of("count", noopCalls.count(), "meanMillis", noopCalls.meanMillis()));
       json.put(
           "clbDirectAdmissions",
           Map.of("count", handled.count(), "meanMillis", handled.meanMillis()));
       json.put("targetOverheadP50Millis", 2.0);
       Path file = Report.writeJson(s.resultsDir(), s.name(), json);
       out.println("results: " + file);
-      return new Result(on, off, json, file);
+      return new Result(on, off, floor, json, file);
     } finally {
       // Its Pods never run (no kubelet here), but a later benchmark's fake kubelet would bind and
       // run them.
       DirectAccessWorkloads.deleteNamespaces(
-          plane.adminClient(), List.of(gated.namespace(), plain));
+          plane.adminClient(), List.of(gated.namespace(), plain, noop));
     }
   }
 
@@ -326,7 +404,7 @@ public final class PodCreationBenchmark {
    */
   record WebhookCalls(long count, double sumSeconds) {
 
-    static WebhookCalls read(ApiClient client) throws java.io.IOException {
+    static WebhookCalls read(ApiClient client, String webhook) throws java.io.IOException {
       okhttp3.Request request =
           new okhttp3.Request.Builder().url(client.getBasePath() + "/metrics").build();
       long count = 0;
@@ -334,7 +412,7 @@ public final class PodCreationBenchmark {
       try (okhttp3.Response response = client.getHttpClient().newCall(request).execute()) {
         for (String line : response.body().string().split("\n")) {
           if (!line.startsWith("apiserver_admission_webhook_admission_duration_seconds_")
-              || !line.contains("name=\"pods.clb-direct.io\"")) {
+              || !line.contains("name=\"" + webhook + "\"")) {
             continue;
           }
           double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

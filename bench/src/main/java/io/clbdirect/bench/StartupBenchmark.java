@@ -3,6 +3,9 @@ package io.clbdirect.bench;
 import static io.clbdirect.bench.Report.f;
 
 import io.clbdirect.e2e.controlplane.ControlPlane;
+import io.clbdirect.e2e.junit.ControlPlaneExtension;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -39,6 +42,7 @@ public final class StartupBenchmark {
           "direct-access",
           "idle",
           "restarts",
+          "launches",
           "results-dir",
           "name",
           "app-args");
@@ -52,9 +56,19 @@ public final class StartupBenchmark {
       int directAccess,
       Duration idle,
       boolean restarts,
+      List<String> launches,
       Path resultsDir,
       String name,
       List<String> appArgs) {
+
+    public Settings {
+      for (String launch : launches) {
+        if (!Launch.NAMES.contains(launch)) {
+          throw new IllegalArgumentException(
+              "unknown launch " + launch + "; one of " + Launch.NAMES);
+        }
+      }
+    }
 
     public static Settings from(Options o) {
       return new Settings(
@@ -63,6 +77,7 @@ public final class StartupBenchmark {
           o.integer("direct-access", 20),
           o.duration("idle", Duration.ofSeconds(10)),
           o.bool("restarts", true),
+          List.of(o.string("launches", "jar,image").split(",")),
           Path.of(o.string("results-dir", Report.defaultResultsDir().toString())),
           o.string("name", "startup"),
           Options.words(o.string("app-args", "")));
@@ -76,6 +91,7 @@ public final class StartupBenchmark {
    * ready.
    */
   public record Start(
+      String launch,
       String kind,
       int run,
       long readyMillis,
@@ -86,10 +102,12 @@ public final class StartupBenchmark {
       long rssPeakKiB,
       long heapUsedBytes,
       long nonHeapUsedBytes,
-      boolean noopEndpointAbsent) {
+      boolean noopEndpointAbsent,
+      boolean admitted) {
 
     Map<String, Object> json() {
       Map<String, Object> json = new LinkedHashMap<>();
+      json.put("launch", launch);
       json.put("kind", kind);
       json.put("run", run);
       json.put("readyMillis", readyMillis);
@@ -101,6 +119,7 @@ public final class StartupBenchmark {
       json.put("idleHeapUsedMiB", StepResult.round(heapUsedBytes / 1048576.0));
       json.put("idleNonHeapUsedMiB", StepResult.round(nonHeapUsedBytes / 1048576.0));
       json.put("noopEndpointAbsent", noopEndpointAbsent);
+      json.put("admitted", admitted);
       return json;
     }
   }
@@ -116,20 +135,35 @@ public final class StartupBenchmark {
   public static Result run(ControlPlane plane, Settings s, PrintStream out) throws Exception {
     Machine machine = Machine.describe();
     String suffix = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+    String podNamespace = null;
     if (s.services() > 0) {
       WebhookWorkload workload =
           new WebhookWorkload("bench-startup-pods-" + suffix, s.services(), s.directAccess());
       workload.create(plane.adminClient());
+      podNamespace = workload.namespace();
     }
+    // Each launch prepared once, before anything is timed (unpacking, the archive's training run).
+    Path repo = ControlPlaneExtension.repository();
+    List<Launch> launches = new ArrayList<>();
+    for (String name : s.launches()) {
+      launches.add(
+          Launch.prepare(name, repo, repo.resolve("bench/target/launch-" + name).toAbsolutePath()));
+    }
+    String loadAverageAtStart = Machine.loadAverage();
     List<Start> starts = new ArrayList<>();
     for (int run = 1; run <= s.runs(); run++) {
-      String namespace = "bench-startup-" + suffix + "-" + run;
-      MeasuredClbDirect.ensureNamespace(plane, namespace);
-      starts.add(measure(plane, namespace, "first install", run, s, !s.restarts()));
-      System.err.println(describe(starts.get(starts.size() - 1)));
-      if (s.restarts()) {
-        starts.add(measure(plane, namespace, "restart", run, s, true));
+      // Launches interleaved within each run, so a drift in the machine's load touches all alike.
+      for (Launch launch : launches) {
+        String namespace = "bench-startup-" + suffix + "-" + launch.name() + "-" + run;
+        MeasuredClbDirect.ensureNamespace(plane, namespace);
+        starts.add(
+            measure(
+                plane, launch, namespace, podNamespace, "first install", run, s, !s.restarts()));
         System.err.println(describe(starts.get(starts.size() - 1)));
+        if (s.restarts()) {
+          starts.add(measure(plane, launch, namespace, podNamespace, "restart", run, s, true));
+          System.err.println(describe(starts.get(starts.size() - 1)));
+        }
       }
     }
 
@@ -141,9 +175,14 @@ public final class StartupBenchmark {
             "cluster: %d Services (%d direct-access) for the informers to list; clb-direct runs with -Xmx256m "
                 + "(as ClbDirectProcess starts it); idle %s before reading memory",
             s.services(), s.directAccess(), s.idle()));
+    for (Launch launch : launches) {
+      out.println(f("launch %-9s java %s -jar %s", launch.name(), launch.jvmArgs(), launch.jar()));
+    }
+    out.println("load average at start of the runs (1/5/15 min): " + loadAverageAtStart);
     Report.Table table =
         new Report.Table(
             "run",
+            "launch",
             "kind",
             "ready ms",
             "JVM→Started s",
@@ -156,6 +195,7 @@ public final class StartupBenchmark {
     for (Start start : starts) {
       table.row(
           start.run(),
+          start.launch(),
           start.kind(),
           start.readyMillis(),
           f("%.2f", start.jvmToContextSeconds()),
@@ -172,28 +212,37 @@ public final class StartupBenchmark {
     Map<String, Object> medians = new LinkedHashMap<>();
     out.println();
     out.println("medians:");
-    for (String kind : List.of("first install", "restart")) {
-      List<Start> ofKind = starts.stream().filter(x -> x.kind().equals(kind)).toList();
-      if (ofKind.isEmpty()) {
-        continue;
+    for (Launch launch : launches) {
+      Map<String, Object> ofLaunch = new LinkedHashMap<>();
+      medians.put(launch.name(), ofLaunch);
+      for (String kind : List.of("first install", "restart")) {
+        List<Start> ofKind =
+            starts.stream()
+                .filter(x -> x.kind().equals(kind) && x.launch().equals(launch.name()))
+                .toList();
+        if (ofKind.isEmpty()) {
+          continue;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runs", ofKind.size());
+        m.put("readyMillis", median(ofKind, Start::readyMillis));
+        m.put("cpuSecondsToReady", StepResult.round(median(ofKind, Start::cpuSecondsToReady)));
+        m.put("idleRssMiB", StepResult.round(median(ofKind, x -> x.rssKiB() / 1024.0)));
+        m.put(
+            "idleHeapUsedMiB",
+            StepResult.round(median(ofKind, x -> x.heapUsedBytes() / 1048576.0)));
+        ofLaunch.put(kind, m);
+        out.println(
+            f(
+                "  %-9s %-13s (%d runs): ready %.0f ms, CPU to ready %.2f s, idle RSS %.1f MiB, heap used %.1f MiB",
+                launch.name(),
+                kind,
+                ofKind.size(),
+                median(ofKind, Start::readyMillis),
+                median(ofKind, Start::cpuSecondsToReady),
+                median(ofKind, x -> x.rssKiB() / 1024.0),
+                median(ofKind, x -> x.heapUsedBytes() / 1048576.0)));
       }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("runs", ofKind.size());
-      m.put("readyMillis", median(ofKind, Start::readyMillis));
-      m.put("cpuSecondsToReady", StepResult.round(median(ofKind, Start::cpuSecondsToReady)));
-      m.put("idleRssMiB", StepResult.round(median(ofKind, x -> x.rssKiB() / 1024.0)));
-      m.put(
-          "idleHeapUsedMiB", StepResult.round(median(ofKind, x -> x.heapUsedBytes() / 1048576.0)));
-      medians.put(kind, m);
-      out.println(
-          f(
-              "  %-13s (%d runs): ready %.0f ms, CPU to ready %.2f s, idle RSS %.1f MiB, heap used %.1f MiB",
-              kind,
-              ofKind.size(),
-              median(ofKind, Start::readyMillis),
-              median(ofKind, Start::cpuSecondsToReady),
-              median(ofKind, x -> x.rssKiB() / 1024.0),
-              median(ofKind, x -> x.heapUsedBytes() / 1048576.0)));
     }
     out.println("load average at end (1/5/15 min): " + Machine.loadAverage());
 
@@ -206,12 +255,18 @@ public final class StartupBenchmark {
     settings.put("directAccessServices", s.directAccess());
     settings.put("idleSeconds", s.idle().toMillis() / 1000.0);
     settings.put("restarts", s.restarts());
+    settings.put(
+        "launches",
+        launches.stream()
+            .map(l -> Map.of("name", l.name(), "jar", l.jar().toString(), "jvmArgs", l.jvmArgs()))
+            .toList());
     settings.put("xmx", "256m");
     settings.put("readinessPollMillis", POLL.toMillis());
     settings.put("clbDirectArgs", s.appArgs());
     json.put("settings", settings);
     json.put("starts", starts.stream().map(Start::json).toList());
     json.put("medians", medians);
+    json.put("loadAverageAtStart", loadAverageAtStart);
     json.put("loadAverageAtEnd", Machine.loadAverage());
     Path file = Report.writeJson(s.resultsDir(), s.name(), json);
     out.println("results: " + file);
@@ -220,13 +275,21 @@ public final class StartupBenchmark {
 
   private static String describe(Start s) {
     return f(
-        "run %d %s: ready in %d ms, RSS %.1f MiB, heap %.1f MiB",
-        s.run(), s.kind(), s.readyMillis(), s.rssKiB() / 1024.0, s.heapUsedBytes() / 1048576.0);
+        "run %d %s %s: ready in %d ms, RSS %.1f MiB, heap %.1f MiB, admitted %s",
+        s.run(),
+        s.launch(),
+        s.kind(),
+        s.readyMillis(),
+        s.rssKiB() / 1024.0,
+        s.heapUsedBytes() / 1048576.0,
+        s.admitted());
   }
 
   private static Start measure(
       ControlPlane plane,
+      Launch launch,
       String namespace,
+      String podNamespace,
       String kind,
       int run,
       Settings s,
@@ -237,7 +300,8 @@ public final class StartupBenchmark {
     long launched = System.nanoTime();
     MeasuredClbDirect app;
     try {
-      app = MeasuredClbDirect.start(plane, namespace, s.appArgs());
+      app =
+          launch.around(() -> MeasuredClbDirect.start(plane, namespace, launch.args(s.appArgs())));
     } finally {
       watcher.stop();
     }
@@ -255,9 +319,11 @@ public final class StartupBenchmark {
           log,
           s.resultsDir()
               .resolve(s.name() + "-logs")
-              .resolve("run-" + run + "-" + kind.replace(' ', '-') + ".log"));
+              .resolve("run-" + run + "-" + launch.name() + "-" + kind.replace(' ', '-') + ".log"));
       boolean noopAbsent = noopAbsent(app);
+      boolean admitted = podNamespace == null || admits(plane, podNamespace);
       return new Start(
+          launch.name(),
           kind,
           run,
           (readyAt - launched) / 1_000_000,
@@ -268,7 +334,8 @@ public final class StartupBenchmark {
           status.getOrDefault("VmHWM", -1L),
           sumMetric(metrics, "jvm_memory_used_bytes", "area=\"heap\""),
           sumMetric(metrics, "jvm_memory_used_bytes", "area=\"nonheap\""),
-          noopAbsent);
+          noopAbsent,
+          admitted);
     } finally {
       if (deleteRegistration) {
         app.close();
@@ -298,6 +365,29 @@ public final class StartupBenchmark {
     } catch (Exception e) {
       throw new IllegalStateException("could not probe /noop", e);
     }
+  }
+
+  /**
+   * Does the API server get the readiness gate from this start for a Pod behind a direct-access
+   * Service? A dry-run create, so nothing is stored. Ready comes first, so this checks that the
+   * start serves admissions (with whichever launch), not how fast; a few retries cover the API
+   * server picking up a just-written registration.
+   */
+  private static boolean admits(ControlPlane plane, String podNamespace) throws Exception {
+    CoreV1Api core = new CoreV1Api(plane.adminClient());
+    for (int attempt = 0; attempt < 25; attempt++) {
+      V1Pod admitted =
+          core.createNamespacedPod(podNamespace, PodCreationBenchmark.pod("startup-probe"))
+              .dryRun("All")
+              .execute();
+      if (admitted.getSpec().getReadinessGates() != null
+          && admitted.getSpec().getReadinessGates().stream()
+              .anyMatch(g -> WebhookWorkload.GATE.equals(g.getConditionType()))) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return false;
   }
 
   /**

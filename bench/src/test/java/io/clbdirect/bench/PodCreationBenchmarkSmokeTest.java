@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The Pod-creation benchmark's harness, briefly: both sides measured, only the webhook side
- * mutated.
+ * The Pod-creation benchmark's harness, briefly: all three sides measured, only clb-direct's side
+ * mutated, and the no-op webhook side really called a webhook for each Pod (the run throws
+ * otherwise).
  */
 @ExtendWith(ControlPlaneExtension.class)
 class PodCreationBenchmarkSmokeTest {
 
   @Test
-  void measuresBothSidesAndOnlyTheWebhookSideIsMutated(ControlPlane plane) throws Exception {
+  void measuresAllThreeSidesAndOnlyTheWebhookSideIsMutated(ControlPlane plane) throws Exception {
     PodCreationBenchmark.Settings settings =
         new PodCreationBenchmark.Settings(
             15,
@@ -35,8 +36,12 @@ class PodCreationBenchmarkSmokeTest {
     assertThat(result.withoutWebhook().pods()).isEqualTo(15);
     assertThat(result.withWebhook().mutated()).isTrue();
     assertThat(result.withoutWebhook().mutated()).isFalse();
+    assertThat(result.noopWebhook().pods()).isEqualTo(15);
+    assertThat(result.noopWebhook().mutated()).isFalse();
+    assertThat(result.noopWebhook().p50Millis()).isPositive();
     assertThat(result.withWebhook().p50Millis()).isPositive();
     assertThat(result.withoutWebhook().podsPerSecond()).isPositive();
-    assertThat(Files.readString(result.file())).contains("\"overheadP50Millis\"");
+    assertThat(Files.readString(result.file()))
+        .contains("\"overheadP50Millis\"", "\"overNoopP50Millis\"", "\"overNoopP99Millis\"");
   }
 }

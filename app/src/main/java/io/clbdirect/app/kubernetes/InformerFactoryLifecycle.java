@@ -1,6 +1,7 @@
 package io.clbdirect.app.kubernetes;
 
 import io.kubernetes.client.informer.SharedInformerFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -33,9 +34,18 @@ public class InformerFactoryLifecycle implements SmartLifecycle {
     return running;
   }
 
-  /** Before the web server (which starts last), so caches fill while Tomcat binds. */
+  /**
+   * Before the web servers, so that caches fill while Tomcat binds: Spring Boot starts them at
+   * {@code DEFAULT_PHASE - 2048} ({@link WebServerApplicationContext#START_STOP_LIFECYCLE_PHASE}),
+   * so the {@code DEFAULT_PHASE - 1024} this had once started the informers only after both Tomcats
+   * were up, and readiness on a restart waited for the two in sequence (docs/benchmarks.md, item
+   * 6). Below the certificate bootstrapper ({@code BootstrapperLifecycle}) and the gate-controller
+   * ({@code ManagedLifecycle}), which wait for these caches.
+   */
   @Override
   public int getPhase() {
-    return SmartLifecycle.DEFAULT_PHASE - 1024;
+    return PHASE;
   }
+
+  public static final int PHASE = WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1024;
 }

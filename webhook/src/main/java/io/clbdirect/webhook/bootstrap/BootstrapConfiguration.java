@@ -5,7 +5,6 @@ import io.clbdirect.certs.ServingCertificate;
 import io.clbdirect.certs.rotation.RotationPlanner;
 import io.clbdirect.certs.rotation.SecretCodec;
 import io.clbdirect.core.KubernetesClients;
-import io.clbdirect.runtime.ManagedLifecycle;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -153,9 +152,12 @@ public class BootstrapConfiguration {
     return new WebhookCertificateHealthIndicator(served, informers, Clock.systemUTC());
   }
 
+  /**
+   * Before the web servers, not after them as a ManagedLifecycle: BootstrapperLifecycle says why.
+   */
   @Bean
-  ManagedLifecycle certificateBootstrapperLifecycle(CertificateBootstrapper bootstrapper) {
-    return new ManagedLifecycle(bootstrapper);
+  BootstrapperLifecycle certificateBootstrapperLifecycle(CertificateBootstrapper bootstrapper) {
+    return new BootstrapperLifecycle(bootstrapper);
   }
 
   private static InetAddress ipLiteral(String ip) {

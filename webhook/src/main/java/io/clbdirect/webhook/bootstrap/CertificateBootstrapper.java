@@ -74,11 +74,24 @@ public final class CertificateBootstrapper implements ManagedLifecycle.Managed {
             clock);
     informers.followSecret(new SecretFollower(served, metrics, settings, clock));
     informers.onChange(() -> termQueue.add(KEY));
-    this.terms =
-        new LeaderTerms(
-            clients.calling(),
-            LeaseSettings.of(settings.namespace(), settings.leaseName(), settings.identity()),
-            this::newTerm);
+    this.terms = new LeaderTerms(clients.calling(), lease(settings), this::newTerm);
+  }
+
+  /**
+   * Lease 15 s and renew deadline 10 s as everywhere, but a 1 s retry period instead of 2 s: on a
+   * first install nothing is served until the Lease holder has written the Secret, and
+   * client-java's {@code LeaderElector} always sleeps one whole retry period before it notices that
+   * its first attempt succeeded, even when nobody held the Lease (docs/benchmarks.md, item 6). The
+   * price is the holder renewing the Lease once a second rather than every two seconds.
+   */
+  static LeaseSettings lease(BootstrapSettings settings) {
+    return new LeaseSettings(
+        settings.namespace(),
+        settings.leaseName(),
+        settings.identity(),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(1));
   }
 
   /** A fresh controller on a fresh workqueue, which starts with the work item queued. */
