@@ -30,6 +30,7 @@ public final class LeaderTerms implements AutoCloseable {
   private final LeaseSettings lease;
   private final Supplier<Lock> lock;
   private final Supplier<Controller> newTerm;
+  private final LeaseFence fence;
   private final ExecutorService thread;
   private volatile LeaderElector elector;
   private volatile boolean running;
@@ -39,19 +40,39 @@ public final class LeaderTerms implements AutoCloseable {
    * @param newTerm builds the controller of one term; it is shut down when the term ends
    */
   public LeaderTerms(ApiClient client, LeaseSettings lease, Supplier<Controller> newTerm) {
+    this(client, lease, newTerm, LeaseFence.of(lease));
+  }
+
+  /**
+   * @param fence told of every renewal and term, for the writes that must stop when the Lease may
+   *     have passed on ({@link LeaseFence#check})
+   */
+  public LeaderTerms(
+      ApiClient client, LeaseSettings lease, Supplier<Controller> newTerm, LeaseFence fence) {
     this(
         () -> new LeaseLock(lease.namespace(), lease.name(), lease.identity(), client),
         lease,
-        newTerm);
+        newTerm,
+        fence);
   }
 
   /**
    * @param lock a fresh lock per election (tests use an in-memory one)
    */
   public LeaderTerms(Supplier<Lock> lock, LeaseSettings lease, Supplier<Controller> newTerm) {
-    this.lock = lock;
+    this(lock, lease, newTerm, LeaseFence.of(lease));
+  }
+
+  /**
+   * @param lock a fresh lock per election (tests use an in-memory one)
+   * @param fence see {@link #LeaderTerms(ApiClient, LeaseSettings, Supplier, LeaseFence)}
+   */
+  public LeaderTerms(
+      Supplier<Lock> lock, LeaseSettings lease, Supplier<Controller> newTerm, LeaseFence fence) {
+    this.lock = () -> fence.recording(lock.get());
     this.lease = lease;
     this.newTerm = newTerm;
+    this.fence = fence;
     this.thread =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -99,6 +120,11 @@ public final class LeaderTerms implements AutoCloseable {
     return lease.identity();
   }
 
+  /** Whether a write may go out now: see {@link LeaseFence}. */
+  public LeaseFence fence() {
+    return fence;
+  }
+
   @Override
   public void close() {
     running = false;
@@ -122,10 +148,12 @@ public final class LeaderTerms implements AutoCloseable {
     public void run() {
       log.info("{} leads {}", lease.identity(), lease.name());
       leading = true;
+      fence.termStarted();
       try {
         delegate.run();
       } finally {
         leading = false;
+        fence.termEnded();
       }
     }
 
@@ -134,6 +162,7 @@ public final class LeaderTerms implements AutoCloseable {
       if (!shutDown) {
         shutDown = true;
         leading = false;
+        fence.termEnded();
         log.info("{} no longer leads {}", lease.identity(), lease.name());
         delegate.shutdown();
       }

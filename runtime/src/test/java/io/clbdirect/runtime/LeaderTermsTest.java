@@ -150,6 +150,64 @@ class LeaderTermsTest {
     }
   }
 
+  /**
+   * The partitioned leader of the issue: it cannot reach the Lease, but its writes elsewhere would
+   * still go out. Its fence must close before the other replica leads, and no later than its
+   * elector gives up.
+   */
+  @Test
+  void aPartitionedLeadersFenceClosesBeforeAnotherReplicaLeads() throws Exception {
+    MemoryLease lease = new MemoryLease();
+    AtomicBoolean aCut = new AtomicBoolean();
+    try (LeaderTerms a =
+            new LeaderTerms(
+                () -> lease.lockFor("a", aCut),
+                fast("a"),
+                () -> new CountingController(new AtomicInteger()));
+        LeaderTerms b =
+            new LeaderTerms(
+                () -> lease.lockFor("b", new AtomicBoolean()),
+                fast("b"),
+                () -> new CountingController(new AtomicInteger()))) {
+      a.start();
+      await(a::leading, "a leads");
+      await(() -> a.fence().check().mayWrite(), "a may write");
+      b.start();
+      Thread.sleep(300); // b is waiting on a's Lease
+      assertThat(b.leading()).isFalse();
+      aCut.set(true);
+      long cut = System.nanoTime();
+      long fenceClosed = 0;
+      long aStopped = 0;
+      long bLeads = 0;
+      while (bLeads == 0) {
+        if (System.nanoTime() - cut > TimeUnit.SECONDS.toNanos(15)) {
+          throw new AssertionError("b never led");
+        }
+        long now = System.nanoTime();
+        if (fenceClosed == 0 && !a.fence().check().mayWrite()) {
+          fenceClosed = now;
+        }
+        if (aStopped == 0 && !a.leading()) {
+          aStopped = now;
+        }
+        if (b.leading()) {
+          bLeads = now;
+        }
+        Thread.sleep(5);
+      }
+      assertThat(fenceClosed).as("a's fence closed").isNotZero();
+      assertThat(fenceClosed).as("a's fence closed before b led").isLessThan(bLeads);
+      assertThat(Duration.ofNanos(fenceClosed - cut))
+          .as("a's fence closed within its renew deadline of the cut")
+          .isLessThanOrEqualTo(Duration.ofMillis(1000 + 100));
+      assertThat(aStopped == 0 || fenceClosed <= aStopped + TimeUnit.MILLISECONDS.toNanos(20))
+          .as("the fence closed no later than a's elector gave up")
+          .isTrue();
+      assertThat(a.fence().check().mayWrite()).isFalse();
+    }
+  }
+
   @Test
   void closingStopsTheRunningTerm() throws Exception {
     MemoryLease lease = new MemoryLease();
