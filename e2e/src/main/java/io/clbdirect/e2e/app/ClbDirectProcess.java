@@ -176,6 +176,43 @@ public final class ClbDirectProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The environment that arms a crash point (io.clbdirect.runtime.CrashPoints): the process halts,
+   * as SIGKILL would end it, the first time it reaches {@code point}. Tests only.
+   */
+  public static Map<String, String> crashAt(String point) {
+    return Map.of("CLB_DIRECT_TEST_CRASH_AT", point);
+  }
+
+  /**
+   * Waits until the process has ended by itself (a crash point), failing with its log tail if it
+   * still runs after {@code timeout}.
+   */
+  public void awaitExit(Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (process.isAlive()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(
+            "clb-direct still runs after " + timeout + ":\n" + process.logTail(30));
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** The process's output so far (stdout and stderr). */
+  public String log() {
+    try {
+      return Files.readString(process.logFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Ends the process abruptly (SIGKILL): no shutdown hook, no Lease released. */
   public void kill() {
     process.kill();

@@ -14,6 +14,7 @@ import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.informers.LeanPodListerWatcher;
 import io.clbdirect.gate.informers.LeanSecretListerWatcher;
 import io.clbdirect.runtime.ControllerGroup;
+import io.clbdirect.runtime.CrashPoints;
 import io.clbdirect.runtime.ForgettingReconciler;
 import io.clbdirect.runtime.LeaderTerms;
 import io.clbdirect.runtime.LeaseFence;
@@ -178,6 +179,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
     // task
     // waits, not by CPU (docs/benchmarks.md, item 4). A workqueue never hands one key to two
     // workers.
+    CrashPoints.warnIfArmed();
     this.workers = workers;
     this.healthInterval = healthInterval;
     this.factory = factory;
