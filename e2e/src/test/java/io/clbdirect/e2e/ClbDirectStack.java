@@ -301,15 +301,16 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
   /**
    * Starts a named replica again as it was first started, but with {@code extraEnv} instead of its
    * {@link Builder#replicaEnv}: e.g. without the crash point it was armed with. The old process is
-   * stopped first if it still runs; the new one logs to a directory of its own, so the old log
-   * stays readable.
+   * stopped first if it still runs; the new one takes its webhook port (the registered url) and
+   * logs to a directory of its own, so the old log stays readable.
    */
   ClbDirectProcess restart(String podName, Map<String, String> extraEnv) {
     ReplicaStart how = replicaStarts.get(podName);
     if (how == null) {
       throw new IllegalStateException("no named clb-direct replica '" + podName + "'");
     }
-    replicas.get(podName).close();
+    ClbDirectProcess old = replicas.get(podName);
+    old.close();
     Map<String, String> env = new HashMap<>(how.env());
     env.putAll(extraEnv);
     ClbDirectProcess started =
@@ -319,7 +320,8 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
             system,
             system,
             how.args(),
-            env);
+            env,
+            old.httpsPort());
     replicas.put(podName, started);
     return started;
   }

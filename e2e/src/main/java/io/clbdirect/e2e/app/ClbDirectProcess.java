@@ -79,9 +79,25 @@ public final class ClbDirectProcess implements AutoCloseable {
       String configurationName,
       List<String> extraArgs,
       Map<String, String> env) {
+    return start(workDir, kubeconfig, namespace, configurationName, extraArgs, env, 0);
+  }
+
+  /**
+   * @param httpsPort the webhook's port, 0 for a free one: a replica started again after a crash
+   *     takes its old port, as a restarted Pod keeps its Service, so the registered url still
+   *     reaches it
+   */
+  public static ClbDirectProcess start(
+      Path workDir,
+      Path kubeconfig,
+      String namespace,
+      String configurationName,
+      List<String> extraArgs,
+      Map<String, String> env,
+      int httpsPort) {
     try {
       Files.createDirectories(workDir);
-      int httpsPort = freePort();
+      httpsPort = httpsPort != 0 ? httpsPort : freePort();
       int managementPort = freePort();
       String java = ProcessHandle.current().info().command().orElse("java");
       // JVM options among the extra arguments (-Xmx384m for a larger benchmark) go before -jar; the
