@@ -128,6 +128,9 @@ public final class LeaderTerms implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    // At once, not when the elector's stop hook gets round to the term: nothing written after
+    // close.
+    fence.termEnded();
     LeaderElector current = elector;
     if (current != null) {
       current.close();
