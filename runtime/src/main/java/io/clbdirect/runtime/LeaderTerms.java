@@ -130,7 +130,7 @@ public final class LeaderTerms implements AutoCloseable {
     running = false;
     // At once, not when the elector's stop hook gets round to the term: nothing written after
     // close.
-    fence.termEnded();
+    fence.closed();
     LeaderElector current = elector;
     if (current != null) {
       current.close();
@@ -142,6 +142,10 @@ public final class LeaderTerms implements AutoCloseable {
   private final class Term implements Controller {
     private final Controller delegate;
     private volatile boolean shutDown;
+    private volatile boolean ran;
+
+    /** This term's number in the fence, 0 until it runs. */
+    private volatile long number;
 
     Term(Controller delegate) {
       this.delegate = delegate;
@@ -150,13 +154,14 @@ public final class LeaderTerms implements AutoCloseable {
     @Override
     public void run() {
       log.info("{} leads {}", lease.identity(), lease.name());
+      ran = true;
       leading = true;
-      fence.termStarted();
+      number = fence.termStarted();
       try {
         delegate.run();
       } finally {
         leading = false;
-        fence.termEnded();
+        fence.termEnded(number);
       }
     }
 
@@ -165,8 +170,10 @@ public final class LeaderTerms implements AutoCloseable {
       if (!shutDown) {
         shutDown = true;
         leading = false;
-        fence.termEnded();
-        log.info("{} no longer leads {}", lease.identity(), lease.name());
+        fence.termEnded(number);
+        if (ran) { // an election that never won has nothing to say
+          log.info("{} no longer leads {}", lease.identity(), lease.name());
+        }
         delegate.shutdown();
       }
     }

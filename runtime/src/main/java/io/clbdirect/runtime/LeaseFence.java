@@ -65,14 +65,31 @@ public final class LeaseFence {
     return new RecordingLock(delegate);
   }
 
-  void termStarted() {
+  /**
+   * @return the new term's number, for {@link #termEnded}
+   */
+  long termStarted() {
     synchronized (lock) {
       term++;
       leading = true;
+      return term;
     }
   }
 
-  void termEnded() {
+  /**
+   * Ends term {@code ended} only: a late stop hook of an earlier term (or of an election that never
+   * won, 0) must not end the one running now.
+   */
+  void termEnded(long ended) {
+    synchronized (lock) {
+      if (ended == term) {
+        leading = false;
+      }
+    }
+  }
+
+  /** No term runs from now on, whichever it was (the process is closing). */
+  void closed() {
     synchronized (lock) {
       leading = false;
     }

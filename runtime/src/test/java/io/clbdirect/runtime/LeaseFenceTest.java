@@ -83,7 +83,7 @@ class LeaseFenceTest {
         .as("10 s after the last successful renewal, while the elector still believes it leads")
         .isEqualTo(LeaseValidity.RENEW_DEADLINE_PASSED);
 
-    fence.termEnded();
+    fence.termEnded(1);
     assertThat(fence.check()).isEqualTo(LeaseValidity.NOT_LEADING);
   }
 
@@ -140,10 +140,18 @@ class LeaseFenceTest {
     FakeLock lease = new FakeLock();
     Lock lock = fence.recording(lease);
     lock.update(held("replica-a"));
-    fence.termStarted();
-    fence.termEnded();
-    fence.termStarted();
+    long first = fence.termStarted();
+    fence.termEnded(first);
+    long second = fence.termStarted();
+    assertThat(second).isEqualTo(2);
     assertThat(fence.term()).isEqualTo(2);
     assertThat(fence.check()).isEqualTo(LeaseValidity.VALID);
+    fence.termEnded(first); // the first term's stop hook, late
+    fence.termEnded(0); // an election that never won, shut down
+    assertThat(fence.check())
+        .as("the running term is not ended by others")
+        .isEqualTo(LeaseValidity.VALID);
+    fence.closed();
+    assertThat(fence.check()).isEqualTo(LeaseValidity.NOT_LEADING);
   }
 }
