@@ -185,6 +185,7 @@ class CrashPointsEndToEndTest {
           return null;
         });
     long published;
+    long switched;
     long retired;
     try {
       Await.until(
@@ -193,6 +194,18 @@ class CrashPointsEndToEndTest {
           CrashPointsEndToEndTest::publishedBundle,
           b -> b.certificates().size() == 2);
       published = System.nanoTime();
+      // The leaf signed by the new CA (both CAs bear the same name: told apart by signature).
+      java.security.cert.X509Certificate newCa =
+          publishedBundle().certificates().stream()
+              .filter(ca -> !caBefore.contains(ca))
+              .findFirst()
+              .orElseThrow();
+      Await.until(
+          TIMEOUT,
+          "the leaf switched to the new CA",
+          () -> signedBy(PresentedCertificate.at(restarted.httpsPort()), newCa),
+          signed -> signed);
+      switched = System.nanoTime();
       Await.until(
           TIMEOUT,
           "the old CA retired",
@@ -212,7 +225,8 @@ class CrashPointsEndToEndTest {
     System.out.printf(
         "CRASH %s: restarted, ready in %d ms; new CA in caBundle %d ms after ready, old CA retired"
             + " %d ms after ready; %d admissions after ready, %d failed; Secret ca.crt = caBundle:"
-            + " %s; served certificate trusted: %s%n",
+            + " %s; served certificate trusted: %s; leaf switched %d ms after the caBundle got the"
+            + " new CA%n",
         CrashPoints.AFTER_CA_ROTATION_SECRET_WRITE,
         ms(ready - restart),
         ms(published - ready),
@@ -220,8 +234,15 @@ class CrashPointsEndToEndTest {
         admitted.get(),
         failures.size(),
         secretBundle().sameAs(bundle),
-        servedTrusted);
+        servedTrusted,
+        ms(switched - published));
     assertThat(failures).as("failed admissions once recovered").isEmpty();
+    // Regression: the switch waited on the stamp of the Secret write before the crash, so it came
+    // the moment the caBundle caught up. The propagation delay is 5 s; the polls see it late, not
+    // early, but the caBundle is seen up to one poll after it changed, hence the slack.
+    assertThat(Duration.ofNanos(switched - published))
+        .as("time the API server had to load the new CA before the leaf switched")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(4500));
     assertThat(admitted.get()).isPositive();
     assertThat(secretBundle().sameAs(bundle)).as("Secret ca.crt and caBundle agree").isTrue();
     assertThat(servedTrusted).as("served certificate chains to the caBundle").isTrue();
@@ -305,6 +326,16 @@ class CrashPointsEndToEndTest {
                     .execute());
     byte[] pem = configuration.getWebhooks().get(0).getClientConfig().getCaBundle();
     return CaBundle.parse(new String(pem, StandardCharsets.UTF_8));
+  }
+
+  private static boolean signedBy(
+      java.security.cert.X509Certificate leaf, java.security.cert.X509Certificate ca) {
+    try {
+      leaf.verify(ca.getPublicKey());
+      return true;
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
   }
 
   static CaBundle secretBundle() {
