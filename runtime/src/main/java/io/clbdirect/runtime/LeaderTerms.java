@@ -34,7 +34,6 @@ public final class LeaderTerms implements AutoCloseable {
   private final ExecutorService thread;
   private volatile LeaderElector elector;
   private volatile boolean running;
-  private volatile boolean leading;
 
   /**
    * @param newTerm builds the controller of one term; it is shut down when the term ends
@@ -111,9 +110,12 @@ public final class LeaderTerms implements AutoCloseable {
     }
   }
 
-  /** Whether this replica currently runs a term. */
+  /**
+   * Whether this replica currently runs a term. Kept by term number in the fence: a term whose
+   * controller returns late, after the next term began, does not end the next one.
+   */
   public boolean leading() {
-    return leading;
+    return fence.leading();
   }
 
   public String identity() {
@@ -155,12 +157,10 @@ public final class LeaderTerms implements AutoCloseable {
     public void run() {
       log.info("{} leads {}", lease.identity(), lease.name());
       ran = true;
-      leading = true;
       number = fence.termStarted();
       try {
         delegate.run();
       } finally {
-        leading = false;
         fence.termEnded(number);
       }
     }
@@ -169,7 +169,6 @@ public final class LeaderTerms implements AutoCloseable {
     public void shutdown() {
       if (!shutDown) {
         shutDown = true;
-        leading = false;
         fence.termEnded(number);
         if (ran) { // an election that never won has nothing to say
           log.info("{} no longer leads {}", lease.identity(), lease.name());

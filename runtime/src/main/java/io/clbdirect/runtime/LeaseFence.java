@@ -49,6 +49,13 @@ public final class LeaseFence {
     }
   }
 
+  /** Whether a term runs (whatever the renewals say). */
+  public boolean leading() {
+    synchronized (lock) {
+      return leading;
+    }
+  }
+
   /** The number of terms begun so far: 0 before the first, then 1, 2, ... */
   public long term() {
     synchronized (lock) {

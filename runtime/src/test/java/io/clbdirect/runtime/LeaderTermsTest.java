@@ -74,7 +74,7 @@ class LeaderTermsTest {
   }
 
   /** Counts the terms it was built for, and runs until shut down, like a DefaultController. */
-  private static final class CountingController implements Controller {
+  private static class CountingController implements Controller {
     final CountDownLatch stop = new CountDownLatch(1);
     final AtomicInteger runs;
 
@@ -205,6 +205,45 @@ class LeaderTermsTest {
           .as("the fence closed no later than a's elector gave up")
           .isTrue();
       assertThat(a.fence().check().mayWrite()).isFalse();
+    }
+  }
+
+  /**
+   * A term's controller may take a while to return after its shutdown (a worker in the middle of a
+   * CLB call's retries). If the Lease is won back meanwhile, the old term's late return must not
+   * make the new one look over: neither {@link LeaderTerms#leading} nor the fence.
+   */
+  @Test
+  void anOldTermReturningLateDoesNotEndTheNewOne() throws Exception {
+    MemoryLease lease = new MemoryLease();
+    AtomicBoolean cut = new AtomicBoolean();
+    AtomicInteger terms = new AtomicInteger();
+    try (LeaderTerms a =
+        new LeaderTerms(
+            () -> lease.lockFor("a", cut),
+            fast("a"),
+            () ->
+                new CountingController(terms) {
+                  @Override
+                  public void run() {
+                    super.run();
+                    try {
+                      Thread.sleep(3000); // lingers after its shutdown
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                })) {
+      a.start();
+      await(a::leading, "a leads");
+      await(() -> a.fence().check().mayWrite(), "a may write");
+      cut.set(true);
+      await(() -> !a.leading(), "a stops leading");
+      cut.set(false);
+      await(() -> terms.get() == 2, "a leads again, in a second term");
+      Thread.sleep(3500); // the first term's controller has returned by now
+      assertThat(a.leading()).as("the second term still leads").isTrue();
+      assertThat(a.fence().check()).isEqualTo(LeaseValidity.VALID);
     }
   }
 
