@@ -53,6 +53,15 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     void run(ControlPlane plane) throws Exception;
   }
 
+  /** The kubeconfig one replica talks to the API server with (e.g. through a proxy). */
+  interface ReplicaKubeconfig {
+    Path of(String replica, ControlPlane plane) throws Exception;
+  }
+
+  /** How a replica was started, to start it again the same way. */
+  private record ReplicaStart(
+      Path work, Path kubeconfig, List<String> args, Map<String, String> env) {}
+
   private final String system;
   private final Integer vipOctet;
   private final List<String> args;
@@ -60,6 +69,10 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
   private final Function<ApiClient, FakeKubelet> kubeletFactory;
   private final Step beforeStart;
   private final Step afterStop;
+  private final ReplicaKubeconfig replicaKubeconfig;
+  private final Map<String, Map<String, String>> replicaEnv;
+  private final Map<String, ReplicaStart> replicaStarts = new HashMap<>();
+  private int restarts;
 
   private ControlPlane plane;
   private ApiClient admin;
@@ -82,6 +95,8 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     this.kubeletFactory = builder.kubelet;
     this.beforeStart = builder.beforeStart;
     this.afterStop = builder.afterStop;
+    this.replicaKubeconfig = builder.replicaKubeconfig;
+    this.replicaEnv = Map.copyOf(builder.replicaEnv);
   }
 
   /**
@@ -143,12 +158,21 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     }
     for (String name : replicaNames) {
       // POD_NAME is the replica's identity in the Leases, as the Deployment's downward API sets it.
-      Map<String, String> replicaEnv = new HashMap<>(env);
-      replicaEnv.put("POD_NAME", name);
+      Map<String, String> baseEnv = new HashMap<>(env);
+      baseEnv.put("POD_NAME", name);
+      ReplicaStart how =
+          new ReplicaStart(
+              work.resolve(name),
+              replicaKubeconfig.of(name, plane),
+              List.copyOf(appArgs),
+              Map.copyOf(baseEnv));
+      replicaStarts.put(name, how);
+      Map<String, String> firstEnv = new HashMap<>(baseEnv);
+      firstEnv.putAll(replicaEnv.getOrDefault(name, Map.of()));
       replicas.put(
           name,
           ClbDirectProcess.start(
-              work.resolve(name), plane.adminKubeconfig(), system, system, appArgs, replicaEnv));
+              how.work(), how.kubeconfig(), system, system, how.args(), firstEnv));
     }
     if (kubeletFactory != null) {
       kubeletStartedNanos = System.nanoTime();
@@ -189,6 +213,7 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     kubelet = null;
     kubeletRunning = false;
     replicas.clear();
+    replicaStarts.clear();
     clb = null;
     beforeStartRan = false;
     return teardown;
@@ -273,6 +298,34 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     return replica;
   }
 
+  /**
+   * Starts a named replica again as it was first started, but with {@code extraEnv} instead of its
+   * {@link Builder#replicaEnv}: e.g. without the crash point it was armed with. The old process is
+   * stopped first if it still runs; the new one takes its webhook port (the registered url) and
+   * logs to a directory of its own, so the old log stays readable.
+   */
+  ClbDirectProcess restart(String podName, Map<String, String> extraEnv) {
+    ReplicaStart how = replicaStarts.get(podName);
+    if (how == null) {
+      throw new IllegalStateException("no named clb-direct replica '" + podName + "'");
+    }
+    ClbDirectProcess old = replicas.get(podName);
+    old.close();
+    Map<String, String> env = new HashMap<>(how.env());
+    env.putAll(extraEnv);
+    ClbDirectProcess started =
+        ClbDirectProcess.start(
+            how.work().resolveSibling(podName + "-restart-" + ++restarts),
+            how.kubeconfig(),
+            system,
+            system,
+            how.args(),
+            env,
+            old.httpsPort());
+    replicas.put(podName, started);
+    return started;
+  }
+
   FakeKubelet kubelet() {
     if (kubelet == null) {
       throw new IllegalStateException("no fake kubelet in the stack of " + system);
@@ -295,6 +348,8 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     private Function<ApiClient, FakeKubelet> kubelet;
     private Step beforeStart = plane -> {};
     private Step afterStop = plane -> {};
+    private ReplicaKubeconfig replicaKubeconfig = (replica, plane) -> plane.adminKubeconfig();
+    private final Map<String, Map<String, String>> replicaEnv = new HashMap<>();
 
     private Builder(String system) {
       this.system = system;
@@ -329,6 +384,18 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
      */
     Builder kubelet(Function<ApiClient, FakeKubelet> factory) {
       this.kubelet = factory;
+      return this;
+    }
+
+    /** Each named replica's kubeconfig; by default the admin's. */
+    Builder replicaKubeconfig(ReplicaKubeconfig kubeconfig) {
+      this.replicaKubeconfig = kubeconfig;
+      return this;
+    }
+
+    /** Environment for one named replica's first start only (see {@link #restart}). */
+    Builder replicaEnv(String podName, Map<String, String> env) {
+      replicaEnv.put(podName, Map.copyOf(env));
       return this;
     }
 

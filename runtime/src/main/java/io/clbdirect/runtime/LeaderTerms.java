@@ -30,28 +30,48 @@ public final class LeaderTerms implements AutoCloseable {
   private final LeaseSettings lease;
   private final Supplier<Lock> lock;
   private final Supplier<Controller> newTerm;
+  private final LeaseFence fence;
   private final ExecutorService thread;
   private volatile LeaderElector elector;
   private volatile boolean running;
-  private volatile boolean leading;
 
   /**
    * @param newTerm builds the controller of one term; it is shut down when the term ends
    */
   public LeaderTerms(ApiClient client, LeaseSettings lease, Supplier<Controller> newTerm) {
+    this(client, lease, newTerm, LeaseFence.of(lease));
+  }
+
+  /**
+   * @param fence told of every renewal and term, for the writes that must stop when the Lease may
+   *     have passed on ({@link LeaseFence#check})
+   */
+  public LeaderTerms(
+      ApiClient client, LeaseSettings lease, Supplier<Controller> newTerm, LeaseFence fence) {
     this(
         () -> new LeaseLock(lease.namespace(), lease.name(), lease.identity(), client),
         lease,
-        newTerm);
+        newTerm,
+        fence);
   }
 
   /**
    * @param lock a fresh lock per election (tests use an in-memory one)
    */
   public LeaderTerms(Supplier<Lock> lock, LeaseSettings lease, Supplier<Controller> newTerm) {
-    this.lock = lock;
+    this(lock, lease, newTerm, LeaseFence.of(lease));
+  }
+
+  /**
+   * @param lock a fresh lock per election (tests use an in-memory one)
+   * @param fence see {@link #LeaderTerms(ApiClient, LeaseSettings, Supplier, LeaseFence)}
+   */
+  public LeaderTerms(
+      Supplier<Lock> lock, LeaseSettings lease, Supplier<Controller> newTerm, LeaseFence fence) {
+    this.lock = () -> fence.recording(lock.get());
     this.lease = lease;
     this.newTerm = newTerm;
+    this.fence = fence;
     this.thread =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -90,18 +110,29 @@ public final class LeaderTerms implements AutoCloseable {
     }
   }
 
-  /** Whether this replica currently runs a term. */
+  /**
+   * Whether this replica currently runs a term. Kept by term number in the fence: a term whose
+   * controller returns late, after the next term began, does not end the next one.
+   */
   public boolean leading() {
-    return leading;
+    return fence.leading();
   }
 
   public String identity() {
     return lease.identity();
   }
 
+  /** Whether a write may go out now: see {@link LeaseFence}. */
+  public LeaseFence fence() {
+    return fence;
+  }
+
   @Override
   public void close() {
     running = false;
+    // At once, not when the elector's stop hook gets round to the term: nothing written after
+    // close.
+    fence.closed();
     LeaderElector current = elector;
     if (current != null) {
       current.close();
@@ -113,6 +144,10 @@ public final class LeaderTerms implements AutoCloseable {
   private final class Term implements Controller {
     private final Controller delegate;
     private volatile boolean shutDown;
+    private volatile boolean ran;
+
+    /** This term's number in the fence, 0 until it runs. */
+    private volatile long number;
 
     Term(Controller delegate) {
       this.delegate = delegate;
@@ -121,11 +156,12 @@ public final class LeaderTerms implements AutoCloseable {
     @Override
     public void run() {
       log.info("{} leads {}", lease.identity(), lease.name());
-      leading = true;
+      ran = true;
+      number = fence.termStarted();
       try {
         delegate.run();
       } finally {
-        leading = false;
+        fence.termEnded(number);
       }
     }
 
@@ -133,8 +169,10 @@ public final class LeaderTerms implements AutoCloseable {
     public void shutdown() {
       if (!shutDown) {
         shutDown = true;
-        leading = false;
-        log.info("{} no longer leads {}", lease.identity(), lease.name());
+        fence.termEnded(number);
+        if (ran) { // an election that never won has nothing to say
+          log.info("{} no longer leads {}", lease.identity(), lease.name());
+        }
         delegate.shutdown();
       }
     }

@@ -74,7 +74,7 @@ class LeaderTermsTest {
   }
 
   /** Counts the terms it was built for, and runs until shut down, like a DefaultController. */
-  private static final class CountingController implements Controller {
+  private static class CountingController implements Controller {
     final CountDownLatch stop = new CountDownLatch(1);
     final AtomicInteger runs;
 
@@ -147,6 +147,103 @@ class LeaderTermsTest {
       assertThat(aBuilt.get())
           .as("each term's controller is built afresh")
           .isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  /**
+   * The partitioned leader of the issue: it cannot reach the Lease, but its writes elsewhere would
+   * still go out. Its fence must close before the other replica leads, and no later than its
+   * elector gives up.
+   */
+  @Test
+  void aPartitionedLeadersFenceClosesBeforeAnotherReplicaLeads() throws Exception {
+    MemoryLease lease = new MemoryLease();
+    AtomicBoolean aCut = new AtomicBoolean();
+    try (LeaderTerms a =
+            new LeaderTerms(
+                () -> lease.lockFor("a", aCut),
+                fast("a"),
+                () -> new CountingController(new AtomicInteger()));
+        LeaderTerms b =
+            new LeaderTerms(
+                () -> lease.lockFor("b", new AtomicBoolean()),
+                fast("b"),
+                () -> new CountingController(new AtomicInteger()))) {
+      a.start();
+      await(a::leading, "a leads");
+      await(() -> a.fence().check().mayWrite(), "a may write");
+      b.start();
+      Thread.sleep(300); // b is waiting on a's Lease
+      assertThat(b.leading()).isFalse();
+      aCut.set(true);
+      long cut = System.nanoTime();
+      long fenceClosed = 0;
+      long aStopped = 0;
+      long bLeads = 0;
+      while (bLeads == 0) {
+        if (System.nanoTime() - cut > TimeUnit.SECONDS.toNanos(15)) {
+          throw new AssertionError("b never led");
+        }
+        long now = System.nanoTime();
+        if (fenceClosed == 0 && !a.fence().check().mayWrite()) {
+          fenceClosed = now;
+        }
+        if (aStopped == 0 && !a.leading()) {
+          aStopped = now;
+        }
+        if (b.leading()) {
+          bLeads = now;
+        }
+        Thread.sleep(5);
+      }
+      assertThat(fenceClosed).as("a's fence closed").isNotZero();
+      assertThat(fenceClosed).as("a's fence closed before b led").isLessThan(bLeads);
+      assertThat(Duration.ofNanos(fenceClosed - cut))
+          .as("a's fence closed within its renew deadline of the cut")
+          .isLessThanOrEqualTo(Duration.ofMillis(1000 + 100));
+      assertThat(aStopped == 0 || fenceClosed <= aStopped + TimeUnit.MILLISECONDS.toNanos(20))
+          .as("the fence closed no later than a's elector gave up")
+          .isTrue();
+      assertThat(a.fence().check().mayWrite()).isFalse();
+    }
+  }
+
+  /**
+   * A term's controller may take a while to return after its shutdown (a worker in the middle of a
+   * CLB call's retries). If the Lease is won back meanwhile, the old term's late return must not
+   * make the new one look over: neither {@link LeaderTerms#leading} nor the fence.
+   */
+  @Test
+  void anOldTermReturningLateDoesNotEndTheNewOne() throws Exception {
+    MemoryLease lease = new MemoryLease();
+    AtomicBoolean cut = new AtomicBoolean();
+    AtomicInteger terms = new AtomicInteger();
+    try (LeaderTerms a =
+        new LeaderTerms(
+            () -> lease.lockFor("a", cut),
+            fast("a"),
+            () ->
+                new CountingController(terms) {
+                  @Override
+                  public void run() {
+                    super.run();
+                    try {
+                      Thread.sleep(3000); // lingers after its shutdown
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                })) {
+      a.start();
+      await(a::leading, "a leads");
+      await(() -> a.fence().check().mayWrite(), "a may write");
+      cut.set(true);
+      await(() -> !a.leading(), "a stops leading");
+      cut.set(false);
+      await(() -> terms.get() == 2, "a leads again, in a second term");
+      Thread.sleep(3500); // the first term's controller has returned by now
+      assertThat(a.leading()).as("the second term still leads").isTrue();
+      assertThat(a.fence().check()).isEqualTo(LeaseValidity.VALID);
     }
   }
 

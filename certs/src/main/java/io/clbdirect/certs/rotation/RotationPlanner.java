@@ -82,6 +82,13 @@ public final class RotationPlanner {
 
   private static final String CA_NAME = "clb-direct-webhook-ca";
 
+  /**
+   * How long the caBundle may lack a CA the Secret publishes before the publication counts as
+   * lagging: longer than the webhook configuration's cache takes to show an apply made in the same
+   * pass as the Secret write.
+   */
+  static final Duration LAGGING_CA_BUNDLE = Duration.ofSeconds(1);
+
   public Plan plan(Current current, Desired desired, Instant now) {
     // Re-checked every minute against the wall clock, never trusting a monotonic timer alone.
     Instant inAMinute = now.plus(Duration.ofMinutes(1));
@@ -103,6 +110,22 @@ public final class RotationPlanner {
       boolean published =
           current.publishedBundle() != null
               && current.publishedBundle().contains(material.nextCa().certificate());
+      if (!published && now.isAfter(material.caPublishedAt().plus(LAGGING_CA_BUNDLE))) {
+        // The caBundle lags the Secret for longer than one pass takes to apply it: clb-direct
+        // crashed between the two writes, or the apply kept failing. The API server's time to
+        // load the new CA counts from when the caBundle gets it, so the publication is stamped
+        // again now; without this the leaf would switch the moment the caBundle catches up.
+        return new Plan(
+            new ServingMaterial(
+                material.bundle(),
+                material.signingCa(),
+                material.leaf(),
+                material.nextCa(),
+                now,
+                null),
+            "ca-rotation-republished",
+            now.plus(Duration.ofSeconds(1)));
+      }
       if (published && !now.isBefore(switchAt)) {
         ServingCertificate leaf = issueLeaf(material.nextCa(), desired, now);
         return new Plan(

@@ -147,12 +147,13 @@ class RotationPlannerTest {
         .containsExactly(v1.signingCa().certificate(), v2.nextCa().certificate());
     assertServedLeafTrusted(v2, List.of(apiserverBundle, v2.bundle()), t1);
 
-    // The webhook configuration has not been updated yet: no switch, however long we wait.
+    // The webhook configuration has not been updated yet (its cache lags the pass that applied it):
+    // no switch, and nothing written.
     Plan early =
         planner.plan(
             new Current(v2, null, RotateRequest.NONE, apiserverBundle),
             desired,
-            t1.plus(Duration.ofHours(1)));
+            t1.plusMillis(500));
     assertThat(early.writes()).isFalse();
     assertThat(early.reason()).isEqualTo("ca-rotation-waiting-for-caBundle");
 
@@ -203,6 +204,58 @@ class RotationPlannerTest {
                     t3.plusSeconds(1))
                 .writes())
         .isFalse();
+  }
+
+  /**
+   * Regression (issue 20, a crash between writing the new CA to the Secret and updating the
+   * caBundle): the propagation delay counted from the Secret write, so once the restarted replica
+   * updated the caBundle, more than the delay after that write, the leaf switched at once, with no
+   * time for the API server to load the new CA (measured: 0.14 s after the caBundle update).
+   */
+  @Test
+  void aCaBundleThatLagsTheSecretRestartsThePropagationWait() {
+    ServingMaterial v1 = created();
+    CaBundle oldBundle = v1.bundle();
+    Instant t1 = T0.plus(Duration.ofMinutes(10));
+    ServingMaterial v2 =
+        planner.plan(new Current(v1, null, RotateRequest.CA, oldBundle), desired, t1).next();
+
+    // The crash: the caBundle never got the new CA; the replica is back 12 s later.
+    Instant back = t1.plusSeconds(12);
+    Plan republish =
+        planner.plan(new Current(v2, null, RotateRequest.NONE, oldBundle), desired, back);
+    assertThat(republish.reason()).isEqualTo("ca-rotation-republished");
+    ServingMaterial v2b = republish.next();
+    assertThat(v2b.caPublishedAt()).isEqualTo(back);
+    assertThat(v2b.nextCa()).isEqualTo(v2.nextCa());
+    assertThat(v2b.leaf()).as("still the old CA's leaf").isEqualTo(v2.leaf());
+    assertThat(v2b.bundle().sameAs(v2.bundle())).isTrue();
+
+    // The same pass applies the caBundle; the switch waits a full delay from then.
+    CaBundle bothCas = v2b.bundle();
+    Plan waiting =
+        planner.plan(
+            new Current(v2b, null, RotateRequest.NONE, bothCas), desired, back.plusSeconds(1));
+    assertThat(waiting.writes()).isFalse();
+    assertThat(waiting.reason()).isEqualTo("ca-rotation-waiting-for-propagation");
+    assertThat(waiting.recheckAt()).isEqualTo(back.plus(DELAY));
+    assertThat(
+            planner
+                .plan(
+                    new Current(v2b, null, RotateRequest.NONE, bothCas), desired, back.plus(DELAY))
+                .reason())
+        .isEqualTo("ca-rotation-leaf-switched");
+
+    // Without the new stamp (the Secret as the crash left it), the switch came at once.
+    assertThat(
+            planner
+                .plan(
+                    new Current(v2, null, RotateRequest.NONE, bothCas),
+                    desired,
+                    back.plusSeconds(1))
+                .reason())
+        .as("what the old stamp allows: why it must be renewed")
+        .isEqualTo("ca-rotation-leaf-switched");
   }
 
   @Test

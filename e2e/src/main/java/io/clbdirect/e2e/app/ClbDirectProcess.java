@@ -79,9 +79,25 @@ public final class ClbDirectProcess implements AutoCloseable {
       String configurationName,
       List<String> extraArgs,
       Map<String, String> env) {
+    return start(workDir, kubeconfig, namespace, configurationName, extraArgs, env, 0);
+  }
+
+  /**
+   * @param httpsPort the webhook's port, 0 for a free one: a replica started again after a crash
+   *     takes its old port, as a restarted Pod keeps its Service, so the registered url still
+   *     reaches it
+   */
+  public static ClbDirectProcess start(
+      Path workDir,
+      Path kubeconfig,
+      String namespace,
+      String configurationName,
+      List<String> extraArgs,
+      Map<String, String> env,
+      int httpsPort) {
     try {
       Files.createDirectories(workDir);
-      int httpsPort = freePort();
+      httpsPort = httpsPort != 0 ? httpsPort : freePort();
       int managementPort = freePort();
       String java = ProcessHandle.current().info().command().orElse("java");
       // JVM options among the extra arguments (-Xmx384m for a larger benchmark) go before -jar; the
@@ -173,6 +189,43 @@ public final class ClbDirectProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The environment that arms a crash point (io.clbdirect.runtime.CrashPoints): the process halts,
+   * as SIGKILL would end it, the first time it reaches {@code point}. Tests only.
+   */
+  public static Map<String, String> crashAt(String point) {
+    return Map.of("CLB_DIRECT_TEST_CRASH_AT", point);
+  }
+
+  /**
+   * Waits until the process has ended by itself (a crash point), failing with its log tail if it
+   * still runs after {@code timeout}.
+   */
+  public void awaitExit(Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (process.isAlive()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(
+            "clb-direct still runs after " + timeout + ":\n" + process.logTail(30));
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** The process's output so far (stdout and stderr). */
+  public String log() {
+    try {
+      return Files.readString(process.logFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

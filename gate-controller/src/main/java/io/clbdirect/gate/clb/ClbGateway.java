@@ -34,10 +34,18 @@ public final class ClbGateway {
   private static final Duration MAX_POLL = Duration.ofSeconds(2);
 
   public ClbGateway(ClbClient client, ClbCallPolicy policy, MeterRegistry meters, Clock clock) {
+    this(client, policy, meters, clock, WriteFence.OPEN);
+  }
+
+  /**
+   * @param fence asked before every attempt of a write: see {@link PacedCalls}
+   */
+  public ClbGateway(
+      ClbClient client, ClbCallPolicy policy, MeterRegistry meters, Clock clock, WriteFence fence) {
     this.client = client;
     this.policy = policy;
     this.clock = clock;
-    this.paced = new PacedCalls<>("clb", client, policy, meters, ClbErrors::retryable);
+    this.paced = new PacedCalls<>("clb", client, policy, meters, ClbErrors::retryable, fence);
   }
 
   /** A read, or a synchronous write: paced and retried. */

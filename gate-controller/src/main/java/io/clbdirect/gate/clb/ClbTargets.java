@@ -21,6 +21,7 @@ import io.clbdirect.gate.decide.BackendGroup;
 import io.clbdirect.gate.decide.CallPlan;
 import io.clbdirect.gate.decide.HealthState;
 import io.clbdirect.gate.decide.TargetAddress;
+import io.clbdirect.runtime.CrashPoints;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -193,12 +194,15 @@ public final class ClbTargets {
         request.setLoadBalancerId(call.loadBalancerId());
         request.setTargets(
             call.items().stream().map(ClbTargets::batchTarget).toArray(BatchTarget[]::new));
-        yield failed(
+        String[] failedListeners =
             clb.writeNow(
                     call.action().name(),
                     call.loadBalancerId(),
                     c -> c.BatchRegisterTargets(request))
-                .getFailListenerIdSet());
+                .getFailListenerIdSet();
+        // The fault tests crash here: bound on the CLB, not yet recorded as applied.
+        CrashPoints.reached(CrashPoints.AFTER_BATCH_REGISTER_TARGETS);
+        yield failed(failedListeners);
       }
       case BatchDeregisterTargets -> {
         BatchDeregisterTargetsRequest request = new BatchDeregisterTargetsRequest();

@@ -12,6 +12,7 @@ import com.tencentcloudapi.common.AbstractModel;
 import io.clbdirect.gate.decide.LoadBalancerSpec;
 import io.clbdirect.gate.decide.LoadBalancerSpecs;
 import io.clbdirect.gate.decide.NetworkFit;
+import io.clbdirect.runtime.CrashPoints;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -313,6 +314,8 @@ public final class LoadBalancers {
       }
       throw e;
     }
+    // The fault tests crash here: created, not recorded anywhere but in its owner tag.
+    CrashPoints.reached(CrashPoints.AFTER_CREATE_LOAD_BALANCER);
     if (ids == null || ids.length == 0) {
       throw new ClbOperationException(
           "CreateLoadBalancer",

@@ -40,6 +40,7 @@ public final class PacedCalls<C> {
   private final MeterRegistry meters;
   private final RateLimiterRegistry limiters;
   private final RetryConfig retryConfig;
+  private final WriteFence fence;
   private final AtomicInteger clockSkew = new AtomicInteger();
   private final AtomicInteger credentialsRejected = new AtomicInteger();
 
@@ -53,7 +54,23 @@ public final class PacedCalls<C> {
       ClbCallPolicy policy,
       MeterRegistry meters,
       Predicate<Throwable> retryable) {
+    this(api, client, policy, meters, retryable, WriteFence.OPEN);
+  }
+
+  /**
+   * @param fence asked right before each attempt of a write ({@link WriteFence#isWrite}), retries
+   *     included: a retry may come 30 s after the first attempt, when this replica may no longer
+   *     hold the Lease
+   */
+  public PacedCalls(
+      String api,
+      C client,
+      ClbCallPolicy policy,
+      MeterRegistry meters,
+      Predicate<Throwable> retryable,
+      WriteFence fence) {
     this.api = api;
+    this.fence = fence;
     this.client = client;
     this.meters = meters;
     this.limiters =
@@ -90,6 +107,7 @@ public final class PacedCalls<C> {
         .getEventPublisher()
         .onRetry(event -> count("retries", action, ClbErrors.code(event.getLastThrowable())));
     RateLimiter limiter = limiters.rateLimiter(action);
+    boolean write = WriteFence.isWrite(action);
     try {
       return retry.executeCheckedSupplier(
           () -> {
@@ -97,6 +115,10 @@ public final class PacedCalls<C> {
               count("throttles", action, "client");
               throw new TencentCloudSDKException(
                   "client-side rate limit wait timed out", "", "RequestLimitExceeded");
+            }
+            if (write) {
+              // The last moment before sending: the rate limiter may have held it up to a minute.
+              fence.check(api, action);
             }
             count("calls", action, null);
             try {

@@ -17,13 +17,22 @@ public final class SslGateway {
   private final PacedCalls<SslClient> calls;
 
   public SslGateway(SslClient client, ClbCallPolicy policy, MeterRegistry meters) {
+    this(client, policy, meters, WriteFence.OPEN);
+  }
+
+  /**
+   * @param fence asked before every attempt of an upload or deletion: see {@link PacedCalls}
+   */
+  public SslGateway(
+      SslClient client, ClbCallPolicy policy, MeterRegistry meters, WriteFence fence) {
     this.calls =
         new PacedCalls<>(
             "ssl",
             client,
             policy,
             meters,
-            e -> ClbErrors.retryable(e) || RETRYABLE.contains(ClbErrors.code(e)));
+            e -> ClbErrors.retryable(e) || RETRYABLE.contains(ClbErrors.code(e)),
+            fence);
   }
 
   public <T> T call(String action, PacedCalls.Call<SslClient, T> call)

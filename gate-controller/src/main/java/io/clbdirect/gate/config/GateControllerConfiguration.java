@@ -10,12 +10,15 @@ import io.clbdirect.gate.clb.ClbCallPolicy;
 import io.clbdirect.gate.clb.ClbClientFactory;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
+import io.clbdirect.gate.clb.LeaseWriteFence;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.clb.SslClientFactory;
 import io.clbdirect.gate.clb.SslGateway;
+import io.clbdirect.gate.clb.WriteFence;
 import io.clbdirect.gate.controller.GateController;
 import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.decide.GateMode;
+import io.clbdirect.runtime.LeaseFence;
 import io.clbdirect.runtime.LeaseSettings;
 import io.clbdirect.runtime.ManagedLifecycle;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -36,13 +39,34 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties({GateControllerProperties.class, ClbProperties.class})
 public class GateControllerConfiguration {
 
+  /** The gate-controller's Lease: one identity for the election and everything that names it. */
   @Bean
-  ClbGateway clbGateway(ClbProperties clb, MeterRegistry meters) {
+  LeaseSettings gateControllerLease(GateControllerProperties properties) {
+    return LeaseSettings.of(properties.namespace(), properties.leaseName(), identity());
+  }
+
+  /** Whether this replica still holds that Lease, asked before every cloud write. */
+  @Bean
+  LeaseFence gateControllerLeaseFence(LeaseSettings gateControllerLease) {
+    return LeaseFence.of(gateControllerLease);
+  }
+
+  @Bean
+  WriteFence cloudWriteFence(
+      LeaseFence gateControllerLeaseFence,
+      LeaseSettings gateControllerLease,
+      MeterRegistry meters) {
+    return new LeaseWriteFence(gateControllerLeaseFence, gateControllerLease.name(), meters);
+  }
+
+  @Bean
+  ClbGateway clbGateway(ClbProperties clb, MeterRegistry meters, WriteFence cloudWriteFence) {
     return new ClbGateway(
         ClbClientFactory.create(clb.connection()),
         policyAt(clb.requestsPerSecond()),
         meters,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        cloudWriteFence);
   }
 
   /** The default call policy at another pace. */
@@ -63,8 +87,9 @@ public class GateControllerConfiguration {
    * (one upload per renewal).
    */
   @Bean
-  SslGateway sslGateway(ClbProperties clb, MeterRegistry meters) {
-    return new SslGateway(SslClientFactory.create(clb.sslConnection()), policyAt(5), meters);
+  SslGateway sslGateway(ClbProperties clb, MeterRegistry meters, WriteFence cloudWriteFence) {
+    return new SslGateway(
+        SslClientFactory.create(clb.sslConnection()), policyAt(5), meters, cloudWriteFence);
   }
 
   @Bean
@@ -82,7 +107,9 @@ public class GateControllerConfiguration {
       ClbProperties clbProperties,
       MeterRegistry meters,
       NetworkMode networkMode,
-      CertificateUploads uploads) {
+      CertificateUploads uploads,
+      LeaseSettings gateControllerLease,
+      LeaseFence gateControllerLeaseFence) {
     return new GateController(
         clients,
         factory,
@@ -97,7 +124,8 @@ public class GateControllerConfiguration {
         () -> podIpsOutsideVpc(factory, networkMode),
         () -> podGracefulDeletion(factory),
         uploads,
-        LeaseSettings.of(properties.namespace(), properties.leaseName(), identity()));
+        gateControllerLease,
+        gateControllerLeaseFence);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.clbdirect.gate.controller;
 
 import io.clbdirect.gate.clb.ClbErrors;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.clb.FencedWrite;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
@@ -69,6 +70,9 @@ final class FrontendController implements Reconciler {
       }
       return new Result(true, outcome.requeueAfter());
     } catch (FrontendFailure e) {
+      if (FencedWrite.is(e.clbError())) {
+        return fenced(key);
+      }
       states.accept(key, e.state());
       if (e.refusal() != null) {
         log.info("{} is not served: {}", key, e.getMessage());
@@ -79,6 +83,8 @@ final class FrontendController implements Reconciler {
         return new Result(true, REFUSAL_RECHECK);
       }
       return cloudApiError(key, e.clbError());
+    } catch (FencedWrite e) {
+      return fenced(key);
     } catch (ClbOperationException e) {
       return cloudApiError(key, e);
     } catch (ApiException e) {
@@ -99,6 +105,15 @@ final class FrontendController implements Reconciler {
     } finally {
       sample.stop(timer);
     }
+  }
+
+  /**
+   * A write refused because this replica may no longer hold the Lease: no Event, no state for the
+   * Pods, no retry. The Lease's next holder reconciles every frontend afresh.
+   */
+  private static Result fenced(FrontendKey key) {
+    log.debug("reconcile of {} stopped: a CLB write was fenced", key);
+    return new Result(false);
   }
 
   private Result cloudApiError(FrontendKey key, ClbOperationException e) {

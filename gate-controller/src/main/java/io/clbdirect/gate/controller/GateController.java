@@ -14,8 +14,10 @@ import io.clbdirect.gate.decide.GateConditionDecider;
 import io.clbdirect.gate.informers.LeanPodListerWatcher;
 import io.clbdirect.gate.informers.LeanSecretListerWatcher;
 import io.clbdirect.runtime.ControllerGroup;
+import io.clbdirect.runtime.CrashPoints;
 import io.clbdirect.runtime.ForgettingReconciler;
 import io.clbdirect.runtime.LeaderTerms;
+import io.clbdirect.runtime.LeaseFence;
 import io.clbdirect.runtime.LeaseSettings;
 import io.clbdirect.runtime.ManagedLifecycle;
 import io.clbdirect.runtime.StartWhenSynced;
@@ -171,11 +173,13 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
       BooleanSupplier podIpsOutsideVpc,
       BooleanSupplier podGracefulDeletion,
       CertificateUploads uploads,
-      LeaseSettings lease) {
+      LeaseSettings lease,
+      LeaseFence fence) {
     // Several workers: a cold start with hundreds of load balancers is bound by CLB round trips and
     // task
     // waits, not by CPU (docs/benchmarks.md, item 4). A workqueue never hands one key to two
     // workers.
+    CrashPoints.warnIfArmed();
     this.workers = workers;
     this.healthInterval = healthInterval;
     this.factory = factory;
@@ -318,7 +322,7 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
             this::loadBalancerMissing,
             Clock.systemUTC());
     this.loadBalancers = loadBalancers;
-    this.terms = new LeaderTerms(clients.calling(), lease, this::newTerm);
+    this.terms = new LeaderTerms(clients.calling(), lease, this::newTerm, fence);
   }
 
   private static <T extends KubernetesObject> SharedIndexInformer<T> existingOr(
@@ -546,7 +550,9 @@ public final class GateController implements InformerSync, ManagedLifecycle.Mana
    */
   void healthPass() {
     synchronized (passLock) { // the scheduled pass and a prompt one never overlap
-      if (!running || !terms.leading() || !hasSynced()) {
+      // The fence, not only leading(): gates written after the renew deadline could contradict
+      // what the Lease's next holder writes.
+      if (!running || !terms.fence().check().mayWrite() || !hasSynced()) {
         return;
       }
       try {

@@ -2,6 +2,7 @@ package io.clbdirect.gate.controller;
 
 import io.clbdirect.gate.clb.ClbErrors;
 import io.clbdirect.gate.clb.ClbOperationException;
+import io.clbdirect.gate.clb.FencedWrite;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.controller.Placements.Placement;
 import io.clbdirect.gate.decide.BackendGroup;
@@ -174,6 +175,13 @@ final class LoadBalancerReconciler implements Reconciler {
         states.accept(frontend.key(), new FrontendState(lbId, wanted.bindings(), full, null));
       }
       return new Result(true, RESYNC);
+    } catch (FencedWrite e) {
+      // This replica may no longer hold the Lease: nothing said to the frontends or their Pods, no
+      // retry; the next holder reads this load balancer afresh.
+      log.debug("load balancer {}: reconcile stopped, a CLB write was fenced", lbId);
+      listenersAndRules.forget(lbId);
+      applied.remove(lbId);
+      return new Result(false);
     } catch (ClbOperationException e) {
       log.warn("load balancer {} could not be brought in line, retrying: {}", lbId, e.getMessage());
       listenersAndRules.forget(lbId);

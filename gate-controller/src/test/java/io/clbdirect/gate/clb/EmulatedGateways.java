@@ -18,6 +18,14 @@ public final class EmulatedGateways {
    * @param meters where the gateway counts its calls
    */
   public static ClbGateway to(ClbEmulator clb, String secretId, MeterRegistry meters) {
+    return to(clb, secretId, meters, WriteFence.OPEN);
+  }
+
+  /**
+   * @param fence asked before every write, as the gate-controller's Lease fence is
+   */
+  public static ClbGateway to(
+      ClbEmulator clb, String secretId, MeterRegistry meters, WriteFence fence) {
     return new ClbGateway(
         ClbClientFactory.create(
             new ClbConnection(
@@ -30,6 +38,7 @@ public final class EmulatedGateways {
                 Duration.ofSeconds(5))),
         ClbCallPolicy.defaults(),
         meters,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        fence);
   }
 }

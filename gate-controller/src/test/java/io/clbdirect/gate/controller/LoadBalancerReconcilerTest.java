@@ -9,6 +9,7 @@ import io.clbdirect.emulator.EmulatorConfig;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.gate.clb.EmulatedGateways;
+import io.clbdirect.gate.clb.FencedWrite;
 import io.clbdirect.gate.clb.ListenerSettings;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.decide.BackendGroup;
@@ -72,6 +73,11 @@ class LoadBalancerReconcilerTest {
   List<FrontendKey> frontendsAsked = new ArrayList<>();
   List<String> gone = new ArrayList<>();
   LoadBalancerReconciler reconciler;
+
+  /** Whether the gateway's write fence refuses, as it does once the Lease may have passed on. */
+  final java.util.concurrent.atomic.AtomicBoolean fenced =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   String lbId;
   String vip;
 
@@ -86,7 +92,16 @@ class LoadBalancerReconcilerTest {
             EmulatorConfig.defaults("AKIDlbrec", "secret")
                 .withTaskDelay(Duration.ofMillis(20))
                 .withVipOctet(94));
-    gateway = EmulatedGateways.to(clb, "AKIDlbrec", meters);
+    gateway =
+        EmulatedGateways.to(
+            clb,
+            "AKIDlbrec",
+            meters,
+            (api, action) -> {
+              if (fenced.get()) {
+                throw new FencedWrite(action, "test: this replica may no longer hold the Lease");
+              }
+            });
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
     targets = new ClbTargets(gateway);
     FrontendSupport support =
@@ -330,6 +345,30 @@ class LoadBalancerReconcilerTest {
     assertThat(gone)
         .as("its frontends find or make their load balancer again")
         .containsExactly(lbId);
+  }
+
+  /**
+   * A write the fence refuses ends the reconcile quietly: no Event on the frontends, no state for
+   * their Pods (their gates stay as they are), no retry; the next holder reconciles afresh.
+   */
+  @Test
+  void aFencedWriteEndsTheReconcileWithoutEventStateOrRetry() throws Exception {
+    place(service("a", 80, 8080));
+    pods.add(pod("a", "a-1", "127.0.1.1"));
+    fenced.set(true);
+    double writesBefore = writeCalls();
+
+    Result result = reconcile();
+
+    assertThat(result.isRequeue()).as("not retried by this replica").isFalse();
+    assertThat(events.reasons()).as("nothing said on the Service").isEmpty();
+    assertThat(states).as("nothing said to its Pods").isEmpty();
+    assertThat(writeCalls()).as("no write sent").isEqualTo(writesBefore);
+    assertThat(loadBalancers.listeners(lbId)).as("nothing made on the CLB").isEmpty();
+
+    fenced.set(false); // a new term on this replica: the reconcile starts from what the CLB says
+    reconcile();
+    assertThat(all(bound())).containsOnlyKeys(new TargetAddress("127.0.1.1", 8080));
   }
 
   double allCalls(String name) {

@@ -11,6 +11,7 @@ import io.clbdirect.emulator.EmulatorConfig;
 import io.clbdirect.gate.clb.ClbGateway;
 import io.clbdirect.gate.clb.ClbTargets;
 import io.clbdirect.gate.clb.EmulatedGateways;
+import io.clbdirect.gate.clb.FencedWrite;
 import io.clbdirect.gate.clb.LoadBalancers;
 import io.clbdirect.gate.clb.ServiceLoadBalancers;
 import io.clbdirect.gate.decide.BackendObservation;
@@ -55,6 +56,10 @@ class ServiceReconcilerTest {
   FrontendSupport support;
   SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
+  /** Whether the gateway's write fence refuses, as it does once the Lease may have passed on. */
+  final java.util.concurrent.atomic.AtomicBoolean fenced =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   @BeforeEach
   void start() {
     clb =
@@ -62,7 +67,16 @@ class ServiceReconcilerTest {
             EmulatorConfig.defaults("AKIDsvcrec", "secret")
                 .withTaskDelay(Duration.ofMillis(20))
                 .withVipOctet(95));
-    ClbGateway gateway = EmulatedGateways.to(clb, "AKIDsvcrec", meters);
+    ClbGateway gateway =
+        EmulatedGateways.to(
+            clb,
+            "AKIDsvcrec",
+            meters,
+            (api, action) -> {
+              if (fenced.get()) {
+                throw new FencedWrite(action, "test: this replica may no longer hold the Lease");
+              }
+            });
     loadBalancers = new LoadBalancers(gateway, "test", "vpc-cluster1");
     support =
         new FrontendSupport(
@@ -167,6 +181,37 @@ class ServiceReconcilerTest {
     assertThat(controller.reconcile(new Request("shop", "web")).isRequeue()).isFalse();
     assertThat(placements.of(KEY)).isNotNull();
     assertThat(meters.get("clb_direct_clb_clock_skew").gauge().value()).isZero();
+  }
+
+  /**
+   * A CreateLoadBalancer the fence refuses ends the reconcile quietly: no Warning, no state for the
+   * Pods, no retry, nothing created; once the fence opens again the Service gets its load balancer.
+   */
+  @Test
+  void aFencedCreationIsNeitherAWarningNorAStateNorRetried() {
+    services.add(service(directAccess()));
+    java.util.List<FrontendState> states = new java.util.ArrayList<>();
+    FrontendController controller =
+        new FrontendController(
+            FrontendKey.Kind.SERVICE,
+            reconciler,
+            key -> services.getByKey(key.namespace() + "/" + key.name()),
+            (key, state) -> states.add(state),
+            support,
+            Timer.builder("reconcile").register(meters));
+    fenced.set(true);
+
+    Result result = controller.reconcile(new Request("shop", "web"));
+
+    assertThat(result.isRequeue()).isFalse();
+    assertThat(events.reasons()).isEmpty();
+    assertThat(states).isEmpty();
+    assertThat(clb.state().loadBalancers()).isEmpty();
+    assertThat(placements.of(KEY)).isNull();
+
+    fenced.set(false);
+    assertThat(controller.reconcile(new Request("shop", "web")).isRequeue()).isFalse();
+    assertThat(clb.state().loadBalancers()).hasSize(1);
   }
 
   @Test

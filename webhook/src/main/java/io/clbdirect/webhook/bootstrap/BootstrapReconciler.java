@@ -6,6 +6,7 @@ import io.clbdirect.certs.rotation.RotationPlanner.Current;
 import io.clbdirect.certs.rotation.RotationPlanner.Plan;
 import io.clbdirect.certs.rotation.SecretCodec;
 import io.clbdirect.certs.rotation.SecretCodec.MalformedSecretException;
+import io.clbdirect.runtime.CrashPoints;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
@@ -161,6 +162,10 @@ public final class BootstrapReconciler implements Reconciler {
             secret,
             ServingSecret.next(
                 settings.namespace(), settings.secretName(), secret, plan.next(), requestDone));
+    if (plan.reason().startsWith("ca-rotation")) {
+      // The fault tests crash here: the Secret has the step, the webhook's caBundle not yet.
+      CrashPoints.reached(CrashPoints.AFTER_CA_ROTATION_SECRET_WRITE);
+    }
     metrics.secretWritten(plan.reason());
     if (current.material() == null) {
       metrics.repaired("secret");

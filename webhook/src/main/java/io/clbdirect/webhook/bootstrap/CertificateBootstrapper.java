@@ -1,6 +1,7 @@
 package io.clbdirect.webhook.bootstrap;
 
 import io.clbdirect.core.KubernetesClients;
+import io.clbdirect.runtime.CrashPoints;
 import io.clbdirect.runtime.ForgettingReconciler;
 import io.clbdirect.runtime.LeaderTerms;
 import io.clbdirect.runtime.LeaseSettings;
@@ -58,6 +59,7 @@ public final class CertificateBootstrapper implements ManagedLifecycle.Managed {
       ServedCertificate served,
       BootstrapMetrics metrics,
       Clock clock) {
+    CrashPoints.warnIfArmed();
     this.factory = factory;
     this.informers = informers;
     this.settings = settings;
