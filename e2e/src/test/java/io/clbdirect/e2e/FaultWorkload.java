@@ -106,6 +106,31 @@ final class FaultWorkload {
         timeout, "old Pods gone", () -> stack.pods().withApp(ns, "web").size(), n -> n == replicas);
   }
 
+  /**
+   * For the Pods now in the namespace: the longest time from their containers being ready (the
+   * kubelet's part) to clb-direct's gate turning True (bound and Alive), in whole seconds as the
+   * API server records both. Separates clb-direct's share of a slow recovery from the rest.
+   */
+  long slowestGateSeconds() {
+    long slowest = 0;
+    for (var pod : stack.pods().withApp(ns, "web")) {
+      var containers = Pods.condition(pod, "ContainersReady").orElse(null);
+      var gate = Pods.condition(pod, io.clbdirect.core.WellKnown.READINESS_GATE).orElse(null);
+      if (containers != null
+          && gate != null
+          && "True".equals(gate.getStatus())
+          && containers.getLastTransitionTime() != null
+          && gate.getLastTransitionTime() != null) {
+        slowest =
+            Math.max(
+                slowest,
+                Duration.between(containers.getLastTransitionTime(), gate.getLastTransitionTime())
+                    .toSeconds());
+      }
+    }
+    return slowest;
+  }
+
   /** Event reason → count, in the workload's namespace and clb-direct's. */
   Map<String, Integer> eventReasons(String system) throws ApiException {
     Map<String, Integer> reasons = new TreeMap<>();

@@ -27,7 +27,11 @@ import java.util.Set;
  * their rules are not compared (no fault scenario here uses one).
  */
 public record DirectAccessView(
-    Instant takenAt, List<V1Service> services, List<V1Ingress> ingresses, List<V1Pod> pods) {
+    Instant takenAt,
+    List<String> namespaces,
+    List<V1Service> services,
+    List<V1Ingress> ingresses,
+    List<V1Pod> pods) {
 
   public static final String SERVICE_LB_ANNOTATION = "service.kubernetes.io/loadbalance-id";
   public static final String INGRESS_LB_ANNOTATION = "kubernetes.io/ingress.qcloud-loadbalance-id";
@@ -38,27 +42,28 @@ public record DirectAccessView(
   public static DirectAccessView read(CoreV1Api core, NetworkingV1Api networking, List<String> ns)
       throws ApiException {
     Instant takenAt = Instant.now();
-    List<V1Service> services = new ArrayList<>();
-    List<V1Ingress> ingresses = new ArrayList<>();
+    // Services and Ingresses of every namespace: a load balancer recorded by another test's
+    // Service is not an orphan. Pods only of the namespaces under test.
+    List<V1Service> services = core.listServiceForAllNamespaces().execute().getItems();
+    List<V1Ingress> ingresses = networking.listIngressForAllNamespaces().execute().getItems();
     List<V1Pod> pods = new ArrayList<>();
     for (String namespace : ns) {
-      services.addAll(core.listNamespacedService(namespace).execute().getItems());
-      ingresses.addAll(networking.listNamespacedIngress(namespace).execute().getItems());
       pods.addAll(core.listNamespacedPod(namespace).execute().getItems());
     }
-    return new DirectAccessView(takenAt, services, ingresses, pods);
+    return new DirectAccessView(takenAt, List.copyOf(ns), services, ingresses, pods);
   }
 
-  /** Live {@code LoadBalancer} Services with direct access on. */
+  /** Live {@code LoadBalancer} Services with direct access on, in the namespaces under test. */
   public List<V1Service> directAccessServices() {
     return services.stream()
+        .filter(s -> namespaces.contains(s.getMetadata().getNamespace()))
         .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
         .filter(s -> "LoadBalancer".equals(s.getSpec().getType()))
         .filter(s -> "true".equalsIgnoreCase(annotation(s.getMetadata().getAnnotations())))
         .toList();
   }
 
-  /** Every load balancer id a live Service or Ingress records. */
+  /** Every load balancer id a Service or Ingress records, in any namespace. */
   public Set<String> recordedLoadBalancers() {
     Set<String> ids = new LinkedHashSet<>();
     for (V1Service s : services) {

@@ -17,8 +17,9 @@ import java.util.Set;
  * between the gates and what they should say: empty once everything converged.
  *
  * <ul>
- *   <li>{@code orphans}: a load balancer no live Service or Ingress records; a listener for no
- *       Service port; a rule on an L4 Service's listener; a target no running selected Pod wants.
+ *   <li>{@code orphans}: a load balancer no Service or Ingress (of any namespace) records; a
+ *       listener for no Service port; a rule on an L4 Service's listener; a target no running
+ *       selected Pod wants.
  *   <li>{@code missing}: a recorded load balancer, a listener or a target that should exist and
  *       does not, or a wanted target at a weight other than 10.
  *   <li>{@code staleGates}: a gated, running Pod whose gate is not True once converged (selected:
