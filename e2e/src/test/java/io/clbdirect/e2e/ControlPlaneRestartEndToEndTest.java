@@ -66,6 +66,8 @@ class ControlPlaneRestartEndToEndTest {
     Duration rolledOut;
     Duration converged;
     long lostBefore = web.leadershipLost(SYSTEM);
+    java.time.Instant stoppedAt;
+    java.time.Instant backAt;
     try {
       invariants.watchVip(web.vip, web.port);
       Thread.sleep(1000);
@@ -75,10 +77,12 @@ class ControlPlaneRestartEndToEndTest {
           "the rollout under way (a 4th Pod)",
           () -> stack.pods().withApp(web.ns, "web").size(),
           n -> n >= 4);
+      stoppedAt = java.time.Instant.now();
       stack.plane().stop(component);
       Thread.sleep(down.toMillis());
       stack.plane().start(component);
       back = System.nanoTime();
+      backAt = java.time.Instant.now();
       web.awaitRolledOut(3, CONVERGE_BOUND);
       rolledOut = Duration.ofNanos(System.nanoTime() - back);
       converged = invariants.awaitConverged(CONVERGE_BOUND.minus(rolledOut)).plus(rolledOut);
@@ -87,13 +91,15 @@ class ControlPlaneRestartEndToEndTest {
     }
     System.out.printf(
         "FAULT %s-down-%ds mid-rollout: rollout complete %d ms and everything converged %d ms"
-            + " after it was back (slowest containers-ready -> gate True %d s); %s; Lease lost %d"
-            + " time(s); Events %s;"
+            + " after it was back; gate-controller leading again %s after that (slowest"
+            + " containers-ready -> gate True of the final Pods %d s, the outage included for a Pod"
+            + " caught in it); %s; Lease lost %d time(s); Events %s;"
             + " clb_direct_gate_pods_waiting %.0f%n",
         component == Component.ETCD ? "etcd" : "kube-apiserver",
         down.toSeconds(),
         rolledOut.toMillis(),
         converged.toMillis(),
+        web.leadingAgainAfter(SYSTEM, stoppedAt, backAt),
         web.slowestGateSeconds(),
         invariants.figures(),
         web.leadershipLost(SYSTEM) - lostBefore,

@@ -160,6 +160,26 @@ final class FaultWorkload {
         .sum();
   }
 
+  /**
+   * From {@code back} (the fault's end) to the first line of clb-direct's log after {@code since}
+   * (the fault's start) saying it leads the gate-controller again; negative if it led again before
+   * {@code back}, null if it has not. Its log's timestamps are this machine's clock too.
+   */
+  Duration leadingAgainAfter(String system, java.time.Instant since, java.time.Instant back)
+      throws Exception {
+    Path log = stack.plane().workDir().resolve(system).resolve("clb-direct.log");
+    try (var lines = Files.lines(log)) {
+      return lines
+          .filter(l -> l.contains(" leads clb-direct-gate-controller"))
+          .filter(l -> !l.contains("no longer leads"))
+          .map(l -> java.time.Instant.parse(l.substring(0, l.indexOf(' '))))
+          .filter(at -> !at.isBefore(since))
+          .findFirst()
+          .map(at -> Duration.between(back, at))
+          .orElse(null);
+    }
+  }
+
   /** How often clb-direct's log says it lost the gate-controller's Lease. */
   long leadershipLost(String system) throws Exception {
     Path log = stack.plane().workDir().resolve(system).resolve("clb-direct.log");
