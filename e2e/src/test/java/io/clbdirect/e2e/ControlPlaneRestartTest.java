@@ -97,12 +97,13 @@ class ControlPlaneRestartTest {
   }
 
   @Test
-  void apiServerRestartServesTheSameDataOnTheSamePortAndCertificate() throws Exception {
+  void apiServerKilledAndStartedServesTheSameDataOnTheSamePortAndCertificate() throws Exception {
     ApiClient client = plane.adminClient(Duration.ofSeconds(5));
     CoreV1Api core = new CoreV1Api(client);
     core.createNamespacedConfigMap("default", configMap("before-apiserver", "1")).execute();
 
-    plane.stop(Component.KUBE_APISERVER);
+    plane.kill(Component.KUBE_APISERVER); // SIGKILL: no graceful shutdown, as in a crash
+    assertThat(plane.isRunning(Component.KUBE_APISERVER)).isFalse();
     assertThatThrownBy(() -> core.readNamespacedConfigMap("before-apiserver", "default").execute())
         .as("nothing answers while it is stopped")
         .hasRootCauseInstanceOf(java.net.ConnectException.class);

@@ -3,6 +3,7 @@ package io.clbdirect.e2e.faults;
 import io.clbdirect.core.WellKnown;
 import io.clbdirect.emulator.ClbEmulator;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.NetworkingV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -118,9 +119,12 @@ public final class ContinuousInvariants implements AutoCloseable {
       try {
         sample();
         samples.incrementAndGet();
-      } catch (Exception e) {
+      } catch (ApiException e) {
         // The API server is down or restarting: nothing can change a Pod meanwhile.
         failedSamples.incrementAndGet();
+      } catch (RuntimeException e) {
+        // A fault of the checker itself must not pass for an outage and hide breaches.
+        breach("the checker could not sample", e.getClass().getSimpleName(), String.valueOf(e));
       }
       try {
         Thread.sleep(SAMPLE_MILLIS);
@@ -130,7 +134,7 @@ public final class ContinuousInvariants implements AutoCloseable {
     }
   }
 
-  private void sample() throws Exception {
+  private void sample() throws ApiException {
     EmulatorSnapshot snapshot = EmulatorSnapshot.of(clb); // first: see the class doc
     DirectAccessView view = DirectAccessView.read(core, networking, namespaces);
     history.add(view);
@@ -175,7 +179,11 @@ public final class ContinuousInvariants implements AutoCloseable {
       breach(GATE_TOO_EARLY, subject, "gate True, target never Alive");
       return;
     }
-    Instant gateTime = gate.getLastTransitionTime().toInstant().plusSeconds(1);
+    // Whole seconds (see the class doc); a condition without a time is judged at the sample's.
+    Instant gateTime =
+        gate.getLastTransitionTime() == null
+            ? Instant.now()
+            : gate.getLastTransitionTime().toInstant().plusSeconds(1);
     if (firstAlive.isAfter(gateTime)) {
       breach(
           GATE_TOO_EARLY,
