@@ -174,26 +174,15 @@ public final class ContinuousInvariants implements AutoCloseable {
       V1Pod pod, V1PodCondition gate, int port, Set<String> bound, Instant snapshotAt) {
     String ip = pod.getStatus().getPodIP();
     String subject = DirectAccessView.name(pod) + " " + ip + ":" + port;
-    Instant firstAlive = health.firstAlive(ip, port);
-    if (firstAlive == null) {
-      breach(GATE_TOO_EARLY, subject, "gate True, target never Alive");
-      return;
-    }
-    // Whole seconds (see the class doc); a condition without a time is judged at the sample's.
-    Instant gateTime =
-        gate.getLastTransitionTime() == null
-            ? Instant.now()
-            : gate.getLastTransitionTime().toInstant().plusSeconds(1);
-    if (firstAlive.isAfter(gateTime)) {
-      breach(
-          GATE_TOO_EARLY,
-          subject,
-          "gate True at " + gate.getLastTransitionTime() + ", target first Alive at " + firstAlive);
-    }
-    if (DirectAccessView.shouldServe(pod)
-        && !bound.contains("eni:" + ip + ":" + port)
-        && firstAlive.isBefore(snapshotAt)) {
-      breach(GATE_TOO_EARLY, subject, "gate True, Pod running, target not bound in the CLB");
+    for (String problem :
+        GateCheck.problems(
+            pod,
+            gate,
+            health.firstAlive(ip, port),
+            bound.contains("eni:" + ip + ":" + port),
+            snapshotAt,
+            Instant.now())) {
+      breach(GATE_TOO_EARLY, subject, problem);
     }
   }
 
