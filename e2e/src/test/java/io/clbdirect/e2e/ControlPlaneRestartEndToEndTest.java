@@ -9,7 +9,10 @@ import io.clbdirect.e2e.kubelet.FakeKubelet;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -21,10 +24,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * deregistration from a stale cache, and everything converged within {@link #CONVERGE_BOUND} of the
  * return.
  */
+// The shortest outage first: kube-controller-manager's reflector backoff carries over from one
+// outage to the next (measured: 11 s to roll out after the 3 s kill when first, 104 s when last).
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControlPlaneRestartEndToEndTest {
 
   static final String SYSTEM = "clb-direct-control-plane-fault-e2e";
-  static final Duration CONVERGE_BOUND = Duration.ofSeconds(120);
+
+  /**
+   * From the control plane's return to the rollout complete and everything converged. Generous:
+   * most of it is kube-controller-manager's reflectors backing off (up to 30 s, more after earlier
+   * outages of the same control plane), not clb-direct; its own share is printed.
+   */
+  static final Duration CONVERGE_BOUND = Duration.ofSeconds(180);
 
   @RegisterExtension
   static final ClbDirectStack stack =
@@ -44,6 +56,7 @@ class ControlPlaneRestartEndToEndTest {
   }
 
   @Test
+  @Order(3)
   void apiServerDown30sMidRolloutLosesNothingAndConverges() throws Exception {
     rolloutThrough(
         "apiserver-down", 28081, Component.KUBE_APISERVER, Duration.ofSeconds(30), false);
@@ -56,11 +69,13 @@ class ControlPlaneRestartEndToEndTest {
    * caught up. Whether the term survived is printed ("Lease lost").
    */
   @Test
+  @Order(1)
   void apiServerKilledFor3sMidRolloutLosesNothing() throws Exception {
     rolloutThrough("apiserver-blip", 28085, Component.KUBE_APISERVER, Duration.ofSeconds(3), true);
   }
 
   @Test
+  @Order(2)
   void etcdDown10sMidRolloutLosesNothingAndConverges() throws Exception {
     rolloutThrough("etcd-down", 28083, Component.ETCD, Duration.ofSeconds(10), false);
   }
