@@ -2,6 +2,7 @@ package io.clbdirect.emulator;
 
 import com.google.gson.JsonObject;
 import io.clbdirect.emulator.api.ApiServer;
+import io.clbdirect.emulator.audit.WriteLog;
 import io.clbdirect.emulator.faults.FaultInjector;
 import io.clbdirect.emulator.health.HealthChecker;
 import io.clbdirect.emulator.model.ClbState;
@@ -33,6 +34,7 @@ public final class ClbEmulator implements AutoCloseable {
   private final TcpForwarder traffic;
   private final EmulatorConfig config;
   private final ShiftedClock clock;
+  private final WriteLog writes = new WriteLog();
 
   /** The system clock plus an offset that can change while the emulator runs. */
   private static final class ShiftedClock extends Clock {
@@ -64,7 +66,7 @@ public final class ClbEmulator implements AutoCloseable {
     this.state = new ClbState(clock, config.seed());
     this.faults = new FaultInjector();
     faults.reseed(config.seed());
-    this.api = new ApiServer(config, state, faults, () -> StateView.of(state));
+    this.api = new ApiServer(config, state, faults, () -> StateView.of(state), writes);
     this.health = new HealthChecker(state, config.healthTimeScale(), config.forceHealthy());
     this.traffic = new TcpForwarder(state);
   }
@@ -109,6 +111,11 @@ public final class ClbEmulator implements AutoCloseable {
    */
   public void setClockOffset(Duration offset) {
     clock.offset = java.util.Objects.requireNonNull(offset, "offset");
+  }
+
+  /** Every write call the API executed, with its time and parameters (read-only audit). */
+  public WriteLog writes() {
+    return writes;
   }
 
   /** The whole state as the admin endpoint shows it. */

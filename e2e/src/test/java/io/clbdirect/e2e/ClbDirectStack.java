@@ -3,6 +3,7 @@ package io.clbdirect.e2e;
 import com.tencentcloudapi.clb.v20180317.ClbClient;
 import io.clbdirect.e2e.app.ClbDirectProcess;
 import io.clbdirect.e2e.controlplane.ControlPlane;
+import io.clbdirect.e2e.controlplane.ControlPlaneAssets;
 import io.clbdirect.e2e.junit.ControlPlaneExtension;
 import io.clbdirect.e2e.kubelet.FakeKubelet;
 import io.clbdirect.emulator.ClbEmulator;
@@ -73,8 +74,10 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
   private final Map<String, Map<String, String>> replicaEnv;
   private final Map<String, ReplicaStart> replicaStarts = new HashMap<>();
   private int restarts;
+  private final boolean ownControlPlane;
 
   private ControlPlane plane;
+  private ControlPlane ownPlane;
   private ApiClient admin;
   private CoreV1Api core;
   private AppsV1Api apps;
@@ -97,6 +100,7 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     this.afterStop = builder.afterStop;
     this.replicaKubeconfig = builder.replicaKubeconfig;
     this.replicaEnv = Map.copyOf(builder.replicaEnv);
+    this.ownControlPlane = builder.ownControlPlane;
   }
 
   /**
@@ -108,7 +112,13 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    start(ControlPlaneExtension.controlPlane(context));
+    if (ownControlPlane) {
+      // Closed last by stopInOrder, also when the start fails half-way.
+      ownPlane = ControlPlane.start(ControlPlaneAssets.resolve(ControlPlaneExtension.repository()));
+      start(ownPlane);
+    } else {
+      start(ControlPlaneExtension.controlPlane(context));
+    }
   }
 
   @Override
@@ -186,6 +196,15 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
 
   private Teardown stopInOrder() {
     Teardown teardown = new Teardown();
+    if (ownPlane != null) {
+      // A fault test that failed with etcd or the API server stopped: bring them back, so that the
+      // namespaces can be deleted and every process stopped as usual.
+      for (ControlPlane.Component component : ControlPlane.Component.values()) {
+        if (!ownPlane.isRunning(component)) {
+          teardown.run(() -> ownPlane.start(component));
+        }
+      }
+    }
     if (kubeletRunning) {
       // While clb-direct and the kubelet run: they remove the finalizers and end the Pods.
       teardown.run(() -> Namespaces.deleteCreatedAndAwait(core, system));
@@ -208,6 +227,10 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     if (beforeStartRan) {
       ControlPlane controlPlane = plane;
       teardown.run(() -> afterStop.run(controlPlane));
+    }
+    if (ownPlane != null) {
+      teardown.run(ownPlane::close);
+      ownPlane = null;
     }
     plane = null;
     kubelet = null;
@@ -350,6 +373,7 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
     private Step afterStop = plane -> {};
     private ReplicaKubeconfig replicaKubeconfig = (replica, plane) -> plane.adminKubeconfig();
     private final Map<String, Map<String, String>> replicaEnv = new HashMap<>();
+    private boolean ownControlPlane;
 
     private Builder(String system) {
       this.system = system;
@@ -410,6 +434,15 @@ final class ClbDirectStack implements BeforeAllCallback, AfterAllCallback {
      */
     Builder afterStop(Step step) {
       this.afterStop = step;
+      return this;
+    }
+
+    /**
+     * A control plane of the class's own instead of the shared one, closed after everything else:
+     * for fault tests that stop etcd or the API server, which no other class should ever see.
+     */
+    Builder ownControlPlane() {
+      this.ownControlPlane = true;
       return this;
     }
 

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.clbdirect.emulator.EmulatorConfig;
+import io.clbdirect.emulator.audit.WriteLog;
 import io.clbdirect.emulator.faults.FaultInjector;
 import io.clbdirect.emulator.model.ClbState;
 import java.io.IOException;
@@ -32,9 +33,9 @@ import java.util.function.Supplier;
 /**
  * HTTP edge of the emulated API on 127.0.0.1: every request shape Tencent serves (see {@link
  * RequestShape}), answered like CLB (HTTP 200, {@code {"Response":{...,"RequestId"}}}, errors in
- * {@code Response.Error}), plus the admin paths {@code /admin/state} and {@code /admin/faults}.
- * Reading and verifying a call is {@link CallReader}'s job; this class only moves bytes and applies
- * the checks every call shares.
+ * {@code Response.Error}), plus the admin paths {@code /admin/state}, {@code /admin/faults} and
+ * {@code /admin/writes}. Reading and verifying a call is {@link CallReader}'s job; this class only
+ * moves bytes and applies the checks every call shares.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -79,11 +80,17 @@ public final class ApiServer implements AutoCloseable {
   private final FaultInjector faults;
   private final Supplier<JsonObject> stateView;
   private final Tasks tasks;
+  private final WriteLog writes;
 
   public ApiServer(
-      EmulatorConfig config, ClbState state, FaultInjector faults, Supplier<JsonObject> stateView)
+      EmulatorConfig config,
+      ClbState state,
+      FaultInjector faults,
+      Supplier<JsonObject> stateView,
+      WriteLog writes)
       throws IOException {
     this.state = state;
+    this.writes = writes;
     this.faults = faults;
     this.stateView = stateView;
     this.tasks = new Tasks(state, config.taskDelay());
@@ -114,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
     bound.createContext("/", this::api);
     bound.createContext("/admin/state", this::adminState);
     bound.createContext("/admin/faults", this::adminFaults);
+    bound.createContext("/admin/writes", this::adminWrites);
     return bound;
   }
 
@@ -253,13 +261,25 @@ public final class ApiServer implements AutoCloseable {
       throw new ApiError(injected, "injected fault for " + action);
     }
     JsonObject params = call.params().get();
-    JsonObject result =
-        Params.readingFrom(
-            call.source(),
-            () ->
-                sslCall
-                    ? ssl.call(action, params, requestId)
-                    : api.call(action, params, requestId));
+    boolean logged = !sslCall && api.isWrite(action);
+    JsonObject result;
+    try {
+      result =
+          Params.readingFrom(
+              call.source(),
+              () ->
+                  sslCall
+                      ? ssl.call(action, params, requestId)
+                      : api.call(action, params, requestId));
+    } catch (ApiError e) {
+      if (logged) {
+        writes.record(action, params, e.code());
+      }
+      throw e;
+    }
+    if (logged) {
+      writes.record(action, params, null);
+    }
     state.changed();
     return result;
   }
@@ -274,6 +294,15 @@ public final class ApiServer implements AutoCloseable {
 
   private void adminState(HttpExchange exchange) throws IOException {
     send(exchange, 200, gson.toJson(stateView.get()));
+  }
+
+  /** GET: every write call executed so far (see {@link WriteLog}); read-only. */
+  private void adminWrites(HttpExchange exchange) throws IOException {
+    if (!"GET".equals(exchange.getRequestMethod())) {
+      send(exchange, 405, "{\"error\":\"read-only: use GET\"}");
+      return;
+    }
+    send(exchange, 200, gson.toJson(writes.view()));
   }
 
   /** GET: current faults; POST: set them (JSON); DELETE: clear them. */

@@ -57,7 +57,23 @@ public final class ControlPlane implements AutoCloseable {
   private final List<ManagedProcess> processes = new ArrayList<>();
   private final CertificateAuthority ca;
   private int apiserverPort;
+  private String etcdUrl;
   private Path adminKubeconfig;
+
+  /**
+   * The parts a fault test can stop and start again in place: same binary, flags, ports,
+   * certificates and (for etcd) data directory, as a node restarting a static Pod would.
+   */
+  public enum Component {
+    ETCD("etcd"),
+    KUBE_APISERVER("kube-apiserver");
+
+    private final String processName;
+
+    Component(String processName) {
+      this.processName = processName;
+    }
+  }
 
   private ControlPlane(Path workDir, Path logDir) {
     this.workDir = workDir;
@@ -169,7 +185,7 @@ public final class ControlPlane implements AutoCloseable {
     int etcdPort = freePort();
     int etcdPeerPort = freePort();
     apiserverPort = freePort();
-    String etcdUrl = "http://127.0.0.1:" + etcdPort;
+    etcdUrl = "http://127.0.0.1:" + etcdPort;
     String peerUrl = "http://127.0.0.1:" + etcdPeerPort;
 
     ManagedProcess etcd =
@@ -369,8 +385,65 @@ public final class ControlPlane implements AutoCloseable {
     throw new IllegalStateException("namespace default never appeared\n" + apiserver.logTail(30));
   }
 
+  /**
+   * Stops {@code component} as its supervisor would (SIGTERM; SIGKILL after 5 s): clients see
+   * connections refused until {@link #start(Component)}. etcd keeps its data directory.
+   */
+  public synchronized void stop(Component component) {
+    ManagedProcess process = process(component);
+    log.info("stopping {} in place", component.processName);
+    process.close();
+  }
+
+  /** SIGKILL to {@code component}, as a crash or an OOM kill: no graceful shutdown. */
+  public synchronized void kill(Component component) {
+    ManagedProcess process = process(component);
+    log.info("killing {} in place", component.processName);
+    process.kill();
+  }
+
+  /**
+   * Launches a stopped {@code component} again with the same command, and waits until the control
+   * plane serves again: etcd's {@code /health}, then (if it runs) the API server's {@code /readyz},
+   * which checks its etcd connection too.
+   */
+  public synchronized void start(Component component) {
+    ManagedProcess relaunched = process(component).relaunch();
+    processes.set(indexOf(component), relaunched);
+    long started = System.nanoTime();
+    if (component == Component.ETCD) {
+      awaitHttp(relaunched, etcdUrl + "/health", "\"health\":\"true\"");
+    }
+    ManagedProcess apiserver = process(Component.KUBE_APISERVER);
+    if (apiserver.isAlive()) {
+      awaitReadyz(apiserver);
+    }
+    log.info(
+        "{} started again in place; control plane ready in {} ms",
+        component.processName,
+        ManagedProcess.timeSince(started).toMillis());
+  }
+
+  /** Is {@code component}'s process running (false between a stop and a start)? */
+  public synchronized boolean isRunning(Component component) {
+    return process(component).isAlive();
+  }
+
+  private ManagedProcess process(Component component) {
+    return processes.get(indexOf(component));
+  }
+
+  private int indexOf(Component component) {
+    for (int i = 0; i < processes.size(); i++) {
+      if (processes.get(i).name().equals(component.processName)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no " + component.processName + " in this control plane");
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
     // Reverse order: controllers before the API server before its storage.
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
@@ -387,7 +460,7 @@ public final class ControlPlane implements AutoCloseable {
   /** {@code -Dclbdirect.e2e.keep=true}: keep the work dir (every process's log) after the run. */
   public static final String KEEP_PROPERTY = "clbdirect.e2e.keep";
 
-  public List<ManagedProcess> processes() {
+  public synchronized List<ManagedProcess> processes() {
     return List.copyOf(processes);
   }
 

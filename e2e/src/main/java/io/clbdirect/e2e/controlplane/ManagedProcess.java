@@ -42,11 +42,17 @@ public final class ManagedProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path logFile;
+  // Kept so that the same process can be launched again after a stop (a restart in place).
+  private final List<String> command;
+  private final Map<String, String> env;
 
-  private ManagedProcess(String name, Process process, Path logFile) {
+  private ManagedProcess(
+      String name, Process process, Path logFile, List<String> command, Map<String, String> env) {
     this.name = name;
     this.process = process;
     this.logFile = logFile;
+    this.command = List.copyOf(command);
+    this.env = Map.copyOf(env);
   }
 
   public static ManagedProcess start(
@@ -56,15 +62,35 @@ public final class ManagedProcess implements AutoCloseable {
             List.of(
                 "bash", "-c", WATCHDOG, "watchdog", Long.toString(ProcessHandle.current().pid())));
     wrapped.addAll(command);
+    // Appended: a process launched again after a stop keeps one log across its lives.
     ProcessBuilder builder =
-        new ProcessBuilder(wrapped).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        new ProcessBuilder(wrapped)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     builder.environment().putAll(env);
     try {
       log.info("starting {}: {}", name, String.join(" ", command));
-      return new ManagedProcess(name, builder.start(), logFile);
+      return new ManagedProcess(name, builder.start(), logFile, command, env);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + " (" + command.get(0) + ")", e);
     }
+  }
+
+  /**
+   * The same command, environment and log file launched again, as a new process: a restart in place
+   * after {@link #close()} or {@link #kill()}. Fails if this one still runs (two of them would
+   * fight over its ports and data).
+   */
+  public ManagedProcess relaunch() {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " still runs; stop it before launching it again");
+    }
+    return start(name, command, logFile, env);
+  }
+
+  /** The command it was launched with (without the watchdog). */
+  public List<String> command() {
+    return command;
   }
 
   public boolean isAlive() {
