@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clbdirect.app.kubernetes.InformerFactoryLifecycle;
 import io.clbdirect.runtime.ManagedLifecycle;
-import io.clbdirect.webhook.bootstrap.BootstrapperLifecycle;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
@@ -19,12 +18,15 @@ class LifecyclePhasesTest {
   @Test
   void informersThenBootstrapperThenWebServersThenGateController() {
     int informers = new InformerFactoryLifecycle(null).getPhase();
-    int bootstrapper = new BootstrapperLifecycle(null).getPhase();
+    int bootstrapper =
+        new ManagedLifecycle(null, ManagedLifecycle.BEFORE_WEB_SERVERS_PHASE).getPhase();
     int webServers = WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE;
     int gateController = new ManagedLifecycle(null).getPhase();
 
+    assertThat(ManagedLifecycle.WEB_SERVER_PHASE).isEqualTo(webServers);
     assertThat(informers).isLessThan(bootstrapper);
     assertThat(bootstrapper).isLessThan(webServers);
     assertThat(informers).isLessThan(gateController);
+    assertThat(webServers).isLessThan(gateController);
   }
 }

@@ -4,7 +4,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The one Spring adapter for clb-direct's long-running parts (the gate-controller, the
- * bootstrapper): started once the informer factory runs, stopped before it.
+ * bootstrapper): started once the informer factory runs, stopped before it, in the phase each part
+ * needs relative to the web servers.
  */
 public final class ManagedLifecycle implements SmartLifecycle {
 
@@ -17,16 +18,34 @@ public final class ManagedLifecycle implements SmartLifecycle {
   }
 
   /**
-   * After the informer factory (which starts at {@code DEFAULT_PHASE - 1024}), before the web
-   * server.
+   * Spring Boot's web servers' phase ({@code
+   * WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE}, restated because runtime does not
+   * depend on Boot's web module; LifecyclePhasesTest checks it).
    */
+  public static final int WEB_SERVER_PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+  /** After the web servers: the gate-controller, which nothing serving waits for. */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
+  /**
+   * Before the web servers, after the informer factory: the certificate bootstrapper, whose Lease
+   * wait (a whole retry period in client-java) then overlaps Tomcat's start instead of following it
+   * (docs/benchmarks.md, item 6). A certificate swapped in before Tomcat has bound its port is
+   * safe: Tomcat keeps the new SSL host config and builds its context when it binds.
+   */
+  public static final int BEFORE_WEB_SERVERS_PHASE = WEB_SERVER_PHASE - 512;
+
   private final Managed managed;
+  private final int phase;
   private volatile boolean running;
 
   public ManagedLifecycle(Managed managed) {
+    this(managed, PHASE);
+  }
+
+  public ManagedLifecycle(Managed managed, int phase) {
     this.managed = managed;
+    this.phase = phase;
   }
 
   @Override
@@ -48,6 +67,6 @@ public final class ManagedLifecycle implements SmartLifecycle {
 
   @Override
   public int getPhase() {
-    return PHASE;
+    return phase;
   }
 }

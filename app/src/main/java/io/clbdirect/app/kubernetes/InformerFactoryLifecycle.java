@@ -39,8 +39,8 @@ public class InformerFactoryLifecycle implements SmartLifecycle {
    * {@code DEFAULT_PHASE - 2048} ({@link WebServerApplicationContext#START_STOP_LIFECYCLE_PHASE}),
    * so the {@code DEFAULT_PHASE - 1024} this had once started the informers only after both Tomcats
    * were up, and readiness on a restart waited for the two in sequence (docs/benchmarks.md, item
-   * 6). Below the certificate bootstrapper ({@code BootstrapperLifecycle}) and the gate-controller
-   * ({@code ManagedLifecycle}), which wait for these caches.
+   * 6). Below the certificate bootstrapper ({@code ManagedLifecycle.BEFORE_WEB_SERVERS_PHASE}) and
+   * the gate-controller ({@code ManagedLifecycle}), which wait for these caches.
    */
   @Override
   public int getPhase() {

@@ -5,6 +5,7 @@ import io.clbdirect.certs.ServingCertificate;
 import io.clbdirect.certs.rotation.RotationPlanner;
 import io.clbdirect.certs.rotation.SecretCodec;
 import io.clbdirect.core.KubernetesClients;
+import io.clbdirect.runtime.ManagedLifecycle;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -152,12 +153,10 @@ public class BootstrapConfiguration {
     return new WebhookCertificateHealthIndicator(served, informers, Clock.systemUTC());
   }
 
-  /**
-   * Before the web servers, not after them as a ManagedLifecycle: BootstrapperLifecycle says why.
-   */
+  /** Before the web servers, unlike the gate-controller: the phase's javadoc says why. */
   @Bean
-  BootstrapperLifecycle certificateBootstrapperLifecycle(CertificateBootstrapper bootstrapper) {
-    return new BootstrapperLifecycle(bootstrapper);
+  ManagedLifecycle certificateBootstrapperLifecycle(CertificateBootstrapper bootstrapper) {
+    return new ManagedLifecycle(bootstrapper, ManagedLifecycle.BEFORE_WEB_SERVERS_PHASE);
   }
 
   private static InetAddress ipLiteral(String ip) {
