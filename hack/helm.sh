@@ -59,52 +59,9 @@ check_helm_bin() {
 	echo "$(cd "$(dirname "$HELM_BIN")" && pwd -P)/$(basename "$HELM_BIN")"
 }
 
-require_go() {
-	local hint="install Go >= $MIN_GO_MAJOR.$MIN_GO_MINOR (https://go.dev/dl, or your distribution's golang-$MIN_GO_MAJOR.$MIN_GO_MINOR package, then put its bin/ on PATH), or set HELM_BIN to a helm binary"
-	command -v go >/dev/null 2>&1 || die "no Go toolchain ('go' is not on PATH): $hint"
-	local v
-	# GOTOOLCHAIN=local: report the installed toolchain, not one Go might fetch.
-	v=$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null) || die "'go env GOVERSION' failed: $hint"
-	if [[ ! "$v" =~ go([0-9]+)\.([0-9]+) ]]; then
-		die "cannot parse Go version '$v': $hint"
-	fi
-	local major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
-	if ((major < MIN_GO_MAJOR || (major == MIN_GO_MAJOR && minor < MIN_GO_MINOR))); then
-		die "found $v, too old for $HELM_MODULE $HELM_VERSION: $hint"
-	fi
-	log "using $v ($(command -v go))"
-}
-
-# Refuses a cache dir inside this repository (e.g. XDG_CACHE_HOME=.), since
-# binaries must never land in the work tree.
-guard_not_in_repo() {
-	local repo probe out
-	repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-	probe=$OUT_DIR
-	while [[ ! -d "$probe" ]]; do probe=$(dirname "$probe"); done
-	out="$(cd "$probe" && pwd -P)${OUT_DIR#"$probe"}"
-	case "$out/" in
-	"$repo"/*) die "cache dir $out is inside the repository $repo; point XDG_CACHE_HOME elsewhere" ;;
-	*) ;;
-	esac
-	mkdir -p "$OUT_DIR"
-}
-
-# Two test JVMs may call build at once: serialise on a lock in the cache dir.
-# fd 9 (not {fd}) keeps macOS's bash 3.2 happy; released when the process exits.
-take_lock() {
-	local lock="$OUT_DIR/.lock"
-	if ! command -v flock >/dev/null 2>&1; then
-		log "warning: flock not found; concurrent builds are not serialised"
-		return 0
-	fi
-	exec 9>"$lock"
-	if ! flock -n 9; then
-		log "another build holds $lock; waiting for it"
-		flock 9
-	fi
-	HAVE_LOCK=1
-}
+# require_go, guard_not_in_repo, take_lock
+# shellcheck source=hack/lib/go-build-cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build-cache.sh"
 
 build() {
 	local tmp
@@ -152,7 +109,7 @@ cmd_build() {
 		echo "$BINARY"
 		return
 	fi
-	require_go
+	require_go "install Go >= $MIN_GO_MAJOR.$MIN_GO_MINOR (https://go.dev/dl, or your distribution's golang-$MIN_GO_MAJOR.$MIN_GO_MINOR package, then put its bin/ on PATH), or set HELM_BIN to a helm binary"
 	guard_not_in_repo
 	take_lock
 	# Whoever held the lock before us may just have finished the same build.
