@@ -1,9 +1,7 @@
 package io.clbdirect.bench;
 
+import io.clbdirect.e2e.VipRequest;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,20 +57,8 @@ final class VipTraffic implements AutoCloseable {
 
   /** null when served, else what went wrong (without addresses, so kinds add up). */
   private String request() {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(vip, port), 2000);
-      socket.setSoTimeout(3000);
-      socket
-          .getOutputStream()
-          .write(
-              "GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n"
-                  .getBytes(StandardCharsets.ISO_8859_1));
-      String answer =
-          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-      if (answer.startsWith("HTTP/1.1 200")) {
-        return null;
-      }
-      return answer.isEmpty() ? "closed without an answer" : answer.lines().findFirst().orElse("");
+    try {
+      return VipRequest.failure(vip, port);
     } catch (IOException e) {
       String message =
           e.getMessage() == null ? "" : e.getMessage().replaceAll("[0-9.:/]+", "").trim();
