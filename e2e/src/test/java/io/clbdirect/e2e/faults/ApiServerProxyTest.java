@@ -1,7 +1,6 @@
 package io.clbdirect.e2e.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,11 +87,35 @@ class ApiServerProxyTest {
       }
       assertThat(read).as("the open connection was dropped").isEqualTo(-1);
     }
-    assertThatThrownBy(this::connect).isInstanceOf(ConnectException.class);
+    assertThat(refusedWithin(2_000)).as("a new connection refused while cut").isTrue();
     proxy.restore();
     try (Socket after = connect()) {
       assertThat(roundTrip(after, "again")).isEqualTo("again");
     }
+  }
+
+  /**
+   * Whether connecting is refused within the time. Once in a CI run the first connect right after
+   * the cut succeeded (cause not pinned down: the listening socket's close and the next connect
+   * raced, or the client's ephemeral port was the proxy's own, a TCP self-connect, which Linux
+   * allows on loopback when nothing listens). A self-connect reaches no proxy, so it counts as
+   * refused; any other accepted connection is retried until the deadline, then fails the test.
+   */
+  private boolean refusedWithin(long millis) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    String last = "never tried";
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = connect()) {
+        if (socket.getLocalPort() == socket.getPort()) {
+          return true;
+        }
+        last = "accepted from local port " + socket.getLocalPort();
+      } catch (ConnectException e) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("connections to the cut proxy still accepted: " + last);
   }
 
   @Test
