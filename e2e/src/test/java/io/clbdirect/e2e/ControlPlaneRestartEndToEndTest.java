@@ -55,11 +55,20 @@ class ControlPlaneRestartEndToEndTest {
     health = new TargetHealthLog(stack.clb());
   }
 
+  /**
+   * The issue's 30 s outage is the long variant ({@code
+   * -Dclbdirect.faults.apiServerOutageSeconds=30}, docs/reliability.md): most of its two and a half
+   * minutes is kube-controller-manager's reflectors backing off after it. Inside verify, 15 s:
+   * still past the renew deadline (10 s) and the Lease's duration (15 s), so the term ends, the
+   * watches break and the caches relist as in the long one.
+   */
+  static final Duration API_SERVER_OUTAGE =
+      Duration.ofSeconds(Long.getLong("clbdirect.faults.apiServerOutageSeconds", 15));
+
   @Test
   @Order(3)
-  void apiServerDown30sMidRolloutLosesNothingAndConverges() throws Exception {
-    rolloutThrough(
-        "apiserver-down", 28081, Component.KUBE_APISERVER, Duration.ofSeconds(30), false);
+  void apiServerDownMidRolloutLosesNothingAndConverges() throws Exception {
+    rolloutThrough("apiserver-down", 28081, Component.KUBE_APISERVER, API_SERVER_OUTAGE, false);
   }
 
   /**
